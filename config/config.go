@@ -1,0 +1,261 @@
+// Package config holds Piazza's typed configuration, read once at start-up
+// from PIAZZA_* environment variables, with defaults that let `piazza dev`
+// run with nothing set.
+package config
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Mode says which command is loading the configuration; defaults differ.
+type Mode int
+
+const (
+	// ModeDev is `piazza dev`: everything has a local default.
+	ModeDev Mode = iota
+	// ModeServe is `piazza serve`: a production server.
+	ModeServe
+	// ModeTool is every other subcommand (migrate, tenant …).
+	ModeTool
+)
+
+// Config is the whole configuration of one Piazza process.
+type Config struct {
+	// DatabaseURL is the PostgreSQL connection string; empty means the
+	// private cluster under DataDir.
+	DatabaseURL string
+	// Addr is the address the HTTP server listens on.
+	Addr string
+	// BaseDomain is the domain under which tenant hosts live: <slug>.<BaseDomain>.
+	BaseDomain string
+	// OperatorHost is the host name of the operator console.
+	OperatorHost string
+	// SecretKey encrypts secrets at rest (32 bytes); see LoadSecretKey.
+	SecretKey []byte
+	// DataDir keeps the private cluster, the generated secret key and files.
+	DataDir string
+	// LogLevel is the minimum level logged.
+	LogLevel slog.Level
+	// LogFormat is "text" or "json".
+	LogFormat string
+	// DeleteGrace is how long a deleted tenant stays restorable before purge.
+	DeleteGrace time.Duration
+	// Dev is true under `piazza dev`: insecure cookies allowed, details in errors.
+	Dev bool
+}
+
+// Lookup reads one environment variable; os.LookupEnv in production.
+type Lookup func(key string) (string, bool)
+
+// Load reads the configuration for mode from lookup. Every invalid value is
+// reported, each naming its variable.
+func Load(lookup Lookup, mode Mode) (*Config, error) {
+	c := &Config{
+		Addr:         "127.0.0.1:8080",
+		BaseDomain:   "localhost:8080",
+		OperatorHost: "admin.localhost:8080",
+		DataDir:      ".piazza",
+		LogLevel:     slog.LevelInfo,
+		LogFormat:    "text",
+		DeleteGrace:  30 * 24 * time.Hour,
+		Dev:          mode == ModeDev,
+	}
+	if mode == ModeServe {
+		c.Addr = ":8080"
+		c.LogFormat = "json"
+	}
+	var errs []error
+	bad := func(key, msg string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(msg, args...)))
+	}
+	get := func(key string) (string, bool) {
+		v, ok := lookup(key)
+		v = strings.TrimSpace(v)
+		return v, ok && v != ""
+	}
+
+	if v, ok := get("PIAZZA_DATABASE_URL"); ok {
+		if err := checkDatabaseURL(v); err != nil {
+			bad("PIAZZA_DATABASE_URL", "%v", err)
+		}
+		c.DatabaseURL = v
+	}
+	if v, ok := get("PIAZZA_ADDR"); ok {
+		if _, port, err := net.SplitHostPort(v); err != nil || !validPort(port) {
+			bad("PIAZZA_ADDR", "%q is not a listen address of the form host:port or :port", v)
+		}
+		c.Addr = v
+	}
+	if v, ok := get("PIAZZA_BASE_DOMAIN"); ok {
+		c.BaseDomain = strings.ToLower(strings.TrimSuffix(v, "."))
+		if err := CheckHost(c.BaseDomain); err != nil {
+			bad("PIAZZA_BASE_DOMAIN", "%v", err)
+		}
+	}
+	if v, ok := get("PIAZZA_OPERATOR_HOST"); ok {
+		c.OperatorHost = strings.ToLower(strings.TrimSuffix(v, "."))
+		if err := CheckHost(c.OperatorHost); err != nil {
+			bad("PIAZZA_OPERATOR_HOST", "%v", err)
+		}
+	}
+	if v, ok := get("PIAZZA_DATA_DIR"); ok {
+		c.DataDir = v
+	}
+	if v, ok := get("PIAZZA_SECRET_KEY"); ok {
+		key, err := DecodeKey(v)
+		if err != nil {
+			bad("PIAZZA_SECRET_KEY", "%v", err)
+		}
+		c.SecretKey = key
+	}
+	if v, ok := get("PIAZZA_LOG_LEVEL"); ok {
+		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
+			bad("PIAZZA_LOG_LEVEL", "%q is not one of debug, info, warn, error", v)
+		}
+	}
+	if v, ok := get("PIAZZA_LOG_FORMAT"); ok {
+		if v != "text" && v != "json" {
+			bad("PIAZZA_LOG_FORMAT", "%q is not one of text, json", v)
+		}
+		c.LogFormat = v
+	}
+	if v, ok := get("PIAZZA_DELETE_GRACE"); ok {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			bad("PIAZZA_DELETE_GRACE", "%q is not a duration such as 720h", v)
+		}
+		c.DeleteGrace = d
+	}
+	if mode == ModeServe && c.DatabaseURL != "" && c.SecretKey == nil {
+		bad("PIAZZA_SECRET_KEY", "required with PIAZZA_DATABASE_URL under serve: every replica must share the same key (32 random bytes, base64 or hex)")
+	}
+	if c.OperatorHost == c.BaseDomain {
+		bad("PIAZZA_OPERATOR_HOST", "must differ from PIAZZA_BASE_DOMAIN")
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return c, nil
+}
+
+// TenantHost is the host every tenant always answers on: <slug>.<base domain>.
+func (c *Config) TenantHost(slug string) string {
+	return slug + "." + c.BaseDomain
+}
+
+// LoadSecretKey fills SecretKey from the data directory when no
+// PIAZZA_SECRET_KEY was given, generating and keeping one on first use.
+func (c *Config) LoadSecretKey() error {
+	if c.SecretKey != nil {
+		return nil
+	}
+	path := filepath.Join(c.DataDir, "secret.key")
+	b, err := os.ReadFile(path)
+	if err == nil {
+		key, err := DecodeKey(string(b))
+		if err != nil {
+			return fmt.Errorf("secret key in %s: %w", path, err)
+		}
+		c.SecretKey = key
+		return nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("read secret key: %w", err)
+	}
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return fmt.Errorf("generate secret key: %w", err)
+	}
+	if err := os.MkdirAll(c.DataDir, 0o755); err != nil {
+		return fmt.Errorf("create data directory: %w", err)
+	}
+	enc := base64.StdEncoding.EncodeToString(key) + "\n"
+	if err := os.WriteFile(path, []byte(enc), 0o600); err != nil {
+		return fmt.Errorf("write secret key: %w", err)
+	}
+	c.SecretKey = key
+	return nil
+}
+
+// DecodeKey accepts 32 bytes written as base64 (standard or URL) or hex.
+func DecodeKey(s string) ([]byte, error) {
+	s = strings.TrimSpace(s)
+	for _, dec := range []func(string) ([]byte, error){
+		hex.DecodeString,
+		base64.StdEncoding.DecodeString,
+		base64.RawStdEncoding.DecodeString,
+		base64.URLEncoding.DecodeString,
+		base64.RawURLEncoding.DecodeString,
+	} {
+		if b, err := dec(s); err == nil && len(b) == 32 {
+			return b, nil
+		}
+	}
+	return nil, errors.New("must be 32 random bytes written as base64 or hex (for example: openssl rand -base64 32)")
+}
+
+// CheckHost validates a host name with an optional port, lower-case,
+// as it appears in an HTTP Host header.
+func CheckHost(h string) error {
+	if h == "" {
+		return errors.New("host name is empty")
+	}
+	name, port := h, ""
+	if i := strings.LastIndexByte(h, ':'); i >= 0 {
+		name, port = h[:i], h[i+1:]
+		if !validPort(port) {
+			return fmt.Errorf("%q has an invalid port", h)
+		}
+	}
+	if len(name) > 253 {
+		return fmt.Errorf("%q is longer than 253 characters", h)
+	}
+	for _, label := range strings.Split(name, ".") {
+		if !validLabel(label) {
+			return fmt.Errorf("%q is not a valid host name (labels of a-z, 0-9 and inner hyphens, separated by dots)", h)
+		}
+	}
+	return nil
+}
+
+func validLabel(l string) bool {
+	if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+		return false
+	}
+	for _, r := range l {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func validPort(p string) bool {
+	n, err := strconv.Atoi(p)
+	return err == nil && n > 0 && n < 65536 && strconv.Itoa(n) == p
+}
+
+func checkDatabaseURL(v string) error {
+	if strings.HasPrefix(v, "postgres://") || strings.HasPrefix(v, "postgresql://") {
+		if _, err := url.Parse(v); err != nil {
+			return errors.New("not a valid postgres:// URL")
+		}
+		return nil
+	}
+	if strings.Contains(v, "=") {
+		return nil // key=value connection string, checked on connect
+	}
+	return errors.New("must be a postgres:// URL or a key=value connection string")
+}

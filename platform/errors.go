@@ -1,0 +1,19 @@
+// Package platform holds the general kinds of error that every module's
+// errors unwrap to; the web layer maps each kind to one HTTP status.
+package platform
+
+import "errors"
+
+// The kinds of error. Module errors wrap one of these with %w.
+var (
+	// ErrNotFound: the thing does not exist, or the caller may not know it does.
+	ErrNotFound = errors.New("not found")
+	// ErrInvalid: the input is wrong; the message says how.
+	ErrInvalid = errors.New("invalid input")
+	// ErrConflict: the input clashes with what exists (a taken slug, say).
+	ErrConflict = errors.New("conflict")
+	// ErrForbidden: the caller may not do this.
+	ErrForbidden = errors.New("forbidden")
+	// ErrUnavailable: the thing exists but is not serving (a suspended tenant).
+	ErrUnavailable = errors.New("unavailable")
+)

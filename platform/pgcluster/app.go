@@ -1,0 +1,86 @@
+package pgcluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// EnsureDatabase makes sure the cluster has a login role and a database owned
+// by it, as Piazza wants them (see platform/db: the login role is not a
+// superuser, does not inherit, and may create the tenants' roles), and returns
+// a connection string for that role. The role's password is kept in the
+// cluster directory.
+func (c *Cluster) EnsureDatabase(ctx context.Context, role, database string) (string, error) {
+	pwPath := filepath.Join(c.opts.Dir, role+".password")
+	password := ""
+	if b, err := os.ReadFile(pwPath); err == nil {
+		password = strings.TrimSpace(string(b))
+	} else {
+		password = randomHex(24)
+		if err := os.WriteFile(pwPath, []byte(password+"\n"), 0o600); err != nil {
+			return "", fmt.Errorf("write password: %w", err)
+		}
+	}
+	conn, err := pgx.Connect(ctx, c.SuperuserURL("postgres"))
+	if err != nil {
+		return "", fmt.Errorf("connect to private cluster: %w", err)
+	}
+	defer conn.Close(ctx)
+	if err := CreateLoginRole(ctx, conn, role, password); err != nil {
+		return "", err
+	}
+	if err := CreateDatabase(ctx, conn, database, role); err != nil {
+		return "", err
+	}
+	return c.URL(role, password, database), nil
+}
+
+// CreateLoginRole creates (or resets) a login role fit to run Piazza:
+// NOINHERIT so that membership in tenant roles grants nothing until a
+// tenant transaction sets the role, CREATEROLE to provision tenants, and a
+// search_path naming no schema of any tenant.
+func CreateLoginRole(ctx context.Context, conn *pgx.Conn, role, password string) error {
+	id := pgx.Identifier{role}.Sanitize()
+	_, err := conn.Exec(ctx, "CREATE ROLE "+id+" LOGIN")
+	var pgErr *pgconn.PgError
+	if err != nil && !(errors.As(err, &pgErr) && pgErr.Code == "42710") { // duplicate_object
+		return fmt.Errorf("create role %s: %w", role, err)
+	}
+	stmts := []string{
+		"ALTER ROLE " + id + " LOGIN NOSUPERUSER NOINHERIT CREATEROLE NOCREATEDB PASSWORD " + quoteLiteral(password),
+		"ALTER ROLE " + id + " SET search_path = pg_catalog",
+	}
+	for _, s := range stmts {
+		if _, err := conn.Exec(ctx, s); err != nil {
+			return fmt.Errorf("configure role %s: %w", role, err)
+		}
+	}
+	return nil
+}
+
+// CreateDatabase creates database owned by role unless it exists.
+func CreateDatabase(ctx context.Context, conn *pgx.Conn, database, role string) error {
+	var exists bool
+	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", database).Scan(&exists); err != nil {
+		return fmt.Errorf("look up database: %w", err)
+	}
+	if exists {
+		return nil
+	}
+	_, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{database}.Sanitize()+" OWNER "+pgx.Identifier{role}.Sanitize())
+	if err != nil {
+		return fmt.Errorf("create database %s: %w", database, err)
+	}
+	return nil
+}
+
+func quoteLiteral(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}

@@ -1,0 +1,34 @@
+package tenant_test
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/piazza-pa/piazza/platform/dbtest"
+	"github.com/piazza-pa/piazza/tenant"
+)
+
+func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
+
+// newRegistry returns a registry over a fresh database.
+func newRegistry(t testing.TB) (*tenant.Registry, *dbtest.DB) {
+	t.Helper()
+	d := dbtest.New(t)
+	r, err := tenant.NewRegistry(context.Background(), d.DB, tenant.Options{
+		BaseDomain: "piazza.test", OperatorHost: "admin.piazza.test",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, d
+}
+
+func mustCreate(t testing.TB, r *tenant.Registry, slug, name string, hosts ...string) *tenant.Tenant {
+	t.Helper()
+	tn, err := r.Create(context.Background(), tenant.CreateParams{Slug: slug, Name: name, Hosts: hosts})
+	if err != nil {
+		t.Fatalf("create %s: %v", slug, err)
+	}
+	return tn
+}

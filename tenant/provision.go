@@ -1,0 +1,171 @@
+package tenant
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform/db"
+	"github.com/piazza-pa/piazza/platform/migrate"
+)
+
+// CreateParams is what an operator gives to provision a tenant.
+type CreateParams struct {
+	Slug string
+	Name string
+	// Hosts are extra host names; <slug>.<base domain> is always added.
+	Hosts []string
+	// AdminEmail is the first tenant admin, recorded for sign-in.
+	AdminEmail string
+}
+
+// Validate checks and normalises p against the registry's rules, without
+// looking at the database.
+func (r *Registry) Validate(p *CreateParams) error {
+	if err := CheckSlug(p.Slug); err != nil {
+		return err
+	}
+	name, err := checkName(p.Name)
+	if err != nil {
+		return err
+	}
+	p.Name = name
+	if p.AdminEmail, err = checkEmail(p.AdminEmail); err != nil {
+		return err
+	}
+	hosts := []string{r.DefaultHost(p.Slug)}
+	seen := map[string]bool{hosts[0]: true}
+	for _, h := range p.Hosts {
+		n, err := NormalizeHost(h)
+		if err != nil {
+			return err
+		}
+		if n == r.operatorHost || n == r.baseDomain {
+			return invalid("host %q is the operator console's or the base domain: a tenant cannot use it", n)
+		}
+		if !seen[n] {
+			seen[n] = true
+			hosts = append(hosts, n)
+		}
+	}
+	if _, err := NormalizeHost(hosts[0]); err != nil {
+		return err
+	}
+	p.Hosts = hosts
+	return nil
+}
+
+// Create provisions a tenant: its registry rows, a NOLOGIN role, a schema
+// owned by that role and every tenant migration, in one transaction, so that
+// a failure leaves nothing behind.
+func (r *Registry) Create(ctx context.Context, p CreateParams) (*Tenant, error) {
+	if err := r.Validate(&p); err != nil {
+		return nil, err
+	}
+	t := &Tenant{
+		Slug: p.Slug, Name: p.Name, Status: StatusActive, AdminEmail: p.AdminEmail,
+		SchemaName: schemaName(p.Slug), RoleName: r.roleName(p.Slug), Hosts: p.Hosts,
+	}
+	err := r.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := r.insert(ctx, tx, t); err != nil {
+			return err
+		}
+		role, schema := pgx.Identifier{t.RoleName}.Sanitize(), pgx.Identifier{t.SchemaName}.Sanitize()
+		for _, stmt := range []string{
+			"CREATE ROLE " + role + " NOLOGIN NOINHERIT",
+			"GRANT " + role + " TO CURRENT_USER",
+			"CREATE SCHEMA " + schema + " AUTHORIZATION " + role,
+		} {
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				return fmt.Errorf("provision %s: %w", t.Slug, err)
+			}
+		}
+		if err := r.migrateIn(ctx, tx, t); err != nil {
+			return err
+		}
+		if t.AdminEmail == "" {
+			return nil
+		}
+		return db.InTenantTx(ctx, tx, t.Scope(), func() error {
+			_, err := tx.ExecContext(ctx,
+				"INSERT INTO users (email, status, is_admin) VALUES (?, 'invited', true)", t.AdminEmail)
+			return err
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// insert writes the tenant's registry rows, turning unique violations into
+// clear errors (the pre-checks make them rare; the constraints make them sure).
+func (r *Registry) insert(ctx context.Context, tx bun.Tx, t *Tenant) error {
+	var taken []string
+	err := tx.NewSelect().Model((*host)(nil)).Column("host").Where("host IN (?)", bun.In(t.Hosts)).Scan(ctx, &taken)
+	if err != nil {
+		return fmt.Errorf("check hosts: %w", err)
+	}
+	if len(taken) > 0 {
+		return fmt.Errorf("%q: %w", taken[0], ErrHostTaken)
+	}
+	_, err = tx.NewInsert().Model(t).Returning("id, created_at, updated_at").Exec(ctx)
+	if c, ok := uniqueViolation(err); ok {
+		if c == "tenants_slug_key" || c == "tenants_schema_name_key" || c == "tenants_role_name_key" {
+			return fmt.Errorf("%q: %w", t.Slug, ErrSlugTaken)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("insert tenant: %w", err)
+	}
+	rows := make([]host, len(t.Hosts))
+	for i, h := range t.Hosts {
+		rows[i] = host{Host: h, TenantID: t.ID, IsDefault: i == 0}
+	}
+	_, err = tx.NewInsert().Model(&rows).Exec(ctx)
+	if _, ok := uniqueViolation(err); ok {
+		return fmt.Errorf("one of %q: %w", t.Hosts, ErrHostTaken)
+	}
+	if err != nil {
+		return fmt.Errorf("insert hosts: %w", err)
+	}
+	return nil
+}
+
+// migrateIn applies the pending tenant migrations to t's schema inside tx,
+// as t's role, and records the new version in the tenant's schema and in the
+// registry. The tenant's own schema_migrations table is authoritative.
+func (r *Registry) migrateIn(ctx context.Context, tx bun.Tx, t *Tenant) error {
+	var applied int
+	err := db.InTenantTx(ctx, tx, t.Scope(), func() error {
+		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			version integer PRIMARY KEY, name text NOT NULL,
+			applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM schema_migrations").Scan(&applied); err != nil {
+			return err
+		}
+		if applied > r.LatestVersion() {
+			return fmt.Errorf("schema is at version %d, newer than this binary knows (%d)", applied, r.LatestVersion())
+		}
+		for _, m := range migrate.Pending(r.migrations, applied) {
+			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+				return fmt.Errorf("migration %04d_%s: %w", m.Version, m.Name, err)
+			}
+			if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", m.Version, m.Name); err != nil {
+				return err
+			}
+			applied = m.Version
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("tenant %s: %w", t.Slug, err)
+	}
+	t.SchemaVersion = applied
+	_, err = tx.NewUpdate().Model((*Tenant)(nil)).Set("schema_version = ?", applied).Where("id = ?", t.ID).Exec(ctx)
+	return err
+}

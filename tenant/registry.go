@@ -1,0 +1,143 @@
+package tenant
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/migrations"
+	"github.com/piazza-pa/piazza/platform/migrate"
+)
+
+// Registry is the control plane's store of tenants and their hosts.
+type Registry struct {
+	db           *bun.DB
+	baseDomain   string
+	operatorHost string
+	migrations   []migrate.Migration
+	rolePrefix   string
+}
+
+// Options configure a Registry.
+type Options struct {
+	// BaseDomain: every tenant answers on <slug>.<BaseDomain>.
+	BaseDomain string
+	// OperatorHost can never be a tenant's host.
+	OperatorHost string
+	// Migrations are the tenant migrations; nil means the embedded ones.
+	Migrations fs.FS
+}
+
+// NewRegistry returns the registry over db, whose control schema must be migrated.
+func NewRegistry(ctx context.Context, db *bun.DB, o Options) (*Registry, error) {
+	fsys := o.Migrations
+	if fsys == nil {
+		fsys = migrations.Tenant()
+	}
+	ms, err := migrate.Load(fsys)
+	if err != nil {
+		return nil, fmt.Errorf("tenant migrations: %w", err)
+	}
+	r := &Registry{db: db, baseDomain: o.BaseDomain, operatorHost: o.OperatorHost, migrations: ms}
+	if err := db.QueryRowContext(ctx, "SELECT role_prefix FROM piazza.installation").Scan(&r.rolePrefix); err != nil {
+		return nil, fmt.Errorf("read installation (has `piazza migrate` run?): %w", err)
+	}
+	return r, nil
+}
+
+// DB is the pool the registry runs on; modules run tenant transactions on it.
+func (r *Registry) DB() *bun.DB { return r.db }
+
+// LatestVersion is the newest tenant migration this binary knows.
+func (r *Registry) LatestVersion() int { return migrate.Latest(r.migrations) }
+
+// DefaultHost is the host a tenant always answers on.
+func (r *Registry) DefaultHost(slug string) string { return slug + "." + r.baseDomain }
+
+// Get returns the tenant with slug, with its hosts.
+func (r *Registry) Get(ctx context.Context, slug string) (*Tenant, error) {
+	t := new(Tenant)
+	err := r.db.NewSelect().Model(t).Where("slug = ?", slug).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("%q: %w", slug, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get tenant: %w", err)
+	}
+	if err := r.loadHosts(ctx, r.db, t); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// List returns every tenant, by slug, with their hosts.
+func (r *Registry) List(ctx context.Context) ([]*Tenant, error) {
+	var ts []*Tenant
+	if err := r.db.NewSelect().Model(&ts).Order("slug").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("list tenants: %w", err)
+	}
+	var hs []host
+	if err := r.db.NewSelect().Model(&hs).Order("is_default DESC", "host").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("list hosts: %w", err)
+	}
+	byID := make(map[int64]*Tenant, len(ts))
+	for _, t := range ts {
+		t.Hosts = []string{}
+		byID[t.ID] = t
+	}
+	for _, h := range hs {
+		if t := byID[h.TenantID]; t != nil {
+			t.Hosts = append(t.Hosts, h.Host)
+		}
+	}
+	return ts, nil
+}
+
+func (r *Registry) loadHosts(ctx context.Context, idb bun.IDB, t *Tenant) error {
+	t.Hosts = []string{}
+	err := idb.NewSelect().Model((*host)(nil)).Column("host").
+		Where("tenant_id = ?", t.ID).Order("is_default DESC", "host").Scan(ctx, &t.Hosts)
+	if err != nil {
+		return fmt.Errorf("load hosts: %w", err)
+	}
+	return nil
+}
+
+// ByHost returns the tenant answering on host (already normalised), with its hosts.
+func (r *Registry) ByHost(ctx context.Context, h string) (*Tenant, error) {
+	t := new(Tenant)
+	err := r.db.NewSelect().Model(t).
+		Where("id = (SELECT tenant_id FROM piazza.tenant_hosts WHERE host = ?)", h).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("host %q: %w", h, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("resolve host: %w", err)
+	}
+	return t, r.loadHosts(ctx, r.db, t)
+}
+
+// uniqueViolation returns the constraint name when err is a unique violation.
+func uniqueViolation(err error) (string, bool) {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "23505" {
+		return pe.ConstraintName, true
+	}
+	return "", false
+}
+
+// schemaName and roleName derive a tenant's PostgreSQL names from its slug;
+// roles are cluster-wide, so theirs carry the installation's prefix.
+func schemaName(slug string) string { return "t_" + strings.ReplaceAll(slug, "-", "_") }
+
+func (r *Registry) roleName(slug string) string {
+	return r.rolePrefix + "_" + strings.ReplaceAll(slug, "-", "_")
+}
+
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

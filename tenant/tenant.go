@@ -1,0 +1,82 @@
+// Package tenant is Piazza's control plane: the registry of tenants and their
+// host names, provisioning (a role and a schema per tenant), the lifecycle
+// (suspend, resume, delete, restore, purge), the rollout of tenant migrations
+// and the resolution of a request's Host header to its tenant.
+package tenant
+
+import (
+	"context"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform/db"
+)
+
+// Status is where a tenant is in its lifecycle.
+type Status string
+
+// The statuses of a tenant.
+const (
+	StatusProvisioning Status = "provisioning"
+	StatusActive       Status = "active"
+	StatusSuspended    Status = "suspended"
+	StatusDeleting     Status = "deleting"
+)
+
+// Tenant is one administration, cluster or network served by Piazza.
+type Tenant struct {
+	bun.BaseModel `bun:"table:piazza.tenants,alias:t"`
+
+	ID            int64      `bun:"id,pk,autoincrement" json:"id"`
+	Slug          string     `bun:"slug" json:"slug"`
+	Name          string     `bun:"name" json:"name"`
+	Status        Status     `bun:"status" json:"status"`
+	SchemaName    string     `bun:"schema_name" json:"schema"`
+	RoleName      string     `bun:"role_name" json:"role"`
+	SchemaVersion int        `bun:"schema_version" json:"schema_version"`
+	AdminEmail    string     `bun:"admin_email,nullzero" json:"admin_email,omitempty"`
+	DeletedAt     *time.Time `bun:"deleted_at" json:"deleted_at,omitempty"`
+	CreatedAt     time.Time  `bun:"created_at,nullzero,default:now()" json:"created_at"`
+	UpdatedAt     time.Time  `bun:"updated_at,nullzero,default:now()" json:"updated_at"`
+
+	Hosts []string `bun:"-" json:"hosts"`
+}
+
+// Scope is where the tenant's queries run.
+func (t *Tenant) Scope() db.Scope {
+	return db.Scope{Schema: t.SchemaName, Role: t.RoleName}
+}
+
+// host is one row of piazza.tenant_hosts.
+type host struct {
+	bun.BaseModel `bun:"table:piazza.tenant_hosts,alias:h"`
+
+	Host      string    `bun:"host,pk"`
+	TenantID  int64     `bun:"tenant_id"`
+	IsDefault bool      `bun:"is_default"`
+	CreatedAt time.Time `bun:"created_at,nullzero,default:now()"`
+}
+
+type ctxKey struct{}
+
+// NewContext returns ctx carrying t; the tenant middleware calls it once per request.
+func NewContext(ctx context.Context, t *Tenant) context.Context {
+	return context.WithValue(ctx, ctxKey{}, t)
+}
+
+// FromContext returns the request's tenant, or nil outside a tenant request.
+func FromContext(ctx context.Context) *Tenant {
+	t, _ := ctx.Value(ctxKey{}).(*Tenant)
+	return t
+}
+
+// Tx runs fn in a transaction scoped to the tenant of ctx (see db.InTenant).
+// It fails when ctx carries no tenant.
+func Tx(ctx context.Context, idb bun.IDB, fn func(ctx context.Context, tx bun.Tx) error) error {
+	t := FromContext(ctx)
+	if t == nil {
+		return db.InTenant(ctx, idb, db.Scope{}, fn)
+	}
+	return db.InTenant(ctx, idb, t.Scope(), fn)
+}
