@@ -83,7 +83,7 @@ func (r *Registry) Create(ctx context.Context, p CreateParams) (*Tenant, error) 
 			}
 		}
 		if err := r.migrateIn(ctx, tx, t); err != nil {
-			return err
+			return fmt.Errorf("provision %s: %w", t.Slug, err)
 		}
 		if t.AdminEmail == "" {
 			return nil
@@ -103,8 +103,15 @@ func (r *Registry) Create(ctx context.Context, p CreateParams) (*Tenant, error) 
 // insert writes the tenant's registry rows, turning unique violations into
 // clear errors (the pre-checks make them rare; the constraints make them sure).
 func (r *Registry) insert(ctx context.Context, tx bun.Tx, t *Tenant) error {
+	exists, err := tx.NewSelect().Model((*Tenant)(nil)).Where("slug = ?", t.Slug).Exists(ctx)
+	if err != nil {
+		return fmt.Errorf("check slug: %w", err)
+	}
+	if exists {
+		return fmt.Errorf("%q: %w", t.Slug, ErrSlugTaken)
+	}
 	var taken []string
-	err := tx.NewSelect().Model((*host)(nil)).Column("host").Where("host IN (?)", bun.In(t.Hosts)).Scan(ctx, &taken)
+	err = tx.NewSelect().Model((*host)(nil)).Column("host").Where("host IN (?)", bun.In(t.Hosts)).Scan(ctx, &taken)
 	if err != nil {
 		return fmt.Errorf("check hosts: %w", err)
 	}
@@ -163,7 +170,7 @@ func (r *Registry) migrateIn(ctx context.Context, tx bun.Tx, t *Tenant) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("tenant %s: %w", t.Slug, err)
+		return err
 	}
 	t.SchemaVersion = applied
 	_, err = tx.NewUpdate().Model((*Tenant)(nil)).Set("schema_version = ?", applied).Where("id = ?", t.ID).Exec(ctx)
