@@ -52,6 +52,8 @@ type Config struct {
 	LogFormat string
 	// DeleteGrace is how long a deleted tenant stays restorable before purge.
 	DeleteGrace time.Duration
+	// PGPort is the loopback port of the private cluster (PIAZZA_PG_PORT).
+	PGPort int
 	// Dev is true under `piazza dev`: insecure cookies allowed, details in errors.
 	Dev bool
 }
@@ -70,7 +72,11 @@ func Load(lookup Lookup, mode Mode) (*Config, error) {
 		LogLevel:     slog.LevelInfo,
 		LogFormat:    "text",
 		DeleteGrace:  30 * 24 * time.Hour,
+		PGPort:       15432,
 		Dev:          mode == ModeDev,
+	}
+	if mode == ModeTool {
+		c.LogLevel = slog.LevelWarn // a command's own output is what matters
 	}
 	if mode == ModeServe {
 		c.Addr = ":8080"
@@ -137,6 +143,12 @@ func Load(lookup Lookup, mode Mode) (*Config, error) {
 			bad("PIAZZA_DELETE_GRACE", "%q is not a duration such as 720h", v)
 		}
 		c.DeleteGrace = d
+	}
+	if v, ok := get("PIAZZA_PG_PORT"); ok {
+		if !validPort(v) {
+			bad("PIAZZA_PG_PORT", "%q is not a port number (1-65535)", v)
+		}
+		c.PGPort, _ = strconv.Atoi(v)
 	}
 	if mode == ModeServe && c.DatabaseURL != "" && c.SecretKey == nil {
 		bad("PIAZZA_SECRET_KEY", "required with PIAZZA_DATABASE_URL under serve: every replica must share the same key (32 random bytes, base64 or hex)")

@@ -17,3 +17,17 @@ var (
 	// ErrUnavailable: the thing exists but is not serving (a suspended tenant).
 	ErrUnavailable = errors.New("unavailable")
 )
+
+// NewError returns an error reading msg that unwraps to kind, for a module's
+// sentinels: var ErrThreadNotFound = platform.NewError(platform.ErrNotFound, "thread not found").
+func NewError(kind error, msg string) error {
+	return &kindError{msg: msg, kind: kind}
+}
+
+type kindError struct {
+	msg  string
+	kind error
+}
+
+func (e *kindError) Error() string { return e.msg }
+func (e *kindError) Unwrap() error { return e.kind }

@@ -8,11 +8,11 @@ import (
 
 // The tenant package's errors; each unwraps to a platform kind.
 var (
-	ErrNotFound    = fmt.Errorf("tenant %w", platform.ErrNotFound)
-	ErrSlugTaken   = fmt.Errorf("slug already taken: %w", platform.ErrConflict)
-	ErrHostTaken   = fmt.Errorf("host name already taken: %w", platform.ErrConflict)
-	ErrWrongStatus = fmt.Errorf("not possible in the tenant's status: %w", platform.ErrConflict)
-	ErrInvalid     = fmt.Errorf("tenant %w", platform.ErrInvalid)
+	ErrNotFound    = platform.NewError(platform.ErrNotFound, "no such tenant")
+	ErrSlugTaken   = platform.NewError(platform.ErrConflict, "slug already taken")
+	ErrHostTaken   = platform.NewError(platform.ErrConflict, "host name already taken")
+	ErrWrongStatus = platform.NewError(platform.ErrConflict, "wrong tenant status")
+	ErrInvalid     = platform.NewError(platform.ErrInvalid, "invalid tenant data")
 )
 
 // invalid reports bad input in a sentence meant for the person who typed it.

@@ -40,7 +40,7 @@ func (r *Registry) transition(ctx context.Context, slug, verb string, from []Sta
 			return err
 		}
 		if !statusIn(t.Status, from) {
-			return fmt.Errorf("cannot %s tenant %q, which is %s: %w", verb, slug, t.Status, ErrWrongStatus)
+			return fmt.Errorf("%w: cannot %s tenant %q, which is %s", ErrWrongStatus, verb, slug, t.Status)
 		}
 		q := tx.NewUpdate().Model(t).Set("status = ?", to).Set("updated_at = now()").WherePK()
 		if to == StatusDeleting {
@@ -61,7 +61,7 @@ func (r *Registry) lock(ctx context.Context, tx bun.Tx, slug string, t *Tenant) 
 	err := tx.NewSelect().Model(t).Where("slug = ?", slug).For("UPDATE").Scan(ctx)
 	if err != nil {
 		if isNoRows(err) {
-			return fmt.Errorf("%q: %w", slug, ErrNotFound)
+			return fmt.Errorf("%w: %q", ErrNotFound, slug)
 		}
 		return fmt.Errorf("lock tenant: %w", err)
 	}
@@ -77,7 +77,7 @@ func (r *Registry) Purge(ctx context.Context, slug string) error {
 			return err
 		}
 		if t.Status != StatusDeleting {
-			return fmt.Errorf("cannot purge tenant %q, which is %s: delete it first: %w", slug, t.Status, ErrWrongStatus)
+			return fmt.Errorf("%w: cannot purge tenant %q, which is %s: delete it first", ErrWrongStatus, slug, t.Status)
 		}
 		return r.purge(ctx, tx, t)
 	})

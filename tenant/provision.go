@@ -108,7 +108,7 @@ func (r *Registry) insert(ctx context.Context, tx bun.Tx, t *Tenant) error {
 		return fmt.Errorf("check slug: %w", err)
 	}
 	if exists {
-		return fmt.Errorf("%q: %w", t.Slug, ErrSlugTaken)
+		return fmt.Errorf("%w: %q", ErrSlugTaken, t.Slug)
 	}
 	var taken []string
 	err = tx.NewSelect().Model((*host)(nil)).Column("host").Where("host IN (?)", bun.In(t.Hosts)).Scan(ctx, &taken)
@@ -116,12 +116,12 @@ func (r *Registry) insert(ctx context.Context, tx bun.Tx, t *Tenant) error {
 		return fmt.Errorf("check hosts: %w", err)
 	}
 	if len(taken) > 0 {
-		return fmt.Errorf("%q: %w", taken[0], ErrHostTaken)
+		return fmt.Errorf("%w: %q", ErrHostTaken, taken[0])
 	}
 	_, err = tx.NewInsert().Model(t).Returning("id, created_at, updated_at").Exec(ctx)
 	if c, ok := uniqueViolation(err); ok {
 		if c == "tenants_slug_key" || c == "tenants_schema_name_key" || c == "tenants_role_name_key" {
-			return fmt.Errorf("%q: %w", t.Slug, ErrSlugTaken)
+			return fmt.Errorf("%w: %q", ErrSlugTaken, t.Slug)
 		}
 	}
 	if err != nil {
@@ -133,7 +133,7 @@ func (r *Registry) insert(ctx context.Context, tx bun.Tx, t *Tenant) error {
 	}
 	_, err = tx.NewInsert().Model(&rows).Exec(ctx)
 	if _, ok := uniqueViolation(err); ok {
-		return fmt.Errorf("one of %q: %w", t.Hosts, ErrHostTaken)
+		return fmt.Errorf("%w: one of %q", ErrHostTaken, t.Hosts)
 	}
 	if err != nil {
 		return fmt.Errorf("insert hosts: %w", err)

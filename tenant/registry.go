@@ -65,7 +65,7 @@ func (r *Registry) Get(ctx context.Context, slug string) (*Tenant, error) {
 	t := new(Tenant)
 	err := r.db.NewSelect().Model(t).Where("slug = ?", slug).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("%q: %w", slug, ErrNotFound)
+		return nil, fmt.Errorf("%w: %q", ErrNotFound, slug)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("get tenant: %w", err)
@@ -115,7 +115,7 @@ func (r *Registry) ByHost(ctx context.Context, h string) (*Tenant, error) {
 	err := r.db.NewSelect().Model(t).
 		Where("id = (SELECT tenant_id FROM piazza.tenant_hosts WHERE host = ?)", h).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("host %q: %w", h, ErrNotFound)
+		return nil, fmt.Errorf("%w with host %q", ErrNotFound, h)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("resolve host: %w", err)

@@ -84,3 +84,29 @@ func CreateDatabase(ctx context.Context, conn *pgx.Conn, database, role string) 
 func quoteLiteral(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }
+
+// StopIfIdle stops the server when no other client is connected to it, even
+// if another process started it (adopt, for `piazza dev`), or only if this
+// process started it. A server still in use by another piazza is left running.
+func (c *Cluster) StopIfIdle(ctx context.Context, adopt bool) (bool, error) {
+	if !c.started && !adopt {
+		return false, nil
+	}
+	conn, err := pgx.Connect(ctx, c.SuperuserURL("postgres"))
+	if err != nil {
+		return false, fmt.Errorf("check cluster clients: %w", err)
+	}
+	var others int
+	err = conn.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+		WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`).Scan(&others)
+	conn.Close(ctx)
+	if err != nil {
+		return false, fmt.Errorf("check cluster clients: %w", err)
+	}
+	if others > 0 {
+		c.logf("PostgreSQL left running: %d other connections", others)
+		return false, nil
+	}
+	c.started = true
+	return true, c.Stop()
+}

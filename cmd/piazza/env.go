@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/config"
+	"github.com/piazza-pa/piazza/migrations"
+	"github.com/piazza-pa/piazza/platform/db"
+	"github.com/piazza-pa/piazza/platform/migrate"
+	"github.com/piazza-pa/piazza/platform/pgcluster"
+	"github.com/piazza-pa/piazza/tenant"
+)
+
+// env is what every subcommand works with: configuration, logger, database
+// and tenant registry, with the private cluster when no database URL is set.
+type env struct {
+	cfg      *config.Config
+	log      *slog.Logger
+	dbURL    string
+	db       *bun.DB
+	cluster  *pgcluster.Cluster // nil with PIAZZA_DATABASE_URL
+	registry *tenant.Registry
+	stderr   io.Writer
+}
+
+type envOptions struct {
+	mode config.Mode
+	// migrate brings control and tenant schemas up to date on the private
+	// cluster (with a database URL that is `piazza migrate`'s job).
+	migrate bool
+	// noRegistry skips the registry (for `piazza migrate` itself).
+	noRegistry bool
+	maxConns   int
+}
+
+func openEnv(ctx context.Context, stderr io.Writer, o envOptions) (*env, error) {
+	cfg, err := config.Load(os.LookupEnv, o.mode)
+	if err != nil {
+		return nil, fmt.Errorf("configuration:\n%w", err)
+	}
+	e := &env{cfg: cfg, log: newLogger(cfg, stderr), stderr: stderr, dbURL: cfg.DatabaseURL}
+	if e.dbURL == "" {
+		if err := e.startCluster(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if e.db, err = db.Open(ctx, e.dbURL, o.maxConns); err != nil {
+		e.close(ctx)
+		return nil, err
+	}
+	if o.migrate && e.cluster != nil {
+		if err := e.migrateAll(ctx, 4); err != nil {
+			e.close(ctx)
+			return nil, err
+		}
+	}
+	if o.noRegistry {
+		return e, nil
+	}
+	if err := e.checkControl(ctx); err != nil {
+		e.close(ctx)
+		return nil, err
+	}
+	e.registry, err = tenant.NewRegistry(ctx, e.db, tenant.Options{BaseDomain: cfg.BaseDomain, OperatorHost: cfg.OperatorHost})
+	if err != nil {
+		e.close(ctx)
+		return nil, err
+	}
+	return e, nil
+}
+
+func (e *env) startCluster(ctx context.Context) error {
+	c, err := pgcluster.Start(ctx, pgcluster.Options{
+		Dir:  filepath.Join(e.cfg.DataDir, "pg"),
+		Port: e.cfg.PGPort,
+		Log:  func(msg string) { e.log.Info(msg) },
+	})
+	if err != nil {
+		return err
+	}
+	e.cluster = c
+	if e.dbURL, err = c.EnsureDatabase(ctx, "piazza", "piazza"); err != nil {
+		e.close(ctx)
+		return err
+	}
+	return nil
+}
+
+// checkControl refuses to work on a control schema older than this binary.
+func (e *env) checkControl(ctx context.Context) error {
+	ms, err := migrate.Load(migrations.Control())
+	if err != nil {
+		return err
+	}
+	v, err := migrate.ControlVersion(ctx, e.db)
+	if err != nil {
+		return fmt.Errorf("read control schema version: %w", err)
+	}
+	if v < migrate.Latest(ms) {
+		return errors.New("the database is not migrated to this version of piazza: run `piazza migrate` first")
+	}
+	return nil
+}
+
+// close releases the database and stops the private cluster if this command
+// started it and nobody else uses it.
+func (e *env) close(ctx context.Context) {
+	e.closeAdopting(ctx, false)
+}
+
+func (e *env) closeAdopting(ctx context.Context, adopt bool) {
+	if e.db != nil {
+		e.db.Close()
+	}
+	if e.cluster != nil {
+		if _, err := e.cluster.StopIfIdle(context.WithoutCancel(ctx), adopt); err != nil {
+			e.log.Warn("stop PostgreSQL", "err", err)
+		}
+	}
+}
+
+func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

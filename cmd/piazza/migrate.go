@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/piazza-pa/piazza/config"
+	"github.com/piazza-pa/piazza/migrations"
+	"github.com/piazza-pa/piazza/platform/migrate"
+	"github.com/piazza-pa/piazza/tenant"
+)
+
+func migrateCommand() *cobra.Command {
+	var concurrency int
+	cmd := &cobra.Command{
+		Use:   "migrate",
+		Short: "Bring the control schema and every tenant schema up to date",
+		Long: `Migrate applies the control-plane migrations, then the tenant migrations to
+every tenant schema that is behind: concurrently, one transaction per tenant.
+A tenant whose migration fails is reported at the end and left as it was; the
+others are committed. Running it again resumes.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if concurrency < 1 || concurrency > 64 {
+				return fmt.Errorf("--concurrency must be between 1 and 64")
+			}
+			ctx := cmd.Context()
+			e, err := openEnv(ctx, cmd.ErrOrStderr(), envOptions{mode: config.ModeTool, noRegistry: true, maxConns: concurrency + 1})
+			if err != nil {
+				return err
+			}
+			defer e.close(ctx)
+			return e.migrateAll(ctx, concurrency)
+		},
+	}
+	cmd.Flags().IntVarP(&concurrency, "concurrency", "c", 4, "tenants migrated at once (1-64)")
+	return cmd
+}
+
+// migrateAll migrates control then tenants, printing progress and, at the
+// end, every tenant that failed; it fails when any did.
+func (e *env) migrateAll(ctx context.Context, concurrency int) error {
+	n, err := migrate.Control(ctx, e.db, migrations.Control())
+	if err != nil {
+		return fmt.Errorf("migrate control schema: %w", err)
+	}
+	if n > 0 {
+		e.log.Info("control schema migrated", "applied", n)
+	}
+	reg := e.registry
+	if reg == nil {
+		if reg, err = tenant.NewRegistry(ctx, e.db, tenant.Options{BaseDomain: e.cfg.BaseDomain, OperatorHost: e.cfg.OperatorHost}); err != nil {
+			return err
+		}
+	}
+	p := newProgress(e.stderr, "migrating tenants")
+	rep, err := reg.MigrateAll(ctx, concurrency, p.update)
+	if err != nil {
+		return fmt.Errorf("migrate tenants: %w", err)
+	}
+	e.log.Info("tenants migrated", "tenants", rep.Tenants, "behind", rep.Pending,
+		"migrated", rep.Migrated, "failed", len(rep.Failures), "version", reg.LatestVersion())
+	if len(rep.Failures) == 0 {
+		return nil
+	}
+	fmt.Fprintf(e.stderr, "%d of %d tenants failed to migrate (left unchanged; fix and run `piazza migrate` again):\n", len(rep.Failures), rep.Pending)
+	for _, f := range rep.Failures {
+		fmt.Fprintf(e.stderr, "  %s: %v\n", f.Slug, f.Err)
+	}
+	return exitError(1)
+}

@@ -1,0 +1,51 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/piazza-pa/piazza/config"
+)
+
+func serveCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "serve",
+		Short: "Serve Piazza (production)",
+		Long: `Serve answers every tenant host and the operator console. With
+PIAZZA_DATABASE_URL set it expects a migrated database (run ` + "`piazza migrate`" + `
+first, once per release); without it, it uses the private cluster.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			e, err := openEnv(ctx, cmd.ErrOrStderr(), envOptions{mode: config.ModeServe, migrate: true, maxConns: 40})
+			if err != nil {
+				return err
+			}
+			defer e.close(ctx)
+			return e.serve(ctx)
+		},
+	}
+}
+
+// janitor purges tenants whose deletion grace period has run out, hourly.
+func (e *env) janitor(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		purged, err := e.registry.PurgeExpired(ctx, e.cfg.DeleteGrace)
+		if err != nil && !errors.Is(err, context.Canceled) {
+			e.log.Error("purge deleted tenants", "err", err)
+		}
+		for _, s := range purged {
+			e.log.Info("tenant purged after its grace period", "tenant", s)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

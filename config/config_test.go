@@ -1,0 +1,95 @@
+package config
+
+import (
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) Lookup {
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+func TestLoadDefaults(t *testing.T) {
+	c, err := Load(env(nil), ModeDev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:8080" || c.BaseDomain != "localhost:8080" || c.OperatorHost != "admin.localhost:8080" ||
+		c.DataDir != ".piazza" || c.DatabaseURL != "" || !c.Dev || c.LogLevel != slog.LevelInfo {
+		t.Fatalf("dev defaults: %+v", c)
+	}
+	if c.TenantHost("demo") != "demo.localhost:8080" {
+		t.Fatalf("tenant host %q", c.TenantHost("demo"))
+	}
+	c, err = Load(env(map[string]string{
+		"PIAZZA_BASE_DOMAIN": "Piazza.Regione.Lombardia.IT.", "PIAZZA_OPERATOR_HOST": "console.piazza.regione.lombardia.it",
+		"PIAZZA_SECRET_KEY": strings.Repeat("ab", 32), "PIAZZA_DATABASE_URL": "postgres://piazza@db/piazza",
+		"PIAZZA_DELETE_GRACE": "48h", "PIAZZA_LOG_FORMAT": "json", "PIAZZA_LOG_LEVEL": "debug",
+	}), ModeServe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.BaseDomain != "piazza.regione.lombardia.it" || len(c.SecretKey) != 32 || c.DeleteGrace != 48*time.Hour ||
+		c.Addr != ":8080" || c.Dev || c.LogLevel != slog.LevelDebug {
+		t.Fatalf("serve config: %+v", c)
+	}
+}
+
+// Every bad value is reported, naming its variable.
+func TestLoadInvalid(t *testing.T) {
+	cases := []struct {
+		key, value string
+		mode       Mode
+		want       string
+	}{
+		{"PIAZZA_ADDR", "8080", ModeDev, "PIAZZA_ADDR"},
+		{"PIAZZA_ADDR", "localhost:http", ModeDev, "PIAZZA_ADDR"},
+		{"PIAZZA_BASE_DOMAIN", "piazza regione.it", ModeDev, "PIAZZA_BASE_DOMAIN"},
+		{"PIAZZA_BASE_DOMAIN", "piazza.it:0", ModeDev, "PIAZZA_BASE_DOMAIN"},
+		{"PIAZZA_OPERATOR_HOST", "-admin.it", ModeDev, "PIAZZA_OPERATOR_HOST"},
+		{"PIAZZA_OPERATOR_HOST", "localhost:8080", ModeDev, "must differ"},
+		{"PIAZZA_SECRET_KEY", "short", ModeDev, "PIAZZA_SECRET_KEY: must be 32 random bytes"},
+		{"PIAZZA_LOG_LEVEL", "chatty", ModeDev, "PIAZZA_LOG_LEVEL"},
+		{"PIAZZA_LOG_FORMAT", "xml", ModeDev, "PIAZZA_LOG_FORMAT"},
+		{"PIAZZA_DELETE_GRACE", "a month", ModeDev, "PIAZZA_DELETE_GRACE"},
+		{"PIAZZA_DELETE_GRACE", "-1h", ModeDev, "PIAZZA_DELETE_GRACE"},
+		{"PIAZZA_PG_PORT", "70000", ModeDev, "PIAZZA_PG_PORT"},
+		{"PIAZZA_DATABASE_URL", "mysql://x", ModeDev, "PIAZZA_DATABASE_URL"},
+		{"PIAZZA_DATABASE_URL", "postgres://piazza:s3cret@db/piazza", ModeServe, "PIAZZA_SECRET_KEY: required"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.key+"="+tc.value, func(t *testing.T) {
+			_, err := Load(env(map[string]string{tc.key: tc.value}), tc.mode)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want an error containing %q", err, tc.want)
+			}
+			if strings.Contains(err.Error(), "s3cret") {
+				t.Fatalf("error shows the password: %v", err)
+			}
+		})
+	}
+	_, err := Load(env(map[string]string{"PIAZZA_ADDR": "x", "PIAZZA_LOG_FORMAT": "y"}), ModeDev)
+	if err == nil || !strings.Contains(err.Error(), "PIAZZA_ADDR") || !strings.Contains(err.Error(), "PIAZZA_LOG_FORMAT") {
+		t.Fatalf("two bad values: %v", err)
+	}
+}
+
+func TestLoadSecretKey(t *testing.T) {
+	dir := t.TempDir()
+	c := &Config{DataDir: filepath.Join(dir, "data")}
+	if err := c.LoadSecretKey(); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(filepath.Join(dir, "data", "secret.key"))
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("key file: %v %v", st, err)
+	}
+	again := &Config{DataDir: c.DataDir}
+	if err := again.LoadSecretKey(); err != nil || string(again.SecretKey) != string(c.SecretKey) || len(c.SecretKey) != 32 {
+		t.Fatal("the generated key is not kept across runs")
+	}
+}
