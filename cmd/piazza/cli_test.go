@@ -1,0 +1,182 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/piazza-pa/piazza/platform/dbtest"
+)
+
+func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
+
+// run runs the piazza command line in-process and returns its output.
+func run(t *testing.T, stdin string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	cmd := rootCommand()
+	cmd.SetArgs(args)
+	cmd.SetIn(strings.NewReader(stdin))
+	cmd.SetOut(&out)
+	cmd.SetErr(&errOut)
+	err = cmd.ExecuteContext(context.Background())
+	return out.String(), errOut.String(), err
+}
+
+func useDatabase(t *testing.T) *dbtest.DB {
+	d := dbtest.New(t)
+	t.Setenv("PIAZZA_DATABASE_URL", d.URL)
+	t.Setenv("PIAZZA_BASE_DOMAIN", "piazza.test")
+	t.Setenv("PIAZZA_OPERATOR_HOST", "admin.piazza.test")
+	return d
+}
+
+func TestTenantCommands(t *testing.T) {
+	useDatabase(t)
+	steps := []struct {
+		args    []string
+		out     string
+		errText string
+	}{
+		{[]string{"tenant", "create", "--slug", "lazio", "--name", "Regione Lazio", "--host", "partecipa.regione.lazio.it", "--admin-email", "admin@regione.lazio.it"},
+			"created tenant lazio (Regione Lazio), serving on lazio.piazza.test, partecipa.regione.lazio.it", ""},
+		{[]string{"tenant", "create", "--slug", "lazio", "--name", "Ancora Lazio"}, "", `slug already taken: "lazio"`},
+		{[]string{"tenant", "create", "--slug", "www", "--name", "W"}, "", "reserved"},
+		{[]string{"tenant", "create", "--name", "No slug"}, "", `"slug" not set`},
+		{[]string{"tenant", "suspend", "lazio"}, "tenant lazio is now suspended", ""},
+		{[]string{"tenant", "suspend", "lazio"}, "", "which is suspended"},
+		{[]string{"tenant", "resume", "lazio"}, "tenant lazio is now active", ""},
+		{[]string{"tenant", "suspend", "umbria"}, "", `no such tenant: "umbria"`},
+		{[]string{"tenant", "delete", "lazio"}, "restorable with `piazza tenant restore lazio`", ""},
+		{[]string{"tenant", "restore", "lazio"}, "tenant lazio is now suspended", ""},
+		{[]string{"tenant", "delete", "lazio", "--purge"}, "tenant lazio purged", ""},
+		{[]string{"tenant", "resume", "lazio"}, "", "no such tenant"},
+	}
+	for _, s := range steps {
+		out, _, err := run(t, "", s.args...)
+		if s.errText != "" {
+			if err == nil || !strings.Contains(err.Error(), s.errText) {
+				t.Fatalf("%v: got %v, want an error with %q", s.args, err, s.errText)
+			}
+			continue
+		}
+		if err != nil || !strings.Contains(out, s.out) {
+			t.Fatalf("%v: got %q, %v; want %q", s.args, out, err, s.out)
+		}
+	}
+}
+
+func TestTenantListJSON(t *testing.T) {
+	useDatabase(t)
+	out, _, err := run(t, "", "tenant", "list", "--json")
+	if err != nil || strings.TrimSpace(out) != "[]" {
+		t.Fatalf("empty list: %q %v", out, err)
+	}
+	for _, s := range []string{"bari", "lecce"} {
+		if _, _, err := run(t, "", "tenant", "create", "--slug", s, "--name", "Comune di "+s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, _, err = run(t, "", "tenant", "list", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []struct {
+		Slug, Name, Status string
+		Hosts              []string
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v in %s", err, out)
+	}
+	if len(got) != 2 || got[0].Slug != "bari" || got[1].Hosts[0] != "lecce.piazza.test" || got[0].Status != "active" {
+		t.Fatalf("list: %+v", got)
+	}
+	out, _, _ = run(t, "", "tenant", "list")
+	if !strings.Contains(out, "SLUG") || !strings.Contains(out, "Comune di lecce") {
+		t.Fatalf("table: %s", out)
+	}
+}
+
+func TestTenantImport(t *testing.T) {
+	useDatabase(t)
+	bad := "slug,name,hosts,admin_email\nbergamo,Comune di Bergamo\nBrescia,Comune di Brescia\nbergamo,Di nuovo\n"
+	_, stderr, err := run(t, bad, "tenant", "import", "-")
+	var ex exitError
+	if !errors.As(err, &ex) || !strings.Contains(stderr, "line 3:") || !strings.Contains(stderr, "line 4:") || !strings.Contains(stderr, "nothing provisioned") {
+		t.Fatalf("bad file: %v\n%s", err, stderr)
+	}
+	out, _, _ := run(t, "", "tenant", "list", "--json")
+	if strings.TrimSpace(out) != "[]" {
+		t.Fatalf("a bad file provisioned something: %s", out)
+	}
+	path := filepath.Join(t.TempDir(), "tenants.csv")
+	good := "como,Comune di Como,open.como.it;como.example.org,admin@comune.como.it\nlecco,Comune di Lecco\n"
+	if err := os.WriteFile(path, []byte(good), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, err = run(t, "", "tenant", "import", path)
+	if err != nil || !strings.Contains(out, "provisioned 2 tenants") || !strings.Contains(stderr, "provisioning tenants: 2/2") {
+		t.Fatalf("good file: %v\n%s\n%s", err, out, stderr)
+	}
+	if _, _, err := run(t, "", "tenant", "import", filepath.Join(t.TempDir(), "missing.csv")); err == nil {
+		t.Fatal("a missing file was accepted")
+	}
+}
+
+func TestMigrateCommand(t *testing.T) {
+	useDatabase(t)
+	if _, _, err := run(t, "", "tenant", "create", "--slug", "siena", "--name", "Siena"); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, err := run(t, "", "migrate", "--concurrency", "2")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	if _, _, err := run(t, "", "migrate", "--concurrency", "0"); err == nil {
+		t.Fatal("--concurrency 0 accepted")
+	}
+}
+
+// Without a database URL every command starts the private cluster in the
+// data directory, and stops it again when it started it.
+func TestPrivateCluster(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("PIAZZA_DATA_DIR", dir)
+	t.Setenv("PIAZZA_DATABASE_URL", "")
+	t.Setenv("PIAZZA_PG_PORT", strconv.Itoa(freePort(t)))
+	out, _, err := run(t, "", "tenant", "create", "--slug", "pisa", "--name", "Comune di Pisa")
+	if err != nil || !strings.Contains(out, "pisa.localhost:8080") {
+		t.Fatalf("%q %v", out, err)
+	}
+	out, _, err = run(t, "", "tenant", "list")
+	if err != nil || !strings.Contains(out, "Comune di Pisa") {
+		t.Fatalf("second run does not see the first's tenant: %q %v", out, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "pg", "data", "postmaster.pid")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the cluster was left running (postmaster.pid: %v)", err)
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	t.Setenv("PIAZZA_LOG_FORMAT", "yaml")
+	_, _, err := run(t, "", "tenant", "list")
+	if err == nil || !strings.Contains(err.Error(), "PIAZZA_LOG_FORMAT") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func freePort(t *testing.T) int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
