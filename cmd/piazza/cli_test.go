@@ -18,7 +18,7 @@ import (
 func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
 
 // run runs the piazza command line in-process and returns its output.
-func run(t *testing.T, stdin string, args ...string) (stdout, stderr string, err error) {
+func run(t testing.TB, stdin string, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	cmd := rootCommand()
@@ -30,7 +30,9 @@ func run(t *testing.T, stdin string, args ...string) (stdout, stderr string, err
 	return out.String(), errOut.String(), err
 }
 
-func useDatabase(t *testing.T) *dbtest.DB {
+func useDatabase(t *testing.T) *dbtest.DB { return useDatabaseTB(t) }
+
+func useDatabaseTB(t testing.TB) *dbtest.DB {
 	d := dbtest.New(t)
 	t.Setenv("PIAZZA_DATABASE_URL", d.URL)
 	t.Setenv("PIAZZA_BASE_DOMAIN", "piazza.test")
