@@ -20,4 +20,4 @@ build:
 bench:
 	./.ci/setup
 	$(GO) test ./tenant -run '^$$' -bench Provision -benchtime 200x
-	$(GO) test ./cmd/piazza -run '^$$' -bench MigrateNoop -benchtime 5x -timeout 60m
+	$(GO) test ./cmd/piazza -run '^$$' -bench AtScale -benchtime 5x -timeout 60m

@@ -30,9 +30,7 @@ func run(t testing.TB, stdin string, args ...string) (stdout, stderr string, err
 	return out.String(), errOut.String(), err
 }
 
-func useDatabase(t *testing.T) *dbtest.DB { return useDatabaseTB(t) }
-
-func useDatabaseTB(t testing.TB) *dbtest.DB {
+func useDatabase(t *testing.T) *dbtest.DB {
 	d := dbtest.New(t)
 	t.Setenv("PIAZZA_DATABASE_URL", d.URL)
 	t.Setenv("PIAZZA_BASE_DOMAIN", "piazza.test")
