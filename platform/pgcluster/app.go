@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -48,10 +49,16 @@ func (c *Cluster) EnsureDatabase(ctx context.Context, role, database string) (st
 // search_path naming no schema of any tenant.
 func CreateLoginRole(ctx context.Context, conn *pgx.Conn, role, password string) error {
 	id := pgx.Identifier{role}.Sanitize()
-	_, err := conn.Exec(ctx, "CREATE ROLE "+id+" LOGIN")
-	var pgErr *pgconn.PgError
-	if err != nil && !(errors.As(err, &pgErr) && pgErr.Code == "42710") { // duplicate_object
-		return fmt.Errorf("create role %s: %w", role, err)
+	var exists bool
+	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)", role).Scan(&exists); err != nil {
+		return fmt.Errorf("look up role %s: %w", role, err)
+	}
+	if !exists {
+		_, err := conn.Exec(ctx, "CREATE ROLE "+id+" LOGIN")
+		var pgErr *pgconn.PgError
+		if err != nil && !(errors.As(err, &pgErr) && pgErr.Code == "42710") { // created meanwhile
+			return fmt.Errorf("create role %s: %w", role, err)
+		}
 	}
 	stmts := []string{
 		"ALTER ROLE " + id + " LOGIN NOSUPERUSER NOINHERIT CREATEROLE NOCREATEDB PASSWORD " + quoteLiteral(password),
@@ -96,9 +103,17 @@ func (c *Cluster) StopIfIdle(ctx context.Context, adopt bool) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("check cluster clients: %w", err)
 	}
+	// Our own pool's backends take a moment to exit after it closes: give
+	// them a second before concluding that someone else is connected.
 	var others int
-	err = conn.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
-		WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`).Scan(&others)
+	for i := 0; i < 20; i++ {
+		err = conn.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+			WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`).Scan(&others)
+		if err != nil || others == 0 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	conn.Close(ctx)
 	if err != nil {
 		return false, fmt.Errorf("check cluster clients: %w", err)
