@@ -84,6 +84,11 @@ func (r *Registry) Purge(ctx context.Context, slug string) error {
 }
 
 func (r *Registry) purge(ctx context.Context, tx bun.Tx, t *Tenant) error {
+	for _, h := range r.onPurge {
+		if err := h(ctx, tx, t); err != nil {
+			return fmt.Errorf("purge %s: %w", t.Slug, err)
+		}
+	}
 	// Only the owner may drop the schema; the login role does not inherit
 	// ownership, so it takes the tenant's role for that statement.
 	err := db.InTenantTx(ctx, tx, t.Scope(), func() error {

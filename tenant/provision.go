@@ -85,6 +85,11 @@ func (r *Registry) Create(ctx context.Context, p CreateParams) (*Tenant, error) 
 		if err := r.migrateIn(ctx, tx, t); err != nil {
 			return fmt.Errorf("provision %s: %w", t.Slug, err)
 		}
+		for _, h := range r.onProvision {
+			if err := h(ctx, tx, t); err != nil {
+				return fmt.Errorf("provision %s: %w", t.Slug, err)
+			}
+		}
 		if t.AdminEmail == "" {
 			return nil
 		}

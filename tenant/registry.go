@@ -22,6 +22,8 @@ type Registry struct {
 	operatorHost string
 	migrations   []migrate.Migration
 	rolePrefix   string
+	onProvision  []Hook
+	onPurge      []Hook
 }
 
 // Options configure a Registry.
@@ -32,7 +34,16 @@ type Options struct {
 	OperatorHost string
 	// Migrations are the tenant migrations; nil means the embedded ones.
 	Migrations fs.FS
+	// OnProvision run inside the provisioning transaction, after the schema
+	// is migrated (e.g. seeding the tenant's role permissions).
+	OnProvision []Hook
+	// OnPurge run inside the purge transaction, before the schema is dropped.
+	OnPurge []Hook
 }
+
+// Hook is control-plane work that belongs to a tenant's provisioning or purge
+// transaction; an error rolls the whole transaction back.
+type Hook func(ctx context.Context, tx bun.Tx, t *Tenant) error
 
 // NewRegistry returns the registry over db, whose control schema must be migrated.
 func NewRegistry(ctx context.Context, db *bun.DB, o Options) (*Registry, error) {
@@ -44,7 +55,8 @@ func NewRegistry(ctx context.Context, db *bun.DB, o Options) (*Registry, error) 
 	if err != nil {
 		return nil, fmt.Errorf("tenant migrations: %w", err)
 	}
-	r := &Registry{db: db, baseDomain: o.BaseDomain, operatorHost: o.OperatorHost, migrations: ms}
+	r := &Registry{db: db, baseDomain: o.BaseDomain, operatorHost: o.OperatorHost, migrations: ms,
+		onProvision: o.OnProvision, onPurge: o.OnPurge}
 	if err := db.QueryRowContext(ctx, "SELECT role_prefix FROM piazza.installation").Scan(&r.rolePrefix); err != nil {
 		return nil, fmt.Errorf("read installation (has `piazza migrate` run?): %w", err)
 	}

@@ -6,6 +6,7 @@ package tenant
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -42,6 +43,9 @@ type Tenant struct {
 
 	Hosts []string `bun:"-" json:"hosts"`
 }
+
+// Domain is the tenant's authorisation domain: its id as text.
+func (t *Tenant) Domain() string { return strconv.FormatInt(t.ID, 10) }
 
 // Scope is where the tenant's queries run.
 func (t *Tenant) Scope() db.Scope {

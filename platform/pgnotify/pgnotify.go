@@ -1,0 +1,140 @@
+// Package pgnotify keeps one dedicated PostgreSQL connection LISTENing on the
+// channels that replicas use to tell each other to drop cached state (tenant
+// hosts, authorisation policies …) and hands each notification to its
+// subscriber.
+package pgnotify
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Handler receives a notification's payload.
+type Handler func(payload string)
+
+// Listener is one LISTEN connection shared by every subscriber.
+type Listener struct {
+	url  string
+	log  *slog.Logger
+	mu   sync.Mutex
+	subs map[string][]Handler
+	// resets are called whenever notifications may have been missed (the
+	// connection was lost): subscribers drop all they cached.
+	resets []func()
+	up     bool
+	ready  chan struct{}
+}
+
+// New returns a Listener connecting with url; call Subscribe, then Run.
+func New(url string, log *slog.Logger) *Listener {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Listener{url: url, log: log, subs: map[string][]Handler{}, ready: make(chan struct{})}
+}
+
+// Subscribe calls h for every notification on channel, and reset whenever
+// notifications may have been missed. Call it before Run.
+func (l *Listener) Subscribe(channel string, h Handler, reset func()) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.subs[channel] = append(l.subs[channel], h)
+	if reset != nil {
+		l.resets = append(l.resets, reset)
+	}
+}
+
+// Listening reports whether notifications are being received now; while
+// they are not, subscribers must not trust their caches.
+func (l *Listener) Listening() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.up
+}
+
+// Ready is closed the first time the listener is up.
+func (l *Listener) Ready() <-chan struct{} { return l.ready }
+
+// Run listens until ctx ends, reconnecting with backoff.
+func (l *Listener) Run(ctx context.Context) {
+	backoff := 100 * time.Millisecond
+	first := true
+	for ctx.Err() == nil {
+		err := l.listen(ctx, &first)
+		l.setUp(false)
+		l.reset()
+		if ctx.Err() != nil {
+			return
+		}
+		l.log.Warn("notification listener lost its connection; caches bypassed until it is back", "err", err, "retry_in", backoff)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, 10*time.Second)
+	}
+}
+
+func (l *Listener) listen(ctx context.Context, first *bool) error {
+	cfg, err := pgx.ParseConfig(l.url)
+	if err != nil {
+		return err
+	}
+	cfg.RuntimeParams["search_path"] = "pg_catalog"
+	cfg.RuntimeParams["application_name"] = "piazza-listener"
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	l.mu.Lock()
+	channels := make([]string, 0, len(l.subs))
+	for ch := range l.subs {
+		channels = append(channels, ch)
+	}
+	l.mu.Unlock()
+	for _, ch := range channels {
+		if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{ch}.Sanitize()); err != nil {
+			return err
+		}
+	}
+	// Anything cached before now may be stale: start clean, then trust.
+	l.reset()
+	l.setUp(true)
+	if *first {
+		*first = false
+		close(l.ready)
+	}
+	for {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
+			return err
+		}
+		l.mu.Lock()
+		hs := l.subs[n.Channel]
+		l.mu.Unlock()
+		for _, h := range hs {
+			h(n.Payload)
+		}
+	}
+}
+
+func (l *Listener) setUp(up bool) {
+	l.mu.Lock()
+	l.up = up
+	l.mu.Unlock()
+}
+
+func (l *Listener) reset() {
+	l.mu.Lock()
+	rs := append([]func(){}, l.resets...)
+	l.mu.Unlock()
+	for _, r := range rs {
+		r()
+	}
+}
