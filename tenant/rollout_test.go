@@ -2,6 +2,7 @@ package tenant_test
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"strings"
 	"sync"
@@ -12,8 +13,9 @@ import (
 	"github.com/piazza-pa/piazza/tenant"
 )
 
-// withMigration returns the embedded tenant migrations plus one more.
-func withMigration(t *testing.T, name, sql string) fs.FS {
+// withMigration returns the embedded tenant migrations plus one more, named
+// NNNN_name.sql after the newest; it returns that version too.
+func withMigration(t *testing.T, name, sql string) (fs.FS, int) {
 	t.Helper()
 	m := fstest.MapFS{}
 	err := fs.WalkDir(migrations.Tenant(), ".", func(p string, e fs.DirEntry, err error) error {
@@ -27,8 +29,9 @@ func withMigration(t *testing.T, name, sql string) fs.FS {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m[name] = &fstest.MapFile{Data: []byte(sql)}
-	return m
+	next := len(m) + 1
+	m[fmt.Sprintf("%04d_%s.sql", next, name)] = &fstest.MapFile{Data: []byte(sql)}
+	return m, next
 }
 
 func TestMigrateAll(t *testing.T) {
@@ -45,9 +48,9 @@ func TestMigrateAll(t *testing.T) {
 	if _, err := admin.Exec(ctx, "CREATE TABLE t_beta.bookmarks (id int)"); err != nil {
 		t.Fatal(err)
 	}
+	fsys, v := withMigration(t, "bookmarks", "CREATE TABLE bookmarks (id bigint PRIMARY KEY, url text NOT NULL);")
 	next, err := tenant.NewRegistry(ctx, d.DB, tenant.Options{
-		BaseDomain: "piazza.test", OperatorHost: "admin.piazza.test",
-		Migrations: withMigration(t, "0002_bookmarks.sql", "CREATE TABLE bookmarks (id bigint PRIMARY KEY, url text NOT NULL);"),
+		BaseDomain: "piazza.test", OperatorHost: "admin.piazza.test", Migrations: fsys,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -60,7 +63,7 @@ func TestMigrateAll(t *testing.T) {
 	if rep.Tenants != 4 || rep.Pending != 4 || rep.Migrated != 3 || len(rep.Failures) != 1 || last != [2]int{4, 4} {
 		t.Fatalf("report %+v, last progress %v", rep, last)
 	}
-	if f := rep.Failures[0]; f.Slug != "beta" || !strings.Contains(f.Err.Error(), "already exists") || !strings.Contains(f.Err.Error(), "0002_bookmarks") {
+	if f := rep.Failures[0]; f.Slug != "beta" || !strings.Contains(f.Err.Error(), "already exists") || !strings.Contains(f.Err.Error(), fmt.Sprintf("%04d_bookmarks", v)) {
 		t.Fatalf("failure %s: %v", f.Slug, f.Err)
 	}
 	versions := func() map[string]int {
@@ -80,12 +83,12 @@ func TestMigrateAll(t *testing.T) {
 		}
 		return v
 	}
-	if v := versions(); v["alpha"] != 2 || v["gamma"] != 2 || v["delta"] != 2 || v["beta"] != 1 {
-		t.Fatalf("versions after a partial rollout: %v", v)
+	if got := versions(); got["alpha"] != v || got["gamma"] != v || got["delta"] != v || got["beta"] != v-1 {
+		t.Fatalf("versions after a partial rollout: %v, want %d (beta %d)", got, v, v-1)
 	}
 	var applied int
-	if err := admin.QueryRow(ctx, "SELECT max(version) FROM t_beta.schema_migrations").Scan(&applied); err != nil || applied != 1 {
-		t.Fatalf("beta's own record: %d %v, want 1 (rolled back)", applied, err)
+	if err := admin.QueryRow(ctx, "SELECT max(version) FROM t_beta.schema_migrations").Scan(&applied); err != nil || applied != v-1 {
+		t.Fatalf("beta's own record: %d %v, want %d (rolled back)", applied, err, v-1)
 	}
 
 	// Fixed by hand, a second run resumes with beta alone.
@@ -110,7 +113,7 @@ func TestMigrateAll(t *testing.T) {
 	}
 	wg.Wait()
 	// A tenant provisioned by the newer binary starts at the newest version.
-	if tn := mustCreate(t, next, "epsilon", "Epsilon"); tn.SchemaVersion != 2 {
+	if tn := mustCreate(t, next, "epsilon", "Epsilon"); tn.SchemaVersion != v {
 		t.Fatalf("new tenant at version %d", tn.SchemaVersion)
 	}
 }
@@ -122,9 +125,9 @@ func TestMigrateAllConcurrent(t *testing.T) {
 	for _, s := range []string{"uno", "due", "tre", "quattro", "cinque"} {
 		mustCreate(t, r, s, s)
 	}
+	fsys, v := withMigration(t, "tags", "CREATE TABLE tags (name text PRIMARY KEY);")
 	next, err := tenant.NewRegistry(ctx, d.DB, tenant.Options{
-		BaseDomain: "piazza.test", OperatorHost: "admin.piazza.test",
-		Migrations: withMigration(t, "0002_tags.sql", "CREATE TABLE tags (name text PRIMARY KEY);"),
+		BaseDomain: "piazza.test", OperatorHost: "admin.piazza.test", Migrations: fsys,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -142,7 +145,7 @@ func TestMigrateAllConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 	var rows int
-	if err := d.Admin(t).QueryRow(ctx, "SELECT count(*) FROM t_uno.schema_migrations WHERE version = 2").Scan(&rows); err != nil || rows != 1 {
-		t.Fatalf("version 2 recorded %d times (%v)", rows, err)
+	if err := d.Admin(t).QueryRow(ctx, "SELECT count(*) FROM t_uno.schema_migrations WHERE version = $1", v).Scan(&rows); err != nil || rows != 1 {
+		t.Fatalf("version %d recorded %d times (%v)", v, rows, err)
 	}
 }

@@ -1,0 +1,136 @@
+// Package session keeps server-side sessions in PostgreSQL: a random 256-bit
+// token in a host-only, HttpOnly cookie, its SHA-256 in the database, an idle
+// and an absolute expiry. Tenant users' sessions live in the tenant's schema
+// (run the Store inside the tenant transaction); operators' in the control
+// schema.
+package session
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform"
+)
+
+// ErrNoSession means the token names no live session.
+var ErrNoSession = platform.NewError(platform.ErrNotFound, "no session")
+
+// Session is one signed-in browser.
+type Session struct {
+	bun.BaseModel `bun:"alias:s"`
+
+	TokenHash  []byte    `bun:"token_hash,pk"`
+	UserID     int64     `bun:"user_id"`
+	CreatedAt  time.Time `bun:"created_at,nullzero,default:now()"`
+	LastSeenAt time.Time `bun:"last_seen_at,nullzero,default:now()"`
+	ExpiresAt  time.Time `bun:"expires_at"`
+	ClientAddr string    `bun:"client_addr"`
+	UserAgent  string    `bun:"user_agent"`
+	Method     string    `bun:"method"`
+	IDToken    string    `bun:"id_token,nullzero"`
+}
+
+// Store reads and writes one sessions table.
+type Store struct {
+	table    string
+	idle     time.Duration
+	absolute time.Duration
+	now      func() time.Time
+}
+
+// Tenant is the store of a tenant's users' sessions (unqualified table: run
+// it in the tenant transaction).
+func Tenant(idle, absolute time.Duration) *Store {
+	return &Store{table: "sessions", idle: idle, absolute: absolute, now: time.Now}
+}
+
+// Operator is the store of the operators' sessions.
+func Operator(idle, absolute time.Duration) *Store {
+	return &Store{table: "piazza.operator_sessions", idle: idle, absolute: absolute, now: time.Now}
+}
+
+// Create starts a session for userID and returns its token (for the cookie).
+func (s *Store) Create(ctx context.Context, db bun.IDB, sess *Session) (string, error) {
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return "", err
+	}
+	token := base64.RawURLEncoding.EncodeToString(raw)
+	sess.TokenHash = hash(token)
+	sess.ExpiresAt = s.now().Add(s.absolute)
+	if sess.Method == "" {
+		sess.Method = "local"
+	}
+	if _, err := db.NewInsert().Model(sess).ModelTableExpr(s.table).Exec(ctx); err != nil {
+		return "", fmt.Errorf("create session: %w", err)
+	}
+	return token, nil
+}
+
+// Lookup returns the live session of token, refreshing its idle timer at
+// most once a minute. An expired session is deleted.
+func (s *Store) Lookup(ctx context.Context, db bun.IDB, token string) (*Session, error) {
+	if len(token) != 43 {
+		return nil, ErrNoSession
+	}
+	sess := new(Session)
+	err := db.NewSelect().Model(sess).ModelTableExpr(s.table+" AS s").Where("token_hash = ?", hash(token)).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNoSession
+	}
+	if err != nil {
+		return nil, fmt.Errorf("look up session: %w", err)
+	}
+	now := s.now()
+	if now.After(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) > s.idle {
+		_ = s.delete(ctx, db, "token_hash = ?", sess.TokenHash)
+		return nil, ErrNoSession
+	}
+	if now.Sub(sess.LastSeenAt) > time.Minute {
+		sess.LastSeenAt = now
+		_, err := db.NewUpdate().ModelTableExpr(s.table).Set("last_seen_at = ?", now).Where("token_hash = ?", sess.TokenHash).Exec(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("touch session: %w", err)
+		}
+	}
+	return sess, nil
+}
+
+// Delete ends the session of token (sign out).
+func (s *Store) Delete(ctx context.Context, db bun.IDB, token string) error {
+	return s.delete(ctx, db, "token_hash = ?", hash(token))
+}
+
+// DeleteUser ends every session of a user (sign out everywhere, or an
+// operator revoking them).
+func (s *Store) DeleteUser(ctx context.Context, db bun.IDB, userID int64) error {
+	return s.delete(ctx, db, "user_id = ?", userID)
+}
+
+// DeleteExpired removes sessions past their absolute expiry.
+func (s *Store) DeleteExpired(ctx context.Context, db bun.IDB) error {
+	return s.delete(ctx, db, "expires_at < ?", s.now())
+}
+
+func (s *Store) delete(ctx context.Context, db bun.IDB, where string, arg any) error {
+	if _, err := db.NewDelete().ModelTableExpr(s.table).Where(where, arg).Exec(ctx); err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}
+
+// TokenHash is the stored form of a token (used to bind CSRF tokens).
+func TokenHash(token string) []byte { return hash(token) }
+
+func hash(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
