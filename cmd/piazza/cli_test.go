@@ -180,3 +180,25 @@ func freePort(t *testing.T) int {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
 }
+
+func TestOperatorCommands(t *testing.T) {
+	useDatabase(t)
+	out, _, err := run(t, "", "operator", "create", "--email", "ops@regione.example.it", "--name", "Ops")
+	if err != nil || !strings.Contains(out, "password (shown once): ") {
+		t.Fatalf("generated password: %q %v", out, err)
+	}
+	out, _, err = run(t, "a chosen long password\n", "operator", "create", "--email", "two@regione.example.it", "--password-stdin")
+	if err != nil || strings.Contains(out, "password (shown once)") {
+		t.Fatalf("stdin password: %q %v", out, err)
+	}
+	if _, _, err := run(t, "short\n", "operator", "create", "--email", "three@regione.example.it", "--password-stdin"); err == nil {
+		t.Fatal("a short password was accepted")
+	}
+	if _, _, err := run(t, "", "operator", "create", "--email", "ops@regione.example.it"); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Fatalf("duplicate: %v", err)
+	}
+	out, _, err = run(t, "", "operator", "list")
+	if err != nil || !strings.Contains(out, "ops@regione.example.it") || !strings.Contains(out, "two@regione.example.it") || strings.Contains(out, "three@") {
+		t.Fatalf("list: %q %v", out, err)
+	}
+}

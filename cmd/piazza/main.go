@@ -42,6 +42,6 @@ func rootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(devCommand(), serveCommand(), migrateCommand(), tenantCommand(), versionCommand())
+	root.AddCommand(devCommand(), serveCommand(), migrateCommand(), tenantCommand(), operatorCommand(), versionCommand())
 	return root
 }
