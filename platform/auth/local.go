@@ -1,0 +1,222 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform"
+	mailer "github.com/piazza-pa/piazza/platform/mail"
+	"github.com/piazza-pa/piazza/platform/password"
+)
+
+// Errors of local accounts. None says whether an e-mail address is known.
+var (
+	ErrBadCredentials = platform.NewError(platform.ErrForbidden, "wrong e-mail or password, or the address is not verified yet")
+	ErrThrottled      = platform.NewError(platform.ErrForbidden, "too many failed attempts: wait a few minutes and try again")
+	ErrInvalidEmail   = platform.NewError(platform.ErrInvalid, "this is not an e-mail address")
+)
+
+// Local runs local accounts inside a tenant transaction.
+type Local struct {
+	Mail mailer.Sender
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+	// Window, MaxPerAccount and MaxPerAddr bound failed sign-ins.
+	Window        time.Duration
+	MaxPerAccount int
+	MaxPerAddr    int
+}
+
+func (l *Local) now() time.Time {
+	if l.Now != nil {
+		return l.Now()
+	}
+	return time.Now()
+}
+
+// Registration is what a person fills in to register.
+type Registration struct {
+	Email, Name, Password, Locale string
+}
+
+// Register creates an unverified account and mails a verification link to
+// base (the tenant's URL). If the address is already registered, the owner
+// is told by mail instead, and the caller sees the same outcome.
+func (l *Local) Register(ctx context.Context, tx bun.IDB, base string, r Registration) error {
+	email, err := checkEmail(r.Email)
+	if err != nil {
+		return err
+	}
+	if err := password.Check(r.Password); err != nil {
+		return err
+	}
+	existing, err := UserByEmail(ctx, tx, email)
+	if err == nil {
+		return l.send(ctx, existing.Email, "Account già registrato / Account already registered",
+			"Qualcuno ha provato a registrarsi con questo indirizzo. Se eri tu, accedi o reimposta la password: %s\n\n"+
+				"Someone tried to register with this address. If it was you, sign in or reset your password: %s\n",
+			base+"/auth/reset", base+"/auth/reset")
+	}
+	if !errors.Is(err, ErrUserNotFound) {
+		return err
+	}
+	hash, err := password.Hash(r.Password)
+	if err != nil {
+		return err
+	}
+	u := &User{Email: email, DisplayName: strings.TrimSpace(r.Name), Locale: r.Locale, Status: "active", PasswordHash: hash}
+	if _, err := tx.NewInsert().Model(u).Returning("id").Exec(ctx); err != nil {
+		return fmt.Errorf("create user: %w", err)
+	}
+	token, err := newLinkToken(ctx, tx, u.ID, PurposeVerify, l.now().Add(48*time.Hour))
+	if err != nil {
+		return err
+	}
+	link := base + "/auth/verify?token=" + url.QueryEscape(token)
+	return l.send(ctx, email, "Conferma il tuo indirizzo / Confirm your address",
+		"Per attivare il tuo account apri questo link (valido 48 ore): %s\n\nTo activate your account open this link (valid for 48 hours): %s\n", link, link)
+}
+
+// Verify consumes a verification link and returns the verified user.
+func (l *Local) Verify(ctx context.Context, tx bun.IDB, token string) (*User, error) {
+	id, err := useLinkToken(ctx, tx, token, PurposeVerify, l.now())
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.NewUpdate().Model((*User)(nil)).Set("email_verified_at = ?", l.now()).Where("id = ?", id).Exec(ctx); err != nil {
+		return nil, err
+	}
+	return UserByID(ctx, tx, id)
+}
+
+// Authenticate checks email and password from clientAddr, refusing when
+// either has failed too often lately. The error never tells which was wrong.
+// A failure is recorded in tx: the caller commits tx even when it gets
+// ErrBadCredentials, or throttling never engages.
+func (l *Local) Authenticate(ctx context.Context, tx bun.IDB, email, pw, clientAddr string) (*User, error) {
+	keys := []string{"account:" + strings.ToLower(strings.TrimSpace(email)), "addr:" + clientAddr}
+	if err := l.throttled(ctx, tx, keys); err != nil {
+		return nil, err
+	}
+	u, err := UserByEmail(ctx, tx, email)
+	hash := password.Dummy
+	if err == nil && u.PasswordHash != "" {
+		hash = u.PasswordHash
+	}
+	ok, _ := password.Verify(pw, hash)
+	if err != nil || !ok || u.EmailVerifiedAt == nil || u.Status != "active" {
+		return nil, l.fail(ctx, tx, keys)
+	}
+	return u, nil
+}
+
+func (l *Local) throttled(ctx context.Context, tx bun.IDB, keys []string) error {
+	since := l.now().Add(-l.Window)
+	limits := []int{l.MaxPerAccount, l.MaxPerAddr}
+	for i, k := range keys {
+		n, err := tx.NewSelect().TableExpr("auth_failures").Where("key = ? AND at > ?", k, since).Count(ctx)
+		if err != nil {
+			return fmt.Errorf("count failures: %w", err)
+		}
+		if int(n) >= limits[i] {
+			return ErrThrottled
+		}
+	}
+	return nil
+}
+
+// fail records a failure and returns ErrBadCredentials.
+func (l *Local) fail(ctx context.Context, tx bun.IDB, keys []string) error {
+	for _, k := range keys {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO auth_failures (key, at) VALUES (?, ?)", k, l.now()); err != nil {
+			return fmt.Errorf("record failure: %w", err)
+		}
+	}
+	_, _ = tx.NewDelete().TableExpr("auth_failures").Where("at < ?", l.now().Add(-24*time.Hour)).Exec(ctx)
+	return ErrBadCredentials
+}
+
+// RequestReset mails a reset link when email belongs to an account; the
+// caller answers the same either way.
+func (l *Local) RequestReset(ctx context.Context, tx bun.IDB, base, email string) error {
+	u, err := UserByEmail(ctx, tx, email)
+	if errors.Is(err, ErrUserNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	token, err := newLinkToken(ctx, tx, u.ID, PurposeReset, l.now().Add(time.Hour))
+	if err != nil {
+		return err
+	}
+	link := base + "/auth/reset?token=" + url.QueryEscape(token)
+	return l.send(ctx, u.Email, "Reimposta la password / Reset your password",
+		"Per scegliere una nuova password apri questo link (valido un'ora, una volta sola): %s\n\nTo choose a new password open this link (valid for one hour, once): %s\n", link, link)
+}
+
+// Reset consumes a reset link and sets a new password; it also verifies the
+// address (the link proved it) and ends the user's other sessions.
+func (l *Local) Reset(ctx context.Context, tx bun.IDB, token, newPassword string) (*User, error) {
+	if err := password.Check(newPassword); err != nil {
+		return nil, err
+	}
+	id, err := useLinkToken(ctx, tx, token, PurposeReset, l.now())
+	if err != nil {
+		return nil, err
+	}
+	if err := l.setPassword(ctx, tx, id, newPassword); err != nil {
+		return nil, err
+	}
+	if _, err := tx.NewUpdate().Model((*User)(nil)).Set("email_verified_at = coalesce(email_verified_at, ?)", l.now()).Where("id = ?", id).Exec(ctx); err != nil {
+		return nil, err
+	}
+	if _, err := tx.NewDelete().TableExpr("sessions").Where("user_id = ?", id).Exec(ctx); err != nil {
+		return nil, err
+	}
+	return UserByID(ctx, tx, id)
+}
+
+// ChangePassword sets a new password after checking the current one.
+func (l *Local) ChangePassword(ctx context.Context, tx bun.IDB, userID int64, current, next string) error {
+	u, err := UserByID(ctx, tx, userID)
+	if err != nil {
+		return err
+	}
+	if ok, _ := password.Verify(current, u.PasswordHash); !ok {
+		return ErrBadCredentials
+	}
+	if err := password.Check(next); err != nil {
+		return err
+	}
+	return l.setPassword(ctx, tx, userID, next)
+}
+
+func (l *Local) setPassword(ctx context.Context, tx bun.IDB, id int64, pw string) error {
+	hash, err := password.Hash(pw)
+	if err != nil {
+		return err
+	}
+	_, err = tx.NewUpdate().Model((*User)(nil)).Set("password_hash = ?", hash).Set("updated_at = ?", l.now()).Where("id = ?", id).Exec(ctx)
+	return err
+}
+
+func (l *Local) send(ctx context.Context, to, subject, format string, args ...any) error {
+	return l.Mail.Send(ctx, mailer.Message{To: to, Subject: subject, Text: fmt.Sprintf(format, args...)})
+}
+
+func checkEmail(e string) (string, error) {
+	e = strings.TrimSpace(e)
+	a, err := mail.ParseAddress(e)
+	if err != nil || a.Address != e || len(e) > 254 {
+		return "", ErrInvalidEmail
+	}
+	return e, nil
+}

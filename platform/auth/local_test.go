@@ -1,0 +1,197 @@
+package auth_test
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"os"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/db"
+	"github.com/piazza-pa/piazza/platform/dbtest"
+	"github.com/piazza-pa/piazza/platform/mail"
+	"github.com/piazza-pa/piazza/platform/mail/mailtest"
+	"github.com/piazza-pa/piazza/tenant"
+)
+
+func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
+
+type env struct {
+	t     *testing.T
+	d     *dbtest.DB
+	a, b  *tenant.Tenant
+	smtp  *mailtest.Server
+	local *auth.Local
+	now   time.Time
+}
+
+func setup(t *testing.T) *env {
+	ctx := context.Background()
+	e := &env{t: t, d: dbtest.New(t), smtp: mailtest.Start(t), now: time.Now()}
+	r, err := tenant.NewRegistry(ctx, e.d.DB, tenant.Options{BaseDomain: "piazza.test", OperatorHost: "admin.piazza.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.a, err = r.Create(ctx, tenant.CreateParams{Slug: "alpha", Name: "Alpha"}); err != nil {
+		t.Fatal(err)
+	}
+	if e.b, err = r.Create(ctx, tenant.CreateParams{Slug: "beta", Name: "Beta"}); err != nil {
+		t.Fatal(err)
+	}
+	sender, err := mail.NewSMTP(e.smtp.URL(), "noreply@piazza.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.local = &auth.Local{Mail: sender, Now: func() time.Time { return e.now }, Window: 15 * time.Minute, MaxPerAccount: 5, MaxPerAddr: 20}
+	return e
+}
+
+// in runs fn in tn's transaction and commits whatever fn's error (as the
+// handlers do, so that recorded failures stay), returning fn's error.
+func (e *env) in(tn *tenant.Tenant, fn func(ctx context.Context, tx bun.Tx) error) error {
+	var out error
+	err := db.InTenant(context.Background(), e.d.DB, tn.Scope(), func(ctx context.Context, tx bun.Tx) error {
+		out = fn(ctx, tx)
+		return nil
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return out
+}
+
+var linkRE = regexp.MustCompile(`https?://\S+token=(\S+)`)
+
+func tokenIn(t *testing.T, text string) string {
+	t.Helper()
+	m := linkRE.FindStringSubmatch(text)
+	if m == nil {
+		t.Fatalf("no link in %q", text)
+	}
+	tok, err := url.QueryUnescape(m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+func (e *env) signIn(tn *tenant.Tenant, email, pw string) (*auth.User, error) {
+	var u *auth.User
+	err := e.in(tn, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		u, err = e.local.Authenticate(ctx, tx, email, pw, "192.0.2.1")
+		return err
+	})
+	return u, err
+}
+
+func TestRegisterVerifySignIn(t *testing.T) {
+	e := setup(t)
+	reg := auth.Registration{Email: "giulia.bianchi@comune.example.it", Name: "Giulia Bianchi", Password: "una password lunga"}
+	if err := e.in(e.a, func(ctx context.Context, tx bun.Tx) error {
+		return e.local.Register(ctx, tx, "http://alpha.piazza.test", reg)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	msg := e.smtp.Wait(t, reg.Email)
+	token := tokenIn(t, msg.Text)
+	if _, err := e.signIn(e.a, reg.Email, reg.Password); !errors.Is(err, auth.ErrBadCredentials) {
+		t.Fatalf("sign-in before verification: %v", err)
+	}
+	if err := e.in(e.b, func(ctx context.Context, tx bun.Tx) error { _, err := e.local.Verify(ctx, tx, token); return err }); !errors.Is(err, auth.ErrBadLink) {
+		t.Fatalf("alpha's link used at beta: %v", err)
+	}
+	if err := e.in(e.a, func(ctx context.Context, tx bun.Tx) error { _, err := e.local.Verify(ctx, tx, token); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.in(e.a, func(ctx context.Context, tx bun.Tx) error { _, err := e.local.Verify(ctx, tx, token); return err }); !errors.Is(err, auth.ErrBadLink) {
+		t.Fatalf("verification link reused: %v", err)
+	}
+	u, err := e.signIn(e.a, "GIULIA.bianchi@comune.example.it", reg.Password)
+	if err != nil || u.Name() != "Giulia Bianchi" {
+		t.Fatalf("sign-in: %v %v", u, err)
+	}
+	if _, err := e.signIn(e.b, reg.Email, reg.Password); !errors.Is(err, auth.ErrBadCredentials) {
+		t.Fatalf("alpha's account signs in at beta: %v", err)
+	}
+	// Registering the same address again reveals nothing to the caller;
+	// the owner gets a mail saying so.
+	if err := e.in(e.a, func(ctx context.Context, tx bun.Tx) error {
+		return e.local.Register(ctx, tx, "http://alpha.piazza.test", reg)
+	}); err != nil {
+		t.Fatalf("second registration: %v", err)
+	}
+	if n := len(e.smtp.Messages()); n != 2 {
+		t.Fatalf("%d mails, want 2", n)
+	}
+}
+
+func TestResetAndThrottle(t *testing.T) {
+	e := setup(t)
+	email := "marco.verdi@regione.example.it"
+	if err := e.in(e.a, func(ctx context.Context, tx bun.Tx) error {
+		return e.local.Register(ctx, tx, "http://alpha.piazza.test", auth.Registration{Email: email, Password: "la prima password"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	e.smtp.Wait(t, email)
+	reset := func(addr string) string {
+		before := len(e.smtp.Messages())
+		if err := e.in(e.a, func(ctx context.Context, tx bun.Tx) error {
+			return e.local.RequestReset(ctx, tx, "http://alpha.piazza.test", addr)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		msgs := e.smtp.Messages()
+		if len(msgs) == before {
+			return ""
+		}
+		return tokenIn(t, msgs[len(msgs)-1].Text)
+	}
+	if tok := reset("nobody@regione.example.it"); tok != "" {
+		t.Fatal("a reset mail went to an unknown address")
+	}
+	tok := reset(email)
+	use := func(tok, pw string) error {
+		return e.in(e.a, func(ctx context.Context, tx bun.Tx) error { _, err := e.local.Reset(ctx, tx, tok, pw); return err })
+	}
+	if err := use(tok, "short"); err == nil {
+		t.Fatal("short password accepted")
+	}
+	if err := use(tok, "la seconda password"); err != nil {
+		t.Fatal(err)
+	}
+	if err := use(tok, "la terza password!"); !errors.Is(err, auth.ErrBadLink) {
+		t.Fatalf("reset link reused: %v", err)
+	}
+	if _, err := e.signIn(e.a, email, "la seconda password"); err != nil {
+		t.Fatalf("sign-in with the new password (reset also verifies): %v", err)
+	}
+	expired := reset(email)
+	e.now = e.now.Add(61 * time.Minute)
+	if err := use(expired, "la quarta password"); !errors.Is(err, auth.ErrBadLink) {
+		t.Fatalf("expired reset link: %v", err)
+	}
+
+	// Five failures lock the account for the window, even with the right password.
+	for i := 0; i < 5; i++ {
+		if _, err := e.signIn(e.a, email, "sbagliata!!"); !errors.Is(err, auth.ErrBadCredentials) {
+			t.Fatalf("failure %d: %v", i, err)
+		}
+	}
+	if _, err := e.signIn(e.a, email, "la seconda password"); !errors.Is(err, auth.ErrThrottled) {
+		t.Fatalf("after five failures: %v", err)
+	}
+	if _, err := e.signIn(e.a, "nobody@regione.example.it", "whatever!!"); !errors.Is(err, auth.ErrBadCredentials) {
+		t.Fatalf("another account from the same address is not yet throttled: %v", err)
+	}
+	e.now = e.now.Add(16 * time.Minute)
+	if _, err := e.signIn(e.a, email, "la seconda password"); err != nil {
+		t.Fatalf("after the window: %v", err)
+	}
+}
