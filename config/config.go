@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -52,6 +53,11 @@ type Config struct {
 	LogFormat string
 	// DeleteGrace is how long a deleted tenant stays restorable before purge.
 	DeleteGrace time.Duration
+	// SMTPURL is where e-mail goes (smtp://user:pass@host:port?tls=…);
+	// empty means e-mails are written to the log (development).
+	SMTPURL string
+	// MailFrom is the sender address of Piazza's e-mails.
+	MailFrom string
 	// PGPort is the loopback port of the private cluster (PIAZZA_PG_PORT).
 	PGPort int
 	// Dev is true under `piazza dev`: insecure cookies allowed, details in errors.
@@ -73,6 +79,7 @@ func Load(lookup Lookup, mode Mode) (*Config, error) {
 		LogFormat:    "text",
 		DeleteGrace:  30 * 24 * time.Hour,
 		PGPort:       15432,
+		MailFrom:     "Piazza <noreply@localhost>",
 		Dev:          mode == ModeDev,
 	}
 	if mode == ModeTool {
@@ -149,6 +156,19 @@ func Load(lookup Lookup, mode Mode) (*Config, error) {
 			bad("PIAZZA_PG_PORT", "%q is not a port number (1-65535)", v)
 		}
 		c.PGPort, _ = strconv.Atoi(v)
+	}
+	if v, ok := get("PIAZZA_SMTP_URL"); ok {
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
+			bad("PIAZZA_SMTP_URL", "must be smtp://[user:password@]host[:port][?tls=mandatory|opportunistic|none] or smtps://…")
+		}
+		c.SMTPURL = v
+	}
+	if v, ok := get("PIAZZA_MAIL_FROM"); ok {
+		if _, err := mail.ParseAddress(v); err != nil {
+			bad("PIAZZA_MAIL_FROM", "%q is not an e-mail address (e.g. Piazza <noreply@example.org>)", v)
+		}
+		c.MailFrom = v
 	}
 	if mode == ModeServe && c.DatabaseURL != "" && c.SecretKey == nil {
 		bad("PIAZZA_SECRET_KEY", "required with PIAZZA_DATABASE_URL under serve: every replica must share the same key (32 random bytes, base64 or hex)")

@@ -59,6 +59,9 @@ func TestLoadInvalid(t *testing.T) {
 		{"PIAZZA_DELETE_GRACE", "-1h", ModeDev, "PIAZZA_DELETE_GRACE"},
 		{"PIAZZA_PG_PORT", "70000", ModeDev, "PIAZZA_PG_PORT"},
 		{"PIAZZA_DATABASE_URL", "mysql://x", ModeDev, "PIAZZA_DATABASE_URL"},
+		{"PIAZZA_SMTP_URL", "http://mail.example.org", ModeDev, "PIAZZA_SMTP_URL"},
+		{"PIAZZA_SMTP_URL", "smtp://user:s3cret@", ModeDev, "PIAZZA_SMTP_URL"},
+		{"PIAZZA_MAIL_FROM", "Piazza", ModeDev, "PIAZZA_MAIL_FROM"},
 		{"PIAZZA_DATABASE_URL", "postgres://piazza:s3cret@db/piazza", ModeServe, "PIAZZA_SECRET_KEY: required"},
 	}
 	for _, tc := range cases {
