@@ -1,0 +1,202 @@
+// Package web is Piazza's HTTP server (Fiber v2): request ids, access logs,
+// panic recovery, health checks, one error handler mapping error kinds to
+// pages, and dispatch by Host header between the operator console and the
+// tenants' sites. Modules register their routes through Module; cmd lists
+// them by hand.
+package web
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"html/template"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/migrations"
+	"github.com/piazza-pa/piazza/platform/migrate"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// Locals set by the server and read by the access log.
+const (
+	LocalRequestID = "requestid"
+	LocalTenant    = "tenant_slug"
+)
+
+// Module is a feature that registers routes.
+type Module interface {
+	Routes(r fiber.Router)
+}
+
+// Config wires a Server.
+type Config struct {
+	// OperatorHost is the operator console's host; every other host is a
+	// tenant's (or unknown).
+	OperatorHost string
+	// Dev shows error details on pages.
+	Dev bool
+	Log *slog.Logger
+	// DB answers the readiness check.
+	DB *bun.DB
+	// Tenant resolves the request's tenant (tenant.Middleware).
+	Tenant fiber.Handler
+	// Shared run on both hosts after tenant resolution (CSRF, sessions …).
+	Shared []fiber.Handler
+	// TenantModules and OperatorModules register the routes of each area.
+	TenantModules   []Module
+	OperatorModules []Module
+}
+
+// Server is the HTTP server.
+type Server struct {
+	app *fiber.App
+	log *slog.Logger
+}
+
+// New builds the server; it fails when a template does not parse.
+func New(cfg Config) (*Server, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	tmpl, err := template.ParseFS(templates, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	eh := errorHandler(tmpl, cfg.Log, cfg.Dev)
+	fcfg := fiber.Config{
+		DisableStartupMessage: true,
+		ErrorHandler:          eh,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		BodyLimit:             16 << 20,
+		ReadBufferSize:        16 << 10,
+	}
+	sub := func(mods []Module, pre ...fiber.Handler) fiber.Handler {
+		app := fiber.New(fcfg)
+		for _, h := range pre {
+			if h != nil {
+				app.Use(h)
+			}
+		}
+		for _, h := range cfg.Shared {
+			app.Use(h)
+		}
+		for _, m := range mods {
+			m.Routes(app)
+		}
+		app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+		h := app.Handler()
+		return func(c *fiber.Ctx) error {
+			h(c.Context())
+			return nil
+		}
+	}
+	tenantArea := sub(cfg.TenantModules, cfg.Tenant)
+	operatorArea := sub(cfg.OperatorModules)
+
+	app := fiber.New(fcfg)
+	app.Use(recover.New())
+	app.Use(requestid.New(requestid.Config{ContextKey: LocalRequestID}))
+	app.Use(accessLog(cfg.Log))
+	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	app.Get("/readyz", readiness(cfg.DB))
+	app.Use(func(c *fiber.Ctx) error {
+		if string(c.Request().Host()) == cfg.OperatorHost {
+			return operatorArea(c)
+		}
+		return tenantArea(c)
+	})
+	return &Server{app: app, log: cfg.Log}, nil
+}
+
+// App is the Fiber app, for tests (app.Test).
+func (s *Server) App() *fiber.App { return s.app }
+
+// Run serves on addr until ctx ends, then stops accepting connections and
+// waits (up to 30 s) for the requests in flight.
+func (s *Server) Run(ctx context.Context, addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	return s.Serve(ctx, ln)
+}
+
+// Serve is Run on an open listener.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	errc := make(chan error, 1)
+	go func() { errc <- s.app.Listener(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down: draining requests in flight")
+	if err := s.app.ShutdownWithTimeout(30 * time.Second); err != nil {
+		return err
+	}
+	if err := <-errc; err != nil && !errors.Is(err, net.ErrClosed) {
+		return err
+	}
+	return nil
+}
+
+// readiness answers 200 when the database answers and its control schema is
+// at least as new as this binary's.
+func readiness(db *bun.DB) fiber.Handler {
+	ms, err := migrate.Load(migrations.Control())
+	want := migrate.Latest(ms)
+	return func(c *fiber.Ctx) error {
+		if err != nil {
+			return c.Status(fiber.StatusServiceUnavailable).SendString("migrations unreadable")
+		}
+		ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+		defer cancel()
+		v, err := migrate.ControlVersion(ctx, db)
+		switch {
+		case err != nil:
+			return c.Status(fiber.StatusServiceUnavailable).SendString("database unreachable")
+		case v < want:
+			return c.Status(fiber.StatusServiceUnavailable).SendString("database not migrated: run piazza migrate")
+		}
+		return c.SendString("ready")
+	}
+}
+
+// accessLog writes one line per request; the query string is left out (it
+// may carry tokens).
+func accessLog(log *slog.Logger) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		start := time.Now()
+		err := c.Next()
+		status := c.Response().StatusCode()
+		if err != nil {
+			status = statusOf(err)
+		}
+		attrs := []slog.Attr{
+			slog.String("method", c.Method()), slog.String("host", string(c.Request().Host())),
+			slog.String("path", c.Path()), slog.Int("status", status),
+			slog.Duration("duration", time.Since(start)), slog.String("request_id", requestID(c)),
+		}
+		if t, ok := c.Locals(LocalTenant).(string); ok {
+			attrs = append(attrs, slog.String("tenant", t))
+		}
+		log.LogAttrs(c.UserContext(), slog.LevelInfo, "request", attrs...)
+		return err
+	}
+}
+
+func requestID(c *fiber.Ctx) string {
+	s, _ := c.Locals(LocalRequestID).(string)
+	return s
+}
