@@ -27,9 +27,6 @@ at http://admin.localhost:8080. Ctrl-C stops the server and the cluster.`,
 				return err
 			}
 			defer e.closeAdopting(ctx, true)
-			if err := e.cfg.LoadSecretKey(); err != nil {
-				return err
-			}
 			if err := e.ensureDemo(ctx); err != nil {
 				return err
 			}

@@ -47,6 +47,11 @@ func openEnv(ctx context.Context, stderr io.Writer, o envOptions) (*env, error) 
 		return nil, fmt.Errorf("configuration:\n%w", err)
 	}
 	e := &env{cfg: cfg, log: newLogger(cfg, stderr), stderr: stderr, dbURL: cfg.DatabaseURL}
+	if o.mode != config.ModeTool {
+		if err := cfg.LoadSecretKey(); err != nil { // generated in the data directory unless given
+			return nil, err
+		}
+	}
 	if e.dbURL == "" {
 		if err := e.startCluster(ctx); err != nil {
 			return nil, err
