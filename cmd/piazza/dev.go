@@ -1,14 +1,11 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/piazza-pa/piazza/config"
-	"github.com/piazza-pa/piazza/tenant"
 )
 
 func devCommand() *cobra.Command {
@@ -27,28 +24,13 @@ at http://admin.localhost:8080. Ctrl-C stops the server and the cluster.`,
 				return err
 			}
 			defer e.closeAdopting(ctx, true)
-			if err := e.ensureDemo(ctx); err != nil {
+			pw, err := e.ensureDemo(ctx)
+			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "\nPiazza is running:\n  demo tenant       http://%s\n  operator console  http://%s\nCtrl-C to stop.\n\n",
-				e.cfg.TenantHost("demo"), e.cfg.OperatorHost)
+			fmt.Fprintf(cmd.OutOrStdout(), "\nPiazza is running:\n  demo tenant       http://%s  (sign in as %s, password %s)\n  operator console  http://%s\nE-mails are written to this log. Ctrl-C to stop.\n\n",
+				e.cfg.TenantHost("demo"), demoAdmin, pw, e.cfg.OperatorHost)
 			return e.serve(ctx)
 		},
 	}
-}
-
-// ensureDemo provisions the demo tenant unless it exists.
-func (e *env) ensureDemo(ctx context.Context) error {
-	_, err := e.registry.Get(ctx, "demo")
-	if err == nil || !errors.Is(err, tenant.ErrNotFound) {
-		return err
-	}
-	_, err = e.registry.Create(ctx, tenant.CreateParams{
-		Slug: "demo", Name: "Piazza Demo", AdminEmail: "admin@demo.example.org",
-	})
-	if err != nil {
-		return fmt.Errorf("provision the demo tenant: %w", err)
-	}
-	e.log.Info("demo tenant provisioned", "host", e.cfg.TenantHost("demo"))
-	return nil
 }

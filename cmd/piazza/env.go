@@ -13,6 +13,7 @@ import (
 
 	"github.com/piazza-pa/piazza/config"
 	"github.com/piazza-pa/piazza/migrations"
+	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/migrate"
 	"github.com/piazza-pa/piazza/platform/pgcluster"
@@ -74,7 +75,7 @@ func openEnv(ctx context.Context, stderr io.Writer, o envOptions) (*env, error) 
 		e.close(ctx)
 		return nil, err
 	}
-	e.registry, err = tenant.NewRegistry(ctx, e.db, tenant.Options{BaseDomain: cfg.BaseDomain, OperatorHost: cfg.OperatorHost})
+	e.registry, err = tenant.NewRegistry(ctx, e.db, registryOptions(cfg))
 	if err != nil {
 		e.close(ctx)
 		return nil, err
@@ -138,4 +139,19 @@ func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// registryOptions are the registry's settings and the control-plane work
+// that rides along with provisioning and purging a tenant.
+func registryOptions(cfg *config.Config) tenant.Options {
+	return tenant.Options{
+		BaseDomain:   cfg.BaseDomain,
+		OperatorHost: cfg.OperatorHost,
+		OnProvision: []tenant.Hook{func(ctx context.Context, tx bun.Tx, t *tenant.Tenant) error {
+			return authz.SeedTenant(ctx, tx, t.Domain())
+		}},
+		OnPurge: []tenant.Hook{func(ctx context.Context, tx bun.Tx, t *tenant.Tenant) error {
+			return authz.PurgeTenant(ctx, tx, t.Domain())
+		}},
+	}
 }

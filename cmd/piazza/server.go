@@ -2,22 +2,57 @@ package main
 
 import (
 	"context"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/piazza-pa/piazza/modules/console"
 	"github.com/piazza-pa/piazza/modules/home"
+	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/authz"
+	"github.com/piazza-pa/piazza/platform/csrf"
+	"github.com/piazza-pa/piazza/platform/mail"
 	"github.com/piazza-pa/piazza/platform/pgnotify"
+	"github.com/piazza-pa/piazza/platform/session"
 	"github.com/piazza-pa/piazza/platform/web"
 	"github.com/piazza-pa/piazza/tenant"
 )
 
+// Session lifetimes: signed out after two idle hours, or twelve in all.
+const (
+	sessionIdle     = 2 * time.Hour
+	sessionAbsolute = 12 * time.Hour
+)
+
 // server wires the HTTP server: the notification listener that keeps every
-// replica's caches fresh, tenant resolution and the modules, listed by hand.
+// replica's caches fresh, tenant resolution, CSRF, sessions, authorisation
+// and the modules, listed by hand.
 func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, error) {
 	l := pgnotify.New(e.dbURL, e.log)
 	res := tenant.NewResolver(e.registry)
 	res.Subscribe(l)
+	az, err := authz.New(e.db, 1000)
+	if err != nil {
+		return nil, nil, err
+	}
+	az.Subscribe(l)
+	sender, err := e.mailer()
+	if err != nil {
+		return nil, nil, err
+	}
+	protector := csrf.New(csrf.Config{Key: e.cfg.SecretKey, Secure: !e.cfg.Dev})
+	authModule, err := auth.New(auth.Deps{
+		DB:       e.db,
+		Sessions: session.Tenant(sessionIdle, sessionAbsolute),
+		Local:    &auth.Local{Mail: sender, Window: 15 * time.Minute, MaxPerAccount: 5, MaxPerAddr: 50},
+		CSRF:     protector,
+		Authz:    az,
+		Secure:   !e.cfg.Dev,
+		Scheme:   e.scheme(),
+	})
+	if err != nil {
+		return nil, nil, err
+	}
 	homeModule, err := home.New()
 	if err != nil {
 		return nil, nil, err
@@ -28,8 +63,9 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 		Log:          e.log,
 		DB:           e.db,
 		Tenant:       tenant.Middleware(res),
-		Shared:       []fiber.Handler{},
+		Shared:       []fiber.Handler{protector.Handler(), authModule.Middleware()},
 		TenantModules: []web.Module{
+			authModule,
 			homeModule,
 		},
 		OperatorModules: []web.Module{
@@ -37,6 +73,25 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 		},
 	})
 	return srv, l, err
+}
+
+// mailer sends through PIAZZA_SMTP_URL, or writes e-mails to the log.
+func (e *env) mailer() (mail.Sender, error) {
+	if e.cfg.SMTPURL == "" {
+		if !e.cfg.Dev {
+			e.log.Warn("PIAZZA_SMTP_URL is not set: e-mails are written to the log, not sent")
+		}
+		return mail.Log{Logger: e.log}, nil
+	}
+	return mail.NewSMTP(e.cfg.SMTPURL, e.cfg.MailFrom)
+}
+
+// scheme is the scheme of the links Piazza puts in e-mails.
+func (e *env) scheme() string {
+	if e.cfg.Dev {
+		return "http"
+	}
+	return "https"
 }
 
 // serve runs the HTTP server until ctx ends, then drains it.

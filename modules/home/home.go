@@ -8,6 +8,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/csrf"
 	"github.com/piazza-pa/piazza/tenant"
 )
 
@@ -38,8 +40,12 @@ func (m *Module) show(c *fiber.Ctx) error {
 	if t == nil {
 		return fiber.ErrNotFound
 	}
+	data := map[string]string{"Name": t.Name, "CSRF": csrf.Token(c)}
+	if u := auth.UserFromContext(c.UserContext()); u != nil {
+		data["User"] = u.Name()
+	}
 	var buf bytes.Buffer
-	if err := m.tmpl.ExecuteTemplate(&buf, "home.html", map[string]string{"Name": t.Name}); err != nil {
+	if err := m.tmpl.ExecuteTemplate(&buf, "home.html", data); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/authz"
+	"github.com/piazza-pa/piazza/platform/db"
+	"github.com/piazza-pa/piazza/platform/password"
+	"github.com/piazza-pa/piazza/tenant"
+)
+
+const demoAdmin = "admin@demo.example.org"
+
+// ensureDemo provisions the demo tenant unless it exists, turns its local
+// accounts on and makes sure its admin can sign in, with a password kept in
+// the data directory; it returns that password.
+func (e *env) ensureDemo(ctx context.Context) (string, error) {
+	t, err := e.registry.Get(ctx, "demo")
+	if errors.Is(err, tenant.ErrNotFound) {
+		t, err = e.registry.Create(ctx, tenant.CreateParams{Slug: "demo", Name: "Piazza Demo", AdminEmail: demoAdmin})
+		if err == nil {
+			e.log.Info("demo tenant provisioned", "host", e.cfg.TenantHost("demo"))
+		}
+	}
+	if err != nil {
+		return "", fmt.Errorf("demo tenant: %w", err)
+	}
+	pw, err := demoPassword(filepath.Join(e.cfg.DataDir, "demo-admin.password"))
+	if err != nil {
+		return "", err
+	}
+	hash, err := password.Hash(pw)
+	if err != nil {
+		return "", err
+	}
+	err = db.InTenant(ctx, e.db, t.Scope(), func(ctx context.Context, tx bun.Tx) error {
+		if err := auth.SetLocalAccounts(ctx, tx, true); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO users (email, display_name, status, is_admin, password_hash, email_verified_at)
+			VALUES (?, 'Amministratrice Demo', 'active', true, ?, now())
+			ON CONFLICT (lower(email)) DO UPDATE SET status = 'active', password_hash = EXCLUDED.password_hash,
+				email_verified_at = coalesce(users.email_verified_at, now())`, demoAdmin, hash)
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("demo admin: %w", err)
+	}
+	var id int64
+	err = db.InTenant(ctx, e.db, t.Scope(), func(ctx context.Context, tx bun.Tx) error {
+		return tx.QueryRowContext(ctx, "SELECT id FROM users WHERE lower(email) = ?", demoAdmin).Scan(&id)
+	})
+	if err != nil {
+		return "", err
+	}
+	if err := authz.Assign(ctx, e.db, fmt.Sprintf("user:%d", id), authz.RoleAdmin, t.Domain()); err != nil {
+		return "", err
+	}
+	return pw, nil
+}
+
+// demoPassword reads the demo admin's password from path, or makes one.
+func demoPassword(path string) (string, error) {
+	if b, err := os.ReadFile(path); err == nil {
+		return strings.TrimSpace(string(b)), nil
+	}
+	raw := make([]byte, 12)
+	if _, err := rand.Read(raw); err != nil {
+		return "", err
+	}
+	pw := base64.RawURLEncoding.EncodeToString(raw)
+	if err := os.WriteFile(path, []byte(pw+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("keep the demo password: %w", err)
+	}
+	return pw, nil
+}

@@ -1,0 +1,226 @@
+package auth_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/modules/home"
+	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/authz"
+	"github.com/piazza-pa/piazza/platform/csrf"
+	"github.com/piazza-pa/piazza/platform/db"
+	"github.com/piazza-pa/piazza/platform/session"
+	"github.com/piazza-pa/piazza/platform/web"
+	"github.com/piazza-pa/piazza/tenant"
+)
+
+// site serves e's tenants on a real listener; its client reaches every
+// *.piazza.test host there, keeping cookies like a browser.
+type site struct {
+	e      *env
+	addr   string
+	client *http.Client
+}
+
+func serve(t *testing.T, e *env) *site {
+	t.Helper()
+	ctx := context.Background()
+	reg, err := tenant.NewRegistry(ctx, e.d.DB, tenant.Options{BaseDomain: "piazza.test", OperatorHost: "admin.piazza.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.InTenant(ctx, e.d.DB, e.a.Scope(), func(ctx context.Context, tx bun.Tx) error { return auth.SetLocalAccounts(ctx, tx, true) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	az, err := authz.New(e.d.DB, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := csrf.New(csrf.Config{Key: bytes.Repeat([]byte{3}, 32)})
+	m, err := auth.New(auth.Deps{DB: e.d.DB, Sessions: session.Tenant(time.Hour, 12*time.Hour), Local: e.local,
+		CSRF: p, Authz: az, Scheme: "http"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := home.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.New(web.Config{OperatorHost: "admin.piazza.test", DB: e.d.DB,
+		Tenant: tenant.Middleware(tenant.NewResolver(reg)), Shared: []fiber.Handler{p.Handler(), m.Middleware()},
+		TenantModules: []web.Module{m, h}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	go func() { _ = srv.Serve(sctx, ln) }()
+	t.Cleanup(cancel)
+	s := &site{e: e, addr: ln.Addr().String()}
+	s.client = s.newClient()
+	return s
+}
+
+func (s *site) newClient() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	dial := func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, network, s.addr)
+	}
+	return &http.Client{Jar: jar, Transport: &http.Transport{DialContext: dial},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+var csrfRE = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+func (s *site) get(t *testing.T, c *http.Client, u string) (int, string) {
+	t.Helper()
+	res, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+// post submits a form with the CSRF token of page (fetched first).
+func (s *site) post(t *testing.T, c *http.Client, page, u string, form url.Values) (*http.Response, string) {
+	t.Helper()
+	_, body := s.get(t, c, page)
+	if m := csrfRE.FindStringSubmatch(body); m != nil && form.Get("_csrf") == "" {
+		form.Set("_csrf", m[1])
+	}
+	res, err := c.PostForm(u, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
+}
+
+func TestSignInOverHTTP(t *testing.T) {
+	e := setup(t)
+	s := serve(t, e)
+	const alpha, beta = "http://alpha.piazza.test", "http://beta.piazza.test"
+	email, pw := "chiara.neri@alpha.example.it", "una password molto lunga"
+
+	res, _ := s.post(t, s.client, alpha+"/auth/register", alpha+"/auth/register",
+		url.Values{"email": {email}, "name": {"Chiara Neri"}, "password": {pw}})
+	if res.StatusCode != 200 {
+		t.Fatalf("register: %d", res.StatusCode)
+	}
+	link := linkRE.FindString(e.smtp.Wait(t, email).Text)
+	if !strings.HasPrefix(link, alpha+"/auth/verify?token=") {
+		t.Fatalf("verification link %q", link)
+	}
+	if code, body := s.get(t, s.client, link); code != 200 || !strings.Contains(body, "Address confirmed") {
+		t.Fatalf("verify: %d %s", code, body)
+	}
+
+	// Without the CSRF token the sign-in is refused.
+	res, err := s.client.PostForm(alpha+"/auth/login", url.Values{"email": {email}, "password": {pw}})
+	if err != nil || res.StatusCode != 403 {
+		t.Fatalf("sign-in without CSRF token: %v %v", res.StatusCode, err)
+	}
+	res, _ = s.post(t, s.client, alpha+"/auth/login", alpha+"/auth/login",
+		url.Values{"email": {email}, "password": {pw}, "return_to": {"//evil.example/steal"}})
+	if res.StatusCode != 303 || res.Header.Get("Location") != "/" {
+		t.Fatalf("sign-in: %d to %q (an off-host return_to must become /)", res.StatusCode, res.Header.Get("Location"))
+	}
+	var sessionCookie *http.Cookie
+	for _, c := range res.Cookies() {
+		if c.Name == auth.CookieName {
+			sessionCookie = c
+		}
+	}
+	if sessionCookie == nil || !sessionCookie.HttpOnly || sessionCookie.Domain != "" || sessionCookie.SameSite != http.SameSiteLaxMode {
+		t.Fatalf("session cookie %+v", sessionCookie)
+	}
+	if _, body := s.get(t, s.client, alpha+"/"); !strings.Contains(body, "Chiara Neri") {
+		t.Fatalf("home after sign-in: %s", body)
+	}
+
+	// The same cookie, carried to another tenant's host, signs no one in.
+	req, _ := http.NewRequest("GET", beta+"/", nil)
+	req.AddCookie(&http.Cookie{Name: auth.CookieName, Value: sessionCookie.Value})
+	other := s.newClient()
+	r2, err := other.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b2, _ := io.ReadAll(r2.Body)
+	r2.Body.Close()
+	if strings.Contains(string(b2), "Chiara") || !strings.Contains(string(b2), "/auth/login") {
+		t.Fatalf("alpha's session at beta: %s", b2)
+	}
+	// Beta has no local accounts: no form, and the endpoints do not exist.
+	if _, body := s.get(t, other, beta+"/auth/login"); strings.Contains(body, `name="password"`) {
+		t.Fatal("beta shows a password form with local accounts off")
+	}
+	if code, _ := s.get(t, other, beta+"/auth/register"); code != 404 {
+		t.Fatalf("beta register: %d", code)
+	}
+
+	// A second browser signs in; "sign out everywhere" from the first ends both.
+	second := s.newClient()
+	s.post(t, second, alpha+"/auth/login", alpha+"/auth/login", url.Values{"email": {email}, "password": {pw}})
+	if _, body := s.get(t, second, alpha+"/"); !strings.Contains(body, "Chiara Neri") {
+		t.Fatal("second browser not signed in")
+	}
+	s.post(t, s.client, alpha+"/auth/password", alpha+"/auth/logout-everywhere", url.Values{})
+	for i, c := range []*http.Client{s.client, second} {
+		if _, body := s.get(t, c, alpha+"/"); strings.Contains(body, "Chiara Neri") {
+			t.Fatalf("browser %d still signed in after sign out everywhere", i)
+		}
+	}
+
+	// Sign in, then sign out: the session is gone server-side too.
+	res, _ = s.post(t, s.client, alpha+"/auth/login", alpha+"/auth/login", url.Values{"email": {email}, "password": {pw}})
+	var token string
+	for _, c := range res.Cookies() {
+		if c.Name == auth.CookieName {
+			token = c.Value
+		}
+	}
+	s.post(t, s.client, alpha+"/", alpha+"/auth/logout", url.Values{})
+	replay := s.newClient()
+	req, _ = http.NewRequest("GET", alpha+"/", nil)
+	req.AddCookie(&http.Cookie{Name: auth.CookieName, Value: token})
+	r3, err := replay.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b3, _ := io.ReadAll(r3.Body)
+	r3.Body.Close()
+	if strings.Contains(string(b3), "Chiara Neri") {
+		t.Fatal("a signed-out session token still works")
+	}
+}
+
+func TestSafeReturn(t *testing.T) {
+	for in, want := range map[string]string{
+		"/communities/7": "/communities/7", "": "/", "//evil.example": "/", "/\\evil.example": "/",
+		"https://evil.example/": "/", "javascript:alert(1)": "/", "/ok?x=1": "/ok?x=1", "/a\r\nSet-Cookie: x": "/",
+	} {
+		if got := auth.SafeReturn(in); got != want {
+			t.Errorf("SafeReturn(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,187 @@
+package auth
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"html/template"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform/authz"
+	"github.com/piazza-pa/piazza/platform/csrf"
+	"github.com/piazza-pa/piazza/platform/session"
+	"github.com/piazza-pa/piazza/tenant"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// CookieName is the session cookie: host-only, HttpOnly, SameSite=Lax,
+// Secure outside development.
+const CookieName = "piazza_session"
+
+// SettingLocalAccounts is the tenant setting that enables local accounts.
+const SettingLocalAccounts = "auth.local_accounts"
+
+// Deps are what the module needs, wired by cmd.
+type Deps struct {
+	DB       *bun.DB
+	Sessions *session.Store
+	Local    *Local
+	CSRF     *csrf.Protector
+	Authz    *authz.Authorizer
+	// Secure marks cookies Secure; Scheme is the scheme of links in e-mails.
+	Secure bool
+	Scheme string
+}
+
+// Module signs people in and out of a tenant.
+type Module struct {
+	Deps
+	tmpl *template.Template
+}
+
+// New parses the module's templates.
+func New(d Deps) (*Module, error) {
+	t, err := template.ParseFS(templates, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	return &Module{Deps: d, tmpl: t}, nil
+}
+
+// Routes registers the sign-in routes of a tenant's site.
+func (m *Module) Routes(r fiber.Router) {
+	r.Get("/auth/login", m.loginForm)
+	r.Post("/auth/login", m.login)
+	r.Post("/auth/logout", m.logout)
+	r.Post("/auth/logout-everywhere", m.logoutEverywhere)
+	r.Get("/auth/register", m.registerForm)
+	r.Post("/auth/register", m.register)
+	r.Get("/auth/verify", m.verify)
+	r.Get("/auth/reset", m.resetForm)
+	r.Post("/auth/reset", m.reset)
+	r.Get("/auth/password", m.passwordForm)
+	r.Post("/auth/password", m.changePassword)
+}
+
+type ctxKey struct{}
+
+// NewContext returns ctx carrying the signed-in user.
+func NewContext(ctx context.Context, u *User) context.Context {
+	return context.WithValue(ctx, ctxKey{}, u)
+}
+
+// UserFromContext is the signed-in user, or nil for a guest.
+func UserFromContext(ctx context.Context) *User {
+	u, _ := ctx.Value(ctxKey{}).(*User)
+	return u
+}
+
+// Middleware loads the session and its user (in the tenant's transaction)
+// and puts the user and the authorisation scope in the request's context.
+func (m *Module) Middleware() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		ctx := c.UserContext()
+		t := tenant.FromContext(ctx)
+		if t == nil {
+			return c.Next()
+		}
+		p := authz.Principal{}
+		if token := c.Cookies(CookieName); token != "" {
+			var u *User
+			err := tenant.Tx(ctx, m.DB, func(ctx context.Context, tx bun.Tx) error {
+				sess, err := m.Sessions.Lookup(ctx, tx, token)
+				if err != nil {
+					return nil
+				}
+				if u, err = UserByID(ctx, tx, sess.UserID); err != nil || u.Status != "active" {
+					u = nil
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			if u != nil {
+				ctx = NewContext(ctx, u)
+				p = authz.Principal{Subject: u.Subject(), Member: true}
+			} else {
+				m.clearCookie(c)
+			}
+		}
+		c.SetUserContext(authz.NewContext(ctx, m.Authz, p, t.Domain()))
+		return c.Next()
+	}
+}
+
+// view is the data of every page of the module.
+type view struct {
+	Site, Title, Error, Message, CSRF string
+	ReturnTo, Email, Name, Token      string
+	Local                             bool
+	IdPs                              []IdPLink
+}
+
+// IdPLink is a sign-in button of an identity provider.
+type IdPLink struct{ Key, Label string }
+
+func (m *Module) render(c *fiber.Ctx, status int, name string, v view) error {
+	if t := tenant.FromContext(c.UserContext()); t != nil {
+		v.Site = t.Name
+	}
+	v.CSRF = csrf.Token(c)
+	var buf bytes.Buffer
+	if err := m.tmpl.ExecuteTemplate(&buf, name, v); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(status).Send(buf.Bytes())
+}
+
+func (m *Module) setCookie(c *fiber.Ctx, token string, expires time.Time) {
+	c.Cookie(&fiber.Cookie{Name: CookieName, Value: token, Path: "/", HTTPOnly: true,
+		Secure: m.Secure, SameSite: fiber.CookieSameSiteLaxMode, Expires: expires})
+}
+
+func (m *Module) clearCookie(c *fiber.Ctx) {
+	c.Cookie(&fiber.Cookie{Name: CookieName, Value: "", Path: "/", HTTPOnly: true,
+		Secure: m.Secure, SameSite: fiber.CookieSameSiteLaxMode, Expires: time.Unix(0, 0)})
+}
+
+// base is the tenant's own URL, for links in e-mails.
+func (m *Module) base(c *fiber.Ctx) string {
+	return m.Scheme + "://" + string(c.Request().Host())
+}
+
+// SafeReturn keeps return_to only when it is a path on this host.
+func SafeReturn(s string) string {
+	if s == "" || s[0] != '/' || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") ||
+		strings.ContainsAny(s, "\\\r\n\t") || len(s) > 1000 {
+		return "/"
+	}
+	return s
+}
+
+// localEnabled reads the tenant's switch for local accounts.
+func localEnabled(ctx context.Context, tx bun.IDB) (bool, error) {
+	var on bool
+	err := tx.QueryRowContext(ctx, "SELECT coalesce((SELECT value = 'true'::jsonb FROM settings WHERE key = ?), false)", SettingLocalAccounts).Scan(&on)
+	return on, err
+}
+
+// SetLocalAccounts turns local accounts on or off for the tenant of tx.
+func SetLocalAccounts(ctx context.Context, tx bun.IDB, on bool) error {
+	v := "false"
+	if on {
+		v = "true"
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?::jsonb)
+		ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`, SettingLocalAccounts, v)
+	return err
+}
