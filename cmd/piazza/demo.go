@@ -50,6 +50,7 @@ func (e *env) ensureDemo(ctx context.Context) (string, error) {
 		_, err := tx.ExecContext(ctx, `INSERT INTO users (email, display_name, status, is_admin, password_hash, email_verified_at)
 			VALUES (?, 'Amministratrice Demo', 'active', true, ?, now())
 			ON CONFLICT (lower(email)) DO UPDATE SET status = 'active', password_hash = EXCLUDED.password_hash,
+				display_name = CASE users.display_name WHEN '' THEN EXCLUDED.display_name ELSE users.display_name END,
 				email_verified_at = coalesce(users.email_verified_at, now())`, demoAdmin, hash)
 		return err
 	})

@@ -2,12 +2,16 @@ package authz_test
 
 import (
 	"context"
+	"errors"
+	"net/http/httptest"
 	"os"
 	"testing"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
 
+	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/dbtest"
 	"github.com/piazza-pa/piazza/platform/pgnotify"
@@ -198,5 +202,42 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("never happened: %s", what)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestRequire(t *testing.T) {
+	f := setup(t)
+	az, err := authz.New(f.d.DB, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := authz.Assign(context.Background(), f.d.DB, "user:1", authz.RoleAdmin, f.a.Domain()); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		p      authz.Principal
+		domain string
+		want   int
+	}{
+		{authz.Principal{Subject: "user:1", Member: true}, f.a.Domain(), 200},
+		{authz.Principal{Subject: "user:1", Member: true}, f.b.Domain(), 403},
+		{authz.Principal{Subject: "user:2", Member: true}, f.a.Domain(), 403},
+		{authz.Principal{}, f.a.Domain(), 403},
+	} {
+		app := fiber.New(fiber.Config{ErrorHandler: func(c *fiber.Ctx, err error) error {
+			if errors.Is(err, platform.ErrForbidden) {
+				return c.SendStatus(403)
+			}
+			return c.SendStatus(500)
+		}})
+		app.Use(func(c *fiber.Ctx) error {
+			c.SetUserContext(authz.NewContext(c.UserContext(), az, tc.p, tc.domain))
+			return c.Next()
+		})
+		app.Get("/admin/settings", authz.Require("admin/settings", "update"), func(c *fiber.Ctx) error { return c.SendString("ok") })
+		res, err := app.Test(httptest.NewRequest("GET", "/admin/settings", nil))
+		if err != nil || res.StatusCode != tc.want {
+			t.Errorf("%+v in %s: %v %v, want %d", tc.p, tc.domain, res.StatusCode, err, tc.want)
+		}
 	}
 }

@@ -3,6 +3,8 @@ package authz
 import (
 	"context"
 	"log/slog"
+
+	"github.com/gofiber/fiber/v2"
 )
 
 // Principal is who is asking.
@@ -40,4 +42,15 @@ func Can(ctx context.Context, obj, act string) bool {
 		return false
 	}
 	return allowed
+}
+
+// Require is a route middleware that lets the request through only when its
+// principal may do act on obj; everyone else gets ErrForbidden.
+func Require(obj, act string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if !Can(c.UserContext(), obj, act) {
+			return ErrForbidden
+		}
+		return c.Next()
+	}
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform"
 )
 
 // defaultPermissions are each tenant's role permissions, seeded at
@@ -71,3 +73,6 @@ func Roles(ctx context.Context, db bun.IDB, sub, domain string) ([]string, error
 		Where("ptype = 'g' AND v0 = ? AND v2 IN (?, '*')", sub, domain).Order("v1").Scan(ctx, &roles)
 	return roles, err
 }
+
+// ErrForbidden is an action the principal may not take.
+var ErrForbidden = platform.NewError(platform.ErrForbidden, "you are not allowed to do this")
