@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/piazza-pa/piazza/platform/dbtest"
+	"github.com/piazza-pa/piazza/platform/mail/mailtest"
 )
 
 func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
@@ -70,6 +71,21 @@ func TestTenantCommands(t *testing.T) {
 		if err != nil || !strings.Contains(out, s.out) {
 			t.Fatalf("%v: got %q, %v; want %q", s.args, out, err, s.out)
 		}
+	}
+}
+
+// The first admin recorded at provisioning gets an invitation by e-mail,
+// whose link sets up the account.
+func TestTenantCreateInvitesAdmin(t *testing.T) {
+	useDatabase(t)
+	srv := mailtest.Start(t)
+	t.Setenv("PIAZZA_SMTP_URL", srv.URL())
+	if _, _, err := run(t, "", "tenant", "create", "--slug", "marche", "--name", "Regione Marche", "--admin-email", "admin@regione.marche.it"); err != nil {
+		t.Fatal(err)
+	}
+	m := srv.Wait(t, "admin@regione.marche.it")
+	if !strings.Contains(m.Text, "https://marche.piazza.test/auth/invite?token=") || !strings.Contains(m.Header.Get("Subject"), "Regione Marche") {
+		t.Fatalf("invitation: %s\n%s", m.Header.Get("Subject"), m.Text)
 	}
 }
 

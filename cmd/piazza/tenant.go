@@ -53,6 +53,9 @@ func tenantCreateCommand() *cobra.Command {
 					return err
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "created tenant %s (%s), serving on %s\n", t.Slug, t.Name, strings.Join(t.Hosts, ", "))
+				if err := e.inviteAdmin(cmd.Context(), t); err != nil {
+					return fmt.Errorf("tenant created, but the invitation to %s failed: %w", t.AdminEmail, err)
+				}
 				return nil
 			})
 		},
@@ -197,8 +200,12 @@ func importTenants(cmd *cobra.Command, e *env, name string, in io.Reader) error 
 	p := newProgress(cmd.ErrOrStderr(), "provisioning tenants")
 	p.update(0, len(rows))
 	for i, row := range rows {
-		if _, err := e.registry.Create(ctx, row.Params); err != nil {
+		t, err := e.registry.Create(ctx, row.Params)
+		if err != nil {
 			return fmt.Errorf("line %d: %w (the %d rows before it were provisioned)", row.Line, err, i)
+		}
+		if err := e.inviteAdmin(ctx, t); err != nil {
+			return fmt.Errorf("line %d: tenant created, but the invitation to %s failed: %w", row.Line, t.AdminEmail, err)
 		}
 		p.update(i+1, len(rows))
 	}

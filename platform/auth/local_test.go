@@ -195,3 +195,44 @@ func TestResetAndThrottle(t *testing.T) {
 		t.Fatalf("after the window: %v", err)
 	}
 }
+
+func TestInvitation(t *testing.T) {
+	e := setup(t)
+	ctx := context.Background()
+	r, err := tenant.NewRegistry(ctx, e.d.DB, tenant.Options{BaseDomain: "piazza.test", OperatorHost: "admin.piazza.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := r.Create(ctx, tenant.CreateParams{Slug: "gamma", Name: "Gamma", AdminEmail: "capo@gamma.example.it"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.in(g, func(ctx context.Context, tx bun.Tx) error {
+		return e.local.Invite(ctx, tx, "http://gamma.piazza.test", "Gamma", "capo@gamma.example.it")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	token := tokenIn(t, e.smtp.Wait(t, "capo@gamma.example.it").Text)
+	if _, err := e.signIn(g, "capo@gamma.example.it", "la password scelta"); !errors.Is(err, auth.ErrBadCredentials) {
+		t.Fatalf("invited admin signs in before accepting: %v", err)
+	}
+	accept := func(tn *tenant.Tenant) error {
+		return e.in(tn, func(ctx context.Context, tx bun.Tx) error {
+			_, err := e.local.AcceptInvite(ctx, tx, token, "la password scelta")
+			return err
+		})
+	}
+	if err := accept(e.a); !errors.Is(err, auth.ErrBadLink) {
+		t.Fatalf("gamma's invitation accepted at alpha: %v", err)
+	}
+	if err := accept(g); err != nil {
+		t.Fatal(err)
+	}
+	u, err := e.signIn(g, "capo@gamma.example.it", "la password scelta")
+	if err != nil || !u.IsAdmin {
+		t.Fatalf("invited admin: %+v %v", u, err)
+	}
+	if err := accept(g); !errors.Is(err, auth.ErrBadLink) {
+		t.Fatalf("invitation reused: %v", err)
+	}
+}

@@ -67,6 +67,8 @@ func (m *Module) Routes(r fiber.Router) {
 	r.Post("/auth/reset", m.reset)
 	r.Get("/auth/password", m.passwordForm)
 	r.Post("/auth/password", m.changePassword)
+	r.Get("/auth/invite", m.inviteForm)
+	r.Post("/auth/invite", m.acceptInvite)
 }
 
 type ctxKey struct{}
@@ -123,6 +125,7 @@ func (m *Module) Middleware() fiber.Handler {
 type view struct {
 	Site, Title, Error, Message, CSRF string
 	ReturnTo, Email, Name, Token      string
+	Action                            string
 	Local                             bool
 	IdPs                              []IdPLink
 }

@@ -1,0 +1,84 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/password"
+	"github.com/piazza-pa/piazza/tenant"
+)
+
+// inviteValidity is how long an invitation link works.
+const inviteValidity = 7 * 24 * time.Hour
+
+// Invite mails an invited user (e.g. the first tenant admin recorded at
+// provisioning) a link to set up their account, valid for a week.
+func (l *Local) Invite(ctx context.Context, tx bun.IDB, base, site, email string) error {
+	u, err := UserByEmail(ctx, tx, email)
+	if err != nil {
+		return err
+	}
+	token, err := newLinkToken(ctx, tx, u.ID, PurposeInvite, l.now().Add(inviteValidity))
+	if err != nil {
+		return err
+	}
+	link := base + "/auth/invite?token=" + url.QueryEscape(token)
+	return l.send(ctx, u.Email, "Invito a "+site+" / Invitation to "+site,
+		"Sei stato invitato ad amministrare %s. Apri questo link entro 7 giorni per scegliere la password: %s\n\n"+
+			"You have been invited to administer %s. Open this link within 7 days to choose your password: %s\n",
+		site, link, site, link)
+}
+
+// AcceptInvite consumes an invitation, sets the password, verifies the
+// address and activates the account.
+func (l *Local) AcceptInvite(ctx context.Context, tx bun.IDB, token, pw string) (*User, error) {
+	if err := password.Check(pw); err != nil {
+		return nil, err
+	}
+	id, err := useLinkToken(ctx, tx, token, PurposeInvite, l.now())
+	if err != nil {
+		return nil, err
+	}
+	if err := l.setPassword(ctx, tx, id, pw); err != nil {
+		return nil, err
+	}
+	_, err = tx.NewUpdate().Model((*User)(nil)).Set("status = 'active'").
+		Set("email_verified_at = coalesce(email_verified_at, ?)", l.now()).Where("id = ?", id).Exec(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("activate invited user: %w", err)
+	}
+	return UserByID(ctx, tx, id)
+}
+
+func (m *Module) inviteForm(c *fiber.Ctx) error {
+	return m.render(c, fiber.StatusOK, "reset.html", view{Title: "Benvenuto / Welcome", Token: c.Query("token"), Action: "/auth/invite"})
+}
+
+func (m *Module) acceptInvite(c *fiber.Ctx) error {
+	token := c.FormValue("token")
+	var bad error
+	err := tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
+		_, err := m.Local.AcceptInvite(ctx, tx, token, c.FormValue("password"))
+		if platformInvalid(err) {
+			bad = err
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if bad != nil {
+		return m.render(c, fiber.StatusUnprocessableEntity, "reset.html", view{Title: "Benvenuto / Welcome", Error: bad.Error(), Token: token, Action: "/auth/invite"})
+	}
+	return m.render(c, fiber.StatusOK, "message.html", view{Title: "Benvenuto / Welcome", Message: "Account attivato: ora puoi accedere. / Account activated: you can sign in now."})
+}
+
+func platformInvalid(err error) bool { return errors.Is(err, platform.ErrInvalid) }
