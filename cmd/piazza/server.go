@@ -57,6 +57,11 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 	if err != nil {
 		return nil, nil, err
 	}
+	consoleModule, err := console.New(console.Deps{DB: e.db, Registry: e.registry,
+		Sessions: session.Operator(sessionIdle, sessionAbsolute), CSRF: protector, Secure: !e.cfg.Dev})
+	if err != nil {
+		return nil, nil, err
+	}
 	srv, err := web.New(web.Config{
 		OperatorHost: e.cfg.OperatorHost,
 		Dev:          e.cfg.Dev,
@@ -69,7 +74,7 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 			homeModule,
 		},
 		OperatorModules: []web.Module{
-			console.New(),
+			consoleModule,
 		},
 	})
 	return srv, l, err

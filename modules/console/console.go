@@ -1,25 +1,143 @@
-// Package console is the operator console, on the operator host. For now it
-// is a placeholder page; tenants are managed with `piazza tenant …`.
+// Package console is the operator console, on the operator host: operators
+// sign in with their local account and see every tenant. Managing tenants
+// from the browser comes with the console work; today `piazza tenant …` does.
 package console
 
 import (
+	"bytes"
+	"context"
+	"embed"
+	"errors"
+	"html/template"
+	"time"
+
 	"github.com/gofiber/fiber/v2"
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform/csrf"
+	"github.com/piazza-pa/piazza/platform/operator"
+	"github.com/piazza-pa/piazza/platform/session"
+	"github.com/piazza-pa/piazza/tenant"
 )
 
+//go:embed templates/*.html
+var templates embed.FS
+
+// cookieName is the operator's session cookie (host-only: the operator host's).
+const cookieName = "piazza_session"
+
+// Deps are what the console needs.
+type Deps struct {
+	DB       *bun.DB
+	Registry *tenant.Registry
+	Sessions *session.Store
+	CSRF     *csrf.Protector
+	Secure   bool
+}
+
 // Module is the operator console.
-type Module struct{}
+type Module struct {
+	Deps
+	tmpl *template.Template
+}
 
-// New returns the console module.
-func New() *Module { return &Module{} }
+// New parses the console's templates.
+func New(d Deps) (*Module, error) {
+	t, err := template.ParseFS(templates, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	return &Module{Deps: d, tmpl: t}, nil
+}
 
-// Routes registers GET /.
+// Routes registers the console's routes.
 func (m *Module) Routes(r fiber.Router) {
-	r.Get("/", func(c *fiber.Ctx) error {
-		c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-		return c.SendString(`<!doctype html>
-<html lang="it"><head><meta charset="utf-8"><title>Piazza — console dell'operatore</title></head>
-<body><main><h1>Piazza — console dell'operatore</h1>
-<p lang="en">Piazza — operator console. Tenants are managed with <code>piazza tenant …</code> for now.</p>
-</main></body></html>`)
-	})
+	r.Get("/", m.home)
+	r.Post("/login", m.login)
+	r.Post("/logout", m.logout)
+}
+
+type view struct {
+	Title, Error, CSRF, Email, Operator string
+	Tenants                             []*tenant.Tenant
+}
+
+func (m *Module) render(c *fiber.Ctx, status int, v view) error {
+	v.CSRF = csrf.Token(c)
+	var buf bytes.Buffer
+	if err := m.tmpl.ExecuteTemplate(&buf, "page.html", v); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(status).Send(buf.Bytes())
+}
+
+// signedIn returns the operator of the request's session, or nil.
+func (m *Module) signedIn(c *fiber.Ctx) (*operator.Operator, error) {
+	token := c.Cookies(cookieName)
+	if token == "" {
+		return nil, nil
+	}
+	ctx := c.UserContext()
+	sess, err := m.Sessions.Lookup(ctx, m.DB, token)
+	if errors.Is(err, session.ErrNoSession) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	o, err := operator.ByID(ctx, m.DB, sess.UserID)
+	if err != nil || o.Disabled {
+		return nil, nil
+	}
+	return o, nil
+}
+
+func (m *Module) home(c *fiber.Ctx) error {
+	o, err := m.signedIn(c)
+	if err != nil {
+		return err
+	}
+	if o == nil {
+		return m.render(c, fiber.StatusOK, view{Title: "Accedi / Sign in"})
+	}
+	ts, err := m.Registry.List(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return m.render(c, fiber.StatusOK, view{Title: "Enti / Tenants", Operator: o.Email, Tenants: ts})
+}
+
+func (m *Module) login(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	email := c.FormValue("email")
+	o, err := operator.Authenticate(ctx, m.DB, email, c.FormValue("password"))
+	if errors.Is(err, operator.ErrBadCredentials) {
+		return m.render(c, fiber.StatusUnauthorized, view{Title: "Accedi / Sign in", Error: err.Error(), Email: email})
+	}
+	if err != nil {
+		return err
+	}
+	sess := &session.Session{UserID: o.ID, ClientAddr: c.IP()}
+	token, err := m.Sessions.Create(ctx, m.DB, sess)
+	if err != nil {
+		return err
+	}
+	c.Cookie(&fiber.Cookie{Name: cookieName, Value: token, Path: "/", HTTPOnly: true, Secure: m.Secure,
+		SameSite: fiber.CookieSameSiteLaxMode, Expires: sess.ExpiresAt})
+	m.CSRF.Rotate(c)
+	return c.Redirect("/", fiber.StatusSeeOther)
+}
+
+func (m *Module) logout(c *fiber.Ctx) error {
+	if token := c.Cookies(cookieName); token != "" {
+		if err := m.Sessions.Delete(context.WithoutCancel(c.UserContext()), m.DB, token); err != nil {
+			return err
+		}
+	}
+	c.Cookie(&fiber.Cookie{Name: cookieName, Value: "", Path: "/", HTTPOnly: true, Secure: m.Secure,
+		SameSite: fiber.CookieSameSiteLaxMode, Expires: time.Unix(0, 0)})
+	m.CSRF.Rotate(c)
+	return c.Redirect("/", fiber.StatusSeeOther)
 }

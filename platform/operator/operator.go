@@ -102,3 +102,16 @@ func List(ctx context.Context, db bun.IDB) ([]Operator, error) {
 	err := db.NewSelect().Model(&os).Order("email").Scan(ctx)
 	return os, err
 }
+
+// ErrNotFound: no such operator.
+var ErrNotFound = platform.NewError(platform.ErrNotFound, "no such operator")
+
+// ByID returns the operator with id.
+func ByID(ctx context.Context, db bun.IDB, id int64) (*Operator, error) {
+	o := new(Operator)
+	err := db.NewSelect().Model(o).Where("id = ?", id).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	return o, err
+}

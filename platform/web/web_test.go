@@ -15,6 +15,8 @@ import (
 
 	"github.com/piazza-pa/piazza/modules/console"
 	"github.com/piazza-pa/piazza/modules/home"
+	"github.com/piazza-pa/piazza/platform/csrf"
+	"github.com/piazza-pa/piazza/platform/session"
 	"github.com/piazza-pa/piazza/platform/dbtest"
 	"github.com/piazza-pa/piazza/platform/pgnotify"
 	"github.com/piazza-pa/piazza/platform/web"
@@ -60,9 +62,15 @@ func newServer(t *testing.T, f *fixture, res *tenant.Resolver) *web.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	p := csrf.New(csrf.Config{Key: make([]byte, 32)})
+	con, err := console.New(console.Deps{DB: f.d.DB, Registry: f.reg, Sessions: session.Operator(time.Hour, time.Hour), CSRF: p})
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv, err := web.New(web.Config{
 		OperatorHost: "admin.piazza.test", DB: f.d.DB, Tenant: tenant.Middleware(res),
-		TenantModules: []web.Module{h, f.tr}, OperatorModules: []web.Module{console.New()},
+		Shared:        []fiber.Handler{p.Handler()},
+		TenantModules: []web.Module{h, f.tr}, OperatorModules: []web.Module{con},
 	})
 	if err != nil {
 		t.Fatal(err)
