@@ -16,9 +16,9 @@ import (
 	"github.com/piazza-pa/piazza/modules/console"
 	"github.com/piazza-pa/piazza/modules/home"
 	"github.com/piazza-pa/piazza/platform/csrf"
-	"github.com/piazza-pa/piazza/platform/session"
 	"github.com/piazza-pa/piazza/platform/dbtest"
 	"github.com/piazza-pa/piazza/platform/pgnotify"
+	"github.com/piazza-pa/piazza/platform/session"
 	"github.com/piazza-pa/piazza/platform/web"
 	"github.com/piazza-pa/piazza/tenant"
 )
