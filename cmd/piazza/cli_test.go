@@ -218,3 +218,31 @@ func TestOperatorCommands(t *testing.T) {
 		t.Fatalf("list: %q %v", out, err)
 	}
 }
+
+func TestTenantUserCommands(t *testing.T) {
+	useDatabase(t)
+	if _, _, err := run(t, "", "tenant", "create", "--slug", "abruzzo", "--name", "Regione Abruzzo", "--admin-email", "admin@regione.abruzzo.it"); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args    []string
+		out, err string
+	}{
+		{[]string{"tenant", "local-accounts", "abruzzo", "on"}, "local accounts of abruzzo: on", ""},
+		{[]string{"tenant", "local-accounts", "abruzzo", "maybe"}, "", "say on or off"},
+		{[]string{"tenant", "revoke-sessions", "abruzzo", "--email", "admin@regione.abruzzo.it"}, "every session of admin@regione.abruzzo.it", ""},
+		{[]string{"tenant", "revoke-sessions", "abruzzo", "--email", "nobody@regione.abruzzo.it"}, "", "no such user"},
+		{[]string{"tenant", "revoke-sessions", "molise", "--email", "a@b.it"}, "", "no such tenant"},
+	} {
+		out, _, err := run(t, "", c.args...)
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%v: %v, want %q", c.args, err, c.err)
+			}
+			continue
+		}
+		if err != nil || !strings.Contains(out, c.out) {
+			t.Errorf("%v: %q %v", c.args, out, err)
+		}
+	}
+}
