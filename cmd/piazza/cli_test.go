@@ -225,7 +225,7 @@ func TestTenantUserCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
-		args    []string
+		args     []string
 		out, err string
 	}{
 		{[]string{"tenant", "local-accounts", "abruzzo", "on"}, "local accounts of abruzzo: on", ""},
