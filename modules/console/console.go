@@ -9,7 +9,6 @@ import (
 	"embed"
 	"errors"
 	"html/template"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
@@ -22,9 +21,6 @@ import (
 
 //go:embed templates/*.html
 var templates embed.FS
-
-// cookieName is the operator's session cookie (host-only: the operator host's).
-const cookieName = "piazza_session"
 
 // Deps are what the console needs.
 type Deps struct {
@@ -75,7 +71,7 @@ func (m *Module) render(c *fiber.Ctx, status int, v view) error {
 
 // signedIn returns the operator of the request's session, or nil.
 func (m *Module) signedIn(c *fiber.Ctx) (*operator.Operator, error) {
-	token := c.Cookies(cookieName)
+	token := c.Cookies(session.CookieName)
 	if token == "" {
 		return nil, nil
 	}
@@ -124,20 +120,18 @@ func (m *Module) login(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Cookie(&fiber.Cookie{Name: cookieName, Value: token, Path: "/", HTTPOnly: true, Secure: m.Secure,
-		SameSite: fiber.CookieSameSiteLaxMode, Expires: sess.ExpiresAt})
+	session.SetCookie(c, token, sess.ExpiresAt, m.Secure)
 	m.CSRF.Rotate(c)
 	return c.Redirect("/", fiber.StatusSeeOther)
 }
 
 func (m *Module) logout(c *fiber.Ctx) error {
-	if token := c.Cookies(cookieName); token != "" {
+	if token := c.Cookies(session.CookieName); token != "" {
 		if err := m.Sessions.Delete(context.WithoutCancel(c.UserContext()), m.DB, token); err != nil {
 			return err
 		}
 	}
-	c.Cookie(&fiber.Cookie{Name: cookieName, Value: "", Path: "/", HTTPOnly: true, Secure: m.Secure,
-		SameSite: fiber.CookieSameSiteLaxMode, Expires: time.Unix(0, 0)})
+	session.ClearCookie(c, m.Secure)
 	m.CSRF.Rotate(c)
 	return c.Redirect("/", fiber.StatusSeeOther)
 }

@@ -20,9 +20,8 @@ import (
 //go:embed templates/*.html
 var templates embed.FS
 
-// CookieName is the session cookie: host-only, HttpOnly, SameSite=Lax,
-// Secure outside development.
-const CookieName = "piazza_session"
+// CookieName is the session cookie (see session.SetCookie).
+const CookieName = session.CookieName
 
 // SettingLocalAccounts is the tenant setting that enables local accounts.
 const SettingLocalAccounts = "auth.local_accounts"
@@ -148,14 +147,10 @@ func (m *Module) render(c *fiber.Ctx, status int, name string, v view) error {
 }
 
 func (m *Module) setCookie(c *fiber.Ctx, token string, expires time.Time) {
-	c.Cookie(&fiber.Cookie{Name: CookieName, Value: token, Path: "/", HTTPOnly: true,
-		Secure: m.Secure, SameSite: fiber.CookieSameSiteLaxMode, Expires: expires})
+	session.SetCookie(c, token, expires, m.Secure)
 }
 
-func (m *Module) clearCookie(c *fiber.Ctx) {
-	c.Cookie(&fiber.Cookie{Name: CookieName, Value: "", Path: "/", HTTPOnly: true,
-		Secure: m.Secure, SameSite: fiber.CookieSameSiteLaxMode, Expires: time.Unix(0, 0)})
-}
+func (m *Module) clearCookie(c *fiber.Ctx) { session.ClearCookie(c, m.Secure) }
 
 // base is the tenant's own URL, for links in e-mails.
 func (m *Module) base(c *fiber.Ctx) string {
