@@ -60,8 +60,10 @@ func (m *Module) login(c *fiber.Ctx) error {
 }
 
 func (m *Module) logout(c *fiber.Ctx) error {
+	var ended *session.Session
 	if token := c.Cookies(CookieName); token != "" {
 		err := tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
+			ended, _ = m.Sessions.Lookup(ctx, tx, token)
 			return m.Sessions.Delete(ctx, tx, token)
 		})
 		if err != nil {
@@ -70,6 +72,11 @@ func (m *Module) logout(c *fiber.Ctx) error {
 	}
 	m.clearCookie(c)
 	m.CSRF.Rotate(c)
+	if ended != nil && m.EndSession != nil {
+		if u := m.EndSession(c.UserContext(), ended.Method, ended.IDToken, m.base(c)+"/"); u != "" {
+			return c.Redirect(u, fiber.StatusSeeOther)
+		}
+	}
 	return c.Redirect("/", fiber.StatusSeeOther)
 }
 

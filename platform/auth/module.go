@@ -36,6 +36,9 @@ type Deps struct {
 	// Secure marks cookies Secure; Scheme is the scheme of links in e-mails.
 	Secure bool
 	Scheme string
+	// EndSession, when set, gives the IdP's logout address for a session
+	// signed in through it (RP-initiated logout), or "".
+	EndSession func(ctx context.Context, method, idToken, back string) string
 }
 
 // Module signs people in and out of a tenant.

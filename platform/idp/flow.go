@@ -1,0 +1,365 @@
+package idp
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	gooidc "github.com/coreos/go-oidc/v3/oidc"
+	"github.com/gofiber/fiber/v2"
+	"github.com/uptrace/bun"
+	"golang.org/x/oauth2"
+
+	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/csrf"
+	"github.com/piazza-pa/piazza/platform/session"
+	"github.com/piazza-pa/piazza/tenant"
+)
+
+// ErrSignIn is a refused sign-in; the message says why, for the user.
+var ErrSignIn = platform.NewError(platform.ErrForbidden, "sign-in refused")
+
+func refuse(why string) error { return fmt.Errorf("%w: %s", ErrSignIn, why) }
+
+// browserCookie binds a sign-in under way to the browser that started it.
+const browserCookie = "piazza_oidc"
+
+// loginValidity is how long the round trip to the IdP may take.
+const loginValidity = 10 * time.Minute
+
+// discoveryTTL is how long a provider's discovery document is trusted.
+const discoveryTTL = time.Hour
+
+// Flow runs the authorization-code flow for a tenant's IdPs.
+type Flow struct {
+	DB       *bun.DB
+	Store    *Store
+	Keys     *Keys
+	Sessions *session.Store
+	CSRF     *csrf.Protector
+	Secure   bool
+	Scheme   string
+	// Client makes the requests to IdPs (discovery, token, userinfo).
+	Client *http.Client
+
+	mu        sync.Mutex
+	providers map[string]cachedProvider
+}
+
+type cachedProvider struct {
+	p  *gooidc.Provider
+	at time.Time
+}
+
+// Routes registers the sign-in, callback and key-set routes of a tenant.
+func (f *Flow) Routes(r fiber.Router) {
+	r.Get("/auth/oidc/:key/login", f.login)
+	r.Get("/auth/oidc/:key/callback", f.callback)
+	r.Get("/.well-known/jwks.json", f.jwks)
+}
+
+func (f *Flow) ctx(ctx context.Context) context.Context {
+	if f.Client != nil {
+		return gooidc.ClientContext(ctx, f.Client)
+	}
+	return ctx
+}
+
+// provider returns the issuer's discovery, cached for an hour (go-oidc
+// checks that the document names the same issuer).
+func (f *Flow) provider(ctx context.Context, issuer string) (*gooidc.Provider, error) {
+	f.mu.Lock()
+	if f.providers == nil {
+		f.providers = map[string]cachedProvider{}
+	}
+	c, ok := f.providers[issuer]
+	f.mu.Unlock()
+	if ok && time.Since(c.at) < discoveryTTL {
+		return c.p, nil
+	}
+	p, err := gooidc.NewProvider(f.ctx(ctx), issuer)
+	if err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	if len(f.providers) > 1000 {
+		f.providers = map[string]cachedProvider{}
+	}
+	f.providers[issuer] = cachedProvider{p: p, at: time.Now()}
+	f.mu.Unlock()
+	return p, nil
+}
+
+// Check fetches an issuer's discovery and says what it offers.
+func (f *Flow) Check(ctx context.Context, issuer string) (string, error) {
+	p, err := gooidc.NewProvider(f.ctx(ctx), issuer)
+	if err != nil {
+		return "", err
+	}
+	var extra struct {
+		EndSession string   `json:"end_session_endpoint"`
+		Algs       []string `json:"id_token_signing_alg_values_supported"`
+	}
+	_ = p.Claims(&extra)
+	e := p.Endpoint()
+	return fmt.Sprintf("issuer %s: authorization %s, token %s, signing %s, logout %t",
+		issuer, e.AuthURL, e.TokenURL, strings.Join(extra.Algs, " "), extra.EndSession != ""), nil
+}
+
+func (f *Flow) redirectURI(c *fiber.Ctx, key string) string {
+	return f.Scheme + "://" + string(c.Request().Host()) + "/auth/oidc/" + key + "/callback"
+}
+
+func (f *Flow) oauth(i *IdP, p *gooidc.Provider, redirect string) *oauth2.Config {
+	e := p.Endpoint()
+	switch i.ClientAuth {
+	case AuthBasic:
+		e.AuthStyle = oauth2.AuthStyleInHeader
+	default:
+		e.AuthStyle = oauth2.AuthStyleInParams
+	}
+	return &oauth2.Config{ClientID: i.ClientID, ClientSecret: i.ClientSecret, Endpoint: e,
+		RedirectURL: redirect, Scopes: i.Scopes}
+}
+
+func (f *Flow) enabledIdP(ctx context.Context, key string) (*tenant.Tenant, *IdP, error) {
+	t := tenant.FromContext(ctx)
+	if t == nil {
+		return nil, nil, fiber.ErrNotFound
+	}
+	i, err := f.Store.Get(ctx, t.ID, key)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !i.Enabled {
+		return nil, nil, fmt.Errorf("%w: %s", ErrNotFound, key)
+	}
+	return t, i, nil
+}
+
+func hash(s string) []byte {
+	h := sha256.Sum256([]byte(s))
+	return h[:]
+}
+
+func (f *Flow) login(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	key := c.Params("key")
+	t, i, err := f.enabledIdP(ctx, key)
+	if err != nil {
+		return err
+	}
+	p, err := f.provider(ctx, i.Issuer)
+	if err != nil {
+		return refuse("the identity provider cannot be reached")
+	}
+	browser := c.Cookies(browserCookie)
+	if len(browser) != 43 {
+		browser = randomString()
+		c.Cookie(&fiber.Cookie{Name: browserCookie, Value: browser, Path: "/auth/oidc/", HTTPOnly: true,
+			Secure: f.Secure, SameSite: fiber.CookieSameSiteLaxMode})
+	}
+	state, nonce, verifier := randomString(), randomString(), oauth2.GenerateVerifier()
+	ret := auth.SafeReturn(c.Query("return_to"))
+	err = tenant.Tx(ctx, f.DB, func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO oidc_logins (state_hash, browser, idp_key, nonce, code_verifier, return_to, expires_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, hash(state), hash(browser), key, nonce, verifier, ret, time.Now().Add(loginValidity))
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, "DELETE FROM oidc_logins WHERE expires_at < now()")
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	conf := f.oauth(i, p, f.redirectURI(c, key))
+	opts := []oauth2.AuthCodeOption{gooidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier)}
+	if len(i.ACRValues) > 0 {
+		opts = append(opts, oauth2.SetAuthURLParam("acr_values", strings.Join(i.ACRValues, " ")))
+	}
+	if i.RequestObject {
+		key, err := f.Keys.Signer(ctx, t.ID)
+		if err != nil {
+			return err
+		}
+		ro, err := RequestObject(key, AuthRequest{Issuer: i.Issuer, ClientID: i.ClientID, RedirectURI: conf.RedirectURL,
+			Scope: strings.Join(i.Scopes, " "), State: state, Nonce: nonce, CodeChallenge: oauth2.S256ChallengeFromVerifier(verifier),
+			ACRValues: strings.Join(i.ACRValues, " "), Prompt: "login"}, time.Now())
+		if err != nil {
+			return err
+		}
+		opts = append(opts, oauth2.SetAuthURLParam("request", ro))
+	}
+	return c.Redirect(conf.AuthCodeURL(state, opts...), fiber.StatusFound)
+}
+
+// pending is a sign-in under way, read back (and deleted) at the callback.
+type pending struct {
+	Browser      []byte    `bun:"browser"`
+	IdPKey       string    `bun:"idp_key"`
+	Nonce        string    `bun:"nonce"`
+	CodeVerifier string    `bun:"code_verifier"`
+	ReturnTo     string    `bun:"return_to"`
+	ExpiresAt    time.Time `bun:"expires_at"`
+}
+
+// take consumes the sign-in of state: it must exist, belong to this
+// browser and this IdP, and not have expired.
+func (f *Flow) take(ctx context.Context, state, browser, key string) (*pending, error) {
+	if state == "" {
+		return nil, refuse("the answer of the identity provider has no state")
+	}
+	var p pending
+	err := tenant.Tx(ctx, f.DB, func(ctx context.Context, tx bun.Tx) error {
+		return tx.NewRaw(`DELETE FROM oidc_logins WHERE state_hash = ?
+			RETURNING browser, idp_key, nonce, code_verifier, return_to, expires_at`, hash(state)).Scan(ctx, &p)
+	})
+	switch {
+	case err != nil && strings.Contains(err.Error(), "no rows"):
+		return nil, refuse("this sign-in is unknown or was already used: start again")
+	case err != nil:
+		return nil, err
+	case string(p.Browser) != string(hash(browser)):
+		return nil, refuse("this sign-in was started in another browser")
+	case p.IdPKey != key:
+		return nil, refuse("this sign-in was started with another identity provider")
+	case time.Now().After(p.ExpiresAt):
+		return nil, refuse("this sign-in took too long: start again")
+	}
+	return &p, nil
+}
+
+func (f *Flow) callback(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	key := c.Params("key")
+	t, i, err := f.enabledIdP(ctx, key)
+	if err != nil {
+		return err
+	}
+	p, err := f.take(ctx, c.Query("state"), c.Cookies(browserCookie), key)
+	if err != nil {
+		return err
+	}
+	if e := c.Query("error"); e != "" {
+		return refuse("the identity provider answered: " + e)
+	}
+	claims, idToken, err := f.exchange(c, t, i, p)
+	if err != nil {
+		return err
+	}
+	var u *auth.User
+	err = tenant.Tx(ctx, f.DB, func(ctx context.Context, tx bun.Tx) error {
+		u, err = provisionUser(ctx, tx, i, claims)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	sess := &session.Session{UserID: u.ID, ClientAddr: c.IP(), Method: "oidc:" + key, IDToken: idToken}
+	var token string
+	err = tenant.Tx(ctx, f.DB, func(ctx context.Context, tx bun.Tx) error {
+		token, err = f.Sessions.Create(ctx, tx, sess)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	session.SetCookie(c, token, sess.ExpiresAt, f.Secure)
+	f.CSRF.Rotate(c)
+	return c.Redirect(p.ReturnTo, fiber.StatusSeeOther)
+}
+
+// exchange trades the code for tokens and returns the verified claims (ID
+// token, completed by userinfo) and the raw ID token.
+func (f *Flow) exchange(c *fiber.Ctx, t *tenant.Tenant, i *IdP, p *pending) (map[string]any, string, error) {
+	ctx := f.ctx(c.UserContext())
+	prov, err := f.provider(ctx, i.Issuer)
+	if err != nil {
+		return nil, "", refuse("the identity provider cannot be reached")
+	}
+	conf := f.oauth(i, prov, f.redirectURI(c, i.Key))
+	opts := []oauth2.AuthCodeOption{oauth2.VerifierOption(p.CodeVerifier)}
+	if i.ClientAuth == AuthPrivateJWT {
+		key, err := f.Keys.Signer(ctx, t.ID)
+		if err != nil {
+			return nil, "", err
+		}
+		a, err := ClientAssertion(key, i.ClientID, conf.Endpoint.TokenURL, i.Issuer, time.Now())
+		if err != nil {
+			return nil, "", err
+		}
+		opts = append(opts, AssertionOptions(a)...)
+	}
+	tok, err := conf.Exchange(ctx, c.Query("code"), opts...)
+	if err != nil {
+		return nil, "", refuse("the identity provider refused the code")
+	}
+	raw, _ := tok.Extra("id_token").(string)
+	if raw == "" {
+		return nil, "", refuse("the identity provider sent no ID token")
+	}
+	idt, err := prov.Verifier(&gooidc.Config{ClientID: i.ClientID}).Verify(ctx, raw)
+	if err != nil {
+		return nil, "", refuse("the ID token is not valid: " + err.Error())
+	}
+	if idt.Nonce != p.Nonce {
+		return nil, "", refuse("the ID token does not answer this sign-in (nonce)")
+	}
+	claims := map[string]any{}
+	if err := idt.Claims(&claims); err != nil {
+		return nil, "", err
+	}
+	if info, err := prov.UserInfo(ctx, oauth2.StaticTokenSource(tok)); err == nil && info.Subject == idt.Subject {
+		extra := map[string]any{}
+		if info.Claims(&extra) == nil {
+			for k, v := range extra {
+				if _, ok := claims[k]; !ok {
+					claims[k] = v
+				}
+			}
+		}
+	}
+	return claims, raw, nil
+}
+
+// EndSessionURL is where to send the browser to sign out at the IdP too
+// (RP-initiated logout), or "" when the IdP offers none.
+func (f *Flow) EndSessionURL(ctx context.Context, method, idToken, back string) string {
+	key, ok := strings.CutPrefix(method, "oidc:")
+	t := tenant.FromContext(ctx)
+	if !ok || t == nil || idToken == "" {
+		return ""
+	}
+	i, err := f.Store.Get(ctx, t.ID, key)
+	if err != nil {
+		return ""
+	}
+	p, err := f.provider(ctx, i.Issuer)
+	if err != nil {
+		return ""
+	}
+	var d struct {
+		EndSession string `json:"end_session_endpoint"`
+	}
+	if p.Claims(&d) != nil || d.EndSession == "" {
+		return ""
+	}
+	return d.EndSession + "?id_token_hint=" + urlEscape(idToken) + "&post_logout_redirect_uri=" + urlEscape(back) + "&client_id=" + urlEscape(i.ClientID)
+}
+
+func (f *Flow) jwks(c *fiber.Ctx) error {
+	t := tenant.FromContext(c.UserContext())
+	set, err := f.Keys.JWKS(c.UserContext(), t.ID)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
+	return c.JSON(set)
+}
+

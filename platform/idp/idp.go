@@ -1,0 +1,229 @@
+// Package idp federates a tenant's sign-in with OpenID Connect identity
+// providers (SPID and CIE through their OIDC federation, regional IdPs,
+// Keycloak …): the per-tenant IdP settings kept in the control plane (client
+// secrets sealed at rest), the tenant's relying-party signing keys, and the
+// authorization-code flow with PKCE, nonce, signed request objects and
+// private_key_jwt.
+package idp
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/secret"
+)
+
+// Errors of the IdP store.
+var (
+	ErrNotFound = platform.NewError(platform.ErrNotFound, "no such identity provider")
+	ErrExists   = platform.NewError(platform.ErrConflict, "an identity provider with this key already exists")
+)
+
+// The client authentication methods.
+const (
+	AuthBasic      = "client_secret_basic"
+	AuthPost       = "client_secret_post"
+	AuthPrivateJWT = "private_key_jwt"
+)
+
+// IdP is one identity provider of a tenant.
+type IdP struct {
+	bun.BaseModel `bun:"table:piazza.tenant_idps,alias:i"`
+
+	TenantID          int64     `bun:"tenant_id,pk"`
+	Key               string    `bun:"key,pk"`
+	Label             string    `bun:"label"`
+	Kind              string    `bun:"kind"`
+	Issuer            string    `bun:"issuer"`
+	ClientID          string    `bun:"client_id"`
+	ClientAuth        string    `bun:"client_auth"`
+	SealedSecret      []byte    `bun:"client_secret"`
+	Scopes            []string  `bun:"scopes,array"`
+	ACRValues         []string  `bun:"acr_values,array"`
+	ClaimSubject      string    `bun:"claim_subject"`
+	ClaimEmail        string    `bun:"claim_email"`
+	ClaimGivenName    string    `bun:"claim_given_name"`
+	ClaimFamilyName   string    `bun:"claim_family_name"`
+	ClaimFiscalNumber string    `bun:"claim_fiscal_number"`
+	LinkBy            string    `bun:"link_by"`
+	RequestObject     bool      `bun:"request_object"`
+	Enabled           bool      `bun:"enabled"`
+	CreatedAt         time.Time `bun:"created_at,nullzero,default:now()"`
+	UpdatedAt         time.Time `bun:"updated_at,nullzero,default:now()"`
+
+	// ClientSecret is the opened secret, set by Store.Get only; never stored
+	// or printed as such.
+	ClientSecret string `bun:"-"`
+}
+
+// HasSecret reports whether a client secret is stored.
+func (i *IdP) HasSecret() bool { return len(i.SealedSecret) > 0 }
+
+var keyRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)
+
+// Normalize fills defaults and checks every field, naming the bad one.
+func (i *IdP) Normalize() error {
+	bad := func(field, msg string) error {
+		return platform.NewError(platform.ErrInvalid, field+": "+msg)
+	}
+	i.Key, i.Label, i.Issuer = strings.TrimSpace(i.Key), strings.TrimSpace(i.Label), strings.TrimSpace(i.Issuer)
+	if !keyRE.MatchString(i.Key) {
+		return bad("key", "1-32 lower-case letters, digits and hyphens, starting with a letter or digit")
+	}
+	if i.Label == "" {
+		i.Label = i.Key
+	}
+	if i.Kind == "" {
+		i.Kind = "generic"
+	}
+	if !slices.Contains([]string{"generic", "spid", "cie"}, i.Kind) {
+		return bad("kind", "one of generic, spid, cie")
+	}
+	u, err := url.Parse(i.Issuer)
+	if err != nil || u.Host == "" || u.RawQuery != "" || u.Fragment != "" ||
+		!(u.Scheme == "https" || u.Scheme == "http" && isLoopback(u.Hostname())) {
+		return bad("issuer", "an https:// URL (http:// only for localhost)")
+	}
+	if strings.TrimSpace(i.ClientID) == "" {
+		return bad("client id", "required")
+	}
+	if i.ClientAuth == "" {
+		i.ClientAuth = AuthBasic
+	}
+	switch i.ClientAuth {
+	case AuthBasic, AuthPost:
+		if i.ClientSecret == "" && len(i.SealedSecret) == 0 {
+			return bad("client secret", "required with "+i.ClientAuth)
+		}
+	case AuthPrivateJWT:
+		if i.ClientSecret != "" {
+			return bad("client secret", "not used with private_key_jwt (the tenant's signing key is)")
+		}
+	default:
+		return bad("client authentication", "one of client_secret_basic, client_secret_post, private_key_jwt")
+	}
+	if len(i.Scopes) == 0 {
+		i.Scopes = []string{"openid", "profile", "email"}
+	}
+	if i.ACRValues == nil {
+		i.ACRValues = []string{}
+	}
+	if !slices.Contains(i.Scopes, "openid") {
+		return bad("scopes", "must include openid")
+	}
+	for _, a := range i.ACRValues {
+		if u, err := url.Parse(a); err != nil || !u.IsAbs() {
+			return bad("acr values", fmt.Sprintf("%q is not an absolute URI (e.g. https://www.spid.gov.it/SpidL2)", a))
+		}
+	}
+	for _, c := range []*string{&i.ClaimSubject, &i.ClaimEmail, &i.ClaimGivenName, &i.ClaimFamilyName, &i.ClaimFiscalNumber} {
+		*c = strings.TrimSpace(*c)
+	}
+	defaults := []string{"sub", "email", "given_name", "family_name", "fiscal_number"}
+	for n, c := range []*string{&i.ClaimSubject, &i.ClaimEmail, &i.ClaimGivenName, &i.ClaimFamilyName, &i.ClaimFiscalNumber} {
+		if *c == "" {
+			*c = defaults[n]
+		}
+	}
+	if i.LinkBy == "" {
+		i.LinkBy = "email"
+		if i.Kind != "generic" {
+			i.LinkBy = "fiscal_number"
+		}
+	}
+	if !slices.Contains([]string{"fiscal_number", "email", "never"}, i.LinkBy) {
+		return bad("link by", "one of fiscal_number, email, never")
+	}
+	return nil
+}
+
+func isLoopback(h string) bool { return h == "localhost" || h == "127.0.0.1" || h == "::1" }
+
+// Store keeps the IdPs in the control plane.
+type Store struct {
+	db  bun.IDB
+	box *secret.Box
+}
+
+// NewStore returns the store; box seals client secrets.
+func NewStore(db bun.IDB, box *secret.Box) *Store { return &Store{db: db, box: box} }
+
+func sealContext(tenantID int64, key string) string {
+	return "idp:" + strconv.FormatInt(tenantID, 10) + ":" + key
+}
+
+// Add stores a new IdP of a tenant; it takes effect at once on every replica.
+func (s *Store) Add(ctx context.Context, i *IdP) error {
+	if err := i.Normalize(); err != nil {
+		return err
+	}
+	i.Enabled = true
+	if i.ClientSecret != "" {
+		sealed, err := s.box.Seal([]byte(i.ClientSecret), sealContext(i.TenantID, i.Key))
+		if err != nil {
+			return err
+		}
+		i.SealedSecret = sealed
+	}
+	_, err := s.db.NewInsert().Model(i).Exec(ctx)
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "23505" {
+		return fmt.Errorf("%w: %s", ErrExists, i.Key)
+	}
+	if err != nil {
+		return fmt.Errorf("add identity provider: %w", err)
+	}
+	return nil
+}
+
+// SetEnabled enables or disables an IdP.
+func (s *Store) SetEnabled(ctx context.Context, tenantID int64, key string, on bool) error {
+	res, err := s.db.NewUpdate().Model((*IdP)(nil)).Set("enabled = ?", on).Set("updated_at = now()").
+		Where("tenant_id = ? AND key = ?", tenantID, key).Exec(ctx)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("%w: %s", ErrNotFound, key)
+	}
+	return nil
+}
+
+// List returns a tenant's IdPs, secrets left sealed.
+func (s *Store) List(ctx context.Context, tenantID int64) ([]IdP, error) {
+	var is []IdP
+	err := s.db.NewSelect().Model(&is).Where("tenant_id = ?", tenantID).Order("key").Scan(ctx)
+	return is, err
+}
+
+// Get returns one IdP of a tenant with its secret opened.
+func (s *Store) Get(ctx context.Context, tenantID int64, key string) (*IdP, error) {
+	i := new(IdP)
+	err := s.db.NewSelect().Model(i).Where("tenant_id = ? AND key = ?", tenantID, key).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("%w: %s", ErrNotFound, key)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if i.HasSecret() {
+		plain, err := s.box.Open(i.SealedSecret, sealContext(i.TenantID, i.Key))
+		if err != nil {
+			return nil, fmt.Errorf("identity provider %s: client secret: %w", key, err)
+		}
+		i.ClientSecret = string(plain)
+	}
+	return i, nil
+}
