@@ -362,4 +362,3 @@ func (f *Flow) jwks(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
 	return c.JSON(set)
 }
-
