@@ -154,7 +154,7 @@ func serveSite(t *testing.T, w *world, reg *tenant.Registry) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(web.Config{OperatorHost: "admin.piazza.test", DB: w.d.DB, Tenant: tenant.Middleware(tenant.NewResolver(reg)),
+	srv, err := web.New(web.Config{OperatorHost: "admin.piazza.test", DB: w.d.DB, Tenant: tenant.Middleware(tenant.NewResolver(reg)), Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Shared: []fiber.Handler{p.Handler(), am.Middleware()}, TenantModules: []web.Module{am, flow, h}})
 	if err != nil {
 		t.Fatal(err)
