@@ -1,0 +1,169 @@
+package idp_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
+
+	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/idp"
+	"github.com/piazza-pa/piazza/platform/secret"
+)
+
+func TestStore(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	base := func() *idp.IdP {
+		return &idp.IdP{TenantID: w.a.ID, Key: "keycloak", Issuer: "https://sso.regione.example.it/realms/pa", ClientID: "piazza", ClientSecret: "s3cr3t-value"}
+	}
+	bad := []struct {
+		field string
+		edit  func(*idp.IdP)
+	}{
+		{"key", func(i *idp.IdP) { i.Key = "Bad Key" }},
+		{"kind", func(i *idp.IdP) { i.Kind = "saml" }},
+		{"issuer", func(i *idp.IdP) { i.Issuer = "http://sso.regione.example.it" }},
+		{"issuer", func(i *idp.IdP) { i.Issuer = "not a url" }},
+		{"client id", func(i *idp.IdP) { i.ClientID = " " }},
+		{"client secret", func(i *idp.IdP) { i.ClientSecret = "" }},
+		{"client secret", func(i *idp.IdP) { i.ClientAuth = idp.AuthPrivateJWT }},
+		{"client authentication", func(i *idp.IdP) { i.ClientAuth = "tls_client_auth" }},
+		{"scopes", func(i *idp.IdP) { i.Scopes = []string{"profile"} }},
+		{"acr values", func(i *idp.IdP) { i.ACRValues = []string{"SpidL2"} }},
+		{"link by", func(i *idp.IdP) { i.LinkBy = "name" }},
+	}
+	for _, b := range bad {
+		i := base()
+		b.edit(i)
+		if err := w.store.Add(ctx, i); !errors.Is(err, platform.ErrInvalid) || !strings.HasPrefix(err.Error(), b.field+":") {
+			t.Errorf("%s: got %v", b.field, err)
+		}
+	}
+	if err := w.store.Add(ctx, base()); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.store.Add(ctx, base()); !errors.Is(err, idp.ErrExists) {
+		t.Fatalf("duplicate key: %v", err)
+	}
+	var raw []byte
+	if err := w.d.Admin(t).QueryRow(ctx, "SELECT client_secret FROM piazza.tenant_idps WHERE key = 'keycloak'").Scan(&raw); err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(raw, []byte("s3cr3t-value")) || len(raw) == 0 {
+		t.Fatal("the client secret is stored in the clear")
+	}
+	box, _ := secret.New(bytes.Repeat([]byte{9}, 32))
+	if _, err := box.Open(raw, "idp:"+w.b.Domain()+":keycloak"); err == nil {
+		t.Fatal("the sealed secret opens under another tenant's context")
+	}
+	got, err := w.store.Get(ctx, w.a.ID, "keycloak")
+	if err != nil || got.ClientSecret != "s3cr3t-value" || got.LinkBy != "email" {
+		t.Fatalf("get: %+v %v", got, err)
+	}
+	list, err := w.store.List(ctx, w.a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, i := range list {
+		if i.ClientSecret != "" {
+			t.Fatal("List exposes a secret")
+		}
+	}
+	if _, err := w.store.Get(ctx, w.b.ID, "keycloak"); !errors.Is(err, idp.ErrNotFound) {
+		t.Fatalf("alpha's IdP read as beta's: %v", err)
+	}
+	if err := w.store.SetEnabled(ctx, w.b.ID, "keycloak", false); !errors.Is(err, idp.ErrNotFound) {
+		t.Fatalf("beta disables alpha's IdP: %v", err)
+	}
+	if err := w.store.SetEnabled(ctx, w.a.ID, "keycloak", false); err != nil {
+		t.Fatal(err)
+	}
+	// A disabled IdP cannot start a sign-in.
+	if p := get(t, w.browser(), "http://alpha.piazza.test/auth/oidc/keycloak/login"); p.status != 404 {
+		t.Fatalf("disabled IdP: %d", p.status)
+	}
+}
+
+func TestKeysAndJOSE(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	first, err := w.keys.JWKS(ctx, w.a.ID)
+	if err != nil || len(first.Keys) != 1 {
+		t.Fatalf("provisioning gave %d keys (%v)", len(first.Keys), err)
+	}
+	signer, err := w.keys.Signer(ctx, w.a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	assertion, err := idp.ClientAssertion(signer, "client-1", "https://op.example/token", "https://op.example", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var claims jwt.Claims
+	tok, err := jwt.ParseSigned(assertion, []jose.SignatureAlgorithm{jose.RS256})
+	if err != nil || tok.Claims(first.Keys[0].Public().Key, &claims) != nil {
+		t.Fatalf("assertion does not verify with the published key: %v", err)
+	}
+	if claims.Issuer != "client-1" || claims.Subject != "client-1" || !claims.Audience.Contains("https://op.example/token") || claims.ID == "" ||
+		claims.Expiry.Time().Sub(now) > 5*time.Minute {
+		t.Fatalf("assertion claims %+v", claims)
+	}
+	ro, err := idp.RequestObject(signer, idp.AuthRequest{Issuer: "https://op.example", ClientID: "client-1", RedirectURI: "https://a/cb",
+		Scope: "openid", State: "st", Nonce: "no", CodeChallenge: "cc", ACRValues: "https://www.spid.gov.it/SpidL2", Prompt: "login"}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rtok, _ := jwt.ParseSigned(ro, []jose.SignatureAlgorithm{jose.RS256})
+	m := map[string]any{}
+	if err := rtok.Claims(first.Keys[0].Public().Key, &m); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range map[string]string{"iss": "client-1", "aud": "https://op.example", "client_id": "client-1", "response_type": "code",
+		"redirect_uri": "https://a/cb", "state": "st", "nonce": "no", "code_challenge": "cc", "code_challenge_method": "S256",
+		"acr_values": "https://www.spid.gov.it/SpidL2", "prompt": "login", "scope": "openid"} {
+		if m[k] != v {
+			t.Errorf("request object %s = %v, want %s", k, m[k], v)
+		}
+	}
+	// Rotation: both keys published; the new one signs.
+	kid, err := w.keys.Rotate(ctx, w.a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, _ := w.keys.JWKS(ctx, w.a.ID)
+	if len(set.Keys) != 2 || set.Keys[0].KeyID != kid {
+		t.Fatalf("after rotation: %d keys, first %s, want %s", len(set.Keys), set.Keys[0].KeyID, kid)
+	}
+	if s, _ := w.keys.Signer(ctx, w.a.ID); s.Key.(jose.JSONWebKey).KeyID != kid {
+		t.Fatal("the rotated key does not sign")
+	}
+	if _, err := w.d.Admin(t).Exec(ctx, "UPDATE piazza.tenant_rp_keys SET retired_at = now() - interval '2 days' WHERE retired_at IS NOT NULL"); err != nil {
+		t.Fatal(err)
+	}
+	if set, _ = w.keys.JWKS(ctx, w.a.ID); len(set.Keys) != 1 {
+		t.Fatalf("a key retired two days ago is still published (%d keys)", len(set.Keys))
+	}
+	for _, k := range set.Keys {
+		if !k.IsPublic() {
+			t.Fatal("JWKS publishes a private key")
+		}
+	}
+}
+
+func TestNormalizeFiscalNumber(t *testing.T) {
+	for in, want := range map[string]string{
+		"TINIT-RSSMRA80A01H501U": "RSSMRA80A01H501U", "tinit-rssmra80a01h501u": "RSSMRA80A01H501U",
+		"RSSMRA80A01H501U": "RSSMRA80A01H501U", "TINIT-123": "", "": "", "TINIT-RSSMRA80A01H501U; DROP": "",
+	} {
+		if got := idp.NormalizeFiscalNumber(in); got != want {
+			t.Errorf("%q → %q, want %q", in, got, want)
+		}
+	}
+}
