@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -42,6 +43,7 @@ func BenchmarkAtScale(b *testing.B) {
 		b.Run(fmt.Sprintf("migrate-noop/tenants=%d", n), func(b *testing.B) {
 			setup(b)
 			b.Setenv("PIAZZA_DATABASE_URL", d.URL)
+			b.Setenv("PIAZZA_SECRET_KEY", strings.Repeat("ab", 32))
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				if _, stderr, err := run(b, "", "migrate"); err != nil {

@@ -36,6 +36,7 @@ func useDatabase(t *testing.T) *dbtest.DB {
 	t.Setenv("PIAZZA_DATABASE_URL", d.URL)
 	t.Setenv("PIAZZA_BASE_DOMAIN", "piazza.test")
 	t.Setenv("PIAZZA_OPERATOR_HOST", "admin.piazza.test")
+	t.Setenv("PIAZZA_SECRET_KEY", strings.Repeat("ab", 32))
 	return d
 }
 
@@ -244,5 +245,37 @@ func TestTenantUserCommands(t *testing.T) {
 		if err != nil || !strings.Contains(out, c.out) {
 			t.Errorf("%v: %q %v", c.args, out, err)
 		}
+	}
+}
+
+func TestTenantIdPCommands(t *testing.T) {
+	useDatabase(t)
+	if _, _, err := run(t, "", "tenant", "create", "--slug", "veneto", "--name", "Regione Veneto"); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := run(t, "il-segreto\n", "tenant", "idp", "add", "veneto", "--key", "regione", "--issuer", "https://sso.regione.veneto.example/realms/pa",
+		"--client-id", "piazza", "--client-secret-stdin", "--label", "Regione Veneto")
+	if err != nil || !strings.Contains(out, "https://veneto.piazza.test/auth/oidc/regione/callback") {
+		t.Fatalf("add: %q %v", out, err)
+	}
+	if _, _, err := run(t, "", "tenant", "idp", "add", "veneto", "--key", "spid", "--kind", "spid", "--issuer", "https://spid.example",
+		"--client-id", "https://veneto.piazza.test", "--private-key-jwt", "--request-object", "--acr", "https://www.spid.gov.it/SpidL2"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := run(t, "", "tenant", "idp", "add", "veneto", "--key", "bad", "--issuer", "ftp://x", "--client-id", "c", "--client-secret", "s"); err == nil || !strings.Contains(err.Error(), "issuer:") {
+		t.Fatalf("bad issuer: %v", err)
+	}
+	out, _, err = run(t, "", "tenant", "idp", "list", "veneto")
+	if err != nil || !strings.Contains(out, "regione") || !strings.Contains(out, "private_key_jwt") || strings.Contains(out, "il-segreto") {
+		t.Fatalf("list: %q %v", out, err)
+	}
+	if out, _, err = run(t, "", "tenant", "idp", "disable", "veneto", "regione"); err != nil || !strings.Contains(out, "disabled") {
+		t.Fatalf("disable: %q %v", out, err)
+	}
+	if _, _, err := run(t, "", "tenant", "idp", "disable", "veneto", "nope"); err == nil {
+		t.Fatal("disabling an unknown IdP succeeded")
+	}
+	if out, _, err = run(t, "", "tenant", "idp", "rotate-key", "veneto"); err != nil || !strings.Contains(out, "new signing key") {
+		t.Fatalf("rotate: %q %v", out, err)
 	}
 }

@@ -15,8 +15,10 @@ import (
 	"github.com/piazza-pa/piazza/migrations"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/db"
+	"github.com/piazza-pa/piazza/platform/idp"
 	"github.com/piazza-pa/piazza/platform/migrate"
 	"github.com/piazza-pa/piazza/platform/pgcluster"
+	"github.com/piazza-pa/piazza/platform/secret"
 	"github.com/piazza-pa/piazza/tenant"
 )
 
@@ -48,7 +50,7 @@ func openEnv(ctx context.Context, stderr io.Writer, o envOptions) (*env, error) 
 		return nil, fmt.Errorf("configuration:\n%w", err)
 	}
 	e := &env{cfg: cfg, log: newLogger(cfg, stderr), stderr: stderr, dbURL: cfg.DatabaseURL}
-	if o.mode != config.ModeTool {
+	if o.mode != config.ModeTool || cfg.DatabaseURL == "" {
 		if err := cfg.LoadSecretKey(); err != nil { // generated in the data directory unless given
 			return nil, err
 		}
@@ -75,7 +77,7 @@ func openEnv(ctx context.Context, stderr io.Writer, o envOptions) (*env, error) 
 		e.close(ctx)
 		return nil, err
 	}
-	e.registry, err = tenant.NewRegistry(ctx, e.db, registryOptions(cfg))
+	e.registry, err = tenant.NewRegistry(ctx, e.db, e.registryOptions())
 	if err != nil {
 		e.close(ctx)
 		return nil, err
@@ -142,16 +144,35 @@ func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 }
 
 // registryOptions are the registry's settings and the control-plane work
-// that rides along with provisioning and purging a tenant.
-func registryOptions(cfg *config.Config) tenant.Options {
+// that rides along with provisioning and purging a tenant: its role
+// permissions and its relying-party signing key.
+func (e *env) registryOptions() tenant.Options {
 	return tenant.Options{
-		BaseDomain:   cfg.BaseDomain,
-		OperatorHost: cfg.OperatorHost,
-		OnProvision: []tenant.Hook{func(ctx context.Context, tx bun.Tx, t *tenant.Tenant) error {
-			return authz.SeedTenant(ctx, tx, t.Domain())
-		}},
+		BaseDomain:   e.cfg.BaseDomain,
+		OperatorHost: e.cfg.OperatorHost,
+		OnProvision: []tenant.Hook{
+			func(ctx context.Context, tx bun.Tx, t *tenant.Tenant) error {
+				return authz.SeedTenant(ctx, tx, t.Domain())
+			},
+			func(ctx context.Context, tx bun.Tx, t *tenant.Tenant) error {
+				box, err := e.box()
+				if err != nil {
+					return err
+				}
+				_, err = idp.NewKeys(e.db, box).Generate(ctx, tx, t.ID)
+				return err
+			},
+		},
 		OnPurge: []tenant.Hook{func(ctx context.Context, tx bun.Tx, t *tenant.Tenant) error {
 			return authz.PurgeTenant(ctx, tx, t.Domain())
 		}},
 	}
+}
+
+// box seals and opens secrets at rest with the installation's key.
+func (e *env) box() (*secret.Box, error) {
+	if e.cfg.SecretKey == nil {
+		return nil, errors.New("PIAZZA_SECRET_KEY is required with PIAZZA_DATABASE_URL: it seals secrets at rest and must be the one the servers use")
+	}
+	return secret.New(e.cfg.SecretKey)
 }

@@ -51,7 +51,7 @@ func (e *env) migrateAll(ctx context.Context, concurrency int) error {
 	}
 	reg := e.registry
 	if reg == nil {
-		if reg, err = tenant.NewRegistry(ctx, e.db, registryOptions(e.cfg)); err != nil {
+		if reg, err = tenant.NewRegistry(ctx, e.db, e.registryOptions()); err != nil {
 			return err
 		}
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"net/http"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -11,6 +12,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/csrf"
+	"github.com/piazza-pa/piazza/platform/idp"
 	"github.com/piazza-pa/piazza/platform/mail"
 	"github.com/piazza-pa/piazza/platform/pgnotify"
 	"github.com/piazza-pa/piazza/platform/session"
@@ -41,14 +43,23 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 		return nil, nil, err
 	}
 	protector := csrf.New(csrf.Config{Key: e.cfg.SecretKey, Secure: !e.cfg.Dev})
+	box, err := e.box()
+	if err != nil {
+		return nil, nil, err
+	}
+	sessions := session.Tenant(sessionIdle, sessionAbsolute)
+	flow := &idp.Flow{DB: e.db, Store: idp.NewStore(e.db, box), Keys: idp.NewKeys(e.db, box), Sessions: sessions,
+		CSRF: protector, Secure: !e.cfg.Dev, Scheme: e.scheme(), Client: &http.Client{Timeout: 15 * time.Second}}
 	authModule, err := auth.New(auth.Deps{
-		DB:       e.db,
-		Sessions: session.Tenant(sessionIdle, sessionAbsolute),
-		Local:    &auth.Local{Mail: sender, Window: 15 * time.Minute, MaxPerAccount: 5, MaxPerAddr: 50},
-		CSRF:     protector,
-		Authz:    az,
-		Secure:   !e.cfg.Dev,
-		Scheme:   e.scheme(),
+		DB:         e.db,
+		Sessions:   sessions,
+		Local:      &auth.Local{Mail: sender, Window: 15 * time.Minute, MaxPerAccount: 5, MaxPerAddr: 50},
+		CSRF:       protector,
+		Authz:      az,
+		Secure:     !e.cfg.Dev,
+		Scheme:     e.scheme(),
+		EndSession: flow.EndSessionURL,
+		IdPLinks:   flow.Links,
 	})
 	if err != nil {
 		return nil, nil, err
@@ -71,6 +82,7 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 		Shared:       []fiber.Handler{protector.Handler(), authModule.Middleware()},
 		TenantModules: []web.Module{
 			authModule,
+			flow,
 			homeModule,
 		},
 		OperatorModules: []web.Module{

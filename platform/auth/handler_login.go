@@ -21,7 +21,11 @@ func (m *Module) loginForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return m.render(c, fiber.StatusOK, "login.html", view{Title: "Accedi / Sign in", Local: local, ReturnTo: SafeReturn(c.Query("return_to"))})
+	var links []IdPLink
+	if m.IdPLinks != nil {
+		links = m.IdPLinks(c.UserContext())
+	}
+	return m.render(c, fiber.StatusOK, "login.html", view{Title: "Accedi / Sign in", Local: local, IdPs: links, ReturnTo: SafeReturn(c.Query("return_to"))})
 }
 
 func (m *Module) login(c *fiber.Ctx) error {

@@ -39,6 +39,8 @@ type Deps struct {
 	// EndSession, when set, gives the IdP's logout address for a session
 	// signed in through it (RP-initiated logout), or "".
 	EndSession func(ctx context.Context, method, idToken, back string) string
+	// IdPLinks, when set, lists the sign-in buttons of the request's tenant.
+	IdPLinks func(ctx context.Context) []IdPLink
 }
 
 // Module signs people in and out of a tenant.
@@ -132,8 +134,9 @@ type view struct {
 	IdPs                              []IdPLink
 }
 
-// IdPLink is a sign-in button of an identity provider.
-type IdPLink struct{ Key, Label string }
+// IdPLink is a sign-in button of an identity provider; Kind is generic,
+// spid or cie (for the button's look).
+type IdPLink struct{ Key, Label, Kind string }
 
 func (m *Module) render(c *fiber.Ctx, status int, name string, v view) error {
 	if t := tenant.FromContext(c.UserContext()); t != nil {

@@ -362,3 +362,22 @@ func (f *Flow) jwks(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
 	return c.JSON(set)
 }
+
+// Links lists the enabled IdPs of the request's tenant, for the sign-in page.
+func (f *Flow) Links(ctx context.Context) []auth.IdPLink {
+	t := tenant.FromContext(ctx)
+	if t == nil {
+		return nil
+	}
+	is, err := f.Store.List(ctx, t.ID)
+	if err != nil {
+		return nil
+	}
+	var links []auth.IdPLink
+	for _, i := range is {
+		if i.Enabled {
+			links = append(links, auth.IdPLink{Key: i.Key, Label: i.Label, Kind: i.Kind})
+		}
+	}
+	return links
+}
