@@ -85,19 +85,21 @@ func (r *Registry) Create(ctx context.Context, p CreateParams) (*Tenant, error) 
 		if err := r.migrateIn(ctx, tx, t); err != nil {
 			return fmt.Errorf("provision %s: %w", t.Slug, err)
 		}
+		if t.AdminEmail != "" {
+			err := db.InTenantTx(ctx, tx, t.Scope(), func() error {
+				return tx.QueryRowContext(ctx,
+					"INSERT INTO users (email, status, is_admin) VALUES (?, 'invited', true) RETURNING id", t.AdminEmail).Scan(&t.AdminUserID)
+			})
+			if err != nil {
+				return fmt.Errorf("provision %s: record the first admin: %w", t.Slug, err)
+			}
+		}
 		for _, h := range r.onProvision {
 			if err := h(ctx, tx, t); err != nil {
 				return fmt.Errorf("provision %s: %w", t.Slug, err)
 			}
 		}
-		if t.AdminEmail == "" {
-			return nil
-		}
-		return db.InTenantTx(ctx, tx, t.Scope(), func() error {
-			_, err := tx.ExecContext(ctx,
-				"INSERT INTO users (email, status, is_admin) VALUES (?, 'invited', true)", t.AdminEmail)
-			return err
-		})
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -42,6 +42,9 @@ type Tenant struct {
 	UpdatedAt     time.Time  `bun:"updated_at,nullzero,default:now()" json:"updated_at"`
 
 	Hosts []string `bun:"-" json:"hosts"`
+	// AdminUserID is the first admin's user id in the tenant's schema, set
+	// by Create when an admin e-mail was given (for provisioning hooks).
+	AdminUserID int64 `bun:"-" json:"-"`
 }
 
 // Domain is the tenant's authorisation domain: its id as text.

@@ -78,11 +78,17 @@ func TestTenantCommands(t *testing.T) {
 // The first admin recorded at provisioning gets an invitation by e-mail,
 // whose link sets up the account.
 func TestTenantCreateInvitesAdmin(t *testing.T) {
-	useDatabase(t)
+	d := useDatabase(t)
 	srv := mailtest.Start(t)
 	t.Setenv("PIAZZA_SMTP_URL", srv.URL())
 	if _, _, err := run(t, "", "tenant", "create", "--slug", "marche", "--name", "Regione Marche", "--admin-email", "admin@regione.marche.it"); err != nil {
 		t.Fatal(err)
+	}
+	var roles int
+	if err := d.Admin(t).QueryRow(context.Background(), `SELECT count(*) FROM piazza.casbin_rules r JOIN piazza.tenants t ON r.v2 = t.id::text
+		WHERE t.slug = 'marche' AND r.ptype = 'g' AND r.v1 = 'role:admin'
+		AND r.v0 = 'user:' || (SELECT id FROM t_marche.users WHERE email = 'admin@regione.marche.it')`).Scan(&roles); err != nil || roles != 1 {
+		t.Fatalf("the first admin holds the admin role %d times (%v)", roles, err)
 	}
 	m := srv.Wait(t, "admin@regione.marche.it")
 	if !strings.Contains(m.Text, "https://marche.piazza.test/auth/invite?token=") || !strings.Contains(m.Header.Get("Subject"), "Regione Marche") {

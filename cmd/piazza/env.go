@@ -152,7 +152,13 @@ func (e *env) registryOptions() tenant.Options {
 		OperatorHost: e.cfg.OperatorHost,
 		OnProvision: []tenant.Hook{
 			func(ctx context.Context, tx bun.Tx, t *tenant.Tenant) error {
-				return authz.SeedTenant(ctx, tx, t.Domain())
+				if err := authz.SeedTenant(ctx, tx, t.Domain()); err != nil {
+					return err
+				}
+				if t.AdminUserID == 0 {
+					return nil
+				}
+				return authz.Assign(ctx, tx, fmt.Sprintf("user:%d", t.AdminUserID), authz.RoleAdmin, t.Domain())
 			},
 			func(ctx context.Context, tx bun.Tx, t *tenant.Tenant) error {
 				box, err := e.box()
