@@ -275,6 +275,12 @@ func TestTenantIdPCommands(t *testing.T) {
 	if err != nil || !strings.Contains(out, "regione") || !strings.Contains(out, "private_key_jwt") || strings.Contains(out, "il-segreto") {
 		t.Fatalf("list: %q %v", out, err)
 	}
+	if _, _, err := run(t, "", "tenant", "idp", "update", "veneto", "--key", "regione", "--issuer", "https://sso2.regione.veneto.example/realms/pa", "--client-id", "piazza"); err != nil {
+		t.Fatalf("update keeping the secret: %v", err)
+	}
+	if out, _, _ = run(t, "", "tenant", "idp", "list", "veneto"); !strings.Contains(out, "sso2.regione") {
+		t.Fatalf("update not applied: %s", out)
+	}
 	if out, _, err = run(t, "", "tenant", "idp", "disable", "veneto", "regione"); err != nil || !strings.Contains(out, "disabled") {
 		t.Fatalf("disable: %q %v", out, err)
 	}

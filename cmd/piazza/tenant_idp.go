@@ -17,7 +17,7 @@ import (
 
 func tenantIdPCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "idp", Short: "Manage a tenant's OpenID Connect identity providers"}
-	cmd.AddCommand(idpAddCommand(), idpListCommand(), idpEnableCommand("disable", false), idpEnableCommand("enable", true),
+	cmd.AddCommand(idpSaveCommand(false), idpSaveCommand(true), idpListCommand(), idpEnableCommand("disable", false), idpEnableCommand("enable", true),
 		idpCheckCommand(), idpRotateKeyCommand())
 	return cmd
 }
@@ -37,12 +37,18 @@ func withIdPs(cmd *cobra.Command, slug string, fn func(e *env, store *idp.Store,
 	})
 }
 
-func idpAddCommand() *cobra.Command {
+// idpSaveCommand is `idp add`, or `idp update` (the same flags; the client
+// secret is kept when none is given).
+func idpSaveCommand(update bool) *cobra.Command {
 	var i idp.IdP
 	var privateKeyJWT, secretStdin bool
+	verb, short := "add", "Add an identity provider to a tenant (effective at once on every server)"
+	if update {
+		verb, short = "update", "Change an identity provider of a tenant (effective at once on every server)"
+	}
 	cmd := &cobra.Command{
-		Use:   "add SLUG --key K --issuer URL --client-id ID [--client-secret S | --client-secret-stdin | --private-key-jwt]",
-		Short: "Add an identity provider to a tenant (effective at once on every server)",
+		Use:   verb + " SLUG --key K --issuer URL --client-id ID [--client-secret S | --client-secret-stdin | --private-key-jwt]",
+		Short: short,
 		Example: `  piazza tenant idp add lazio --key spid --kind spid --issuer https://oidc.registry.servizicie.interno.gov.it \
     --client-id https://lazio.piazza.example.it --private-key-jwt --request-object --acr https://www.spid.gov.it/SpidL2`,
 		Args: cobra.ExactArgs(1),
@@ -59,10 +65,14 @@ func idpAddCommand() *cobra.Command {
 			}
 			return withIdPs(cmd, args[0], func(e *env, store *idp.Store, tenantID int64) error {
 				i.TenantID = tenantID
-				if err := store.Add(cmd.Context(), &i); err != nil {
+				save := store.Add
+				if update {
+					save = store.Update
+				}
+				if err := save(cmd.Context(), &i); err != nil {
 					return err
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "identity provider %s added to %s; register this redirect URI at the provider: %s://%s/auth/oidc/%s/callback\n",
+				fmt.Fprintf(cmd.OutOrStdout(), "identity provider %s of %s saved; register this redirect URI at the provider: %s://%s/auth/oidc/%s/callback\n",
 					i.Key, args[0], e.scheme(), e.registry.DefaultHost(args[0]), i.Key)
 				return nil
 			})

@@ -81,6 +81,19 @@ func TestStore(t *testing.T) {
 	if err := w.store.SetEnabled(ctx, w.b.ID, "keycloak", false); !errors.Is(err, idp.ErrNotFound) {
 		t.Fatalf("beta disables alpha's IdP: %v", err)
 	}
+	upd := base()
+	upd.ClientSecret, upd.Label, upd.Scopes = "", "Keycloak regionale", []string{"openid", "email"}
+	if err := w.store.Update(ctx, upd); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := w.store.Get(ctx, w.a.ID, "keycloak"); err != nil || got.Label != "Keycloak regionale" || got.ClientSecret != "s3cr3t-value" || len(got.Scopes) != 2 {
+		t.Fatalf("after update: %+v %v", got, err)
+	}
+	other := base()
+	other.TenantID = w.b.ID
+	if err := w.store.Update(ctx, other); !errors.Is(err, idp.ErrNotFound) {
+		t.Fatalf("beta updates alpha's IdP: %v", err)
+	}
 	if err := w.store.SetEnabled(ctx, w.a.ID, "keycloak", false); err != nil {
 		t.Fatal(err)
 	}
