@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
 
+	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/csrf"
 	"github.com/piazza-pa/piazza/platform/operator"
 	"github.com/piazza-pa/piazza/platform/session"
@@ -29,6 +30,8 @@ type Deps struct {
 	Sessions *session.Store
 	CSRF     *csrf.Protector
 	Secure   bool
+	// Throttle limits failed sign-ins (table piazza.operator_auth_failures).
+	Throttle *auth.Throttle
 }
 
 // Module is the operator console.
@@ -108,8 +111,15 @@ func (m *Module) home(c *fiber.Ctx) error {
 func (m *Module) login(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	email := c.FormValue("email")
+	keys := auth.Keys(email, c.IP())
+	if err := m.Throttle.Check(ctx, m.DB, keys); err != nil {
+		return m.render(c, fiber.StatusTooManyRequests, view{Title: "Accedi / Sign in", Error: err.Error(), Email: email})
+	}
 	o, err := operator.Authenticate(ctx, m.DB, email, c.FormValue("password"))
 	if errors.Is(err, operator.ErrBadCredentials) {
+		if err := m.Throttle.Fail(ctx, m.DB, keys); err != nil {
+			return err
+		}
 		return m.render(c, fiber.StatusUnauthorized, view{Title: "Accedi / Sign in", Error: err.Error(), Email: email})
 	}
 	if err != nil {

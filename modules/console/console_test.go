@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/piazza-pa/piazza/modules/console"
+	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/csrf"
 	"github.com/piazza-pa/piazza/platform/dbtest"
 	"github.com/piazza-pa/piazza/platform/operator"
@@ -41,7 +42,8 @@ func TestOperatorSignIn(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := csrf.New(csrf.Config{Key: make([]byte, 32)})
-	con, err := console.New(console.Deps{DB: d.DB, Registry: reg, Sessions: session.Operator(time.Hour, time.Hour), CSRF: p})
+	con, err := console.New(console.Deps{DB: d.DB, Registry: reg, Sessions: session.Operator(time.Hour, time.Hour), CSRF: p,
+		Throttle: &auth.Throttle{Table: "piazza.operator_auth_failures", Window: time.Minute, MaxPerAccount: 3, MaxPerAddr: 100}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,6 +94,16 @@ func TestOperatorSignIn(t *testing.T) {
 	}
 	_, page = do("GET", "/", nil)
 	if !strings.Contains(page, "Regione Lazio") || !strings.Contains(page, "lazio.piazza.test") {
+		t.Fatalf("signed in, the console shows: %s", page)
+	}
+	// Two more failures make three for the account: the right password is then refused too.
+	for i := 0; i < 2; i++ {
+		do("POST", "/login", url.Values{"_csrf": {csrfRE.FindStringSubmatch(page)[1]}, "email": {"ops@regione.example.it"}, "password": {"sbagliata"}})
+	}
+	if res, body := do("POST", "/login", url.Values{"_csrf": {csrfRE.FindStringSubmatch(page)[1]}, "email": {"ops@regione.example.it"}, "password": {"password dell'operatore"}}); res.StatusCode != 429 || !strings.Contains(body, "too many") {
+		t.Fatalf("throttled operator: %d", res.StatusCode)
+	}
+	if _, page = do("GET", "/", nil); !strings.Contains(page, "Regione Lazio") {
 		t.Fatalf("signed in, the console shows: %s", page)
 	}
 	token = csrfRE.FindStringSubmatch(page)[1]

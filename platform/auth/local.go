@@ -101,8 +101,8 @@ func (l *Local) Verify(ctx context.Context, tx bun.IDB, token string) (*User, er
 // A failure is recorded in tx: the caller commits tx even when it gets
 // ErrBadCredentials, or throttling never engages.
 func (l *Local) Authenticate(ctx context.Context, tx bun.IDB, email, pw, clientAddr string) (*User, error) {
-	keys := []string{"account:" + strings.ToLower(strings.TrimSpace(email)), "addr:" + clientAddr}
-	if err := l.throttled(ctx, tx, keys); err != nil {
+	keys := Keys(email, clientAddr)
+	if err := l.throttle().Check(ctx, tx, keys); err != nil {
 		return nil, err
 	}
 	u, err := UserByEmail(ctx, tx, email)
@@ -112,35 +112,16 @@ func (l *Local) Authenticate(ctx context.Context, tx bun.IDB, email, pw, clientA
 	}
 	ok, _ := password.Verify(pw, hash)
 	if err != nil || !ok || u.EmailVerifiedAt == nil || u.Status != "active" {
-		return nil, l.fail(ctx, tx, keys)
+		if err := l.throttle().Fail(ctx, tx, keys); err != nil {
+			return nil, err
+		}
+		return nil, ErrBadCredentials
 	}
 	return u, nil
 }
 
-func (l *Local) throttled(ctx context.Context, tx bun.IDB, keys []string) error {
-	since := l.now().Add(-l.Window)
-	limits := []int{l.MaxPerAccount, l.MaxPerAddr}
-	for i, k := range keys {
-		n, err := tx.NewSelect().TableExpr("auth_failures").Where("key = ? AND at > ?", k, since).Count(ctx)
-		if err != nil {
-			return fmt.Errorf("count failures: %w", err)
-		}
-		if int(n) >= limits[i] {
-			return ErrThrottled
-		}
-	}
-	return nil
-}
-
-// fail records a failure and returns ErrBadCredentials.
-func (l *Local) fail(ctx context.Context, tx bun.IDB, keys []string) error {
-	for _, k := range keys {
-		if _, err := tx.ExecContext(ctx, "INSERT INTO auth_failures (key, at) VALUES (?, ?)", k, l.now()); err != nil {
-			return fmt.Errorf("record failure: %w", err)
-		}
-	}
-	_, _ = tx.NewDelete().TableExpr("auth_failures").Where("at < ?", l.now().Add(-24*time.Hour)).Exec(ctx)
-	return ErrBadCredentials
+func (l *Local) throttle() *Throttle {
+	return &Throttle{Table: "auth_failures", Window: l.Window, MaxPerAccount: l.MaxPerAccount, MaxPerAddr: l.MaxPerAddr, Now: l.Now}
 }
 
 // RequestReset mails a reset link when email belongs to an account; the

@@ -273,6 +273,13 @@ func TestOIDCSignIn(t *testing.T) {
 	if replay.status != 403 || !strings.Contains(replay.body, "unknown or was already used") {
 		t.Fatalf("replayed callback: %d %s", replay.status, replay.body)
 	}
+	// The code of that sign-in, brought back with the state of a new one:
+	// the provider refuses it (used, and issued for another PKCE challenge).
+	fresh := get(t, c, "http://alpha.piazza.test/auth/oidc/regione/login")
+	code := mustQuery(t, callback, "code")
+	if p := get(t, c, "http://alpha.piazza.test/auth/oidc/regione/callback?code="+url.QueryEscape(code)+"&state="+url.QueryEscape(mustQuery(t, fresh.location, "state"))); p.status != 403 {
+		t.Fatalf("replayed code: %d %s", p.status, p.body)
+	}
 	// A second sign-in finds the same user (no duplicate).
 	c2 := w.browser()
 	reqID, _ = toIdP(t, c2, "http://alpha.piazza.test/auth/oidc/regione/login")

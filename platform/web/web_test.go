@@ -15,6 +15,7 @@ import (
 
 	"github.com/piazza-pa/piazza/modules/console"
 	"github.com/piazza-pa/piazza/modules/home"
+	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/csrf"
 	"github.com/piazza-pa/piazza/platform/dbtest"
 	"github.com/piazza-pa/piazza/platform/pgnotify"
@@ -63,7 +64,8 @@ func newServer(t *testing.T, f *fixture, res *tenant.Resolver) *web.Server {
 		t.Fatal(err)
 	}
 	p := csrf.New(csrf.Config{Key: make([]byte, 32)})
-	con, err := console.New(console.Deps{DB: f.d.DB, Registry: f.reg, Sessions: session.Operator(time.Hour, time.Hour), CSRF: p})
+	con, err := console.New(console.Deps{DB: f.d.DB, Registry: f.reg, Sessions: session.Operator(time.Hour, time.Hour), CSRF: p,
+		Throttle: &auth.Throttle{Table: "piazza.operator_auth_failures", Window: time.Minute, MaxPerAccount: 3, MaxPerAddr: 100}})
 	if err != nil {
 		t.Fatal(err)
 	}
