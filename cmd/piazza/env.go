@@ -25,6 +25,7 @@ import (
 // env is what every subcommand works with: configuration, logger, database
 // and tenant registry, with the private cluster when no database URL is set.
 type env struct {
+	mode     config.Mode
 	cfg      *config.Config
 	log      *slog.Logger
 	dbURL    string
@@ -49,7 +50,7 @@ func openEnv(ctx context.Context, stderr io.Writer, o envOptions) (*env, error) 
 	if err != nil {
 		return nil, fmt.Errorf("configuration:\n%w", err)
 	}
-	e := &env{cfg: cfg, log: newLogger(cfg, stderr), stderr: stderr, dbURL: cfg.DatabaseURL}
+	e := &env{mode: o.mode, cfg: cfg, log: newLogger(cfg, stderr), stderr: stderr, dbURL: cfg.DatabaseURL}
 	if o.mode != config.ModeTool || cfg.DatabaseURL == "" {
 		if err := cfg.LoadSecretKey(); err != nil { // generated in the data directory unless given
 			return nil, err

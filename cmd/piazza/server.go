@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/piazza-pa/piazza/config"
 	"github.com/piazza-pa/piazza/modules/console"
 	"github.com/piazza-pa/piazza/modules/home"
 	"github.com/piazza-pa/piazza/platform/auth"
@@ -93,13 +94,16 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 	return srv, l, err
 }
 
-// mailer sends through PIAZZA_SMTP_URL, or writes e-mails to the log.
+// mailer sends through PIAZZA_SMTP_URL; without it, `piazza dev` and the
+// CLI write e-mails (links included) where the developer or operator reads
+// them, and `serve` sends none (their links must not reach logs).
 func (e *env) mailer() (mail.Sender, error) {
 	if e.cfg.SMTPURL == "" {
-		if !e.cfg.Dev {
-			e.log.Warn("PIAZZA_SMTP_URL is not set: e-mails are written to the log, not sent")
+		if e.cfg.Dev || e.mode == config.ModeTool {
+			return mail.Log{Logger: e.log}, nil
 		}
-		return mail.Log{Logger: e.log}, nil
+		e.log.Warn("PIAZZA_SMTP_URL is not set: no e-mail will be sent (registration and password reset will say so)")
+		return mail.Disabled{Logger: e.log}, nil
 	}
 	return mail.NewSMTP(e.cfg.SMTPURL, e.cfg.MailFrom)
 }

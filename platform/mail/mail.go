@@ -13,6 +13,8 @@ import (
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
+
+	"github.com/piazza-pa/piazza/platform"
 )
 
 // Message is one e-mail to one recipient.
@@ -105,4 +107,17 @@ type Log struct{ Logger *slog.Logger }
 func (l Log) Send(ctx context.Context, m Message) error {
 	l.Logger.InfoContext(ctx, "e-mail (not sent: development mode)", "to", m.To, "subject", m.Subject, "body", m.Text)
 	return nil
+}
+
+// ErrNotConfigured is an e-mail that cannot go out: no SMTP server is set.
+var ErrNotConfigured = platform.NewError(platform.ErrUnavailable, "e-mail is not configured on this server: ask the operator to set PIAZZA_SMTP_URL")
+
+// Disabled refuses to send, logging only the recipient and subject: outside
+// development, e-mail bodies carry sign-in links that must not reach logs.
+type Disabled struct{ Logger *slog.Logger }
+
+// Send logs that m was not sent and returns ErrNotConfigured.
+func (d Disabled) Send(ctx context.Context, m Message) error {
+	d.Logger.WarnContext(ctx, "e-mail not sent: PIAZZA_SMTP_URL is not set", "to", m.To, "subject", m.Subject)
+	return ErrNotConfigured
 }
