@@ -30,8 +30,8 @@ var pages = map[int]page{
 		TextIT: "Controlla i dati inseriti e riprova.", TextEN: "Check what you entered and try again."},
 	fiber.StatusConflict: {TitleIT: "Conflitto", TitleEN: "Conflict",
 		TextIT: "L'operazione è in conflitto con lo stato attuale.", TextEN: "The operation conflicts with the current state."},
-	fiber.StatusServiceUnavailable: {TitleIT: "Sito sospeso", TitleEN: "Site suspended",
-		TextIT: "Questo sito è temporaneamente sospeso. Riprova più tardi.", TextEN: "This site is temporarily suspended. Please try again later."},
+	fiber.StatusServiceUnavailable: {TitleIT: "Servizio non disponibile", TitleEN: "Service unavailable",
+		TextIT: "Questo sito non è disponibile in questo momento. Riprova più tardi.", TextEN: "This site is not available right now. Please try again later."},
 	fiber.StatusInternalServerError: {TitleIT: "Errore del server", TitleEN: "Server error",
 		TextIT: "Si è verificato un errore. Se il problema continua, comunica il codice qui sotto.", TextEN: "Something went wrong. If it keeps happening, report the code below."},
 }
@@ -73,7 +73,7 @@ func errorHandler(tmpl *template.Template, log *slog.Logger, dev bool) fiber.Err
 		if status >= 500 && !errors.Is(err, platform.ErrUnavailable) {
 			log.Error("request failed", "err", err, "request_id", p.RequestID, "tenant", c.Locals(LocalTenant), "path", c.Path())
 		}
-		if status < 500 && status != fiber.StatusNotFound {
+		if status < 500 && status != fiber.StatusNotFound || errors.Is(err, platform.ErrUnavailable) {
 			// The message of a known kind is meant for the user (a bad slug, a
 			// missing CSRF token …).
 			p.Detail = err.Error()

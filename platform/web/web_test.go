@@ -155,7 +155,7 @@ func TestTenantResolution(t *testing.T) {
 		if status != s.status {
 			t.Fatalf("step %d: status %d, want %d", i, status, s.status)
 		}
-		if status == 503 && (h.Get("Retry-After") == "" || !strings.Contains(body, "Site suspended")) {
+		if status == 503 && (h.Get("Retry-After") == "" || !strings.Contains(body, "this site is suspended")) {
 			t.Fatalf("suspended page: %v %s", h, body)
 		}
 		if status != 200 && strings.Contains(body, "Regione Lazio") {
