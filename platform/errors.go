@@ -24,9 +24,26 @@ func NewError(kind error, msg string) error {
 	return &kindError{msg: msg, kind: kind}
 }
 
+// NewKeyedError is NewError with a message key, so that the web layer shows
+// the message in the user's language (msg stays for logs and the CLI).
+func NewKeyedError(kind error, key, msg string) error {
+	return &kindError{msg: msg, kind: kind, key: key}
+}
+
+// MessageKey is the message key of the first error of a kind in err's
+// chain, or "".
+func MessageKey(err error) string {
+	var k *kindError
+	if errors.As(err, &k) {
+		return k.key
+	}
+	return ""
+}
+
 type kindError struct {
 	msg  string
 	kind error
+	key  string
 }
 
 func (e *kindError) Error() string { return e.msg }

@@ -11,7 +11,7 @@ import (
 )
 
 // ErrSuspended is a request to a suspended tenant's site.
-var ErrSuspended = platform.NewError(platform.ErrUnavailable, "this site is suspended")
+var ErrSuspended = platform.NewKeyedError(platform.ErrUnavailable, "error.suspended", "this site is suspended")
 
 // Middleware resolves the request's Host to its tenant and puts it in the
 // request's context: an unknown host, or a deleted tenant's, is not found;

@@ -30,7 +30,7 @@ const (
 )
 
 // ErrBadToken is a state-changing request without a valid token.
-var ErrBadToken = platform.NewError(platform.ErrForbidden, "missing or invalid CSRF token; reload the page and try again")
+var ErrBadToken = platform.NewKeyedError(platform.ErrForbidden, "error.csrf", "missing or invalid CSRF token; reload the page and try again")
 
 const localsKey = "csrf_token"
 

@@ -110,7 +110,7 @@ func (l Log) Send(ctx context.Context, m Message) error {
 }
 
 // ErrNotConfigured is an e-mail that cannot go out: no SMTP server is set.
-var ErrNotConfigured = platform.NewError(platform.ErrUnavailable, "e-mail is not configured on this server: ask the operator to set PIAZZA_SMTP_URL")
+var ErrNotConfigured = platform.NewKeyedError(platform.ErrUnavailable, "error.mail_not_configured", "e-mail is not configured on this server: ask the operator to set PIAZZA_SMTP_URL")
 
 // Disabled refuses to send, logging only the recipient and subject: outside
 // development, e-mail bodies carry sign-in links that must not reach logs.

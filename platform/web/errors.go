@@ -9,31 +9,25 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/i18n"
 )
 
-// page is the content of an error page, in Italian and English until the
-// interface is translated per request (web-shell work).
+// page is the content of an error page.
 type page struct {
-	Status           int
-	TitleIT, TitleEN string
-	TextIT, TextEN   string
-	Detail           string
-	RequestID        string
+	Lang, Title, Text, Detail string
+	RequestID, RequestIDLabel string
+	Home                      string
 }
 
-var pages = map[int]page{
-	fiber.StatusNotFound: {TitleIT: "Pagina non trovata", TitleEN: "Page not found",
-		TextIT: "L'indirizzo non corrisponde a nessuna pagina di questo sito.", TextEN: "The address matches no page of this site."},
-	fiber.StatusForbidden: {TitleIT: "Accesso negato", TitleEN: "Access denied",
-		TextIT: "Non hai i permessi per questa operazione.", TextEN: "You are not allowed to do this."},
-	fiber.StatusUnprocessableEntity: {TitleIT: "Dati non validi", TitleEN: "Invalid input",
-		TextIT: "Controlla i dati inseriti e riprova.", TextEN: "Check what you entered and try again."},
-	fiber.StatusConflict: {TitleIT: "Conflitto", TitleEN: "Conflict",
-		TextIT: "L'operazione è in conflitto con lo stato attuale.", TextEN: "The operation conflicts with the current state."},
-	fiber.StatusServiceUnavailable: {TitleIT: "Servizio non disponibile", TitleEN: "Service unavailable",
-		TextIT: "Questo sito non è disponibile in questo momento. Riprova più tardi.", TextEN: "This site is not available right now. Please try again later."},
-	fiber.StatusInternalServerError: {TitleIT: "Errore del server", TitleEN: "Server error",
-		TextIT: "Si è verificato un errore. Se il problema continua, comunica il codice qui sotto.", TextEN: "Something went wrong. If it keeps happening, report the code below."},
+// pageKeys are the message keys of each status's page.
+var pageKeys = map[int]string{
+	fiber.StatusNotFound:            "error.not_found",
+	fiber.StatusForbidden:           "error.forbidden",
+	fiber.StatusUnprocessableEntity: "error.invalid",
+	fiber.StatusConflict:            "error.conflict",
+	fiber.StatusServiceUnavailable:  "error.unavailable",
+	fiber.StatusTooManyRequests:     "error.too_many",
+	fiber.StatusInternalServerError: "error.server",
 }
 
 // statusOf maps an error to its HTTP status by kind.
@@ -56,29 +50,32 @@ func statusOf(err error) int {
 	return fiber.StatusInternalServerError
 }
 
-// errorHandler renders every error as a page: internals are logged with the
-// request and tenant ids and shown only in development.
-func errorHandler(tmpl *template.Template, log *slog.Logger, dev bool) fiber.ErrorHandler {
+// errorHandler renders every error as a page in the request's language:
+// internals are logged with the request and tenant ids and shown only in
+// development.
+func errorHandler(tmpl *template.Template, bundle *i18n.Bundle, log *slog.Logger, dev bool) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
 		status := statusOf(err)
-		p, ok := pages[status]
+		key, ok := pageKeys[status]
 		if !ok {
-			p = pages[fiber.StatusInternalServerError]
+			key = "error.server"
 			if status < 500 {
-				p = page{TitleIT: "Richiesta non valida", TitleEN: "Bad request", TextIT: "La richiesta non può essere elaborata.", TextEN: "The request cannot be processed."}
+				key = "error.bad_request"
 			}
 		}
-		p.Status = status
-		p.RequestID = requestID(c)
+		loc := bundle.FromContext(c.UserContext())
+		p := page{Lang: loc.Lang, Title: loc.T(key + ".title"), Text: loc.T(key + ".text"),
+			RequestID: requestID(c), RequestIDLabel: loc.T("error.request_id"), Home: loc.T("common.home")}
 		if status >= 500 && !errors.Is(err, platform.ErrUnavailable) {
 			log.Error("request failed", "err", err, "request_id", p.RequestID, "tenant", c.Locals(LocalTenant), "path", c.Path())
 		}
-		if status < 500 && status != fiber.StatusNotFound || errors.Is(err, platform.ErrUnavailable) {
-			// The message of a known kind is meant for the user (a bad slug, a
-			// missing CSRF token …).
+		// The message of a known kind is meant for the user (a bad slug, a
+		// missing CSRF token, a suspended site …).
+		if status < 500 && status != fiber.StatusNotFound || errors.Is(err, platform.ErrUnavailable) || dev {
 			p.Detail = err.Error()
-		} else if dev {
-			p.Detail = err.Error()
+			if k := platform.MessageKey(err); k != "" {
+				p.Detail = loc.T(k)
+			}
 		}
 		if status == fiber.StatusServiceUnavailable {
 			c.Set(fiber.HeaderRetryAfter, "300")
@@ -86,7 +83,7 @@ func errorHandler(tmpl *template.Template, log *slog.Logger, dev bool) fiber.Err
 		var buf bytes.Buffer
 		if err := tmpl.ExecuteTemplate(&buf, "error.html", p); err != nil {
 			log.Error("render error page", "err", err)
-			return c.Status(status).SendString(p.TitleEN)
+			return c.Status(status).SendString(p.Title)
 		}
 		c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 		c.Set(fiber.HeaderCacheControl, "no-store")

@@ -20,6 +20,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/migrations"
+	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/platform/migrate"
 )
 
@@ -47,6 +48,11 @@ type Config struct {
 	Log *slog.Logger
 	// DB answers the readiness check.
 	DB *bun.DB
+	// I18n translates the error pages (the platform's messages only when nil).
+	I18n *i18n.Bundle
+	// Language chooses the request's language (i18n.Bundle.Middleware);
+	// it runs first in both areas.
+	Language fiber.Handler
 	// Tenant resolves the request's tenant (tenant.Middleware).
 	Tenant fiber.Handler
 	// Shared run on both hosts after tenant resolution (CSRF, sessions …).
@@ -71,7 +77,12 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	eh := errorHandler(tmpl, cfg.Log, cfg.Dev)
+	if cfg.I18n == nil {
+		if cfg.I18n, err = i18n.New(i18n.Messages); err != nil {
+			return nil, err
+		}
+	}
+	eh := errorHandler(tmpl, cfg.I18n, cfg.Log, cfg.Dev)
 	fcfg := fiber.Config{
 		DisableStartupMessage: true,
 		ErrorHandler:          eh,
@@ -101,8 +112,8 @@ func New(cfg Config) (*Server, error) {
 			return nil
 		}
 	}
-	tenantArea := sub(cfg.TenantModules, cfg.Tenant)
-	operatorArea := sub(cfg.OperatorModules)
+	tenantArea := sub(cfg.TenantModules, cfg.Tenant, cfg.Language)
+	operatorArea := sub(cfg.OperatorModules, cfg.Language)
 
 	app := fiber.New(fcfg)
 	app.Use(recover.New())

@@ -131,8 +131,8 @@ func TestTenantResolution(t *testing.T) {
 		{"tenant's own domain", "partecipa.regione.lazio.it", "/", 200, []string{"Regione Lazio"}, nil},
 		{"host is case-insensitive", "LAZIO.piazza.test", "/", 200, []string{"Regione Lazio"}, nil},
 		{"another tenant", "umbria.piazza.test", "/", 200, []string{"Regione &lt;script&gt;alert(1)&lt;/script&gt; Umbria"}, []string{"<script>", "Lazio"}},
-		{"unknown host", "nowhere.piazza.test", "/", 404, []string{"Pagina non trovata", "Page not found"}, []string{"Lazio"}},
-		{"unknown path", "lazio.piazza.test", "/no/such/page", 404, []string{"Page not found"}, nil},
+		{"unknown host", "nowhere.piazza.test", "/", 404, []string{"Pagina non trovata"}, []string{"Lazio"}},
+		{"unknown path", "lazio.piazza.test", "/no/such/page", 404, []string{"Pagina non trovata"}, nil},
 		{"operator host", "admin.piazza.test", "/", 200, []string{"console"}, []string{"Lazio"}},
 		{"health on any host", "whatever.example", "/healthz", 200, []string{"ok"}, nil},
 		{"ready", "whatever.example", "/readyz", 200, []string{"ready"}, nil},
@@ -155,7 +155,7 @@ func TestTenantResolution(t *testing.T) {
 		if status != s.status {
 			t.Fatalf("step %d: status %d, want %d", i, status, s.status)
 		}
-		if status == 503 && (h.Get("Retry-After") == "" || !strings.Contains(body, "this site is suspended")) {
+		if status == 503 && (h.Get("Retry-After") == "" || !strings.Contains(body, "Questo sito è sospeso")) {
 			t.Fatalf("suspended page: %v %s", h, body)
 		}
 		if status != 200 && strings.Contains(body, "Regione Lazio") {

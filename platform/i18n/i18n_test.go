@@ -1,0 +1,56 @@
+package i18n_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/piazza-pa/piazza/platform/i18n"
+	"github.com/piazza-pa/piazza/platform/i18n/i18ntest"
+)
+
+func TestPlatformParity(t *testing.T) { i18ntest.CheckParity(t, i18n.Messages) }
+
+func TestChoose(t *testing.T) {
+	both := []string{"it", "en"}
+	cases := []struct {
+		enabled                   []string
+		def, user, cookie, accept string
+		want                      string
+	}{
+		{both, "it", "en", "it", "it", "en"},                  // the user's preference first
+		{both, "it", "", "en", "it", "en"},                    // then the cookie
+		{both, "it", "", "", "en-GB,en;q=0.9,it;q=0.5", "en"}, // then Accept-Language
+		{both, "en", "", "", "de-DE", "en"},                   // then the tenant's default
+		{[]string{"it"}, "it", "en", "en", "en", "it"},        // never a language the tenant has not enabled
+		{both, "it", "fr", "xx", "fr-FR,de", "it"},            // unknown everywhere
+	}
+	for _, c := range cases {
+		if got := i18n.Choose(c.enabled, c.def, c.user, c.cookie, c.accept); got != c.want {
+			t.Errorf("Choose(%v, %q, %q, %q, %q) = %q, want %q", c.enabled, c.def, c.user, c.cookie, c.accept, got, c.want)
+		}
+	}
+}
+
+func TestFormatting(t *testing.T) {
+	b, err := i18n.New(i18n.Messages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, en := b.For("it"), b.For("en")
+	if it.T("error.not_found.title") != "Pagina non trovata" || en.T("error.not_found.title") != "Page not found" {
+		t.Fatal("translations")
+	}
+	if it.T("no.such.key") != "no.such.key" {
+		t.Fatal("a missing key must show as itself")
+	}
+	if got := it.Number(1234567.5); got != "1.234.567,5" {
+		t.Errorf("Italian number: %q", got)
+	}
+	if got := en.Number(1234567.5); got != "1,234,567.5" {
+		t.Errorf("English number: %q", got)
+	}
+	d := time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC)
+	if it.Date(d) != "9 marzo 2026" || en.Date(d) != "9 March 2026" {
+		t.Errorf("dates: %q %q", it.Date(d), en.Date(d))
+	}
+}
