@@ -13,6 +13,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/csrf"
+	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/platform/idp"
 	"github.com/piazza-pa/piazza/platform/mail"
 	"github.com/piazza-pa/piazza/platform/pgnotify"
@@ -43,6 +44,10 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 	if err != nil {
 		return nil, nil, err
 	}
+	bundle, err := i18n.New(i18n.Messages, auth.Messages, home.Messages, console.Messages)
+	if err != nil {
+		return nil, nil, err
+	}
 	protector := csrf.New(csrf.Config{Key: e.cfg.SecretKey, Secure: !e.cfg.Dev})
 	box, err := e.box()
 	if err != nil {
@@ -61,17 +66,19 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 		Scheme:     e.scheme(),
 		EndSession: flow.EndSessionURL,
 		IdPLinks:   flow.Links,
+		I18n:       bundle,
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	homeModule, err := home.New()
+	homeModule, err := home.New(bundle)
 	if err != nil {
 		return nil, nil, err
 	}
 	consoleModule, err := console.New(console.Deps{DB: e.db, Registry: e.registry,
 		Sessions: session.Operator(sessionIdle, sessionAbsolute), CSRF: protector, Secure: !e.cfg.Dev,
-		Throttle: &auth.Throttle{Table: "piazza.operator_auth_failures", Window: 15 * time.Minute, MaxPerAccount: 5, MaxPerAddr: 50}})
+		Throttle: &auth.Throttle{Table: "piazza.operator_auth_failures", Window: 15 * time.Minute, MaxPerAccount: 5, MaxPerAddr: 50},
+		I18n:     bundle})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -81,6 +88,8 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 		Log:          e.log,
 		DB:           e.db,
 		Tenant:       tenant.Middleware(res),
+		I18n:         bundle,
+		Language:     bundle.Middleware(languages, !e.cfg.Dev),
 		Shared:       []fiber.Handler{protector.Handler(), authModule.Middleware()},
 		TenantModules: []web.Module{
 			authModule,
@@ -92,6 +101,12 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 		},
 	})
 	return srv, l, err
+}
+
+// languages are the languages every site offers until tenants choose theirs
+// (web-shell work); a user's own preference comes with profiles.
+func languages(*fiber.Ctx) (enabled []string, def, user string) {
+	return i18n.Supported, i18n.Default, ""
 }
 
 // mailer sends through PIAZZA_SMTP_URL; without it, `piazza dev` and the

@@ -13,8 +13,10 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
 
+	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/csrf"
+	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/platform/operator"
 	"github.com/piazza-pa/piazza/platform/session"
 	"github.com/piazza-pa/piazza/tenant"
@@ -22,6 +24,11 @@ import (
 
 //go:embed templates/*.html
 var templates embed.FS
+
+// Messages are the console's message files.
+//
+//go:embed locale/*.toml
+var Messages embed.FS
 
 // Deps are what the console needs.
 type Deps struct {
@@ -32,6 +39,8 @@ type Deps struct {
 	Secure   bool
 	// Throttle limits failed sign-ins (table piazza.operator_auth_failures).
 	Throttle *auth.Throttle
+	// I18n translates (nil: the platform's, auth's and the console's messages).
+	I18n *i18n.Bundle
 }
 
 // Module is the operator console.
@@ -46,6 +55,11 @@ func New(d Deps) (*Module, error) {
 	if err != nil {
 		return nil, err
 	}
+	if d.I18n == nil {
+		if d.I18n, err = i18n.New(i18n.Messages, auth.Messages, Messages); err != nil {
+			return nil, err
+		}
+	}
 	return &Module{Deps: d, tmpl: t}, nil
 }
 
@@ -57,12 +71,14 @@ func (m *Module) Routes(r fiber.Router) {
 }
 
 type view struct {
+	L                                   *i18n.Localizer
 	Title, Error, CSRF, Email, Operator string
 	Tenants                             []*tenant.Tenant
 }
 
 func (m *Module) render(c *fiber.Ctx, status int, v view) error {
 	v.CSRF = csrf.Token(c)
+	v.L = m.I18n.FromContext(c.UserContext())
 	var buf bytes.Buffer
 	if err := m.tmpl.ExecuteTemplate(&buf, "page.html", v); err != nil {
 		return err
@@ -99,13 +115,13 @@ func (m *Module) home(c *fiber.Ctx) error {
 		return err
 	}
 	if o == nil {
-		return m.render(c, fiber.StatusOK, view{Title: "Accedi / Sign in"})
+		return m.render(c, fiber.StatusOK, view{Title: "auth.sign_in"})
 	}
 	ts, err := m.Registry.List(c.UserContext())
 	if err != nil {
 		return err
 	}
-	return m.render(c, fiber.StatusOK, view{Title: "Enti / Tenants", Operator: o.Email, Tenants: ts})
+	return m.render(c, fiber.StatusOK, view{Title: "console.tenants", Operator: o.Email, Tenants: ts})
 }
 
 func (m *Module) login(c *fiber.Ctx) error {
@@ -113,14 +129,14 @@ func (m *Module) login(c *fiber.Ctx) error {
 	email := c.FormValue("email")
 	keys := auth.Keys(email, c.IP())
 	if err := m.Throttle.Check(ctx, m.DB, keys); err != nil {
-		return m.render(c, fiber.StatusTooManyRequests, view{Title: "Accedi / Sign in", Error: err.Error(), Email: email})
+		return m.render(c, fiber.StatusTooManyRequests, view{Title: "auth.sign_in", Error: m.I18n.FromContext(ctx).T(platform.MessageKey(err)), Email: email})
 	}
 	o, err := operator.Authenticate(ctx, m.DB, email, c.FormValue("password"))
 	if errors.Is(err, operator.ErrBadCredentials) {
 		if err := m.Throttle.Fail(ctx, m.DB, keys); err != nil {
 			return err
 		}
-		return m.render(c, fiber.StatusUnauthorized, view{Title: "Accedi / Sign in", Error: err.Error(), Email: email})
+		return m.render(c, fiber.StatusUnauthorized, view{Title: "auth.sign_in", Error: m.I18n.FromContext(ctx).T(platform.MessageKey(err)), Email: email})
 	}
 	if err != nil {
 		return err

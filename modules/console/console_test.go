@@ -83,7 +83,7 @@ func TestOperatorSignIn(t *testing.T) {
 	if res, _ := do("POST", "/login", url.Values{"email": {"ops@regione.example.it"}, "password": {"password dell'operatore"}}); res.StatusCode != 403 {
 		t.Fatalf("sign-in without CSRF token: %d", res.StatusCode)
 	}
-	if res, body := do("POST", "/login", url.Values{"_csrf": {token}, "email": {"ops@regione.example.it"}, "password": {"sbagliata"}}); res.StatusCode != 401 || !strings.Contains(body, "wrong e-mail or password") {
+	if res, body := do("POST", "/login", url.Values{"_csrf": {token}, "email": {"ops@regione.example.it"}, "password": {"sbagliata"}}); res.StatusCode != 401 || !strings.Contains(body, "E-mail o password errate") {
 		t.Fatalf("wrong password: %d", res.StatusCode)
 	}
 	if res, _ := do("POST", "/login", url.Values{"_csrf": {token}, "email": {"ops@regione.example.it"}, "password": {"password dell'operatore"}}); res.StatusCode != 303 {
@@ -100,7 +100,7 @@ func TestOperatorSignIn(t *testing.T) {
 	for i := 0; i < 2; i++ {
 		do("POST", "/login", url.Values{"_csrf": {csrfRE.FindStringSubmatch(page)[1]}, "email": {"ops@regione.example.it"}, "password": {"sbagliata"}})
 	}
-	if res, body := do("POST", "/login", url.Values{"_csrf": {csrfRE.FindStringSubmatch(page)[1]}, "email": {"ops@regione.example.it"}, "password": {"password dell'operatore"}}); res.StatusCode != 429 || !strings.Contains(body, "too many") {
+	if res, body := do("POST", "/login", url.Values{"_csrf": {csrfRE.FindStringSubmatch(page)[1]}, "email": {"ops@regione.example.it"}, "password": {"password dell'operatore"}}); res.StatusCode != 429 || !strings.Contains(body, "Troppi tentativi") {
 		t.Fatalf("throttled operator: %d", res.StatusCode)
 	}
 	if _, page = do("GET", "/", nil); !strings.Contains(page, "Regione Lazio") {

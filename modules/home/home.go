@@ -10,24 +10,37 @@ import (
 
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/csrf"
+	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/tenant"
 )
 
 //go:embed templates/*.html
 var templates embed.FS
 
+// Messages are the module's message files.
+//
+//go:embed locale/*.toml
+var Messages embed.FS
+
 // Module is the home page module.
 type Module struct {
 	tmpl *template.Template
+	i18n *i18n.Bundle
 }
 
-// New parses the module's templates (and fails fast if they do not parse).
-func New() (*Module, error) {
+// New parses the module's templates (and fails fast if they do not parse);
+// bundle translates (nil: the platform's, auth's and this module's messages).
+func New(bundle *i18n.Bundle) (*Module, error) {
 	t, err := template.ParseFS(templates, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
-	return &Module{tmpl: t}, nil
+	if bundle == nil {
+		if bundle, err = i18n.New(i18n.Messages, auth.Messages, Messages); err != nil {
+			return nil, err
+		}
+	}
+	return &Module{tmpl: t, i18n: bundle}, nil
 }
 
 // Routes registers GET /.
@@ -40,7 +53,7 @@ func (m *Module) show(c *fiber.Ctx) error {
 	if t == nil {
 		return fiber.ErrNotFound
 	}
-	data := map[string]string{"Name": t.Name, "CSRF": csrf.Token(c)}
+	data := map[string]any{"Name": t.Name, "CSRF": csrf.Token(c), "L": m.i18n.FromContext(c.UserContext())}
 	if u := auth.UserFromContext(c.UserContext()); u != nil {
 		data["User"] = u.Name()
 	}

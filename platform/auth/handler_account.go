@@ -28,7 +28,7 @@ func (m *Module) withLocal(c *fiber.Ctx, fn func(ctx context.Context, tx bun.Tx)
 
 func (m *Module) registerForm(c *fiber.Ctx) error {
 	return m.withLocal(c, func(context.Context, bun.Tx) error {
-		return m.render(c, fiber.StatusOK, "register.html", view{Title: "Registrati / Register"})
+		return m.render(c, fiber.StatusOK, "register.html", view{Title: "auth.register"})
 	})
 }
 
@@ -38,13 +38,13 @@ func (m *Module) register(c *fiber.Ctx) error {
 		return m.Local.Register(ctx, tx, m.base(c), r)
 	})
 	if errors.Is(err, platform.ErrInvalid) {
-		return m.render(c, fiber.StatusUnprocessableEntity, "register.html", view{Title: "Registrati / Register", Error: err.Error(), Email: r.Email, Name: r.Name})
+		return m.render(c, fiber.StatusUnprocessableEntity, "register.html", view{Title: "auth.register", Error: m.errText(c, err), Email: r.Email, Name: r.Name})
 	}
 	if err != nil {
 		return err
 	}
-	return m.render(c, fiber.StatusOK, "message.html", view{Title: "Controlla la posta / Check your mail",
-		Message: "Ti abbiamo scritto: apri il link nel messaggio per attivare l'account. / We have written to you: open the link in the message to activate your account."})
+	return m.render(c, fiber.StatusOK, "message.html", view{Title: "auth.check_mail.title",
+		Message: "auth.check_mail.text"})
 }
 
 func (m *Module) verify(c *fiber.Ctx) error {
@@ -53,24 +53,24 @@ func (m *Module) verify(c *fiber.Ctx) error {
 		return err
 	})
 	if errors.Is(err, ErrBadLink) {
-		return m.render(c, fiber.StatusBadRequest, "message.html", view{Title: "Link non valido / Invalid link", Error: err.Error()})
+		return m.render(c, fiber.StatusBadRequest, "message.html", view{Title: "auth.invalid_link", Error: m.errText(c, err)})
 	}
 	if err != nil {
 		return err
 	}
-	return m.render(c, fiber.StatusOK, "message.html", view{Title: "Indirizzo confermato / Address confirmed",
-		Message: "Ora puoi accedere. / You can sign in now."})
+	return m.render(c, fiber.StatusOK, "message.html", view{Title: "auth.verified.title",
+		Message: "auth.verified.text"})
 }
 
 func (m *Module) resetForm(c *fiber.Ctx) error {
 	return m.withLocal(c, func(context.Context, bun.Tx) error {
-		return m.render(c, fiber.StatusOK, "reset.html", view{Title: "Reimposta la password / Reset your password", Token: c.Query("token")})
+		return m.render(c, fiber.StatusOK, "reset.html", view{Title: "auth.reset.title", Token: c.Query("token")})
 	})
 }
 
 func (m *Module) reset(c *fiber.Ctx) error {
 	token := c.FormValue("token")
-	title := "Reimposta la password / Reset your password"
+	title := "auth.reset.title"
 	if token == "" {
 		err := m.withLocal(c, func(ctx context.Context, tx bun.Tx) error {
 			return m.Local.RequestReset(ctx, tx, m.base(c), c.FormValue("email"))
@@ -79,26 +79,26 @@ func (m *Module) reset(c *fiber.Ctx) error {
 			return err
 		}
 		return m.render(c, fiber.StatusOK, "message.html", view{Title: title,
-			Message: "Se l'indirizzo è registrato, riceverai un link. / If the address is registered, a link is on its way."})
+			Message: "auth.reset.sent"})
 	}
 	err := m.withLocal(c, func(ctx context.Context, tx bun.Tx) error {
 		_, err := m.Local.Reset(ctx, tx, token, c.FormValue("password"))
 		return err
 	})
 	if errors.Is(err, platform.ErrInvalid) {
-		return m.render(c, fiber.StatusUnprocessableEntity, "reset.html", view{Title: title, Error: err.Error(), Token: token})
+		return m.render(c, fiber.StatusUnprocessableEntity, "reset.html", view{Title: title, Error: m.errText(c, err), Token: token})
 	}
 	if err != nil {
 		return err
 	}
-	return m.render(c, fiber.StatusOK, "message.html", view{Title: title, Message: "Password cambiata: ora puoi accedere. / Password changed: you can sign in now."})
+	return m.render(c, fiber.StatusOK, "message.html", view{Title: title, Message: "auth.reset.done"})
 }
 
 func (m *Module) passwordForm(c *fiber.Ctx) error {
 	if UserFromContext(c.UserContext()) == nil {
 		return c.Redirect("/auth/login?return_to=/auth/password", fiber.StatusSeeOther)
 	}
-	return m.render(c, fiber.StatusOK, "password.html", view{Title: "Il tuo account / Your account"})
+	return m.render(c, fiber.StatusOK, "password.html", view{Title: "auth.account"})
 }
 
 func (m *Module) changePassword(c *fiber.Ctx) error {
@@ -118,7 +118,7 @@ func (m *Module) changePassword(c *fiber.Ctx) error {
 		return err
 	}
 	if authErr != nil {
-		return m.render(c, fiber.StatusUnprocessableEntity, "password.html", view{Title: "Il tuo account / Your account", Error: authErr.Error()})
+		return m.render(c, fiber.StatusUnprocessableEntity, "password.html", view{Title: "auth.account", Error: m.errText(c, authErr)})
 	}
-	return m.render(c, fiber.StatusOK, "password.html", view{Title: "Il tuo account / Your account", Message: "Password cambiata. / Password changed."})
+	return m.render(c, fiber.StatusOK, "password.html", view{Title: "auth.account", Message: "auth.password_changed"})
 }

@@ -25,7 +25,7 @@ func (m *Module) loginForm(c *fiber.Ctx) error {
 	if m.IdPLinks != nil {
 		links = m.IdPLinks(c.UserContext())
 	}
-	return m.render(c, fiber.StatusOK, "login.html", view{Title: "Accedi / Sign in", Local: local, IdPs: links, ReturnTo: SafeReturn(c.Query("return_to"))})
+	return m.render(c, fiber.StatusOK, "login.html", view{Title: "auth.sign_in", Local: local, IdPs: links, ReturnTo: SafeReturn(c.Query("return_to"))})
 }
 
 func (m *Module) login(c *fiber.Ctx) error {
@@ -55,8 +55,8 @@ func (m *Module) login(c *fiber.Ctx) error {
 		return authErr
 	}
 	if authErr != nil {
-		return m.render(c, fiber.StatusUnauthorized, "login.html", view{Title: "Accedi / Sign in", Local: true,
-			Error: authErr.Error(), Email: email, ReturnTo: ret})
+		return m.render(c, fiber.StatusUnauthorized, "login.html", view{Title: "auth.sign_in", Local: true,
+			Error: m.errText(c, authErr), Email: email, ReturnTo: ret})
 	}
 	m.setCookie(c, token, sess.ExpiresAt)
 	m.CSRF.Rotate(c)

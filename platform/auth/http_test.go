@@ -55,7 +55,7 @@ func serve(t *testing.T, e *env) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := home.New()
+	h, err := home.New(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +130,7 @@ func TestSignInOverHTTP(t *testing.T) {
 	if !strings.HasPrefix(link, alpha+"/auth/verify?token=") {
 		t.Fatalf("verification link %q", link)
 	}
-	if code, body := s.get(t, s.client, link); code != 200 || !strings.Contains(body, "Address confirmed") {
+	if code, body := s.get(t, s.client, link); code != 200 || !strings.Contains(body, "Indirizzo confermato") {
 		t.Fatalf("verify: %d %s", code, body)
 	}
 

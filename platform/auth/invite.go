@@ -58,7 +58,7 @@ func (l *Local) AcceptInvite(ctx context.Context, tx bun.IDB, token, pw string) 
 }
 
 func (m *Module) inviteForm(c *fiber.Ctx) error {
-	return m.render(c, fiber.StatusOK, "reset.html", view{Title: "Benvenuto / Welcome", Token: c.Query("token"), Action: "/auth/invite"})
+	return m.render(c, fiber.StatusOK, "reset.html", view{Title: "auth.welcome.title", Token: c.Query("token"), Action: "/auth/invite"})
 }
 
 func (m *Module) acceptInvite(c *fiber.Ctx) error {
@@ -76,9 +76,9 @@ func (m *Module) acceptInvite(c *fiber.Ctx) error {
 		return err
 	}
 	if bad != nil {
-		return m.render(c, fiber.StatusUnprocessableEntity, "reset.html", view{Title: "Benvenuto / Welcome", Error: bad.Error(), Token: token, Action: "/auth/invite"})
+		return m.render(c, fiber.StatusUnprocessableEntity, "reset.html", view{Title: "auth.welcome.title", Error: m.errText(c, bad), Token: token, Action: "/auth/invite"})
 	}
-	return m.render(c, fiber.StatusOK, "message.html", view{Title: "Benvenuto / Welcome", Message: "Account attivato: ora puoi accedere. / Account activated: you can sign in now."})
+	return m.render(c, fiber.StatusOK, "message.html", view{Title: "auth.welcome.title", Message: "auth.welcome.done"})
 }
 
 func platformInvalid(err error) bool { return errors.Is(err, platform.ErrInvalid) }

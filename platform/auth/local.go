@@ -18,9 +18,9 @@ import (
 
 // Errors of local accounts. None says whether an e-mail address is known.
 var (
-	ErrBadCredentials = platform.NewError(platform.ErrForbidden, "wrong e-mail or password, or the address is not verified yet")
-	ErrThrottled      = platform.NewError(platform.ErrForbidden, "too many failed attempts: wait a few minutes and try again")
-	ErrInvalidEmail   = platform.NewError(platform.ErrInvalid, "this is not an e-mail address")
+	ErrBadCredentials = platform.NewKeyedError(platform.ErrForbidden, "auth.error.bad_credentials", "wrong e-mail or password, or the address is not verified yet")
+	ErrThrottled      = platform.NewKeyedError(platform.ErrForbidden, "auth.error.throttled", "too many failed attempts: wait a few minutes and try again")
+	ErrInvalidEmail   = platform.NewKeyedError(platform.ErrInvalid, "auth.error.invalid_email", "this is not an e-mail address")
 )
 
 // Local runs local accounts inside a tenant transaction.

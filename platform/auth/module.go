@@ -11,14 +11,21 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
 
+	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/csrf"
+	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/platform/session"
 	"github.com/piazza-pa/piazza/tenant"
 )
 
 //go:embed templates/*.html
 var templates embed.FS
+
+// Messages are the module's message files.
+//
+//go:embed locale/*.toml
+var Messages embed.FS
 
 // CookieName is the session cookie (see session.SetCookie).
 const CookieName = session.CookieName
@@ -41,6 +48,8 @@ type Deps struct {
 	EndSession func(ctx context.Context, method, idToken, back string) string
 	// IdPLinks, when set, lists the sign-in buttons of the request's tenant.
 	IdPLinks func(ctx context.Context) []IdPLink
+	// I18n translates the pages.
+	I18n *i18n.Bundle
 }
 
 // Module signs people in and out of a tenant.
@@ -54,6 +63,11 @@ func New(d Deps) (*Module, error) {
 	t, err := template.ParseFS(templates, "templates/*.html")
 	if err != nil {
 		return nil, err
+	}
+	if d.I18n == nil {
+		if d.I18n, err = i18n.New(i18n.Messages, Messages); err != nil {
+			return nil, err
+		}
 	}
 	return &Module{Deps: d, tmpl: t}, nil
 }
@@ -125,8 +139,10 @@ func (m *Module) Middleware() fiber.Handler {
 	}
 }
 
-// view is the data of every page of the module.
+// view is the data of every page of the module; Title and Message are
+// message keys, Error a translated sentence.
 type view struct {
+	L                                 *i18n.Localizer
 	Site, Title, Error, Message, CSRF string
 	ReturnTo, Email, Name, Token      string
 	Action                            string
@@ -143,6 +159,7 @@ func (m *Module) render(c *fiber.Ctx, status int, name string, v view) error {
 		v.Site = t.Name
 	}
 	v.CSRF = csrf.Token(c)
+	v.L = m.I18n.FromContext(c.UserContext())
 	var buf bytes.Buffer
 	if err := m.tmpl.ExecuteTemplate(&buf, name, v); err != nil {
 		return err
@@ -157,6 +174,14 @@ func (m *Module) setCookie(c *fiber.Ctx, token string, expires time.Time) {
 }
 
 func (m *Module) clearCookie(c *fiber.Ctx) { session.ClearCookie(c, m.Secure) }
+
+// errText is err in the request's language when it carries a message key.
+func (m *Module) errText(c *fiber.Ctx, err error) string {
+	if k := platform.MessageKey(err); k != "" {
+		return m.I18n.FromContext(c.UserContext()).T(k)
+	}
+	return err.Error()
+}
 
 // base is the tenant's own URL, for links in e-mails.
 func (m *Module) base(c *fiber.Ctx) string {

@@ -17,7 +17,7 @@ import (
 
 // ErrBadLink: the link is unknown, used already or expired (one message for
 // all three, so that a guess learns nothing).
-var ErrBadLink = platform.NewError(platform.ErrInvalid, "this link is not valid any more: ask for a new one")
+var ErrBadLink = platform.NewKeyedError(platform.ErrInvalid, "auth.error.bad_link", "this link is not valid any more: ask for a new one")
 
 // The purposes of e-mailed links.
 const (

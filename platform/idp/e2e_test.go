@@ -150,7 +150,7 @@ func serveSite(t *testing.T, w *world, reg *tenant.Registry) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := home.New()
+	h, err := home.New(nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,7 +26,7 @@ var (
 	ErrExists       = platform.NewError(platform.ErrConflict, "an operator with this e-mail already exists")
 	ErrInvalidEmail = platform.NewError(platform.ErrInvalid, "not an e-mail address")
 	// ErrBadCredentials never says whether the e-mail exists.
-	ErrBadCredentials = platform.NewError(platform.ErrForbidden, "wrong e-mail or password")
+	ErrBadCredentials = platform.NewKeyedError(platform.ErrForbidden, "auth.error.bad_credentials", "wrong e-mail or password")
 )
 
 // Operator is one operator account.

@@ -34,8 +34,8 @@ const (
 
 // ErrTooShort and ErrTooLong refuse a new password.
 var (
-	ErrTooShort = platform.NewError(platform.ErrInvalid, fmt.Sprintf("the password must have at least %d characters", MinLength))
-	ErrTooLong  = platform.NewError(platform.ErrInvalid, fmt.Sprintf("the password must have at most %d characters", MaxLength))
+	ErrTooShort = platform.NewKeyedError(platform.ErrInvalid, "auth.error.password_short", fmt.Sprintf("the password must have at least %d characters", MinLength))
+	ErrTooLong  = platform.NewKeyedError(platform.ErrInvalid, "auth.error.password_long", fmt.Sprintf("the password must have at most %d characters", MaxLength))
 )
 
 // errFormat means a stored hash is not one this package wrote.

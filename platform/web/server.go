@@ -112,7 +112,7 @@ func New(cfg Config) (*Server, error) {
 			return nil
 		}
 	}
-	tenantArea := sub(cfg.TenantModules, cfg.Tenant, cfg.Language)
+	tenantArea := sub(cfg.TenantModules, cfg.Language, cfg.Tenant)
 	operatorArea := sub(cfg.OperatorModules, cfg.Language)
 
 	app := fiber.New(fcfg)

@@ -18,6 +18,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/csrf"
 	"github.com/piazza-pa/piazza/platform/dbtest"
+	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/platform/pgnotify"
 	"github.com/piazza-pa/piazza/platform/session"
 	"github.com/piazza-pa/piazza/platform/web"
@@ -59,7 +60,7 @@ func setup(t *testing.T) *fixture {
 
 func newServer(t *testing.T, f *fixture, res *tenant.Resolver) *web.Server {
 	t.Helper()
-	h, err := home.New()
+	h, err := home.New(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,8 +70,14 @@ func newServer(t *testing.T, f *fixture, res *tenant.Resolver) *web.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	bundle, err := i18n.New(i18n.Messages, auth.Messages, home.Messages, console.Messages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	langs := func(*fiber.Ctx) ([]string, string, string) { return i18n.Supported, i18n.Default, "" }
 	srv, err := web.New(web.Config{
 		OperatorHost: "admin.piazza.test", DB: f.d.DB, Tenant: tenant.Middleware(res),
+		I18n: bundle, Language: bundle.Middleware(langs, false),
 		Shared:        []fiber.Handler{p.Handler()},
 		TenantModules: []web.Module{h, f.tr}, OperatorModules: []web.Module{con},
 	})
@@ -300,5 +307,57 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("never happened: %s", what)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// The interface speaks the visitor's language: Accept-Language, then the
+// choice made at /lang (a cookie), among the site's languages.
+func TestLanguage(t *testing.T) {
+	f := setup(t)
+	if _, err := f.reg.Create(context.Background(), tenant.CreateParams{Slug: "lazio", Name: "Regione Lazio"}); err != nil {
+		t.Fatal(err)
+	}
+	do := func(path, accept string, cookie *http.Cookie) *http.Response {
+		req := httptest.NewRequest("GET", "http://lazio.piazza.test"+path, nil)
+		if accept != "" {
+			req.Header.Set("Accept-Language", accept)
+		}
+		if cookie != nil {
+			req.AddCookie(cookie)
+		}
+		res, err := f.srv.App().Test(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	body := func(res *http.Response) string { b, _ := io.ReadAll(res.Body); return string(b) }
+	if b := body(do("/", "", nil)); !strings.Contains(b, "Benvenuto su Regione Lazio") || !strings.Contains(b, `lang="it"`) {
+		t.Fatalf("default Italian: %s", b)
+	}
+	if b := body(do("/nowhere", "en-GB,en;q=0.8", nil)); !strings.Contains(b, "Page not found") {
+		t.Fatalf("English 404: %s", b)
+	}
+	res := do("/lang?l=en&return_to=/", "it", nil)
+	var chosen *http.Cookie
+	for _, c := range res.Cookies() {
+		if c.Name == i18n.CookieName {
+			chosen = c
+		}
+	}
+	if res.StatusCode != 303 || chosen == nil || chosen.Value != "en" || !chosen.HttpOnly {
+		t.Fatalf("switch: %d %+v", res.StatusCode, chosen)
+	}
+	if b := body(do("/", "it", chosen)); !strings.Contains(b, "Welcome to Regione Lazio") || !strings.Contains(b, `lang="en"`) {
+		t.Fatalf("the chosen language loses to Accept-Language: %s", b)
+	}
+	res = do("/lang?l=de&return_to=//evil.example", "", nil)
+	if res.StatusCode != 303 || res.Header.Get("Location") != "/" {
+		t.Fatalf("off-host return: %d %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	for _, c := range res.Cookies() {
+		if c.Name == i18n.CookieName {
+			t.Fatalf("a language the site does not offer was kept: %q", c.Value)
+		}
 	}
 }

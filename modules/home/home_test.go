@@ -1,0 +1,10 @@
+package home_test
+
+import (
+	"testing"
+
+	"github.com/piazza-pa/piazza/modules/home"
+	"github.com/piazza-pa/piazza/platform/i18n/i18ntest"
+)
+
+func TestMessageParity(t *testing.T) { i18ntest.CheckParity(t, home.Messages) }
