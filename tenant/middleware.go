@@ -33,6 +33,7 @@ func Middleware(res *Resolver) fiber.Handler {
 		default: // deleting or provisioning: as if it did not exist
 			return fmt.Errorf("%w: unknown host", ErrNotFound)
 		}
+		c.Locals(web.LocalSiteName, t.Name)
 		c.SetUserContext(NewContext(c.UserContext(), t))
 		return c.Next()
 	}

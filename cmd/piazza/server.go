@@ -48,6 +48,10 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 	if err != nil {
 		return nil, nil, err
 	}
+	shell, err := web.NewShell(bundle)
+	if err != nil {
+		return nil, nil, err
+	}
 	protector := csrf.New(csrf.Config{Key: e.cfg.SecretKey, Secure: !e.cfg.Dev})
 	box, err := e.box()
 	if err != nil {
@@ -66,19 +70,19 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 		Scheme:     e.scheme(),
 		EndSession: flow.EndSessionURL,
 		IdPLinks:   flow.Links,
-		I18n:       bundle,
+		Shell:      shell,
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	homeModule, err := home.New(bundle)
+	homeModule, err := home.New(shell)
 	if err != nil {
 		return nil, nil, err
 	}
 	consoleModule, err := console.New(console.Deps{DB: e.db, Registry: e.registry,
 		Sessions: session.Operator(sessionIdle, sessionAbsolute), CSRF: protector, Secure: !e.cfg.Dev,
 		Throttle: &auth.Throttle{Table: "piazza.operator_auth_failures", Window: 15 * time.Minute, MaxPerAccount: 5, MaxPerAddr: 50},
-		I18n:     bundle})
+		Shell:    shell})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -88,7 +92,7 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 		Log:          e.log,
 		DB:           e.db,
 		Tenant:       tenant.Middleware(res),
-		I18n:         bundle,
+		Shell:        shell,
 		Language:     bundle.Middleware(languages, !e.cfg.Dev),
 		Shared:       []fiber.Handler{protector.Handler(), authModule.Middleware()},
 		TenantModules: []web.Module{

@@ -4,7 +4,6 @@
 package console
 
 import (
-	"bytes"
 	"context"
 	"embed"
 	"errors"
@@ -16,9 +15,9 @@ import (
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/csrf"
-	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/platform/operator"
 	"github.com/piazza-pa/piazza/platform/session"
+	"github.com/piazza-pa/piazza/platform/web"
 	"github.com/piazza-pa/piazza/tenant"
 )
 
@@ -39,28 +38,23 @@ type Deps struct {
 	Secure   bool
 	// Throttle limits failed sign-ins (table piazza.operator_auth_failures).
 	Throttle *auth.Throttle
-	// I18n translates (nil: the platform's, auth's and the console's messages).
-	I18n *i18n.Bundle
+	// Shell lays out and translates the pages.
+	Shell *web.Shell
 }
 
 // Module is the operator console.
 type Module struct {
 	Deps
-	tmpl *template.Template
+	pages map[string]*template.Template
 }
 
 // New parses the console's templates.
 func New(d Deps) (*Module, error) {
-	t, err := template.ParseFS(templates, "templates/*.html")
+	pages, err := d.Shell.Pages(templates, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
-	if d.I18n == nil {
-		if d.I18n, err = i18n.New(i18n.Messages, auth.Messages, Messages); err != nil {
-			return nil, err
-		}
-	}
-	return &Module{Deps: d, tmpl: t}, nil
+	return &Module{Deps: d, pages: pages}, nil
 }
 
 // Routes registers the console's routes.
@@ -71,21 +65,16 @@ func (m *Module) Routes(r fiber.Router) {
 }
 
 type view struct {
-	L                                   *i18n.Localizer
-	Title, Error, CSRF, Email, Operator string
-	Tenants                             []*tenant.Tenant
+	web.Page
+	Title, Error, Email, Operator string
+	Tenants                       []*tenant.Tenant
 }
 
 func (m *Module) render(c *fiber.Ctx, status int, v view) error {
-	v.CSRF = csrf.Token(c)
-	v.L = m.I18n.FromContext(c.UserContext())
-	var buf bytes.Buffer
-	if err := m.tmpl.ExecuteTemplate(&buf, "page.html", v); err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	v.Page = m.Shell.NewPage(c, m.Shell.I18n.FromContext(c.UserContext()).T("console.title"), v.Operator, csrf.Token(c))
+	v.SignOut = "/logout"
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Status(status).Send(buf.Bytes())
+	return web.Render(c, status, m.pages["page.html"], v)
 }
 
 // signedIn returns the operator of the request's session, or nil.
@@ -129,14 +118,14 @@ func (m *Module) login(c *fiber.Ctx) error {
 	email := c.FormValue("email")
 	keys := auth.Keys(email, c.IP())
 	if err := m.Throttle.Check(ctx, m.DB, keys); err != nil {
-		return m.render(c, fiber.StatusTooManyRequests, view{Title: "auth.sign_in", Error: m.I18n.FromContext(ctx).T(platform.MessageKey(err)), Email: email})
+		return m.render(c, fiber.StatusTooManyRequests, view{Title: "auth.sign_in", Error: m.Shell.I18n.FromContext(ctx).T(platform.MessageKey(err)), Email: email})
 	}
 	o, err := operator.Authenticate(ctx, m.DB, email, c.FormValue("password"))
 	if errors.Is(err, operator.ErrBadCredentials) {
 		if err := m.Throttle.Fail(ctx, m.DB, keys); err != nil {
 			return err
 		}
-		return m.render(c, fiber.StatusUnauthorized, view{Title: "auth.sign_in", Error: m.I18n.FromContext(ctx).T(platform.MessageKey(err)), Email: email})
+		return m.render(c, fiber.StatusUnauthorized, view{Title: "auth.sign_in", Error: m.Shell.I18n.FromContext(ctx).T(platform.MessageKey(err)), Email: email})
 	}
 	if err != nil {
 		return err

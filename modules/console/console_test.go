@@ -42,12 +42,16 @@ func TestOperatorSignIn(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := csrf.New(csrf.Config{Key: make([]byte, 32)})
-	con, err := console.New(console.Deps{DB: d.DB, Registry: reg, Sessions: session.Operator(time.Hour, time.Hour), CSRF: p,
+	shell, err := web.NewShellFrom(auth.Messages, console.Messages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	con, err := console.New(console.Deps{Shell: shell, DB: d.DB, Registry: reg, Sessions: session.Operator(time.Hour, time.Hour), CSRF: p,
 		Throttle: &auth.Throttle{Table: "piazza.operator_auth_failures", Window: time.Minute, MaxPerAccount: 3, MaxPerAddr: 100}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(web.Config{OperatorHost: "admin.piazza.test", DB: d.DB,
+	srv, err := web.New(web.Config{Shell: shell, OperatorHost: "admin.piazza.test", DB: d.DB,
 		Tenant: tenant.Middleware(tenant.NewResolver(reg)), Shared: []fiber.Handler{p.Handler()}, OperatorModules: []web.Module{con}})
 	if err != nil {
 		t.Fatal(err)

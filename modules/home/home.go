@@ -2,7 +2,6 @@
 package home
 
 import (
-	"bytes"
 	"embed"
 	"html/template"
 
@@ -10,7 +9,7 @@ import (
 
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/csrf"
-	"github.com/piazza-pa/piazza/platform/i18n"
+	"github.com/piazza-pa/piazza/platform/web"
 	"github.com/piazza-pa/piazza/tenant"
 )
 
@@ -24,23 +23,17 @@ var Messages embed.FS
 
 // Module is the home page module.
 type Module struct {
-	tmpl *template.Template
-	i18n *i18n.Bundle
+	shell *web.Shell
+	pages map[string]*template.Template
 }
 
-// New parses the module's templates (and fails fast if they do not parse);
-// bundle translates (nil: the platform's, auth's and this module's messages).
-func New(bundle *i18n.Bundle) (*Module, error) {
-	t, err := template.ParseFS(templates, "templates/*.html")
+// New parses the module's pages into the shell (failing fast).
+func New(shell *web.Shell) (*Module, error) {
+	pages, err := shell.Pages(templates, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
-	if bundle == nil {
-		if bundle, err = i18n.New(i18n.Messages, auth.Messages, Messages); err != nil {
-			return nil, err
-		}
-	}
-	return &Module{tmpl: t, i18n: bundle}, nil
+	return &Module{shell: shell, pages: pages}, nil
 }
 
 // Routes registers GET /.
@@ -53,14 +46,5 @@ func (m *Module) show(c *fiber.Ctx) error {
 	if t == nil {
 		return fiber.ErrNotFound
 	}
-	data := map[string]any{"Name": t.Name, "CSRF": csrf.Token(c), "L": m.i18n.FromContext(c.UserContext())}
-	if u := auth.UserFromContext(c.UserContext()); u != nil {
-		data["User"] = u.Name()
-	}
-	var buf bytes.Buffer
-	if err := m.tmpl.ExecuteTemplate(&buf, "home.html", data); err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Send(buf.Bytes())
+	return web.Render(c, fiber.StatusOK, m.pages["home.html"], auth.PageFor(c, m.shell, t.Name, csrf.Token(c)))
 }

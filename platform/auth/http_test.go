@@ -50,16 +50,20 @@ func serve(t *testing.T, e *env) *site {
 		t.Fatal(err)
 	}
 	p := csrf.New(csrf.Config{Key: bytes.Repeat([]byte{3}, 32)})
-	m, err := auth.New(auth.Deps{DB: e.d.DB, Sessions: session.Tenant(time.Hour, 12*time.Hour), Local: e.local,
+	shell, err := web.NewShellFrom(auth.Messages, home.Messages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := auth.New(auth.Deps{Shell: shell, DB: e.d.DB, Sessions: session.Tenant(time.Hour, 12*time.Hour), Local: e.local,
 		CSRF: p, Authz: az, Scheme: "http"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := home.New(nil)
+	h, err := home.New(shell)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(web.Config{OperatorHost: "admin.piazza.test", DB: e.d.DB,
+	srv, err := web.New(web.Config{Shell: shell, OperatorHost: "admin.piazza.test", DB: e.d.DB,
 		Tenant: tenant.Middleware(tenant.NewResolver(reg)), Shared: []fiber.Handler{p.Handler(), m.Middleware()},
 		TenantModules: []web.Module{m, h}})
 	if err != nil {

@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"bytes"
 	"context"
 	"embed"
 	"html/template"
@@ -14,8 +13,8 @@ import (
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/csrf"
-	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/platform/session"
+	"github.com/piazza-pa/piazza/platform/web"
 	"github.com/piazza-pa/piazza/tenant"
 )
 
@@ -48,28 +47,23 @@ type Deps struct {
 	EndSession func(ctx context.Context, method, idToken, back string) string
 	// IdPLinks, when set, lists the sign-in buttons of the request's tenant.
 	IdPLinks func(ctx context.Context) []IdPLink
-	// I18n translates the pages.
-	I18n *i18n.Bundle
+	// Shell lays out and translates the pages.
+	Shell *web.Shell
 }
 
 // Module signs people in and out of a tenant.
 type Module struct {
 	Deps
-	tmpl *template.Template
+	pages map[string]*template.Template
 }
 
 // New parses the module's templates.
 func New(d Deps) (*Module, error) {
-	t, err := template.ParseFS(templates, "templates/*.html")
+	pages, err := d.Shell.Pages(templates, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
-	if d.I18n == nil {
-		if d.I18n, err = i18n.New(i18n.Messages, Messages); err != nil {
-			return nil, err
-		}
-	}
-	return &Module{Deps: d, tmpl: t}, nil
+	return &Module{Deps: d, pages: pages}, nil
 }
 
 // Routes registers the sign-in routes of a tenant's site.
@@ -142,12 +136,12 @@ func (m *Module) Middleware() fiber.Handler {
 // view is the data of every page of the module; Title and Message are
 // message keys, Error a translated sentence.
 type view struct {
-	L                                 *i18n.Localizer
-	Site, Title, Error, Message, CSRF string
-	ReturnTo, Email, Name, Token      string
-	Action                            string
-	Local                             bool
-	IdPs                              []IdPLink
+	web.Page
+	Title, Error, Message        string
+	ReturnTo, Email, Name, Token string
+	Action                       string
+	Local                        bool
+	IdPs                         []IdPLink
 }
 
 // IdPLink is a sign-in button of an identity provider; Kind is generic,
@@ -155,18 +149,13 @@ type view struct {
 type IdPLink struct{ Key, Label, Kind string }
 
 func (m *Module) render(c *fiber.Ctx, status int, name string, v view) error {
+	site := ""
 	if t := tenant.FromContext(c.UserContext()); t != nil {
-		v.Site = t.Name
+		site = t.Name
 	}
-	v.CSRF = csrf.Token(c)
-	v.L = m.I18n.FromContext(c.UserContext())
-	var buf bytes.Buffer
-	if err := m.tmpl.ExecuteTemplate(&buf, name, v); err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	v.Page = PageFor(c, m.Shell, site, csrf.Token(c))
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Status(status).Send(buf.Bytes())
+	return web.Render(c, status, m.pages[name], v)
 }
 
 func (m *Module) setCookie(c *fiber.Ctx, token string, expires time.Time) {
@@ -178,7 +167,7 @@ func (m *Module) clearCookie(c *fiber.Ctx) { session.ClearCookie(c, m.Secure) }
 // errText is err in the request's language when it carries a message key.
 func (m *Module) errText(c *fiber.Ctx, err error) string {
 	if k := platform.MessageKey(err); k != "" {
-		return m.I18n.FromContext(c.UserContext()).T(k)
+		return m.Shell.I18n.FromContext(c.UserContext()).T(k)
 	}
 	return err.Error()
 }
@@ -213,4 +202,16 @@ func SetLocalAccounts(ctx context.Context, tx bun.IDB, on bool) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?::jsonb)
 		ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`, SettingLocalAccounts, v)
 	return err
+}
+
+// PageFor is the shell's page data for a tenant's page, with the signed-in
+// user and the sign-in and sign-out links.
+func PageFor(c *fiber.Ctx, shell *web.Shell, site, csrfToken string) web.Page {
+	user := ""
+	if u := UserFromContext(c.UserContext()); u != nil {
+		user = u.Name()
+	}
+	p := shell.NewPage(c, site, user, csrfToken)
+	p.SignIn, p.SignOut, p.Account = "/auth/login", "/auth/logout", "/auth/password"
+	return p
 }

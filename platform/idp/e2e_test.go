@@ -145,16 +145,20 @@ func serveSite(t *testing.T, w *world, reg *tenant.Registry) string {
 	}
 	sessions := session.Tenant(time.Hour, 12*time.Hour)
 	flow := &idp.Flow{DB: w.d.DB, Store: w.store, Keys: w.keys, Sessions: sessions, CSRF: p, Scheme: "http"}
-	am, err := auth.New(auth.Deps{DB: w.d.DB, Sessions: sessions, Local: &auth.Local{}, CSRF: p, Authz: az, Scheme: "http",
+	shell, err := web.NewShellFrom(auth.Messages, home.Messages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	am, err := auth.New(auth.Deps{Shell: shell, DB: w.d.DB, Sessions: sessions, Local: &auth.Local{}, CSRF: p, Authz: az, Scheme: "http",
 		EndSession: flow.EndSessionURL})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := home.New(nil)
+	h, err := home.New(shell)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(web.Config{OperatorHost: "admin.piazza.test", DB: w.d.DB, Tenant: tenant.Middleware(tenant.NewResolver(reg)), Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	srv, err := web.New(web.Config{Shell: shell, OperatorHost: "admin.piazza.test", DB: w.d.DB, Tenant: tenant.Middleware(tenant.NewResolver(reg)), Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Shared: []fiber.Handler{p.Handler(), am.Middleware()}, TenantModules: []web.Module{am, flow, h}})
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"errors"
 	"html/template"
 	"log/slog"
@@ -9,14 +8,12 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/piazza-pa/piazza/platform"
-	"github.com/piazza-pa/piazza/platform/i18n"
 )
 
-// page is the content of an error page.
-type page struct {
-	Lang, Title, Text, Detail string
-	RequestID, RequestIDLabel string
-	Home                      string
+// errorPage is the content of an error page.
+type errorPage struct {
+	Page
+	Title, Text, Detail, RequestID string
 }
 
 // pageKeys are the message keys of each status's page.
@@ -53,7 +50,7 @@ func statusOf(err error) int {
 // errorHandler renders every error as a page in the request's language:
 // internals are logged with the request and tenant ids and shown only in
 // development.
-func errorHandler(tmpl *template.Template, bundle *i18n.Bundle, log *slog.Logger, dev bool) fiber.ErrorHandler {
+func errorHandler(shell *Shell, tmpl *template.Template, log *slog.Logger, dev bool) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
 		status := statusOf(err)
 		key, ok := pageKeys[status]
@@ -63,9 +60,13 @@ func errorHandler(tmpl *template.Template, bundle *i18n.Bundle, log *slog.Logger
 				key = "error.bad_request"
 			}
 		}
-		loc := bundle.FromContext(c.UserContext())
-		p := page{Lang: loc.Lang, Title: loc.T(key + ".title"), Text: loc.T(key + ".text"),
-			RequestID: requestID(c), RequestIDLabel: loc.T("error.request_id"), Home: loc.T("common.home")}
+		site, _ := c.Locals(LocalSiteName).(string)
+		if site == "" {
+			site = "Piazza"
+		}
+		pg := shell.NewPage(c, site, "", "")
+		loc := pg.L
+		p := errorPage{Page: pg, Title: loc.T(key + ".title"), Text: loc.T(key + ".text"), RequestID: requestID(c)}
 		if status >= 500 && !errors.Is(err, platform.ErrUnavailable) {
 			log.Error("request failed", "err", err, "request_id", p.RequestID, "tenant", c.Locals(LocalTenant), "path", c.Path())
 		}
@@ -80,13 +81,11 @@ func errorHandler(tmpl *template.Template, bundle *i18n.Bundle, log *slog.Logger
 		if status == fiber.StatusServiceUnavailable {
 			c.Set(fiber.HeaderRetryAfter, "300")
 		}
-		var buf bytes.Buffer
-		if err := tmpl.ExecuteTemplate(&buf, "error.html", p); err != nil {
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		if err := Render(c, status, tmpl, p); err != nil {
 			log.Error("render error page", "err", err)
 			return c.Status(status).SendString(p.Title)
 		}
-		c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-		c.Set(fiber.HeaderCacheControl, "no-store")
-		return c.Status(status).Send(buf.Bytes())
+		return nil
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"context"
 	"embed"
 	"errors"
-	"html/template"
 	"log/slog"
 	"net"
 	"time"
@@ -31,6 +30,8 @@ var templates embed.FS
 const (
 	LocalRequestID = "requestid"
 	LocalTenant    = "tenant_slug"
+	// LocalSiteName is the name error pages show (the tenant's).
+	LocalSiteName = "site_name"
 )
 
 // Module is a feature that registers routes.
@@ -48,8 +49,8 @@ type Config struct {
 	Log *slog.Logger
 	// DB answers the readiness check.
 	DB *bun.DB
-	// I18n translates the error pages (the platform's messages only when nil).
-	I18n *i18n.Bundle
+	// Shell lays out pages, error pages included (a default one when nil).
+	Shell *Shell
 	// Language chooses the request's language (i18n.Bundle.Middleware);
 	// it runs first in both areas.
 	Language fiber.Handler
@@ -73,16 +74,20 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	tmpl, err := template.ParseFS(templates, "templates/*.html")
-	if err != nil {
-		return nil, err
-	}
-	if cfg.I18n == nil {
-		if cfg.I18n, err = i18n.New(i18n.Messages); err != nil {
+	if cfg.Shell == nil {
+		bundle, err := i18n.New(i18n.Messages)
+		if err != nil {
+			return nil, err
+		}
+		if cfg.Shell, err = NewShell(bundle); err != nil {
 			return nil, err
 		}
 	}
-	eh := errorHandler(tmpl, cfg.I18n, cfg.Log, cfg.Dev)
+	pages, err := cfg.Shell.Pages(templates, "templates/error.html")
+	if err != nil {
+		return nil, err
+	}
+	eh := errorHandler(cfg.Shell, pages["error.html"], cfg.Log, cfg.Dev)
 	fcfg := fiber.Config{
 		DisableStartupMessage: true,
 		ErrorHandler:          eh,
@@ -120,6 +125,7 @@ func New(cfg Config) (*Server, error) {
 	app.Use(requestid.New(requestid.Config{ContextKey: LocalRequestID}))
 	app.Use(accessLog(cfg.Log))
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	app.Get("/static/*", cfg.Shell.Assets.Handler)
 	app.Get("/readyz", readiness(cfg.DB))
 	app.Use(func(c *fiber.Ctx) error {
 		if string(c.Request().Host()) == cfg.OperatorHost {

@@ -1,0 +1,103 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/piazza-pa/piazza/platform/i18n"
+)
+
+// Shell is the page layout every module renders into (Bootstrap Italia:
+// header with the site's name, language switcher and user menu, skip link,
+// footer) and the static assets it links.
+type Shell struct {
+	Assets    *Assets
+	I18n      *i18n.Bundle
+	Languages []string
+	layout    *template.Template
+}
+
+// NewShell parses the layout.
+func NewShell(bundle *i18n.Bundle) (*Shell, error) {
+	assets, err := NewAssets()
+	if err != nil {
+		return nil, err
+	}
+	layout, err := template.ParseFS(templates, "templates/layout.html")
+	if err != nil {
+		return nil, err
+	}
+	return &Shell{Assets: assets, I18n: bundle, Languages: i18n.Supported, layout: layout}, nil
+}
+
+// Pages parses each page file of a module (matching glob in fsys; each
+// defines "content" and may define "title") together with the layout.
+func (s *Shell) Pages(fsys fs.FS, glob string) (map[string]*template.Template, error) {
+	files, err := fs.Glob(fsys, glob)
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, f := range files {
+		t, err := s.layout.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if t, err = t.ParseFS(fsys, f); err != nil {
+			return nil, fmt.Errorf("template %s: %w", f, err)
+		}
+		pages[path.Base(f)] = t
+	}
+	return pages, nil
+}
+
+// Page is what the layout needs; modules embed it in their views.
+type Page struct {
+	L         *i18n.Localizer
+	Site      string
+	User      string
+	CSRF      string
+	Path      string
+	SignIn    string
+	SignOut   string
+	Account   string
+	Languages []string
+	assets    *Assets
+}
+
+// Asset is a static file's URL.
+func (p Page) Asset(name string) string { return p.assets.URL(name) }
+
+// NewPage fills the layout's data for the request.
+func (s *Shell) NewPage(c *fiber.Ctx, site, user, csrfToken string) Page {
+	return Page{L: s.I18n.FromContext(c.UserContext()), Site: site, User: user, CSRF: csrfToken,
+		Path: c.Path(), Languages: s.Languages, assets: s.Assets}
+}
+
+// Render executes page (from Pages) with data and sends it.
+func Render(c *fiber.Ctx, status int, page *template.Template, data any) error {
+	if page == nil {
+		return fmt.Errorf("render: no such page")
+	}
+	var buf bytes.Buffer
+	if err := page.ExecuteTemplate(&buf, "layout", data); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Status(status).Send(buf.Bytes())
+}
+
+// NewShellFrom builds the bundle of the given message files (the platform's
+// are added) and the shell over it.
+func NewShellFrom(sources ...fs.FS) (*Shell, error) {
+	bundle, err := i18n.New(append([]fs.FS{i18n.Messages}, sources...)...)
+	if err != nil {
+		return nil, err
+	}
+	return NewShell(bundle)
+}
