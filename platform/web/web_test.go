@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -358,6 +359,31 @@ func TestLanguage(t *testing.T) {
 	for _, c := range res.Cookies() {
 		if c.Name == i18n.CookieName {
 			t.Fatalf("a language the site does not offer was kept: %q", c.Value)
+		}
+	}
+}
+
+func TestStaticAssets(t *testing.T) {
+	f := setup(t)
+	if _, err := f.reg.Create(context.Background(), tenant.CreateParams{Slug: "lazio", Name: "Regione Lazio"}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, page := f.get(t, "lazio.piazza.test", "/")
+	m := regexp.MustCompile(`href="(/static/[0-9a-f]{12}/vendor/bootstrap-italia/css/bootstrap-italia.min.css)"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("the page links no hashed Bootstrap Italia stylesheet:\n%s", page)
+	}
+	status, h, body := f.get(t, "any.host", m[1])
+	if status != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/css") || !strings.Contains(h.Get("Cache-Control"), "immutable") || len(body) < 100000 {
+		t.Fatalf("stylesheet: %d %v (%d bytes)", status, h, len(body))
+	}
+	for _, bad := range []string{
+		"/static/000000000000/vendor/bootstrap-italia/css/bootstrap-italia.min.css",
+		strings.Replace(m[1], "vendor/bootstrap-italia/css/bootstrap-italia.min.css", "../../go.mod", 1),
+		strings.Replace(m[1], "vendor/bootstrap-italia/css/bootstrap-italia.min.css", "refresh-vendor.sh", 1),
+	} {
+		if status, _, _ := f.get(t, "any.host", bad); status != 404 {
+			t.Errorf("%s: %d, want 404", bad, status)
 		}
 	}
 }
