@@ -10,6 +10,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -262,6 +263,23 @@ func TestOIDCSignIn(t *testing.T) {
 	if !strings.Contains(home.body, "Test User") {
 		t.Fatalf("signed-in home: %s", home.body)
 	}
+	// Signing out also signs out at the provider (RP-initiated logout), which
+	// offers an end_session_endpoint: the browser is sent there with the ID
+	// token as hint and our home as the way back.
+	token := csrfToken(t, get(t, c, "http://alpha.piazza.test/").body)
+	res, err := c.PostForm("http://alpha.piazza.test/auth/logout", url.Values{"_csrf": {token}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	end, _ := res.Location()
+	if res.StatusCode != 303 || end == nil || !strings.HasPrefix(end.String(), w.issuer) ||
+		end.Query().Get("id_token_hint") == "" || end.Query().Get("post_logout_redirect_uri") != "http://alpha.piazza.test/" {
+		t.Fatalf("sign-out: %d to %v", res.StatusCode, end)
+	}
+	if home := get(t, c, "http://alpha.piazza.test/"); strings.Contains(home.body, "Test User") {
+		t.Fatal("still signed in after signing out")
+	}
 	// The user exists in alpha's schema only.
 	admin := w.d.Admin(t)
 	var inA, inB int
@@ -320,4 +338,15 @@ func TestOIDCPrivateKeyJWTAndRequestObject(t *testing.T) {
 	if jwks.status != 200 || !strings.Contains(jwks.body, `"kty":"RSA"`) || strings.Contains(jwks.body, `"d":`) {
 		t.Fatalf("jwks: %d %s", jwks.status, jwks.body)
 	}
+}
+
+var csrfFieldRE = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+func csrfToken(t *testing.T, page string) string {
+	t.Helper()
+	m := csrfFieldRE.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no CSRF token in %s", page)
+	}
+	return m[1]
 }
