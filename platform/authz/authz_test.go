@@ -140,7 +140,7 @@ func TestRoleChangePropagates(t *testing.T) {
 	if err := authz.Assign(ctx, f.d.DB, "user:5", authz.RoleValidator, A); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "validator role on every replica", func() bool {
+	dbtest.WaitFor(t, "validator role on every replica", func() bool {
 		for _, az := range replicas {
 			if ok, _ := az.Decide(p, A, "content/x", "validate"); !ok {
 				return false
@@ -151,7 +151,7 @@ func TestRoleChangePropagates(t *testing.T) {
 	if err := authz.Unassign(ctx, f.d.DB, "user:5", authz.RoleValidator, A); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "validator role gone on every replica", func() bool {
+	dbtest.WaitFor(t, "validator role gone on every replica", func() bool {
 		for _, az := range replicas {
 			if ok, _ := az.Decide(p, A, "content/x", "validate"); ok {
 				return false
@@ -191,17 +191,6 @@ func TestCacheBounded(t *testing.T) {
 	}
 	if bounded.Cached() != 2 {
 		t.Fatalf("cached %d policies, bound is 2", bounded.Cached())
-	}
-}
-
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("never happened: %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
 	}
 }
 

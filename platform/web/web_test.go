@@ -228,7 +228,7 @@ func TestResolverInvalidation(t *testing.T) {
 	if _, err := f.d.ExecContext(ctx, "INSERT INTO piazza.tenant_hosts (host, tenant_id) VALUES ('new.lazio.it', ?)", lazio.ID); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "every replica sees the suspension and the new host", func() bool {
+	dbtest.WaitFor(t, "every replica sees the suspension and the new host", func() bool {
 		for _, r := range replicas {
 			tn, err := r.Resolve(ctx, "lazio.piazza.test")
 			if err != nil || tn.Status != tenant.StatusSuspended {
@@ -285,7 +285,7 @@ func TestGracefulShutdown(t *testing.T) {
 		res.Body.Close()
 		got <- result{status: res.StatusCode, body: string(b)}
 	}()
-	waitFor(t, "the slow request to be in flight", func() bool {
+	dbtest.WaitFor(t, "the slow request to be in flight", func() bool {
 		return f.srv.App().Server().GetOpenConnectionsCount() > 0
 	})
 	cancel() // the signal
@@ -297,17 +297,6 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	if err := <-done; err != nil {
 		t.Fatalf("Serve returned %v", err)
-	}
-}
-
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("never happened: %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
 	}
 }
 
