@@ -82,7 +82,7 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 	consoleModule, err := console.New(console.Deps{DB: e.db, Registry: e.registry,
 		Sessions: session.Operator(sessionIdle, sessionAbsolute), CSRF: protector, Secure: !e.cfg.Dev,
 		Throttle: &auth.Throttle{Table: "piazza.operator_auth_failures", Window: 15 * time.Minute, MaxPerAccount: 5, MaxPerAddr: 50},
-		Shell:    shell})
+		Shell:    shell, Invite: e.inviteAdmin})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -40,6 +40,8 @@ type Deps struct {
 	Throttle *auth.Throttle
 	// Shell lays out and translates the pages.
 	Shell *web.Shell
+	// Invite mails a new tenant's first admin (may be nil).
+	Invite func(ctx context.Context, t *tenant.Tenant) error
 }
 
 // Module is the operator console.
@@ -57,24 +59,75 @@ func New(d Deps) (*Module, error) {
 	return &Module{Deps: d, pages: pages}, nil
 }
 
-// Routes registers the console's routes.
+// Routes registers the console's routes; all but sign-in need an operator.
 func (m *Module) Routes(r fiber.Router) {
-	r.Get("/", m.home)
 	r.Post("/login", m.login)
 	r.Post("/logout", m.logout)
+	r.Use(m.requireOperator)
+	r.Get("/", m.list)
+	r.Post("/tenants", m.create)
+	r.Post("/import", m.importCSV)
+	r.Get("/tenants/:slug", m.show)
+	r.Post("/tenants/:slug/:action", m.act)
 }
 
 type view struct {
 	web.Page
-	Title, Error, Email, Operator string
-	Tenants                       []*tenant.Tenant
+	Error, Message, Email string
 }
 
-func (m *Module) render(c *fiber.Ctx, status int, v view) error {
-	v.Page = m.Shell.NewPage(c, m.Shell.I18n.FromContext(c.UserContext()).T("console.title"), v.Operator, csrf.Token(c))
-	v.SignOut = "/logout"
+type ctxKey struct{}
+
+// operatorOf is the signed-in operator of the request (requireOperator ran).
+func operatorOf(c *fiber.Ctx) *operator.Operator {
+	o, _ := c.UserContext().Value(ctxKey{}).(*operator.Operator)
+	return o
+}
+
+// requireOperator shows the sign-in form to anyone not signed in.
+func (m *Module) requireOperator(c *fiber.Ctx) error {
+	o, err := m.signedIn(c)
+	if err != nil {
+		return err
+	}
+	if o == nil {
+		if c.Method() != fiber.MethodGet {
+			return fiber.ErrForbidden
+		}
+		return m.render(c, fiber.StatusOK, "login.html", &view{})
+	}
+	c.SetUserContext(context.WithValue(c.UserContext(), ctxKey{}, o))
+	return c.Next()
+}
+
+// page is what every console view embeds.
+type page interface{ setPage(web.Page) }
+
+func (v *view) setPage(p web.Page) { v.Page = p }
+
+func (m *Module) render(c *fiber.Ctx, status int, name string, v page) error {
+	user := ""
+	if o := operatorOf(c); o != nil {
+		user = o.Email
+	}
+	p := m.Shell.NewPage(c, m.Shell.I18n.FromContext(c.UserContext()).T("console.title"), user, csrf.Token(c))
+	p.SignOut = "/logout"
+	v.setPage(p)
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return web.Render(c, status, m.pages["page.html"], v)
+	return web.Render(c, status, m.pages[name], v)
+}
+
+// t translates for the request.
+func (m *Module) t(c *fiber.Ctx, key string, args ...any) string {
+	return m.Shell.I18n.FromContext(c.UserContext()).T(key, args...)
+}
+
+// errText is err in the request's language when it carries a message key.
+func (m *Module) errText(c *fiber.Ctx, err error) string {
+	if k := platform.MessageKey(err); k != "" {
+		return m.t(c, k)
+	}
+	return err.Error()
 }
 
 // signedIn returns the operator of the request's session, or nil.
@@ -98,34 +151,19 @@ func (m *Module) signedIn(c *fiber.Ctx) (*operator.Operator, error) {
 	return o, nil
 }
 
-func (m *Module) home(c *fiber.Ctx) error {
-	o, err := m.signedIn(c)
-	if err != nil {
-		return err
-	}
-	if o == nil {
-		return m.render(c, fiber.StatusOK, view{Title: "auth.sign_in"})
-	}
-	ts, err := m.Registry.List(c.UserContext())
-	if err != nil {
-		return err
-	}
-	return m.render(c, fiber.StatusOK, view{Title: "console.tenants", Operator: o.Email, Tenants: ts})
-}
-
 func (m *Module) login(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	email := c.FormValue("email")
 	keys := auth.Keys(email, c.IP())
 	if err := m.Throttle.Check(ctx, m.DB, keys); err != nil {
-		return m.render(c, fiber.StatusTooManyRequests, view{Title: "auth.sign_in", Error: m.Shell.I18n.FromContext(ctx).T(platform.MessageKey(err)), Email: email})
+		return m.render(c, fiber.StatusTooManyRequests, "login.html", &view{Error: m.errText(c, err), Email: email})
 	}
 	o, err := operator.Authenticate(ctx, m.DB, email, c.FormValue("password"))
 	if errors.Is(err, operator.ErrBadCredentials) {
 		if err := m.Throttle.Fail(ctx, m.DB, keys); err != nil {
 			return err
 		}
-		return m.render(c, fiber.StatusUnauthorized, view{Title: "auth.sign_in", Error: m.Shell.I18n.FromContext(ctx).T(platform.MessageKey(err)), Email: email})
+		return m.render(c, fiber.StatusUnauthorized, "login.html", &view{Error: m.errText(c, err), Email: email})
 	}
 	if err != nil {
 		return err

@@ -1,8 +1,10 @@
 package console_test
 
 import (
+	"bytes"
 	"context"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -66,6 +68,16 @@ func TestOperatorSignIn(t *testing.T) {
 		if form != nil {
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		}
+		if method == "UPLOAD" { // path is the CSRF token, form["csv"] the file
+			var buf bytes.Buffer
+			w := multipart.NewWriter(&buf)
+			_ = w.WriteField("_csrf", path)
+			fw, _ := w.CreateFormFile("file", "tenants.csv")
+			_, _ = fw.Write([]byte(form.Get("csv")))
+			w.Close()
+			req = httptest.NewRequest("POST", "http://admin.piazza.test/import", &buf)
+			req.Header.Set("Content-Type", w.FormDataContentType())
+		}
 		for _, c := range cookies {
 			req.AddCookie(c)
 		}
@@ -111,8 +123,49 @@ func TestOperatorSignIn(t *testing.T) {
 		t.Fatalf("signed in, the console shows: %s", page)
 	}
 	token = csrfRE.FindStringSubmatch(page)[1]
+
+	// Tenants from the console: bad input is refused with the reason, nothing half-made.
+	if res, body := do("POST", "/tenants", url.Values{"_csrf": {token}, "slug": {"Bad Slug"}, "name": {"X"}}); res.StatusCode != 422 || !strings.Contains(body, "lower-case") {
+		t.Fatalf("bad slug: %d", res.StatusCode)
+	}
+	if res, body := do("POST", "/tenants", url.Values{"_csrf": {token}, "slug": {"umbria"}, "name": {"Regione Umbria"}, "hosts": {"partecipa.umbria.example.it"}}); res.StatusCode != 201 || !strings.Contains(body, "partecipa.umbria.example.it") {
+		t.Fatalf("create: %d %s", res.StatusCode, body)
+	}
+	if _, body := do("GET", "/?q=umbria", nil); !strings.Contains(body, "Regione Umbria") || strings.Contains(body, "Regione Lazio") {
+		t.Fatal("search does not filter")
+	}
+	if res, _ := do("POST", "/tenants/umbria/suspend", url.Values{"_csrf": {token}}); res.StatusCode != 200 {
+		t.Fatalf("suspend: %d", res.StatusCode)
+	}
+	if res, _ := do("POST", "/tenants/umbria/delete", url.Values{"_csrf": {token}, "confirm": {"umbri"}}); res.StatusCode != 422 {
+		t.Fatalf("delete with a mistyped slug: %d", res.StatusCode)
+	}
+	if tn, _ := reg.Get(ctx, "umbria"); tn.Status != tenant.StatusSuspended {
+		t.Fatalf("a mistyped confirmation deleted the tenant (%s)", tn.Status)
+	}
+	res, body := do("POST", "/tenants/umbria/delete", url.Values{"_csrf": {token}, "confirm": {"umbria"}})
+	if res.StatusCode != 200 || !strings.Contains(body, "tenant.delete") || !strings.Contains(body, "tenant.suspend") || !strings.Contains(body, "tenant.create") {
+		t.Fatalf("delete, and the audit log on the tenant's page: %d %s", res.StatusCode, body)
+	}
+	csv := "slug,name,hosts,admin_email\nmarche,Regione Marche\nBAD,Bad\n"
+	if res, body := upload(t, do, token, csv); res.StatusCode != 422 || !strings.Contains(body, "line 3") {
+		t.Fatalf("import with a bad row: %d", res.StatusCode)
+	}
+	if _, err := reg.Get(ctx, "marche"); err == nil {
+		t.Fatal("a file with a bad row provisioned its good rows")
+	}
 	do("POST", "/logout", url.Values{"_csrf": {token}})
+	// Signed out: the console's actions are refused.
+	if res, _ := do("POST", "/tenants/lazio/suspend", url.Values{"_csrf": {token}}); res.StatusCode != 403 {
+		t.Fatalf("action without an operator session: %d", res.StatusCode)
+	}
 	if _, page = do("GET", "/", nil); strings.Contains(page, "Regione Lazio") {
 		t.Fatal("still signed in after signing out")
 	}
+}
+
+// upload posts a CSV file to the import form.
+func upload(t *testing.T, do func(string, string, url.Values) (*http.Response, string), token, csv string) (*http.Response, string) {
+	t.Helper()
+	return do("UPLOAD", token, url.Values{"csv": {csv}})
 }

@@ -1,0 +1,201 @@
+package console
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/audit"
+	"github.com/piazza-pa/piazza/platform/db"
+	"github.com/piazza-pa/piazza/tenant"
+)
+
+// createForm is what the create form holds, kept on errors.
+type createForm struct{ Slug, Name, Hosts, AdminEmail string }
+
+type listView struct {
+	view
+	Tenants   []*tenant.Tenant
+	Query     string
+	Status    string
+	Statuses  []string
+	Form      createForm
+	RowErrors []string
+}
+
+func (m *Module) list(c *fiber.Ctx) error {
+	return m.renderList(c, fiber.StatusOK, &listView{})
+}
+
+// renderList shows the tenants matching the query string's filters.
+func (m *Module) renderList(c *fiber.Ctx, status int, v *listView) error {
+	ts, err := m.Registry.List(c.UserContext())
+	if err != nil {
+		return err
+	}
+	v.Query, v.Status = strings.TrimSpace(c.Query("q")), c.Query("status")
+	v.Statuses = []string{string(tenant.StatusActive), string(tenant.StatusSuspended), string(tenant.StatusDeleting)}
+	q := strings.ToLower(v.Query)
+	for _, t := range ts {
+		if v.Status != "" && string(t.Status) != v.Status {
+			continue
+		}
+		if q != "" && !strings.Contains(strings.ToLower(t.Slug+" "+t.Name+" "+strings.Join(t.Hosts, " ")), q) {
+			continue
+		}
+		v.Tenants = append(v.Tenants, t)
+	}
+	return m.render(c, status, "page.html", v)
+}
+
+func (m *Module) create(c *fiber.Ctx) error {
+	f := createForm{Slug: strings.TrimSpace(c.FormValue("slug")), Name: c.FormValue("name"),
+		Hosts: c.FormValue("hosts"), AdminEmail: strings.TrimSpace(c.FormValue("admin_email"))}
+	t, err := m.Registry.Create(c.UserContext(), tenant.CreateParams{Slug: f.Slug, Name: f.Name,
+		Hosts: strings.Fields(f.Hosts), AdminEmail: f.AdminEmail})
+	if errors.Is(err, platform.ErrInvalid) || errors.Is(err, platform.ErrConflict) {
+		return m.renderList(c, fiber.StatusUnprocessableEntity, &listView{view: view{Error: m.errText(c, err)}, Form: f})
+	}
+	if err != nil {
+		return err
+	}
+	if err := m.record(c, t, "tenant.create", map[string]any{"name": t.Name, "hosts": t.Hosts}); err != nil {
+		return err
+	}
+	msg := m.t(c, "console.created_tenant", "Slug", t.Slug)
+	if m.Invite != nil {
+		if err := m.Invite(c.UserContext(), t); err != nil {
+			msg += " " + err.Error()
+		}
+	}
+	return m.renderList(c, fiber.StatusCreated, &listView{view: view{Message: msg}})
+}
+
+func (m *Module) importCSV(c *fiber.Ctx) error {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return m.renderList(c, fiber.StatusUnprocessableEntity, &listView{view: view{Error: m.t(c, "console.csv_file")}})
+	}
+	if fh.Size > 1<<20 {
+		return m.renderList(c, fiber.StatusUnprocessableEntity, &listView{view: view{Error: "> 1 MiB"}})
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rows, bad, err := m.Registry.ParseImport(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	if len(bad) > 0 {
+		v := &listView{}
+		for _, b := range bad {
+			v.RowErrors = append(v.RowErrors, b.Error())
+		}
+		return m.renderList(c, fiber.StatusUnprocessableEntity, v)
+	}
+	for i, row := range rows {
+		t, err := m.Registry.Create(c.UserContext(), row.Params)
+		if err != nil {
+			return m.renderList(c, fiber.StatusUnprocessableEntity, &listView{view: view{
+				Error: fmt.Sprintf("line %d: %s (%d created before it)", row.Line, m.errText(c, err), i)}})
+		}
+		if err := m.record(c, t, "tenant.create", map[string]any{"name": t.Name, "import": true}); err != nil {
+			return err
+		}
+		if m.Invite != nil {
+			_ = m.Invite(c.UserContext(), t)
+		}
+	}
+	return m.renderList(c, fiber.StatusCreated, &listView{view: view{Message: m.t(c, "console.imported", "Count", len(rows))}})
+}
+
+type tenantView struct {
+	view
+	Tenant  *tenant.Tenant
+	Members string
+	Storage string
+	Audit   []audit.Entry
+}
+
+func (m *Module) show(c *fiber.Ctx) error {
+	return m.renderTenant(c, fiber.StatusOK, c.Params("slug"), view{})
+}
+
+func (m *Module) renderTenant(c *fiber.Ctx, status int, slug string, v view) error {
+	ctx := c.UserContext()
+	t, err := m.Registry.Get(ctx, slug)
+	if err != nil {
+		return err
+	}
+	tv := &tenantView{view: v, Tenant: t, Members: "—", Storage: "—"}
+	var members int64
+	err = db.InTenant(ctx, m.DB, t.Scope(), func(ctx context.Context, tx bun.Tx) error {
+		return tx.QueryRowContext(ctx, "SELECT count(*) FROM users WHERE status <> 'invited'").Scan(&members)
+	})
+	loc := m.Shell.I18n.FromContext(ctx)
+	if err == nil {
+		tv.Members = loc.Number(float64(members))
+	}
+	var bytes int64
+	if m.DB.QueryRowContext(ctx, `SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c
+		JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relkind IN ('r', 'm')`, t.SchemaName).Scan(&bytes) == nil {
+		tv.Storage = loc.Number(float64(bytes)/1024) + " KiB"
+	}
+	if tv.Audit, err = audit.Recent(ctx, m.DB, t.ID, 20); err != nil {
+		return err
+	}
+	return m.render(c, status, "tenant.html", tv)
+}
+
+// act runs a lifecycle action on a tenant; deleting needs the slug typed.
+func (m *Module) act(c *fiber.Ctx) error {
+	ctx, slug, action := c.UserContext(), c.Params("slug"), c.Params("action")
+	var err error
+	switch action {
+	case "suspend":
+		_, err = m.Registry.Suspend(ctx, slug)
+	case "resume":
+		_, err = m.Registry.Resume(ctx, slug)
+	case "restore":
+		_, err = m.Registry.Restore(ctx, slug)
+	case "delete":
+		if c.FormValue("confirm") != slug {
+			return m.renderTenant(c, fiber.StatusUnprocessableEntity, slug, view{Error: m.t(c, "console.delete_mismatch")})
+		}
+		_, err = m.Registry.Delete(ctx, slug)
+	default:
+		return fiber.ErrNotFound
+	}
+	if errors.Is(err, platform.ErrConflict) {
+		return m.renderTenant(c, fiber.StatusConflict, slug, view{Error: m.errText(c, err)})
+	}
+	if err != nil {
+		return err
+	}
+	t, err := m.Registry.Get(ctx, slug)
+	if err != nil {
+		return err
+	}
+	if err := m.record(c, t, "tenant."+action, nil); err != nil {
+		return err
+	}
+	return m.renderTenant(c, fiber.StatusOK, slug, view{Message: m.t(c, "console.done")})
+}
+
+// record writes the operator's action to the audit trail.
+func (m *Module) record(c *fiber.Ctx, t *tenant.Tenant, action string, detail map[string]any) error {
+	actor := "operator:?"
+	if o := operatorOf(c); o != nil {
+		actor = o.Subject() + " " + o.Email
+	}
+	id := t.ID
+	return audit.Record(c.UserContext(), m.DB, audit.Entry{Actor: actor, TenantID: &id, TenantSlug: t.Slug,
+		Action: action, Detail: detail, ClientAddr: c.IP()})
+}
