@@ -1,0 +1,239 @@
+package theme
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Template is the part of Bootstrap Italia's stylesheet that carries its
+// primary colour: every rule, kept whole with its @media, with only the
+// declarations that name a colour of the primary family. Filling it with a
+// tenant's colour gives the stylesheet that, linked after Bootstrap
+// Italia's, recolours the site.
+type Template struct {
+	rules []rule
+}
+
+type rule struct {
+	wrap  []string // enclosing at-rule preludes (e.g. "@media (min-width:992px)")
+	sel   string
+	decls string // with colour placeholders
+}
+
+// primaryHue is Bootstrap Italia's default primary (#0066cc = hsl(210,100%,40%)).
+const primaryHue = 210
+
+// colourRE finds the colour notations Bootstrap Italia's build writes.
+var colourRE = regexp.MustCompile(`hsla?\(\s*210\s*,\s*(\d+(?:\.\d+)?)%\s*,\s*(\d+(?:\.\d+)?)%\s*(?:,\s*([\d.]+)\s*)?\)|rgba?\(\s*0\s*,\s*102\s*,\s*204\s*(?:,\s*([\d.]+)\s*)?\)|#0066cc\b|#06c\b|0,\s*102,\s*204`)
+
+// Extract builds the template from Bootstrap Italia's CSS.
+func Extract(css string) (*Template, error) {
+	t := &Template{}
+	if err := t.walk(css, nil); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// walk splits css into rules, recursing into @media and @supports blocks.
+func (t *Template) walk(css string, wrap []string) error {
+	for len(css) > 0 {
+		open := indexOutsideQuotes(css, '{')
+		if open < 0 {
+			return nil
+		}
+		prelude := strings.TrimSpace(css[:open])
+		end := matching(css, open)
+		if end < 0 {
+			return fmt.Errorf("theme: unbalanced braces near %.40q", prelude)
+		}
+		body := css[open+1 : end]
+		css = css[end+1:]
+		switch {
+		case strings.HasPrefix(prelude, "@media"), strings.HasPrefix(prelude, "@supports"):
+			if err := t.walk(body, append(append([]string{}, wrap...), prelude)); err != nil {
+				return err
+			}
+		case strings.HasPrefix(prelude, "@"):
+			// @font-face, @keyframes …: no primary colour to keep.
+		default:
+			if kept := primaryDecls(body); kept != "" {
+				t.rules = append(t.rules, rule{wrap: wrap, sel: prelude, decls: kept})
+			}
+		}
+	}
+	return nil
+}
+
+// primaryDecls keeps the declarations that name a primary-family colour:
+// hue 210 with saturation of at least 50% (the greys of hue 210 are
+// Bootstrap Italia's neutrals), or #0066cc in any notation.
+func primaryDecls(body string) string {
+	var kept []string
+	for _, d := range splitDecls(body) {
+		if hasPrimary(d) {
+			kept = append(kept, strings.TrimSpace(d))
+		}
+	}
+	return strings.Join(kept, ";")
+}
+
+func hasPrimary(decl string) bool {
+	for _, m := range colourRE.FindAllStringSubmatch(decl, -1) {
+		if m[1] == "" {
+			return true
+		}
+		if s, _ := strconv.ParseFloat(m[1], 64); s >= 50 {
+			return true
+		}
+	}
+	return false
+}
+
+// Render fills the template with primary colour c.
+func (t *Template) Render(c Color) string {
+	h, s, l := c.HSL()
+	var b strings.Builder
+	b.WriteString("/* Piazza: Bootstrap Italia recoloured to " + c.Hex() + " */\n")
+	for _, r := range t.rules {
+		for _, w := range r.wrap {
+			b.WriteString(w + "{")
+		}
+		b.WriteString(r.sel + "{" + recolour(r.decls, h, s, l) + "}")
+		for range r.wrap {
+			b.WriteString("}")
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// recolour maps each primary-family colour to the tenant's hue, keeping its
+// lightness as an offset from Bootstrap Italia's base (40%) and its
+// saturation in proportion.
+func recolour(decls string, h, s, l float64) string {
+	return colourRE.ReplaceAllStringFunc(decls, func(m string) string {
+		sub := colourRE.FindStringSubmatch(m)
+		switch {
+		case sub[1] != "":
+			ss, _ := strconv.ParseFloat(sub[1], 64)
+			ll, _ := strconv.ParseFloat(sub[2], 64)
+			if ss < 50 {
+				return m
+			}
+			out := fmt.Sprintf("%.0f, %.0f%%, %.0f%%", h, s*ss, clamp((l*100+ll-40)/100)*100)
+			if sub[3] != "" {
+				return "hsla(" + out + ", " + sub[3] + ")"
+			}
+			return "hsl(" + out + ")"
+		case strings.HasPrefix(m, "rgb"):
+			c := FromHSL(h, s, l)
+			if sub[4] != "" {
+				return fmt.Sprintf("rgba(%d, %d, %d, %s)", c.R, c.G, c.B, sub[4])
+			}
+			return fmt.Sprintf("rgb(%d, %d, %d)", c.R, c.G, c.B)
+		case strings.HasPrefix(m, "#"):
+			return FromHSL(h, s, l).Hex()
+		default: // "0, 102, 204" in --bs-primary-rgb
+			c := FromHSL(h, s, l)
+			return fmt.Sprintf("%d, %d, %d", c.R, c.G, c.B)
+		}
+	})
+}
+
+// HSL returns hue (0-360), saturation and lightness (0-1).
+func (c Color) HSL() (h, s, l float64) {
+	h, _, _ = c.HSB()
+	r, g, b := float64(c.R)/255, float64(c.G)/255, float64(c.B)/255
+	max, min := math.Max(r, math.Max(g, b)), math.Min(r, math.Min(g, b))
+	l = (max + min) / 2
+	if max != min {
+		d := max - min
+		if l > 0.5 {
+			s = d / (2 - max - min)
+		} else {
+			s = d / (max + min)
+		}
+	}
+	return h, s, l
+}
+
+// FromHSL builds a colour from hue, saturation and lightness.
+func FromHSL(h, s, l float64) Color {
+	// HSL to HSB: b = l + s·min(l, 1-l); s_b = 2(1 - l/b).
+	b := l + s*math.Min(l, 1-l)
+	sb := 0.0
+	if b > 0 {
+		sb = 2 * (1 - l/b)
+	}
+	return FromHSB(h, sb, b)
+}
+
+func indexOutsideQuotes(s string, ch byte) int {
+	var q byte
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case q != 0:
+			if c == q {
+				q = 0
+			}
+		case c == '"' || c == '\'':
+			q = c
+		case c == ch:
+			return i
+		}
+	}
+	return -1
+}
+
+// matching returns the index of the brace closing the one at open.
+func matching(s string, open int) int {
+	depth := 0
+	var q byte
+	for i := open; i < len(s); i++ {
+		switch c := s[i]; {
+		case q != 0:
+			if c == q {
+				q = 0
+			}
+		case c == '"' || c == '\'':
+			q = c
+		case c == '{':
+			depth++
+		case c == '}':
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// splitDecls splits a rule body at semicolons outside quotes and brackets.
+func splitDecls(body string) []string {
+	var out []string
+	depth, start := 0, 0
+	var q byte
+	for i := 0; i < len(body); i++ {
+		switch c := body[i]; {
+		case q != 0:
+			if c == q {
+				q = 0
+			}
+		case c == '"' || c == '\'':
+			q = c
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+		case c == ';' && depth == 0:
+			out = append(out, body[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, body[start:])
+}
