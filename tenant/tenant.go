@@ -37,6 +37,7 @@ type Tenant struct {
 	RoleName      string     `bun:"role_name" json:"role"`
 	SchemaVersion int        `bun:"schema_version" json:"schema_version"`
 	AdminEmail    string     `bun:"admin_email,nullzero" json:"admin_email,omitempty"`
+	Brand         Brand      `bun:"brand,type:jsonb" json:"brand"`
 	DeletedAt     *time.Time `bun:"deleted_at" json:"deleted_at,omitempty"`
 	CreatedAt     time.Time  `bun:"created_at,nullzero,default:now()" json:"created_at"`
 	UpdatedAt     time.Time  `bun:"updated_at,nullzero,default:now()" json:"updated_at"`

@@ -1,0 +1,82 @@
+package tenant
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+
+	"github.com/uptrace/bun"
+)
+
+// Look is one version of a tenant's branding.
+type Look struct {
+	// Primary is the primary colour, #rrggbb ("" for Bootstrap Italia's).
+	Primary string `json:"primary,omitempty"`
+	// Logo is the SHA-256 of the logo among the tenant's assets ("" for none).
+	Logo string `json:"logo,omitempty"`
+}
+
+// Brand is the published look and the draft being previewed.
+type Brand struct {
+	Published Look  `json:"published"`
+	Draft     *Look `json:"draft,omitempty"`
+}
+
+// Asset is an uploaded brand image.
+type Asset struct {
+	bun.BaseModel `bun:"table:piazza.tenant_assets,alias:as"`
+
+	TenantID    int64  `bun:"tenant_id,pk"`
+	SHA256      string `bun:"sha256,pk"`
+	ContentType string `bun:"content_type"`
+	Data        []byte `bun:"data"`
+}
+
+// SaveDraft records the look an admin is previewing.
+func (r *Registry) SaveDraft(ctx context.Context, id int64, l Look) error {
+	_, err := r.db.NewUpdate().Model((*Tenant)(nil)).
+		Set("brand = jsonb_set(brand, '{draft}', ?::jsonb)", jsonLook(l)).Set("updated_at = now()").
+		Where("id = ?", id).Exec(ctx)
+	return err
+}
+
+// Publish makes the draft the published look, on every replica at once.
+func (r *Registry) Publish(ctx context.Context, id int64) error {
+	res, err := r.db.NewUpdate().Model((*Tenant)(nil)).
+		Set("brand = jsonb_build_object('published', brand->'draft')").Set("updated_at = now()").
+		Where("id = ? AND brand->'draft' IS NOT NULL", id).Exec(ctx)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("%w: nothing to publish", ErrWrongStatus)
+	}
+	return nil
+}
+
+// PutAsset stores an image (already checked) and returns its address.
+func (r *Registry) PutAsset(ctx context.Context, id int64, contentType string, data []byte) (string, error) {
+	sum := sha256.Sum256(data)
+	a := &Asset{TenantID: id, SHA256: hex.EncodeToString(sum[:]), ContentType: contentType, Data: data}
+	if _, err := r.db.NewInsert().Model(a).On("CONFLICT DO NOTHING").Exec(ctx); err != nil {
+		return "", fmt.Errorf("store image: %w", err)
+	}
+	return a.SHA256, nil
+}
+
+// GetAsset returns one of a tenant's images.
+func (r *Registry) GetAsset(ctx context.Context, id int64, sha string) (*Asset, error) {
+	a := new(Asset)
+	err := r.db.NewSelect().Model(a).Where("tenant_id = ? AND sha256 = ?", id, sha).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	return a, err
+}
+
+func jsonLook(l Look) string {
+	return fmt.Sprintf(`{"primary": %q, "logo": %q}`, l.Primary, l.Logo)
+}
