@@ -21,19 +21,27 @@ import (
 
 const demoAdmin = "admin@demo.example.org"
 
-// ensureDemo provisions the demo tenant unless it exists, turns its local
-// accounts on and makes sure its admin can sign in, with a password kept in
-// the data directory; it returns that password.
+// demoTenants are provisioned by `piazza dev`, each with its own look, so
+// that multi-tenancy shows at once.
+var demoTenants = []struct{ slug, name, admin, primary, initial string }{
+	{"demo", "Piazza Demo", demoAdmin, "#1a5e63", "P"},
+	{"esempio", "Comune di Esempio", "admin@esempio.example.org", "#8a1538", "E"},
+}
+
+// ensureDemo provisions the demo tenants unless they exist, gives them their
+// look, turns the demo tenant's local accounts on and makes sure its admin
+// can sign in, with a password kept in the data directory; it returns that
+// password.
 func (e *env) ensureDemo(ctx context.Context) (string, error) {
-	t, err := e.registry.Get(ctx, "demo")
-	if errors.Is(err, tenant.ErrNotFound) {
-		t, err = e.registry.Create(ctx, tenant.CreateParams{Slug: "demo", Name: "Piazza Demo", AdminEmail: demoAdmin})
-		if err == nil {
-			e.log.Info("demo tenant provisioned", "host", e.cfg.TenantHost("demo"))
+	var t *tenant.Tenant
+	for i, d := range demoTenants {
+		dt, err := e.ensureDemoTenant(ctx, d.slug, d.name, d.admin, d.primary, d.initial)
+		if err != nil {
+			return "", fmt.Errorf("demo tenant %s: %w", d.slug, err)
 		}
-	}
-	if err != nil {
-		return "", fmt.Errorf("demo tenant: %w", err)
+		if i == 0 {
+			t = dt
+		}
 	}
 	pw, err := demoPassword(filepath.Join(e.cfg.DataDir, "demo-admin.password"))
 	if err != nil {
@@ -84,4 +92,27 @@ func demoPassword(path string) (string, error) {
 		return "", fmt.Errorf("keep the demo password: %w", err)
 	}
 	return pw, nil
+}
+
+func (e *env) ensureDemoTenant(ctx context.Context, slug, name, admin, primary, initial string) (*tenant.Tenant, error) {
+	t, err := e.registry.Get(ctx, slug)
+	if errors.Is(err, tenant.ErrNotFound) {
+		t, err = e.registry.Create(ctx, tenant.CreateParams{Slug: slug, Name: name, AdminEmail: admin})
+		if err == nil {
+			e.log.Info("demo tenant provisioned", "host", e.cfg.TenantHost(slug))
+		}
+	}
+	if err != nil || t.Brand.Published.Primary != "" {
+		return t, err
+	}
+	logo := fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><circle cx="32" cy="32" r="30" fill="#ffffff"/>`+
+		`<text x="32" y="43" font-size="32" font-family="sans-serif" font-weight="bold" text-anchor="middle" fill="%s">%s</text></svg>`, primary, initial)
+	sha, err := e.registry.PutAsset(ctx, t.ID, "image/svg+xml", []byte(logo))
+	if err != nil {
+		return nil, err
+	}
+	if err := e.registry.SaveDraft(ctx, t.ID, tenant.Look{Primary: primary, Logo: sha}); err != nil {
+		return nil, err
+	}
+	return t, e.registry.Publish(ctx, t.ID)
 }

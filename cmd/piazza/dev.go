@@ -28,8 +28,8 @@ at http://admin.localhost:8080. Ctrl-C stops the server and the cluster.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "\nPiazza is running:\n  demo tenant       http://%s  (sign in as %s, password %s)\n  operator console  http://%s\nE-mails are written to this log. Ctrl-C to stop.\n\n",
-				e.cfg.TenantHost("demo"), demoAdmin, pw, e.cfg.OperatorHost)
+			fmt.Fprintf(cmd.OutOrStdout(), "\nPiazza is running:\n  demo tenant       http://%s  (sign in as %s, password %s)\n  second tenant     http://%s\n  operator console  http://%s\nE-mails are written to this log. Ctrl-C to stop.\n\n",
+				e.cfg.TenantHost("demo"), demoAdmin, pw, e.cfg.TenantHost("esempio"), e.cfg.OperatorHost)
 			return e.serve(ctx)
 		},
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/piazza-pa/piazza/config"
+	"github.com/piazza-pa/piazza/modules/brand"
 	"github.com/piazza-pa/piazza/modules/console"
 	"github.com/piazza-pa/piazza/modules/home"
 	"github.com/piazza-pa/piazza/platform/auth"
@@ -44,7 +45,7 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 	if err != nil {
 		return nil, nil, err
 	}
-	bundle, err := i18n.New(i18n.Messages, auth.Messages, home.Messages, console.Messages)
+	bundle, err := i18n.New(i18n.Messages, auth.Messages, home.Messages, console.Messages, brand.Messages)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -79,6 +80,13 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 	if err != nil {
 		return nil, nil, err
 	}
+	brandModule, err := brand.New(brand.Deps{Registry: e.registry, Shell: shell,
+		PageFor: func(c *fiber.Ctx, site string) web.Page { return auth.PageFor(c, shell, site, csrf.Token(c)) },
+		Record:  recordTenantAction(e.db)})
+	if err != nil {
+		return nil, nil, err
+	}
+	shell.Decorate = brandModule.Decorate
 	consoleModule, err := console.New(console.Deps{DB: e.db, Registry: e.registry,
 		Sessions: session.Operator(sessionIdle, sessionAbsolute), CSRF: protector, Secure: !e.cfg.Dev,
 		Throttle: &auth.Throttle{Table: "piazza.operator_auth_failures", Window: 15 * time.Minute, MaxPerAccount: 5, MaxPerAddr: 50},
@@ -98,6 +106,7 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 		TenantModules: []web.Module{
 			authModule,
 			flow,
+			brandModule,
 			homeModule,
 		},
 		OperatorModules: []web.Module{

@@ -73,3 +73,6 @@ func (a *Assets) Handler(c *fiber.Ctx) error {
 	c.Set("X-Content-Type-Options", "nosniff")
 	return c.Send(b)
 }
+
+// Read returns a static file's content (e.g. the vendored stylesheet).
+func (a *Assets) Read(name string) ([]byte, error) { return fs.ReadFile(a.fsys, name) }

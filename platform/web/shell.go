@@ -19,7 +19,10 @@ type Shell struct {
 	Assets    *Assets
 	I18n      *i18n.Bundle
 	Languages []string
-	layout    *template.Template
+	// Decorate, when set, adds per-request look to every page (the tenant's
+	// theme stylesheet and logo).
+	Decorate func(c *fiber.Ctx, p *Page)
+	layout   *template.Template
 }
 
 // NewShell parses the layout.
@@ -66,6 +69,9 @@ type Page struct {
 	SignIn    string
 	SignOut   string
 	Account   string
+	// Theme is the tenant's stylesheet and Logo its logo ("" for none).
+	Theme     string
+	Logo      string
 	Languages []string
 	assets    *Assets
 }
@@ -75,8 +81,12 @@ func (p Page) Asset(name string) string { return p.assets.URL(name) }
 
 // NewPage fills the layout's data for the request.
 func (s *Shell) NewPage(c *fiber.Ctx, site, user, csrfToken string) Page {
-	return Page{L: s.I18n.FromContext(c.UserContext()), Site: site, User: user, CSRF: csrfToken,
+	p := Page{L: s.I18n.FromContext(c.UserContext()), Site: site, User: user, CSRF: csrfToken,
 		Path: c.Path(), Languages: s.Languages, assets: s.Assets}
+	if s.Decorate != nil {
+		s.Decorate(c, &p)
+	}
+	return p
 }
 
 // Render executes page (from Pages) with data and sends it.
