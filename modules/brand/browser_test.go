@@ -272,3 +272,10 @@ func TestBrandingInBrowser(t *testing.T) {
 	artefact(t, "alpha-after-publish.png", shotA)
 	artefact(t, "beta-unchanged.png", shotB)
 }
+
+// dialLocal sends every *.localhost:port request to the test server.
+func dialLocal(port int) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	return func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, network, fmt.Sprintf("127.0.0.1:%d", port))
+	}
+}

@@ -1,0 +1,79 @@
+package brand_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/piazza-pa/piazza/modules/brand"
+	"github.com/piazza-pa/piazza/platform/i18n/i18ntest"
+)
+
+func TestMessageParity(t *testing.T) { i18ntest.CheckParity(t, brand.Messages) }
+
+var csrfRE = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+// Alpha's admin, signed in at alpha, can neither see nor change beta's
+// branding; a guest can do neither at alpha; alpha's images are not beta's.
+func TestBrandingIsolation(t *testing.T) {
+	port := site(t)
+	alpha := fmt.Sprintf("http://alpha.localhost:%d", port)
+	beta := fmt.Sprintf("http://beta.localhost:%d", port)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Transport: &http.Transport{DialContext: dialLocal(port)},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	get := func(u string) (int, string) {
+		res, err := c.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	post := func(page, u string, form url.Values) int {
+		_, body := get(page)
+		if m := csrfRE.FindStringSubmatch(body); m != nil {
+			form.Set("_csrf", m[1])
+		}
+		res, err := c.PostForm(u, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if code, _ := get(alpha + "/admin/branding"); code != 403 {
+		t.Fatalf("a guest opens alpha's branding: %d", code)
+	}
+	if code := post(alpha+"/auth/login", alpha+"/auth/login", url.Values{"email": {"admin@alpha.example"}, "password": {"password dell'amministratrice"}}); code != 303 {
+		t.Fatalf("sign-in: %d", code)
+	}
+	if code, body := get(alpha + "/admin/branding"); code != 200 || !strings.Contains(body, `id="primary"`) {
+		t.Fatalf("alpha's admin at alpha: %d", code)
+	}
+	if code := post(alpha+"/admin/branding", alpha+"/admin/branding", url.Values{"primary": {"#1b5e20"}}); code != 200 {
+		t.Fatalf("save draft: %d", code)
+	}
+	for _, try := range []struct {
+		name string
+		code int
+	}{
+		{"GET beta's branding", func() int { code, _ := get(beta + "/admin/branding"); return code }()},
+		{"POST beta's branding", post(beta+"/", beta+"/admin/branding", url.Values{"primary": {"#000000"}})},
+		{"publish beta's draft", post(beta+"/", beta+"/admin/branding/publish", url.Values{})},
+	} {
+		if try.code != 403 {
+			t.Errorf("alpha's admin, %s: %d, want 403", try.name, try.code)
+		}
+	}
+	// Beta's look is unchanged; alpha's draft does not leak to beta's preview.
+	if _, body := get(beta + "/?preview=1"); !strings.Contains(body, "/theme.css?c=8a1538") {
+		t.Fatal("beta's look changed")
+	}
+}
