@@ -153,3 +153,32 @@ func (r *Registry) roleName(slug string) string {
 }
 
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// AddHost gives a tenant one more host name (checked, lower-cased, not the
+// operator's, not taken).
+func (r *Registry) AddHost(ctx context.Context, id int64, h string) (string, error) {
+	n, err := NormalizeHost(h)
+	if err != nil {
+		return "", err
+	}
+	if n == r.operatorHost || n == r.baseDomain {
+		return "", invalid("host %q is the operator console's or the base domain: a tenant cannot use it", n)
+	}
+	_, err = r.db.NewInsert().Model(&host{Host: n, TenantID: id}).Exec(ctx)
+	if _, ok := uniqueViolation(err); ok {
+		return "", fmt.Errorf("%w: %q", ErrHostTaken, n)
+	}
+	return n, err
+}
+
+// RemoveHost takes a host name from a tenant; its default host stays.
+func (r *Registry) RemoveHost(ctx context.Context, id int64, h string) error {
+	res, err := r.db.NewDelete().Model((*host)(nil)).Where("tenant_id = ? AND host = ? AND NOT is_default", id, strings.ToLower(h)).Exec(ctx)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("%w: %q is not a removable host of this tenant", ErrNotFound, h)
+	}
+	return nil
+}

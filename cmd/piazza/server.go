@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/piazza-pa/piazza/config"
+	"github.com/piazza-pa/piazza/modules/admin"
 	"github.com/piazza-pa/piazza/modules/brand"
 	"github.com/piazza-pa/piazza/modules/console"
 	"github.com/piazza-pa/piazza/modules/home"
@@ -45,7 +46,7 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 	if err != nil {
 		return nil, nil, err
 	}
-	bundle, err := i18n.New(i18n.Messages, auth.Messages, home.Messages, console.Messages, brand.Messages)
+	bundle, err := i18n.New(i18n.Messages, auth.Messages, home.Messages, console.Messages, brand.Messages, admin.Messages)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -87,6 +88,13 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 		return nil, nil, err
 	}
 	shell.Decorate = brandModule.Decorate
+	adminModule, err := admin.New(admin.Deps{DB: e.db, Registry: e.registry, IdPs: flow.Store, Check: flow.Check,
+		Local: authModule.Local, Shell: shell, Scheme: e.scheme(),
+		PageFor: func(c *fiber.Ctx, site string) web.Page { return auth.PageFor(c, shell, site, csrf.Token(c)) },
+		Record:  recordTenantAction(e.db)})
+	if err != nil {
+		return nil, nil, err
+	}
 	consoleModule, err := console.New(console.Deps{DB: e.db, Registry: e.registry,
 		Sessions: session.Operator(sessionIdle, sessionAbsolute), CSRF: protector, Secure: !e.cfg.Dev,
 		Throttle: &auth.Throttle{Table: "piazza.operator_auth_failures", Window: 15 * time.Minute, MaxPerAccount: 5, MaxPerAddr: 50},
@@ -107,6 +115,7 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 			authModule,
 			flow,
 			brandModule,
+			adminModule,
 			homeModule,
 		},
 		OperatorModules: []web.Module{

@@ -1,0 +1,176 @@
+// Package admin is a tenant's administration area: members (search, invite,
+// suspend, roles), local accounts on or off, host names, identity providers
+// (enable, disable, check) and the audit log. Every action needs the admin
+// role in the tenant and is written to the audit trail.
+package admin
+
+import (
+	"context"
+	"embed"
+	"html/template"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/audit"
+	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/authz"
+	"github.com/piazza-pa/piazza/platform/idp"
+	"github.com/piazza-pa/piazza/platform/web"
+	"github.com/piazza-pa/piazza/tenant"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// Messages are the module's message files.
+//
+//go:embed locale/*.toml
+var Messages embed.FS
+
+// Deps are what the area needs.
+type Deps struct {
+	DB       *bun.DB
+	Registry *tenant.Registry
+	IdPs     *idp.Store
+	// Check fetches an IdP's discovery (idp.Flow.Check).
+	Check  func(ctx context.Context, issuer string) (string, error)
+	Local  *auth.Local
+	Shell  *web.Shell
+	Scheme string
+	// PageFor fills the shell's data for a tenant page.
+	PageFor func(c *fiber.Ctx, site string) web.Page
+	// Record writes an admin action to the audit trail.
+	Record func(c *fiber.Ctx, t *tenant.Tenant, action string, detail map[string]any) error
+}
+
+// Module is the administration area.
+type Module struct {
+	Deps
+	pages map[string]*template.Template
+}
+
+// New parses the area's pages.
+func New(d Deps) (*Module, error) {
+	pages, err := d.Shell.Pages(templates, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	return &Module{Deps: d, pages: pages}, nil
+}
+
+// Routes registers the area, every route behind the admin permission.
+func (m *Module) Routes(r fiber.Router) {
+	g := r.Group("/admin", authz.Require("admin/area", "manage"))
+	g.Get("/", m.overview)
+	g.Get("/audit", m.auditLog)
+	g.Post("/members/invite", m.invite)
+	g.Post("/members/:id/:action", m.member)
+	g.Post("/local-accounts", m.localAccounts)
+	g.Post("/hosts", m.addHost)
+	g.Post("/hosts/remove", m.removeHost)
+	g.Post("/idps/:key/:action", m.idpAction)
+}
+
+// roles are the roles an admin can give, "member" meaning none stored.
+var roles = []string{"member", "admin", "validator", "facilitator"}
+
+type member struct {
+	auth.User
+	Role string
+}
+
+type overview struct {
+	web.Page
+	Error, Message, Query string
+	Members               []member
+	Roles                 []string
+	Local                 bool
+	Hosts                 []string
+	IdPs                  []idp.IdP
+}
+
+func (m *Module) t(c *fiber.Ctx, key string, args ...any) string {
+	return m.Shell.I18n.FromContext(c.UserContext()).T(key, args...)
+}
+
+func (m *Module) errText(c *fiber.Ctx, err error) string {
+	if k := platform.MessageKey(err); k != "" {
+		return m.t(c, k)
+	}
+	return err.Error()
+}
+
+func (m *Module) overview(c *fiber.Ctx) error { return m.render(c, fiber.StatusOK, "", "") }
+
+// render shows the overview with a message or an error.
+func (m *Module) render(c *fiber.Ctx, status int, msg, errText string) error {
+	ctx := c.UserContext()
+	t := tenant.FromContext(ctx)
+	t, err := m.Registry.Get(ctx, t.Slug) // fresh hosts
+	if err != nil {
+		return err
+	}
+	v := overview{Page: m.PageFor(c, t.Name), Message: msg, Error: errText, Query: strings.TrimSpace(c.Query("q")), Roles: roles, Hosts: t.Hosts}
+	err = tenant.Tx(ctx, m.DB, func(ctx context.Context, tx bun.Tx) error {
+		var users []auth.User
+		q := tx.NewSelect().Model(&users).OrderExpr("lower(email)").Limit(200)
+		if v.Query != "" {
+			like := "%" + strings.ToLower(v.Query) + "%"
+			q = q.Where("lower(email) LIKE ? OR lower(display_name) LIKE ? OR lower(given_name || ' ' || family_name) LIKE ?", like, like, like)
+		}
+		if err := q.Scan(ctx); err != nil {
+			return err
+		}
+		for _, u := range users {
+			v.Members = append(v.Members, member{User: u, Role: "member"})
+		}
+		on, err := tx.NewSelect().TableExpr("settings").Where("key = ? AND value = 'true'::jsonb", auth.SettingLocalAccounts).Exists(ctx)
+		v.Local = on
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for i := range v.Members {
+		rs, err := authz.Roles(ctx, m.DB, v.Members[i].Subject(), t.Domain())
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
+			if r != authz.RoleOperator {
+				v.Members[i].Role = strings.TrimPrefix(r, "role:")
+			}
+		}
+	}
+	if v.IdPs, err = m.IdPs.List(ctx, t.ID); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return web.Render(c, status, m.pages["admin.html"], v)
+}
+
+type auditView struct {
+	web.Page
+	Entries []audit.Entry
+}
+
+func (m *Module) auditLog(c *fiber.Ctx) error {
+	t := tenant.FromContext(c.UserContext())
+	es, err := audit.Recent(c.UserContext(), m.DB, t.ID, 200)
+	if err != nil {
+		return err
+	}
+	return web.Render(c, fiber.StatusOK, m.pages["audit.html"], auditView{Page: m.PageFor(c, t.Name), Entries: es})
+}
+
+func userID(c *fiber.Ctx) (int64, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return 0, fiber.ErrNotFound
+	}
+	return id, nil
+}
