@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -17,6 +18,20 @@ type Look struct {
 	Primary string `json:"primary,omitempty"`
 	// Logo is the SHA-256 of the logo among the tenant's assets ("" for none).
 	Logo string `json:"logo,omitempty"`
+	// Favicon is the SHA-256 of the favicon ("" for none).
+	Favicon string `json:"favicon,omitempty"`
+	// Languages are the enabled languages (nil: all), Language the default.
+	Languages []string `json:"languages,omitempty"`
+	Language  string   `json:"language,omitempty"`
+	// HeaderLinks and FooterLinks are the site's own links.
+	HeaderLinks []Link `json:"header_links,omitempty"`
+	FooterLinks []Link `json:"footer_links,omitempty"`
+}
+
+// Link is a labelled link of the header or footer.
+type Link struct {
+	Label string `json:"label"`
+	URL   string `json:"url"`
 }
 
 // Brand is the published look and the draft being previewed.
@@ -37,8 +52,12 @@ type Asset struct {
 
 // SaveDraft records the look an admin is previewing.
 func (r *Registry) SaveDraft(ctx context.Context, id int64, l Look) error {
-	_, err := r.db.NewUpdate().Model((*Tenant)(nil)).
-		Set("brand = jsonb_set(brand, '{draft}', ?::jsonb)", jsonLook(l)).Set("updated_at = now()").
+	b, err := json.Marshal(l)
+	if err != nil {
+		return err
+	}
+	_, err = r.db.NewUpdate().Model((*Tenant)(nil)).
+		Set("brand = jsonb_set(brand, '{draft}', ?::jsonb)", string(b)).Set("updated_at = now()").
 		Where("id = ?", id).Exec(ctx)
 	return err
 }
@@ -75,8 +94,4 @@ func (r *Registry) GetAsset(ctx context.Context, id int64, sha string) (*Asset, 
 		return nil, ErrNotFound
 	}
 	return a, err
-}
-
-func jsonLook(l Look) string {
-	return fmt.Sprintf(`{"primary": %q, "logo": %q}`, l.Primary, l.Logo)
 }

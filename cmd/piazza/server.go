@@ -110,7 +110,10 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 		Tenant:       tenant.Middleware(res),
 		Shell:        shell,
 		Language:     bundle.Middleware(languages, !e.cfg.Dev),
-		Shared:       []fiber.Handler{protector.Handler(), authModule.Middleware()},
+		// The language is chosen twice: early from the browser (so that even
+		// an unknown host's page is translated), then among the tenant's
+		// languages and the user's preference.
+		Shared: []fiber.Handler{protector.Handler(), authModule.Middleware(), bundle.Middleware(brand.Languages, !e.cfg.Dev)},
 		TenantModules: []web.Module{
 			authModule,
 			flow,

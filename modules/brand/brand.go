@@ -13,7 +13,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
+	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/platform/theme"
 	"github.com/piazza-pa/piazza/platform/web"
 	"github.com/piazza-pa/piazza/tenant"
@@ -91,6 +93,33 @@ func (m *Module) Decorate(c *fiber.Ctx, p *web.Page) {
 	if look.Logo != "" {
 		p.Logo = "/brand/" + look.Logo
 	}
+	if look.Favicon != "" {
+		p.Favicon = "/brand/" + look.Favicon
+	}
+	if len(look.Languages) > 0 {
+		p.Languages = look.Languages
+	}
+	for _, l := range look.HeaderLinks {
+		p.HeaderLinks = append(p.HeaderLinks, web.Link{Label: l.Label, URL: l.URL})
+	}
+	for _, l := range look.FooterLinks {
+		p.FooterLinks = append(p.FooterLinks, web.Link{Label: l.Label, URL: l.URL})
+	}
+}
+
+// Languages says, for the language middleware, which languages the
+// request's site offers, its default, and the signed-in user's preference.
+func Languages(c *fiber.Ctx) (enabled []string, def, user string) {
+	enabled, def = i18n.Supported, i18n.Default
+	if t := tenant.FromContext(c.UserContext()); t != nil {
+		if l := t.Brand.Published; len(l.Languages) > 0 {
+			enabled, def = l.Languages, l.Language
+		}
+	}
+	if u := auth.UserFromContext(c.UserContext()); u != nil {
+		user = u.Locale
+	}
+	return enabled, def, user
 }
 
 // stylesheet serves Bootstrap Italia recoloured to ?c=rrggbb; it depends on

@@ -77,3 +77,72 @@ func TestBrandingIsolation(t *testing.T) {
 		t.Fatal("beta's look changed")
 	}
 }
+
+// Languages and links are part of the look: previewed, then published.
+func TestLanguagesAndLinks(t *testing.T) {
+	port := site(t)
+	alpha := fmt.Sprintf("http://alpha.localhost:%d", port)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Transport: &http.Transport{DialContext: dialLocal(port)},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	get := func(u, lang string) string {
+		req, _ := http.NewRequest("GET", u, nil)
+		req.Header.Set("Accept-Language", lang)
+		res, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return string(b)
+	}
+	post := func(u string, form url.Values) (int, string) {
+		if m := csrfRE.FindStringSubmatch(get(alpha+"/admin/branding", "it")); m != nil {
+			form.Set("_csrf", m[1])
+		}
+		res, err := c.PostForm(u, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	if m := csrfRE.FindStringSubmatch(get(alpha+"/auth/login", "it")); m != nil {
+		res, err := c.PostForm(alpha+"/auth/login", url.Values{"_csrf": {m[1]}, "email": {"admin@alpha.example"}, "password": {"password dell'amministratrice"}})
+		if err != nil || res.StatusCode != 303 {
+			t.Fatalf("sign-in: %v %v", res, err)
+		}
+	}
+	for _, bad := range []url.Values{
+		{"footer_links": {"Privacy | javascript:alert(1)"}},
+		{"footer_links": {"no separator"}},
+		{"header_links": {"Evil | //evil.example/x"}},
+	} {
+		if code, _ := post(alpha+"/admin/branding", bad); code != 422 {
+			t.Errorf("%v accepted: %d", bad, code)
+		}
+	}
+	code, _ := post(alpha+"/admin/branding", url.Values{"languages": {"en"}, "language": {"en"},
+		"footer_links": {"Privacy | https://www.comune.alpha.example/privacy\nContatti | /contatti"}})
+	if code != 200 {
+		t.Fatalf("save: %d", code)
+	}
+	if code, _ := post(alpha+"/admin/branding/publish", url.Values{}); code != 200 {
+		t.Fatalf("publish: %d", code)
+	}
+	visitor := &http.Client{Transport: &http.Transport{DialContext: dialLocal(port)}}
+	req, _ := http.NewRequest("GET", alpha+"/", nil)
+	req.Header.Set("Accept-Language", "it-IT,it")
+	res, err := visitor.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	page := string(b)
+	if !strings.Contains(page, `lang="en"`) || !strings.Contains(page, "Welcome") ||
+		!strings.Contains(page, `href="https://www.comune.alpha.example/privacy">Privacy</a>`) || !strings.Contains(page, `href="/contatti"`) {
+		t.Fatalf("an Italian visitor of an English-only site, with footer links:\n%s", page)
+	}
+}

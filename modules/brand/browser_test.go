@@ -122,7 +122,8 @@ func site(t *testing.T) (port int) {
 		t.Fatal(err)
 	}
 	srv, err := web.New(web.Config{Shell: shell, OperatorHost: "admin." + base, DB: d.DB, Tenant: tenant.Middleware(res),
-		Shared: []fiber.Handler{p.Handler(), am.Middleware()}, TenantModules: []web.Module{am, bm, h}})
+		Shared:        []fiber.Handler{p.Handler(), am.Middleware(), shell.I18n.Middleware(brand.Languages, false)},
+		TenantModules: []web.Module{am, bm, h}})
 	if err != nil {
 		t.Fatal(err)
 	}

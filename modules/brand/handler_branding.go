@@ -6,11 +6,13 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/platform/theme"
 	"github.com/piazza-pa/piazza/platform/web"
 	"github.com/piazza-pa/piazza/tenant"
@@ -23,12 +25,36 @@ type formView struct {
 	web.Page
 	Error, Message, Primary string
 	HasDraft                bool
+	Look                    tenant.Look
+	AllLanguages            []string
+	HeaderText, FooterText  string
+}
+
+// HasLanguage says whether the form's look enables lang.
+func (v formView) HasLanguage(lang string) bool {
+	if len(v.Look.Languages) == 0 {
+		return true
+	}
+	for _, l := range v.Look.Languages {
+		if l == lang {
+			return true
+		}
+	}
+	return false
 }
 
 func (m *Module) render(c *fiber.Ctx, status int, v formView) error {
 	t := tenant.FromContext(c.UserContext())
 	v.Page = m.PageFor(c, t.Name)
 	v.HasDraft = t.Brand.Draft != nil
+	v.Look = t.Brand.Published
+	if t.Brand.Draft != nil {
+		v.Look = *t.Brand.Draft
+	}
+	v.AllLanguages = i18n.Supported
+	if v.HeaderText == "" && v.FooterText == "" {
+		v.HeaderText, v.FooterText = formatLinks(v.Look.HeaderLinks), formatLinks(v.Look.FooterLinks)
+	}
 	if v.Primary == "" {
 		v.Primary = t.Brand.Published.Primary
 		if t.Brand.Draft != nil {
@@ -68,13 +94,32 @@ func (m *Module) save(c *fiber.Ctx) error {
 		}
 		look.Primary = col.Hex()
 	}
-	if fh, err := c.FormFile("logo"); err == nil && fh.Size > 0 {
-		sha, err := m.storeImage(c, t, fh)
-		if err != nil {
-			return m.render(c, fiber.StatusUnprocessableEntity, formView{Error: m.t(c, "brand.bad_image"), Primary: primary})
+	for _, field := range []string{"logo", "favicon"} {
+		if fh, err := c.FormFile(field); err == nil && fh.Size > 0 {
+			sha, err := m.storeImage(c, t, fh)
+			if err != nil {
+				return m.render(c, fiber.StatusUnprocessableEntity, formView{Error: m.t(c, "brand.bad_image"), Primary: primary})
+			}
+			if field == "logo" {
+				look.Logo = sha
+			} else {
+				look.Favicon = sha
+			}
 		}
-		look.Logo = sha
 	}
+	if langs := formValues(c, "languages"); len(langs) > 0 {
+		look.Languages, look.Language = langs, c.FormValue("language")
+		if !validLanguages(look.Languages, look.Language) {
+			return m.render(c, fiber.StatusUnprocessableEntity, formView{Error: m.t(c, "brand.bad_languages"), Primary: primary})
+		}
+	}
+	hl, errH := parseLinks(c.FormValue("header_links"))
+	fl, errF := parseLinks(c.FormValue("footer_links"))
+	if errH != nil || errF != nil {
+		return m.render(c, fiber.StatusUnprocessableEntity, formView{Error: m.t(c, "brand.bad_links"), Primary: primary,
+			HeaderText: c.FormValue("header_links"), FooterText: c.FormValue("footer_links")})
+	}
+	look.HeaderLinks, look.FooterLinks = hl, fl
 	if err := m.Registry.SaveDraft(c.UserContext(), t.ID, look); err != nil {
 		return err
 	}
@@ -133,4 +178,68 @@ func (m *Module) publish(c *fiber.Ctx) error {
 	}
 	c.SetUserContext(tenant.NewContext(c.UserContext(), t2))
 	return m.render(c, fiber.StatusOK, formView{Message: m.t(c, "brand.published")})
+}
+
+// parseLinks reads "Label | address" lines: addresses are https:// (or
+// http://) URLs or paths of the site.
+func parseLinks(s string) ([]tenant.Link, error) {
+	var links []tenant.Link
+	for _, line := range strings.Split(s, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		label, addr, ok := strings.Cut(line, "|")
+		label, addr = strings.TrimSpace(label), strings.TrimSpace(addr)
+		u, err := url.Parse(addr)
+		switch {
+		case !ok || label == "" || len(label) > 60 || err != nil || len(links) == 8:
+			return nil, errors.New("bad link")
+		case u.Scheme == "https" || u.Scheme == "http":
+			if u.Host == "" {
+				return nil, errors.New("bad link")
+			}
+		case u.Scheme == "" && u.Host == "" && strings.HasPrefix(addr, "/") && !strings.HasPrefix(addr, "//"):
+		default:
+			return nil, errors.New("bad link")
+		}
+		links = append(links, tenant.Link{Label: label, URL: addr})
+	}
+	return links, nil
+}
+
+func formatLinks(ls []tenant.Link) string {
+	var b strings.Builder
+	for _, l := range ls {
+		b.WriteString(l.Label + " | " + l.URL + "\n")
+	}
+	return b.String()
+}
+
+func validLanguages(enabled []string, def string) bool {
+	okDef := false
+	for _, l := range enabled {
+		known := false
+		for _, s := range i18n.Supported {
+			known = known || s == l
+		}
+		if !known {
+			return false
+		}
+		okDef = okDef || l == def
+	}
+	return len(enabled) > 0 && okDef
+}
+
+// formValues reads every value of a field, from a multipart or an
+// urlencoded form.
+func formValues(c *fiber.Ctx, name string) []string {
+	if form, err := c.MultipartForm(); err == nil {
+		return form.Value[name]
+	}
+	var out []string
+	for _, v := range c.Request().PostArgs().PeekMulti(name) {
+		out = append(out, string(v))
+	}
+	return out
 }

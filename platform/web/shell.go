@@ -61,20 +61,26 @@ func (s *Shell) Pages(fsys fs.FS, glob string) (map[string]*template.Template, e
 
 // Page is what the layout needs; modules embed it in their views.
 type Page struct {
-	L         *i18n.Localizer
-	Site      string
-	User      string
-	CSRF      string
-	Path      string
-	SignIn    string
-	SignOut   string
-	Account   string
+	L       *i18n.Localizer
+	Site    string
+	User    string
+	CSRF    string
+	Path    string
+	SignIn  string
+	SignOut string
+	Account string
 	// Theme is the tenant's stylesheet and Logo its logo ("" for none).
-	Theme     string
-	Logo      string
-	Languages []string
-	assets    *Assets
+	Theme       string
+	Logo        string
+	Favicon     string
+	HeaderLinks []Link
+	FooterLinks []Link
+	Languages   []string
+	assets      *Assets
 }
+
+// Link is a labelled link of the header or footer.
+type Link struct{ Label, URL string }
 
 // Asset is a static file's URL.
 func (p Page) Asset(name string) string { return p.assets.URL(name) }
