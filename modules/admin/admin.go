@@ -55,7 +55,7 @@ type Module struct {
 
 // New parses the area's pages.
 func New(d Deps) (*Module, error) {
-	pages, err := d.Shell.Pages(templates, "templates/*.html")
+	pages, err := d.Shell.Pages(templates, "templates/*.html", template.FuncMap{"join": strings.Join})
 	if err != nil {
 		return nil, err
 	}
@@ -72,6 +72,10 @@ func (m *Module) Routes(r fiber.Router) {
 	g.Post("/local-accounts", m.localAccounts)
 	g.Post("/hosts", m.addHost)
 	g.Post("/hosts/remove", m.removeHost)
+	g.Get("/idps/new", m.newIdP)
+	g.Post("/idps", m.saveIdP)
+	g.Get("/idps/:key", m.editIdP)
+	g.Post("/idps/:key/edit", m.saveIdP)
 	g.Post("/idps/:key/:action", m.idpAction)
 }
 

@@ -234,12 +234,20 @@ func TestAdminArea(t *testing.T) {
 		{"disable the IdP", "/admin/idps/regione/disable", url.Values{}, 200, "disattivato"},
 		{"check the IdP", "/admin/idps/regione/check", url.Values{}, 200, "discovery ok"},
 		{"invite someone", "/admin/members/invite", url.Values{"email": {"nuova@alpha.example"}}, 200, "nuova@alpha.example"},
+		{"add an IdP with a bad issuer", "/admin/idps", url.Values{"key": {"kc"}, "issuer": {"ftp://kc"}, "client_id": {"c"}, "client_secret": {"s"}, "client_auth": {"client_secret_basic"}}, 422, "issuer:"},
+		{"add an IdP", "/admin/idps", url.Values{"key": {"kc"}, "label": {"Keycloak"}, "kind": {"generic"}, "issuer": {"https://kc.alpha.example/realms/pa"},
+			"client_id": {"piazza"}, "client_secret": {"segreto-kc"}, "client_auth": {"client_secret_post"}, "scopes": {"openid email"}, "link_by": {"email"}}, 200, "Keycloak"},
+		{"edit the IdP keeping its secret", "/admin/idps/kc/edit", url.Values{"label": {"Keycloak regionale"}, "kind": {"generic"}, "issuer": {"https://kc.alpha.example/realms/pa"},
+			"client_id": {"piazza"}, "client_auth": {"client_secret_post"}, "scopes": {"openid email"}, "link_by": {"email"}}, 200, "Keycloak regionale"},
 	}
 	for _, s := range steps {
 		code, body := adm.post(alpha+"/admin", alpha+s.url, s.form)
 		if code != s.code || !strings.Contains(body, s.has) {
 			t.Errorf("%s: %d, want %d with %q", s.name, code, s.code, s.has)
 		}
+	}
+	if code, page := adm.get(alpha + "/admin/idps/kc"); code != 200 || strings.Contains(page, "segreto-kc") {
+		t.Errorf("the IdP form: %d, or it shows the secret", code)
 	}
 	// The suspended member is signed out and cannot sign in.
 	if _, page := member.get(alpha + "/auth/password"); strings.Contains(page, "Mario Membro") {
@@ -265,5 +273,11 @@ func TestAdminArea(t *testing.T) {
 	betaAdmin.signIn(beta, "admin@beta.example")
 	if _, log := betaAdmin.get(beta + "/admin/audit"); strings.Contains(log, "member.suspend") {
 		t.Error("beta's audit log shows alpha's actions")
+	}
+	if code, _ := betaAdmin.get(beta + "/admin/idps/kc"); code != 404 {
+		t.Errorf("beta's admin opens alpha's IdP: %d", code)
+	}
+	if code, _ := betaAdmin.post(beta+"/admin", beta+"/admin/idps/kc/edit", url.Values{"issuer": {"https://evil.example"}, "client_id": {"x"}, "client_secret": {"y"}}); code != 404 {
+		t.Errorf("beta's admin edits alpha's IdP: %d", code)
 	}
 }

@@ -39,8 +39,9 @@ func NewShell(bundle *i18n.Bundle) (*Shell, error) {
 }
 
 // Pages parses each page file of a module (matching glob in fsys; each
-// defines "content" and may define "title") together with the layout.
-func (s *Shell) Pages(fsys fs.FS, glob string) (map[string]*template.Template, error) {
+// defines "content" and may define "title") together with the layout, with
+// the module's own template functions if any.
+func (s *Shell) Pages(fsys fs.FS, glob string, funcs ...template.FuncMap) (map[string]*template.Template, error) {
 	files, err := fs.Glob(fsys, glob)
 	if err != nil {
 		return nil, err
@@ -50,6 +51,9 @@ func (s *Shell) Pages(fsys fs.FS, glob string) (map[string]*template.Template, e
 		t, err := s.layout.Clone()
 		if err != nil {
 			return nil, err
+		}
+		for _, fm := range funcs {
+			t = t.Funcs(fm)
 		}
 		if t, err = t.ParseFS(fsys, f); err != nil {
 			return nil, fmt.Errorf("template %s: %w", f, err)
