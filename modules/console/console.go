@@ -52,7 +52,7 @@ type Module struct {
 
 // New parses the console's templates.
 func New(d Deps) (*Module, error) {
-	pages, err := d.Shell.Pages(templates, "templates/*.html")
+	pages, err := d.Shell.Pages(templates, "templates/*.html", template.FuncMap{"add": func(a, b int) int { return a + b }})
 	if err != nil {
 		return nil, err
 	}

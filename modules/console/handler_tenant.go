@@ -18,9 +18,20 @@ import (
 // createForm is what the create form holds, kept on errors.
 type createForm struct{ Slug, Name, Hosts, AdminEmail string }
 
+// row is one tenant of the list, with its member count and storage.
+type row struct {
+	*tenant.Tenant
+	Members, Storage string
+}
+
+// pageSize is how many tenants a page of the list shows.
+const pageSize = 50
+
 type listView struct {
 	view
-	Tenants   []*tenant.Tenant
+	Tenants   []row
+	PageNo    int
+	Next      bool
 	Query     string
 	Status    string
 	Statuses  []string
@@ -41,6 +52,7 @@ func (m *Module) renderList(c *fiber.Ctx, status int, v *listView) error {
 	v.Query, v.Status = strings.TrimSpace(c.Query("q")), c.Query("status")
 	v.Statuses = []string{string(tenant.StatusActive), string(tenant.StatusSuspended), string(tenant.StatusDeleting)}
 	q := strings.ToLower(v.Query)
+	var match []*tenant.Tenant
 	for _, t := range ts {
 		if v.Status != "" && string(t.Status) != v.Status {
 			continue
@@ -48,7 +60,15 @@ func (m *Module) renderList(c *fiber.Ctx, status int, v *listView) error {
 		if q != "" && !strings.Contains(strings.ToLower(t.Slug+" "+t.Name+" "+strings.Join(t.Hosts, " ")), q) {
 			continue
 		}
-		v.Tenants = append(v.Tenants, t)
+		match = append(match, t)
+	}
+	v.PageNo = max(c.QueryInt("page", 1), 1)
+	from := min((v.PageNo-1)*pageSize, len(match))
+	to := min(from+pageSize, len(match))
+	v.Next = to < len(match)
+	for _, t := range match[from:to] {
+		members, storage := m.usage(c, t)
+		v.Tenants = append(v.Tenants, row{Tenant: t, Members: members, Storage: storage})
 	}
 	return m.render(c, status, "page.html", v)
 }
@@ -134,20 +154,8 @@ func (m *Module) renderTenant(c *fiber.Ctx, status int, slug string, v view) err
 	if err != nil {
 		return err
 	}
-	tv := &tenantView{view: v, Tenant: t, Members: "—", Storage: "—"}
-	var members int64
-	err = db.InTenant(ctx, m.DB, t.Scope(), func(ctx context.Context, tx bun.Tx) error {
-		return tx.QueryRowContext(ctx, "SELECT count(*) FROM users WHERE status <> 'invited'").Scan(&members)
-	})
-	loc := m.Shell.I18n.FromContext(ctx)
-	if err == nil {
-		tv.Members = loc.Number(float64(members))
-	}
-	var bytes int64
-	if m.DB.QueryRowContext(ctx, `SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c
-		JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relkind IN ('r', 'm')`, t.SchemaName).Scan(&bytes) == nil {
-		tv.Storage = loc.Number(float64(bytes)/1024) + " KiB"
-	}
+	tv := &tenantView{view: v, Tenant: t}
+	tv.Members, tv.Storage = m.usage(c, t)
 	if tv.Audit, err = audit.Recent(ctx, m.DB, t.ID, 20); err != nil {
 		return err
 	}
@@ -198,4 +206,25 @@ func (m *Module) record(c *fiber.Ctx, t *tenant.Tenant, action string, detail ma
 	id := t.ID
 	return audit.Record(c.UserContext(), m.DB, audit.Entry{Actor: actor, TenantID: &id, TenantSlug: t.Slug,
 		Action: action, Detail: detail, ClientAddr: c.IP()})
+}
+
+// usage is a tenant's member count (read in its own transaction) and the
+// size of its schema, formatted for the request's language.
+func (m *Module) usage(c *fiber.Ctx, t *tenant.Tenant) (members, storage string) {
+	ctx := c.UserContext()
+	loc := m.Shell.I18n.FromContext(ctx)
+	members, storage = "—", "—"
+	var n int64
+	err := db.InTenant(ctx, m.DB, t.Scope(), func(ctx context.Context, tx bun.Tx) error {
+		return tx.QueryRowContext(ctx, "SELECT count(*) FROM users WHERE status <> 'invited'").Scan(&n)
+	})
+	if err == nil {
+		members = loc.Number(float64(n))
+	}
+	var bytes int64
+	if m.DB.QueryRowContext(ctx, `SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c
+		JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relkind IN ('r', 'm')`, t.SchemaName).Scan(&bytes) == nil {
+		storage = loc.Number(float64(bytes)/1024) + " KiB"
+	}
+	return members, storage
 }
