@@ -1,10 +1,13 @@
 package brand_test
 
 import (
+	"bytes"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
+	"net/textproto"
 	"net/url"
 	"regexp"
 	"strings"
@@ -71,6 +74,33 @@ func TestBrandingIsolation(t *testing.T) {
 		if try.code != 403 {
 			t.Errorf("alpha's admin, %s: %d, want 403", try.name, try.code)
 		}
+	}
+	// Alpha's logo, uploaded at alpha, is not served by beta.
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	_, page := get(alpha + "/admin/branding")
+	_ = mw.WriteField("_csrf", csrfRE.FindStringSubmatch(page)[1])
+	h := make(textproto.MIMEHeader)
+	h.Set("Content-Disposition", `form-data; name="logo"; filename="logo.svg"`)
+	h.Set("Content-Type", "image/svg+xml")
+	fw, _ := mw.CreatePart(h)
+	_, _ = fw.Write([]byte(`<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>`))
+	mw.Close()
+	res, err := c.Post(alpha+"/admin/branding", mw.FormDataContentType(), &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	_, preview := get(alpha + "/?preview=1")
+	logo := regexp.MustCompile(`/brand/[0-9a-f]{64}`).FindString(preview)
+	if logo == "" {
+		t.Fatal("no logo in alpha's preview")
+	}
+	if code, _ := get(alpha + logo); code != 200 {
+		t.Fatalf("alpha's logo at alpha: %d", code)
+	}
+	if code, _ := get(beta + logo); code != 404 {
+		t.Fatalf("alpha's logo at beta: %d", code)
 	}
 	// Beta's look is unchanged; alpha's draft does not leak to beta's preview.
 	if _, body := get(beta + "/?preview=1"); !strings.Contains(body, "/theme.css?c=8a1538") {

@@ -110,6 +110,12 @@ func TestKeysAndJOSE(t *testing.T) {
 	if err != nil || len(first.Keys) != 1 {
 		t.Fatalf("provisioning gave %d keys (%v)", len(first.Keys), err)
 	}
+	// Each tenant publishes its own key only.
+	pa := get(t, w.browser(), "http://alpha.piazza.test/.well-known/jwks.json")
+	pb := get(t, w.browser(), "http://beta.piazza.test/.well-known/jwks.json")
+	if !strings.Contains(pa.body, first.Keys[0].KeyID) || strings.Contains(pb.body, first.Keys[0].KeyID) {
+		t.Fatalf("alpha's key published at beta, or not at alpha:\n%s\n%s", pa.body, pb.body)
+	}
 	signer, err := w.keys.Signer(ctx, w.a.ID)
 	if err != nil {
 		t.Fatal(err)
