@@ -3,11 +3,13 @@ package auth
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/tenant"
 )
 
@@ -121,4 +123,25 @@ func (m *Module) changePassword(c *fiber.Ctx) error {
 		return m.render(c, fiber.StatusUnprocessableEntity, "password.html", view{Title: "auth.account", Error: m.errText(c, authErr)})
 	}
 	return m.render(c, fiber.StatusOK, "password.html", view{Title: "auth.account", Message: "auth.password_changed"})
+}
+
+// language keeps the signed-in user's language (among the supported ones);
+// it then wins over cookies and the browser's.
+func (m *Module) language(c *fiber.Ctx) error {
+	u := UserFromContext(c.UserContext())
+	if u == nil {
+		return c.Redirect("/auth/login?return_to=/auth/password", fiber.StatusSeeOther)
+	}
+	locale := c.FormValue("locale")
+	if !slices.Contains(i18n.Supported, locale) {
+		return fiber.ErrUnprocessableEntity
+	}
+	err := tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.ExecContext(ctx, "UPDATE users SET locale = ?, updated_at = now() WHERE id = ?", locale, u.ID)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/auth/password", fiber.StatusSeeOther)
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/csrf"
 	"github.com/piazza-pa/piazza/platform/db"
+	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/platform/session"
 	"github.com/piazza-pa/piazza/platform/web"
 	"github.com/piazza-pa/piazza/tenant"
@@ -64,7 +65,14 @@ func serve(t *testing.T, e *env) *site {
 		t.Fatal(err)
 	}
 	srv, err := web.New(web.Config{Shell: shell, OperatorHost: "admin.piazza.test", DB: e.d.DB,
-		Tenant: tenant.Middleware(tenant.NewResolver(reg)), Shared: []fiber.Handler{p.Handler(), m.Middleware()},
+		Tenant: tenant.Middleware(tenant.NewResolver(reg)), Shared: []fiber.Handler{p.Handler(), m.Middleware(),
+			shell.I18n.Middleware(func(c *fiber.Ctx) ([]string, string, string) {
+				user := ""
+				if u := auth.UserFromContext(c.UserContext()); u != nil {
+					user = u.Locale
+				}
+				return i18n.Supported, i18n.Default, user
+			}, false)},
 		TenantModules: []web.Module{m, h}})
 	if err != nil {
 		t.Fatal(err)
@@ -182,6 +190,19 @@ func TestSignInOverHTTP(t *testing.T) {
 		t.Fatalf("beta register: %d", code)
 	}
 
+	// The user's own language wins over the browser's.
+	if _, body := s.get(t, s.client, alpha+"/"); !strings.Contains(body, `lang="it"`) {
+		t.Fatal("default language")
+	}
+	if res, _ := s.post(t, s.client, alpha+"/auth/password", alpha+"/auth/language", url.Values{"locale": {"en"}}); res.StatusCode != 303 {
+		t.Fatalf("language: %d", res.StatusCode)
+	}
+	if _, body := s.get(t, s.client, alpha+"/"); !strings.Contains(body, `lang="en"`) {
+		t.Fatal("the user's language is not used")
+	}
+	if res, _ := s.post(t, s.client, alpha+"/auth/password", alpha+"/auth/language", url.Values{"locale": {"klingon"}}); res.StatusCode != 422 {
+		t.Fatalf("unknown language: %d", res.StatusCode)
+	}
 	// A second browser signs in; "sign out everywhere" from the first ends both.
 	second := s.newClient()
 	s.post(t, second, alpha+"/auth/login", alpha+"/auth/login", url.Values{"email": {email}, "password": {pw}})

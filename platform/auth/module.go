@@ -79,6 +79,7 @@ func (m *Module) Routes(r fiber.Router) {
 	r.Post("/auth/reset", m.reset)
 	r.Get("/auth/password", m.passwordForm)
 	r.Post("/auth/password", m.changePassword)
+	r.Post("/auth/language", m.language)
 	r.Get("/auth/invite", m.inviteForm)
 	r.Post("/auth/invite", m.acceptInvite)
 }
