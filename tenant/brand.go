@@ -14,6 +14,8 @@ import (
 
 // Look is one version of a tenant's branding.
 type Look struct {
+	// Name is the display name ("" keeps the registry's).
+	Name string `json:"name,omitempty"`
 	// Primary is the primary colour, #rrggbb ("" for Bootstrap Italia's).
 	Primary string `json:"primary,omitempty"`
 	// Logo is the SHA-256 of the logo among the tenant's assets ("" for none).
@@ -65,7 +67,8 @@ func (r *Registry) SaveDraft(ctx context.Context, id int64, l Look) error {
 // Publish makes the draft the published look, on every replica at once.
 func (r *Registry) Publish(ctx context.Context, id int64) error {
 	res, err := r.db.NewUpdate().Model((*Tenant)(nil)).
-		Set("brand = jsonb_build_object('published', brand->'draft')").Set("updated_at = now()").
+		Set("brand = jsonb_build_object('published', brand->'draft')").
+		Set("name = coalesce(nullif(btrim(brand->'draft'->>'name'), ''), name)").Set("updated_at = now()").
 		Where("id = ? AND brand->'draft' IS NOT NULL", id).Exec(ctx)
 	if err != nil {
 		return err

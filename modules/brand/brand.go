@@ -87,6 +87,9 @@ func (m *Module) Decorate(c *fiber.Ctx, p *web.Page) {
 	if c.Query("preview") == "1" && t.Brand.Draft != nil && authz.Can(c.UserContext(), "admin/branding", "update") {
 		look = *t.Brand.Draft
 	}
+	if look.Name != "" && c.Query("preview") == "1" {
+		p.Site = look.Name
+	}
 	if look.Primary != "" {
 		p.Theme = "/theme.css?c=" + strings.TrimPrefix(look.Primary, "#")
 	}

@@ -153,7 +153,7 @@ func TestLanguagesAndLinks(t *testing.T) {
 			t.Errorf("%v accepted: %d", bad, code)
 		}
 	}
-	code, _ := post(alpha+"/admin/branding", url.Values{"languages": {"en"}, "language": {"en"},
+	code, _ := post(alpha+"/admin/branding", url.Values{"name": {"Città di Alpha"}, "languages": {"en"}, "language": {"en"},
 		"footer_links": {"Privacy | https://www.comune.alpha.example/privacy\nContatti | /contatti"}})
 	if code != 200 {
 		t.Fatalf("save: %d", code)
@@ -171,7 +171,7 @@ func TestLanguagesAndLinks(t *testing.T) {
 	b, _ := io.ReadAll(res.Body)
 	res.Body.Close()
 	page := string(b)
-	if !strings.Contains(page, `lang="en"`) || !strings.Contains(page, "Welcome") ||
+	if !strings.Contains(page, `lang="en"`) || !strings.Contains(page, "Welcome to Città di Alpha") ||
 		!strings.Contains(page, `href="https://www.comune.alpha.example/privacy">Privacy</a>`) || !strings.Contains(page, `href="/contatti"`) {
 		t.Fatalf("an Italian visitor of an English-only site, with footer links:\n%s", page)
 	}

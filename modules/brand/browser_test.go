@@ -222,7 +222,10 @@ func TestBrandingInBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("email"), "admin@alpha.example"),
 		chromedp.SendKeys(chromedp.ID("password"), "password dell'amministratrice"),
 		chromedp.Submit(chromedp.ID("password")),
-		chromedp.WaitVisible(chromedp.CSS(".it-header-center-wrapper")),
+		// Only a signed-in page has the sign-out form: waiting for the header
+		// could still see the sign-in page, and navigating then would abort
+		// the sign-in.
+		chromedp.WaitVisible(chromedp.CSS(`form[action="/auth/logout"]`)),
 		chromedp.Navigate(alpha+"/admin/branding"),
 		chromedp.WaitVisible(chromedp.ID("primary")),
 		chromedp.SetValue(chromedp.ID("primary"), "#ffcc00"), // too light for white text

@@ -78,6 +78,12 @@ func (m *Module) save(c *fiber.Ctx) error {
 	if t.Brand.Draft != nil {
 		look = *t.Brand.Draft
 	}
+	if name := strings.TrimSpace(c.FormValue("name")); name != "" {
+		if len([]rune(name)) > 200 || strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 }) {
+			return m.render(c, fiber.StatusUnprocessableEntity, formView{Error: m.t(c, "error.invalid.text")})
+		}
+		look.Name = name
+	}
 	primary := strings.TrimSpace(c.FormValue("primary"))
 	if primary != "" {
 		col, err := theme.ParseHex(primary)

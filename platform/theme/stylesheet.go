@@ -97,7 +97,11 @@ func hasPrimary(decl string) bool {
 func (t *Template) Render(c Color) string {
 	h, s, l := c.HSL()
 	var b strings.Builder
-	b.WriteString("/* Piazza: Bootstrap Italia recoloured to " + c.Hex() + " */\n")
+	b.WriteString("/* Piazza: Bootstrap Italia recoloured to " + c.Hex() + " */\n:root{")
+	for i, shade := range Palette(c) {
+		fmt.Fprintf(&b, "--pz-primary-a%d:%s;", i+1, shade.Hex())
+	}
+	b.WriteString("}\n")
 	for _, r := range t.rules {
 		for _, w := range r.wrap {
 			b.WriteString(w + "{")

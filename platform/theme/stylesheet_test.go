@@ -20,7 +20,7 @@ func TestTemplateFromBootstrapItalia(t *testing.T) {
 	}
 	green, _ := ParseHex("#1b5e20")
 	out := tmpl.Render(green)
-	for _, want := range []string{".it-header-center-wrapper{", ".btn-primary{", "--bs-primary-rgb: 27, 94, 32"} {
+	for _, want := range []string{".it-header-center-wrapper{", ".btn-primary{", "--bs-primary-rgb: 27, 94, 32", "--pz-primary-a1:", "--pz-primary-a12:"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the recoloured stylesheet lacks %q", want)
 		}
