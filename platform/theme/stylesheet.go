@@ -26,8 +26,84 @@ type rule struct {
 // primaryHue is Bootstrap Italia's default primary (#0066cc = hsl(210,100%,40%)).
 const primaryHue = 210
 
-// colourRE finds the colour notations Bootstrap Italia's build writes.
-var colourRE = regexp.MustCompile(`hsla?\(\s*210\s*,\s*(\d+(?:\.\d+)?)%\s*,\s*(\d+(?:\.\d+)?)%\s*(?:,\s*([\d.]+)\s*)?\)|rgba?\(\s*0\s*,\s*102\s*,\s*204\s*(?:,\s*([\d.]+)\s*)?\)|#0066cc\b|#06c\b|0,\s*102,\s*204`)
+// colourRE finds the colour notations of a stylesheet: hex, rgb(a) and
+// hsl(a), and the bare "r, g, b" triplet of --bs-primary-rgb.
+var colourRE = regexp.MustCompile(`#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b|rgba?\([^)]*\)|hsla?\([^)]*\)|\b0,\s*102,\s*204\b`)
+
+// parsed is a colour found in the stylesheet.
+type parsed struct {
+	h, s, l float64 // hue 0-360, saturation and lightness 0-1
+	alpha   string  // "" when opaque
+	triplet bool    // the bare "r, g, b" form
+}
+
+// parseColour reads one match of colourRE.
+func parseColour(m string) (parsed, bool) {
+	switch {
+	case strings.HasPrefix(m, "#"):
+		c, err := ParseHex(m)
+		if err != nil {
+			return parsed{}, false
+		}
+		h, s, l := c.HSL()
+		return parsed{h: h, s: s, l: l}, true
+	case strings.HasPrefix(m, "rgb"):
+		args := colourArgs(m)
+		if len(args) < 3 {
+			return parsed{}, false
+		}
+		var v [3]float64
+		for i := range v {
+			f, err := strconv.ParseFloat(strings.TrimSuffix(args[i], "%"), 64)
+			if err != nil {
+				return parsed{}, false
+			}
+			v[i] = f
+		}
+		h, s, l := Color{uint8(math.Round(v[0])), uint8(math.Round(v[1])), uint8(math.Round(v[2]))}.HSL()
+		p := parsed{h: h, s: s, l: l}
+		if len(args) > 3 {
+			p.alpha = args[3]
+		}
+		return p, true
+	case strings.HasPrefix(m, "hsl"):
+		args := colourArgs(m)
+		if len(args) < 3 {
+			return parsed{}, false
+		}
+		h, err1 := strconv.ParseFloat(args[0], 64)
+		s, err2 := strconv.ParseFloat(strings.TrimSuffix(args[1], "%"), 64)
+		l, err3 := strconv.ParseFloat(strings.TrimSuffix(args[2], "%"), 64)
+		if err1 != nil || err2 != nil || err3 != nil {
+			return parsed{}, false
+		}
+		p := parsed{h: h, s: s / 100, l: l / 100}
+		if len(args) > 3 {
+			p.alpha = args[3]
+		}
+		return p, true
+	default:
+		h, s, l := Color{0, 102, 204}.HSL()
+		return parsed{h: h, s: s, l: l, triplet: true}, true
+	}
+}
+
+func colourArgs(m string) []string {
+	inner := m[strings.IndexByte(m, '(')+1 : len(m)-1]
+	inner = strings.NewReplacer("/", ",").Replace(inner)
+	var out []string
+	for _, f := range strings.FieldsFunc(inner, func(r rune) bool { return r == ',' || r == ' ' }) {
+		out = append(out, strings.TrimSpace(f))
+	}
+	return out
+}
+
+// primaryFamily says whether a colour belongs to Bootstrap Italia's primary
+// family: hue 210 (±4) with saturation of at least 50% — the greys of hue
+// 210 are its neutrals.
+func (p parsed) primaryFamily() bool {
+	return math.Abs(p.h-primaryHue) <= 4 && p.s >= 0.5
+}
 
 // Extract builds the template from Bootstrap Italia's CSS.
 func Extract(css string) (*Template, error) {
@@ -82,11 +158,8 @@ func primaryDecls(body string) string {
 }
 
 func hasPrimary(decl string) bool {
-	for _, m := range colourRE.FindAllStringSubmatch(decl, -1) {
-		if m[1] == "" {
-			return true
-		}
-		if s, _ := strconv.ParseFloat(m[1], 64); s >= 50 {
+	for _, m := range colourRE.FindAllString(decl, -1) {
+		if p, ok := parseColour(m); ok && p.primaryFamily() {
 			return true
 		}
 	}
@@ -119,32 +192,23 @@ func (t *Template) Render(c Color) string {
 // lightness as an offset from Bootstrap Italia's base (40%) and its
 // saturation in proportion.
 func recolour(decls string, h, s, l float64) string {
+	base := 0.4
 	return colourRE.ReplaceAllStringFunc(decls, func(m string) string {
-		sub := colourRE.FindStringSubmatch(m)
-		switch {
-		case sub[1] != "":
-			ss, _ := strconv.ParseFloat(sub[1], 64)
-			ll, _ := strconv.ParseFloat(sub[2], 64)
-			if ss < 50 {
-				return m
-			}
-			out := fmt.Sprintf("%.0f, %.0f%%, %.0f%%", h, s*ss, clamp((l*100+ll-40)/100)*100)
-			if sub[3] != "" {
-				return "hsla(" + out + ", " + sub[3] + ")"
-			}
-			return "hsl(" + out + ")"
-		case strings.HasPrefix(m, "rgb"):
-			c := FromHSL(h, s, l)
-			if sub[4] != "" {
-				return fmt.Sprintf("rgba(%d, %d, %d, %s)", c.R, c.G, c.B, sub[4])
-			}
-			return fmt.Sprintf("rgb(%d, %d, %d)", c.R, c.G, c.B)
-		case strings.HasPrefix(m, "#"):
-			return FromHSL(h, s, l).Hex()
-		default: // "0, 102, 204" in --bs-primary-rgb
-			c := FromHSL(h, s, l)
+		p, ok := parseColour(m)
+		if !ok || !p.primaryFamily() {
+			return m
+		}
+		nl := clamp(l + p.l - base)
+		ns := clamp(s * p.s)
+		if p.triplet {
+			c := FromHSL(h, ns, nl)
 			return fmt.Sprintf("%d, %d, %d", c.R, c.G, c.B)
 		}
+		out := fmt.Sprintf("%.0f, %.0f%%, %.0f%%", h, ns*100, nl*100)
+		if p.alpha != "" {
+			return "hsla(" + out + ", " + p.alpha + ")"
+		}
+		return "hsl(" + out + ")"
 	})
 }
 

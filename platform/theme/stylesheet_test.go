@@ -25,8 +25,15 @@ func TestTemplateFromBootstrapItalia(t *testing.T) {
 			t.Errorf("the recoloured stylesheet lacks %q", want)
 		}
 	}
-	if strings.Contains(out, "0, 102, 204") || strings.Contains(out, "hsl(210, 100%") || strings.Contains(out, "hsl(210,100%") {
-		t.Error("Bootstrap Italia's blue survives")
+	for _, blue := range []string{"0, 102, 204", "hsl(210, 100%", "hsl(210,100%", "#036", "rgb(0,76.5,153)", "#0066cc", "#06c"} {
+		if strings.Contains(out, blue) {
+			t.Errorf("Bootstrap Italia's blue %s survives", blue)
+		}
+	}
+	for _, band := range []string{".it-footer-small-prints{", ".it-footer-main{"} {
+		if !strings.Contains(out, band) {
+			t.Errorf("the footer (%s) is not recoloured", band)
+		}
 	}
 	if strings.Count(out, "{") != strings.Count(out, "}") {
 		t.Error("unbalanced braces")
@@ -45,7 +52,7 @@ func TestExtractSmall(t *testing.T) {
 	}
 	red, _ := ParseHex("#b71c1c")
 	got := tmpl.Render(red)
-	if !strings.Contains(got, "a{color:hsl(0, 73%, 41%)}") || !strings.Contains(got, "@media (min-width:1px){.y{background:rgba(183, 28, 28, 0.5)}}") || strings.Contains(got, ".x{") {
+	if !strings.Contains(got, "a{color:hsl(0, 73%, 41%)}") || !strings.Contains(got, "@media (min-width:1px){.y{background:hsla(0, 73%, 41%, 0.5)}}") || strings.Contains(got, ".x{") {
 		t.Fatalf("render:\n%s", got)
 	}
 }
