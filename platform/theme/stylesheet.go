@@ -188,8 +188,9 @@ func (t *Template) Render(c Color) string {
 	return b.String()
 }
 
-// recolour maps each primary-family colour to the tenant's hue, keeping its
-// lightness as an offset from Bootstrap Italia's base (40%) and its
+// recolour maps each primary-family colour to the tenant's hue, placing its
+// lightness between black and the tenant's colour, or between it and white,
+// as Bootstrap Italia's shade sits around its base (40%), and keeping its
 // saturation in proportion.
 func recolour(decls string, h, s, l float64) string {
 	base := 0.4
@@ -198,7 +199,11 @@ func recolour(decls string, h, s, l float64) string {
 		if !ok || !p.primaryFamily() {
 			return m
 		}
-		nl := clamp(l + p.l - base)
+		nl := l * p.l / base
+		if p.l > base {
+			nl = l + (p.l-base)*(1-l)/(1-base)
+		}
+		nl = clamp(nl)
 		ns := clamp(s * p.s)
 		if p.triplet {
 			c := FromHSL(h, ns, nl)
