@@ -30,12 +30,24 @@ func NewKeyedError(kind error, key, msg string) error {
 	return &kindError{msg: msg, kind: kind, key: key}
 }
 
-// MessageKey is the message key of the first error of a kind in err's
-// chain, or "".
+// MessageKey is the message key of the first keyed error in err's tree,
+// or "".
 func MessageKey(err error) string {
-	var k *kindError
-	if errors.As(err, &k) {
+	if err == nil {
+		return ""
+	}
+	if k, ok := err.(*kindError); ok && k.key != "" {
 		return k.key
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		return MessageKey(u.Unwrap())
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			if k := MessageKey(e); k != "" {
+				return k
+			}
+		}
 	}
 	return ""
 }

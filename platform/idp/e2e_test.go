@@ -292,7 +292,7 @@ func TestOIDCSignIn(t *testing.T) {
 	}
 	// The same callback, replayed: refused, and no second session appears.
 	replay := get(t, w.browser(), callback)
-	if replay.status != 403 || !strings.Contains(replay.body, "unknown or was already used") {
+	if replay.status != 403 || !strings.Contains(replay.body, "già stato usato") {
 		t.Fatalf("replayed callback: %d %s", replay.status, replay.body)
 	}
 	// The code of that sign-in, brought back with the state of a new one:

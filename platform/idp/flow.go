@@ -24,7 +24,11 @@ import (
 // ErrSignIn is a refused sign-in; the message says why, for the user.
 var ErrSignIn = platform.NewError(platform.ErrForbidden, "sign-in refused")
 
-func refuse(why string) error { return fmt.Errorf("%w: %s", ErrSignIn, why) }
+// refuse is a refused sign-in: the message key (auth.oidc.<key>) is shown
+// in the user's language; why, in English, goes to logs and tests.
+func refuse(key, why string) error {
+	return fmt.Errorf("%w: %w", ErrSignIn, platform.NewKeyedError(platform.ErrForbidden, "auth.oidc."+key, why))
+}
 
 // browserCookie binds a sign-in under way to the browser that started it.
 const browserCookie = "piazza_oidc"
@@ -156,7 +160,7 @@ func (f *Flow) login(c *fiber.Ctx) error {
 	}
 	p, err := f.provider(ctx, i.Issuer)
 	if err != nil {
-		return refuse("the identity provider cannot be reached")
+		return refuse("unreachable", "the identity provider cannot be reached")
 	}
 	browser := c.Cookies(browserCookie)
 	if len(browser) != 43 {
@@ -213,7 +217,7 @@ type pending struct {
 // browser and this IdP, and not have expired.
 func (f *Flow) take(ctx context.Context, state, browser, key string) (*pending, error) {
 	if state == "" {
-		return nil, refuse("the answer of the identity provider has no state")
+		return nil, refuse("no_state", "the answer of the identity provider has no state")
 	}
 	var p pending
 	err := tenant.Tx(ctx, f.DB, func(ctx context.Context, tx bun.Tx) error {
@@ -222,15 +226,15 @@ func (f *Flow) take(ctx context.Context, state, browser, key string) (*pending, 
 	})
 	switch {
 	case err != nil && strings.Contains(err.Error(), "no rows"):
-		return nil, refuse("this sign-in is unknown or was already used: start again")
+		return nil, refuse("unknown_state", "this sign-in is unknown or was already used: start again")
 	case err != nil:
 		return nil, err
 	case string(p.Browser) != string(hash(browser)):
-		return nil, refuse("this sign-in was started in another browser")
+		return nil, refuse("other_browser", "this sign-in was started in another browser")
 	case p.IdPKey != key:
-		return nil, refuse("this sign-in was started with another identity provider")
+		return nil, refuse("other_idp", "this sign-in was started with another identity provider")
 	case time.Now().After(p.ExpiresAt):
-		return nil, refuse("this sign-in took too long: start again")
+		return nil, refuse("expired", "this sign-in took too long: start again")
 	}
 	return &p, nil
 }
@@ -247,7 +251,7 @@ func (f *Flow) callback(c *fiber.Ctx) error {
 		return err
 	}
 	if e := c.Query("error"); e != "" {
-		return refuse("the identity provider answered: " + e)
+		return refuse("idp_error", "the identity provider answered: "+e)
 	}
 	claims, idToken, err := f.exchange(c, t, i, p)
 	if err != nil {
@@ -281,7 +285,7 @@ func (f *Flow) exchange(c *fiber.Ctx, t *tenant.Tenant, i *IdP, p *pending) (map
 	ctx := f.ctx(c.UserContext())
 	prov, err := f.provider(ctx, i.Issuer)
 	if err != nil {
-		return nil, "", refuse("the identity provider cannot be reached")
+		return nil, "", refuse("unreachable", "the identity provider cannot be reached")
 	}
 	conf := f.oauth(i, prov, f.redirectURI(c, i.Key))
 	opts := []oauth2.AuthCodeOption{oauth2.VerifierOption(p.CodeVerifier)}
@@ -298,18 +302,18 @@ func (f *Flow) exchange(c *fiber.Ctx, t *tenant.Tenant, i *IdP, p *pending) (map
 	}
 	tok, err := conf.Exchange(ctx, c.Query("code"), opts...)
 	if err != nil {
-		return nil, "", refuse("the identity provider refused the code")
+		return nil, "", refuse("code_refused", "the identity provider refused the code")
 	}
 	raw, _ := tok.Extra("id_token").(string)
 	if raw == "" {
-		return nil, "", refuse("the identity provider sent no ID token")
+		return nil, "", refuse("no_id_token", "the identity provider sent no ID token")
 	}
 	idt, err := prov.Verifier(&gooidc.Config{ClientID: i.ClientID}).Verify(ctx, raw)
 	if err != nil {
-		return nil, "", refuse("the ID token is not valid: " + err.Error())
+		return nil, "", refuse("invalid_token", "the ID token is not valid: "+err.Error())
 	}
 	if idt.Nonce != p.Nonce {
-		return nil, "", refuse("the ID token does not answer this sign-in (nonce)")
+		return nil, "", refuse("nonce", "the ID token does not answer this sign-in (nonce)")
 	}
 	claims := map[string]any{}
 	if err := idt.Claims(&claims); err != nil {

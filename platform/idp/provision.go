@@ -38,7 +38,7 @@ func claim(claims map[string]any, name string) string {
 func provisionUser(ctx context.Context, tx bun.IDB, i *IdP, claims map[string]any) (*auth.User, error) {
 	sub := claim(claims, i.ClaimSubject)
 	if sub == "" {
-		return nil, refuse("the identity provider sent no subject")
+		return nil, refuse("no_subject", "the identity provider sent no subject")
 	}
 	email := claim(claims, i.ClaimEmail)
 	verified, _ := claims["email_verified"].(bool)
@@ -68,7 +68,7 @@ func provisionUser(ctx context.Context, tx bun.IDB, i *IdP, claims map[string]an
 		return nil, err
 	}
 	if u.Status != "active" {
-		return nil, refuse("this account is suspended")
+		return nil, refuse("suspended", "this account is suspended")
 	}
 	return u, nil
 }
@@ -97,7 +97,7 @@ func linkOrCreate(ctx context.Context, tx bun.IDB, i *IdP, sub, email string, em
 		err = tx.QueryRowContext(ctx, `INSERT INTO users (email, display_name, given_name, family_name, fiscal_number, status)
 			VALUES (?, ?, ?, ?, nullif(?, ''), 'active') ON CONFLICT DO NOTHING RETURNING id`, email, name, given, family, fiscal).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
-			return 0, refuse("an account with this e-mail address or fiscal code already exists here: sign in with it first")
+			return 0, refuse("exists", "an account with this e-mail address or fiscal code already exists here: sign in with it first")
 		}
 		if err != nil {
 			return 0, fmt.Errorf("create user: %w", err)

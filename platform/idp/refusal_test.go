@@ -130,7 +130,7 @@ func TestOIDCRefusals(t *testing.T) {
 		f.mu.Unlock()
 		state := start(c)
 		p := get(t, c, "http://alpha.piazza.test/auth/oidc/fake/callback?code=c&state="+url.QueryEscape(state))
-		if p.status != 403 || !strings.Contains(p.body, "sign-in refused") {
+		if p.status != 403 || !strings.Contains(p.body, "Accesso negato") {
 			t.Errorf("%s: %d %s", name, p.status, p.body)
 		}
 		noSession(name, c)
@@ -165,7 +165,7 @@ func TestOIDCRefusals(t *testing.T) {
 	// A state started in one browser, brought back by another.
 	first, second := w.browser(), w.browser()
 	state = start(first)
-	if p := get(t, second, "http://alpha.piazza.test/auth/oidc/fake/callback?code=c&state="+url.QueryEscape(state)); p.status != 403 || !strings.Contains(p.body, "another browser") {
+	if p := get(t, second, "http://alpha.piazza.test/auth/oidc/fake/callback?code=c&state="+url.QueryEscape(state)); p.status != 403 || !strings.Contains(p.body, "un altro browser") {
 		t.Errorf("other browser: %d %s", p.status, p.body)
 	}
 	noSession("other browser", second)
