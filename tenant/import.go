@@ -102,7 +102,7 @@ func (r *Registry) clashes(ctx context.Context, rows []ImportRow) []RowError {
 		return bad
 	}
 	var taken []string
-	err := r.db.NewSelect().Model((*Tenant)(nil)).Column("slug").Where("slug IN (?)", bun.In(slugs)).Scan(ctx, &taken)
+	err := r.db.NewSelect().Model((*Tenant)(nil)).Column("slug").Where("slug IN (?)", bun.List(slugs)).Scan(ctx, &taken)
 	if err != nil {
 		return append(bad, RowError{0, fmt.Errorf("check slugs: %w", err)})
 	}
@@ -110,7 +110,7 @@ func (r *Registry) clashes(ctx context.Context, rows []ImportRow) []RowError {
 		bad = append(bad, RowError{slugAt[s], fmt.Errorf("%w: %q", ErrSlugTaken, s)})
 	}
 	taken = nil
-	err = r.db.NewSelect().Model((*host)(nil)).Column("host").Where("host IN (?)", bun.In(hosts)).Scan(ctx, &taken)
+	err = r.db.NewSelect().Model((*host)(nil)).Column("host").Where("host IN (?)", bun.List(hosts)).Scan(ctx, &taken)
 	if err != nil {
 		return append(bad, RowError{0, fmt.Errorf("check hosts: %w", err)})
 	}

@@ -118,7 +118,7 @@ func (r *Registry) insert(ctx context.Context, tx bun.Tx, t *Tenant) error {
 		return fmt.Errorf("%w: %q", ErrSlugTaken, t.Slug)
 	}
 	var taken []string
-	err = tx.NewSelect().Model((*host)(nil)).Column("host").Where("host IN (?)", bun.In(t.Hosts)).Scan(ctx, &taken)
+	err = tx.NewSelect().Model((*host)(nil)).Column("host").Where("host IN (?)", bun.List(t.Hosts)).Scan(ctx, &taken)
 	if err != nil {
 		return fmt.Errorf("check hosts: %w", err)
 	}
