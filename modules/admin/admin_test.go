@@ -4,13 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net"
-	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"os"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -33,6 +29,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/secret"
 	"github.com/piazza-pa/piazza/platform/session"
 	"github.com/piazza-pa/piazza/platform/web"
+	"github.com/piazza-pa/piazza/platform/web/webtest"
 	"github.com/piazza-pa/piazza/tenant"
 )
 
@@ -136,45 +133,20 @@ func newWorld(t *testing.T) *world {
 	return w
 }
 
-var csrfRE = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
-
 type browser struct {
+	*webtest.Browser
 	t *testing.T
-	c *http.Client
 }
 
 func (w *world) browser(t *testing.T) *browser {
-	jar, _ := cookiejar.New(nil)
-	dial := func(ctx context.Context, network, _ string) (net.Conn, error) {
-		return (&net.Dialer{}).DialContext(ctx, network, w.addr)
-	}
-	return &browser{t: t, c: &http.Client{Jar: jar, Transport: &http.Transport{DialContext: dial},
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	return &browser{Browser: webtest.NewBrowser(t, w.addr), t: t}
 }
 
-func (b *browser) get(u string) (int, string) {
-	res, err := b.c.Get(u)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(body)
-}
+func (b *browser) get(u string) (int, string) { return b.Get(u) }
 
-// post submits a form with a CSRF token read from page.
 func (b *browser) post(page, u string, form url.Values) (int, string) {
-	_, body := b.get(page)
-	if m := csrfRE.FindStringSubmatch(body); m != nil {
-		form.Set("_csrf", m[1])
-	}
-	res, err := b.c.PostForm(u, form)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	out, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(out)
+	res, body := b.Post(page, u, form)
+	return res.StatusCode, body
 }
 
 func (b *browser) signIn(site, email string) {

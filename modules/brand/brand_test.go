@@ -15,6 +15,7 @@ import (
 
 	"github.com/piazza-pa/piazza/modules/brand"
 	"github.com/piazza-pa/piazza/platform/i18n/i18ntest"
+	"github.com/piazza-pa/piazza/platform/web/webtest"
 )
 
 func TestMessageParity(t *testing.T) { i18ntest.CheckParity(t, brand.Messages) }
@@ -27,28 +28,10 @@ func TestBrandingIsolation(t *testing.T) {
 	port := site(t)
 	alpha := fmt.Sprintf("http://alpha.localhost:%d", port)
 	beta := fmt.Sprintf("http://beta.localhost:%d", port)
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, Transport: &http.Transport{DialContext: dialLocal(port)},
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	get := func(u string) (int, string) {
-		res, err := c.Get(u)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		return res.StatusCode, string(b)
-	}
+	b := webtest.NewBrowser(t, fmt.Sprintf("127.0.0.1:%d", port))
+	c, get := b.Client, b.Get
 	post := func(page, u string, form url.Values) int {
-		_, body := get(page)
-		if m := csrfRE.FindStringSubmatch(body); m != nil {
-			form.Set("_csrf", m[1])
-		}
-		res, err := c.PostForm(u, form)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
+		res, _ := b.Post(page, u, form)
 		return res.StatusCode
 	}
 	if code, _ := get(alpha + "/admin/branding"); code != 403 {

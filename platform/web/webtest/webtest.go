@@ -1,0 +1,69 @@
+// Package webtest drives a running Piazza server from tests like a browser
+// without JavaScript: cookies kept, every host sent to the test server,
+// redirects not followed, forms posted with the CSRF token of their page.
+package webtest
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"testing"
+)
+
+// Browser is one visitor.
+type Browser struct {
+	t      testing.TB
+	Client *http.Client
+}
+
+// NewBrowser returns a visitor whose requests, to any host, reach addr.
+func NewBrowser(t testing.TB, addr string) *Browser {
+	jar, _ := cookiejar.New(nil)
+	dial := func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, network, addr)
+	}
+	return &Browser{t: t, Client: &http.Client{Jar: jar, Transport: &http.Transport{DialContext: dial},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// Get fetches u and returns the status and the body.
+func (b *Browser) Get(u string) (int, string) {
+	b.t.Helper()
+	res, err := b.Client.Get(u)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(body)
+}
+
+var csrfRE = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+// CSRF is the first CSRF token in a page.
+func CSRF(page string) string {
+	if m := csrfRE.FindStringSubmatch(page); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// Post submits form to u with the CSRF token of page (fetched first).
+func (b *Browser) Post(page, u string, form url.Values) (*http.Response, string) {
+	b.t.Helper()
+	_, body := b.Get(page)
+	if form.Get("_csrf") == "" {
+		form.Set("_csrf", CSRF(body))
+	}
+	res, err := b.Client.PostForm(u, form)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	out, _ := io.ReadAll(res.Body)
+	return res, string(out)
+}
