@@ -28,6 +28,8 @@ type Look struct {
 	// HeaderLinks and FooterLinks are the site's own links.
 	HeaderLinks []Link `json:"header_links,omitempty"`
 	FooterLinks []Link `json:"footer_links,omitempty"`
+	// Off are the keys of the modules switched off.
+	Off []string `json:"off,omitempty"`
 }
 
 // Link is a labelled link of the header or footer.

@@ -81,7 +81,16 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 	if err != nil {
 		return nil, nil, err
 	}
-	brandModule, err := brand.New(brand.Deps{Registry: e.registry, Shell: shell,
+	// contentModules are the collaboration modules a tenant can switch off
+	// (none yet: the content modules come with the collaboration work).
+	var contentModules []web.Module
+	var sections []web.Section
+	for _, m := range contentModules {
+		if s, ok := m.(web.Sectioned); ok {
+			sections = append(sections, s.Section())
+		}
+	}
+	brandModule, err := brand.New(brand.Deps{Registry: e.registry, Shell: shell, Sections: sections,
 		PageFor: func(c *fiber.Ctx, site string) web.Page { return auth.PageFor(c, shell, site, csrf.Token(c)) },
 		Record:  recordTenantAction(e.db)})
 	if err != nil {
@@ -113,14 +122,15 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 		// The language is chosen twice: early from the browser (so that even
 		// an unknown host's page is translated), then among the tenant's
 		// languages and the user's preference.
-		Shared: []fiber.Handler{protector.Handler(), authModule.Middleware(), bundle.Middleware(brand.Languages, !e.cfg.Dev)},
-		TenantModules: []web.Module{
+		Shared: []fiber.Handler{protector.Handler(), authModule.Middleware(), bundle.Middleware(brand.Languages, !e.cfg.Dev),
+			web.SectionGuard(sections, brand.Off)},
+		TenantModules: append([]web.Module{
 			authModule,
 			flow,
 			brandModule,
 			adminModule,
 			homeModule,
-		},
+		}, contentModules...),
 		OperatorModules: []web.Module{
 			consoleModule,
 		},

@@ -8,6 +8,7 @@ import (
 	"embed"
 	"encoding/hex"
 	"html/template"
+	"slices"
 	"strings"
 	"sync"
 
@@ -37,6 +38,8 @@ type Deps struct {
 	PageFor func(c *fiber.Ctx, site string) web.Page
 	// Record writes an admin action to the audit trail.
 	Record func(c *fiber.Ctx, t *tenant.Tenant, action string, detail map[string]any) error
+	// Sections are the modules a tenant can switch off.
+	Sections []web.Section
 }
 
 // Module is the branding module.
@@ -108,6 +111,20 @@ func (m *Module) Decorate(c *fiber.Ctx, p *web.Page) {
 	for _, l := range look.FooterLinks {
 		p.FooterLinks = append(p.FooterLinks, web.Link{Label: l.Label, URL: l.URL})
 	}
+	for _, s := range m.Sections {
+		if !slices.Contains(look.Off, s.Key) {
+			p.Nav = append(p.Nav, web.Link{Label: p.L.T(s.Label), URL: s.Path})
+		}
+	}
+}
+
+// Off says which modules the request's tenant has switched off (published
+// look), for web.SectionGuard.
+func Off(c *fiber.Ctx) []string {
+	if t := tenant.FromContext(c.UserContext()); t != nil {
+		return t.Brand.Published.Off
+	}
+	return nil
 }
 
 // Languages says, for the language middleware, which languages the

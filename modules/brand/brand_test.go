@@ -159,3 +159,40 @@ func TestLanguagesAndLinks(t *testing.T) {
 		t.Fatalf("an Italian visitor of an English-only site, with footer links:\n%s", page)
 	}
 }
+
+// A tenant admin switches a module off: its pages answer 404 and it leaves
+// the navigation, at that tenant only.
+func TestModulesOnOff(t *testing.T) {
+	port := site(t)
+	alpha := fmt.Sprintf("http://alpha.localhost:%d", port)
+	beta := fmt.Sprintf("http://beta.localhost:%d", port)
+	admin := webtest.NewBrowser(t, fmt.Sprintf("127.0.0.1:%d", port))
+	visitor := webtest.NewBrowser(t, fmt.Sprintf("127.0.0.1:%d", port))
+	if code, body := visitor.Get(alpha + "/news"); code != 200 || body != "the news" {
+		t.Fatalf("news on: %d %q", code, body)
+	}
+	if _, home := visitor.Get(alpha + "/"); !strings.Contains(home, `href="/news"`) {
+		t.Fatal("the module is not in the navigation")
+	}
+	if res, _ := admin.Post(alpha+"/auth/login", alpha+"/auth/login", url.Values{"email": {"admin@alpha.example"}, "password": {"password dell'amministratrice"}}); res.StatusCode != 303 {
+		t.Fatalf("sign-in: %d", res.StatusCode)
+	}
+	if res, _ := admin.Post(alpha+"/admin/branding", alpha+"/admin/branding", url.Values{"modules_form": {"1"}}); res.StatusCode != 200 {
+		t.Fatalf("switch off: %d", res.StatusCode)
+	}
+	if code, _ := visitor.Get(alpha + "/news"); code != 200 {
+		t.Fatal("a draft switched the module off before publication")
+	}
+	if res, _ := admin.Post(alpha+"/admin/branding", alpha+"/admin/branding/publish", url.Values{}); res.StatusCode != 200 {
+		t.Fatalf("publish: %d", res.StatusCode)
+	}
+	if code, _ := visitor.Get(alpha + "/news"); code != 404 {
+		t.Fatalf("switched off, the module answers %d", code)
+	}
+	if _, home := visitor.Get(alpha + "/"); strings.Contains(home, `href="/news"`) {
+		t.Fatal("a switched-off module stays in the navigation")
+	}
+	if code, _ := visitor.Get(beta + "/news"); code != 200 {
+		t.Fatalf("the other tenant lost the module: %d", code)
+	}
+}

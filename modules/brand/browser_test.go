@@ -107,7 +107,8 @@ func site(t *testing.T) (port int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bm, err := brand.New(brand.Deps{Registry: reg, Shell: shell,
+	news := newsModule{}
+	bm, err := brand.New(brand.Deps{Registry: reg, Shell: shell, Sections: []web.Section{news.Section()},
 		PageFor: func(c *fiber.Ctx, site string) web.Page { return auth.PageFor(c, shell, site, csrf.Token(c)) },
 		Record: func(c *fiber.Ctx, tn *tenant.Tenant, action string, detail map[string]any) error {
 			id := tn.ID
@@ -122,8 +123,9 @@ func site(t *testing.T) (port int) {
 		t.Fatal(err)
 	}
 	srv, err := web.New(web.Config{Shell: shell, OperatorHost: "admin." + base, DB: d.DB, Tenant: tenant.Middleware(res),
-		Shared:        []fiber.Handler{p.Handler(), am.Middleware(), shell.I18n.Middleware(brand.Languages, false)},
-		TenantModules: []web.Module{am, bm, h}})
+		Shared: []fiber.Handler{p.Handler(), am.Middleware(), shell.I18n.Middleware(brand.Languages, false),
+			web.SectionGuard([]web.Section{news.Section()}, brand.Off)},
+		TenantModules: []web.Module{am, bm, h, news}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -282,4 +284,15 @@ func dialLocal(port int) func(ctx context.Context, network, addr string) (net.Co
 	return func(ctx context.Context, network, _ string) (net.Conn, error) {
 		return (&net.Dialer{}).DialContext(ctx, network, fmt.Sprintf("127.0.0.1:%d", port))
 	}
+}
+
+// newsModule stands for a collaboration module a tenant can switch off.
+type newsModule struct{}
+
+func (newsModule) Section() web.Section {
+	return web.Section{Key: "news", Label: "common.home", Path: "/news"}
+}
+
+func (newsModule) Routes(r fiber.Router) {
+	r.Get("/news", func(c *fiber.Ctx) error { return c.SendString("the news") })
 }

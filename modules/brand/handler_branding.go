@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -28,7 +29,11 @@ type formView struct {
 	Look                    tenant.Look
 	AllLanguages            []string
 	HeaderText, FooterText  string
+	Sections                []web.Section
 }
+
+// IsOn says whether the form's look keeps a module on.
+func (v formView) IsOn(key string) bool { return !slices.Contains(v.Look.Off, key) }
 
 // HasLanguage says whether the form's look enables lang.
 func (v formView) HasLanguage(lang string) bool {
@@ -52,6 +57,7 @@ func (m *Module) render(c *fiber.Ctx, status int, v formView) error {
 		v.Look = *t.Brand.Draft
 	}
 	v.AllLanguages = i18n.Supported
+	v.Sections = m.Sections
 	if v.HeaderText == "" && v.FooterText == "" {
 		v.HeaderText, v.FooterText = formatLinks(v.Look.HeaderLinks), formatLinks(v.Look.FooterLinks)
 	}
@@ -126,6 +132,15 @@ func (m *Module) save(c *fiber.Ctx) error {
 			HeaderText: c.FormValue("header_links"), FooterText: c.FormValue("footer_links")})
 	}
 	look.HeaderLinks, look.FooterLinks = hl, fl
+	if len(m.Sections) > 0 && c.FormValue("modules_form") == "1" {
+		on := formValues(c, "modules")
+		look.Off = nil
+		for _, s := range m.Sections {
+			if !slices.Contains(on, s.Key) {
+				look.Off = append(look.Off, s.Key)
+			}
+		}
+	}
 	if err := m.Registry.SaveDraft(c.UserContext(), t.ID, look); err != nil {
 		return err
 	}

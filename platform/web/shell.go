@@ -6,6 +6,8 @@ import (
 	"html/template"
 	"io/fs"
 	"path"
+	"slices"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -79,12 +81,35 @@ type Page struct {
 	Favicon     string
 	HeaderLinks []Link
 	FooterLinks []Link
-	Languages   []string
-	assets      *Assets
+	// Nav lists the site's sections that are on (labels translated).
+	Nav       []Link
+	Languages []string
+	assets    *Assets
 }
 
 // Link is a labelled link of the header or footer.
 type Link struct{ Label, URL string }
+
+// Section is a module a tenant can switch on or off: it appears in the
+// navigation under Label (a message key) and owns the paths under Path.
+type Section struct{ Key, Label, Path string }
+
+// Sectioned is a module that is a Section.
+type Sectioned interface{ Section() Section }
+
+// SectionGuard answers 404 under the path of every section that off says
+// is switched off for the request (the tenant's choice).
+func SectionGuard(sections []Section, off func(c *fiber.Ctx) []string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		disabled := off(c)
+		for _, s := range sections {
+			if (c.Path() == s.Path || strings.HasPrefix(c.Path(), s.Path+"/")) && slices.Contains(disabled, s.Key) {
+				return fiber.ErrNotFound
+			}
+		}
+		return c.Next()
+	}
+}
 
 // Asset is a static file's URL.
 func (p Page) Asset(name string) string { return p.assets.URL(name) }
