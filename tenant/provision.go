@@ -25,25 +25,25 @@ type CreateParams struct {
 // looking at the database.
 func (r *Registry) Validate(p *CreateParams) error {
 	if err := CheckSlug(p.Slug); err != nil {
-		return err
+		return about("slug", err)
 	}
 	name, err := checkName(p.Name)
 	if err != nil {
-		return err
+		return about("name", err)
 	}
 	p.Name = name
 	if p.AdminEmail, err = checkEmail(p.AdminEmail); err != nil {
-		return err
+		return about("admin_email", err)
 	}
 	hosts := []string{r.DefaultHost(p.Slug)}
 	seen := map[string]bool{hosts[0]: true}
 	for _, h := range p.Hosts {
 		n, err := NormalizeHost(h)
 		if err != nil {
-			return err
+			return about("hosts", err)
 		}
 		if n == r.operatorHost || n == r.baseDomain {
-			return invalid("host %q is the operator console's or the base domain: a tenant cannot use it", n)
+			return about("hosts", invalid("host %q is the operator console's or the base domain: a tenant cannot use it", n))
 		}
 		if !seen[n] {
 			seen[n] = true
@@ -51,7 +51,7 @@ func (r *Registry) Validate(p *CreateParams) error {
 		}
 	}
 	if _, err := NormalizeHost(hosts[0]); err != nil {
-		return err
+		return about("slug", err)
 	}
 	p.Hosts = hosts
 	return nil

@@ -15,10 +15,13 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/modules/console"
+	"github.com/piazza-pa/piazza/modules/home"
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/csrf"
+	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/dbtest"
 	"github.com/piazza-pa/piazza/platform/operator"
 	"github.com/piazza-pa/piazza/platform/session"
@@ -44,7 +47,7 @@ func TestOperatorSignIn(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := csrf.New(csrf.Config{Key: make([]byte, 32)})
-	shell, err := web.NewShellFrom(auth.Messages, console.Messages)
+	shell, err := web.NewShellFrom(auth.Messages, console.Messages, home.Messages)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,8 +56,13 @@ func TestOperatorSignIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	h, err := home.New(shell)
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv, err := web.New(web.Config{Shell: shell, OperatorHost: "admin.piazza.test", DB: d.DB,
-		Tenant: tenant.Middleware(tenant.NewResolver(reg)), Shared: []fiber.Handler{p.Handler()}, OperatorModules: []web.Module{con}})
+		Tenant: tenant.Middleware(tenant.NewResolver(reg)), Shared: []fiber.Handler{p.Handler()}, OperatorModules: []web.Module{con},
+		TenantModules: []web.Module{h}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,11 +133,27 @@ func TestOperatorSignIn(t *testing.T) {
 	token = csrfRE.FindStringSubmatch(page)[1]
 
 	// Tenants from the console: bad input is refused with the reason, nothing half-made.
-	if res, body := do("POST", "/tenants", url.Values{"_csrf": {token}, "slug": {"Bad Slug"}, "name": {"X"}}); res.StatusCode != 422 || !strings.Contains(body, "lower-case") {
-		t.Fatalf("bad slug: %d", res.StatusCode)
+	if res, body := do("POST", "/tenants", url.Values{"_csrf": {token}, "slug": {"Bad Slug"}, "name": {"X"}}); res.StatusCode != 422 ||
+		!regexp.MustCompile(`id="slug"[^>]*aria-invalid="true"[^>]*><div class="invalid-feedback d-block" id="slug-error">[^<]*lower-case`).MatchString(body) {
+		t.Fatalf("bad slug, shown next to the slug field: %d %s", res.StatusCode, body)
+	}
+	if res, body := do("POST", "/tenants", url.Values{"_csrf": {token}, "slug": {"marche"}, "name": {"Marche"}, "hosts": {"lazio.piazza.test"}}); res.StatusCode != 422 ||
+		!regexp.MustCompile(`id="hosts-error">[^<]*lazio.piazza.test`).MatchString(body) {
+		t.Fatalf("taken host, shown next to the hosts field: %d", res.StatusCode)
 	}
 	if res, body := do("POST", "/tenants", url.Values{"_csrf": {token}, "slug": {"umbria"}, "name": {"Regione Umbria"}, "hosts": {"partecipa.umbria.example.it"}}); res.StatusCode != 201 || !strings.Contains(body, "partecipa.umbria.example.it") {
 		t.Fatalf("create: %d %s", res.StatusCode, body)
+	}
+	// The new tenant answers on its hosts right away.
+	for _, h := range []string{"umbria.piazza.test", "partecipa.umbria.example.it"} {
+		res, err := srv.App().Test(httptest.NewRequest("GET", "http://"+h+"/", nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		if res.StatusCode != 200 || !strings.Contains(string(b), "Regione Umbria") {
+			t.Fatalf("%s right after creation: %d", h, res.StatusCode)
+		}
 	}
 	if _, body := do("GET", "/?q=umbria", nil); !strings.Contains(body, "Regione Umbria") || strings.Contains(body, "Regione Lazio") {
 		t.Fatal("search does not filter")
@@ -168,4 +192,60 @@ func TestOperatorSignIn(t *testing.T) {
 func upload(t *testing.T, do func(string, string, url.Values) (*http.Response, string), token, csv string) (*http.Response, string) {
 	t.Helper()
 	return do("UPLOAD", token, url.Values{"csv": {csv}})
+}
+
+// A tenant's session, even with its token copied onto the operator host,
+// opens nothing of the console.
+func TestTenantSessionIsNoOperator(t *testing.T) {
+	ctx := context.Background()
+	d := dbtest.New(t)
+	reg, err := tenant.NewRegistry(ctx, d.DB, tenant.Options{BaseDomain: "piazza.test", OperatorHost: "admin.piazza.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	alpha, err := reg.Create(ctx, tenant.CreateParams{Slug: "alpha", Name: "Alpha", AdminEmail: "admin@alpha.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var token string
+	err = db.InTenant(ctx, d.DB, alpha.Scope(), func(ctx context.Context, tx bun.Tx) error {
+		token, err = session.Tenant(time.Hour, time.Hour).Create(ctx, tx, &session.Session{UserID: alpha.AdminUserID})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shell, _ := web.NewShellFrom(auth.Messages, console.Messages)
+	p := csrf.New(csrf.Config{Key: make([]byte, 32)})
+	con, err := console.New(console.Deps{Shell: shell, DB: d.DB, Registry: reg, Sessions: session.Operator(time.Hour, time.Hour), CSRF: p,
+		Throttle: &auth.Throttle{Table: "piazza.operator_auth_failures", Window: time.Minute, MaxPerAccount: 3, MaxPerAddr: 100}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.New(web.Config{Shell: shell, OperatorHost: "admin.piazza.test", DB: d.DB,
+		Tenant: tenant.Middleware(tenant.NewResolver(reg)), Shared: []fiber.Handler{p.Handler()}, OperatorModules: []web.Module{con}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest("GET", "http://admin.piazza.test/", nil)
+	req.AddCookie(&http.Cookie{Name: session.CookieName, Value: token})
+	res, _ := srv.App().Test(req)
+	b, _ := io.ReadAll(res.Body)
+	if strings.Contains(string(b), "Alpha") || !strings.Contains(string(b), `name="password"`) {
+		t.Fatalf("a tenant session on the operator host: %s", b)
+	}
+	// With a valid CSRF token, so that only the missing operator refuses it.
+	form := url.Values{"_csrf": {csrfRE.FindStringSubmatch(string(b))[1]}}
+	req = httptest.NewRequest("POST", "http://admin.piazza.test/tenants/alpha/suspend", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(&http.Cookie{Name: session.CookieName, Value: token})
+	for _, c := range res.Cookies() {
+		req.AddCookie(c)
+	}
+	if res, _ := srv.App().Test(req); res.StatusCode != 403 {
+		t.Fatalf("a tenant session suspends a tenant: %d", res.StatusCode)
+	}
+	if tn, _ := reg.Get(ctx, "alpha"); tn.Status != tenant.StatusActive {
+		t.Fatal("the tenant was suspended")
+	}
 }

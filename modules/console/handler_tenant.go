@@ -15,8 +15,12 @@ import (
 	"github.com/piazza-pa/piazza/tenant"
 )
 
-// createForm is what the create form holds, kept on errors.
-type createForm struct{ Slug, Name, Hosts, AdminEmail string }
+// createForm is what the create form holds, kept on errors, with the
+// error shown next to its field.
+type createForm struct {
+	Slug, Name, Hosts, AdminEmail string
+	Field, FieldError             string
+}
 
 // row is one tenant of the list, with its member count and storage.
 type row struct {
@@ -79,7 +83,12 @@ func (m *Module) create(c *fiber.Ctx) error {
 	t, err := m.Registry.Create(c.UserContext(), tenant.CreateParams{Slug: f.Slug, Name: f.Name,
 		Hosts: strings.Fields(f.Hosts), AdminEmail: f.AdminEmail})
 	if errors.Is(err, platform.ErrInvalid) || errors.Is(err, platform.ErrConflict) {
-		return m.renderList(c, fiber.StatusUnprocessableEntity, &listView{view: view{Error: m.errText(c, err)}, Form: f})
+		f.Field, f.FieldError = tenant.FieldOf(err), m.errText(c, err)
+		v := &listView{Form: f}
+		if f.Field == "" {
+			v.Error = f.FieldError
+		}
+		return m.renderList(c, fiber.StatusUnprocessableEntity, v)
 	}
 	if err != nil {
 		return err
