@@ -19,6 +19,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/modules/brand"
+	"github.com/piazza-pa/piazza/modules/console"
 	"github.com/piazza-pa/piazza/modules/home"
 	"github.com/piazza-pa/piazza/platform/audit"
 	"github.com/piazza-pa/piazza/platform/auth"
@@ -26,10 +27,13 @@ import (
 	"github.com/piazza-pa/piazza/platform/csrf"
 	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/dbtest"
+	"github.com/piazza-pa/piazza/platform/i18n"
+	"github.com/piazza-pa/piazza/platform/operator"
 	"github.com/piazza-pa/piazza/platform/password"
 	"github.com/piazza-pa/piazza/platform/pgnotify"
 	"github.com/piazza-pa/piazza/platform/session"
 	"github.com/piazza-pa/piazza/platform/web"
+	"github.com/piazza-pa/piazza/platform/web/webtest"
 	"github.com/piazza-pa/piazza/tenant"
 )
 
@@ -97,7 +101,7 @@ func site(t *testing.T) (port int) {
 	go l.Run(lctx)
 	<-l.Ready()
 
-	shell, err := web.NewShellFrom(auth.Messages, home.Messages, brand.Messages)
+	shell, err := web.NewShellFrom(auth.Messages, home.Messages, brand.Messages, console.Messages)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +126,16 @@ func site(t *testing.T) (port int) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := operator.Create(ctx, d.DB, "ops@regione.example.it", "Ops", "password dell'operatore"); err != nil {
+		t.Fatal(err)
+	}
+	con, err := console.New(console.Deps{Shell: shell, DB: d.DB, Registry: reg, Sessions: session.Operator(time.Hour, time.Hour), CSRF: p,
+		Throttle: &auth.Throttle{Table: "piazza.operator_auth_failures", Window: time.Minute, MaxPerAccount: 5, MaxPerAddr: 50}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv, err := web.New(web.Config{Shell: shell, OperatorHost: "admin." + base, DB: d.DB, Tenant: tenant.Middleware(res),
+		OperatorModules: []web.Module{con}, Language: shell.I18n.Middleware(func(*fiber.Ctx) ([]string, string, string) { return i18n.Supported, i18n.Default, "" }, false),
 		Shared: []fiber.Handler{p.Handler(), am.Middleware(), shell.I18n.Middleware(brand.Languages, false),
 			web.SectionGuard([]web.Section{news.Section()}, brand.Off)},
 		TenantModules: []web.Module{am, bm, h, news}})
@@ -295,4 +308,49 @@ func (newsModule) Section() web.Section {
 
 func (newsModule) Routes(r fiber.Router) {
 	r.Get("/news", func(c *fiber.Ctx) error { return c.SendString("the news") })
+}
+
+// The home, sign-in, branding and operator tenants pages have no serious or
+// critical WCAG 2.1 AA violation (axe-core), in Italian and in English.
+func TestAccessibility(t *testing.T) {
+	port := site(t)
+	alpha := fmt.Sprintf("http://alpha.localhost:%d", port)
+	console := fmt.Sprintf("http://admin.localhost:%d", port)
+	tenantAdmin, ops := browser(t), browser(t)
+	err := chromedp.Do(tenantAdmin, chromedp.Navigate(alpha+"/auth/login"), chromedp.WaitVisible(chromedp.ID("email")),
+		chromedp.SendKeys(chromedp.ID("email"), "admin@alpha.example"),
+		chromedp.SendKeys(chromedp.ID("password"), "password dell'amministratrice"),
+		chromedp.Submit(chromedp.ID("password")), chromedp.WaitVisible(chromedp.CSS(`form[action="/auth/logout"]`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Do(ops, chromedp.Navigate(console+"/"), chromedp.WaitVisible(chromedp.ID("email")),
+		chromedp.SendKeys(chromedp.ID("email"), "ops@regione.example.it"),
+		chromedp.SendKeys(chromedp.ID("password"), "password dell'operatore"),
+		chromedp.Submit(chromedp.ID("password")), chromedp.WaitVisible(chromedp.CSS("table")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	guest := browser(t)
+	for _, lang := range []string{"it", "en"} {
+		for _, p := range []struct {
+			ctx  context.Context
+			site string
+			path string
+		}{
+			{guest, alpha, "/"}, {guest, alpha, "/auth/login"}, {tenantAdmin, alpha, "/admin/branding"}, {ops, console, "/"},
+		} {
+			err := chromedp.Do(p.ctx, chromedp.Navigate(p.site+"/lang?l="+lang+"&return_to="+p.path), chromedp.WaitVisible(chromedp.CSS("main")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			bad, err := webtest.Axe(p.ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range bad {
+				t.Errorf("%s%s [%s]: %s", p.site, p.path, lang, v)
+			}
+		}
+	}
 }

@@ -6,14 +6,16 @@
 set -eu
 BI=${1:-2.18.3}
 HTMX=${2:-2.0.4}
+AXE=${3:-4.10.2} # axe-core, for the accessibility tests only
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
-npm pack --silent "bootstrap-italia@$BI" "htmx.org@$HTMX" >/dev/null
-mkdir bi htmx
+npm pack --silent "bootstrap-italia@$BI" "htmx.org@$HTMX" "axe-core@$AXE" >/dev/null
+mkdir bi htmx axe
 tar xzf "bootstrap-italia-$BI.tgz" -C bi
 tar xzf "htmx.org-$HTMX.tgz" -C htmx
+tar xzf "axe-core-$AXE.tgz" -C axe
 dst="$here/vendor"
 rm -rf "$dst"
 mkdir -p "$dst/bootstrap-italia/css" "$dst/bootstrap-italia/js" "$dst/bootstrap-italia/svg" "$dst/htmx"
@@ -25,4 +27,6 @@ cp bi/package/LICENSE "$dst/bootstrap-italia/LICENSE" 2>/dev/null || true
 cp htmx/package/dist/htmx.min.js "$dst/htmx/"
 cp htmx/package/LICENSE "$dst/htmx/LICENSE" 2>/dev/null || true
 printf 'bootstrap-italia %s\nhtmx.org %s\n' "$BI" "$HTMX" > "$dst/VERSIONS"
+mkdir -p "$here/../webtest/axe"
+cp axe/package/axe.min.js axe/package/LICENSE "$here/../webtest/axe/"
 echo "vendored bootstrap-italia $BI and htmx $HTMX into $dst"
