@@ -63,6 +63,9 @@ func (r *Registry) SaveDraft(ctx context.Context, id int64, l Look) error {
 	_, err = r.db.NewUpdate().Model((*Tenant)(nil)).
 		Set("brand = jsonb_set(brand, '{draft}', ?::jsonb)", string(b)).Set("updated_at = now()").
 		Where("id = ?", id).Exec(ctx)
+	if err == nil {
+		r.changed(id)
+	}
 	return err
 }
 
@@ -78,6 +81,7 @@ func (r *Registry) Publish(ctx context.Context, id int64) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("%w: nothing to publish", ErrWrongStatus)
 	}
+	r.changed(id)
 	return nil
 }
 

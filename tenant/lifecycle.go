@@ -54,6 +54,7 @@ func (r *Registry) transition(ctx context.Context, slug, verb string, from []Sta
 	if err != nil {
 		return nil, err
 	}
+	r.changed(t.ID)
 	return t, r.loadHosts(ctx, r.db, t)
 }
 
@@ -71,8 +72,8 @@ func (r *Registry) lock(ctx context.Context, tx bun.Tx, slug string, t *Tenant) 
 // Purge drops a deleted tenant's schema, role and registry rows for good.
 // Only a tenant already deleted can be purged.
 func (r *Registry) Purge(ctx context.Context, slug string) error {
-	return r.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		t := new(Tenant)
+	t := new(Tenant)
+	err := r.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if err := r.lock(ctx, tx, slug, t); err != nil {
 			return err
 		}
@@ -81,6 +82,10 @@ func (r *Registry) Purge(ctx context.Context, slug string) error {
 		}
 		return r.purge(ctx, tx, t)
 	})
+	if err == nil {
+		r.changed(t.ID)
+	}
+	return err
 }
 
 func (r *Registry) purge(ctx context.Context, tx bun.Tx, t *Tenant) error {
@@ -137,6 +142,9 @@ func (r *Registry) PurgeExpired(ctx context.Context, grace time.Duration) ([]str
 		if err != nil {
 			return purged, err
 		}
+	}
+	if len(purged) > 0 {
+		r.changed(0) // drop every "no such host" and let purged entries age out
 	}
 	return purged, nil
 }

@@ -104,6 +104,7 @@ func (r *Registry) Create(ctx context.Context, p CreateParams) (*Tenant, error) 
 	if err != nil {
 		return nil, err
 	}
+	r.changed(t.ID)
 	return t, nil
 }
 

@@ -24,6 +24,16 @@ type Registry struct {
 	rolePrefix   string
 	onProvision  []Hook
 	onPurge      []Hook
+	// local are told at once when this process changes a tenant (other
+	// replicas learn it from NOTIFY a moment later).
+	local []func(id int64)
+}
+
+// changed tells this process's caches that tenant id changed.
+func (r *Registry) changed(id int64) {
+	for _, f := range r.local {
+		f(id)
+	}
 }
 
 // Options configure a Registry.
@@ -168,6 +178,9 @@ func (r *Registry) AddHost(ctx context.Context, id int64, h string) (string, err
 	if _, ok := uniqueViolation(err); ok {
 		return "", fmt.Errorf("%w: %q", ErrHostTaken, n)
 	}
+	if err == nil {
+		r.changed(id)
+	}
 	return n, err
 }
 
@@ -180,5 +193,6 @@ func (r *Registry) RemoveHost(ctx context.Context, id int64, h string) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("%w: %q is not a removable host of this tenant", ErrNotFound, h)
 	}
+	r.changed(id)
 	return nil
 }

@@ -37,7 +37,9 @@ type cached struct {
 
 // NewResolver returns a resolver over reg that caches nothing until Subscribe.
 func NewResolver(reg *Registry) *Resolver {
-	return &Resolver{reg: reg, byHost: map[string]cached{}, listening: func() bool { return false }}
+	r := &Resolver{reg: reg, byHost: map[string]cached{}, listening: func() bool { return false }}
+	reg.local = append(reg.local, func(id int64) { r.forget(strconv.FormatInt(id, 10)) })
+	return r
 }
 
 // Subscribe has the resolver cache while l listens, dropping a tenant's
