@@ -151,7 +151,7 @@ func serveSite(t *testing.T, w *world, reg *tenant.Registry) string {
 		t.Fatal(err)
 	}
 	am, err := auth.New(auth.Deps{Shell: shell, DB: w.d.DB, Sessions: sessions, Local: &auth.Local{}, CSRF: p, Authz: az, Scheme: "http",
-		EndSession: flow.EndSessionURL})
+		EndSession: flow.EndSessionURL, IdPLinks: flow.Links})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -317,6 +317,15 @@ func TestOIDCSignIn(t *testing.T) {
 func TestOIDCPrivateKeyJWTAndRequestObject(t *testing.T) {
 	w := newWorld(t)
 	c := w.browser()
+	// The sign-in page shows the SPID button with AgID's icon.
+	login := get(t, c, "http://alpha.piazza.test/auth/login")
+	icon := regexp.MustCompile(`class="idp-spid" href="/auth/oidc/spid/login[^"]*"><img src="([^"]+spid-ico-circle-bb.svg)"`).FindStringSubmatch(login.body)
+	if icon == nil {
+		t.Fatalf("no SPID button on the sign-in page:\n%s", login.body)
+	}
+	if p := get(t, c, "http://alpha.piazza.test"+icon[1]); p.status != 200 || !strings.Contains(p.body, "<svg") {
+		t.Fatalf("SPID icon: %d", p.status)
+	}
 	start := get(t, c, "http://alpha.piazza.test/auth/oidc/spid/login")
 	u, _ := url.Parse(start.location)
 	if u.Query().Get("request") == "" || u.Query().Get("acr_values") != "https://www.spid.gov.it/SpidL2" {
