@@ -142,8 +142,9 @@ func Languages(c *fiber.Ctx) (enabled []string, def, user string) {
 	return enabled, def, user
 }
 
-// stylesheet serves Bootstrap Italia recoloured to ?c=rrggbb; it depends on
-// the colour only, so it is cached by colour, with an ETag.
+// stylesheet serves Bootstrap Italia recoloured to ?c=rrggbb, in place of
+// Bootstrap Italia's own; it depends on the colour only, so it is cached by
+// colour (a few dozen in memory), with an ETag and a year's lifetime.
 func (m *Module) stylesheet(c *fiber.Ctx) error {
 	col, err := theme.ParseHex(c.Query("c"))
 	if err != nil {
@@ -156,7 +157,7 @@ func (m *Module) stylesheet(c *fiber.Ctx) error {
 	if !ok {
 		css = m.tmpl.Render(col)
 		m.mu.Lock()
-		if len(m.css) > 500 {
+		if len(m.css) >= 64 { // ~600 KB each
 			m.css = map[string]string{}
 		}
 		m.css[key] = css

@@ -72,6 +72,10 @@ func site(t *testing.T) (port int) {
 	if err := reg.Publish(ctx, beta.ID); err != nil {
 		t.Fatal(err)
 	}
+	err = db.InTenant(ctx, d.DB, beta.Scope(), func(ctx context.Context, tx bun.Tx) error { return auth.SetLocalAccounts(ctx, tx, true) })
+	if err != nil {
+		t.Fatal(err)
+	}
 	hash, _ := password.Hash("password dell'amministratrice")
 	var uid int64
 	err = db.InTenant(ctx, d.DB, alpha.Scope(), func(ctx context.Context, tx bun.Tx) error {
@@ -315,6 +319,7 @@ func (newsModule) Routes(r fiber.Router) {
 func TestAccessibility(t *testing.T) {
 	port := site(t)
 	alpha := fmt.Sprintf("http://alpha.localhost:%d", port)
+	beta := fmt.Sprintf("http://beta.localhost:%d", port) // branded burgundy
 	console := fmt.Sprintf("http://admin.localhost:%d", port)
 	tenantAdmin, ops := browser(t), browser(t)
 	err := chromedp.Do(tenantAdmin, chromedp.Navigate(alpha+"/auth/login"), chromedp.WaitVisible(chromedp.ID("email")),
@@ -339,6 +344,7 @@ func TestAccessibility(t *testing.T) {
 			path string
 		}{
 			{guest, alpha, "/"}, {guest, alpha, "/auth/login"}, {tenantAdmin, alpha, "/admin/branding"}, {ops, console, "/"},
+			{guest, beta, "/"}, {guest, beta, "/auth/login"},
 		} {
 			err := chromedp.Do(p.ctx, chromedp.Navigate(p.site+"/lang?l="+lang+"&return_to="+p.path), chromedp.WaitVisible(chromedp.CSS("main")))
 			if err != nil {

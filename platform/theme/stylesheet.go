@@ -8,19 +8,14 @@ import (
 	"strings"
 )
 
-// Template is the part of Bootstrap Italia's stylesheet that carries its
-// primary colour: every rule, kept whole with its @media, with only the
-// declarations that name a colour of the primary family. Filling it with a
-// tenant's colour gives the stylesheet that, linked after Bootstrap
-// Italia's, recolours the site.
+// Template is Bootstrap Italia's stylesheet with its primary colour as a
+// placeholder: every colour of the primary family, in any notation, is
+// replaced when the template is filled. The whole stylesheet is recoloured
+// (not an overriding subset), so the cascade stays Bootstrap Italia's own:
+// the tenant's stylesheet replaces it.
 type Template struct {
-	rules []rule
-}
-
-type rule struct {
-	wrap  []string // enclosing at-rule preludes (e.g. "@media (min-width:992px)")
-	sel   string
-	decls string // with colour placeholders
+	css    string
+	places int // primary-family colours found
 }
 
 // primaryHue is Bootstrap Italia's default primary (#0066cc = hsl(210,100%,40%)).
@@ -107,84 +102,30 @@ func (p parsed) primaryFamily() bool {
 
 // Extract builds the template from Bootstrap Italia's CSS.
 func Extract(css string) (*Template, error) {
-	t := &Template{}
-	if err := t.walk(css, nil); err != nil {
-		return nil, err
+	t := &Template{css: css}
+	for _, m := range colourRE.FindAllString(css, -1) {
+		if p, ok := parseColour(m); ok && p.primaryFamily() {
+			t.places++
+		}
+	}
+	if t.places == 0 {
+		return nil, fmt.Errorf("theme: no primary colour found in the stylesheet")
 	}
 	return t, nil
 }
 
-// walk splits css into rules, recursing into @media and @supports blocks.
-func (t *Template) walk(css string, wrap []string) error {
-	for len(css) > 0 {
-		open := indexOutsideQuotes(css, '{')
-		if open < 0 {
-			return nil
-		}
-		prelude := strings.TrimSpace(css[:open])
-		end := matching(css, open)
-		if end < 0 {
-			return fmt.Errorf("theme: unbalanced braces near %.40q", prelude)
-		}
-		body := css[open+1 : end]
-		css = css[end+1:]
-		switch {
-		case strings.HasPrefix(prelude, "@media"), strings.HasPrefix(prelude, "@supports"):
-			if err := t.walk(body, append(append([]string{}, wrap...), prelude)); err != nil {
-				return err
-			}
-		case strings.HasPrefix(prelude, "@"):
-			// @font-face, @keyframes …: no primary colour to keep.
-		default:
-			if kept := primaryDecls(body); kept != "" {
-				t.rules = append(t.rules, rule{wrap: wrap, sel: prelude, decls: kept})
-			}
-		}
-	}
-	return nil
-}
-
-// primaryDecls keeps the declarations that name a primary-family colour:
-// hue 210 with saturation of at least 50% (the greys of hue 210 are
-// Bootstrap Italia's neutrals), or #0066cc in any notation.
-func primaryDecls(body string) string {
-	var kept []string
-	for _, d := range splitDecls(body) {
-		if hasPrimary(d) {
-			kept = append(kept, strings.TrimSpace(d))
-		}
-	}
-	return strings.Join(kept, ";")
-}
-
-func hasPrimary(decl string) bool {
-	for _, m := range colourRE.FindAllString(decl, -1) {
-		if p, ok := parseColour(m); ok && p.primaryFamily() {
-			return true
-		}
-	}
-	return false
-}
-
-// Render fills the template with primary colour c.
+// Render fills the template with primary colour c, and adds the palette
+// as CSS variables for Piazza's own components.
 func (t *Template) Render(c Color) string {
 	h, s, l := c.HSL()
 	var b strings.Builder
-	b.WriteString("/* Piazza: Bootstrap Italia recoloured to " + c.Hex() + " */\n:root{")
+	b.Grow(len(t.css) + 512)
+	b.WriteString("/* Bootstrap Italia recoloured to " + c.Hex() + " by Piazza */\n:root{")
 	for i, shade := range Palette(c) {
 		fmt.Fprintf(&b, "--pz-primary-a%d:%s;", i+1, shade.Hex())
 	}
 	b.WriteString("}\n")
-	for _, r := range t.rules {
-		for _, w := range r.wrap {
-			b.WriteString(w + "{")
-		}
-		b.WriteString(r.sel + "{" + recolour(r.decls, h, s, l) + "}")
-		for range r.wrap {
-			b.WriteString("}")
-		}
-		b.WriteString("\n")
-	}
+	b.WriteString(recolour(t.css, h, s, l))
 	return b.String()
 }
 
@@ -243,70 +184,4 @@ func FromHSL(h, s, l float64) Color {
 		sb = 2 * (1 - l/b)
 	}
 	return FromHSB(h, sb, b)
-}
-
-func indexOutsideQuotes(s string, ch byte) int {
-	var q byte
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case q != 0:
-			if c == q {
-				q = 0
-			}
-		case c == '"' || c == '\'':
-			q = c
-		case c == ch:
-			return i
-		}
-	}
-	return -1
-}
-
-// matching returns the index of the brace closing the one at open.
-func matching(s string, open int) int {
-	depth := 0
-	var q byte
-	for i := open; i < len(s); i++ {
-		switch c := s[i]; {
-		case q != 0:
-			if c == q {
-				q = 0
-			}
-		case c == '"' || c == '\'':
-			q = c
-		case c == '{':
-			depth++
-		case c == '}':
-			depth--
-			if depth == 0 {
-				return i
-			}
-		}
-	}
-	return -1
-}
-
-// splitDecls splits a rule body at semicolons outside quotes and brackets.
-func splitDecls(body string) []string {
-	var out []string
-	depth, start := 0, 0
-	var q byte
-	for i := 0; i < len(body); i++ {
-		switch c := body[i]; {
-		case q != 0:
-			if c == q {
-				q = 0
-			}
-		case c == '"' || c == '\'':
-			q = c
-		case c == '(':
-			depth++
-		case c == ')':
-			depth--
-		case c == ';' && depth == 0:
-			out = append(out, body[start:i])
-			start = i + 1
-		}
-	}
-	return append(out, body[start:])
 }
