@@ -99,22 +99,6 @@ func (f *Flow) provider(ctx context.Context, issuer string) (*gooidc.Provider, e
 	return p, nil
 }
 
-// Check fetches an issuer's discovery and says what it offers.
-func (f *Flow) Check(ctx context.Context, issuer string) (string, error) {
-	p, err := gooidc.NewProvider(f.ctx(ctx), issuer)
-	if err != nil {
-		return "", err
-	}
-	var extra struct {
-		EndSession string   `json:"end_session_endpoint"`
-		Algs       []string `json:"id_token_signing_alg_values_supported"`
-	}
-	_ = p.Claims(&extra)
-	e := p.Endpoint()
-	return fmt.Sprintf("issuer %s: authorization %s, token %s, signing %s, logout %t",
-		issuer, e.AuthURL, e.TokenURL, strings.Join(extra.Algs, " "), extra.EndSession != ""), nil
-}
-
 func (f *Flow) redirectURI(c *fiber.Ctx, key string) string {
 	return f.Scheme + "://" + string(c.Request().Host()) + "/auth/oidc/" + key + "/callback"
 }
@@ -330,58 +314,4 @@ func (f *Flow) exchange(c *fiber.Ctx, t *tenant.Tenant, i *IdP, p *pending) (map
 		}
 	}
 	return claims, raw, nil
-}
-
-// EndSessionURL is where to send the browser to sign out at the IdP too
-// (RP-initiated logout), or "" when the IdP offers none.
-func (f *Flow) EndSessionURL(ctx context.Context, method, idToken, back string) string {
-	key, ok := strings.CutPrefix(method, "oidc:")
-	t := tenant.FromContext(ctx)
-	if !ok || t == nil || idToken == "" {
-		return ""
-	}
-	i, err := f.Store.Get(ctx, t.ID, key)
-	if err != nil {
-		return ""
-	}
-	p, err := f.provider(ctx, i.Issuer)
-	if err != nil {
-		return ""
-	}
-	var d struct {
-		EndSession string `json:"end_session_endpoint"`
-	}
-	if p.Claims(&d) != nil || d.EndSession == "" {
-		return ""
-	}
-	return d.EndSession + "?id_token_hint=" + urlEscape(idToken) + "&post_logout_redirect_uri=" + urlEscape(back) + "&client_id=" + urlEscape(i.ClientID)
-}
-
-func (f *Flow) jwks(c *fiber.Ctx) error {
-	t := tenant.FromContext(c.UserContext())
-	set, err := f.Keys.JWKS(c.UserContext(), t.ID)
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
-	return c.JSON(set)
-}
-
-// Links lists the enabled IdPs of the request's tenant, for the sign-in page.
-func (f *Flow) Links(ctx context.Context) []auth.IdPLink {
-	t := tenant.FromContext(ctx)
-	if t == nil {
-		return nil
-	}
-	is, err := f.Store.List(ctx, t.ID)
-	if err != nil {
-		return nil
-	}
-	var links []auth.IdPLink
-	for _, i := range is {
-		if i.Enabled {
-			links = append(links, auth.IdPLink{Key: i.Key, Label: i.Label, Kind: i.Kind})
-		}
-	}
-	return links
 }
