@@ -60,3 +60,23 @@ type kindError struct {
 
 func (e *kindError) Error() string { return e.msg }
 func (e *kindError) Unwrap() error { return e.kind }
+
+// Localizable is an error whose message exists in the message files, with
+// the values its text names.
+type Localizable interface {
+	MessageKey() string
+	MessageArgs() []any
+}
+
+// Localize is err's message in the user's language: t translates a key with
+// name/value arguments. An error without a message key shows its own text.
+func Localize(err error, t func(key string, args ...any) string) string {
+	var l Localizable
+	if errors.As(err, &l) && l.MessageKey() != "" {
+		return t(l.MessageKey(), l.MessageArgs()...)
+	}
+	if k := MessageKey(err); k != "" {
+		return t(k)
+	}
+	return err.Error()
+}

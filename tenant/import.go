@@ -61,7 +61,7 @@ func (r *Registry) ParseImport(ctx context.Context, in io.Reader) ([]ImportRow, 
 			continue // blank line
 		}
 		if len(rec) < 2 || len(rec) > 4 {
-			bad = append(bad, RowError{Line: line, Err: invalid("has %d fields: want slug,name[,hosts[,admin_email]]", len(rec))})
+			bad = append(bad, RowError{Line: line, Err: invalid("fields", []any{"Count", len(rec)}, "has %d fields: want slug,name[,hosts[,admin_email]]", len(rec))})
 			continue
 		}
 		rec = append(trimAll(rec), "", "")[:4]
@@ -84,14 +84,14 @@ func (r *Registry) clashes(ctx context.Context, rows []ImportRow) []RowError {
 	var slugs, hosts []string
 	for _, row := range rows {
 		if l, ok := slugAt[row.Params.Slug]; ok {
-			bad = append(bad, RowError{row.Line, fmt.Errorf("%w: %q is also on line %d", ErrSlugTaken, row.Params.Slug, l)})
+			bad = append(bad, RowError{row.Line, slugTaken(row.Params.Slug, fmt.Sprintf(" is also on line %d", l))})
 		} else {
 			slugAt[row.Params.Slug] = row.Line
 			slugs = append(slugs, row.Params.Slug)
 		}
 		for _, h := range row.Params.Hosts {
 			if l, ok := hostAt[h]; ok && l != row.Line {
-				bad = append(bad, RowError{row.Line, fmt.Errorf("%w: %q is also on line %d", ErrHostTaken, h, l)})
+				bad = append(bad, RowError{row.Line, hostTaken(h, fmt.Sprintf(" is also on line %d", l))})
 			} else {
 				hostAt[h] = row.Line
 				hosts = append(hosts, h)
@@ -107,7 +107,7 @@ func (r *Registry) clashes(ctx context.Context, rows []ImportRow) []RowError {
 		return append(bad, RowError{0, fmt.Errorf("check slugs: %w", err)})
 	}
 	for _, s := range taken {
-		bad = append(bad, RowError{slugAt[s], fmt.Errorf("%w: %q", ErrSlugTaken, s)})
+		bad = append(bad, RowError{slugAt[s], slugTaken(s, "")})
 	}
 	taken = nil
 	err = r.db.NewSelect().Model((*host)(nil)).Column("host").Where("host IN (?)", bun.List(hosts)).Scan(ctx, &taken)
@@ -115,7 +115,7 @@ func (r *Registry) clashes(ctx context.Context, rows []ImportRow) []RowError {
 		return append(bad, RowError{0, fmt.Errorf("check hosts: %w", err)})
 	}
 	for _, h := range taken {
-		bad = append(bad, RowError{hostAt[h], fmt.Errorf("%w: %q", ErrHostTaken, h)})
+		bad = append(bad, RowError{hostAt[h], hostTaken(h, "")})
 	}
 	return bad
 }

@@ -3,6 +3,7 @@ package tenant
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/uptrace/bun"
@@ -43,7 +44,7 @@ func (r *Registry) Validate(p *CreateParams) error {
 			return about("hosts", err)
 		}
 		if n == r.operatorHost || n == r.baseDomain {
-			return about("hosts", invalid("host %q is the operator console's or the base domain: a tenant cannot use it", n))
+			return about("hosts", invalid("reserved_host", []any{"Host", n}, "host %q is the operator console's or the base domain: a tenant cannot use it", n))
 		}
 		if !seen[n] {
 			seen[n] = true
@@ -116,7 +117,7 @@ func (r *Registry) insert(ctx context.Context, tx bun.Tx, t *Tenant) error {
 		return fmt.Errorf("check slug: %w", err)
 	}
 	if exists {
-		return fmt.Errorf("%w: %q", ErrSlugTaken, t.Slug)
+		return slugTaken(t.Slug, "")
 	}
 	var taken []string
 	err = tx.NewSelect().Model((*host)(nil)).Column("host").Where("host IN (?)", bun.List(t.Hosts)).Scan(ctx, &taken)
@@ -124,12 +125,12 @@ func (r *Registry) insert(ctx context.Context, tx bun.Tx, t *Tenant) error {
 		return fmt.Errorf("check hosts: %w", err)
 	}
 	if len(taken) > 0 {
-		return fmt.Errorf("%w: %q", ErrHostTaken, taken[0])
+		return hostTaken(taken[0], "")
 	}
 	_, err = tx.NewInsert().Model(t).Returning("id, created_at, updated_at").Exec(ctx)
 	if c, ok := uniqueViolation(err); ok {
 		if c == "tenants_slug_key" || c == "tenants_schema_name_key" || c == "tenants_role_name_key" {
-			return fmt.Errorf("%w: %q", ErrSlugTaken, t.Slug)
+			return slugTaken(t.Slug, "")
 		}
 	}
 	if err != nil {
@@ -141,7 +142,7 @@ func (r *Registry) insert(ctx context.Context, tx bun.Tx, t *Tenant) error {
 	}
 	_, err = tx.NewInsert().Model(&rows).Exec(ctx)
 	if _, ok := uniqueViolation(err); ok {
-		return fmt.Errorf("%w: one of %q", ErrHostTaken, t.Hosts)
+		return hostTaken(strings.Join(t.Hosts, " "), "")
 	}
 	if err != nil {
 		return fmt.Errorf("insert hosts: %w", err)

@@ -172,11 +172,11 @@ func (r *Registry) AddHost(ctx context.Context, id int64, h string) (string, err
 		return "", err
 	}
 	if n == r.operatorHost || n == r.baseDomain {
-		return "", invalid("host %q is the operator console's or the base domain: a tenant cannot use it", n)
+		return "", invalid("reserved_host", []any{"Host", n}, "host %q is the operator console's or the base domain: a tenant cannot use it", n)
 	}
 	_, err = r.db.NewInsert().Model(&host{Host: n, TenantID: id}).Exec(ctx)
 	if _, ok := uniqueViolation(err); ok {
-		return "", fmt.Errorf("%w: %q", ErrHostTaken, n)
+		return "", hostTaken(n, "")
 	}
 	if err == nil {
 		r.changed(id)

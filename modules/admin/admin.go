@@ -102,10 +102,7 @@ func (m *Module) t(c *fiber.Ctx, key string, args ...any) string {
 }
 
 func (m *Module) errText(c *fiber.Ctx, err error) string {
-	if k := platform.MessageKey(err); k != "" {
-		return m.t(c, k)
-	}
-	return err.Error()
+	return platform.Localize(err, m.Shell.I18n.FromContext(c.UserContext()).T)
 }
 
 func (m *Module) overview(c *fiber.Ctx) error { return m.render(c, fiber.StatusOK, "", "") }

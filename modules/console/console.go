@@ -124,10 +124,7 @@ func (m *Module) t(c *fiber.Ctx, key string, args ...any) string {
 
 // errText is err in the request's language when it carries a message key.
 func (m *Module) errText(c *fiber.Ctx, err error) string {
-	if k := platform.MessageKey(err); k != "" {
-		return m.t(c, k)
-	}
-	return err.Error()
+	return platform.Localize(err, m.Shell.I18n.FromContext(c.UserContext()).T)
 }
 
 // signedIn returns the operator of the request's session, or nil.

@@ -167,10 +167,7 @@ func (m *Module) clearCookie(c *fiber.Ctx) { session.ClearCookie(c, m.Secure) }
 
 // errText is err in the request's language when it carries a message key.
 func (m *Module) errText(c *fiber.Ctx, err error) string {
-	if k := platform.MessageKey(err); k != "" {
-		return m.Shell.I18n.FromContext(c.UserContext()).T(k)
-	}
-	return err.Error()
+	return platform.Localize(err, m.Shell.I18n.FromContext(c.UserContext()).T)
 }
 
 // base is the tenant's own URL, for links in e-mails.

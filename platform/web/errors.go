@@ -73,10 +73,7 @@ func errorHandler(shell *Shell, tmpl *template.Template, log *slog.Logger, dev b
 		// The message of a known kind is meant for the user (a bad slug, a
 		// missing CSRF token, a suspended site …).
 		if status < 500 && status != fiber.StatusNotFound || errors.Is(err, platform.ErrUnavailable) || dev {
-			p.Detail = err.Error()
-			if k := platform.MessageKey(err); k != "" {
-				p.Detail = loc.T(k)
-			}
+			p.Detail = platform.Localize(err, loc.T)
 		}
 		if status == fiber.StatusServiceUnavailable {
 			c.Set(fiber.HeaderRetryAfter, "300")
