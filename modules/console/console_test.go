@@ -172,7 +172,7 @@ func TestOperatorSignIn(t *testing.T) {
 		t.Fatalf("delete, and the audit log on the tenant's page: %d %s", res.StatusCode, body)
 	}
 	csv := "slug,name,hosts,admin_email\nmarche,Regione Marche\nBAD,Bad\n"
-	if res, body := upload(t, do, token, csv); res.StatusCode != 422 || !strings.Contains(body, "line 3") {
+	if res, body := upload(t, do, token, csv); res.StatusCode != 422 || !strings.Contains(body, "Riga 3") {
 		t.Fatalf("import with a bad row: %d", res.StatusCode)
 	}
 	if _, err := reg.Get(ctx, "marche"); err == nil {

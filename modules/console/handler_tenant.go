@@ -3,7 +3,6 @@ package console
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -111,7 +110,7 @@ func (m *Module) importCSV(c *fiber.Ctx) error {
 		return m.renderList(c, fiber.StatusUnprocessableEntity, &listView{view: view{Error: m.t(c, "console.csv_file")}})
 	}
 	if fh.Size > 1<<20 {
-		return m.renderList(c, fiber.StatusUnprocessableEntity, &listView{view: view{Error: "> 1 MiB"}})
+		return m.renderList(c, fiber.StatusUnprocessableEntity, &listView{view: view{Error: m.t(c, "console.csv_too_large")}})
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -125,7 +124,7 @@ func (m *Module) importCSV(c *fiber.Ctx) error {
 	if len(bad) > 0 {
 		v := &listView{}
 		for _, b := range bad {
-			v.RowErrors = append(v.RowErrors, b.Error())
+			v.RowErrors = append(v.RowErrors, m.t(c, "console.line", "Line", b.Line, "Text", m.errText(c, b.Err)))
 		}
 		return m.renderList(c, fiber.StatusUnprocessableEntity, v)
 	}
@@ -133,7 +132,7 @@ func (m *Module) importCSV(c *fiber.Ctx) error {
 		t, err := m.Registry.Create(c.UserContext(), row.Params)
 		if err != nil {
 			return m.renderList(c, fiber.StatusUnprocessableEntity, &listView{view: view{
-				Error: fmt.Sprintf("line %d: %s (%d created before it)", row.Line, m.errText(c, err), i)}})
+				Error: m.t(c, "console.import_stopped", "Line", row.Line, "Text", m.errText(c, err), "Count", i)}})
 		}
 		if err := m.record(c, t, "tenant.create", map[string]any{"name": t.Name, "import": true}); err != nil {
 			return err
