@@ -206,7 +206,7 @@ func TestAdminArea(t *testing.T) {
 		{"disable the IdP", "/admin/idps/regione/disable", url.Values{}, 200, "disattivato"},
 		{"check the IdP", "/admin/idps/regione/check", url.Values{}, 200, "discovery ok"},
 		{"invite someone", "/admin/members/invite", url.Values{"email": {"nuova@alpha.example"}}, 200, "nuova@alpha.example"},
-		{"add an IdP with a bad issuer", "/admin/idps", url.Values{"key": {"kc"}, "issuer": {"ftp://kc"}, "client_id": {"c"}, "client_secret": {"s"}, "client_auth": {"client_secret_basic"}}, 422, "issuer:"},
+		{"add an IdP with a bad issuer", "/admin/idps", url.Values{"key": {"kc"}, "issuer": {"ftp://kc"}, "client_id": {"c"}, "client_secret": {"s"}, "client_auth": {"client_secret_basic"}}, 422, "Issuer: serve un indirizzo https://"},
 		{"add an IdP", "/admin/idps", url.Values{"key": {"kc"}, "label": {"Keycloak"}, "kind": {"generic"}, "issuer": {"https://kc.alpha.example/realms/pa"},
 			"client_id": {"piazza"}, "client_secret": {"segreto-kc"}, "client_auth": {"client_secret_post"}, "scopes": {"openid email"}, "link_by": {"email"}}, 200, "Keycloak"},
 		{"edit the IdP keeping its secret", "/admin/idps/kc/edit", url.Values{"label": {"Keycloak regionale"}, "kind": {"generic"}, "issuer": {"https://kc.alpha.example/realms/pa"},

@@ -65,7 +65,7 @@ func (m *Module) saveIdP(c *fiber.Ctx) error {
 	if err := save(c.UserContext(), &i); err != nil {
 		if errors.Is(err, platform.ErrInvalid) || errors.Is(err, platform.ErrConflict) {
 			i.ClientSecret = ""
-			return m.renderIdP(c, fiber.StatusUnprocessableEntity, i, editing, err.Error())
+			return m.renderIdP(c, fiber.StatusUnprocessableEntity, i, editing, m.errText(c, err))
 		}
 		return err
 	}

@@ -76,7 +76,8 @@ var keyRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)
 // Normalize fills defaults and checks every field, naming the bad one.
 func (i *IdP) Normalize() error {
 	bad := func(field, msg string) error {
-		return platform.NewError(platform.ErrInvalid, field+": "+msg)
+		key := "idp.error." + strings.NewReplacer(" ", "_").Replace(field)
+		return platform.NewKeyedError(platform.ErrInvalid, key, field+": "+msg)
 	}
 	i.Key, i.Label, i.Issuer = strings.TrimSpace(i.Key), strings.TrimSpace(i.Label), strings.TrimSpace(i.Issuer)
 	if !keyRE.MatchString(i.Key) {
