@@ -30,7 +30,7 @@ func (l *Local) Invite(ctx context.Context, tx bun.IDB, base, site, email string
 		return err
 	}
 	link := base + "/auth/invite?token=" + url.QueryEscape(token)
-	return l.send(ctx, u.Email, "Invito a "+site+" / Invitation to "+site,
+	return l.sendKeyed(ctx, u.Email, "mail.invite", []any{"Link", link, "Site", site}, "Invito a "+site+" / Invitation to "+site,
 		"Sei stato invitato ad amministrare %s. Apri questo link entro 7 giorni per scegliere la password: %s\n\n"+
 			"You have been invited to administer %s. Open this link within 7 days to choose your password: %s\n",
 		site, link, site, link)

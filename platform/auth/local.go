@@ -12,6 +12,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/i18n"
 	mailer "github.com/piazza-pa/piazza/platform/mail"
 	"github.com/piazza-pa/piazza/platform/password"
 )
@@ -26,6 +27,9 @@ var (
 // Local runs local accounts inside a tenant transaction.
 type Local struct {
 	Mail mailer.Sender
+	// I18n, when set, writes e-mails in the language of the request that
+	// sends them; without it they are bilingual (Italian and English).
+	I18n *i18n.Bundle
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 	// Window, MaxPerAccount and MaxPerAddr bound failed sign-ins.
@@ -59,7 +63,7 @@ func (l *Local) Register(ctx context.Context, tx bun.IDB, base string, r Registr
 	}
 	existing, err := UserByEmail(ctx, tx, email)
 	if err == nil {
-		return l.send(ctx, existing.Email, "Account già registrato / Account already registered",
+		return l.sendKeyed(ctx, existing.Email, "mail.exists", []any{"Link", base + "/auth/reset"}, "Account già registrato / Account already registered",
 			"Qualcuno ha provato a registrarsi con questo indirizzo. Se eri tu, accedi o reimposta la password: %s\n\n"+
 				"Someone tried to register with this address. If it was you, sign in or reset your password: %s\n",
 			base+"/auth/reset", base+"/auth/reset")
@@ -80,7 +84,7 @@ func (l *Local) Register(ctx context.Context, tx bun.IDB, base string, r Registr
 		return err
 	}
 	link := base + "/auth/verify?token=" + url.QueryEscape(token)
-	return l.send(ctx, email, "Conferma il tuo indirizzo / Confirm your address",
+	return l.sendKeyed(ctx, email, "mail.verify", []any{"Link", link}, "Conferma il tuo indirizzo / Confirm your address",
 		"Per attivare il tuo account apri questo link (valido 48 ore): %s\n\nTo activate your account open this link (valid for 48 hours): %s\n", link, link)
 }
 
@@ -139,7 +143,7 @@ func (l *Local) RequestReset(ctx context.Context, tx bun.IDB, base, email string
 		return err
 	}
 	link := base + "/auth/reset?token=" + url.QueryEscape(token)
-	return l.send(ctx, u.Email, "Reimposta la password / Reset your password",
+	return l.sendKeyed(ctx, u.Email, "mail.reset", []any{"Link", link}, "Reimposta la password / Reset your password",
 		"Per scegliere una nuova password apri questo link (valido un'ora, una volta sola): %s\n\nTo choose a new password open this link (valid for one hour, once): %s\n", link, link)
 }
 
@@ -189,7 +193,13 @@ func (l *Local) setPassword(ctx context.Context, tx bun.IDB, id int64, pw string
 	return err
 }
 
-func (l *Local) send(ctx context.Context, to, subject, format string, args ...any) error {
+// sendKeyed sends the message key (key.subject, key.body with values) in
+// the request's language when a bundle is set, else the bilingual text.
+func (l *Local) sendKeyed(ctx context.Context, to, key string, values []any, subject, format string, args ...any) error {
+	if l.I18n != nil {
+		loc := l.I18n.FromContext(ctx)
+		return l.Mail.Send(ctx, mailer.Message{To: to, Subject: loc.T(key+".subject", values...), Text: loc.T(key+".body", values...)})
+	}
 	return l.Mail.Send(ctx, mailer.Message{To: to, Subject: subject, Text: fmt.Sprintf(format, args...)})
 }
 

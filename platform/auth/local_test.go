@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/dbtest"
+	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/platform/mail"
 	"github.com/piazza-pa/piazza/platform/mail/mailtest"
 	"github.com/piazza-pa/piazza/tenant"
@@ -234,5 +236,29 @@ func TestInvitation(t *testing.T) {
 	}
 	if err := accept(g); !errors.Is(err, auth.ErrBadLink) {
 		t.Fatalf("invitation reused: %v", err)
+	}
+}
+
+// With a bundle, e-mails are written in the language of the request.
+func TestMailLanguage(t *testing.T) {
+	e := setup(t)
+	bundle, err := i18n.New(i18n.Messages, auth.Messages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.local.I18n = bundle
+	for lang, subject := range map[string]string{"en": "Confirm your address", "it": "Conferma il tuo indirizzo"} {
+		addr := lang + "@alpha.example.it"
+		err := e.in(e.a, func(ctx context.Context, tx bun.Tx) error {
+			ctx = i18n.NewContext(ctx, bundle.For(lang))
+			return e.local.Register(ctx, tx, "http://alpha.piazza.test", auth.Registration{Email: addr, Password: "una password lunga"})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := e.smtp.Wait(t, addr)
+		if m.Header.Get("Subject") != subject || !strings.Contains(m.Text, "http://alpha.piazza.test/auth/verify?token=") {
+			t.Errorf("%s: %q\n%s", lang, m.Header.Get("Subject"), m.Text)
+		}
 	}
 }
