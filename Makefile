@@ -10,7 +10,7 @@ dev:
 	$(GO) run ./cmd/piazza dev
 
 test:
-	./.ci/setup
+	./.ci/setup test
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 
