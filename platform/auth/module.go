@@ -155,6 +155,9 @@ func (m *Module) render(c *fiber.Ctx, status int, name string, v view) error {
 		site = t.Name
 	}
 	v.Page = PageFor(c, m.Shell, site, csrf.Token(c))
+	if v.Message != "" {
+		v.Message = v.L.T(v.Message) // handlers give message keys
+	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return web.Render(c, status, m.pages[name], v)
 }
