@@ -136,15 +136,13 @@ func (m *Module) render(c *fiber.Ctx, status int, msg, errText string) error {
 	if err != nil {
 		return err
 	}
+	roles, err := authz.RolesOf(ctx, m.DB, t.Domain())
+	if err != nil {
+		return err
+	}
 	for i := range v.Members {
-		rs, err := authz.Roles(ctx, m.DB, v.Members[i].Subject(), t.Domain())
-		if err != nil {
-			return err
-		}
-		for _, r := range rs {
-			if r != authz.RoleOperator {
-				v.Members[i].Role = strings.TrimPrefix(r, "role:")
-			}
+		for _, r := range roles[v.Members[i].Subject()] {
+			v.Members[i].Role = strings.TrimPrefix(r, "role:")
 		}
 	}
 	if v.IdPs, err = m.IdPs.List(ctx, t.ID); err != nil {

@@ -221,6 +221,9 @@ func TestAdminArea(t *testing.T) {
 	if code, page := adm.get(alpha + "/admin/idps/kc"); code != 200 || strings.Contains(page, "segreto-kc") {
 		t.Errorf("the IdP form: %d, or it shows the secret", code)
 	}
+	if _, page := adm.get(alpha + "/admin?q=mario"); !strings.Contains(page, `<option value="validator" selected>`) {
+		t.Error("the member's new role is not shown")
+	}
 	// The suspended member is signed out and cannot sign in.
 	if _, page := member.get(alpha + "/auth/password"); strings.Contains(page, "Mario Membro") {
 		t.Error("the suspended member is still signed in")

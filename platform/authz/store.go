@@ -76,3 +76,15 @@ func Roles(ctx context.Context, db bun.IDB, sub, domain string) ([]string, error
 
 // ErrForbidden is an action the principal may not take.
 var ErrForbidden = platform.NewError(platform.ErrForbidden, "you are not allowed to do this")
+
+// RolesOf lists the stored roles of every subject in domain (not the
+// implied ones, not those of every tenant), in one query.
+func RolesOf(ctx context.Context, db bun.IDB, domain string) (map[string][]string, error) {
+	var rows []rule
+	err := db.NewSelect().Model(&rows).Where("ptype = 'g' AND v2 = ?", domain).Order("v1").Scan(ctx)
+	out := map[string][]string{}
+	for _, r := range rows {
+		out[r.V0] = append(out[r.V0], r.V1)
+	}
+	return out, err
+}
