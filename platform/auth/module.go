@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"html/template"
+	"net/url"
 	"strings"
 	"time"
 
@@ -215,4 +216,16 @@ func PageFor(c *fiber.Ctx, shell *web.Shell, site, csrfToken string) web.Page {
 	p := shell.NewPage(c, site, user, csrfToken)
 	p.SignIn, p.SignOut, p.Account = "/auth/login", "/auth/logout", "/auth/password"
 	return p
+}
+
+// RequireMember lets only the tenant's signed-in members through: a guest
+// asking for a page is sent to sign in and back, any other request refused.
+func RequireMember(c *fiber.Ctx) error {
+	if UserFromContext(c.UserContext()) != nil {
+		return c.Next()
+	}
+	if c.Method() == fiber.MethodGet {
+		return c.Redirect("/auth/login?return_to="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+	}
+	return authz.ErrForbidden
 }

@@ -3,6 +3,8 @@ package authz
 import (
 	"context"
 	"log/slog"
+	"slices"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -21,6 +23,33 @@ type scope struct {
 	a      *Authorizer
 	p      Principal
 	domain string
+	extra  []contextRoles
+}
+
+// contextRoles are roles held on the objects under a prefix only (a
+// community's manager holds role:community_manager on "community/12/…").
+type contextRoles struct {
+	prefix string
+	roles  []string
+}
+
+// WithRoles returns ctx in which the principal also holds roles on every
+// object whose name starts with prefix: modules that keep roles of their own
+// (a community's members) add them here, and Can combines them with the
+// tenant's roles.
+func WithRoles(ctx context.Context, prefix string, roles ...string) context.Context {
+	s, ok := ctx.Value(ctxKey{}).(scope)
+	if !ok || len(roles) == 0 || prefix == "" {
+		return ctx
+	}
+	s.extra = append(slices.Clip(s.extra), contextRoles{prefix: prefix, roles: roles})
+	return context.WithValue(ctx, ctxKey{}, s)
+}
+
+// PrincipalFrom is who the request of ctx is (the zero Principal for a guest).
+func PrincipalFrom(ctx context.Context) Principal {
+	s, _ := ctx.Value(ctxKey{}).(scope)
+	return s.p
 }
 
 // NewContext returns ctx carrying the authorizer, who is asking and the
@@ -37,6 +66,18 @@ func Can(ctx context.Context, obj, act string) bool {
 		return false
 	}
 	allowed, err := s.a.Decide(s.p, s.domain, obj, act)
+	for _, x := range s.extra {
+		if allowed || err != nil {
+			break
+		}
+		if strings.HasPrefix(obj, x.prefix) {
+			for _, r := range x.roles {
+				if allowed, err = s.a.Enforce(r, s.domain, obj, act); allowed || err != nil {
+					break
+				}
+			}
+		}
+	}
 	if err != nil {
 		slog.ErrorContext(ctx, "authorisation check failed; refusing", "obj", obj, "act", act, "err", err)
 		return false

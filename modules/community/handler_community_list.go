@@ -1,0 +1,117 @@
+package community
+
+import (
+	"context"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/authz"
+	"github.com/piazza-pa/piazza/platform/form"
+	"github.com/piazza-pa/piazza/platform/setting"
+	"github.com/piazza-pa/piazza/platform/taxonomy"
+	"github.com/piazza-pa/piazza/platform/web"
+)
+
+type listView struct {
+	web.Page
+	Communities []Community
+	Themes      []string
+	Theme       string
+	Mine        bool
+}
+
+func (m *Module) list(c *fiber.Ctx) error {
+	v := listView{Page: m.PageFor(c, m.site(c)), Themes: taxonomy.Themes, Theme: c.Query("theme"), Mine: c.Query("mine") != ""}
+	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		v.Communities, err = List(ctx, tx, viewer(c), Filter{Theme: v.Theme, Mine: v.Mine})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return web.Render(c, fiber.StatusOK, m.pages["list.html"], v)
+}
+
+type formView struct {
+	web.Page
+	Community  Community
+	Kinds      []string
+	Themes     []string
+	Parent     *Community
+	Validation bool
+	Errors     map[string]string
+}
+
+func (m *Module) newForm(c *fiber.Ctx) error {
+	v := formView{Community: Community{Kind: Open}}
+	if err := m.prepareForm(c, &v, c.QueryInt("parent")); err != nil {
+		return err
+	}
+	return web.Render(c, fiber.StatusOK, m.pages["form.html"], v)
+}
+
+// prepareForm fills the form's choices and the parent community, which
+// only its managers may extend.
+func (m *Module) prepareForm(c *fiber.Ctx, v *formView, parent int) error {
+	v.Page, v.Kinds, v.Themes = m.PageFor(c, m.site(c)), Kinds, taxonomy.Themes
+	return m.tx(c, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		if v.Validation, err = setting.Bool(ctx, tx, setting.CommunityValidation); err != nil {
+			return err
+		}
+		if parent == 0 {
+			return nil
+		}
+		if v.Parent, err = Get(ctx, tx, viewer(c), int64(parent)); err != nil {
+			return err
+		}
+		rctx, err := WithRoles(ctx, tx, viewer(c).UserID, v.Parent.ID)
+		if err != nil {
+			return err
+		}
+		if v.Parent.State != "active" || !authz.Can(rctx, v.Parent.Object(), "manage") {
+			return authz.ErrForbidden
+		}
+		return nil
+	})
+}
+
+func (m *Module) create(c *fiber.Ctx) error {
+	in := Community{Name: strings.Join(strings.Fields(c.FormValue("name")), " "),
+		Description: strings.TrimSpace(c.FormValue("description")), Kind: c.FormValue("kind"), Themes: themesOf(c)}
+	v := formView{Community: in}
+	if err := m.prepareForm(c, &v, formInt(c, "parent")); err != nil {
+		return err
+	}
+	errs := form.Errors{}
+	if n := len([]rune(in.Name)); n < 2 || n > 120 {
+		errs.Add("name", "community.error.name")
+	}
+	if !contains(Kinds, in.Kind) {
+		errs.Add("kind", "community.error.kind")
+	}
+	if len([]rune(in.Description)) > 4000 {
+		errs.Add("description", "community.error.description")
+	}
+	if len(errs) > 0 {
+		v.Errors = errs.Translate(m.Shell.I18n.FromContext(c.UserContext()).T)
+		return web.Render(c, fiber.StatusUnprocessableEntity, m.pages["form.html"], v)
+	}
+	u := auth.UserFromContext(c.UserContext())
+	in.State, in.CreatedBy = "active", &u.ID
+	if v.Validation && !viewer(c).Validator {
+		in.State = "to_validate"
+	}
+	if v.Parent != nil {
+		in.ParentID = &v.Parent.ID
+	}
+	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error { return insert(ctx, tx, &in, u.ID) })
+	if err != nil {
+		return err
+	}
+	return back(c, in.ID, "created")
+}

@@ -1,0 +1,158 @@
+// Package community is the communities module: open, reserved and closed
+// communities with sub-communities, their members' roles and states
+// (request, invitation, approval), the community page with its content and
+// its managers' tools, and creation by members with the tenant's
+// validation when it wants it. Communities are the unit of publication
+// scope: content modules list a community's items through ContentSource and
+// ask about a member's community role through WithRoles.
+package community
+
+import (
+	"context"
+	"embed"
+	"html/template"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/authz"
+	"github.com/piazza-pa/piazza/platform/mail"
+	"github.com/piazza-pa/piazza/platform/taxonomy"
+	"github.com/piazza-pa/piazza/platform/web"
+	"github.com/piazza-pa/piazza/tenant"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// Messages are the module's message files.
+//
+//go:embed locale/*.toml
+var Messages embed.FS
+
+// Item is a content item shown on a community's page.
+type Item struct {
+	Type, Title, URL, Summary, State string
+	At                               time.Time
+}
+
+// ContentSource is a content module listing a community's items as the
+// viewer (uid, 0 for none) may see them; the scope rules run in its query.
+type ContentSource interface {
+	CommunityItems(ctx context.Context, tx bun.IDB, communityID, uid int64, limit int) ([]Item, error)
+}
+
+// Deps are what the module needs.
+type Deps struct {
+	DB      *bun.DB
+	Shell   *web.Shell
+	PageFor func(c *fiber.Ctx, site string) web.Page
+	// Mail tells existing members of their invitations; Local invites
+	// people who have no account yet.
+	Mail    mail.Sender
+	Local   *auth.Local
+	Scheme  string
+	Content []ContentSource
+}
+
+// Module is the communities module.
+type Module struct {
+	Deps
+	pages map[string]*template.Template
+}
+
+// New parses the module's pages.
+func New(d Deps) (*Module, error) {
+	pages, err := d.Shell.Pages(templates, "templates/*.html", template.FuncMap{"contains": contains})
+	if err != nil {
+		return nil, err
+	}
+	return &Module{Deps: d, pages: pages}, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Section is the module's place in the navigation.
+func (m *Module) Section() web.Section {
+	return web.Section{Key: "community", Label: "community.nav", Path: "/communities"}
+}
+
+// Routes registers the module's pages and actions, for signed-in members.
+func (m *Module) Routes(r fiber.Router) {
+	g := r.Group("/communities", auth.RequireMember)
+	g.Get("/", m.list)
+	g.Get("/new", m.newForm)
+	g.Post("/", m.create)
+	g.Get("/:id<int>", m.show)
+	g.Post("/:id<int>/join", m.join)
+	g.Post("/:id<int>/leave", m.leave)
+	g.Post("/:id<int>/accept", m.answer(true))
+	g.Post("/:id<int>/decline", m.answer(false))
+	g.Post("/:id<int>/invite", m.invite)
+	g.Post("/:id<int>/members/:uid<int>/:action", m.decide)
+	g.Post("/:id<int>/approve", m.validate(true))
+	g.Post("/:id<int>/reject", m.validate(false))
+}
+
+// viewer is the request's member as a viewer of communities.
+func viewer(c *fiber.Ctx) Viewer {
+	u := auth.UserFromContext(c.UserContext())
+	return Viewer{UserID: u.ID, Validator: authz.Can(c.UserContext(), "community/new", "validate")}
+}
+
+func (m *Module) site(c *fiber.Ctx) string { return tenant.FromContext(c.UserContext()).Name }
+
+func (m *Module) t(c *fiber.Ctx, key string, args ...any) string {
+	return m.Shell.I18n.FromContext(c.UserContext()).T(key, args...)
+}
+
+func (m *Module) tx(c *fiber.Ctx, fn func(ctx context.Context, tx bun.Tx) error) error {
+	return tenant.Tx(c.UserContext(), m.DB, fn)
+}
+
+func paramID(c *fiber.Ctx, name string) int64 {
+	id, _ := strconv.ParseInt(c.Params(name), 10, 64)
+	return id
+}
+
+// back answers an action by going back to the community's page (or the
+// list), where the outcome shows.
+func back(c *fiber.Ctx, id int64, flash string) error {
+	u := "/communities"
+	if id != 0 {
+		u += "/" + strconv.FormatInt(id, 10)
+	}
+	if flash != "" {
+		u += "?done=" + flash
+	}
+	return c.Redirect(u, fiber.StatusSeeOther)
+}
+
+// themesOf keeps the known themes of the form's "themes" values.
+func themesOf(c *fiber.Ctx) []string {
+	var vs []string
+	for _, v := range c.Context().PostArgs().PeekMulti("themes") {
+		vs = append(vs, string(v))
+	}
+	return taxonomy.KnownThemes(vs)
+}
+
+// errNotFound hides what the viewer may not see.
+var errNotFound = platform.NewError(platform.ErrNotFound, "not found")
+
+// formInt is a form field's integer (0 when absent or wrong).
+func formInt(c *fiber.Ctx, name string) int {
+	n, _ := strconv.Atoi(c.FormValue(name))
+	return n
+}

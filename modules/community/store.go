@@ -1,0 +1,262 @@
+package community
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/authz"
+)
+
+// The kinds of community.
+const (
+	Open     = "open"
+	Reserved = "reserved"
+	Closed   = "closed"
+)
+
+// Kinds are the kinds of community, as forms offer them.
+var Kinds = []string{Open, Reserved, Closed}
+
+// The roles of a community's members.
+const (
+	Manager     = "manager"
+	Participant = "participant"
+	Editor      = "editor"
+	Author      = "author"
+	Reader      = "reader"
+	Guest       = "guest"
+)
+
+// Roles are the roles a manager can give.
+var Roles = []string{Manager, Editor, Author, Participant, Reader, Guest}
+
+// The states of a membership.
+const (
+	RequestSent = "request_sent"
+	Invited     = "invited"
+	Active      = "active"
+	Rejected    = "rejected"
+)
+
+// Errors of the module.
+var (
+	ErrNotFound    = platform.NewError(platform.ErrNotFound, "no such community")
+	ErrNotInvited  = platform.NewKeyedError(platform.ErrConflict, "community.error.not_invited", "there is no invitation to answer")
+	ErrState       = platform.NewKeyedError(platform.ErrConflict, "community.error.state", "not waiting for a decision")
+	ErrMember      = platform.NewKeyedError(platform.ErrConflict, "community.error.already", "already a member or waiting")
+	ErrLastManager = platform.NewKeyedError(platform.ErrConflict, "community.error.last_manager",
+		"a community keeps at least one manager")
+)
+
+// Community is a community, with the viewer's own membership when loaded
+// for a viewer.
+type Community struct {
+	bun.BaseModel `bun:"table:communities,alias:c"`
+
+	ID          int64     `bun:"id,pk,autoincrement"`
+	ParentID    *int64    `bun:"parent_id"`
+	Name        string    `bun:"name"`
+	Description string    `bun:"description"`
+	Kind        string    `bun:"kind"`
+	Themes      []string  `bun:"themes,array"`
+	State       string    `bun:"state"`
+	CreatedBy   *int64    `bun:"created_by"`
+	CreatedAt   time.Time `bun:"created_at,nullzero,default:now()"`
+
+	ParentName string `bun:"parent_name,scanonly"`
+	MyRole     string `bun:"my_role,scanonly"`
+	MyState    string `bun:"my_state,scanonly"`
+	Members    int    `bun:"members,scanonly"`
+}
+
+// Object is the community's authorisation object for act on its members
+// and settings ("community/<id>/members").
+func (c *Community) Object() string { return Object(c.ID) + "members" }
+
+// Object is the prefix of a community's authorisation objects.
+func Object(id int64) string { return "community/" + strconv.FormatInt(id, 10) + "/" }
+
+// Viewer is who looks at communities: a member of the tenant, who may be
+// one of those who validate new communities.
+type Viewer struct {
+	UserID    int64
+	Validator bool
+}
+
+// visibleSQL: active communities that are not closed, or closed ones the
+// viewer belongs to or is invited to; those the viewer created; and, for
+// validators, those waiting for validation.
+const visibleSQL = `((c.state = 'active' AND (c.kind <> 'closed' OR EXISTS (SELECT 1 FROM community_members AS vm
+	WHERE vm.community_id = c.id AND vm.user_id = ?0 AND vm.state IN ('active', 'invited'))))
+	OR c.created_by = ?0 OR (c.state = 'to_validate' AND ?1))`
+
+// selectFor is the query of communities as v sees them.
+func selectFor(tx bun.IDB, v Viewer, dst any) *bun.SelectQuery {
+	return tx.NewSelect().Model(dst).ColumnExpr("c.*").
+		ColumnExpr("coalesce(mm.role, '') AS my_role, coalesce(mm.state, '') AS my_state").
+		ColumnExpr("coalesce(p.name, '') AS parent_name").
+		ColumnExpr("(SELECT count(*) FROM community_members AS cm WHERE cm.community_id = c.id AND cm.state = 'active') AS members").
+		Join("LEFT JOIN community_members AS mm ON mm.community_id = c.id AND mm.user_id = ?", v.UserID).
+		Join("LEFT JOIN communities AS p ON p.id = c.parent_id").
+		Where(visibleSQL, v.UserID, v.Validator)
+}
+
+// Filter narrows a list of communities.
+type Filter struct {
+	Theme  string
+	Mine   bool
+	Parent int64
+}
+
+// List returns the communities v may see, matching f.
+func List(ctx context.Context, tx bun.IDB, v Viewer, f Filter) ([]Community, error) {
+	var cs []Community
+	q := selectFor(tx, v, &cs).OrderExpr("lower(c.name)").Limit(500)
+	if f.Theme != "" {
+		q = q.Where("? = ANY (c.themes)", f.Theme)
+	}
+	if f.Mine {
+		q = q.Where("mm.state IS NOT NULL AND mm.state <> 'rejected'")
+	}
+	if f.Parent != 0 {
+		q = q.Where("c.parent_id = ?", f.Parent)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, fmt.Errorf("list communities: %w", err)
+	}
+	return cs, nil
+}
+
+// Get returns a community v may see, else ErrNotFound.
+func Get(ctx context.Context, tx bun.IDB, v Viewer, id int64) (*Community, error) {
+	c := new(Community)
+	err := selectFor(tx, v, c).Where("c.id = ?", id).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get community: %w", err)
+	}
+	return c, nil
+}
+
+// insert records a community and its creator as its first manager.
+func insert(ctx context.Context, tx bun.IDB, c *Community, creator int64) error {
+	if _, err := tx.NewInsert().Model(c).Returning("id, created_at").Exec(ctx); err != nil {
+		return fmt.Errorf("create community: %w", err)
+	}
+	return upsertMember(ctx, tx, c.ID, creator, Manager, Active, 0)
+}
+
+// Member is someone's membership of a community.
+type Member struct {
+	bun.BaseModel `bun:"table:community_members,alias:m"`
+
+	CommunityID int64      `bun:"community_id,pk"`
+	UserID      int64      `bun:"user_id,pk"`
+	Role        string     `bun:"role"`
+	State       string     `bun:"state"`
+	InvitedBy   *int64     `bun:"invited_by"`
+	CreatedAt   time.Time  `bun:"created_at,nullzero,default:now()"`
+	DecidedAt   *time.Time `bun:"decided_at"`
+
+	Name  string `bun:"name,scanonly"`
+	Email string `bun:"email,scanonly"`
+}
+
+// Members lists a community's memberships in the given states, by name.
+func Members(ctx context.Context, tx bun.IDB, id int64, states ...string) ([]Member, error) {
+	var ms []Member
+	err := tx.NewSelect().Model(&ms).ColumnExpr("m.*, u.email").
+		ColumnExpr("coalesce(nullif(u.display_name, ''), nullif(btrim(u.given_name || ' ' || u.family_name), ''), u.email) AS name").
+		Join("JOIN users AS u ON u.id = m.user_id").
+		Where("m.community_id = ? AND m.state IN (?)", id, bun.List(states)).OrderExpr("m.role = 'manager' DESC, lower(u.display_name), u.id").
+		Limit(1000).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("community members: %w", err)
+	}
+	return ms, nil
+}
+
+// membership returns uid's membership of a community (nil for none).
+func membership(ctx context.Context, tx bun.IDB, id, uid int64) (*Member, error) {
+	m := new(Member)
+	err := tx.NewSelect().Model(m).Where("community_id = ? AND user_id = ?", id, uid).For("UPDATE").Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("membership: %w", err)
+	}
+	return m, nil
+}
+
+func upsertMember(ctx context.Context, tx bun.IDB, id, uid int64, role, state string, by int64) error {
+	m := &Member{CommunityID: id, UserID: uid, Role: role, State: state}
+	if by > 0 {
+		m.InvitedBy = &by
+	}
+	_, err := tx.NewInsert().Model(m).
+		On("CONFLICT (community_id, user_id) DO UPDATE").
+		Set("role = EXCLUDED.role, state = EXCLUDED.state, invited_by = EXCLUDED.invited_by, created_at = now(), decided_at = NULL").
+		Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("record membership: %w", err)
+	}
+	return nil
+}
+
+func setMember(ctx context.Context, tx bun.IDB, id, uid int64, set string, args ...any) error {
+	_, err := tx.NewUpdate().Table("community_members").Set(set, args...).
+		Where("community_id = ? AND user_id = ?", id, uid).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("update membership: %w", err)
+	}
+	return nil
+}
+
+// managers counts a community's active managers.
+func managers(ctx context.Context, tx bun.IDB, id int64) (int64, error) {
+	return tx.NewSelect().Table("community_members").
+		Where("community_id = ? AND role = 'manager' AND state = 'active'", id).Count(ctx)
+}
+
+// WithRoles returns ctx in which uid also holds, on each of the communities
+// ids, the role of their active membership (role:community_<role> on the
+// objects "community/<id>/…"), for authz.Can. Content modules call it
+// before deciding on an item of those communities.
+func WithRoles(ctx context.Context, tx bun.IDB, uid int64, ids ...int64) (context.Context, error) {
+	if uid == 0 || len(ids) == 0 {
+		return ctx, nil
+	}
+	var ms []Member
+	err := tx.NewSelect().Model(&ms).Column("community_id", "role").
+		Where("user_id = ? AND state = 'active' AND community_id IN (?)", uid, bun.List(ids)).Scan(ctx)
+	if err != nil {
+		return ctx, fmt.Errorf("community roles: %w", err)
+	}
+	for _, m := range ms {
+		ctx = authz.WithRoles(ctx, Object(m.CommunityID), "role:community_"+m.Role)
+	}
+	return ctx, nil
+}
+
+// Joined lists the communities uid is an active member of (id and name),
+// to offer as a publication scope.
+func Joined(ctx context.Context, tx bun.IDB, uid int64) ([]Community, error) {
+	var cs []Community
+	err := tx.NewSelect().Model(&cs).Column("c.id", "c.name").
+		Join("JOIN community_members AS m ON m.community_id = c.id AND m.user_id = ? AND m.state = 'active'", uid).
+		Where("c.state = 'active'").OrderExpr("lower(c.name)").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("my communities: %w", err)
+	}
+	return cs, nil
+}

@@ -1,0 +1,135 @@
+// Package scope is the publication scope of content items: the whole tenant,
+// the people interested in given themes or tags, or chosen communities or
+// organisations. Visibility is decided inside the SQL that lists or fetches
+// items (Filter), never by filtering rows after the query, and the objects on
+// which an item's permissions are checked follow from its scope (Objects).
+//
+// A content table carries the columns state, author_id, public and
+// scope_kind, scope_themes, scope_tags, scope_communities,
+// scope_organizations (see migrations/tenant/0010_news.sql).
+package scope
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform/form"
+)
+
+// The kinds of scope.
+const (
+	Tenant        = "tenant"
+	Interests     = "interests"
+	Communities   = "communities"
+	Organizations = "organizations"
+)
+
+// Kinds are the kinds of scope, in the order forms offer them.
+var Kinds = []string{Tenant, Interests, Communities, Organizations}
+
+// Scope is whom an item is for.
+type Scope struct {
+	Kind          string   `bun:"scope_kind"`
+	Themes        []string `bun:"scope_themes,array"`
+	Tags          []int64  `bun:"scope_tags,array"`
+	Communities   []int64  `bun:"scope_communities,array"`
+	Organizations []int64  `bun:"scope_organizations,array"`
+	// Public items (tenant-wide only) are shown to guests too.
+	Public bool `bun:"public"`
+}
+
+// Check refuses a scope that names nobody, keeping only the lists of its
+// kind; problems are reported on the form field "scope".
+func (s *Scope) Check(errs form.Errors) {
+	keep := func(kind string) bool { return s.Kind == kind }
+	if !keep(Interests) {
+		s.Themes, s.Tags = nil, nil
+	}
+	if !keep(Communities) {
+		s.Communities = nil
+	}
+	if !keep(Organizations) {
+		s.Organizations = nil
+	}
+	switch s.Kind {
+	case Tenant:
+	case Interests:
+		if len(s.Themes)+len(s.Tags) == 0 {
+			errs.Add("scope", "scope.error.no_interest")
+		}
+	case Communities:
+		if len(s.Communities) == 0 {
+			errs.Add("scope", "scope.error.no_community")
+		}
+	case Organizations:
+		if len(s.Organizations) == 0 {
+			errs.Add("scope", "scope.error.no_organization")
+		}
+	default:
+		errs.Add("scope", "scope.error.kind")
+	}
+	if s.Public && s.Kind != Tenant {
+		errs.Add("scope", "scope.error.public")
+	}
+}
+
+// Viewer is who looks at content.
+type Viewer struct {
+	// UserID is 0 for a guest.
+	UserID int64
+	// Validator: the viewer validates tenant-wide content of this type (the
+	// tenant's validators and admins).
+	Validator bool
+}
+
+// visible is the condition of an item of the table aliased %[1]s
+// being visible to a viewer (?0 the user id, ?1 whether a tenant validator):
+// published and either public or for the viewer; the viewer's own items;
+// items waiting for the viewer's decision (or archived) when the viewer
+// validates them — tenant validators tenant-wide content, managers of a
+// community that community's.
+const visible = `(
+  (%[1]s.state = 'published' AND (%[1]s.public OR (?0 > 0 AND (
+      %[1]s.scope_kind = 'tenant'
+      OR (%[1]s.scope_kind = 'interests' AND EXISTS (SELECT 1 FROM profiles AS sp WHERE sp.user_id = ?0
+            AND (sp.themes && %[1]s.scope_themes OR sp.tags && %[1]s.scope_tags)))
+      OR (%[1]s.scope_kind = 'communities' AND EXISTS (SELECT 1 FROM community_members AS sm WHERE sm.user_id = ?0
+            AND sm.state = 'active' AND sm.community_id = ANY (%[1]s.scope_communities)))
+      OR (%[1]s.scope_kind = 'organizations' AND EXISTS (SELECT 1 FROM organization_members AS so WHERE so.user_id = ?0
+            AND so.state = 'active' AND so.organization_id = ANY (%[1]s.scope_organizations)))))))
+  OR (?0 > 0 AND %[1]s.author_id = ?0)
+  OR (?0 > 0 AND %[1]s.state IN ('to_validate', 'archived') AND (
+      (%[1]s.scope_kind <> 'communities' AND ?1)
+      OR (%[1]s.scope_kind = 'communities' AND EXISTS (SELECT 1 FROM community_members AS sv WHERE sv.user_id = ?0
+            AND sv.state = 'active' AND sv.role = 'manager' AND sv.community_id = ANY (%[1]s.scope_communities)))))
+)`
+
+// Filter adds to q the condition that the rows of the content table
+// aliased alias are visible to v.
+func Filter(q *bun.SelectQuery, alias string, v Viewer) *bun.SelectQuery {
+	return q.Where(condition(alias), v.UserID, v.Validator)
+}
+
+// Objects are the authorisation objects of an item of contentType with
+// scope s: "community/<id>/content/<type>" for each of its communities,
+// else "content/<type>". A permission on any of them is a permission on the
+// item.
+func Objects(contentType string, s Scope) []string {
+	if s.Kind != Communities || len(s.Communities) == 0 {
+		return []string{"content/" + contentType}
+	}
+	ids := slices.Clone(s.Communities)
+	slices.Sort(ids)
+	out := make([]string, 0, len(ids))
+	for _, id := range slices.Compact(ids) {
+		out = append(out, "community/"+strconv.FormatInt(id, 10)+"/content/"+contentType)
+	}
+	return out
+}
+
+// condition is the visibility condition over alias, a name the code chose
+// (never input).
+func condition(alias string) string { return fmt.Sprintf(visible, alias) }

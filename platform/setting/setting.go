@@ -1,0 +1,42 @@
+// Package setting reads and writes a tenant's switches (the settings table
+// of its schema), inside the tenant's transaction.
+package setting
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/uptrace/bun"
+)
+
+// The switches of the collaboration modules: whether profiles, organisations
+// and communities created by members wait for validation.
+const (
+	ProfileValidation      = "profile.validation"
+	OrganizationValidation = "organization.validation"
+	CommunityValidation    = "community.validation"
+)
+
+// Bool reads a switch (false when never set).
+func Bool(ctx context.Context, tx bun.IDB, key string) (bool, error) {
+	var on bool
+	err := tx.QueryRowContext(ctx, "SELECT coalesce((SELECT value = 'true'::jsonb FROM settings WHERE key = ?), false)", key).Scan(&on)
+	if err != nil {
+		return false, fmt.Errorf("setting %s: %w", key, err)
+	}
+	return on, nil
+}
+
+// SetBool sets a switch.
+func SetBool(ctx context.Context, tx bun.IDB, key string, on bool) error {
+	v := "false"
+	if on {
+		v = "true"
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?::jsonb)
+		ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`, key, v)
+	if err != nil {
+		return fmt.Errorf("set %s: %w", key, err)
+	}
+	return nil
+}
