@@ -11,7 +11,11 @@ import (
 	"github.com/piazza-pa/piazza/modules/admin"
 	"github.com/piazza-pa/piazza/modules/brand"
 	"github.com/piazza-pa/piazza/modules/console"
+	"github.com/piazza-pa/piazza/modules/community"
 	"github.com/piazza-pa/piazza/modules/home"
+	"github.com/piazza-pa/piazza/modules/news"
+	"github.com/piazza-pa/piazza/modules/organization"
+	"github.com/piazza-pa/piazza/modules/profile"
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/csrf"
@@ -46,7 +50,8 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 	if err != nil {
 		return nil, nil, err
 	}
-	bundle, err := i18n.New(i18n.Messages, auth.Messages, home.Messages, console.Messages, brand.Messages, admin.Messages)
+	bundle, err := i18n.New(i18n.Messages, auth.Messages, home.Messages, console.Messages, brand.Messages, admin.Messages,
+		profile.Messages, organization.Messages, community.Messages, news.Messages)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -81,9 +86,10 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 	if err != nil {
 		return nil, nil, err
 	}
-	// contentModules are the collaboration modules a tenant can switch off
-	// (none yet: the content modules come with the collaboration work).
-	var contentModules []web.Module
+	contentModules, err := e.collaboration(shell, sender, authModule.Local)
+	if err != nil {
+		return nil, nil, err
+	}
 	var sections []web.Section
 	for _, m := range contentModules {
 		if s, ok := m.(web.Sectioned); ok {
@@ -136,6 +142,31 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 		},
 	})
 	return srv, l, err
+}
+
+// collaboration builds the collaboration modules, which a tenant can switch
+// off one by one: the foundational ones (profiles, organisations,
+// communities) and the content types, which communities list on their pages.
+func (e *env) collaboration(shell *web.Shell, sender mail.Sender, local *auth.Local) ([]web.Module, error) {
+	pageFor := func(c *fiber.Ctx, site string) web.Page { return auth.PageFor(c, shell, site, csrf.Token(c)) }
+	newsModule, err := news.New(news.Deps{DB: e.db, Shell: shell, PageFor: pageFor})
+	if err != nil {
+		return nil, err
+	}
+	profileModule, err := profile.New(profile.Deps{DB: e.db, Shell: shell, PageFor: pageFor})
+	if err != nil {
+		return nil, err
+	}
+	orgModule, err := organization.New(organization.Deps{DB: e.db, Shell: shell, PageFor: pageFor})
+	if err != nil {
+		return nil, err
+	}
+	communityModule, err := community.New(community.Deps{DB: e.db, Shell: shell, PageFor: pageFor, Mail: sender,
+		Local: local, Scheme: e.scheme(), Content: []community.ContentSource{newsModule}})
+	if err != nil {
+		return nil, err
+	}
+	return []web.Module{communityModule, newsModule, profileModule, orgModule}, nil
 }
 
 // languages are the languages every site offers until tenants choose theirs

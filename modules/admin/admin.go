@@ -77,6 +77,10 @@ func (m *Module) Routes(r fiber.Router) {
 	g.Get("/idps/:key", m.editIdP)
 	g.Post("/idps/:key/edit", m.saveIdP)
 	g.Post("/idps/:key/:action", m.idpAction)
+	g.Get("/collaboration", m.collaboration)
+	g.Post("/collaboration/validation", m.setValidation)
+	g.Post("/collaboration/tags", m.addTag)
+	g.Post("/collaboration/tags/:id<int>/remove", m.removeTag)
 }
 
 // roles are the roles an admin can give, "member" meaning none stored.

@@ -145,7 +145,10 @@ func themesOf(c *fiber.Ctx) []string {
 	for _, v := range c.Context().PostArgs().PeekMulti("themes") {
 		vs = append(vs, string(v))
 	}
-	return taxonomy.KnownThemes(vs)
+	if t := taxonomy.KnownThemes(vs); t != nil {
+		return t
+	}
+	return []string{}
 }
 
 // errNotFound hides what the viewer may not see.

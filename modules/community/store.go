@@ -159,13 +159,15 @@ func insert(ctx context.Context, tx bun.IDB, c *Community, creator int64) error 
 type Member struct {
 	bun.BaseModel `bun:"table:community_members,alias:m"`
 
-	CommunityID int64      `bun:"community_id,pk"`
-	UserID      int64      `bun:"user_id,pk"`
-	Role        string     `bun:"role"`
-	State       string     `bun:"state"`
-	InvitedBy   *int64     `bun:"invited_by"`
-	CreatedAt   time.Time  `bun:"created_at,nullzero,default:now()"`
-	DecidedAt   *time.Time `bun:"decided_at"`
+	CommunityID int64  `bun:"community_id,pk"`
+	UserID      int64  `bun:"user_id,pk"`
+	Role        string `bun:"role"`
+	State       string `bun:"state"`
+	InvitedBy   *int64 `bun:"invited_by"`
+	// NotifyFrequency is the member's own frequency for this community ("" for their profile's).
+	NotifyFrequency *string    `bun:"notify_frequency"`
+	CreatedAt       time.Time  `bun:"created_at,nullzero,default:now()"`
+	DecidedAt       *time.Time `bun:"decided_at"`
 
 	Name  string `bun:"name,scanonly"`
 	Email string `bun:"email,scanonly"`

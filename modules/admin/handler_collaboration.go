@@ -1,0 +1,126 @@
+package admin
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/form"
+	"github.com/piazza-pa/piazza/platform/setting"
+	"github.com/piazza-pa/piazza/platform/taxonomy"
+	"github.com/piazza-pa/piazza/platform/web"
+	"github.com/piazza-pa/piazza/tenant"
+)
+
+// validations are the switches of validation by facilitators and validators.
+var validations = []string{setting.ProfileValidation, setting.OrganizationValidation, setting.CommunityValidation}
+
+type collaborationView struct {
+	web.Page
+	Error, Message string
+	Switches       []switchView
+	Tags           []taxonomy.Tag
+	Themes         []string
+	Errors         map[string]string
+	Name           string
+}
+
+type switchView struct {
+	Key string
+	On  bool
+}
+
+func (m *Module) collaboration(c *fiber.Ctx) error {
+	return m.renderCollaboration(c, fiber.StatusOK, "", nil)
+}
+
+// renderCollaboration shows the validation switches and the tags.
+func (m *Module) renderCollaboration(c *fiber.Ctx, status int, msg string, errs form.Errors) error {
+	t := tenant.FromContext(c.UserContext())
+	v := collaborationView{Page: m.PageFor(c, t.Name), Message: msg, Themes: taxonomy.Themes, Name: c.FormValue("name")}
+	if errs != nil {
+		v.Errors = errs.Translate(v.L.T)
+	}
+	err := tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
+		for _, k := range validations {
+			on, err := setting.Bool(ctx, tx, k)
+			if err != nil {
+				return err
+			}
+			v.Switches = append(v.Switches, switchView{Key: k, On: on})
+		}
+		var err error
+		v.Tags, err = taxonomy.Tags(ctx, tx)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return web.Render(c, status, m.pages["collaboration.html"], v)
+}
+
+// setValidation turns one of the validation switches on or off.
+func (m *Module) setValidation(c *fiber.Ctx) error {
+	key, on := c.FormValue("key"), c.FormValue("on") == "on"
+	if !slices.Contains(validations, key) {
+		return fiber.ErrNotFound
+	}
+	t := tenant.FromContext(c.UserContext())
+	if err := tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
+		return setting.SetBool(ctx, tx, key, on)
+	}); err != nil {
+		return err
+	}
+	if err := m.Record(c, t, "settings."+key, map[string]any{"on": on}); err != nil {
+		return err
+	}
+	return m.renderCollaboration(c, fiber.StatusOK, m.t(c, "admin.done"), nil)
+}
+
+// addTag adds a tag, under a parent to grow a tree.
+func (m *Module) addTag(c *fiber.Ctx) error {
+	t := tenant.FromContext(c.UserContext())
+	parent, _ := strconv.ParseInt(c.FormValue("parent"), 10, 64)
+	var tag *taxonomy.Tag
+	err := tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		tag, err = taxonomy.AddTag(ctx, tx, c.FormValue("name"), parent)
+		return err
+	})
+	if fe, ok := form.FieldsOf(err); ok {
+		return m.renderCollaboration(c, fiber.StatusUnprocessableEntity, "", fe)
+	}
+	if errors.Is(err, platform.ErrConflict) {
+		return m.renderCollaboration(c, fiber.StatusConflict, "", form.Errors{"name": platform.MessageKey(err)})
+	}
+	if err != nil {
+		return err
+	}
+	if err := m.Record(c, t, "tag.add", map[string]any{"name": tag.Name, "parent": parent}); err != nil {
+		return err
+	}
+	return m.renderCollaboration(c, fiber.StatusOK, m.t(c, "admin.done"), nil)
+}
+
+func (m *Module) removeTag(c *fiber.Ctx) error {
+	t := tenant.FromContext(c.UserContext())
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return fiber.ErrNotFound
+	}
+	if err := tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
+		return taxonomy.RemoveTag(ctx, tx, id)
+	}); err != nil {
+		return err
+	}
+	if err := m.Record(c, t, "tag.remove", map[string]any{"id": id}); err != nil {
+		return err
+	}
+	return m.renderCollaboration(c, fiber.StatusOK, m.t(c, "admin.done"), nil)
+}

@@ -1,0 +1,180 @@
+// Package moduletest runs the collaboration modules for tests as a member
+// meets them: a real PostgreSQL with two tenants (alpha and beta), each with
+// an admin, a validator, a facilitator and a few members; the modules wired
+// as the server wires them, served on 127.0.0.1; and browsers that sign in.
+package moduletest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/modules/admin"
+	"github.com/piazza-pa/piazza/modules/community"
+	"github.com/piazza-pa/piazza/modules/news"
+	"github.com/piazza-pa/piazza/modules/organization"
+	"github.com/piazza-pa/piazza/modules/profile"
+	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/authz"
+	"github.com/piazza-pa/piazza/platform/csrf"
+	"github.com/piazza-pa/piazza/platform/db"
+	"github.com/piazza-pa/piazza/platform/dbtest"
+	"github.com/piazza-pa/piazza/platform/mail"
+	"github.com/piazza-pa/piazza/platform/mail/mailtest"
+	"github.com/piazza-pa/piazza/platform/password"
+	"github.com/piazza-pa/piazza/platform/session"
+	"github.com/piazza-pa/piazza/platform/web"
+	"github.com/piazza-pa/piazza/platform/web/webtest"
+	"github.com/piazza-pa/piazza/tenant"
+)
+
+// Password is every test user's password.
+const Password = "una password lunga"
+
+// The sites of the two tenants.
+const (
+	Alpha = "http://alpha.piazza.test"
+	Beta  = "http://beta.piazza.test"
+)
+
+// People are the users of each tenant, "<name>@<slug>.example": admin,
+// validator and facilitator hold those roles, the others are members.
+var People = []string{"admin", "validator", "facilitator", "anna", "bruno", "carla", "dario"}
+
+// World is the running system.
+type World struct {
+	DB   *dbtest.DB
+	Reg  *tenant.Registry
+	A, B *tenant.Tenant
+	Addr string
+	SMTP *mailtest.Server
+	ids  map[string]int64
+}
+
+// New starts a world for the test.
+func New(t *testing.T) *World {
+	t.Helper()
+	ctx := context.Background()
+	w := &World{DB: dbtest.New(t), SMTP: mailtest.Start(t), ids: map[string]int64{}}
+	var err error
+	w.Reg, err = tenant.NewRegistry(ctx, w.DB.DB, tenant.Options{BaseDomain: "piazza.test", OperatorHost: "admin.piazza.test",
+		OnProvision: []tenant.Hook{func(ctx context.Context, tx bun.Tx, t *tenant.Tenant) error {
+			return authz.SeedTenant(ctx, tx, t.Domain())
+		}}})
+	must(t, err)
+	w.A, err = w.Reg.Create(ctx, tenant.CreateParams{Slug: "alpha", Name: "Comune di Alpha"})
+	must(t, err)
+	w.B, err = w.Reg.Create(ctx, tenant.CreateParams{Slug: "beta", Name: "Comune di Beta"})
+	must(t, err)
+	hash, _ := password.Hash(Password)
+	roles := map[string]string{"admin": authz.RoleAdmin, "validator": authz.RoleValidator, "facilitator": authz.RoleFacilitator}
+	for _, tn := range []*tenant.Tenant{w.A, w.B} {
+		for _, name := range People {
+			var id int64
+			err := db.InTenant(ctx, w.DB.DB, tn.Scope(), func(ctx context.Context, tx bun.Tx) error {
+				if err := auth.SetLocalAccounts(ctx, tx, true); err != nil {
+					return err
+				}
+				return tx.QueryRowContext(ctx, `INSERT INTO users (email, display_name, password_hash, email_verified_at)
+					VALUES (? || '@' || ? || '.example', initcap(?), ?, now()) RETURNING id`, name, tn.Slug, name, hash).Scan(&id)
+			})
+			must(t, err)
+			w.ids[tn.Slug+"/"+name] = id
+			if r, ok := roles[name]; ok {
+				must(t, authz.Assign(ctx, w.DB.DB, fmt.Sprintf("user:%d", id), r, tn.Domain()))
+			}
+		}
+	}
+	w.serve(t)
+	return w
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// serve wires the modules as cmd/piazza does and serves them.
+func (w *World) serve(t *testing.T) {
+	shell, err := web.NewShellFrom(auth.Messages, admin.Messages, profile.Messages, organization.Messages, community.Messages, news.Messages)
+	must(t, err)
+	az, _ := authz.New(w.DB.DB, 10)
+	p := csrf.New(csrf.Config{Key: bytes.Repeat([]byte{6}, 32)})
+	sender, _ := mail.NewSMTP(w.SMTP.URL(), "noreply@piazza.test")
+	local := &auth.Local{Mail: sender, Window: time.Minute, MaxPerAccount: 50, MaxPerAddr: 500}
+	am, err := auth.New(auth.Deps{Shell: shell, DB: w.DB.DB, Sessions: session.Tenant(time.Hour, time.Hour), Local: local, CSRF: p, Authz: az, Scheme: "http"})
+	must(t, err)
+	pageFor := func(c *fiber.Ctx, site string) web.Page { return auth.PageFor(c, shell, site, csrf.Token(c)) }
+	record := func(*fiber.Ctx, *tenant.Tenant, string, map[string]any) error { return nil }
+	adm, err := admin.New(admin.Deps{DB: w.DB.DB, Registry: w.Reg, Local: local, Shell: shell, Scheme: "http", PageFor: pageFor, Record: record})
+	must(t, err)
+	nm, err := news.New(news.Deps{DB: w.DB.DB, Shell: shell, PageFor: pageFor})
+	must(t, err)
+	pm, err := profile.New(profile.Deps{DB: w.DB.DB, Shell: shell, PageFor: pageFor})
+	must(t, err)
+	om, err := organization.New(organization.Deps{DB: w.DB.DB, Shell: shell, PageFor: pageFor})
+	must(t, err)
+	cm, err := community.New(community.Deps{DB: w.DB.DB, Shell: shell, PageFor: pageFor, Mail: sender, Local: local,
+		Scheme: "http", Content: []community.ContentSource{nm}})
+	must(t, err)
+	srv, err := web.New(web.Config{Shell: shell, OperatorHost: "admin.piazza.test", DB: w.DB.DB,
+		Tenant: tenant.Middleware(tenant.NewResolver(w.Reg)), Shared: []fiber.Handler{p.Handler(), am.Middleware()},
+		TenantModules: []web.Module{am, adm, cm, nm, pm, om}})
+	must(t, err)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	must(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	go func() { _ = srv.Serve(ctx, ln) }()
+	w.Addr = ln.Addr().String()
+}
+
+// ID is the id of a person ("anna") of a tenant ("alpha").
+func (w *World) ID(slug, name string) int64 { return w.ids[slug+"/"+name] }
+
+// In runs fn in the tenant's transaction (to arrange or inspect data).
+func (w *World) In(t *testing.T, tn *tenant.Tenant, fn func(ctx context.Context, tx bun.Tx) error) {
+	t.Helper()
+	must(t, db.InTenant(context.Background(), w.DB.DB, tn.Scope(), fn))
+}
+
+// Browser is a visitor of the world.
+type Browser struct {
+	*webtest.Browser
+	t *testing.T
+}
+
+// Browser returns a new visitor, signed in as name@<site's slug>.example
+// at site when name is not "".
+func (w *World) Browser(t *testing.T, site, name string) *Browser {
+	b := &Browser{Browser: webtest.NewBrowser(t, w.Addr), t: t}
+	if name != "" {
+		u, _ := url.Parse(site)
+		slug := u.Hostname()[:len(u.Hostname())-len(".piazza.test")]
+		code, _ := b.Send(site+"/auth/login", site+"/auth/login", url.Values{"email": {name + "@" + slug + ".example"}, "password": {Password}})
+		if code != 303 {
+			t.Fatalf("sign-in of %s at %s: %d", name, site, code)
+		}
+	}
+	return b
+}
+
+// Send posts form to u with the CSRF token of page; it returns the status
+// and the body.
+func (b *Browser) Send(page, u string, form url.Values) (int, string) {
+	b.t.Helper()
+	if form == nil {
+		form = url.Values{}
+	}
+	res, body := b.Post(page, u, form)
+	return res.StatusCode, body
+}

@@ -1,0 +1,278 @@
+package news
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/modules/community"
+	"github.com/piazza-pa/piazza/modules/organization"
+	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/authz"
+	"github.com/piazza-pa/piazza/platform/form"
+	"github.com/piazza-pa/piazza/platform/i18n"
+	"github.com/piazza-pa/piazza/platform/scope"
+	"github.com/piazza-pa/piazza/platform/taxonomy"
+	"github.com/piazza-pa/piazza/platform/web"
+	"github.com/piazza-pa/piazza/platform/workflow"
+)
+
+type formView struct {
+	web.Page
+	News          *News
+	Action        string
+	Kinds         []string
+	Themes        []string
+	Tags          []taxonomy.Tag
+	Communities   []community.Community
+	Organizations []organization.Organization
+	Languages     []string
+	Publish       bool
+	Errors        map[string]string
+	Error         string
+	Message       string
+}
+
+// renderForm shows the form of n with the choices of the member's scopes.
+func (m *Module) renderForm(c *fiber.Ctx, status int, n *News, action string, errs form.Errors) error {
+	v := formView{Page: m.page(c), News: n, Action: action, Kinds: scope.Kinds, Themes: taxonomy.Themes, Languages: i18n.Supported}
+	if errs != nil {
+		v.Errors = errs.Translate(v.L.T)
+	}
+	uid := auth.UserFromContext(c.UserContext()).ID
+	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		if v.Tags, err = taxonomy.Tags(ctx, tx); err != nil {
+			return err
+		}
+		if v.Communities, err = community.Joined(ctx, tx, uid); err != nil {
+			return err
+		}
+		if v.Organizations, err = organization.Linked(ctx, tx, uid); err != nil {
+			return err
+		}
+		may, err := guard(ctx, tx, n, uid)
+		v.Publish = err == nil && may("publish")
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return web.Render(c, status, m.pages["form.html"], v)
+}
+
+func (m *Module) newForm(c *fiber.Ctx) error {
+	n := &News{Language: m.Shell.I18n.FromContext(c.UserContext()).Lang, Scope: scope.Scope{Kind: scope.Tenant}}
+	if id, err := strconv.ParseInt(c.Query("community"), 10, 64); err == nil {
+		n.Scope = scope.Scope{Kind: scope.Communities, Communities: []int64{id}}
+	}
+	return m.renderForm(c, fiber.StatusOK, n, "/news", nil)
+}
+
+// fromForm reads a news item from the form and checks it.
+func fromForm(c *fiber.Ctx) (*News, form.Errors) {
+	n := &News{Title: strings.Join(strings.Fields(c.FormValue("title")), " "), Summary: strings.TrimSpace(c.FormValue("summary")),
+		Body: strings.TrimSpace(c.FormValue("body")), Language: c.FormValue("language")}
+	n.Scope = scope.Scope{Kind: c.FormValue("scope_kind"), Themes: taxonomy.KnownThemes(multi(c, "scope_themes")),
+		Tags: ids(multi(c, "scope_tags")), Communities: ids(multi(c, "scope_communities")),
+		Organizations: ids(multi(c, "scope_organizations")), Public: c.FormValue("public") != ""}
+	errs := form.Errors{}
+	if l := len([]rune(n.Title)); l < 3 || l > 200 {
+		errs.Add("title", "news.error.title")
+	}
+	if len([]rune(n.Summary)) > 600 {
+		errs.Add("summary", "news.error.summary")
+	}
+	if len(n.Body) > 100000 {
+		errs.Add("body", "news.error.body")
+	}
+	if !slices.Contains(i18n.Supported, n.Language) {
+		errs.Add("language", "news.error.language")
+	}
+	n.Scope.Check(errs)
+	n.Themes, n.Tags = nonNil(n.Themes), nonNilIDs(n.Tags)
+	n.Communities, n.Organizations = nonNilIDs(n.Communities), nonNilIDs(n.Organizations)
+	return n, errs
+}
+
+// checkScope refuses communities the member may not write in and
+// organisations they do not belong to.
+func checkScope(ctx context.Context, tx bun.IDB, n *News, uid int64, errs form.Errors) error {
+	if len(n.Communities) > 0 {
+		rctx, err := community.WithRoles(ctx, tx, uid, n.Communities...)
+		if err != nil {
+			return err
+		}
+		for _, o := range scope.Objects(ContentType, n.Scope) {
+			if !authz.Can(rctx, o, "create") {
+				errs.Add("scope", "scope.error.not_member")
+			}
+		}
+	}
+	if len(n.Organizations) > 0 {
+		mine, err := organization.Linked(ctx, tx, uid)
+		if err != nil {
+			return err
+		}
+		for _, id := range n.Organizations {
+			if !slices.ContainsFunc(mine, func(o organization.Organization) bool { return o.ID == id }) {
+				errs.Add("scope", "scope.error.not_member")
+			}
+		}
+	}
+	if n.Kind == scope.Tenant && !authz.Can(ctx, "content/"+ContentType, "create") {
+		errs.Add("scope", "scope.error.not_member")
+	}
+	known, err := taxonomy.KnownTags(ctx, tx, n.Tags)
+	n.Tags = nonNilIDs(known)
+	return err
+}
+
+// create records a draft and, when asked, submits or publishes it at once.
+func (m *Module) create(c *fiber.Ctx) error {
+	n, errs := fromForm(c)
+	uid := auth.UserFromContext(c.UserContext()).ID
+	n.AuthorID, n.State = &uid, workflow.Draft
+	action := c.FormValue("action")
+	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
+		if err := checkScope(ctx, tx, n, uid, errs); err != nil {
+			return err
+		}
+		if err := errs.Err(); err != nil {
+			return err
+		}
+		if err := insert(ctx, tx, n); err != nil {
+			return err
+		}
+		if err := workflow.Record(ctx, tx, n.Item(), "create", "", workflow.Draft, uid, ""); err != nil {
+			return err
+		}
+		return m.advance(ctx, tx, n, uid, action)
+	})
+	if fe, ok := form.FieldsOf(err); ok {
+		return m.renderForm(c, fiber.StatusUnprocessableEntity, n, "/news", fe)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/news/"+strconv.FormatInt(n.ID, 10)+"?done=1", fiber.StatusSeeOther)
+}
+
+// advance takes the form's follow-up action (submit or publish) on a draft.
+func (m *Module) advance(ctx context.Context, tx bun.IDB, n *News, uid int64, action string) error {
+	if action != "submit" && action != "publish" {
+		return nil
+	}
+	may, err := guard(ctx, tx, n, uid)
+	if err != nil {
+		return err
+	}
+	tr, err := workflow.Apply(ctx, tx, n.Item(), action, uid, "", may)
+	if errors.Is(err, workflow.ErrNoTransition) {
+		return nil // saved; the state offers no such step (an edit of a published item)
+	}
+	if err != nil {
+		return err
+	}
+	if tr.To == workflow.Published {
+		return published(ctx, tx, n.ID)
+	}
+	return nil
+}
+
+// editable loads an item the member may edit.
+func editable(ctx context.Context, tx bun.IDB, id, uid int64) (*News, error) {
+	n, err := Get(ctx, tx, viewerOf(ctx), id)
+	if err != nil {
+		return nil, err
+	}
+	may, err := guard(ctx, tx, n, uid)
+	if err != nil {
+		return nil, err
+	}
+	if !mayEdit(n, uid, may) {
+		return nil, authz.ErrForbidden
+	}
+	return n, nil
+}
+
+func (m *Module) editForm(c *fiber.Ctx) error {
+	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
+	uid := auth.UserFromContext(c.UserContext()).ID
+	var n *News
+	if err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		n, err = editable(ctx, tx, id, uid)
+		return err
+	}); err != nil {
+		return err
+	}
+	return m.renderForm(c, fiber.StatusOK, n, "/news/"+c.Params("id")+"/edit", nil)
+}
+
+func (m *Module) save(c *fiber.Ctx) error {
+	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
+	uid := auth.UserFromContext(c.UserContext()).ID
+	in, errs := fromForm(c)
+	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
+		n, err := editable(ctx, tx, id, uid)
+		if err != nil {
+			return err
+		}
+		in.ID, in.AuthorID, in.State = n.ID, n.AuthorID, n.State
+		if err := checkScope(ctx, tx, in, uid, errs); err != nil {
+			return err
+		}
+		if err := errs.Err(); err != nil {
+			return err
+		}
+		if err := update(ctx, tx, in); err != nil {
+			return err
+		}
+		return m.advance(ctx, tx, in, uid, c.FormValue("action"))
+	})
+	if fe, ok := form.FieldsOf(err); ok {
+		return m.renderForm(c, fiber.StatusUnprocessableEntity, in, "/news/"+c.Params("id")+"/edit", fe)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/news/"+c.Params("id")+"?done=1", fiber.StatusSeeOther)
+}
+
+func multi(c *fiber.Ctx, name string) []string {
+	var out []string
+	for _, v := range c.Context().PostArgs().PeekMulti(name) {
+		out = append(out, string(v))
+	}
+	return out
+}
+
+func ids(vs []string) []int64 {
+	var out []int64
+	for _, s := range vs {
+		if id, err := strconv.ParseInt(s, 10, 64); err == nil && id > 0 && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func nonNilIDs(s []int64) []int64 {
+	if s == nil {
+		return []int64{}
+	}
+	return s
+}

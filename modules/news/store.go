@@ -1,0 +1,128 @@
+package news
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/scope"
+	"github.com/piazza-pa/piazza/platform/workflow"
+)
+
+// ContentType is the news' content type in the workflow and the
+// authorisation objects ("content/news").
+const ContentType = "news"
+
+// ErrNotFound is a news item that does not exist or the viewer may not see.
+var ErrNotFound = platform.NewError(platform.ErrNotFound, "no such news item")
+
+// News is a news item.
+type News struct {
+	bun.BaseModel `bun:"table:news,alias:n"`
+
+	ID          int64      `bun:"id,pk,autoincrement"`
+	Title       string     `bun:"title"`
+	Summary     string     `bun:"summary"`
+	Body        string     `bun:"body"`
+	Language    string     `bun:"language"`
+	State       string     `bun:"state"`
+	AuthorID    *int64     `bun:"author_id"`
+	PublishedAt *time.Time `bun:"published_at"`
+	CreatedAt   time.Time  `bun:"created_at,nullzero,default:now()"`
+	UpdatedAt   time.Time  `bun:"updated_at,nullzero,default:now()"`
+	scope.Scope
+
+	AuthorName string `bun:"author_name,scanonly"`
+}
+
+// Item is the news item's name in the workflow.
+func (n *News) Item() workflow.Item {
+	return workflow.Item{Type: ContentType, Table: "news", ID: n.ID}
+}
+
+// Author is the author's id (0 when unknown).
+func (n *News) Author() int64 {
+	if n.AuthorID == nil {
+		return 0
+	}
+	return *n.AuthorID
+}
+
+// When is the date to show: publication, else creation.
+func (n *News) When() time.Time {
+	if n.PublishedAt != nil {
+		return *n.PublishedAt
+	}
+	return n.CreatedAt
+}
+
+// selectFor is the query of the news v may see; the scope rules are part of
+// the query.
+func selectFor(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery {
+	q := tx.NewSelect().Model(dst).ColumnExpr("n.*").
+		ColumnExpr("coalesce(nullif(u.display_name, ''), nullif(btrim(u.given_name || ' ' || u.family_name), ''), '') AS author_name").
+		Join("LEFT JOIN users AS u ON u.id = n.author_id")
+	return scope.Filter(q, "n", v)
+}
+
+// List returns the news v may see, newest first.
+func List(ctx context.Context, tx bun.IDB, v scope.Viewer, limit int) ([]News, error) {
+	var ns []News
+	err := selectFor(tx, v, &ns).OrderExpr("coalesce(n.published_at, n.created_at) DESC, n.id DESC").Limit(int64(limit)).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list news: %w", err)
+	}
+	return ns, nil
+}
+
+// OfCommunity returns the news of a community that v may see.
+func OfCommunity(ctx context.Context, tx bun.IDB, v scope.Viewer, id int64, limit int) ([]News, error) {
+	var ns []News
+	err := selectFor(tx, v, &ns).Where("n.scope_kind = 'communities' AND ? = ANY (n.scope_communities)", id).
+		OrderExpr("coalesce(n.published_at, n.created_at) DESC, n.id DESC").Limit(int64(limit)).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("community news: %w", err)
+	}
+	return ns, nil
+}
+
+// Get returns a news item v may see.
+func Get(ctx context.Context, tx bun.IDB, v scope.Viewer, id int64) (*News, error) {
+	n := new(News)
+	err := selectFor(tx, v, n).Where("n.id = ?", id).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get news: %w", err)
+	}
+	return n, nil
+}
+
+func insert(ctx context.Context, tx bun.IDB, n *News) error {
+	if _, err := tx.NewInsert().Model(n).Returning("id, created_at").Exec(ctx); err != nil {
+		return fmt.Errorf("create news: %w", err)
+	}
+	return nil
+}
+
+func update(ctx context.Context, tx bun.IDB, n *News) error {
+	_, err := tx.NewUpdate().Model(n).
+		Column("title", "summary", "body", "language", "scope_kind", "scope_themes", "scope_tags", "scope_communities", "scope_organizations", "public").
+		Set("updated_at = now()").WherePK().Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("save news: %w", err)
+	}
+	return nil
+}
+
+// published stamps the first publication of an item.
+func published(ctx context.Context, tx bun.IDB, id int64) error {
+	_, err := tx.NewUpdate().Table("news").Set("published_at = coalesce(published_at, now())").Where("id = ?", id).Exec(ctx)
+	return err
+}

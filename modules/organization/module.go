@@ -1,0 +1,264 @@
+// Package organization is the organisations module: legal data (VAT number
+// and fiscal code checked by their Italian rules), competencies and themes,
+// the people who work there (linked by their request or by invitation, with
+// approval), the directory and the organisation's page, and validation by a
+// facilitator when the tenant wants it. An organisation is also a
+// publication scope.
+package organization
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"html/template"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/authz"
+	"github.com/piazza-pa/piazza/platform/form"
+	"github.com/piazza-pa/piazza/platform/setting"
+	"github.com/piazza-pa/piazza/platform/taxonomy"
+	"github.com/piazza-pa/piazza/platform/web"
+	"github.com/piazza-pa/piazza/tenant"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// Messages are the module's message files.
+//
+//go:embed locale/*.toml
+var Messages embed.FS
+
+// Deps are what the module needs.
+type Deps struct {
+	DB      *bun.DB
+	Shell   *web.Shell
+	PageFor func(c *fiber.Ctx, site string) web.Page
+}
+
+// Module is the organisations module.
+type Module struct {
+	Deps
+	pages map[string]*template.Template
+}
+
+// New parses the module's pages.
+func New(d Deps) (*Module, error) {
+	pages, err := d.Shell.Pages(templates, "templates/*.html", template.FuncMap{"contains": contains, "join": strings.Join, "dict": dict})
+	if err != nil {
+		return nil, err
+	}
+	return &Module{Deps: d, pages: pages}, nil
+}
+
+// Section is the module's place in the navigation.
+func (m *Module) Section() web.Section {
+	return web.Section{Key: "organization", Label: "organization.nav", Path: "/organizations"}
+}
+
+// Routes registers the module, for signed-in members.
+func (m *Module) Routes(r fiber.Router) {
+	g := r.Group("/organizations", auth.RequireMember)
+	g.Get("/", m.list)
+	g.Get("/new", m.newForm)
+	g.Post("/", m.create)
+	g.Get("/:id<int>", m.show)
+	g.Get("/:id<int>/edit", m.editForm)
+	g.Post("/:id<int>/edit", m.save)
+	g.Post("/:id<int>/join", m.join)
+	g.Post("/:id<int>/leave", m.leave)
+	g.Post("/:id<int>/accept", m.answer(true))
+	g.Post("/:id<int>/decline", m.answer(false))
+	g.Post("/:id<int>/invite", m.invite)
+	g.Post("/:id<int>/people/:uid<int>/:action", m.decide)
+	g.Post("/:id<int>/validate", m.validate(Validated))
+	g.Post("/:id<int>/reject", m.validate(NotValidated))
+}
+
+func (m *Module) tx(c *fiber.Ctx, fn func(ctx context.Context, tx bun.Tx) error) error {
+	return tenant.Tx(c.UserContext(), m.DB, fn)
+}
+
+func (m *Module) page(c *fiber.Ctx) web.Page {
+	return m.PageFor(c, tenant.FromContext(c.UserContext()).Name)
+}
+
+func viewer(ctx context.Context, tx bun.IDB) (Viewer, error) {
+	on, err := setting.Bool(ctx, tx, setting.OrganizationValidation)
+	return Viewer{UserID: auth.UserFromContext(ctx).ID, Validation: on,
+		Facilitator: authz.Can(ctx, "organization/any", "validate")}, err
+}
+
+func paramID(c *fiber.Ctx, name string) int64 {
+	id, _ := strconv.ParseInt(c.Params(name), 10, 64)
+	return id
+}
+
+func back(c *fiber.Ctx, id int64, flash string) error {
+	u := "/organizations/" + strconv.FormatInt(id, 10)
+	if flash != "" {
+		u += "?done=" + flash
+	}
+	return c.Redirect(u, fiber.StatusSeeOther)
+}
+
+type listView struct {
+	web.Page
+	Organizations []Organization
+	Themes        []string
+	Filter        Filter
+	Facilitator   bool
+	Validation    bool
+}
+
+func (m *Module) list(c *fiber.Ctx) error {
+	v := listView{Page: m.page(c), Themes: taxonomy.Themes,
+		Filter: Filter{Query: strings.TrimSpace(c.Query("q")), Theme: c.Query("theme"), State: c.Query("state")}}
+	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
+		vw, err := viewer(ctx, tx)
+		if err != nil {
+			return err
+		}
+		v.Facilitator, v.Validation = vw.Facilitator, vw.Validation
+		v.Organizations, err = List(ctx, tx, vw, v.Filter)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return web.Render(c, fiber.StatusOK, m.pages["list.html"], v)
+}
+
+type formView struct {
+	web.Page
+	Org        *Organization
+	Themes     []string
+	LegalForms []string
+	Validation bool
+	Action     string
+	Errors     map[string]string
+	Error      string
+	Message    string
+	// Competencies is the form's text of the competencies.
+	Competencies string
+}
+
+func (m *Module) renderForm(c *fiber.Ctx, status int, o *Organization, action string, errs form.Errors) error {
+	v := formView{Page: m.page(c), Org: o, Themes: taxonomy.Themes, LegalForms: LegalForms, Action: action,
+		Competencies: strings.Join(o.Competencies, ", ")}
+	if errs != nil {
+		v.Errors = errs.Translate(v.L.T)
+	}
+	if err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		v.Validation, err = setting.Bool(ctx, tx, setting.OrganizationValidation)
+		return err
+	}); err != nil {
+		return err
+	}
+	return web.Render(c, status, m.pages["form.html"], v)
+}
+
+func (m *Module) newForm(c *fiber.Ctx) error {
+	return m.renderForm(c, fiber.StatusOK, &Organization{}, "/organizations", nil)
+}
+
+func (m *Module) create(c *fiber.Ctx) error {
+	o, errs := fromForm(c)
+	if len(errs) > 0 {
+		return m.renderForm(c, fiber.StatusUnprocessableEntity, o, "/organizations", errs)
+	}
+	u := auth.UserFromContext(c.UserContext())
+	o.CreatedBy = &u.ID
+	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
+		vw, err := viewer(ctx, tx)
+		if err != nil {
+			return err
+		}
+		o.State = Validated
+		if vw.Validation && !vw.Facilitator {
+			o.State = ToValidate
+		}
+		return insert(ctx, tx, o, u.ID)
+	})
+	if errors.Is(err, ErrVATTaken) {
+		return m.renderForm(c, fiber.StatusUnprocessableEntity, o, "/organizations", form.Errors{"vat_number": "organization.error.vat_taken"})
+	}
+	if err != nil {
+		return err
+	}
+	return back(c, o.ID, "created")
+}
+
+// referent runs fn on an organisation the member refers for (or, for
+// admins, any they see).
+func (m *Module) referent(c *fiber.Ctx, fn func(ctx context.Context, tx bun.Tx, o *Organization) error) error {
+	return m.tx(c, func(ctx context.Context, tx bun.Tx) error {
+		vw, err := viewer(ctx, tx)
+		if err != nil {
+			return err
+		}
+		o, err := Get(ctx, tx, vw, paramID(c, "id"))
+		if err != nil {
+			return err
+		}
+		if !(o.MyRole == Referent && o.MyState == Active) && !authz.Can(ctx, "admin/organizations", "manage") {
+			return authz.ErrForbidden
+		}
+		return fn(ctx, tx, o)
+	})
+}
+
+func (m *Module) editForm(c *fiber.Ctx) error {
+	var org *Organization
+	if err := m.referent(c, func(_ context.Context, _ bun.Tx, o *Organization) error { org = o; return nil }); err != nil {
+		return err
+	}
+	return m.renderForm(c, fiber.StatusOK, org, "/organizations/"+strconv.FormatInt(org.ID, 10)+"/edit", nil)
+}
+
+func (m *Module) save(c *fiber.Ctx) error {
+	in, errs := fromForm(c)
+	action := "/organizations/" + c.Params("id") + "/edit"
+	err := m.referent(c, func(ctx context.Context, tx bun.Tx, o *Organization) error {
+		in.ID = o.ID
+		if len(errs) > 0 {
+			return errs.Err()
+		}
+		return update(ctx, tx, in)
+	})
+	if errors.Is(err, ErrVATTaken) {
+		errs.Add("vat_number", "organization.error.vat_taken")
+		err = errs.Err()
+	}
+	if fe, ok := form.FieldsOf(err); ok {
+		return m.renderForm(c, fiber.StatusUnprocessableEntity, in, action, fe)
+	}
+	if err != nil {
+		return err
+	}
+	return back(c, in.ID, "saved")
+}
+
+// errText is an error's sentence in the request's language.
+func (m *Module) errText(c *fiber.Ctx, err error) string {
+	return platform.Localize(err, m.Shell.I18n.FromContext(c.UserContext()).T)
+}
+
+// dict makes a map of pairs, for a template calling a partial with several
+// values.
+func dict(kv ...any) map[string]any {
+	out := map[string]any{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if k, ok := kv[i].(string); ok {
+			out[k] = kv[i+1]
+		}
+	}
+	return out
+}

@@ -1,0 +1,231 @@
+package organization
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform"
+)
+
+// The states of an organisation (validation is optional per tenant) and of
+// a person's link to it.
+const (
+	ToValidate   = "to_validate"
+	Validated    = "validated"
+	NotValidated = "not_validated"
+
+	RequestSent = "request_sent"
+	Invited     = "invited"
+	Active      = "active"
+	Rejected    = "rejected"
+
+	Referent = "referent"
+	Employee = "employee"
+)
+
+// Errors of the module.
+var (
+	ErrNotFound     = platform.NewError(platform.ErrNotFound, "no such organisation")
+	ErrVATTaken     = platform.NewKeyedError(platform.ErrConflict, "organization.error.vat_taken", "an organisation with this VAT number exists")
+	ErrNothing      = platform.NewKeyedError(platform.ErrConflict, "organization.error.nothing", "nothing waits for this decision")
+	ErrAlready      = platform.NewKeyedError(platform.ErrConflict, "organization.error.already", "already linked or waiting")
+	ErrNoPerson     = platform.NewKeyedError(platform.ErrInvalid, "organization.error.person", "no member with this address")
+	ErrLastReferent = platform.NewKeyedError(platform.ErrConflict, "organization.error.last_referent", "an organisation keeps one referent")
+)
+
+// Organization is an organisation with the viewer's own link to it.
+type Organization struct {
+	bun.BaseModel `bun:"table:organizations,alias:o"`
+
+	ID                  int64     `bun:"id,pk,autoincrement"`
+	Name                string    `bun:"name"`
+	VATNumber           *string   `bun:"vat_number"`
+	FiscalCode          *string   `bun:"fiscal_code"`
+	LegalForm           string    `bun:"legal_form"`
+	RegisteredOffice    string    `bun:"registered_office"`
+	OperatingOffice     string    `bun:"operating_office"`
+	LegalRepresentative string    `bun:"legal_representative"`
+	Email               string    `bun:"email"`
+	Phone               string    `bun:"phone"`
+	Website             string    `bun:"website"`
+	Description         string    `bun:"description"`
+	Competencies        []string  `bun:"competencies,array"`
+	Themes              []string  `bun:"themes,array"`
+	State               string    `bun:"state"`
+	CreatedBy           *int64    `bun:"created_by"`
+	CreatedAt           time.Time `bun:"created_at,nullzero,default:now()"`
+
+	MyRole    string `bun:"my_role,scanonly"`
+	MyState   string `bun:"my_state,scanonly"`
+	Employees int    `bun:"employees,scanonly"`
+}
+
+// VAT is the VAT number, "" for none.
+func (o *Organization) VAT() string {
+	if o.VATNumber == nil {
+		return ""
+	}
+	return *o.VATNumber
+}
+
+// Fiscal is the fiscal code, "" for none.
+func (o *Organization) Fiscal() string {
+	if o.FiscalCode == nil {
+		return ""
+	}
+	return *o.FiscalCode
+}
+
+// Viewer is who looks at organisations.
+type Viewer struct {
+	UserID      int64
+	Validation  bool
+	Facilitator bool
+}
+
+func selectFor(tx bun.IDB, v Viewer, dst any) *bun.SelectQuery {
+	q := tx.NewSelect().Model(dst).ColumnExpr("o.*").
+		ColumnExpr("coalesce(mm.role, '') AS my_role, coalesce(mm.state, '') AS my_state").
+		ColumnExpr("(SELECT count(*) FROM organization_members AS e WHERE e.organization_id = o.id AND e.state = 'active') AS employees").
+		Join("LEFT JOIN organization_members AS mm ON mm.organization_id = o.id AND mm.user_id = ?", v.UserID)
+	if !v.Facilitator {
+		// Unvalidated organisations are seen by their own people only.
+		q = q.Where("(o.state = 'validated' OR o.created_by = ? OR mm.state = 'active')", v.UserID)
+	}
+	return q
+}
+
+// Filter narrows the directory.
+type Filter struct{ Query, Theme, State string }
+
+// List returns the organisations v may see matching f.
+func List(ctx context.Context, tx bun.IDB, v Viewer, f Filter) ([]Organization, error) {
+	var os []Organization
+	q := selectFor(tx, v, &os).OrderExpr("lower(o.name)").Limit(500)
+	if f.Query != "" {
+		like := "%" + strings.ToLower(f.Query) + "%"
+		q = q.Where("(lower(o.name) LIKE ? OR o.vat_number = ? OR EXISTS (SELECT 1 FROM unnest(o.competencies) AS k WHERE lower(k) LIKE ?))", like, f.Query, like)
+	}
+	if f.Theme != "" {
+		q = q.Where("? = ANY (o.themes)", f.Theme)
+	}
+	if f.State != "" && v.Facilitator {
+		q = q.Where("o.state = ?", f.State)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, fmt.Errorf("list organisations: %w", err)
+	}
+	return os, nil
+}
+
+// Get returns an organisation v may see.
+func Get(ctx context.Context, tx bun.IDB, v Viewer, id int64) (*Organization, error) {
+	o := new(Organization)
+	err := selectFor(tx, v, o).Where("o.id = ?", id).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get organisation: %w", err)
+	}
+	return o, nil
+}
+
+// insert records an organisation with its creator as referent.
+func insert(ctx context.Context, tx bun.IDB, o *Organization, creator int64) error {
+	if _, err := tx.NewInsert().Model(o).Returning("id").Exec(ctx); err != nil {
+		return mapUnique(err)
+	}
+	return link(ctx, tx, o.ID, creator, Referent, Active)
+}
+
+func update(ctx context.Context, tx bun.IDB, o *Organization) error {
+	_, err := tx.NewUpdate().Model(o).
+		Column("name", "vat_number", "fiscal_code", "legal_form", "registered_office", "operating_office",
+			"legal_representative", "email", "phone", "website", "description", "competencies", "themes").
+		Set("updated_at = now()").WherePK().Exec(ctx)
+	return mapUnique(err)
+}
+
+func mapUnique(err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
+		return ErrVATTaken
+	}
+	if err != nil {
+		return fmt.Errorf("save organisation: %w", err)
+	}
+	return nil
+}
+
+// Person is someone linked to an organisation.
+type Person struct {
+	bun.BaseModel `bun:"table:organization_members,alias:m"`
+
+	OrganizationID int64  `bun:"organization_id,pk"`
+	UserID         int64  `bun:"user_id,pk"`
+	Role           string `bun:"role"`
+	State          string `bun:"state"`
+	Name           string `bun:"name,scanonly"`
+}
+
+// People lists the people linked to an organisation in the given states.
+func People(ctx context.Context, tx bun.IDB, id int64, states ...string) ([]Person, error) {
+	var ps []Person
+	err := tx.NewSelect().Model(&ps).ColumnExpr("m.*").
+		ColumnExpr("coalesce(nullif(u.display_name, ''), nullif(btrim(u.given_name || ' ' || u.family_name), ''), u.email) AS name").
+		Join("JOIN users AS u ON u.id = m.user_id").
+		Where("m.organization_id = ? AND m.state IN (?)", id, bun.List(states)).
+		OrderExpr("m.role = 'referent' DESC, lower(u.display_name), u.id").Limit(1000).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("organisation people: %w", err)
+	}
+	return ps, nil
+}
+
+func person(ctx context.Context, tx bun.IDB, id, uid int64) (*Person, error) {
+	p := new(Person)
+	err := tx.NewSelect().Model(p).Where("organization_id = ? AND user_id = ?", id, uid).For("UPDATE").Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return p, err
+}
+
+func link(ctx context.Context, tx bun.IDB, id, uid int64, role, state string) error {
+	_, err := tx.NewInsert().Model(&Person{OrganizationID: id, UserID: uid, Role: role, State: state}).
+		On("CONFLICT (organization_id, user_id) DO UPDATE").
+		Set("role = EXCLUDED.role, state = EXCLUDED.state, created_at = now(), decided_at = NULL").Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("link person: %w", err)
+	}
+	return nil
+}
+
+func setLink(ctx context.Context, tx bun.IDB, id, uid int64, state string) error {
+	_, err := tx.NewUpdate().Table("organization_members").Set("state = ?, decided_at = now()", state).
+		Where("organization_id = ? AND user_id = ?", id, uid).Exec(ctx)
+	return err
+}
+
+func unlink(ctx context.Context, tx bun.IDB, id, uid int64) error {
+	_, err := tx.NewDelete().Table("organization_members").Where("organization_id = ? AND user_id = ?", id, uid).Exec(ctx)
+	return err
+}
+
+// Linked lists the validated organisations uid works for (id and name),
+// to offer as a publication scope.
+func Linked(ctx context.Context, tx bun.IDB, uid int64) ([]Organization, error) {
+	var os []Organization
+	err := tx.NewSelect().Model(&os).Column("o.id", "o.name").
+		Join("JOIN organization_members AS m ON m.organization_id = o.id AND m.user_id = ? AND m.state = 'active'", uid).
+		OrderExpr("lower(o.name)").Scan(ctx)
+	return os, err
+}

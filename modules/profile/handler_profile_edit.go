@@ -1,0 +1,155 @@
+package profile
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/form"
+	"github.com/piazza-pa/piazza/platform/i18n"
+	"github.com/piazza-pa/piazza/platform/setting"
+	"github.com/piazza-pa/piazza/platform/taxonomy"
+	"github.com/piazza-pa/piazza/platform/web"
+)
+
+type editView struct {
+	web.Page
+	Profile     *Profile
+	Themes      []string
+	Tags        []taxonomy.Tag
+	Frequencies []string
+	Locales     []string
+	Validation  bool
+	Message     string
+	Error       string
+	Errors      map[string]string
+	// Competencies is the form's text of the competencies.
+	Competencies string
+}
+
+func (m *Module) editForm(c *fiber.Ctx) error {
+	return m.renderEdit(c, fiber.StatusOK, nil, nil)
+}
+
+// renderEdit shows the member's own profile form: with the values sent
+// (in) and their problems when refused, else as stored.
+func (m *Module) renderEdit(c *fiber.Ctx, status int, in *Profile, errs form.Errors) error {
+	v := editView{Page: m.page(c), Themes: taxonomy.Themes, Frequencies: Frequencies, Locales: i18n.Supported}
+	if c.Query("done") != "" && errs == nil {
+		v.Message = v.L.T("profile.saved")
+	}
+	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
+		vw, err := viewer(ctx, tx)
+		if err != nil {
+			return err
+		}
+		v.Validation = vw.Validation
+		if v.Profile, err = Get(ctx, tx, vw, vw.UserID); err != nil {
+			return err
+		}
+		v.Tags, err = taxonomy.Tags(ctx, tx)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if in != nil {
+		in.State, in.HasPhoto, in.UserID = v.Profile.State, v.Profile.HasPhoto, v.Profile.UserID
+		v.Profile = in
+	}
+	v.Competencies = strings.Join(v.Profile.Competencies, ", ")
+	if errs != nil {
+		v.Errors = errs.Translate(v.L.T)
+	}
+	return web.Render(c, status, m.pages["edit.html"], v)
+}
+
+func (m *Module) save(c *fiber.Ctx) error {
+	u := auth.UserFromContext(c.UserContext())
+	in := &Profile{Name: u.Name(), Bio: strings.TrimSpace(c.FormValue("bio")), Competencies: form.List(c.FormValue("competencies"), 30),
+		Themes: taxonomy.KnownThemes(multi(c, "themes")), NotifyFrequency: c.FormValue("notify_frequency"), Locale: c.FormValue("locale")}
+	for _, s := range multi(c, "tags") {
+		if id, err := strconv.ParseInt(s, 10, 64); err == nil {
+			in.Tags = append(in.Tags, id)
+		}
+	}
+	errs := form.Errors{}
+	if len([]rune(in.Bio)) > 2000 {
+		errs.Add("bio", "profile.error.bio")
+	}
+	for _, k := range in.Competencies {
+		if len([]rune(k)) > 80 {
+			errs.Add("competencies", "profile.error.competency")
+		}
+	}
+	if !slices.Contains(Frequencies, in.NotifyFrequency) {
+		errs.Add("notify_frequency", "profile.error.frequency")
+	}
+	if in.Locale != "" && !slices.Contains(i18n.Supported, in.Locale) {
+		errs.Add("locale", "profile.error.locale")
+	}
+	if len(errs) > 0 {
+		return m.renderEdit(c, fiber.StatusUnprocessableEntity, in, errs)
+	}
+	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
+		tags, err := taxonomy.KnownTags(ctx, tx, in.Tags)
+		if err != nil {
+			return err
+		}
+		on, err := setting.Bool(ctx, tx, setting.ProfileValidation)
+		if err != nil {
+			return err
+		}
+		r := &row{UserID: u.ID, Bio: in.Bio, Competencies: nonNil(in.Competencies), Themes: nonNil(in.Themes),
+			Tags: tags, NotifyFrequency: in.NotifyFrequency, State: Draft}
+		if r.Tags == nil {
+			r.Tags = []int64{}
+		}
+		return save(ctx, tx, r, in.Locale, on)
+	})
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/profile?done=1", fiber.StatusSeeOther)
+}
+
+// submit sends the member's own profile to the facilitators.
+func (m *Module) submit(c *fiber.Ctx) error {
+	u := auth.UserFromContext(c.UserContext())
+	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
+		ok, err := setState(ctx, tx, u.ID, ToValidate, Draft, NotValidated)
+		if err == nil && !ok {
+			err = ErrNotWaiting
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/profile?done=1", fiber.StatusSeeOther)
+}
+
+func multi(c *fiber.Ctx, name string) []string {
+	var out []string
+	for _, v := range c.Context().PostArgs().PeekMulti(name) {
+		out = append(out, string(v))
+	}
+	if len(out) == 0 {
+		if mf, err := c.MultipartForm(); err == nil {
+			out = mf.Value[name]
+		}
+	}
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,270 @@
+// Package profile is the members' profiles: interests (the S3 themes and
+// the tenant's tags), competencies, affiliations, photo, language and how
+// often they want news; the public profile page and the member directory
+// with filters; and, when the tenant wants it, validation of profiles by a
+// facilitator (draft → to validate → validated / not validated).
+package profile
+
+import (
+	"context"
+	"embed"
+	"html/template"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/authz"
+	"github.com/piazza-pa/piazza/platform/form"
+	"github.com/piazza-pa/piazza/platform/setting"
+	"github.com/piazza-pa/piazza/platform/taxonomy"
+	"github.com/piazza-pa/piazza/platform/web"
+	"github.com/piazza-pa/piazza/tenant"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// Messages are the module's message files.
+//
+//go:embed locale/*.toml
+var Messages embed.FS
+
+// Deps are what the module needs.
+type Deps struct {
+	DB      *bun.DB
+	Shell   *web.Shell
+	PageFor func(c *fiber.Ctx, site string) web.Page
+}
+
+// Module is the profiles module.
+type Module struct {
+	Deps
+	pages map[string]*template.Template
+}
+
+// New parses the module's pages.
+func New(d Deps) (*Module, error) {
+	pages, err := d.Shell.Pages(templates, "templates/*.html", template.FuncMap{
+		"hasTheme": func(list []string, s string) bool { return slices.Contains(list, s) },
+		"hasTag":   func(list []int64, id int64) bool { return slices.Contains(list, id) },
+		"join":     strings.Join,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Module{Deps: d, pages: pages}, nil
+}
+
+// Section is the module's place in the navigation.
+func (m *Module) Section() web.Section {
+	return web.Section{Key: "profile", Label: "profile.nav", Path: "/people"}
+}
+
+// Routes registers the directory, the profile pages and the member's own
+// profile, for signed-in members.
+func (m *Module) Routes(r fiber.Router) {
+	p := r.Group("/people", auth.RequireMember)
+	p.Get("/", m.directory)
+	p.Get("/:id<int>", m.show)
+	p.Get("/:id<int>/photo", m.photo)
+	p.Post("/:id<int>/validate", m.decide(Validated))
+	p.Post("/:id<int>/reject", m.decide(NotValidated))
+	o := r.Group("/profile", auth.RequireMember)
+	o.Get("/", m.editForm)
+	o.Post("/", m.save)
+	o.Post("/photo", m.savePhoto)
+	o.Post("/submit", m.submit)
+}
+
+func (m *Module) tx(c *fiber.Ctx, fn func(ctx context.Context, tx bun.Tx) error) error {
+	return tenant.Tx(c.UserContext(), m.DB, fn)
+}
+
+func (m *Module) page(c *fiber.Ctx) web.Page {
+	return m.PageFor(c, tenant.FromContext(c.UserContext()).Name)
+}
+
+// viewer reads who is looking and whether the tenant validates profiles.
+func viewer(ctx context.Context, tx bun.IDB) (Viewer, error) {
+	u := auth.UserFromContext(ctx)
+	on, err := setting.Bool(ctx, tx, setting.ProfileValidation)
+	return Viewer{UserID: u.ID, Validation: on, Facilitator: authz.Can(ctx, "profile/member", "validate")}, err
+}
+
+type directoryView struct {
+	web.Page
+	Profiles    []Profile
+	Themes      []string
+	Filter      Filter
+	Facilitator bool
+	Validation  bool
+}
+
+func (m *Module) directory(c *fiber.Ctx) error {
+	v := directoryView{Page: m.page(c), Themes: taxonomy.Themes,
+		Filter: Filter{Query: strings.TrimSpace(c.Query("q")), Theme: c.Query("theme"), Competency: strings.TrimSpace(c.Query("competency")), State: c.Query("state")}}
+	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
+		vw, err := viewer(ctx, tx)
+		if err != nil {
+			return err
+		}
+		v.Facilitator, v.Validation = vw.Facilitator, vw.Validation
+		v.Profiles, err = Directory(ctx, tx, vw, v.Filter)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return web.Render(c, fiber.StatusOK, m.pages["directory.html"], v)
+}
+
+type showView struct {
+	web.Page
+	Profile        *Profile
+	Tags           []taxonomy.Tag
+	Own, Decide    bool
+	Message, Error string
+}
+
+func (m *Module) show(c *fiber.Ctx) error {
+	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
+	v := showView{Page: m.page(c)}
+	if c.Query("done") != "" {
+		v.Message = v.L.T("profile.done")
+	}
+	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
+		vw, err := viewer(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if v.Profile, err = Get(ctx, tx, vw, id); err != nil {
+			return err
+		}
+		v.Own = id == vw.UserID
+		v.Decide = vw.Facilitator && vw.Validation && v.Profile.State == ToValidate
+		v.Tags, err = tagsOf(ctx, tx, v.Profile.Tags)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return web.Render(c, fiber.StatusOK, m.pages["show.html"], v)
+}
+
+// tagsOf returns the tags of ids, with their paths.
+func tagsOf(ctx context.Context, tx bun.IDB, ids []int64) ([]taxonomy.Tag, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	all, err := taxonomy.Tags(ctx, tx)
+	var out []taxonomy.Tag
+	for _, t := range all {
+		if slices.Contains(ids, t.ID) {
+			out = append(out, t)
+		}
+	}
+	return out, err
+}
+
+// photo serves a member's photo to those who may see the profile.
+func (m *Module) photo(c *fiber.Ctx) error {
+	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
+	var b []byte
+	var typ string
+	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
+		vw, err := viewer(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if _, err := Get(ctx, tx, vw, id); err != nil {
+			return err
+		}
+		b, typ, err = photo(ctx, tx, id)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, typ)
+	c.Set(fiber.HeaderCacheControl, "private, max-age=300")
+	c.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	return c.Send(b)
+}
+
+// decide is a facilitator's decision on a profile waiting for validation.
+func (m *Module) decide(state string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
+		err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
+			vw, err := viewer(ctx, tx)
+			if err != nil {
+				return err
+			}
+			if !vw.Facilitator {
+				return authz.ErrForbidden
+			}
+			if _, err := Get(ctx, tx, vw, id); err != nil {
+				return err
+			}
+			ok, err := setState(ctx, tx, id, state, ToValidate)
+			if err == nil && !ok {
+				err = ErrNotWaiting
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		return c.Redirect("/people/"+strconv.FormatInt(id, 10)+"?done=1", fiber.StatusSeeOther)
+	}
+}
+
+// ErrNotWaiting is a decision on a profile that is not waiting for one.
+var ErrNotWaiting = platform.NewKeyedError(platform.ErrConflict, "profile.error.not_waiting", "this profile is not waiting for validation")
+
+// maxPhoto is the largest photo accepted.
+const maxPhoto = 1 << 20
+
+// photoTypes are the photo formats accepted, as the bytes show them.
+var photoTypes = []string{"image/png", "image/jpeg", "image/webp"}
+
+func (m *Module) savePhoto(c *fiber.Ctx) error {
+	u := auth.UserFromContext(c.UserContext())
+	fh, err := c.FormFile("photo")
+	errs := form.Errors{}
+	var b []byte
+	switch {
+	case err != nil:
+		errs.Add("photo", "profile.error.photo_missing")
+	case fh.Size > maxPhoto:
+		errs.Add("photo", "profile.error.photo_size")
+	default:
+		f, err := fh.Open()
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if b, err = io.ReadAll(io.LimitReader(f, maxPhoto)); err != nil {
+			return err
+		}
+		if !slices.Contains(photoTypes, http.DetectContentType(b)) {
+			errs.Add("photo", "profile.error.photo_type")
+		}
+	}
+	if len(errs) > 0 {
+		return m.renderEdit(c, fiber.StatusUnprocessableEntity, nil, errs)
+	}
+	if err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
+		return setPhoto(ctx, tx, u.ID, b, http.DetectContentType(b))
+	}); err != nil {
+		return err
+	}
+	return c.Redirect("/profile?done=1", fiber.StatusSeeOther)
+}

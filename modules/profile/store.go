@@ -1,0 +1,185 @@
+package profile
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform"
+)
+
+// The states of a profile when the tenant validates profiles.
+const (
+	Draft        = "draft"
+	ToValidate   = "to_validate"
+	Validated    = "validated"
+	NotValidated = "not_validated"
+)
+
+// Frequencies are how often a member may be told of news.
+var Frequencies = []string{"immediate", "daily", "weekly", "monthly", "off"}
+
+// ErrNotFound is a profile the viewer may not see.
+var ErrNotFound = platform.NewError(platform.ErrNotFound, "no such profile")
+
+// Profile is a member of the tenant with their profile (a member who never
+// filled one has the defaults).
+type Profile struct {
+	bun.BaseModel `bun:"table:users,alias:u"`
+
+	UserID          int64     `bun:"user_id"`
+	Name            string    `bun:"name"`
+	Email           string    `bun:"email"`
+	Locale          string    `bun:"locale"`
+	Bio             string    `bun:"bio"`
+	Competencies    []string  `bun:"competencies,array"`
+	Themes          []string  `bun:"themes,array"`
+	Tags            []int64   `bun:"tags,array"`
+	HasPhoto        bool      `bun:"has_photo"`
+	NotifyFrequency string    `bun:"notify_frequency"`
+	State           string    `bun:"state"`
+	UpdatedAt       time.Time `bun:"updated_at"`
+	// Organizations are the names of the organisations the member works for.
+	Organizations []string `bun:"organizations,array"`
+}
+
+// Viewer is who looks at profiles.
+type Viewer struct {
+	UserID int64
+	// Validation: the tenant shows only validated profiles to others.
+	Validation bool
+	// Facilitator: the viewer validates profiles (and sees every one).
+	Facilitator bool
+}
+
+// selectProfiles is the query of the profiles v may see: active members',
+// only validated ones (besides one's own) when the tenant validates them.
+func selectProfiles(tx bun.IDB, v Viewer, dst any) *bun.SelectQuery {
+	q := tx.NewSelect().Model(dst).
+		ColumnExpr("u.id AS user_id, u.email, u.locale").
+		ColumnExpr("coalesce(nullif(u.display_name, ''), nullif(btrim(u.given_name || ' ' || u.family_name), ''), split_part(u.email, '@', 1)) AS name").
+		ColumnExpr("coalesce(p.bio, '') AS bio, coalesce(p.competencies, '{}') AS competencies, coalesce(p.themes, '{}') AS themes").
+		ColumnExpr("coalesce(p.tags, '{}') AS tags, p.photo IS NOT NULL AS has_photo").
+		ColumnExpr("coalesce(p.notify_frequency, 'daily') AS notify_frequency, coalesce(p.state, 'draft') AS state").
+		ColumnExpr("coalesce(p.updated_at, u.created_at) AS updated_at").
+		ColumnExpr(`ARRAY(SELECT o.name FROM organization_members AS om JOIN organizations AS o ON o.id = om.organization_id
+			WHERE om.user_id = u.id AND om.state = 'active' ORDER BY o.name) AS organizations`).
+		Join("LEFT JOIN profiles AS p ON p.user_id = u.id").
+		Where("u.status = 'active'")
+	if v.Validation && !v.Facilitator {
+		q = q.Where("(p.state = 'validated' OR u.id = ?)", v.UserID)
+	}
+	return q
+}
+
+// Filter narrows the directory.
+type Filter struct {
+	Query, Theme, Competency, State string
+}
+
+// Directory lists the profiles v may see matching f, by name.
+func Directory(ctx context.Context, tx bun.IDB, v Viewer, f Filter) ([]Profile, error) {
+	var ps []Profile
+	q := selectProfiles(tx, v, &ps).OrderExpr("lower(coalesce(nullif(u.display_name, ''), u.email)), u.id").Limit(200)
+	if f.Query != "" {
+		like := "%" + strings.ToLower(f.Query) + "%"
+		q = q.Where("(lower(u.display_name) LIKE ? OR lower(u.given_name || ' ' || u.family_name) LIKE ? OR lower(coalesce(p.bio, '')) LIKE ?)", like, like, like)
+	}
+	if f.Theme != "" {
+		q = q.Where("? = ANY (p.themes)", f.Theme)
+	}
+	if f.Competency != "" {
+		q = q.Where("EXISTS (SELECT 1 FROM unnest(p.competencies) AS k WHERE lower(k) LIKE ?)", "%"+strings.ToLower(f.Competency)+"%")
+	}
+	if f.State != "" && v.Facilitator {
+		q = q.Where("coalesce(p.state, 'draft') = ?", f.State)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, fmt.Errorf("directory: %w", err)
+	}
+	return ps, nil
+}
+
+// Get returns a profile v may see.
+func Get(ctx context.Context, tx bun.IDB, v Viewer, id int64) (*Profile, error) {
+	p := new(Profile)
+	err := selectProfiles(tx, v, p).Where("u.id = ?", id).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get profile: %w", err)
+	}
+	return p, nil
+}
+
+// row is the profiles table's row.
+type row struct {
+	bun.BaseModel `bun:"table:profiles"`
+
+	UserID          int64    `bun:"user_id,pk"`
+	Bio             string   `bun:"bio"`
+	Competencies    []string `bun:"competencies,array"`
+	Themes          []string `bun:"themes,array"`
+	Tags            []int64  `bun:"tags,array"`
+	NotifyFrequency string   `bun:"notify_frequency"`
+	State           string   `bun:"state"`
+}
+
+// save writes a member's own profile; a validated profile that changes
+// goes back to draft when the tenant validates profiles.
+func save(ctx context.Context, tx bun.IDB, r *row, locale string, validation bool) error {
+	if _, err := tx.NewInsert().Model(r).
+		On("CONFLICT (user_id) DO UPDATE").
+		Set("bio = EXCLUDED.bio, competencies = EXCLUDED.competencies, themes = EXCLUDED.themes, tags = EXCLUDED.tags").
+		Set("notify_frequency = EXCLUDED.notify_frequency, updated_at = now()").
+		Set("state = CASE WHEN ? THEN 'draft' ELSE profiles.state END", validation).
+		Exec(ctx); err != nil {
+		return fmt.Errorf("save profile: %w", err)
+	}
+	if _, err := tx.NewUpdate().Table("users").Set("locale = ?", locale).Set("updated_at = now()").
+		Where("id = ?", r.UserID).Exec(ctx); err != nil {
+		return fmt.Errorf("save language: %w", err)
+	}
+	return nil
+}
+
+// setState moves a profile from one of from to state; false when it was in
+// none of them.
+func setState(ctx context.Context, tx bun.IDB, uid int64, state string, from ...string) (bool, error) {
+	if _, err := tx.ExecContext(ctx, "INSERT INTO profiles (user_id) VALUES (?) ON CONFLICT DO NOTHING", uid); err != nil {
+		return false, err
+	}
+	res, err := tx.NewUpdate().Table("profiles").Set("state = ?, updated_at = now()", state).
+		Where("user_id = ? AND state IN (?)", uid, bun.List(from)).Exec(ctx)
+	if err != nil {
+		return false, fmt.Errorf("profile state: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// photo returns a member's photo and its type.
+func photo(ctx context.Context, tx bun.IDB, uid int64) ([]byte, string, error) {
+	var b []byte
+	var typ string
+	err := tx.QueryRowContext(ctx, "SELECT photo, photo_type FROM profiles WHERE user_id = ? AND photo IS NOT NULL", uid).Scan(&b, &typ)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, "", ErrNotFound
+	}
+	return b, typ, err
+}
+
+func setPhoto(ctx context.Context, tx bun.IDB, uid int64, b []byte, typ string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO profiles (user_id, photo, photo_type) VALUES (?, ?, ?)
+		ON CONFLICT (user_id) DO UPDATE SET photo = EXCLUDED.photo, photo_type = EXCLUDED.photo_type, updated_at = now()`, uid, b, typ)
+	if err != nil {
+		return fmt.Errorf("save photo: %w", err)
+	}
+	return nil
+}
