@@ -209,7 +209,9 @@ func TestCommunityOtherTenant(t *testing.T) {
 
 func TestCommunityValidationAndSubcommunities(t *testing.T) {
 	w := moduletest.New(t)
-	w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error { return setting.SetBool(ctx, tx, setting.CommunityValidation, true) })
+	w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error {
+		return setting.SetBool(ctx, tx, setting.CommunityValidation, true)
+	})
 	anna := w.Browser(t, alpha, "anna")
 	bruno := w.Browser(t, alpha, "bruno")
 	validator := w.Browser(t, alpha, "validator")

@@ -17,6 +17,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/modules/admin"
+	"github.com/piazza-pa/piazza/modules/brand"
 	"github.com/piazza-pa/piazza/modules/community"
 	"github.com/piazza-pa/piazza/modules/news"
 	"github.com/piazza-pa/piazza/modules/organization"
@@ -127,7 +128,7 @@ func (w *World) serve(t *testing.T) {
 		Scheme: "http", Content: []community.ContentSource{nm}})
 	must(t, err)
 	srv, err := web.New(web.Config{Shell: shell, OperatorHost: "admin.piazza.test", DB: w.DB.DB,
-		Tenant: tenant.Middleware(tenant.NewResolver(w.Reg)), Shared: []fiber.Handler{p.Handler(), am.Middleware()},
+		Tenant: tenant.Middleware(tenant.NewResolver(w.Reg)), Shared: []fiber.Handler{p.Handler(), am.Middleware(), shell.I18n.Middleware(brand.Languages, false)},
 		TenantModules: []web.Module{am, adm, cm, nm, pm, om}})
 	must(t, err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -174,6 +175,10 @@ func (b *Browser) Send(page, u string, form url.Values) (int, string) {
 	b.t.Helper()
 	if form == nil {
 		form = url.Values{}
+	}
+	// A page without a token would turn every answer into a CSRF refusal.
+	if code, body := b.Get(page); webtest.CSRF(body) == "" {
+		b.t.Fatalf("%s (%d) has no CSRF token to post with", page, code)
 	}
 	res, body := b.Post(page, u, form)
 	return res.StatusCode, body

@@ -115,10 +115,11 @@ type listView struct {
 	Filter        Filter
 	Facilitator   bool
 	Validation    bool
+	States        []string
 }
 
 func (m *Module) list(c *fiber.Ctx) error {
-	v := listView{Page: m.page(c), Themes: taxonomy.Themes,
+	v := listView{Page: m.page(c), Themes: taxonomy.Themes, States: []string{ToValidate, Validated, NotValidated},
 		Filter: Filter{Query: strings.TrimSpace(c.Query("q")), Theme: c.Query("theme"), State: c.Query("state")}}
 	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
 		vw, err := viewer(ctx, tx)

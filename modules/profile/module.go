@@ -105,10 +105,11 @@ type directoryView struct {
 	Filter      Filter
 	Facilitator bool
 	Validation  bool
+	States      []string
 }
 
 func (m *Module) directory(c *fiber.Ctx) error {
-	v := directoryView{Page: m.page(c), Themes: taxonomy.Themes,
+	v := directoryView{Page: m.page(c), Themes: taxonomy.Themes, States: []string{ToValidate, Validated, NotValidated, Draft},
 		Filter: Filter{Query: strings.TrimSpace(c.Query("q")), Theme: c.Query("theme"), Competency: strings.TrimSpace(c.Query("competency")), State: c.Query("state")}}
 	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
 		vw, err := viewer(ctx, tx)

@@ -120,7 +120,7 @@ func Get(ctx context.Context, tx bun.IDB, v Viewer, id int64) (*Profile, error) 
 
 // row is the profiles table's row.
 type row struct {
-	bun.BaseModel `bun:"table:profiles"`
+	bun.BaseModel `bun:"table:profiles,alias:p"`
 
 	UserID          int64    `bun:"user_id,pk"`
 	Bio             string   `bun:"bio"`
@@ -138,7 +138,7 @@ func save(ctx context.Context, tx bun.IDB, r *row, locale string, validation boo
 		On("CONFLICT (user_id) DO UPDATE").
 		Set("bio = EXCLUDED.bio, competencies = EXCLUDED.competencies, themes = EXCLUDED.themes, tags = EXCLUDED.tags").
 		Set("notify_frequency = EXCLUDED.notify_frequency, updated_at = now()").
-		Set("state = CASE WHEN ? THEN 'draft' ELSE profiles.state END", validation).
+		Set("state = CASE WHEN ? THEN 'draft' ELSE p.state END", validation).
 		Exec(ctx); err != nil {
 		return fmt.Errorf("save profile: %w", err)
 	}
