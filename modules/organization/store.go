@@ -61,6 +61,7 @@ type Organization struct {
 	State               string    `bun:"state"`
 	CreatedBy           *int64    `bun:"created_by"`
 	CreatedAt           time.Time `bun:"created_at,nullzero,default:now()"`
+	UpdatedAt           time.Time `bun:"updated_at,nullzero,default:now()"`
 
 	MyRole    string `bun:"my_role,scanonly"`
 	MyState   string `bun:"my_state,scanonly"`
@@ -169,11 +170,13 @@ func mapUnique(err error) error {
 type Person struct {
 	bun.BaseModel `bun:"table:organization_members,alias:m"`
 
-	OrganizationID int64  `bun:"organization_id,pk"`
-	UserID         int64  `bun:"user_id,pk"`
-	Role           string `bun:"role"`
-	State          string `bun:"state"`
-	Name           string `bun:"name,scanonly"`
+	OrganizationID int64      `bun:"organization_id,pk"`
+	UserID         int64      `bun:"user_id,pk"`
+	Role           string     `bun:"role"`
+	State          string     `bun:"state"`
+	CreatedAt      time.Time  `bun:"created_at,nullzero,default:now()"`
+	DecidedAt      *time.Time `bun:"decided_at"`
+	Name           string     `bun:"name,scanonly"`
 }
 
 // People lists the people linked to an organisation in the given states.
