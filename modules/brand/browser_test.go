@@ -7,7 +7,6 @@ import (
 	"math"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -150,42 +149,8 @@ func site(t *testing.T) (port int) {
 	return port
 }
 
-// browser starts headless Chromium (Debian's, installed by .ci/setup).
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	path := ""
-	for _, p := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if found, err := exec.LookPath(p); err == nil {
-			path = found
-			break
-		}
-	}
-	if path == "" {
-		t.Fatal("no Chromium: run .ci/setup (Debian: apt-get install chromium)")
-	}
-	dir, err := os.MkdirTemp("", "piazza-chromium-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.WindowSize(1200, 700), chromedp.UserDataDir(dir))
-	limit, cancelL := context.WithTimeout(context.Background(), 2*time.Minute)
-	actx, cancelA := chromedp.NewExecAllocator(limit, opts...)
-	ctx, cancelB := chromedp.NewContext(actx)
-	t.Cleanup(func() {
-		cancelB()
-		cancelA()
-		cancelL()
-		for range 50 { // Chromium's helpers may still write there for a moment
-			if os.RemoveAll(dir) == nil {
-				return
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	})
-	return ctx
-}
+// browser starts headless Chromium.
+func browser(t *testing.T) context.Context { return webtest.Chromium(t) }
 
 // headerColour is the computed background of the site's header band, and a
 // screenshot of the page.
@@ -211,15 +176,7 @@ func near(rgb string, want [3]int) bool {
 	return math.Abs(float64(r-want[0])) <= 4 && math.Abs(float64(g-want[1])) <= 4 && math.Abs(float64(b-want[2])) <= 4
 }
 
-func artefact(t *testing.T, name string, png []byte) {
-	dir := filepath.Join("testdata", "artefacts")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
+func artefact(t *testing.T, name string, png []byte) { webtest.Artefact(t, name, png) }
 
 func TestBrandingInBrowser(t *testing.T) {
 	port := site(t)

@@ -1,0 +1,70 @@
+package community_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/piazza-pa/piazza/modules/moduletest"
+	"github.com/piazza-pa/piazza/platform/web/webtest"
+)
+
+// TestJoinReservedInBrowser: a member asks to join a reserved community in
+// the browser, waits, and once a manager approves sees its content.
+func TestJoinReservedInBrowser(t *testing.T) {
+	w := moduletest.New(t)
+	anna := w.Browser(t, alpha, "anna")
+	id := create(t, anna, "Salute digitale", "reserved")
+	publish(t, anna, id, "Bando telemedicina 2027")
+
+	ctx := webtest.Chromium(t, webtest.HostRules("piazza.test", w.Addr))
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(alpha+"/auth/login?return_to=/communities"),
+		chromedp.WaitVisible(chromedp.ID("email")),
+		chromedp.SendKeys(chromedp.ID("email"), "bruno@alpha.example"),
+		chromedp.SendKeys(chromedp.ID("password"), moduletest.Password),
+		chromedp.Submit(chromedp.ID("password")),
+		chromedp.WaitVisible(chromedp.ID("communities")),
+		chromedp.Click(chromedp.CSS(`#communities a[href="/communities/`+id+`"]`)),
+		chromedp.WaitVisible(chromedp.ID("join")),
+		chromedp.Click(chromedp.ID("join")),
+		chromedp.WaitVisible(chromedp.ID("waiting")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waiting, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(waiting, "Bando telemedicina") || !strings.Contains(waiting, "members") && !strings.Contains(waiting, "membri") {
+		t.Errorf("while waiting the page shows the content or does not say it is for members: %q", waiting)
+	}
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	webtest.Artefact(t, "reserved-request-waiting.png", shot)
+
+	if code, _ := anna.Send(alpha+"/communities", alpha+fmt.Sprintf("/communities/%s/members/%d/approve", id, w.ID("alpha", "bruno")), nil); code != 303 {
+		t.Fatalf("approve: %d", code)
+	}
+	err = chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("items")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("items")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(items, "Bando telemedicina 2027") {
+		t.Errorf("the approved member does not see the content: %q", items)
+	}
+	shot, err = chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	webtest.Artefact(t, "reserved-member-sees-content.png", shot)
+}
