@@ -75,6 +75,12 @@ func (e *env) ensureDemo(ctx context.Context) (string, error) {
 	if err := authz.Assign(ctx, e.db, fmt.Sprintf("user:%d", id), authz.RoleAdmin, t.Domain()); err != nil {
 		return "", err
 	}
+	err = db.InTenant(ctx, e.db, t.Scope(), func(ctx context.Context, tx bun.Tx) error {
+		return seedDemoContent(ctx, tx, t.Slug, id)
+	})
+	if err != nil {
+		return "", fmt.Errorf("demo content: %w", err)
+	}
 	return pw, nil
 }
 

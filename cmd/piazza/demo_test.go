@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"io"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/config"
+	"github.com/piazza-pa/piazza/platform/db"
+	"github.com/piazza-pa/piazza/platform/taxid"
+	"github.com/piazza-pa/piazza/platform/taxonomy"
+)
+
+// TestDemoContent: `piazza dev` seeds people, organisations with valid
+// legal data and communities over the eight themes, once.
+func TestDemoContent(t *testing.T) {
+	useDatabase(t)
+	t.Setenv("PIAZZA_DATA_DIR", t.TempDir())
+	ctx := context.Background()
+	e, err := openEnv(ctx, io.Discard, envOptions{mode: config.ModeDev, migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.close(ctx)
+	for range 2 { // the second run must add nothing
+		if _, err := e.ensureDemo(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	demo, err := e.registry.Get(ctx, "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var themes, vats []string
+	var communities, profiles, news int
+	err = db.InTenant(ctx, e.db, demo.Scope(), func(ctx context.Context, tx bun.Tx) error {
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM communities").Scan(&communities); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM profiles").Scan(&profiles); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM news WHERE state = 'published'").Scan(&news); err != nil {
+			return err
+		}
+		if err := tx.NewSelect().TableExpr("communities").ColumnExpr("DISTINCT unnest(themes)").Scan(ctx, &themes); err != nil {
+			return err
+		}
+		return tx.NewSelect().TableExpr("organizations").Column("vat_number").Scan(ctx, &vats)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(taxonomy.KnownThemes(themes)) != len(taxonomy.Themes) {
+		t.Errorf("communities cover %d themes of %d", len(taxonomy.KnownThemes(themes)), len(taxonomy.Themes))
+	}
+	if communities != len(demoCommunities)+1 || profiles != len(demoPeople) || news != len(demoNews) {
+		t.Errorf("seeded %d communities, %d profiles, %d news; seeded twice?", communities, profiles, news)
+	}
+	for _, v := range vats {
+		if _, err := taxid.VAT(v); err != nil {
+			t.Errorf("demo VAT number %s: %v", v, err)
+		}
+	}
+	if len(vats) != len(demoOrganizations) {
+		t.Errorf("%d organisations", len(vats))
+	}
+}
