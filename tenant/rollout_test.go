@@ -125,7 +125,7 @@ func TestMigrateAllConcurrent(t *testing.T) {
 	for _, s := range []string{"uno", "due", "tre", "quattro", "cinque"} {
 		mustCreate(t, r, s, s)
 	}
-	fsys, v := withMigration(t, "tags", "CREATE TABLE tags (name text PRIMARY KEY);")
+	fsys, v := withMigration(t, "labels", "CREATE TABLE test_labels (name text PRIMARY KEY);")
 	next, err := tenant.NewRegistry(ctx, d.DB, tenant.Options{
 		BaseDomain: "piazza.test", OperatorHost: "admin.piazza.test", Migrations: fsys,
 	})
