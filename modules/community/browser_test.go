@@ -68,3 +68,38 @@ func TestJoinReservedInBrowser(t *testing.T) {
 	}
 	webtest.Artefact(t, "reserved-member-sees-content.png", shot)
 }
+
+// TestCollaborationAccessibility: the collaboration pages have no serious or
+// critical WCAG 2.1 AA violation (axe-core), in both languages.
+func TestCollaborationAccessibility(t *testing.T) {
+	w := moduletest.New(t)
+	anna := w.Browser(t, alpha, "anna")
+	id := create(t, anna, "Salute digitale", "reserved")
+	nid := publish(t, anna, id, "Bando telemedicina 2027")
+	ctx := webtest.Chromium(t, webtest.HostRules("piazza.test", w.Addr))
+	err := chromedp.Do(ctx, chromedp.Navigate(alpha+"/auth/login?return_to=/communities"), chromedp.WaitVisible(chromedp.ID("email")),
+		chromedp.SendKeys(chromedp.ID("email"), "anna@alpha.example"), chromedp.SendKeys(chromedp.ID("password"), moduletest.Password),
+		chromedp.Submit(chromedp.ID("password")), chromedp.WaitVisible(chromedp.ID("communities")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := []string{"/communities", "/communities/new", "/communities/" + id, "/news", "/news/new", "/news/" + nid,
+		"/people", "/profile", "/organizations", "/organizations/new"}
+	for _, lang := range []string{"it", "en"} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(alpha+"/lang?l="+lang+"&return_to=/communities"), chromedp.WaitVisible(chromedp.ID("communities"))); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range pages {
+			if err := chromedp.Do(ctx, chromedp.Navigate(alpha+p), chromedp.WaitVisible(chromedp.CSS("main"))); err != nil {
+				t.Fatal(err)
+			}
+			bad, err := webtest.Axe(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range bad {
+				t.Errorf("%s [%s]: %s", p, lang, v)
+			}
+		}
+	}
+}
