@@ -143,6 +143,27 @@ func TestCommunityKindsAndMembership(t *testing.T) {
 		t.Errorf("someone not invited accepts: %d", code)
 	}
 
+	// Invitation from the directory: dario is offered, carla (a member) is not.
+	_, page = anna.Get(alpha + "/communities/" + closed)
+	picker := page[strings.Index(page, `id="invite-user"`):]
+	picker = picker[:strings.Index(picker, "</select>")]
+	if !strings.Contains(picker, fmt.Sprintf(`value="%d"`, w.ID("alpha", "dario"))) || strings.Contains(picker, fmt.Sprintf(`value="%d"`, w.ID("alpha", "carla"))) {
+		t.Error("the directory picker offers the wrong people")
+	}
+	if code, _ := anna.Send(alpha+"/communities", alpha+"/communities/"+closed+"/invite", url.Values{"user": {fmt.Sprint(w.ID("alpha", "dario"))}}); code != 303 {
+		t.Fatalf("invite from the directory: %d", code)
+	}
+	w.SMTP.Wait(t, "dario@alpha.example")
+	if code, _ := dario.Send(alpha+"/communities", alpha+"/communities/"+closed+"/decline", nil); code != 303 {
+		t.Errorf("decline: %d", code)
+	}
+	if code, _ := dario.Get(alpha + "/communities/" + closed); code != 404 {
+		t.Errorf("after declining, the closed community still shows: %d", code)
+	}
+	if code, _ := anna.Send(alpha+"/communities", alpha+"/communities/"+closed+"/invite", url.Values{"user": {fmt.Sprint(w.ID("beta", "dario") + 1000)}}); code != 422 {
+		t.Errorf("invite someone who is not in the site: %d", code)
+	}
+
 	// Invitation of an address with no account: an invited account and a link to set it up.
 	if code, _ := anna.Send(alpha+"/communities", alpha+"/communities/"+closed+"/invite", url.Values{"email": {"nuova@esterno.example"}}); code != 303 {
 		t.Fatalf("invite a new address: %d", code)

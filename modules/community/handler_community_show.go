@@ -12,11 +12,13 @@ import (
 
 type showView struct {
 	web.Page
-	Community      *Community
-	Members        []Member
-	Pending        []Member
-	Subs           []Community
-	Items          []Item
+	Community *Community
+	Members   []Member
+	Pending   []Member
+	Subs      []Community
+	Items     []Item
+	// Candidates are members of the site a manager can invite.
+	Candidates     []Member
 	Roles          []string
 	Message, Error string
 	// What the viewer may do here.
@@ -57,6 +59,9 @@ func (m *Module) renderShow(c *fiber.Ctx, status int, errText string) error {
 		}
 		if v.Manage {
 			if v.Pending, err = Members(ctx, tx, v.Community.ID, RequestSent, Invited); err != nil {
+				return err
+			}
+			if v.Candidates, err = candidates(ctx, tx, v.Community.ID); err != nil {
 				return err
 			}
 		}

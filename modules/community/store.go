@@ -262,3 +262,18 @@ func Joined(ctx context.Context, tx bun.IDB, uid int64) ([]Community, error) {
 	}
 	return cs, nil
 }
+
+// candidates are the site's active members who are neither in a community
+// nor waiting for it (by name, at most 500), to invite from the directory.
+func candidates(ctx context.Context, tx bun.IDB, id int64) ([]Member, error) {
+	var ms []Member
+	err := tx.NewSelect().TableExpr("users AS u").ColumnExpr("u.id AS user_id, u.email").
+		ColumnExpr("coalesce(nullif(u.display_name, ''), nullif(btrim(u.given_name || ' ' || u.family_name), ''), u.email) AS name").
+		Where("u.status = 'active'").
+		Where("NOT EXISTS (SELECT 1 FROM community_members AS m WHERE m.community_id = ? AND m.user_id = u.id AND m.state <> 'rejected')", id).
+		OrderExpr("lower(coalesce(nullif(u.display_name, ''), u.email)), u.id").Limit(500).Scan(ctx, &ms)
+	if err != nil {
+		return nil, fmt.Errorf("invitation candidates: %w", err)
+	}
+	return ms, nil
+}

@@ -191,7 +191,7 @@ func TestScopes(t *testing.T) {
 	validator := w.Browser(t, alpha, "validator")
 	anna := w.Browser(t, alpha, "anna")
 	bruno := w.Browser(t, alpha, "bruno")
-	if code, _ := anna.Send(alpha+"/profile", alpha+"/profile", url.Values{"themes": {"health"}, "notify_frequency": {"daily"}}); code != 303 {
+	if code, _ := anna.Send(alpha+"/profile", alpha+"/profile", url.Values{"name": {"Anna"}, "themes": {"health"}, "notify_frequency": {"daily"}}); code != 303 {
 		t.Fatal(code)
 	}
 	hid := write(t, validator, "Solo per la salute", url.Values{"scope_kind": {"interests"}, "scope_themes": {"health"}, "action": {"publish"}})

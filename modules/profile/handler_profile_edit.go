@@ -71,7 +71,7 @@ func (m *Module) renderEdit(c *fiber.Ctx, status int, in *Profile, errs form.Err
 
 func (m *Module) save(c *fiber.Ctx) error {
 	u := auth.UserFromContext(c.UserContext())
-	in := &Profile{Name: u.Name(), Bio: strings.TrimSpace(c.FormValue("bio")), Competencies: form.List(c.FormValue("competencies"), 30),
+	in := &Profile{Name: strings.Join(strings.Fields(c.FormValue("name")), " "), Bio: strings.TrimSpace(c.FormValue("bio")), Competencies: form.List(c.FormValue("competencies"), 30),
 		Themes: taxonomy.KnownThemes(multi(c, "themes")), NotifyFrequency: c.FormValue("notify_frequency"), Locale: c.FormValue("locale")}
 	for _, s := range multi(c, "tags") {
 		if id, err := strconv.ParseInt(s, 10, 64); err == nil {
@@ -79,6 +79,9 @@ func (m *Module) save(c *fiber.Ctx) error {
 		}
 	}
 	errs := form.Errors{}
+	if n := len([]rune(in.Name)); n < 2 || n > 120 {
+		errs.Add("name", "profile.error.name")
+	}
 	if len([]rune(in.Bio)) > 2000 {
 		errs.Add("bio", "profile.error.bio")
 	}
@@ -110,7 +113,7 @@ func (m *Module) save(c *fiber.Ctx) error {
 		if r.Tags == nil {
 			r.Tags = []int64{}
 		}
-		return save(ctx, tx, r, in.Locale, on)
+		return save(ctx, tx, r, in.Name, in.Locale, on)
 	})
 	if err != nil {
 		return err

@@ -45,7 +45,7 @@ func TestProfileAndDirectory(t *testing.T) {
 	})
 	anna := w.Browser(t, alpha, "anna")
 	bruno := w.Browser(t, alpha, "bruno")
-	code, _ := anna.Send(alpha+"/profile", alpha+"/profile", url.Values{"bio": {"Ingegnera dei trasporti."},
+	code, _ := anna.Send(alpha+"/profile", alpha+"/profile", url.Values{"name": {"Anna Rossi"}, "bio": {"Ingegnera dei trasporti."},
 		"competencies": {"GIS, fondi europei, GIS"}, "themes": {"sustainable_mobility", "bogus"}, "tags": {fmt.Sprint(tag), "99999"},
 		"notify_frequency": {"weekly"}, "locale": {"en"}})
 	if code != 303 {
@@ -56,7 +56,7 @@ func TestProfileAndDirectory(t *testing.T) {
 		t.Error("the profile's language or frequency was not kept")
 	}
 	_, page := bruno.Get(fmt.Sprintf("%s/people/%d", alpha, w.ID("alpha", "anna")))
-	for _, want := range []string{"Ingegnera dei trasporti.", "GIS, fondi europei", "Mobilità sostenibile", "Energia / Idrogeno"} {
+	for _, want := range []string{"Anna Rossi", "Ingegnera dei trasporti.", "GIS, fondi europei", "Mobilità sostenibile", "Energia / Idrogeno"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the public profile lacks %q", want)
 		}
@@ -68,13 +68,14 @@ func TestProfileAndDirectory(t *testing.T) {
 	for q, want := range map[string]bool{"?theme=sustainable_mobility": true, "?theme=health": false, "?competency=gis": true, "?competency=chimica": false, "?q=ingegnera": true} {
 		_, page := bruno.Get(alpha + "/people" + q)
 		list := page[strings.Index(page, `id="people"`):]
-		if strings.Contains(list, ">Anna<") != want {
+		if strings.Contains(list, ">Anna Rossi<") != want {
 			t.Errorf("directory %s: Anna listed = %v", q, !want)
 		}
 	}
 	// Bad input: the form again with messages by the fields.
-	code, page = anna.Send(alpha+"/profile", alpha+"/profile", url.Values{"bio": {strings.Repeat("x", 2001)}, "notify_frequency": {"hourly"}, "locale": {"fr"}})
-	if code != 422 || !strings.Contains(page, "Write 2,000 characters at most.") || !strings.Contains(page, "Choose how often.") || !strings.Contains(page, "Choose one of the languages offered.") {
+	code, page = anna.Send(alpha+"/profile", alpha+"/profile", url.Values{"name": {"A"}, "bio": {strings.Repeat("x", 2001)}, "notify_frequency": {"hourly"}, "locale": {"fr"}})
+	if code != 422 || !strings.Contains(page, "Write 2,000 characters at most.") || !strings.Contains(page, "Choose how often.") || !strings.Contains(page, "Choose one of the languages offered.") ||
+		!strings.Contains(page, "Give a name of 2 to 120 characters.") {
 		t.Errorf("bad profile: %d", code)
 	}
 	// Photo: the bytes decide, not the declared type.
@@ -145,7 +146,7 @@ func TestProfileValidation(t *testing.T) {
 	bruno := w.Browser(t, alpha, "bruno")
 	facilitator := w.Browser(t, alpha, "facilitator")
 	annaURL := fmt.Sprintf("%s/people/%d", alpha, w.ID("alpha", "anna"))
-	if code, _ := anna.Send(alpha+"/profile", alpha+"/profile", url.Values{"bio": {"Architetta."}, "notify_frequency": {"daily"}}); code != 303 {
+	if code, _ := anna.Send(alpha+"/profile", alpha+"/profile", url.Values{"name": {"Anna"}, "bio": {"Architetta."}, "notify_frequency": {"daily"}}); code != 303 {
 		t.Fatal(code)
 	}
 	if code, _ := bruno.Get(annaURL); code != 404 {
@@ -173,7 +174,7 @@ func TestProfileValidation(t *testing.T) {
 		t.Errorf("the validated profile is not shown: %d", code)
 	}
 	// Editing goes back to draft, out of sight until validated again.
-	if code, _ := anna.Send(alpha+"/profile", alpha+"/profile", url.Values{"bio": {"Architetta e urbanista."}, "notify_frequency": {"daily"}}); code != 303 {
+	if code, _ := anna.Send(alpha+"/profile", alpha+"/profile", url.Values{"name": {"Anna"}, "bio": {"Architetta e urbanista."}, "notify_frequency": {"daily"}}); code != 303 {
 		t.Fatal(code)
 	}
 	if code, _ := bruno.Get(annaURL); code != 404 {

@@ -133,7 +133,7 @@ type row struct {
 
 // save writes a member's own profile; a validated profile that changes
 // goes back to draft when the tenant validates profiles.
-func save(ctx context.Context, tx bun.IDB, r *row, locale string, validation bool) error {
+func save(ctx context.Context, tx bun.IDB, r *row, name, locale string, validation bool) error {
 	if _, err := tx.NewInsert().Model(r).
 		On("CONFLICT (user_id) DO UPDATE").
 		Set("bio = EXCLUDED.bio, competencies = EXCLUDED.competencies, themes = EXCLUDED.themes, tags = EXCLUDED.tags").
@@ -142,7 +142,7 @@ func save(ctx context.Context, tx bun.IDB, r *row, locale string, validation boo
 		Exec(ctx); err != nil {
 		return fmt.Errorf("save profile: %w", err)
 	}
-	if _, err := tx.NewUpdate().Table("users").Set("locale = ?", locale).Set("updated_at = now()").
+	if _, err := tx.NewUpdate().Table("users").Set("locale = ?, display_name = ?", locale, name).Set("updated_at = now()").
 		Where("id = ?", r.UserID).Exec(ctx); err != nil {
 		return fmt.Errorf("save language: %w", err)
 	}
