@@ -16,6 +16,7 @@ import (
 	"github.com/piazza-pa/piazza/modules/news"
 	"github.com/piazza-pa/piazza/modules/organization"
 	"github.com/piazza-pa/piazza/modules/profile"
+	"github.com/piazza-pa/piazza/modules/search"
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/csrf"
@@ -51,7 +52,7 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 		return nil, nil, err
 	}
 	bundle, err := i18n.New(i18n.Messages, auth.Messages, home.Messages, console.Messages, brand.Messages, admin.Messages,
-		profile.Messages, organization.Messages, community.Messages, news.Messages)
+		profile.Messages, organization.Messages, community.Messages, news.Messages, search.Messages)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -166,7 +167,12 @@ func (e *env) collaboration(shell *web.Shell, sender mail.Sender, local *auth.Lo
 	if err != nil {
 		return nil, err
 	}
-	return []web.Module{communityModule, newsModule, profileModule, orgModule}, nil
+	searchModule, err := search.New(search.Deps{DB: e.db, Shell: shell, PageFor: pageFor,
+		Sources: []search.Source{newsModule, communityModule, orgModule, profileModule}})
+	if err != nil {
+		return nil, err
+	}
+	return []web.Module{communityModule, newsModule, profileModule, orgModule, searchModule}, nil
 }
 
 // languages are the languages every site offers until tenants choose theirs

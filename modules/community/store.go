@@ -99,7 +99,7 @@ const visibleSQL = `((c.state = 'active' AND (c.kind <> 'closed' OR EXISTS (SELE
 
 // selectFor is the query of communities as v sees them.
 func selectFor(tx bun.IDB, v Viewer, dst any) *bun.SelectQuery {
-	return tx.NewSelect().Model(dst).ColumnExpr("c.*").
+	return tx.NewSelect().Model(dst).ColumnExpr("c.id, c.parent_id, c.name, c.description, c.kind, c.themes, c.state, c.created_by, c.created_at").
 		ColumnExpr("coalesce(mm.role, '') AS my_role, coalesce(mm.state, '') AS my_state").
 		ColumnExpr("coalesce(p.name, '') AS parent_name").
 		ColumnExpr("(SELECT count(*) FROM community_members AS cm WHERE cm.community_id = c.id AND cm.state = 'active') AS members").

@@ -61,10 +61,14 @@ func (n *News) When() time.Time {
 	return n.CreatedAt
 }
 
+// columns are the news' columns a page reads (not the search vector).
+const columns = `n.id, n.title, n.summary, n.body, n.language, n.state, n.author_id, n.published_at, n.created_at, n.updated_at,
+	n.scope_kind, n.scope_themes, n.scope_tags, n.scope_communities, n.scope_organizations, n.public`
+
 // selectFor is the query of the news v may see; the scope rules are part of
 // the query.
 func selectFor(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery {
-	q := tx.NewSelect().Model(dst).ColumnExpr("n.*").
+	q := tx.NewSelect().Model(dst).ColumnExpr(columns).
 		ColumnExpr("coalesce(nullif(u.display_name, ''), nullif(btrim(u.given_name || ' ' || u.family_name), ''), '') AS author_name").
 		Join("LEFT JOIN users AS u ON u.id = n.author_id")
 	return scope.Filter(q, "n", v)

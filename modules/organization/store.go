@@ -92,7 +92,8 @@ type Viewer struct {
 }
 
 func selectFor(tx bun.IDB, v Viewer, dst any) *bun.SelectQuery {
-	q := tx.NewSelect().Model(dst).ColumnExpr("o.*").
+	q := tx.NewSelect().Model(dst).ColumnExpr(`o.id, o.name, o.vat_number, o.fiscal_code, o.legal_form, o.registered_office, o.operating_office,
+		o.legal_representative, o.email, o.phone, o.website, o.description, o.competencies, o.themes, o.state, o.created_by, o.created_at, o.updated_at`).
 		ColumnExpr("coalesce(mm.role, '') AS my_role, coalesce(mm.state, '') AS my_state").
 		ColumnExpr("(SELECT count(*) FROM organization_members AS e WHERE e.organization_id = o.id AND e.state = 'active') AS employees").
 		Join("LEFT JOIN organization_members AS mm ON mm.organization_id = o.id AND mm.user_id = ?", v.UserID)
