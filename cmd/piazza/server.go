@@ -12,6 +12,7 @@ import (
 	"github.com/piazza-pa/piazza/modules/brand"
 	"github.com/piazza-pa/piazza/modules/community"
 	"github.com/piazza-pa/piazza/modules/console"
+	"github.com/piazza-pa/piazza/modules/dashboard"
 	"github.com/piazza-pa/piazza/modules/home"
 	"github.com/piazza-pa/piazza/modules/news"
 	"github.com/piazza-pa/piazza/modules/organization"
@@ -52,7 +53,7 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 		return nil, nil, err
 	}
 	bundle, err := i18n.New(i18n.Messages, auth.Messages, home.Messages, console.Messages, brand.Messages, admin.Messages,
-		profile.Messages, organization.Messages, community.Messages, news.Messages, search.Messages)
+		profile.Messages, organization.Messages, community.Messages, news.Messages, search.Messages, dashboard.Messages)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -172,7 +173,13 @@ func (e *env) collaboration(shell *web.Shell, sender mail.Sender, local *auth.Lo
 	if err != nil {
 		return nil, err
 	}
-	return []web.Module{communityModule, newsModule, profileModule, orgModule, searchModule}, nil
+	dashboardModule, err := dashboard.New(dashboard.Deps{DB: e.db, Shell: shell, PageFor: pageFor,
+		Feed:  []dashboard.FeedSource{newsModule},
+		Inbox: []dashboard.InboxSource{newsModule, communityModule, orgModule, profileModule}})
+	if err != nil {
+		return nil, err
+	}
+	return []web.Module{dashboardModule, communityModule, newsModule, profileModule, orgModule, searchModule}, nil
 }
 
 // languages are the languages every site offers until tenants choose theirs

@@ -113,5 +113,5 @@ func (m *Module) create(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return back(c, in.ID, "created")
+	return m.back(c, in.ID, "created")
 }

@@ -49,7 +49,7 @@ func (m *Module) join(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return back(c, paramID(c, "id"), flash)
+	return m.back(c, paramID(c, "id"), flash)
 }
 
 // leave ends the member's membership (or request); the last manager stays.
@@ -73,7 +73,7 @@ func (m *Module) leave(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return back(c, 0, "")
+	return m.back(c, 0, "")
 }
 
 // keepAManager refuses to take away the last active manager.
@@ -117,9 +117,9 @@ func (m *Module) answer(accept bool) fiber.Handler {
 			return err
 		}
 		if !accept {
-			return back(c, 0, "")
+			return m.back(c, 0, "")
 		}
-		return back(c, paramID(c, "id"), "accepted")
+		return m.back(c, paramID(c, "id"), "accepted")
 	}
 }
 
@@ -214,7 +214,7 @@ func (m *Module) invite(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	return back(c, paramID(c, "id"), "invited")
+	return m.back(c, paramID(c, "id"), "invited")
 }
 
 func statusOf(err error) int {
@@ -275,7 +275,7 @@ func (m *Module) decide(c *fiber.Ctx) error {
 		return err
 	}
 	flash := map[string]string{"approve": "approved", "reject": "rejected", "remove": "removed", "role": "role"}[action]
-	return back(c, paramID(c, "id"), flash)
+	return m.back(c, paramID(c, "id"), flash)
 }
 
 // validate is the tenant's decision on a community a member created while
@@ -305,8 +305,8 @@ func (m *Module) validate(approve bool) fiber.Handler {
 			return err
 		}
 		if approve {
-			return back(c, paramID(c, "id"), "validated")
+			return m.back(c, paramID(c, "id"), "validated")
 		}
-		return back(c, paramID(c, "id"), "refused")
+		return m.back(c, paramID(c, "id"), "refused")
 	}
 }

@@ -128,7 +128,7 @@ func paramID(c *fiber.Ctx, name string) int64 {
 
 // back answers an action by going back to the community's page (or the
 // list), where the outcome shows.
-func back(c *fiber.Ctx, id int64, flash string) error {
+func (m *Module) back(c *fiber.Ctx, id int64, flash string) error {
 	u := "/communities"
 	if id != 0 {
 		u += "/" + strconv.FormatInt(id, 10)
@@ -136,7 +136,7 @@ func back(c *fiber.Ctx, id int64, flash string) error {
 	if flash != "" {
 		u += "?done=" + flash
 	}
-	return c.Redirect(u, fiber.StatusSeeOther)
+	return web.Done(c, u, m.t(c, "community.done."+safeKey(flash)))
 }
 
 // themesOf keeps the known themes of the form's "themes" values.

@@ -19,6 +19,7 @@ import (
 	"github.com/piazza-pa/piazza/modules/admin"
 	"github.com/piazza-pa/piazza/modules/brand"
 	"github.com/piazza-pa/piazza/modules/community"
+	"github.com/piazza-pa/piazza/modules/dashboard"
 	"github.com/piazza-pa/piazza/modules/news"
 	"github.com/piazza-pa/piazza/modules/organization"
 	"github.com/piazza-pa/piazza/modules/profile"
@@ -107,7 +108,7 @@ func must(t *testing.T, err error) {
 
 // serve wires the modules as cmd/piazza does and serves them.
 func (w *World) serve(t *testing.T) {
-	shell, err := web.NewShellFrom(auth.Messages, admin.Messages, profile.Messages, organization.Messages, community.Messages, news.Messages, search.Messages)
+	shell, err := web.NewShellFrom(auth.Messages, admin.Messages, profile.Messages, organization.Messages, community.Messages, news.Messages, search.Messages, dashboard.Messages)
 	must(t, err)
 	az, _ := authz.New(w.DB.DB, 10)
 	p := csrf.New(csrf.Config{Key: bytes.Repeat([]byte{6}, 32)})
@@ -130,9 +131,12 @@ func (w *World) serve(t *testing.T) {
 	must(t, err)
 	sm, err := search.New(search.Deps{DB: w.DB.DB, Shell: shell, PageFor: pageFor, Sources: []search.Source{nm, cm, om, pm}})
 	must(t, err)
+	dm, err := dashboard.New(dashboard.Deps{DB: w.DB.DB, Shell: shell, PageFor: pageFor,
+		Feed: []dashboard.FeedSource{nm}, Inbox: []dashboard.InboxSource{nm, cm, om, pm}})
+	must(t, err)
 	srv, err := web.New(web.Config{Shell: shell, OperatorHost: "admin.piazza.test", DB: w.DB.DB,
 		Tenant: tenant.Middleware(tenant.NewResolver(w.Reg)), Shared: []fiber.Handler{p.Handler(), am.Middleware(), shell.I18n.Middleware(brand.Languages, false)},
-		TenantModules: []web.Module{am, adm, cm, nm, pm, om, sm}})
+		TenantModules: []web.Module{am, adm, cm, nm, pm, om, sm, dm}})
 	must(t, err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	must(t, err)

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
@@ -16,6 +17,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/form"
 	"github.com/piazza-pa/piazza/platform/i18n"
+	"github.com/piazza-pa/piazza/platform/richtext"
 	"github.com/piazza-pa/piazza/platform/scope"
 	"github.com/piazza-pa/piazza/platform/taxonomy"
 	"github.com/piazza-pa/piazza/platform/web"
@@ -32,6 +34,7 @@ type formView struct {
 	Communities   []community.Community
 	Organizations []organization.Organization
 	Languages     []string
+	Recent        []News
 	Publish       bool
 	Errors        map[string]string
 	Error         string
@@ -56,6 +59,9 @@ func (m *Module) renderForm(c *fiber.Ctx, status int, n *News, action string, er
 		if v.Organizations, err = organization.Linked(ctx, tx, uid); err != nil {
 			return err
 		}
+		if v.Recent, err = List(ctx, tx, viewerOf(ctx), 30); err != nil {
+			return err
+		}
 		may, err := guard(ctx, tx, n, uid)
 		v.Publish = err == nil && may("publish")
 		return err
@@ -77,7 +83,9 @@ func (m *Module) newForm(c *fiber.Ctx) error {
 // fromForm reads a news item from the form and checks it.
 func fromForm(c *fiber.Ctx) (*News, form.Errors) {
 	n := &News{Title: strings.Join(strings.Fields(c.FormValue("title")), " "), Summary: strings.TrimSpace(c.FormValue("summary")),
-		Body: strings.TrimSpace(c.FormValue("body")), Language: c.FormValue("language")}
+		Body: richtext.Sanitize(c.FormValue("body")), Language: c.FormValue("language"),
+		Subtitle: strings.Join(strings.Fields(c.FormValue("subtitle")), " "), Category: strings.Join(strings.Fields(c.FormValue("category")), " "),
+		InEvidence: c.FormValue("in_evidence") != "", Related: nonNilIDs(ids(multi(c, "related")))}
 	n.Scope = scope.Scope{Kind: c.FormValue("scope_kind"), Themes: taxonomy.KnownThemes(multi(c, "scope_themes")),
 		Tags: ids(multi(c, "scope_tags")), Communities: ids(multi(c, "scope_communities")),
 		Organizations: ids(multi(c, "scope_organizations")), Public: c.FormValue("public") != ""}
@@ -91,6 +99,22 @@ func fromForm(c *fiber.Ctx) (*News, form.Errors) {
 	if len(n.Body) > 100000 {
 		errs.Add("body", "news.error.body")
 	}
+	if len([]rune(n.Subtitle)) > 300 {
+		errs.Add("subtitle", "news.error.subtitle")
+	}
+	if len([]rune(n.Category)) > 80 {
+		errs.Add("category", "news.error.category")
+	}
+	var bad bool
+	if n.PublishFrom, bad = localTime(c.FormValue("publish_from")); bad {
+		errs.Add("publish_from", "news.error.date")
+	}
+	if n.PublishUntil, bad = localTime(c.FormValue("publish_until")); bad {
+		errs.Add("publish_until", "news.error.date")
+	}
+	if n.PublishFrom != nil && n.PublishUntil != nil && !n.PublishUntil.After(*n.PublishFrom) {
+		errs.Add("publish_until", "news.error.window")
+	}
 	if !slices.Contains(i18n.Supported, n.Language) {
 		errs.Add("language", "news.error.language")
 	}
@@ -98,6 +122,27 @@ func fromForm(c *fiber.Ctx) (*News, form.Errors) {
 	n.Themes, n.Tags = nonNil(n.Themes), nonNilIDs(n.Tags)
 	n.Communities, n.Organizations = nonNilIDs(n.Communities), nonNilIDs(n.Organizations)
 	return n, errs
+}
+
+// zone is where the form's dates and times are meant (the platform's
+// administrations are Italian).
+var zone = func() *time.Location {
+	if l, err := time.LoadLocation("Europe/Rome"); err == nil {
+		return l
+	}
+	return time.UTC
+}()
+
+// localTime reads a datetime-local field (nil when empty; bad when wrong).
+func localTime(s string) (*time.Time, bool) {
+	if s = strings.TrimSpace(s); s == "" {
+		return nil, false
+	}
+	t, err := time.ParseInLocation("2006-01-02T15:04", s, zone)
+	if err != nil {
+		return nil, true
+	}
+	return &t, false
 }
 
 // checkScope refuses communities the member may not write in and
@@ -146,6 +191,9 @@ func (m *Module) create(c *fiber.Ctx) error {
 		if err := errs.Err(); err != nil {
 			return err
 		}
+		if err := m.mayFeature(ctx, tx, n, uid); err != nil {
+			return err
+		}
 		if err := insert(ctx, tx, n); err != nil {
 			return err
 		}
@@ -161,6 +209,30 @@ func (m *Module) create(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect("/news/"+strconv.FormatInt(n.ID, 10)+"?done=1", fiber.StatusSeeOther)
+}
+
+// mayFeature keeps "in evidence" and related items to what the member may:
+// only those who may publish put an item in evidence; related items must be
+// news the member sees.
+func (m *Module) mayFeature(ctx context.Context, tx bun.IDB, n *News, uid int64) error {
+	if n.InEvidence {
+		may, err := guard(ctx, tx, n, uid)
+		if err != nil {
+			return err
+		}
+		n.InEvidence = may("publish")
+	}
+	var keep []int64
+	for _, id := range n.Related {
+		if id == n.ID {
+			continue
+		}
+		if _, err := Get(ctx, tx, viewerOf(ctx), id); err == nil {
+			keep = append(keep, id)
+		}
+	}
+	n.Related = nonNilIDs(keep)
+	return nil
 }
 
 // advance takes the form's follow-up action (submit or publish) on a draft.
@@ -229,6 +301,9 @@ func (m *Module) save(c *fiber.Ctx) error {
 			return err
 		}
 		if err := errs.Err(); err != nil {
+			return err
+		}
+		if err := m.mayFeature(ctx, tx, in, uid); err != nil {
 			return err
 		}
 		if err := update(ctx, tx, in); err != nil {

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
@@ -20,6 +21,7 @@ import (
 	"github.com/piazza-pa/piazza/modules/community"
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
+	"github.com/piazza-pa/piazza/platform/richtext"
 	"github.com/piazza-pa/piazza/platform/scope"
 	"github.com/piazza-pa/piazza/platform/web"
 	"github.com/piazza-pa/piazza/platform/workflow"
@@ -50,25 +52,20 @@ type Module struct {
 // New parses the module's pages.
 func New(d Deps) (*Module, error) {
 	pages, err := d.Shell.Pages(templates, "templates/*.html", template.FuncMap{
-		"paragraphs": paragraphs,
-		"hasString":  func(l []string, s string) bool { return slices.Contains(l, s) },
-		"hasID":      func(l []int64, id int64) bool { return slices.Contains(l, id) },
+		"rich": richtext.HTML,
+		"localTime": func(t *time.Time) string {
+			if t == nil {
+				return ""
+			}
+			return t.In(zone).Format("2006-01-02T15:04")
+		},
+		"hasString": func(l []string, s string) bool { return slices.Contains(l, s) },
+		"hasID":     func(l []int64, id int64) bool { return slices.Contains(l, id) },
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &Module{Deps: d, pages: pages}, nil
-}
-
-// paragraphs splits plain text into its paragraphs (blank-line separated).
-func paragraphs(s string) []string {
-	var out []string
-	for _, p := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n\n") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // Section is the module's place in the navigation.
@@ -163,6 +160,7 @@ func (m *Module) list(c *fiber.Ctx) error {
 type showView struct {
 	web.Page
 	News           *News
+	Related        []News
 	Actions        []workflow.Transition
 	History        []workflow.Step
 	Edit           bool
@@ -182,6 +180,11 @@ func (m *Module) renderShow(c *fiber.Ctx, status int, errText string) error {
 		vw := viewerOf(ctx)
 		if v.News, err = Get(ctx, tx, vw, id); err != nil {
 			return err
+		}
+		for _, rid := range v.News.Related {
+			if r, err := Get(ctx, tx, vw, rid); err == nil {
+				v.Related = append(v.Related, *r)
+			}
 		}
 		if vw.UserID == 0 {
 			return nil
@@ -236,5 +239,5 @@ func (m *Module) transition(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect("/news/"+strconv.FormatInt(id, 10)+"?done=1", fiber.StatusSeeOther)
+	return web.Done(c, "/news/"+strconv.FormatInt(id, 10)+"?done=1", m.Shell.I18n.FromContext(c.UserContext()).T("news.done"))
 }

@@ -30,9 +30,9 @@ func (m *Module) Search(ctx context.Context, tx bun.IDB, q string, uid int64, li
 	const query = "websearch_to_tsquery(piazza_ts_config(n.language), ?)"
 	sq := tx.NewSelect().TableExpr("news AS n").ColumnExpr("n.id, n.title, n.published_at, n.created_at").
 		ColumnExpr("ts_rank(n.search, "+query+") AS rank", q).
-		ColumnExpr("ts_headline(piazza_ts_config(n.language), n.summary || ' ' || n.body, "+query+", ?) AS snippet", q, search.HeadlineOptions).
+		ColumnExpr("ts_headline(piazza_ts_config(n.language), n.summary || ' ' || regexp_replace(n.body, '<[^>]*>', ' ', 'g'), "+query+", ?) AS snippet", q, search.HeadlineOptions).
 		Where("n.search @@ "+query, q)
-	err := scope.Filter(sq, "n", v).OrderExpr("rank DESC, n.id DESC").Limit(int64(limit)).Scan(ctx, &rows)
+	err := scope.Filter(sq, "n", v).Where(window, v.UserID, v.Validator).OrderExpr("rank DESC, n.id DESC").Limit(int64(limit)).Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("search news: %w", err)
 	}

@@ -25,16 +25,22 @@ var ErrNotFound = platform.NewError(platform.ErrNotFound, "no such news item")
 type News struct {
 	bun.BaseModel `bun:"table:news,alias:n"`
 
-	ID          int64      `bun:"id,pk,autoincrement"`
-	Title       string     `bun:"title"`
-	Summary     string     `bun:"summary"`
-	Body        string     `bun:"body"`
-	Language    string     `bun:"language"`
-	State       string     `bun:"state"`
-	AuthorID    *int64     `bun:"author_id"`
-	PublishedAt *time.Time `bun:"published_at"`
-	CreatedAt   time.Time  `bun:"created_at,nullzero,default:now()"`
-	UpdatedAt   time.Time  `bun:"updated_at,nullzero,default:now()"`
+	ID           int64      `bun:"id,pk,autoincrement"`
+	Title        string     `bun:"title"`
+	Summary      string     `bun:"summary"`
+	Body         string     `bun:"body"`
+	Language     string     `bun:"language"`
+	State        string     `bun:"state"`
+	AuthorID     *int64     `bun:"author_id"`
+	PublishedAt  *time.Time `bun:"published_at"`
+	CreatedAt    time.Time  `bun:"created_at,nullzero,default:now()"`
+	UpdatedAt    time.Time  `bun:"updated_at,nullzero,default:now()"`
+	Subtitle     string     `bun:"subtitle"`
+	Category     string     `bun:"category"`
+	InEvidence   bool       `bun:"in_evidence"`
+	PublishFrom  *time.Time `bun:"publish_from"`
+	PublishUntil *time.Time `bun:"publish_until"`
+	Related      []int64    `bun:"related,array"`
 	scope.Scope
 
 	AuthorName string `bun:"author_name,scanonly"`
@@ -53,6 +59,15 @@ func (n *News) Author() int64 {
 	return *n.AuthorID
 }
 
+// FeedAt is the date the item shows under: its scheduled publication,
+// else its publication, else its creation.
+func (n *News) FeedAt() time.Time {
+	if n.PublishFrom != nil {
+		return *n.PublishFrom
+	}
+	return n.When()
+}
+
 // When is the date to show: publication, else creation.
 func (n *News) When() time.Time {
 	if n.PublishedAt != nil {
@@ -63,6 +78,7 @@ func (n *News) When() time.Time {
 
 // columns are the news' columns a page reads (not the search vector).
 const columns = `n.id, n.title, n.summary, n.body, n.language, n.state, n.author_id, n.published_at, n.created_at, n.updated_at,
+	n.subtitle, n.category, n.in_evidence, n.publish_from, n.publish_until, n.related,
 	n.scope_kind, n.scope_themes, n.scope_tags, n.scope_communities, n.scope_organizations, n.public`
 
 // selectFor is the query of the news v may see; the scope rules are part of
@@ -71,7 +87,7 @@ func selectFor(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery {
 	q := tx.NewSelect().Model(dst).ColumnExpr(columns).
 		ColumnExpr("coalesce(nullif(u.display_name, ''), nullif(btrim(u.given_name || ' ' || u.family_name), ''), '') AS author_name").
 		Join("LEFT JOIN users AS u ON u.id = n.author_id")
-	return scope.Filter(q, "n", v)
+	return scope.Filter(q, "n", v).Where(window, v.UserID, v.Validator)
 }
 
 // List returns the news v may see, newest first.
@@ -117,7 +133,7 @@ func insert(ctx context.Context, tx bun.IDB, n *News) error {
 
 func update(ctx context.Context, tx bun.IDB, n *News) error {
 	_, err := tx.NewUpdate().Model(n).
-		Column("title", "summary", "body", "language", "scope_kind", "scope_themes", "scope_tags", "scope_communities", "scope_organizations", "public").
+		Column("title", "summary", "body", "language", "subtitle", "category", "in_evidence", "publish_from", "publish_until", "related", "scope_kind", "scope_themes", "scope_tags", "scope_communities", "scope_organizations", "public").
 		Set("updated_at = now()").WherePK().Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("save news: %w", err)

@@ -89,7 +89,7 @@ func (m *Module) join(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return back(c, paramID(c, "id"), "requested")
+	return m.back(c, paramID(c, "id"), "requested")
 }
 
 // leave ends the member's link (or request); the last referent stays.
@@ -160,7 +160,7 @@ func (m *Module) answer(accept bool) fiber.Handler {
 		if !accept {
 			return c.Redirect("/organizations", fiber.StatusSeeOther)
 		}
-		return back(c, paramID(c, "id"), "accepted")
+		return m.back(c, paramID(c, "id"), "accepted")
 	}
 }
 
@@ -198,7 +198,7 @@ func (m *Module) invite(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return back(c, paramID(c, "id"), "invited")
+	return m.back(c, paramID(c, "id"), "invited")
 }
 
 // decide is a referent's decision on a person: approve or reject a request,
@@ -247,7 +247,7 @@ func (m *Module) decide(c *fiber.Ctx) error {
 		return err
 	}
 	flash := map[string]string{"approve": "approved", "reject": "rejected", "remove": "removed"}[action]
-	return back(c, paramID(c, "id"), flash)
+	return m.back(c, paramID(c, "id"), flash)
 }
 
 // validate is a facilitator's decision on an organisation waiting for it.
@@ -275,8 +275,8 @@ func (m *Module) validate(state string) fiber.Handler {
 			return err
 		}
 		if state == Validated {
-			return back(c, paramID(c, "id"), "validated")
+			return m.back(c, paramID(c, "id"), "validated")
 		}
-		return back(c, paramID(c, "id"), "refused")
+		return m.back(c, paramID(c, "id"), "refused")
 	}
 }

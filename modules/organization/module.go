@@ -100,12 +100,14 @@ func paramID(c *fiber.Ctx, name string) int64 {
 	return id
 }
 
-func back(c *fiber.Ctx, id int64, flash string) error {
+func (m *Module) back(c *fiber.Ctx, id int64, flash string) error {
 	u := "/organizations/" + strconv.FormatInt(id, 10)
+	key := "organization.done.saved"
 	if flash != "" {
 		u += "?done=" + flash
+		key = "organization.done." + flash
 	}
-	return c.Redirect(u, fiber.StatusSeeOther)
+	return web.Done(c, u, m.Shell.I18n.FromContext(c.UserContext()).T(key))
 }
 
 type listView struct {
@@ -194,7 +196,7 @@ func (m *Module) create(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return back(c, o.ID, "created")
+	return m.back(c, o.ID, "created")
 }
 
 // referent runs fn on an organisation the member refers for (or, for
@@ -244,7 +246,7 @@ func (m *Module) save(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return back(c, in.ID, "saved")
+	return m.back(c, in.ID, "saved")
 }
 
 // errText is an error's sentence in the request's language.

@@ -223,7 +223,7 @@ func (m *Module) decide(state string) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return c.Redirect("/people/"+strconv.FormatInt(id, 10)+"?done=1", fiber.StatusSeeOther)
+		return web.Done(c, "/people/"+strconv.FormatInt(id, 10)+"?done=1", m.Shell.I18n.FromContext(c.UserContext()).T("profile.done"))
 	}
 }
 

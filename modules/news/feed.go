@@ -1,0 +1,68 @@
+package news
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform/feed"
+)
+
+// feedAt is the date an item shows under in the feed.
+const feedAt = "coalesce(n.publish_from, n.published_at)"
+
+// Feed lists the published news for uid (for the dashboard): what the
+// scope gives them, in evidence first, newest first, after cur.
+func (m *Module) Feed(ctx context.Context, tx bun.IDB, uid int64, cur feed.Cursor, limit int) ([]feed.Entry, error) {
+	v := viewerOf(ctx)
+	v.UserID = uid
+	var ns []News
+	q := selectFor(tx, v, &ns).Where("n.state = 'published'")
+	if cur.Set {
+		ev := 0
+		if cur.InEvidence {
+			ev = 1
+		}
+		q = q.Where("(n.in_evidence::int < ?0 OR (n.in_evidence::int = ?0 AND ("+feedAt+" < ?1 OR ("+feedAt+" = ?1 AND (?2 OR (?3 AND n.id < ?4))))))",
+			ev, cur.At, ContentType > cur.Kind, ContentType == cur.Kind, cur.ID)
+	}
+	err := q.OrderExpr("n.in_evidence DESC, " + feedAt + " DESC, n.id DESC").Limit(int64(limit)).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("news feed: %w", err)
+	}
+	out := make([]feed.Entry, 0, len(ns))
+	for _, n := range ns {
+		out = append(out, feed.Entry{Kind: ContentType, Label: "news.kind", ID: n.ID, Title: n.Title, Summary: n.Summary,
+			URL: "/news/" + strconv.FormatInt(n.ID, 10), At: n.FeedAt(), InEvidence: n.InEvidence, Where: n.Category})
+	}
+	return out, nil
+}
+
+// Inbox lists the news waiting for uid's validation (for the inbox).
+func (m *Module) Inbox(ctx context.Context, tx bun.IDB, uid int64, limit int) ([]feed.Task, error) {
+	v := viewerOf(ctx)
+	v.UserID = uid
+	var ns []News
+	err := selectFor(tx, v, &ns).Where("n.state = 'to_validate' AND n.author_id IS DISTINCT FROM ?", uid).
+		OrderExpr("n.updated_at, n.id").Limit(int64(limit)).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("news to validate: %w", err)
+	}
+	out := make([]feed.Task, 0, len(ns))
+	for _, n := range ns {
+		base := "/news/" + strconv.FormatInt(n.ID, 10)
+		out = append(out, feed.Task{Label: "news.task.validate", Title: n.Title, Detail: n.AuthorName, URL: base, At: n.UpdatedAt,
+			Actions: []feed.Action{{Label: "workflow.action.approve", URL: base + "/do/approve"},
+				{Label: "workflow.action.reject", URL: base + "/do/reject", Danger: true}}})
+	}
+	return out, nil
+}
+
+// window is the publication window of published items (?0 the viewer, ?1
+// whether they see scheduled and expired items anyway): authors and those
+// who may validate see them, others only between publish_from and
+// publish_until.
+const window = `(n.state <> 'published' OR (?0 > 0 AND n.author_id = ?0) OR ?1
+	OR ((n.publish_from IS NULL OR n.publish_from <= now()) AND (n.publish_until IS NULL OR n.publish_until > now())))`

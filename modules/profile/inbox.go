@@ -1,0 +1,37 @@
+package profile
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform/feed"
+)
+
+// Inbox lists the profiles waiting for a facilitator's validation.
+func (m *Module) Inbox(ctx context.Context, tx bun.IDB, uid int64, limit int) ([]feed.Task, error) {
+	vw, err := viewer(ctx, tx)
+	if err != nil || !vw.Facilitator || !vw.Validation {
+		return nil, err
+	}
+	var rows []struct {
+		ID        int64     `bun:"id"`
+		Name      string    `bun:"name"`
+		UpdatedAt time.Time `bun:"updated_at"`
+	}
+	err = tx.NewRaw(`SELECT u.id, coalesce(nullif(u.display_name, ''), u.email) AS name, p.updated_at
+		FROM profiles AS p JOIN users AS u ON u.id = p.user_id
+		WHERE p.state = 'to_validate' AND u.status = 'active' AND u.id <> ? ORDER BY p.updated_at LIMIT ?`, uid, limit).Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("profiles to validate: %w", err)
+	}
+	out := make([]feed.Task, 0, len(rows))
+	for _, r := range rows {
+		base := fmt.Sprintf("/people/%d", r.ID)
+		out = append(out, feed.Task{Label: "profile.task.validation", Title: r.Name, URL: base, At: r.UpdatedAt,
+			Actions: []feed.Action{{Label: "profile.validate", URL: base + "/validate"}, {Label: "profile.reject", URL: base + "/reject", Danger: true}}})
+	}
+	return out, nil
+}

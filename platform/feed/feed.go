@@ -1,0 +1,100 @@
+// Package feed is how modules feed a member's dashboard and inbox: the
+// entries of the feed with their keyset cursor (evidence, date, kind, id —
+// never an offset) and the tasks waiting for a decision with the actions
+// that answer them.
+package feed
+
+import (
+	"encoding/base64"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Entry is one item of the feed.
+type Entry struct {
+	// Kind orders entries of equal date and evidence; Label is its message key.
+	Kind, Label    string
+	ID             int64
+	Title, Summary string
+	URL, Where     string
+	At             time.Time
+	InEvidence     bool
+}
+
+// Cursor is where a page of the feed starts: after the entry with these
+// keys (the feed is ordered by evidence, then date, kind and id, all
+// descending but kind).
+type Cursor struct {
+	Set        bool
+	InEvidence bool
+	At         time.Time
+	Kind       string
+	ID         int64
+}
+
+// After says whether an entry of kind k with these keys comes after c.
+func (c Cursor) After(inEvidence bool, at time.Time, kind string, id int64) bool {
+	if !c.Set {
+		return true
+	}
+	if inEvidence != c.InEvidence {
+		return !inEvidence
+	}
+	if !at.Equal(c.At) {
+		return at.Before(c.At)
+	}
+	if kind != c.Kind {
+		return kind > c.Kind
+	}
+	return id < c.ID
+}
+
+// Task is something waiting for the member's decision.
+type Task struct {
+	Label   string // message key of what it is
+	Title   string
+	Detail  string
+	URL     string
+	At      time.Time
+	Actions []Action
+}
+
+// Action is one answer to a task, posted in place.
+type Action struct {
+	Label  string // message key
+	URL    string
+	Danger bool
+}
+
+// Encode is the cursor as a URL parameter.
+func (c Cursor) Encode() string {
+	ev := "0"
+	if c.InEvidence {
+		ev = "1"
+	}
+	raw := strings.Join([]string{ev, strconv.FormatInt(c.At.UnixMicro(), 10), c.Kind, strconv.FormatInt(c.ID, 10)}, "|")
+	return base64.RawURLEncoding.EncodeToString([]byte(raw))
+}
+
+// DecodeCursor reads a cursor from its URL parameter ("" for the first page).
+func DecodeCursor(s string) (Cursor, error) {
+	if s == "" {
+		return Cursor{}, nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return Cursor{}, err
+	}
+	parts := strings.Split(string(raw), "|")
+	if len(parts) != 4 || (parts[0] != "0" && parts[0] != "1") {
+		return Cursor{}, fmt.Errorf("dashboard: bad cursor")
+	}
+	us, err1 := strconv.ParseInt(parts[1], 10, 64)
+	id, err2 := strconv.ParseInt(parts[3], 10, 64)
+	if err1 != nil || err2 != nil {
+		return Cursor{}, fmt.Errorf("dashboard: bad cursor")
+	}
+	return Cursor{Set: true, InEvidence: parts[0] == "1", At: time.UnixMicro(us), Kind: parts[2], ID: id}, nil
+}
