@@ -1,0 +1,160 @@
+package dashboard_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/modules/dashboard"
+	"github.com/piazza-pa/piazza/modules/moduletest"
+	"github.com/piazza-pa/piazza/platform/dbtest"
+	"github.com/piazza-pa/piazza/platform/i18n/i18ntest"
+	"github.com/piazza-pa/piazza/platform/web/webtest"
+)
+
+func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
+
+func TestMessageParity(t *testing.T) { i18ntest.CheckParity(t, dashboard.Messages) }
+
+const alpha, beta = moduletest.Alpha, moduletest.Beta
+
+var titleRE = regexp.MustCompile(`<h2 class="h5 mt-1 mb-1"><a href="/news/\d+">([^<]+)</a>`)
+
+// TestFeed: the member's new items, in evidence first, newest first, in
+// keyset pages that neither repeat nor skip, and nothing out of scope.
+func TestFeed(t *testing.T) {
+	w := moduletest.New(t)
+	// 45 tenant-wide items a minute apart, every tenth in evidence, one for
+	// a theme bruno does not follow, one scheduled for tomorrow.
+	w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO news (title, language, state, scope_kind, in_evidence, published_at)
+			SELECT 'Notizia ' || lpad(i::text, 2, '0'), 'it', 'published', 'tenant', i % 10 = 0, now() - make_interval(mins => 100 - i)
+			FROM generate_series(1, 45) AS i;
+			INSERT INTO news (title, language, state, scope_kind, scope_themes, published_at)
+			VALUES ('Solo per l''aerospazio', 'it', 'published', 'interests', '{aerospace}', now());
+			INSERT INTO news (title, language, state, scope_kind, published_at, publish_from)
+			VALUES ('Programmata per domani', 'it', 'published', 'tenant', now(), now() + interval '1 day')`)
+		return err
+	})
+	bruno := w.Browser(t, alpha, "bruno")
+	var seen []string
+	next := alpha + "/dashboard"
+	for pages := 0; next != ""; pages++ {
+		if pages > 5 {
+			t.Fatal("the feed does not end")
+		}
+		code, page := bruno.Get(next)
+		if code != 200 {
+			t.Fatalf("%s: %d", next, code)
+		}
+		for _, m := range titleRE.FindAllStringSubmatch(page, -1) {
+			seen = append(seen, m[1])
+		}
+		next = ""
+		if m := regexp.MustCompile(`href="(/dashboard\?after=[^"]+)" id="more"`).FindStringSubmatch(page); m != nil {
+			next = alpha + m[1]
+		}
+	}
+	if len(seen) != 45 {
+		t.Fatalf("the feed showed %d items, want 45: %v", len(seen), seen)
+	}
+	want := []string{"Notizia 40", "Notizia 30", "Notizia 20", "Notizia 10", "Notizia 45", "Notizia 44"}
+	for i, w := range want {
+		if seen[i] != w {
+			t.Fatalf("feed order: %v, want it to start %v", seen[:6], want)
+		}
+	}
+	dup := map[string]bool{}
+	for _, s := range seen {
+		if dup[s] {
+			t.Errorf("%s shown twice across pages", s)
+		}
+		dup[s] = true
+	}
+	if dup["Solo per l'aerospazio"] || dup["Programmata per domani"] {
+		t.Error("the feed shows an item out of scope or not yet published")
+	}
+	if code, _ := bruno.Get(alpha + "/dashboard?after=garbage"); code != 404 {
+		t.Errorf("a forged cursor: %d", code)
+	}
+	// Another tenant's feed has none of it; a guest is sent to sign in.
+	if _, page := w.Browser(t, beta, "bruno").Get(beta + "/dashboard"); strings.Contains(page, "Notizia 45") {
+		t.Error("beta's feed shows alpha's items")
+	}
+	if code, _ := w.Browser(t, alpha, "").Get(alpha + "/dashboard"); code != 303 {
+		t.Errorf("guest: %d", code)
+	}
+}
+
+// TestInbox: what waits for a member is listed and answered in place.
+func TestInbox(t *testing.T) {
+	w := moduletest.New(t)
+	anna := w.Browser(t, alpha, "anna")
+	bruno := w.Browser(t, alpha, "bruno")
+	validator := w.Browser(t, alpha, "validator")
+	if code, _ := anna.Send(alpha+"/communities/new", alpha+"/communities", url.Values{"name": {"Ricerca clinica"}, "kind": {"reserved"}}); code != 303 {
+		t.Fatal(code)
+	}
+	var cid int64
+	w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error {
+		return tx.QueryRowContext(ctx, "SELECT id FROM communities").Scan(&cid)
+	})
+	if code, _ := bruno.Send(alpha+"/communities", alpha+fmt.Sprintf("/communities/%d/join", cid), nil); code != 303 {
+		t.Fatal(code)
+	}
+	if res, _ := bruno.Post(alpha+"/news/new", alpha+"/news", url.Values{"title": {"Sportello unico"}, "language": {"it"}, "scope_kind": {"tenant"}, "action": {"submit"}}); res.StatusCode != 303 {
+		t.Fatal(res.StatusCode)
+	}
+	// anna: bruno's request; the validator: bruno's news; bruno: nothing.
+	_, page := anna.Get(alpha + "/dashboard/inbox")
+	if !strings.Contains(page, "Ricerca clinica") || !strings.Contains(page, "Bruno") || strings.Contains(page, "Sportello unico") {
+		t.Error("the manager's inbox is wrong")
+	}
+	_, page = validator.Get(alpha + "/dashboard/inbox")
+	if !strings.Contains(page, "Sportello unico") || strings.Contains(page, "Ricerca clinica") {
+		t.Error("the validator's inbox is wrong")
+	}
+	if _, page := bruno.Get(alpha + "/dashboard/inbox"); strings.Contains(page, "Sportello unico") || strings.Contains(page, "Ricerca clinica") {
+		t.Error("bruno's inbox shows what waits for others")
+	}
+	if _, page := bruno.Get(alpha + "/dashboard"); strings.Contains(page, `id="inbox-link">Le mie attività <span`) {
+		t.Error("bruno's dashboard counts tasks he does not have")
+	}
+	// The validator approves in place: htmx gets a fragment, not a page.
+	_, page = validator.Get(alpha + "/dashboard/inbox")
+	approve := regexp.MustCompile(`hx-post="(/news/\d+/do/approve)"`).FindStringSubmatch(page)
+	if approve == nil {
+		t.Fatal("no approve button")
+	}
+	req, _ := http.NewRequest("POST", alpha+approve[1], strings.NewReader(""))
+	req.Header.Set("HX-Request", "true")
+	req.Header.Set("X-CSRF-Token", webtest.CSRF(page))
+	req.Header.Set("Origin", alpha)
+	res, err := validator.Client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := make([]byte, 512)
+	n, _ := res.Body.Read(body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(body[:n]), `role="status"`) || strings.Contains(string(body[:n]), "<html") {
+		t.Errorf("approve in place: %d %q", res.StatusCode, body[:n])
+	}
+	if _, page := validator.Get(alpha + "/dashboard/inbox"); strings.Contains(page, "Sportello unico") {
+		t.Error("the approved item is still in the inbox")
+	}
+	if _, page := bruno.Get(alpha + "/dashboard"); !strings.Contains(page, "Sportello unico") {
+		t.Error("the approved item is not in the feed")
+	}
+	// Another tenant's validator sees none of it.
+	if _, page := w.Browser(t, beta, "validator").Get(beta + "/dashboard/inbox"); strings.Contains(page, "Sportello") || strings.Contains(page, "Ricerca clinica") {
+		t.Error("beta's inbox shows alpha's tasks")
+	}
+}
