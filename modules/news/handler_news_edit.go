@@ -86,9 +86,7 @@ func fromForm(c *fiber.Ctx) (*News, form.Errors) {
 		Body: richtext.Sanitize(c.FormValue("body")), Language: c.FormValue("language"),
 		Subtitle: strings.Join(strings.Fields(c.FormValue("subtitle")), " "), Category: strings.Join(strings.Fields(c.FormValue("category")), " "),
 		InEvidence: c.FormValue("in_evidence") != "", Related: nonNilIDs(ids(multi(c, "related")))}
-	n.Scope = scope.Scope{Kind: c.FormValue("scope_kind"), Themes: taxonomy.KnownThemes(multi(c, "scope_themes")),
-		Tags: ids(multi(c, "scope_tags")), Communities: ids(multi(c, "scope_communities")),
-		Organizations: ids(multi(c, "scope_organizations")), Public: c.FormValue("public") != ""}
+	n.Scope = scope.FromForm(func(k string) string { return c.FormValue(k) }, func(name string) []string { return multi(c, name) }, taxonomy.KnownThemes)
 	errs := form.Errors{}
 	if l := len([]rune(n.Title)); l < 3 || l > 200 {
 		errs.Add("title", "news.error.title")
@@ -119,8 +117,7 @@ func fromForm(c *fiber.Ctx) (*News, form.Errors) {
 		errs.Add("language", "news.error.language")
 	}
 	n.Scope.Check(errs)
-	n.Themes, n.Tags = nonNil(n.Themes), nonNilIDs(n.Tags)
-	n.Communities, n.Organizations = nonNilIDs(n.Communities), nonNilIDs(n.Organizations)
+	n.Scope.Lists()
 	return n, errs
 }
 
@@ -145,37 +142,9 @@ func localTime(s string) (*time.Time, bool) {
 	return &t, false
 }
 
-// checkScope refuses communities the member may not write in and
-// organisations they do not belong to.
+// checkScope refuses what uid may not write to (see community.CheckScope).
 func checkScope(ctx context.Context, tx bun.IDB, n *News, uid int64, errs form.Errors) error {
-	if len(n.Communities) > 0 {
-		rctx, err := community.WithRoles(ctx, tx, uid, n.Communities...)
-		if err != nil {
-			return err
-		}
-		for _, o := range scope.Objects(ContentType, n.Scope) {
-			if !authz.Can(rctx, o, "create") {
-				errs.Add("scope", "scope.error.not_member")
-			}
-		}
-	}
-	if len(n.Organizations) > 0 {
-		mine, err := organization.Linked(ctx, tx, uid)
-		if err != nil {
-			return err
-		}
-		for _, id := range n.Organizations {
-			if !slices.ContainsFunc(mine, func(o organization.Organization) bool { return o.ID == id }) {
-				errs.Add("scope", "scope.error.not_member")
-			}
-		}
-	}
-	if n.Kind == scope.Tenant && !authz.Can(ctx, "content/"+ContentType, "create") {
-		errs.Add("scope", "scope.error.not_member")
-	}
-	known, err := taxonomy.KnownTags(ctx, tx, n.Tags)
-	n.Tags = nonNilIDs(known)
-	return err
+	return community.CheckScope(ctx, tx, ContentType, &n.Scope, uid, errs)
 }
 
 // create records a draft and, when asked, submits or publishes it at once.
@@ -336,13 +305,6 @@ func ids(vs []string) []int64 {
 		}
 	}
 	return out
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }
 
 func nonNilIDs(s []int64) []int64 {

@@ -103,26 +103,9 @@ func viewerOf(ctx context.Context) scope.Viewer {
 	return v
 }
 
-// guard decides the permissions of uid on n: on the item's objects (its
-// communities' or the tenant's), with uid's roles in those communities;
-// only the author submits their own draft.
+// guard decides the permissions of uid on n (see community.Guard).
 func guard(ctx context.Context, tx bun.IDB, n *News, uid int64) (workflow.Guard, error) {
-	rctx, err := community.WithRoles(ctx, tx, uid, n.Communities...)
-	if err != nil {
-		return nil, err
-	}
-	objs := scope.Objects(ContentType, n.Scope)
-	return func(perm string) bool {
-		if perm == "submit" && n.Author() != uid {
-			return false
-		}
-		for _, o := range objs {
-			if authz.Can(rctx, o, perm) {
-				return true
-			}
-		}
-		return false
-	}, nil
+	return community.Guard(ctx, tx, ContentType, n.Scope, n.Author(), uid)
 }
 
 // CommunityItems lists a community's news for its page (community.ContentSource).

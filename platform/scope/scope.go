@@ -133,3 +133,38 @@ func Objects(contentType string, s Scope) []string {
 // condition is the visibility condition over alias, a name the code chose
 // (never input).
 func condition(alias string) string { return fmt.Sprintf(visible, alias) }
+
+// FromForm reads a scope from a form's fields scope_kind, scope_themes,
+// scope_tags, scope_communities, scope_organizations and public (get reads
+// one value, multi all of a field); lists are never nil.
+func FromForm(get func(string) string, multi func(string) []string, themes func([]string) []string) Scope {
+	s := Scope{Kind: get("scope_kind"), Themes: themes(multi("scope_themes")), Tags: ids(multi("scope_tags")),
+		Communities: ids(multi("scope_communities")), Organizations: ids(multi("scope_organizations")), Public: get("public") != ""}
+	if s.Themes == nil {
+		s.Themes = []string{}
+	}
+	return s
+}
+
+// ids reads distinct positive ids.
+func ids(vs []string) []int64 {
+	out := []int64{}
+	for _, v := range vs {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// Lists makes the scope's lists non-nil (the columns are NOT NULL).
+func (s *Scope) Lists() {
+	for _, l := range []*[]int64{&s.Tags, &s.Communities, &s.Organizations} {
+		if *l == nil {
+			*l = []int64{}
+		}
+	}
+	if s.Themes == nil {
+		s.Themes = []string{}
+	}
+}

@@ -1,0 +1,74 @@
+package community
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform/authz"
+	"github.com/piazza-pa/piazza/platform/form"
+	"github.com/piazza-pa/piazza/platform/scope"
+	"github.com/piazza-pa/piazza/platform/taxonomy"
+	"github.com/piazza-pa/piazza/platform/workflow"
+)
+
+// Guard decides the workflow permissions of uid on an item of contentType
+// with scope s written by author: on the item's objects (its communities'
+// or the tenant's), with uid's roles in those communities; only the author
+// submits their own draft. Content modules share it.
+func Guard(ctx context.Context, tx bun.IDB, contentType string, s scope.Scope, author, uid int64) (workflow.Guard, error) {
+	rctx, err := WithRoles(ctx, tx, uid, s.Communities...)
+	if err != nil {
+		return nil, err
+	}
+	objs := scope.Objects(contentType, s)
+	return func(perm string) bool {
+		if perm == "submit" && author != uid {
+			return false
+		}
+		for _, o := range objs {
+			if authz.Can(rctx, o, perm) {
+				return true
+			}
+		}
+		return false
+	}, nil
+}
+
+// CheckScope refuses, on the form's "scope" field, a scope uid may not
+// write to: communities where their role does not create, organisations
+// they do not belong to, the tenant when they may not create there. It
+// keeps only existing tags.
+func CheckScope(ctx context.Context, tx bun.IDB, contentType string, s *scope.Scope, uid int64, errs form.Errors) error {
+	if len(s.Communities) > 0 {
+		rctx, err := WithRoles(ctx, tx, uid, s.Communities...)
+		if err != nil {
+			return err
+		}
+		for _, o := range scope.Objects(contentType, *s) {
+			if !authz.Can(rctx, o, "create") {
+				errs.Add("scope", "scope.error.not_member")
+			}
+		}
+	}
+	if len(s.Organizations) > 0 {
+		n, err := tx.NewSelect().Table("organization_members").
+			Where("user_id = ? AND state = 'active' AND organization_id IN (?)", uid, bun.List(s.Organizations)).Count(ctx)
+		if err != nil {
+			return fmt.Errorf("check organisations: %w", err)
+		}
+		if n != int64(len(s.Organizations)) {
+			errs.Add("scope", "scope.error.not_member")
+		}
+	}
+	if s.Kind == scope.Tenant && !authz.Can(ctx, "content/"+contentType, "create") {
+		errs.Add("scope", "scope.error.not_member")
+	}
+	known, err := taxonomy.KnownTags(ctx, tx, s.Tags)
+	if known == nil {
+		known = []int64{}
+	}
+	s.Tags = known
+	return err
+}
