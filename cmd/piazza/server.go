@@ -10,9 +10,11 @@ import (
 	"github.com/piazza-pa/piazza/config"
 	"github.com/piazza-pa/piazza/modules/admin"
 	"github.com/piazza-pa/piazza/modules/brand"
+	"github.com/piazza-pa/piazza/modules/comment"
 	"github.com/piazza-pa/piazza/modules/community"
 	"github.com/piazza-pa/piazza/modules/console"
 	"github.com/piazza-pa/piazza/modules/dashboard"
+	"github.com/piazza-pa/piazza/modules/discussion"
 	"github.com/piazza-pa/piazza/modules/home"
 	"github.com/piazza-pa/piazza/modules/news"
 	"github.com/piazza-pa/piazza/modules/organization"
@@ -20,6 +22,7 @@ import (
 	"github.com/piazza-pa/piazza/modules/search"
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
+	platformcomment "github.com/piazza-pa/piazza/platform/comment"
 	"github.com/piazza-pa/piazza/platform/csrf"
 	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/platform/idp"
@@ -53,7 +56,7 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 		return nil, nil, err
 	}
 	bundle, err := i18n.New(i18n.Messages, auth.Messages, home.Messages, console.Messages, brand.Messages, admin.Messages,
-		profile.Messages, organization.Messages, community.Messages, news.Messages, search.Messages, dashboard.Messages)
+		profile.Messages, organization.Messages, community.Messages, news.Messages, search.Messages, dashboard.Messages, discussion.Messages)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -61,6 +64,7 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 	if err != nil {
 		return nil, nil, err
 	}
+	shell.AddPartials(platformcomment.Partials, "templates/*.html")
 	protector := csrf.New(csrf.Config{Key: e.cfg.SecretKey, Secure: !e.cfg.Dev})
 	box, err := e.box()
 	if err != nil {
@@ -155,6 +159,12 @@ func (e *env) collaboration(shell *web.Shell, sender mail.Sender, local *auth.Lo
 	if err != nil {
 		return nil, err
 	}
+	discussionModule, err := discussion.New(discussion.Deps{DB: e.db, Shell: shell, PageFor: pageFor})
+	if err != nil {
+		return nil, err
+	}
+	commentModule := comment.New(comment.Deps{DB: e.db, Shell: shell,
+		Targets: map[string]comment.Target{news.ContentType: newsModule, discussion.ContentType: discussionModule}})
 	profileModule, err := profile.New(profile.Deps{DB: e.db, Shell: shell, PageFor: pageFor})
 	if err != nil {
 		return nil, err
@@ -164,22 +174,22 @@ func (e *env) collaboration(shell *web.Shell, sender mail.Sender, local *auth.Lo
 		return nil, err
 	}
 	communityModule, err := community.New(community.Deps{DB: e.db, Shell: shell, PageFor: pageFor, Mail: sender,
-		Local: local, Scheme: e.scheme(), Content: []community.ContentSource{newsModule}})
+		Local: local, Scheme: e.scheme(), Content: []community.ContentSource{newsModule, discussionModule}})
 	if err != nil {
 		return nil, err
 	}
 	searchModule, err := search.New(search.Deps{DB: e.db, Shell: shell, PageFor: pageFor,
-		Sources: []search.Source{newsModule, communityModule, orgModule, profileModule}})
+		Sources: []search.Source{newsModule, discussionModule, communityModule, orgModule, profileModule}})
 	if err != nil {
 		return nil, err
 	}
 	dashboardModule, err := dashboard.New(dashboard.Deps{DB: e.db, Shell: shell, PageFor: pageFor,
-		Feed:  []dashboard.FeedSource{newsModule},
-		Inbox: []dashboard.InboxSource{newsModule, communityModule, orgModule, profileModule}})
+		Feed:  []dashboard.FeedSource{newsModule, discussionModule},
+		Inbox: []dashboard.InboxSource{newsModule, discussionModule, commentModule, communityModule, orgModule, profileModule}})
 	if err != nil {
 		return nil, err
 	}
-	return []web.Module{dashboardModule, communityModule, newsModule, profileModule, orgModule, searchModule}, nil
+	return []web.Module{dashboardModule, communityModule, newsModule, discussionModule, commentModule, profileModule, orgModule, searchModule}, nil
 }
 
 // languages are the languages every site offers until tenants choose theirs

@@ -18,14 +18,17 @@ import (
 
 	"github.com/piazza-pa/piazza/modules/admin"
 	"github.com/piazza-pa/piazza/modules/brand"
+	"github.com/piazza-pa/piazza/modules/comment"
 	"github.com/piazza-pa/piazza/modules/community"
 	"github.com/piazza-pa/piazza/modules/dashboard"
+	"github.com/piazza-pa/piazza/modules/discussion"
 	"github.com/piazza-pa/piazza/modules/news"
 	"github.com/piazza-pa/piazza/modules/organization"
 	"github.com/piazza-pa/piazza/modules/profile"
 	"github.com/piazza-pa/piazza/modules/search"
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
+	platformcomment "github.com/piazza-pa/piazza/platform/comment"
 	"github.com/piazza-pa/piazza/platform/csrf"
 	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/dbtest"
@@ -108,8 +111,9 @@ func must(t *testing.T, err error) {
 
 // serve wires the modules as cmd/piazza does and serves them.
 func (w *World) serve(t *testing.T) {
-	shell, err := web.NewShellFrom(auth.Messages, admin.Messages, profile.Messages, organization.Messages, community.Messages, news.Messages, search.Messages, dashboard.Messages)
+	shell, err := web.NewShellFrom(auth.Messages, admin.Messages, profile.Messages, organization.Messages, community.Messages, news.Messages, search.Messages, dashboard.Messages, discussion.Messages)
 	must(t, err)
+	shell.AddPartials(platformcomment.Partials, "templates/*.html")
 	az, _ := authz.New(w.DB.DB, 10)
 	p := csrf.New(csrf.Config{Key: bytes.Repeat([]byte{6}, 32)})
 	sender, _ := mail.NewSMTP(w.SMTP.URL(), "noreply@piazza.test")
@@ -122,21 +126,24 @@ func (w *World) serve(t *testing.T) {
 	must(t, err)
 	nm, err := news.New(news.Deps{DB: w.DB.DB, Shell: shell, PageFor: pageFor})
 	must(t, err)
+	dsm, err := discussion.New(discussion.Deps{DB: w.DB.DB, Shell: shell, PageFor: pageFor})
+	must(t, err)
+	com := comment.New(comment.Deps{DB: w.DB.DB, Shell: shell, Targets: map[string]comment.Target{news.ContentType: nm, discussion.ContentType: dsm}})
 	pm, err := profile.New(profile.Deps{DB: w.DB.DB, Shell: shell, PageFor: pageFor})
 	must(t, err)
 	om, err := organization.New(organization.Deps{DB: w.DB.DB, Shell: shell, PageFor: pageFor})
 	must(t, err)
 	cm, err := community.New(community.Deps{DB: w.DB.DB, Shell: shell, PageFor: pageFor, Mail: sender, Local: local,
-		Scheme: "http", Content: []community.ContentSource{nm}})
+		Scheme: "http", Content: []community.ContentSource{nm, dsm}})
 	must(t, err)
-	sm, err := search.New(search.Deps{DB: w.DB.DB, Shell: shell, PageFor: pageFor, Sources: []search.Source{nm, cm, om, pm}})
+	sm, err := search.New(search.Deps{DB: w.DB.DB, Shell: shell, PageFor: pageFor, Sources: []search.Source{nm, dsm, cm, om, pm}})
 	must(t, err)
 	dm, err := dashboard.New(dashboard.Deps{DB: w.DB.DB, Shell: shell, PageFor: pageFor,
-		Feed: []dashboard.FeedSource{nm}, Inbox: []dashboard.InboxSource{nm, cm, om, pm}})
+		Feed: []dashboard.FeedSource{nm, dsm}, Inbox: []dashboard.InboxSource{nm, dsm, com, cm, om, pm}})
 	must(t, err)
 	srv, err := web.New(web.Config{Shell: shell, OperatorHost: "admin.piazza.test", DB: w.DB.DB,
 		Tenant: tenant.Middleware(tenant.NewResolver(w.Reg)), Shared: []fiber.Handler{p.Handler(), am.Middleware(), shell.I18n.Middleware(brand.Languages, false)},
-		TenantModules: []web.Module{am, adm, cm, nm, pm, om, sm, dm}})
+		TenantModules: []web.Module{am, adm, cm, nm, dsm, com, pm, om, sm, dm}})
 	must(t, err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	must(t, err)

@@ -21,6 +21,7 @@ import (
 	"github.com/piazza-pa/piazza/modules/community"
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
+	platformcomment "github.com/piazza-pa/piazza/platform/comment"
 	"github.com/piazza-pa/piazza/platform/richtext"
 	"github.com/piazza-pa/piazza/platform/scope"
 	"github.com/piazza-pa/piazza/platform/web"
@@ -143,6 +144,7 @@ func (m *Module) list(c *fiber.Ctx) error {
 type showView struct {
 	web.Page
 	News           *News
+	Comments       platformcomment.Thread
 	Related        []News
 	Actions        []workflow.Transition
 	History        []workflow.Step
@@ -170,7 +172,8 @@ func (m *Module) renderShow(c *fiber.Ctx, status int, errText string) error {
 			}
 		}
 		if vw.UserID == 0 {
-			return nil
+			v.Comments, err = thread(ctx, tx, v.News, 0, nil)
+			return err
 		}
 		may, err := guard(ctx, tx, v.News, vw.UserID)
 		if err != nil {
@@ -181,13 +184,17 @@ func (m *Module) renderShow(c *fiber.Ctx, status int, errText string) error {
 			return err
 		}
 		if v.News.Author() == vw.UserID || may("validate") || may("publish") {
-			v.History, err = workflow.History(ctx, tx, v.News.Item())
+			if v.History, err = workflow.History(ctx, tx, v.News.Item()); err != nil {
+				return err
+			}
 		}
+		v.Comments, err = thread(ctx, tx, v.News, vw.UserID, may)
 		return err
 	})
 	if err != nil {
 		return err
 	}
+	v.Comments.L, v.Comments.CSRF = v.L, v.CSRF
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return web.Render(c, status, m.pages["show.html"], v)
 }

@@ -25,6 +25,19 @@ type Shell struct {
 	// theme stylesheet and logo).
 	Decorate func(c *fiber.Ctx, p *Page)
 	layout   *template.Template
+	partials []partial
+}
+
+// partial is a set of templates every page can call (a comment thread …).
+type partial struct {
+	fsys fs.FS
+	glob string
+}
+
+// AddPartials makes the templates of fsys matching glob callable from every
+// page parsed afterwards.
+func (s *Shell) AddPartials(fsys fs.FS, glob string) {
+	s.partials = append(s.partials, partial{fsys: fsys, glob: glob})
 }
 
 // NewShell parses the layout.
@@ -56,6 +69,11 @@ func (s *Shell) Pages(fsys fs.FS, glob string, funcs ...template.FuncMap) (map[s
 		}
 		for _, fm := range funcs {
 			t = t.Funcs(fm)
+		}
+		for _, p := range s.partials {
+			if t, err = t.ParseFS(p.fsys, p.glob); err != nil {
+				return nil, fmt.Errorf("partials %s: %w", p.glob, err)
+			}
 		}
 		if t, err = t.ParseFS(fsys, f); err != nil {
 			return nil, fmt.Errorf("template %s: %w", f, err)

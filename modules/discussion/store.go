@@ -1,0 +1,106 @@
+package discussion
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/scope"
+	"github.com/piazza-pa/piazza/platform/workflow"
+)
+
+// ContentType is the discussions' content type.
+const ContentType = "discussion"
+
+// ErrNotFound is a topic that does not exist or the viewer may not see.
+var ErrNotFound = platform.NewError(platform.ErrNotFound, "no such discussion")
+
+// Topic is a discussion's opening post; its replies are comments.
+type Topic struct {
+	bun.BaseModel `bun:"table:discussions,alias:d"`
+
+	ID          int64      `bun:"id,pk,autoincrement"`
+	Title       string     `bun:"title"`
+	Body        string     `bun:"body"`
+	Language    string     `bun:"language"`
+	State       string     `bun:"state"`
+	Closed      bool       `bun:"closed"`
+	AuthorID    *int64     `bun:"author_id"`
+	PublishedAt *time.Time `bun:"published_at"`
+	CreatedAt   time.Time  `bun:"created_at,nullzero,default:now()"`
+	UpdatedAt   time.Time  `bun:"updated_at,nullzero,default:now()"`
+	scope.Scope
+
+	AuthorName string `bun:"author_name,scanonly"`
+	Replies    int    `bun:"replies,scanonly"`
+}
+
+// Item is the topic's name in the workflow.
+func (t *Topic) Item() workflow.Item {
+	return workflow.Item{Type: ContentType, Table: "discussions", ID: t.ID}
+}
+
+// Author is the author's id (0 when unknown).
+func (t *Topic) Author() int64 {
+	if t.AuthorID == nil {
+		return 0
+	}
+	return *t.AuthorID
+}
+
+// When is the date to show.
+func (t *Topic) When() time.Time {
+	if t.PublishedAt != nil {
+		return *t.PublishedAt
+	}
+	return t.CreatedAt
+}
+
+const columns = `d.id, d.title, d.body, d.language, d.state, d.closed, d.author_id, d.published_at, d.created_at, d.updated_at,
+	d.scope_kind, d.scope_themes, d.scope_tags, d.scope_communities, d.scope_organizations, d.public`
+
+func selectFor(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery {
+	q := tx.NewSelect().Model(dst).ColumnExpr(columns).
+		ColumnExpr("coalesce(nullif(u.display_name, ''), '') AS author_name").
+		ColumnExpr("(SELECT count(*) FROM comments AS r WHERE r.content_type = 'discussion' AND r.item_id = d.id AND r.state = 'published') AS replies").
+		Join("LEFT JOIN users AS u ON u.id = d.author_id")
+	return scope.Filter(q, "d", v)
+}
+
+// List returns the topics v may see, newest first.
+func List(ctx context.Context, tx bun.IDB, v scope.Viewer, community int64, limit int) ([]Topic, error) {
+	var ts []Topic
+	q := selectFor(tx, v, &ts)
+	if community != 0 {
+		q = q.Where("d.scope_kind = 'communities' AND ? = ANY (d.scope_communities)", community)
+	}
+	if err := q.OrderExpr("coalesce(d.published_at, d.created_at) DESC, d.id DESC").Limit(int64(limit)).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("list discussions: %w", err)
+	}
+	return ts, nil
+}
+
+// Get returns a topic v may see.
+func Get(ctx context.Context, tx bun.IDB, v scope.Viewer, id int64) (*Topic, error) {
+	t := new(Topic)
+	err := selectFor(tx, v, t).Where("d.id = ?", id).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get discussion: %w", err)
+	}
+	return t, nil
+}
+
+func insert(ctx context.Context, tx bun.IDB, t *Topic) error {
+	if _, err := tx.NewInsert().Model(t).Returning("id, created_at").Exec(ctx); err != nil {
+		return fmt.Errorf("create discussion: %w", err)
+	}
+	return nil
+}
