@@ -80,6 +80,7 @@ func (m *Module) Routes(r fiber.Router) {
 	g.Get("/collaboration", m.collaboration)
 	g.Post("/collaboration/validation", m.setValidation)
 	g.Post("/collaboration/tags", m.addTag)
+	g.Post("/collaboration/blacklist", m.setBlacklist)
 	g.Post("/collaboration/tags/:id<int>/remove", m.removeTag)
 }
 

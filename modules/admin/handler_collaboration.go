@@ -5,11 +5,13 @@ import (
 	"errors"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/comment"
 	"github.com/piazza-pa/piazza/platform/form"
 	"github.com/piazza-pa/piazza/platform/setting"
 	"github.com/piazza-pa/piazza/platform/taxonomy"
@@ -18,7 +20,7 @@ import (
 )
 
 // validations are the switches of validation by facilitators and validators.
-var validations = []string{setting.ProfileValidation, setting.OrganizationValidation, setting.CommunityValidation}
+var validations = []string{setting.ProfileValidation, setting.OrganizationValidation, setting.CommunityValidation, comment.SettingModeration}
 
 type collaborationView struct {
 	web.Page
@@ -28,6 +30,7 @@ type collaborationView struct {
 	Themes         []string
 	Errors         map[string]string
 	Name           string
+	Blacklist      string
 }
 
 type switchView struct {
@@ -54,7 +57,11 @@ func (m *Module) renderCollaboration(c *fiber.Ctx, status int, msg string, errs 
 			}
 			v.Switches = append(v.Switches, switchView{Key: k, On: on})
 		}
-		var err error
+		words, err := comment.Blacklist(ctx, tx)
+		if err != nil {
+			return err
+		}
+		v.Blacklist = strings.Join(words, "\n")
 		v.Tags, err = taxonomy.Tags(ctx, tx)
 		return err
 	})
@@ -120,6 +127,24 @@ func (m *Module) removeTag(c *fiber.Ctx) error {
 		return err
 	}
 	if err := m.Record(c, t, "tag.remove", map[string]any{"id": id}); err != nil {
+		return err
+	}
+	return m.renderCollaboration(c, fiber.StatusOK, m.t(c, "admin.done"), nil)
+}
+
+// setBlacklist replaces the words comments may not contain.
+func (m *Module) setBlacklist(c *fiber.Ctx) error {
+	t := tenant.FromContext(c.UserContext())
+	words := form.List(c.FormValue("words"), 500)
+	if words == nil {
+		words = []string{}
+	}
+	if err := tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
+		return comment.SetBlacklist(ctx, tx, words)
+	}); err != nil {
+		return err
+	}
+	if err := m.Record(c, t, "settings.comment_blacklist", map[string]any{"words": len(words)}); err != nil {
 		return err
 	}
 	return m.renderCollaboration(c, fiber.StatusOK, m.t(c, "admin.done"), nil)

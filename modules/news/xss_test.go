@@ -11,7 +11,7 @@ import (
 )
 
 // TestStoredXSS: every known payload, stored in titles, subtitles,
-// summaries, bodies and categories of news, in names and descriptions of
+// summaries, bodies and categories of news, in comments, in discussions, in names and descriptions of
 // communities and organisations and in profiles, renders inert on every page
 // that shows it.
 func TestStoredXSS(t *testing.T) {
@@ -38,11 +38,24 @@ func TestStoredXSS(t *testing.T) {
 			}
 		}
 	}
+	for i, p := range webtest.Payloads {
+		if code, _ := validator.Send(alpha+"/news", alpha+"/comments/news/1", url.Values{"body": {p}}); code != 303 {
+			t.Fatalf("comment with payload %d: %d", i, code)
+		}
+		if i < 6 {
+			res, _ := validator.Post(alpha+"/discussions/new", alpha+"/discussions", url.Values{"title": {fmt.Sprintf("%02d %s", i, p)}, "body": {p},
+				"language": {"it"}, "scope_kind": {"tenant"}, "public": {"1"}, "action": {"publish"}})
+			if res.StatusCode != 303 {
+				t.Fatalf("discussion with payload %d: %d", i, res.StatusCode)
+			}
+		}
+	}
 	if code, _ := validator.Send(alpha+"/profile", alpha+"/profile", url.Values{"name": {webtest.Payloads[2]}, "bio": {webtest.Payloads[0]}, "competencies": {webtest.Payloads[4]}, "notify_frequency": {"daily"}}); code != 303 {
 		t.Fatalf("profile: %d", code)
 	}
 	pages = append(pages, "/news", "/dashboard", "/dashboard/inbox", "/search?q=alert", "/search?q=script", "/communities",
-		"/communities/1", "/communities/2", "/organizations", "/organizations/1", "/people", fmt.Sprintf("/people/%d", w.ID("alpha", "validator")), "/profile", "/news/1/edit")
+		"/communities/1", "/communities/2", "/organizations", "/organizations/1", "/people", fmt.Sprintf("/people/%d", w.ID("alpha", "validator")), "/profile", "/news/1/edit",
+		"/discussions", "/discussions/1", "/discussions/3")
 	member := w.Browser(t, alpha, "anna")
 	guest := w.Browser(t, alpha, "")
 	for _, p := range pages {
