@@ -9,10 +9,13 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/gofiber/fiber/v2"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/config"
 	"github.com/piazza-pa/piazza/migrations"
+	"github.com/piazza-pa/piazza/modules/notification"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/idp"
@@ -33,6 +36,10 @@ type env struct {
 	cluster  *pgcluster.Cluster // nil with PIAZZA_DATABASE_URL
 	registry *tenant.Registry
 	stderr   io.Writer
+	// Set by server: the notification jobs and the bell.
+	worker   *notification.Worker
+	jobsPool *pgxpool.Pool
+	bell     fiber.Handler
 }
 
 type envOptions struct {

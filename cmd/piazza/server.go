@@ -17,6 +17,7 @@ import (
 	"github.com/piazza-pa/piazza/modules/discussion"
 	"github.com/piazza-pa/piazza/modules/home"
 	"github.com/piazza-pa/piazza/modules/news"
+	"github.com/piazza-pa/piazza/modules/notification"
 	"github.com/piazza-pa/piazza/modules/organization"
 	"github.com/piazza-pa/piazza/modules/profile"
 	"github.com/piazza-pa/piazza/modules/search"
@@ -56,7 +57,7 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 		return nil, nil, err
 	}
 	bundle, err := i18n.New(i18n.Messages, auth.Messages, home.Messages, console.Messages, brand.Messages, admin.Messages,
-		profile.Messages, organization.Messages, community.Messages, news.Messages, search.Messages, dashboard.Messages, discussion.Messages)
+		profile.Messages, organization.Messages, community.Messages, news.Messages, search.Messages, dashboard.Messages, discussion.Messages, notification.Messages)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -92,7 +93,12 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 	if err != nil {
 		return nil, nil, err
 	}
-	contentModules, err := e.collaboration(shell, sender, authModule.Local)
+	worker, pool, err := e.background(ctx, sender, bundle)
+	if err != nil {
+		return nil, nil, err
+	}
+	e.worker, e.jobsPool = worker, pool
+	contentModules, err := e.collaboration(shell, sender, authModule.Local, worker)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -135,7 +141,7 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 		// an unknown host's page is translated), then among the tenant's
 		// languages and the user's preference.
 		Shared: []fiber.Handler{protector.Handler(), authModule.Middleware(), bundle.Middleware(brand.Languages, !e.cfg.Dev),
-			web.SectionGuard(sections, brand.Off)},
+			web.SectionGuard(sections, brand.Off), e.bell},
 		TenantModules: append([]web.Module{
 			authModule,
 			flow,
@@ -153,13 +159,13 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 // collaboration builds the collaboration modules, which a tenant can switch
 // off one by one: the foundational ones (profiles, organisations,
 // communities) and the content types, which communities list on their pages.
-func (e *env) collaboration(shell *web.Shell, sender mail.Sender, local *auth.Local) ([]web.Module, error) {
+func (e *env) collaboration(shell *web.Shell, sender mail.Sender, local *auth.Local, worker *notification.Worker) ([]web.Module, error) {
 	pageFor := func(c *fiber.Ctx, site string) web.Page { return auth.PageFor(c, shell, site, csrf.Token(c)) }
-	newsModule, err := news.New(news.Deps{DB: e.db, Shell: shell, PageFor: pageFor})
+	newsModule, err := news.New(news.Deps{DB: e.db, Shell: shell, PageFor: pageFor, Dispatch: worker.Dispatch})
 	if err != nil {
 		return nil, err
 	}
-	discussionModule, err := discussion.New(discussion.Deps{DB: e.db, Shell: shell, PageFor: pageFor})
+	discussionModule, err := discussion.New(discussion.Deps{DB: e.db, Shell: shell, PageFor: pageFor, Dispatch: worker.Dispatch})
 	if err != nil {
 		return nil, err
 	}
@@ -189,7 +195,12 @@ func (e *env) collaboration(shell *web.Shell, sender mail.Sender, local *auth.Lo
 	if err != nil {
 		return nil, err
 	}
-	return []web.Module{dashboardModule, communityModule, newsModule, discussionModule, commentModule, profileModule, orgModule, searchModule}, nil
+	notificationModule, err := notification.New(notification.Deps{DB: e.db, Shell: shell, PageFor: pageFor, Key: e.unsubscribeKey()})
+	if err != nil {
+		return nil, err
+	}
+	e.bell = notificationModule.Bell()
+	return []web.Module{notificationModule, dashboardModule, communityModule, newsModule, discussionModule, commentModule, profileModule, orgModule, searchModule}, nil
 }
 
 // languages are the languages every site offers until tenants choose theirs
@@ -228,6 +239,15 @@ func (e *env) serve(ctx context.Context) error {
 	}
 	go l.Run(ctx)
 	go e.janitor(ctx)
+	if err := e.worker.Client.Start(ctx); err != nil {
+		return err
+	}
+	defer func() {
+		stop, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = e.worker.Client.Stop(stop)
+		e.jobsPool.Close()
+	}()
 	e.log.Info("listening", "addr", e.cfg.Addr)
 	return srv.Run(ctx, e.cfg.Addr)
 }

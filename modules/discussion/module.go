@@ -7,6 +7,7 @@ import (
 	"context"
 	"embed"
 	"html/template"
+	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,6 +22,7 @@ import (
 	platformcomment "github.com/piazza-pa/piazza/platform/comment"
 	"github.com/piazza-pa/piazza/platform/form"
 	"github.com/piazza-pa/piazza/platform/i18n"
+	"github.com/piazza-pa/piazza/platform/notify"
 	"github.com/piazza-pa/piazza/platform/richtext"
 	"github.com/piazza-pa/piazza/platform/scope"
 	"github.com/piazza-pa/piazza/platform/taxonomy"
@@ -42,6 +44,26 @@ type Deps struct {
 	DB      *bun.DB
 	Shell   *web.Shell
 	PageFor func(c *fiber.Ctx, site string) web.Page
+	// Dispatch tells people of what was published (nil: later, by the schedule).
+	Dispatch notify.Dispatcher
+}
+
+// announcing runs fn in a tenant transaction and dispatches the events it
+// recorded once committed.
+func (m *Module) announcing(c *fiber.Ctx, fn func(ctx context.Context, tx bun.Tx) error) error {
+	ctx, sent := notify.WithOutbox(c.UserContext())
+	if err := tenant.Tx(ctx, m.DB, fn); err != nil {
+		return err
+	}
+	if m.Dispatch != nil {
+		slug := tenant.FromContext(ctx).Slug
+		for _, id := range sent() {
+			if err := m.Dispatch(ctx, slug, id); err != nil {
+				slog.ErrorContext(ctx, "dispatch notification", "tenant", slug, "event", id, "err", err)
+			}
+		}
+	}
+	return nil
 }
 
 // Module is the discussions module.
@@ -181,7 +203,7 @@ func (m *Module) CommentTarget(ctx context.Context, tx bun.IDB, id, uid int64) (
 
 func (m *Module) transition(c *fiber.Ctx) error {
 	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
-	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
+	err := m.announcing(c, func(ctx context.Context, tx bun.Tx) error {
 		vw := viewerOf(ctx)
 		t, err := Get(ctx, tx, vw, id)
 		if err != nil {
@@ -193,7 +215,7 @@ func (m *Module) transition(c *fiber.Ctx) error {
 		}
 		tr, err := workflow.Apply(ctx, tx, t.Item(), c.Params("action"), vw.UserID, strings.TrimSpace(c.FormValue("note")), may)
 		if err == nil && tr.To == workflow.Published {
-			_, err = tx.NewUpdate().Table("discussions").Set("published_at = coalesce(published_at, now())").Where("id = ?", id).Exec(ctx)
+			err = published(ctx, tx, id)
 		}
 		return err
 	})
@@ -297,7 +319,7 @@ func (m *Module) create(c *fiber.Ctx) error {
 	t.Scope.Check(errs)
 	t.Scope.Lists()
 	action := c.FormValue("action")
-	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
+	err := m.announcing(c, func(ctx context.Context, tx bun.Tx) error {
 		if err := community.CheckScope(ctx, tx, ContentType, &t.Scope, uid, errs); err != nil {
 			return err
 		}
@@ -319,7 +341,7 @@ func (m *Module) create(c *fiber.Ctx) error {
 		}
 		tr, err := workflow.Apply(ctx, tx, t.Item(), action, uid, "", may)
 		if err == nil && tr.To == workflow.Published {
-			_, err = tx.NewUpdate().Table("discussions").Set("published_at = now()").Where("id = ?", t.ID).Exec(ctx)
+			err = published(ctx, tx, t.ID)
 		}
 		return err
 	})

@@ -5,11 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/notify"
 	"github.com/piazza-pa/piazza/platform/scope"
 	"github.com/piazza-pa/piazza/platform/workflow"
 )
@@ -103,4 +105,16 @@ func insert(ctx context.Context, tx bun.IDB, t *Topic) error {
 		return fmt.Errorf("create discussion: %w", err)
 	}
 	return nil
+}
+
+// published stamps the first publication of a topic and announces it.
+func published(ctx context.Context, tx bun.IDB, id int64) error {
+	var t Topic
+	err := tx.NewUpdate().Model(&t).Set("published_at = coalesce(published_at, now())").Where("id = ?", id).
+		Returning("id, title, author_id, scope_kind, scope_themes, scope_tags, scope_communities, scope_organizations, public").Scan(ctx)
+	if err != nil {
+		return fmt.Errorf("publish discussion: %w", err)
+	}
+	return notify.Announce(ctx, tx, &notify.Event{ContentType: ContentType, ItemID: t.ID, Title: t.Title,
+		URL: "/discussions/" + strconv.FormatInt(t.ID, 10), AuthorID: t.AuthorID, Scope: t.Scope})
 }

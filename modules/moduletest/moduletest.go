@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/riverqueue/river"
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/modules/admin"
@@ -23,6 +24,7 @@ import (
 	"github.com/piazza-pa/piazza/modules/dashboard"
 	"github.com/piazza-pa/piazza/modules/discussion"
 	"github.com/piazza-pa/piazza/modules/news"
+	"github.com/piazza-pa/piazza/modules/notification"
 	"github.com/piazza-pa/piazza/modules/organization"
 	"github.com/piazza-pa/piazza/modules/profile"
 	"github.com/piazza-pa/piazza/modules/search"
@@ -32,6 +34,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/csrf"
 	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/dbtest"
+	"github.com/piazza-pa/piazza/platform/jobs"
 	"github.com/piazza-pa/piazza/platform/mail"
 	"github.com/piazza-pa/piazza/platform/mail/mailtest"
 	"github.com/piazza-pa/piazza/platform/password"
@@ -62,6 +65,9 @@ type World struct {
 	Addr string
 	SMTP *mailtest.Server
 	ids  map[string]int64
+	// Worker runs notification jobs once StartJobs is called.
+	Worker *notification.Worker
+	shell  *web.Shell
 }
 
 // New starts a world for the test.
@@ -111,7 +117,7 @@ func must(t *testing.T, err error) {
 
 // serve wires the modules as cmd/piazza does and serves them.
 func (w *World) serve(t *testing.T) {
-	shell, err := web.NewShellFrom(auth.Messages, admin.Messages, profile.Messages, organization.Messages, community.Messages, news.Messages, search.Messages, dashboard.Messages, discussion.Messages)
+	shell, err := web.NewShellFrom(auth.Messages, admin.Messages, profile.Messages, organization.Messages, community.Messages, news.Messages, search.Messages, dashboard.Messages, discussion.Messages, notification.Messages)
 	must(t, err)
 	shell.AddPartials(platformcomment.Partials, "templates/*.html")
 	az, _ := authz.New(w.DB.DB, 10)
@@ -124,9 +130,18 @@ func (w *World) serve(t *testing.T) {
 	record := func(*fiber.Ctx, *tenant.Tenant, string, map[string]any) error { return nil }
 	adm, err := admin.New(admin.Deps{DB: w.DB.DB, Registry: w.Reg, Local: local, Shell: shell, Scheme: "http", PageFor: pageFor, Record: record})
 	must(t, err)
-	nm, err := news.New(news.Deps{DB: w.DB.DB, Shell: shell, PageFor: pageFor})
+	dispatch := func(ctx context.Context, slug string, id int64) error {
+		if w.Worker == nil {
+			return nil
+		}
+		return w.Worker.Dispatch(ctx, slug, id)
+	}
+	w.shell = shell
+	nm, err := news.New(news.Deps{DB: w.DB.DB, Shell: shell, PageFor: pageFor, Dispatch: dispatch})
 	must(t, err)
-	dsm, err := discussion.New(discussion.Deps{DB: w.DB.DB, Shell: shell, PageFor: pageFor})
+	nfm, err := notification.New(notification.Deps{DB: w.DB.DB, Shell: shell, PageFor: pageFor, Key: UnsubscribeKey})
+	must(t, err)
+	dsm, err := discussion.New(discussion.Deps{DB: w.DB.DB, Shell: shell, PageFor: pageFor, Dispatch: dispatch})
 	must(t, err)
 	com := comment.New(comment.Deps{DB: w.DB.DB, Shell: shell, Targets: map[string]comment.Target{news.ContentType: nm, discussion.ContentType: dsm}})
 	pm, err := profile.New(profile.Deps{DB: w.DB.DB, Shell: shell, PageFor: pageFor})
@@ -142,8 +157,8 @@ func (w *World) serve(t *testing.T) {
 		Feed: []dashboard.FeedSource{nm, dsm}, Inbox: []dashboard.InboxSource{nm, dsm, com, cm, om, pm}})
 	must(t, err)
 	srv, err := web.New(web.Config{Shell: shell, OperatorHost: "admin.piazza.test", DB: w.DB.DB,
-		Tenant: tenant.Middleware(tenant.NewResolver(w.Reg)), Shared: []fiber.Handler{p.Handler(), am.Middleware(), shell.I18n.Middleware(brand.Languages, false)},
-		TenantModules: []web.Module{am, adm, cm, nm, dsm, com, pm, om, sm, dm}})
+		Tenant: tenant.Middleware(tenant.NewResolver(w.Reg)), Shared: []fiber.Handler{p.Handler(), am.Middleware(), shell.I18n.Middleware(brand.Languages, false), nfm.Bell()},
+		TenantModules: []web.Module{am, adm, cm, nm, dsm, com, pm, om, sm, dm, nfm}})
 	must(t, err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	must(t, err)
@@ -196,4 +211,56 @@ func (b *Browser) Send(page, u string, form url.Values) (int, string) {
 	}
 	res, body := b.Post(page, u, form)
 	return res.StatusCode, body
+}
+
+// UnsubscribeKey signs the test world's unsubscribe links.
+var UnsubscribeKey = bytes.Repeat([]byte{7}, 32)
+
+// StartJobs runs the notification jobs (River on the test database,
+// polling every 100 ms), mailing through the world's SMTP server, with now as
+// the clock; the returned stop function stops the client (a restart is
+// StartJobs again).
+func (w *World) StartJobs(t *testing.T, now func() time.Time) (stop func()) {
+	t.Helper()
+	ctx := context.Background()
+	pool, err := jobs.Pool(ctx, w.DB.URL, 4)
+	must(t, err)
+	must(t, jobs.Migrate(ctx, pool))
+	sender, _ := mail.NewSMTP(w.SMTP.URL(), "noreply@piazza.test")
+	worker := &notification.Worker{Registry: w.Reg, DB: w.DB.DB, Mail: sender, I18n: w.shell.I18n, Key: UnsubscribeKey,
+		Scheme: "http", Zone: time.UTC, Now: now}
+	client, err := jobs.New(pool, jobs.Config{Workers: worker.Workers(), Work: true, Poll: 100 * time.Millisecond})
+	must(t, err)
+	worker.Client = client
+	must(t, client.Start(ctx))
+	w.Worker = worker
+	stopped := false
+	stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		_ = client.Stop(sctx)
+		pool.Close()
+		w.Worker = nil
+	}
+	t.Cleanup(stop)
+	return stop
+}
+
+// InsertJob queues a job the way the schedule does (unique by its
+// arguments) through a client that works nothing: as when no worker runs.
+func (w *World) InsertJob(t *testing.T, args river.JobArgs) {
+	t.Helper()
+	ctx := context.Background()
+	pool, err := jobs.Pool(ctx, w.DB.URL, 2)
+	must(t, err)
+	defer pool.Close()
+	must(t, jobs.Migrate(ctx, pool))
+	client, err := jobs.New(pool, jobs.Config{})
+	must(t, err)
+	_, err = client.Insert(ctx, args, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}})
+	must(t, err)
 }

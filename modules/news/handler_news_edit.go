@@ -153,6 +153,7 @@ func (m *Module) create(c *fiber.Ctx) error {
 	uid := auth.UserFromContext(c.UserContext()).ID
 	n.AuthorID, n.State = &uid, workflow.Draft
 	action := c.FormValue("action")
+	sent := withOutbox(c)
 	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
 		if err := checkScope(ctx, tx, n, uid, errs); err != nil {
 			return err
@@ -177,6 +178,7 @@ func (m *Module) create(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	m.dispatch(c, sent())
 	return c.Redirect("/news/"+strconv.FormatInt(n.ID, 10)+"?done=1", fiber.StatusSeeOther)
 }
 
@@ -260,6 +262,7 @@ func (m *Module) save(c *fiber.Ctx) error {
 	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
 	uid := auth.UserFromContext(c.UserContext()).ID
 	in, errs := fromForm(c)
+	sent := withOutbox(c)
 	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
 		n, err := editable(ctx, tx, id, uid)
 		if err != nil {
@@ -286,6 +289,7 @@ func (m *Module) save(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	m.dispatch(c, sent())
 	return c.Redirect("/news/"+c.Params("id")+"?done=1", fiber.StatusSeeOther)
 }
 

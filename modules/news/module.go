@@ -10,6 +10,7 @@ import (
 	"context"
 	"embed"
 	"html/template"
+	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,6 +23,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
 	platformcomment "github.com/piazza-pa/piazza/platform/comment"
+	"github.com/piazza-pa/piazza/platform/notify"
 	"github.com/piazza-pa/piazza/platform/richtext"
 	"github.com/piazza-pa/piazza/platform/scope"
 	"github.com/piazza-pa/piazza/platform/web"
@@ -42,6 +44,30 @@ type Deps struct {
 	DB      *bun.DB
 	Shell   *web.Shell
 	PageFor func(c *fiber.Ctx, site string) web.Page
+	// Dispatch tells people of what was published (nil: the notification
+	// schedule picks the events up later).
+	Dispatch notify.Dispatcher
+}
+
+// withOutbox prepares the request to announce what it publishes.
+func withOutbox(c *fiber.Ctx) func() []int64 {
+	ctx, sent := notify.WithOutbox(c.UserContext())
+	c.SetUserContext(ctx)
+	return sent
+}
+
+// dispatch queues the fan-out of the events a committed request recorded;
+// a failure is only logged: the notification schedule retries lost events.
+func (m *Module) dispatch(c *fiber.Ctx, ids []int64) {
+	if m.Dispatch == nil {
+		return
+	}
+	t := tenant.FromContext(c.UserContext())
+	for _, id := range ids {
+		if err := m.Dispatch(c.UserContext(), t.Slug, id); err != nil {
+			slog.ErrorContext(c.UserContext(), "dispatch notification", "tenant", t.Slug, "event", id, "err", err)
+		}
+	}
 }
 
 // Module is the news module.
@@ -207,6 +233,7 @@ func mayEdit(n *News, uid int64, may workflow.Guard) bool {
 // transition takes a workflow action on an item the member sees.
 func (m *Module) transition(c *fiber.Ctx) error {
 	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
+	sent := withOutbox(c)
 	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
 		vw := viewerOf(ctx)
 		n, err := Get(ctx, tx, vw, id)
@@ -229,5 +256,6 @@ func (m *Module) transition(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	m.dispatch(c, sent())
 	return web.Done(c, "/news/"+strconv.FormatInt(id, 10)+"?done=1", m.Shell.I18n.FromContext(c.UserContext()).T("news.done"))
 }

@@ -5,11 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/notify"
 	"github.com/piazza-pa/piazza/platform/scope"
 	"github.com/piazza-pa/piazza/platform/workflow"
 )
@@ -141,8 +143,14 @@ func update(ctx context.Context, tx bun.IDB, n *News) error {
 	return nil
 }
 
-// published stamps the first publication of an item.
+// published stamps the first publication of an item and announces it.
 func published(ctx context.Context, tx bun.IDB, id int64) error {
-	_, err := tx.NewUpdate().Table("news").Set("published_at = coalesce(published_at, now())").Where("id = ?", id).Exec(ctx)
-	return err
+	var n News
+	err := tx.NewUpdate().Model(&n).Set("published_at = coalesce(published_at, now())").Where("id = ?", id).
+		Returning("id, title, author_id, scope_kind, scope_themes, scope_tags, scope_communities, scope_organizations, public").Scan(ctx)
+	if err != nil {
+		return fmt.Errorf("publish news: %w", err)
+	}
+	return notify.Announce(ctx, tx, &notify.Event{ContentType: ContentType, ItemID: n.ID, Title: n.Title,
+		URL: "/news/" + strconv.FormatInt(n.ID, 10), AuthorID: n.AuthorID, Scope: n.Scope})
 }

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/uptrace/bun"
 
@@ -111,6 +112,14 @@ const visible = `(
 // aliased alias are visible to v.
 func Filter(q *bun.SelectQuery, alias string, v Viewer) *bun.SelectQuery {
 	return q.Where(condition(alias), v.UserID, v.Validator)
+}
+
+// PublishedFor is the condition that a published row of the table aliased
+// alias is for the member whose id is the SQL expression user (a column,
+// for finding everyone an item is for). Both names come from the code.
+func PublishedFor(alias, user string) string {
+	c := strings.ReplaceAll(condition(alias), "?0", user)
+	return "(" + alias + ".state = 'published' AND " + strings.ReplaceAll(c, "?1", "false") + ")"
 }
 
 // Objects are the authorisation objects of an item of contentType with

@@ -30,6 +30,8 @@ var templates embed.FS
 const (
 	LocalRequestID = "requestid"
 	LocalTenant    = "tenant_slug"
+	// LocalUnread is the signed-in member's unread notifications (the bell).
+	LocalUnread = "unread"
 	// LocalSiteName is the name error pages show (the tenant's).
 	LocalSiteName = "site_name"
 )

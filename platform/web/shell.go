@@ -102,7 +102,9 @@ type Page struct {
 	// Nav lists the site's sections that are on (labels translated).
 	Nav       []Link
 	Languages []string
-	assets    *Assets
+	// Unread is the member's unread notifications (-1: no bell).
+	Unread int
+	assets *Assets
 }
 
 // Link is a labelled link of the header or footer.
@@ -135,7 +137,10 @@ func (p Page) Asset(name string) string { return p.assets.URL(name) }
 // NewPage fills the layout's data for the request.
 func (s *Shell) NewPage(c *fiber.Ctx, site, user, csrfToken string) Page {
 	p := Page{L: s.I18n.FromContext(c.UserContext()), Site: site, User: user, CSRF: csrfToken,
-		Path: c.Path(), Languages: s.Languages, assets: s.Assets}
+		Path: c.Path(), Languages: s.Languages, assets: s.Assets, Unread: -1}
+	if n, ok := c.Locals(LocalUnread).(int); ok {
+		p.Unread = n
+	}
 	if s.Decorate != nil {
 		s.Decorate(c, &p)
 	}

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/piazza-pa/piazza/modules/notification"
+	"github.com/piazza-pa/piazza/platform/i18n"
+	"github.com/piazza-pa/piazza/platform/jobs"
+	"github.com/piazza-pa/piazza/platform/mail"
+)
+
+// romeZone is where digests go out at seven in the morning.
+var romeZone = func() *time.Location {
+	if l, err := time.LoadLocation("Europe/Rome"); err == nil {
+		return l
+	}
+	return time.UTC
+}()
+
+// unsubscribeKey is the key of unsubscribe links, derived from the secret key.
+func (e *env) unsubscribeKey() []byte {
+	k := sha256.Sum256(append([]byte("piazza unsubscribe links\x00"), e.cfg.SecretKey...))
+	return k[:]
+}
+
+// background opens the job pool, brings River's tables up to date and
+// returns the notification worker with its client (not started).
+func (e *env) background(ctx context.Context, sender mail.Sender, bundle *i18n.Bundle) (*notification.Worker, *pgxpool.Pool, error) {
+	pool, err := jobs.Pool(ctx, e.dbURL, 8)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := jobs.Migrate(ctx, pool); err != nil {
+		pool.Close()
+		return nil, nil, err
+	}
+	w := &notification.Worker{Registry: e.registry, DB: e.db, Mail: sender, I18n: bundle, Key: e.unsubscribeKey(),
+		Scheme: e.scheme(), Zone: romeZone}
+	client, err := jobs.New(pool, jobs.Config{Workers: w.Workers(), Periodic: w.Periodic(), Work: true, Log: e.log})
+	if err != nil {
+		pool.Close()
+		return nil, nil, err
+	}
+	w.Client = client
+	return w, pool, nil
+}

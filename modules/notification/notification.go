@@ -1,0 +1,159 @@
+// Package notification is the member's side of notifications: the bell
+// with the unread count on every page, the list of notifications, the
+// unsubscribe link of digest e-mails (which works without signing in), and
+// the background jobs that fan events out and send digests (jobs.go).
+package notification
+
+import (
+	"context"
+	"embed"
+	"html/template"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/notify"
+	"github.com/piazza-pa/piazza/platform/web"
+	"github.com/piazza-pa/piazza/tenant"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// Messages are the module's message files.
+//
+//go:embed locale/*.toml
+var Messages embed.FS
+
+// Deps are what the pages need.
+type Deps struct {
+	DB      *bun.DB
+	Shell   *web.Shell
+	PageFor func(c *fiber.Ctx, site string) web.Page
+	// Key checks unsubscribe links.
+	Key []byte
+}
+
+// Module is the notification pages.
+type Module struct {
+	Deps
+	pages map[string]*template.Template
+}
+
+// New parses the pages.
+func New(d Deps) (*Module, error) {
+	pages, err := d.Shell.Pages(templates, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	return &Module{Deps: d, pages: pages}, nil
+}
+
+// Routes registers the list (members) and the unsubscribe page (anyone
+// with the link).
+func (m *Module) Routes(r fiber.Router) {
+	r.Get("/notifications/unsubscribe", m.unsubscribeForm)
+	r.Post("/notifications/unsubscribe", m.unsubscribe)
+	g := r.Group("/notifications", auth.RequireMember)
+	g.Get("/", m.list)
+	g.Post("/read", m.read)
+}
+
+// Bell puts the signed-in member's unread count where pages find it.
+func (m *Module) Bell() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if u := auth.UserFromContext(c.UserContext()); u != nil && c.Method() == fiber.MethodGet {
+			var n int
+			err := tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
+				var err error
+				n, err = notify.Unread(ctx, tx, u.ID)
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			c.Locals(web.LocalUnread, n)
+		}
+		return c.Next()
+	}
+}
+
+type listView struct {
+	web.Page
+	Notes []notify.Note
+}
+
+func (m *Module) list(c *fiber.Ctx) error {
+	uid := auth.UserFromContext(c.UserContext()).ID
+	v := listView{Page: m.PageFor(c, tenant.FromContext(c.UserContext()).Name)}
+	err := tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		v.Notes, err = notify.List(ctx, tx, uid, 100)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return web.Render(c, fiber.StatusOK, m.pages["list.html"], v)
+}
+
+func (m *Module) read(c *fiber.Ctx) error {
+	uid := auth.UserFromContext(c.UserContext()).ID
+	if err := tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error { return notify.MarkRead(ctx, tx, uid) }); err != nil {
+		return err
+	}
+	return web.Done(c, "/notifications", m.Shell.I18n.FromContext(c.UserContext()).T("notification.all_read"))
+}
+
+type unsubscribeView struct {
+	web.Page
+	UserID         int64
+	Token          string
+	Done           bool
+	Message, Error string
+}
+
+// linkOK checks an unsubscribe link's user and token for this tenant.
+func (m *Module) linkOK(c *fiber.Ctx, u, token string) (int64, bool) {
+	uid, err := strconv.ParseInt(u, 10, 64)
+	t := tenant.FromContext(c.UserContext())
+	return uid, err == nil && notify.CheckUnsubscribe(m.Key, t.ID, uid, token)
+}
+
+func (m *Module) unsubscribeForm(c *fiber.Ctx) error {
+	uid, ok := m.linkOK(c, c.Query("u"), c.Query("t"))
+	if !ok {
+		return fiber.ErrNotFound
+	}
+	v := unsubscribeView{Page: m.PageFor(c, tenant.FromContext(c.UserContext()).Name), UserID: uid, Token: c.Query("t")}
+	return web.Render(c, fiber.StatusOK, m.pages["unsubscribe.html"], v)
+}
+
+// unsubscribe turns the person's e-mails off (profile frequency and every
+// community override).
+func (m *Module) unsubscribe(c *fiber.Ctx) error {
+	uid, ok := m.linkOK(c, c.FormValue("u"), c.FormValue("t"))
+	if !ok {
+		return fiber.ErrNotFound
+	}
+	err := tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO profiles (user_id, notify_frequency) VALUES (?, 'off')
+			ON CONFLICT (user_id) DO UPDATE SET notify_frequency = 'off', updated_at = now()`, uid); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE community_members SET notify_frequency = NULL WHERE user_id = ?", uid); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, "UPDATE notifications SET emailed_at = now() WHERE user_id = ? AND emailed_at IS NULL", uid)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	v := unsubscribeView{Page: m.PageFor(c, tenant.FromContext(c.UserContext()).Name), Done: true}
+	v.Message = v.L.T("notification.unsubscribed")
+	return web.Render(c, fiber.StatusOK, m.pages["unsubscribe.html"], v)
+}

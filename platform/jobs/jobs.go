@@ -1,0 +1,74 @@
+// Package jobs runs durable background jobs in PostgreSQL with River: its
+// tables live in the schema piazza_jobs (created by the control migrations,
+// filled by River's own migrations here), so jobs survive restarts and
+// replicas share them.
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivermigrate"
+)
+
+// Schema holds River's tables.
+const Schema = "piazza_jobs"
+
+// Client inserts and works jobs.
+type Client = river.Client[pgx.Tx]
+
+// Pool opens the connection pool River works through.
+func Pool(ctx context.Context, url string, max int32) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: parse database URL: %w", err)
+	}
+	cfg.ConnConfig.RuntimeParams["search_path"] = "pg_catalog"
+	cfg.ConnConfig.RuntimeParams["application_name"] = "piazza-jobs"
+	if max > 0 {
+		cfg.MaxConns = max
+	}
+	return pgxpool.NewWithConfig(ctx, cfg)
+}
+
+// Migrate brings River's tables up to date.
+func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
+	m, err := rivermigrate.New(riverpgxv5.New(pool), &rivermigrate.Config{Schema: Schema})
+	if err != nil {
+		return fmt.Errorf("jobs: migrator: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("jobs: migrate: %w", err)
+	}
+	return nil
+}
+
+// Config is what a client runs: its workers and periodic jobs; Work false
+// makes an insert-only client (for the command line).
+type Config struct {
+	Workers  *river.Workers
+	Periodic []*river.PeriodicJob
+	Work     bool
+	Log      *slog.Logger
+	// Poll is how often workers look for jobs (River polls, for PgBouncer).
+	Poll time.Duration
+}
+
+// New returns a client over pool.
+func New(pool *pgxpool.Pool, c Config) (*Client, error) {
+	cfg := &river.Config{Schema: Schema, Logger: c.Log, PeriodicJobs: c.Periodic, Workers: c.Workers}
+	if c.Work {
+		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}}
+		cfg.FetchPollInterval = c.Poll
+		if cfg.FetchPollInterval == 0 {
+			cfg.FetchPollInterval = time.Second
+		}
+	}
+	return river.NewClient(riverpgxv5.New(pool), cfg)
+}
