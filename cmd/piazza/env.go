@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/gofiber/fiber/v2"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/uptrace/bun"
 
@@ -36,10 +35,9 @@ type env struct {
 	cluster  *pgcluster.Cluster // nil with PIAZZA_DATABASE_URL
 	registry *tenant.Registry
 	stderr   io.Writer
-	// Set by server: the notification jobs and the bell.
+	// Set by server: the notification jobs.
 	worker   *notification.Worker
 	jobsPool *pgxpool.Pool
-	bell     fiber.Handler
 }
 
 type envOptions struct {

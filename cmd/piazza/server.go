@@ -85,6 +85,7 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 		EndSession: flow.EndSessionURL,
 		IdPLinks:   flow.Links,
 		Shell:      shell,
+		OnUser:     notification.Count,
 	})
 	if err != nil {
 		return nil, nil, err
@@ -141,7 +142,7 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 		// an unknown host's page is translated), then among the tenant's
 		// languages and the user's preference.
 		Shared: []fiber.Handler{protector.Handler(), authModule.Middleware(), bundle.Middleware(brand.Languages, !e.cfg.Dev),
-			web.SectionGuard(sections, brand.Off), e.bell},
+			web.SectionGuard(sections, brand.Off)},
 		TenantModules: append([]web.Module{
 			authModule,
 			flow,
@@ -199,7 +200,6 @@ func (e *env) collaboration(shell *web.Shell, sender mail.Sender, local *auth.Lo
 	if err != nil {
 		return nil, err
 	}
-	e.bell = notificationModule.Bell()
 	return []web.Module{notificationModule, dashboardModule, communityModule, newsModule, discussionModule, commentModule, profileModule, orgModule, searchModule}, nil
 }
 
@@ -239,6 +239,7 @@ func (e *env) serve(ctx context.Context) error {
 	}
 	go l.Run(ctx)
 	go e.janitor(ctx)
+	e.startProfiler()
 	if err := e.worker.Client.Start(ctx); err != nil {
 		return err
 	}

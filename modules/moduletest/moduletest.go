@@ -124,7 +124,8 @@ func (w *World) serve(t *testing.T) {
 	p := csrf.New(csrf.Config{Key: bytes.Repeat([]byte{6}, 32)})
 	sender, _ := mail.NewSMTP(w.SMTP.URL(), "noreply@piazza.test")
 	local := &auth.Local{Mail: sender, Window: time.Minute, MaxPerAccount: 50, MaxPerAddr: 500}
-	am, err := auth.New(auth.Deps{Shell: shell, DB: w.DB.DB, Sessions: session.Tenant(time.Hour, time.Hour), Local: local, CSRF: p, Authz: az, Scheme: "http"})
+	am, err := auth.New(auth.Deps{Shell: shell, DB: w.DB.DB, Sessions: session.Tenant(time.Hour, time.Hour), Local: local, CSRF: p, Authz: az, Scheme: "http",
+		OnUser: notification.Count})
 	must(t, err)
 	pageFor := func(c *fiber.Ctx, site string) web.Page { return auth.PageFor(c, shell, site, csrf.Token(c)) }
 	record := func(*fiber.Ctx, *tenant.Tenant, string, map[string]any) error { return nil }
@@ -157,7 +158,7 @@ func (w *World) serve(t *testing.T) {
 		Feed: []dashboard.FeedSource{nm, dsm}, Inbox: []dashboard.InboxSource{nm, dsm, com, cm, om, pm}})
 	must(t, err)
 	srv, err := web.New(web.Config{Shell: shell, OperatorHost: "admin.piazza.test", DB: w.DB.DB,
-		Tenant: tenant.Middleware(tenant.NewResolver(w.Reg)), Shared: []fiber.Handler{p.Handler(), am.Middleware(), shell.I18n.Middleware(brand.Languages, false), nfm.Bell()},
+		Tenant: tenant.Middleware(tenant.NewResolver(w.Reg)), Shared: []fiber.Handler{p.Handler(), am.Middleware(), shell.I18n.Middleware(brand.Languages, false)},
 		TenantModules: []web.Module{am, adm, cm, nm, dsm, com, pm, om, sm, dm, nfm}})
 	must(t, err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -1,5 +1,5 @@
 // Package notification is the member's side of notifications: the bell
-// with the unread count on every page, the list of notifications, the
+// with the unread count on every page (Count), the list of notifications, the
 // unsubscribe link of digest e-mails (which works without signing in), and
 // the background jobs that fan events out and send digests (jobs.go).
 package notification
@@ -61,23 +61,15 @@ func (m *Module) Routes(r fiber.Router) {
 	g.Post("/read", m.read)
 }
 
-// Bell puts the signed-in member's unread count where pages find it.
-func (m *Module) Bell() fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		if u := auth.UserFromContext(c.UserContext()); u != nil && c.Method() == fiber.MethodGet {
-			var n int
-			err := tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
-				var err error
-				n, err = notify.Unread(ctx, tx, u.ID)
-				return err
-			})
-			if err != nil {
-				return err
-			}
-			c.Locals(web.LocalUnread, n)
-		}
-		return c.Next()
+// Count puts the signed-in member's unread count where pages find it; it
+// runs in the transaction that loaded the member (auth.Deps.OnUser).
+func Count(c *fiber.Ctx, ctx context.Context, tx bun.IDB, u *auth.User) error {
+	n, err := notify.Unread(ctx, tx, u.ID)
+	if err != nil {
+		return err
 	}
+	c.Locals(web.LocalUnread, n)
+	return nil
 }
 
 type listView struct {

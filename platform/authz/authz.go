@@ -48,7 +48,7 @@ type Authorizer struct {
 
 type entry struct {
 	domain string
-	e      *casbin.SyncedEnforcer
+	e      *casbin.SyncedCachedEnforcer
 }
 
 // New returns an Authorizer keeping the policies of at most maxDomains
@@ -90,7 +90,7 @@ func (a *Authorizer) forget(domain string) {
 func (a *Authorizer) forgetAll() { a.forget(AllDomains) }
 
 // enforcer returns domain's enforcer, from the cache when it can be trusted.
-func (a *Authorizer) enforcer(domain string) (*casbin.SyncedEnforcer, error) {
+func (a *Authorizer) enforcer(domain string) (*casbin.SyncedCachedEnforcer, error) {
 	a.mu.Lock()
 	trusted, gen := a.trusted(), a.gen
 	if el, ok := a.entries[domain]; ok && trusted {
@@ -104,7 +104,7 @@ func (a *Authorizer) enforcer(domain string) (*casbin.SyncedEnforcer, error) {
 	if err != nil {
 		return nil, err
 	}
-	e, err := casbin.NewSyncedEnforcer(m)
+	e, err := casbin.NewSyncedCachedEnforcer(m)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -29,6 +30,9 @@ const Default = "it"
 // Bundle holds every message of every module.
 type Bundle struct {
 	b *goi18n.Bundle
+	// plain caches the messages that take no arguments, by language and
+	// key: a page asks for dozens of them.
+	plain sync.Map // lang + "\x00" + key → string
 }
 
 // New loads locale/<lang>.toml from each file system (the platform's and
@@ -79,19 +83,32 @@ func Keys(src fs.FS) (map[string][]string, error) {
 
 // Localizer translates for one language.
 type Localizer struct {
-	Lang string
-	l    *goi18n.Localizer
-	p    *message.Printer
+	Lang  string
+	l     *goi18n.Localizer
+	p     *message.Printer
+	plain *sync.Map
 }
 
 // For returns the localizer of lang.
 func (b *Bundle) For(lang string) *Localizer {
-	return &Localizer{Lang: lang, l: goi18n.NewLocalizer(b.b, lang), p: message.NewPrinter(language.Make(lang))}
+	return &Localizer{Lang: lang, l: goi18n.NewLocalizer(b.b, lang), p: message.NewPrinter(language.Make(lang)), plain: &b.plain}
 }
 
 // T translates key; args are name/value pairs for the message's template
 // ({{.Name}}). A missing key shows as the key itself, so that it is noticed.
 func (l *Localizer) T(key string, args ...any) string {
+	if len(args) == 0 && l.plain != nil {
+		if s, ok := l.plain.Load(l.Lang + "\x00" + key); ok {
+			return s.(string)
+		}
+		s := l.t(key)
+		l.plain.Store(l.Lang+"\x00"+key, s)
+		return s
+	}
+	return l.t(key, args...)
+}
+
+func (l *Localizer) t(key string, args ...any) string {
 	data := map[string]any{}
 	for i := 0; i+1 < len(args); i += 2 {
 		if k, ok := args[i].(string); ok {
