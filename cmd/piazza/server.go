@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -15,12 +16,14 @@ import (
 	"github.com/piazza-pa/piazza/modules/console"
 	"github.com/piazza-pa/piazza/modules/dashboard"
 	"github.com/piazza-pa/piazza/modules/discussion"
+	"github.com/piazza-pa/piazza/modules/file"
 	"github.com/piazza-pa/piazza/modules/home"
 	"github.com/piazza-pa/piazza/modules/news"
 	"github.com/piazza-pa/piazza/modules/notification"
 	"github.com/piazza-pa/piazza/modules/organization"
 	"github.com/piazza-pa/piazza/modules/profile"
 	"github.com/piazza-pa/piazza/modules/search"
+	"github.com/piazza-pa/piazza/platform/attachment"
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
 	platformcomment "github.com/piazza-pa/piazza/platform/comment"
@@ -30,6 +33,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/mail"
 	"github.com/piazza-pa/piazza/platform/pgnotify"
 	"github.com/piazza-pa/piazza/platform/session"
+	"github.com/piazza-pa/piazza/platform/storage"
 	"github.com/piazza-pa/piazza/platform/web"
 	"github.com/piazza-pa/piazza/tenant"
 )
@@ -66,6 +70,7 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 		return nil, nil, err
 	}
 	shell.AddPartials(platformcomment.Partials, "templates/*.html")
+	shell.AddPartials(attachment.Partials, "templates/*.html")
 	protector := csrf.New(csrf.Config{Key: e.cfg.SecretKey, Secure: !e.cfg.Dev})
 	box, err := e.box()
 	if err != nil {
@@ -200,7 +205,9 @@ func (e *env) collaboration(shell *web.Shell, sender mail.Sender, local *auth.Lo
 	if err != nil {
 		return nil, err
 	}
-	return []web.Module{notificationModule, dashboardModule, communityModule, newsModule, discussionModule, commentModule, profileModule, orgModule, searchModule}, nil
+	fileModule := file.New(file.Deps{DB: e.db, Shell: shell, Store: storage.Disk{Dir: filepath.Join(e.cfg.DataDir, "files")},
+		Targets: map[string]file.Target{news.ContentType: newsModule, discussion.ContentType: discussionModule}})
+	return []web.Module{fileModule, notificationModule, dashboardModule, communityModule, newsModule, discussionModule, commentModule, profileModule, orgModule, searchModule}, nil
 }
 
 // languages are the languages every site offers until tenants choose theirs

@@ -160,4 +160,3 @@ func excerpt(s string) string {
 	}
 	return s
 }
-

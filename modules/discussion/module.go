@@ -17,6 +17,8 @@ import (
 
 	"github.com/piazza-pa/piazza/modules/comment"
 	"github.com/piazza-pa/piazza/modules/community"
+	"github.com/piazza-pa/piazza/modules/file"
+	"github.com/piazza-pa/piazza/platform/attachment"
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
 	platformcomment "github.com/piazza-pa/piazza/platform/comment"
@@ -145,6 +147,7 @@ type showView struct {
 	Topic          *Topic
 	Actions        []workflow.Transition
 	Comments       platformcomment.Thread
+	Files          attachment.Box
 	CanClose       bool
 	Message, Error string
 }
@@ -171,6 +174,12 @@ func (m *Module) show(c *fiber.Ctx) error {
 			}
 		}
 		v.CanClose = vw.UserID > 0 && v.Topic.State == workflow.Published && (v.Topic.Author() == vw.UserID || may("publish"))
+		files, err := attachment.List(ctx, tx, ContentType, v.Topic.ID)
+		if err != nil {
+			return err
+		}
+		v.Files = attachment.Box{L: v.L, CSRF: v.CSRF, Type: ContentType, ItemID: v.Topic.ID, Files: files,
+			Upload: vw.UserID > 0 && (v.Topic.Author() == vw.UserID || may("publish"))}
 		moderate := vw.UserID > 0 && may("validate")
 		cs, err := platformcomment.List(ctx, tx, ContentType, v.Topic.ID, vw.UserID, moderate)
 		v.Comments = platformcomment.Thread{L: v.L, CSRF: v.CSRF, Type: ContentType, ItemID: v.Topic.ID, Comments: cs,
@@ -182,6 +191,26 @@ func (m *Module) show(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return web.Render(c, fiber.StatusOK, m.pages["show.html"], v)
+}
+
+// FileTarget is a topic for attachments: its author and those who may
+// publish it attach files.
+func (m *Module) FileTarget(ctx context.Context, tx bun.IDB, id, uid int64) (file.Item, error) {
+	v := viewerOf(ctx)
+	v.UserID = uid
+	t, err := Get(ctx, tx, v, id)
+	if err != nil {
+		return file.Item{}, err
+	}
+	item := file.Item{URL: "/discussions/" + strconv.FormatInt(t.ID, 10)}
+	if uid > 0 {
+		may, err := guard(ctx, tx, t, uid)
+		if err != nil {
+			return item, err
+		}
+		item.Upload = t.Author() == uid || may("publish")
+	}
+	return item, nil
 }
 
 // CommentTarget is a topic for its replies: open while published and not

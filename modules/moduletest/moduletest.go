@@ -23,11 +23,13 @@ import (
 	"github.com/piazza-pa/piazza/modules/community"
 	"github.com/piazza-pa/piazza/modules/dashboard"
 	"github.com/piazza-pa/piazza/modules/discussion"
+	"github.com/piazza-pa/piazza/modules/file"
 	"github.com/piazza-pa/piazza/modules/news"
 	"github.com/piazza-pa/piazza/modules/notification"
 	"github.com/piazza-pa/piazza/modules/organization"
 	"github.com/piazza-pa/piazza/modules/profile"
 	"github.com/piazza-pa/piazza/modules/search"
+	"github.com/piazza-pa/piazza/platform/attachment"
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
 	platformcomment "github.com/piazza-pa/piazza/platform/comment"
@@ -39,6 +41,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/mail/mailtest"
 	"github.com/piazza-pa/piazza/platform/password"
 	"github.com/piazza-pa/piazza/platform/session"
+	"github.com/piazza-pa/piazza/platform/storage"
 	"github.com/piazza-pa/piazza/platform/web"
 	"github.com/piazza-pa/piazza/platform/web/webtest"
 	"github.com/piazza-pa/piazza/tenant"
@@ -120,6 +123,7 @@ func (w *World) serve(t *testing.T) {
 	shell, err := web.NewShellFrom(auth.Messages, admin.Messages, profile.Messages, organization.Messages, community.Messages, news.Messages, search.Messages, dashboard.Messages, discussion.Messages, notification.Messages)
 	must(t, err)
 	shell.AddPartials(platformcomment.Partials, "templates/*.html")
+	shell.AddPartials(attachment.Partials, "templates/*.html")
 	az, _ := authz.New(w.DB.DB, 10)
 	p := csrf.New(csrf.Config{Key: bytes.Repeat([]byte{6}, 32)})
 	sender, _ := mail.NewSMTP(w.SMTP.URL(), "noreply@piazza.test")
@@ -157,9 +161,11 @@ func (w *World) serve(t *testing.T) {
 	dm, err := dashboard.New(dashboard.Deps{DB: w.DB.DB, Shell: shell, PageFor: pageFor,
 		Feed: []dashboard.FeedSource{nm, dsm}, Inbox: []dashboard.InboxSource{nm, dsm, com, cm, om, pm}})
 	must(t, err)
+	fm := file.New(file.Deps{DB: w.DB.DB, Shell: shell, Store: storage.Disk{Dir: t.TempDir()},
+		Targets: map[string]file.Target{news.ContentType: nm, discussion.ContentType: dsm}})
 	srv, err := web.New(web.Config{Shell: shell, OperatorHost: "admin.piazza.test", DB: w.DB.DB,
 		Tenant: tenant.Middleware(tenant.NewResolver(w.Reg)), Shared: []fiber.Handler{p.Handler(), am.Middleware(), shell.I18n.Middleware(brand.Languages, false)},
-		TenantModules: []web.Module{am, adm, cm, nm, dsm, com, pm, om, sm, dm, nfm}})
+		TenantModules: []web.Module{am, adm, cm, nm, dsm, com, pm, om, sm, dm, nfm, fm}})
 	must(t, err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	must(t, err)

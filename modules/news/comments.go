@@ -7,6 +7,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/modules/comment"
+	"github.com/piazza-pa/piazza/modules/file"
 	platformcomment "github.com/piazza-pa/piazza/platform/comment"
 	"github.com/piazza-pa/piazza/platform/workflow"
 )
@@ -34,4 +35,24 @@ func thread(ctx context.Context, tx bun.IDB, n *News, uid int64, may workflow.Gu
 	cs, err := platformcomment.List(ctx, tx, ContentType, n.ID, uid, moderate)
 	return platformcomment.Thread{Type: ContentType, ItemID: n.ID, Comments: cs, Open: n.State == workflow.Published,
 		Member: uid > 0, Moderate: moderate}, err
+}
+
+// FileTarget is a news item for attachments: seen by uid, who may attach
+// files when they may edit it.
+func (m *Module) FileTarget(ctx context.Context, tx bun.IDB, id, uid int64) (file.Item, error) {
+	v := viewerOf(ctx)
+	v.UserID = uid
+	n, err := Get(ctx, tx, v, id)
+	if err != nil {
+		return file.Item{}, err
+	}
+	item := file.Item{URL: "/news/" + strconv.FormatInt(n.ID, 10)}
+	if uid > 0 {
+		may, err := guard(ctx, tx, n, uid)
+		if err != nil {
+			return item, err
+		}
+		item.Upload = mayEdit(n, uid, may)
+	}
+	return item, nil
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/modules/community"
+	"github.com/piazza-pa/piazza/platform/attachment"
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
 	platformcomment "github.com/piazza-pa/piazza/platform/comment"
@@ -171,6 +172,7 @@ type showView struct {
 	web.Page
 	News           *News
 	Comments       platformcomment.Thread
+	Files          attachment.Box
 	Related        []News
 	Actions        []workflow.Transition
 	History        []workflow.Step
@@ -197,6 +199,11 @@ func (m *Module) renderShow(c *fiber.Ctx, status int, errText string) error {
 				v.Related = append(v.Related, *r)
 			}
 		}
+		files, err := attachment.List(ctx, tx, ContentType, v.News.ID)
+		if err != nil {
+			return err
+		}
+		v.Files = attachment.Box{Type: ContentType, ItemID: v.News.ID, Files: files}
 		if vw.UserID == 0 {
 			v.Comments, err = thread(ctx, tx, v.News, 0, nil)
 			return err
@@ -206,6 +213,7 @@ func (m *Module) renderShow(c *fiber.Ctx, status int, errText string) error {
 			return err
 		}
 		v.Edit = mayEdit(v.News, vw.UserID, may)
+		v.Files.Upload = v.Edit
 		if v.Actions, err = workflow.Available(ctx, tx, ContentType, v.News.State, may); err != nil {
 			return err
 		}
@@ -221,6 +229,7 @@ func (m *Module) renderShow(c *fiber.Ctx, status int, errText string) error {
 		return err
 	}
 	v.Comments.L, v.Comments.CSRF = v.L, v.CSRF
+	v.Files.L, v.Files.CSRF = v.L, v.CSRF
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return web.Render(c, status, m.pages["show.html"], v)
 }

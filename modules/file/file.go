@@ -1,0 +1,147 @@
+// Package file is the routes of attachments: uploading a file to an item
+// one may edit, and downloading it — only for those who may see the item,
+// asked of the item's module (a Target) on every download.
+package file
+
+import (
+	"context"
+	"io"
+	"mime"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/attachment"
+	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/authz"
+	"github.com/piazza-pa/piazza/platform/form"
+	"github.com/piazza-pa/piazza/platform/storage"
+	"github.com/piazza-pa/piazza/platform/web"
+	"github.com/piazza-pa/piazza/tenant"
+)
+
+// Item is what a Target says of one of its items to a viewer.
+type Item struct {
+	URL string
+	// Upload: the viewer may attach files to it.
+	Upload bool
+}
+
+// Target is a content type whose items take attachments: it returns the
+// item when uid (0 for a guest) may see it, else an error of kind not found.
+type Target interface {
+	FileTarget(ctx context.Context, tx bun.IDB, id, uid int64) (Item, error)
+}
+
+// Deps are what the routes need.
+type Deps struct {
+	DB      *bun.DB
+	Shell   *web.Shell
+	Store   storage.Store
+	Targets map[string]Target
+}
+
+// Module is the attachment routes.
+type Module struct{ Deps }
+
+// New returns the module.
+func New(d Deps) *Module { return &Module{Deps: d} }
+
+// Routes registers upload (members) and download (whoever sees the item).
+func (m *Module) Routes(r fiber.Router) {
+	r.Post("/files/:type/:id<int>", auth.RequireMember, m.upload)
+	r.Get("/files/:aid<int>/:name", m.download)
+}
+
+var errNotFound = platform.NewError(platform.ErrNotFound, "not found")
+
+func (m *Module) target(ctx context.Context, tx bun.IDB, typ string, id, uid int64) (Item, error) {
+	t, ok := m.Targets[typ]
+	if !ok {
+		return Item{}, errNotFound
+	}
+	return t.FileTarget(ctx, tx, id, uid)
+}
+
+func (m *Module) upload(c *fiber.Ctx) error {
+	uid := auth.UserFromContext(c.UserContext()).ID
+	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
+	typ := c.Params("type")
+	loc := m.Shell.I18n.FromContext(c.UserContext())
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return platform.NewError(platform.ErrInvalid, loc.T("attachment.error.empty"))
+	}
+	if fh.Size > attachment.MaxSize {
+		return platform.NewError(platform.ErrInvalid, loc.T("attachment.error.size"))
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	t := tenant.FromContext(c.UserContext())
+	a := &attachment.Attachment{ContentType: typ, ItemID: id, Name: fh.Filename, UploadedBy: &uid}
+	var item Item
+	err = tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		if item, err = m.target(ctx, tx, typ, id, uid); err != nil {
+			return err
+		}
+		if !item.Upload {
+			return authz.ErrForbidden
+		}
+		return attachment.Add(ctx, tx, m.Store, t.Slug, a, fh.Header.Get("Content-Type"), f)
+	})
+	if fe, ok := form.FieldsOf(err); ok {
+		return platform.NewError(platform.ErrInvalid, loc.T(fe["file"]))
+	}
+	if err != nil {
+		return err
+	}
+	return web.Done(c, item.URL+"#attachments", loc.T("attachment.saved"))
+}
+
+// download streams a file to whoever may see its item; images inline,
+// anything else as a download, never sniffed by the browser.
+func (m *Module) download(c *fiber.Ctx) error {
+	var uid int64
+	if u := auth.UserFromContext(c.UserContext()); u != nil {
+		uid = u.ID
+	}
+	aid, _ := strconv.ParseInt(c.Params("aid"), 10, 64)
+	t := tenant.FromContext(c.UserContext())
+	var a *attachment.Attachment
+	err := tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		if a, err = attachment.Get(ctx, tx, aid); err != nil {
+			return err
+		}
+		_, err = m.target(ctx, tx, a.ContentType, a.ItemID, uid)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	r, err := m.Store.Open(c.UserContext(), t.Slug, a.StorageKey)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	disposition := "attachment"
+	if a.Image() {
+		disposition = "inline"
+	}
+	c.Set(fiber.HeaderContentType, a.MIME)
+	c.Set(fiber.HeaderContentDisposition, mime.FormatMediaType(disposition, map[string]string{"filename": a.Name}))
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	body, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	return c.Send(body)
+}

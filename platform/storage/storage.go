@@ -1,0 +1,89 @@
+// Package storage keeps uploaded files' bytes, per tenant. Disk is the
+// implementation for one server or a shared volume; an S3-compatible store
+// can implement Store later.
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+)
+
+// Store keeps files under (tenant, key).
+type Store interface {
+	Put(ctx context.Context, tenant, key string, r io.Reader) error
+	Open(ctx context.Context, tenant, key string) (io.ReadCloser, error)
+	Delete(ctx context.Context, tenant, key string) error
+}
+
+// ErrNotFound is a file that is not there.
+var ErrNotFound = errors.New("storage: no such file")
+
+// Disk keeps files under Dir/<tenant>/<key>.
+type Disk struct{ Dir string }
+
+var safe = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
+
+func (d Disk) path(tenant, key string) (string, error) {
+	if !safe.MatchString(tenant) || !safe.MatchString(key) {
+		return "", fmt.Errorf("storage: bad name %q/%q", tenant, key)
+	}
+	return filepath.Join(d.Dir, tenant, key), nil
+}
+
+// Put writes a file atomically (a temporary file renamed into place).
+func (d Disk) Put(_ context.Context, tenant, key string, r io.Reader) error {
+	p, err := d.path(tenant, key)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o750); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(p), ".upload-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := io.Copy(f, r); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), p)
+}
+
+// Open reads a file.
+func (d Disk) Open(_ context.Context, tenant, key string) (io.ReadCloser, error) {
+	p, err := d.path(tenant, key)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(p)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, ErrNotFound
+	}
+	return f, err
+}
+
+// Delete removes a file (no error when it is not there).
+func (d Disk) Delete(_ context.Context, tenant, key string) error {
+	p, err := d.path(tenant, key)
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
+}
