@@ -17,6 +17,9 @@ type showView struct {
 	Pending   []Member
 	Subs      []Community
 	Items     []Item
+	// Frequency is the member's own e-mail frequency here ("" for the profile's).
+	Frequency   string
+	Frequencies []string
 	// Candidates are members of the site a manager can invite.
 	Candidates     []Member
 	Roles          []string
@@ -47,6 +50,13 @@ func (m *Module) renderShow(c *fiber.Ctx, status int, errText string) error {
 			return err
 		}
 		v.Member = v.Community.MyState == Active
+		v.Frequencies = frequencies
+		if v.Member {
+			if err := tx.QueryRowContext(ctx, "SELECT coalesce(notify_frequency, '') FROM community_members WHERE community_id = ? AND user_id = ?",
+				v.Community.ID, vw.UserID).Scan(&v.Frequency); err != nil {
+				return err
+			}
+		}
 		v.Manage = authz.Can(rctx, v.Community.Object(), "manage") && v.Community.State == "active"
 		v.Validate = vw.Validator && v.Community.State == "to_validate"
 		if v.Subs, err = List(ctx, tx, vw, Filter{Parent: v.Community.ID}); err != nil {
@@ -82,7 +92,7 @@ func (m *Module) renderShow(c *fiber.Ctx, status int, errText string) error {
 }
 
 // flashes are the outcomes an action reports on the page it returns to.
-var flashes = []string{"created", "joined", "requested", "left", "accepted", "declined", "invited",
+var flashes = []string{"frequency", "created", "joined", "requested", "left", "accepted", "declined", "invited",
 	"approved", "rejected", "removed", "role", "validated", "refused"}
 
 // safeKey keeps a flash name to the known ones.

@@ -310,3 +310,34 @@ func (m *Module) validate(approve bool) fiber.Handler {
 		return m.back(c, paramID(c, "id"), "refused")
 	}
 }
+
+// frequencies are a member's choices of e-mail for one community ("" for
+// their profile's).
+var frequencies = []string{"", "immediate", "daily", "weekly", "monthly", "off"}
+
+// frequency sets how often the member hears of this community's content.
+func (m *Module) frequency(c *fiber.Ctx) error {
+	vw := viewer(c)
+	f := c.FormValue("frequency")
+	if !contains(frequencies, f) {
+		return ErrNoSuchPerson
+	}
+	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
+		com, err := Get(ctx, tx, vw, paramID(c, "id"))
+		if err != nil {
+			return err
+		}
+		if com.MyState != Active {
+			return errNotFound
+		}
+		var val any
+		if f != "" {
+			val = f
+		}
+		return setMember(ctx, tx, com.ID, vw.UserID, "notify_frequency = ?", val)
+	})
+	if err != nil {
+		return err
+	}
+	return m.back(c, paramID(c, "id"), "frequency")
+}

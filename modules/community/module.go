@@ -97,6 +97,7 @@ func (m *Module) Routes(r fiber.Router) {
 	g.Get("/:id<int>", m.show)
 	g.Post("/:id<int>/join", m.join)
 	g.Post("/:id<int>/leave", m.leave)
+	g.Post("/:id<int>/frequency", m.frequency)
 	g.Post("/:id<int>/accept", m.answer(true))
 	g.Post("/:id<int>/decline", m.answer(false))
 	g.Post("/:id<int>/invite", m.invite)

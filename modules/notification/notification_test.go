@@ -234,3 +234,48 @@ func TestDigestSurvivesRestart(t *testing.T) {
 		t.Errorf("a rerun sent the digest again: %d mails", n)
 	}
 }
+
+// TestCommunityOverride: a member's frequency for one community wins over
+// their profile's: at once for carla, never for dario.
+func TestCommunityOverride(t *testing.T) {
+	w := moduletest.New(t)
+	w.StartJobs(t, func() time.Time { return time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) })
+	anna := w.Browser(t, alpha, "anna")
+	if code, _ := anna.Send(alpha+"/communities/new", alpha+"/communities", url.Values{"name": {"Protezione civile"}, "kind": {"open"}}); code != 303 {
+		t.Fatal(code)
+	}
+	var cid string
+	w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error {
+		return tx.QueryRowContext(ctx, "SELECT id::text FROM communities").Scan(&cid)
+	})
+	for name, f := range map[string]string{"carla": "immediate", "dario": "off"} {
+		b := w.Browser(t, alpha, name)
+		if code, _ := b.Send(alpha+"/communities", alpha+"/communities/"+cid+"/join", nil); code != 303 {
+			t.Fatal(code)
+		}
+		if code, _ := b.Send(alpha+"/communities/"+cid, alpha+"/communities/"+cid+"/frequency", url.Values{"frequency": {f}}); code != 303 {
+			t.Fatalf("%s sets %s: %d", name, f, code)
+		}
+	}
+	if code, _ := w.Browser(t, alpha, "bruno").Send(alpha+"/communities", alpha+"/communities/"+cid+"/frequency", url.Values{"frequency": {"immediate"}}); code != 404 {
+		t.Errorf("a non-member sets a frequency: %d", code)
+	}
+	publish(t, anna, "Allerta meteo", url.Values{"scope_kind": {"communities"}, "scope_communities": {cid}})
+	mailed := func() bool {
+		return len(mailsTo(w.SMTP, "carla@alpha.example")) == 1
+	}
+	for i := 0; i < 100 && !mailed(); i++ {
+		time.Sleep(100 * time.Millisecond)
+	}
+	got := mailsTo(w.SMTP, "carla@alpha.example")
+	if len(got) != 1 || !strings.Contains(got[0].Text, "Allerta meteo") {
+		t.Fatalf("carla's immediate mail: %d", len(got))
+	}
+	var freq string
+	w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error {
+		return tx.QueryRowContext(ctx, "SELECT frequency FROM notifications WHERE user_id = ?", w.ID("alpha", "dario")).Scan(&freq)
+	})
+	if freq != "off" {
+		t.Errorf("dario's notification frequency: %q", freq)
+	}
+}
