@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/uptrace/bun"
 
@@ -72,25 +71,14 @@ func (m *Module) Inbox(ctx context.Context, tx bun.IDB, uid int64, limit int) ([
 func (m *Module) Search(ctx context.Context, tx bun.IDB, q string, uid int64, limit int) ([]search.Hit, error) {
 	v := viewerOf(ctx)
 	v.UserID = uid
-	var rows []struct {
-		ID        int64     `bun:"id"`
-		Title     string    `bun:"title"`
-		CreatedAt time.Time `bun:"created_at"`
-		Rank      float64   `bun:"rank"`
-		Snippet   string    `bun:"snippet"`
-	}
+	var rows []search.Row
 	const query = "websearch_to_tsquery(piazza_ts_config(d.language), ?)"
-	sq := tx.NewSelect().TableExpr("discussions AS d").ColumnExpr("d.id, d.title, d.created_at").
+	sq := tx.NewSelect().TableExpr("discussions AS d").ColumnExpr("d.id, d.title, coalesce(d.published_at, d.created_at) AS at").
 		ColumnExpr("ts_rank(d.search, "+query+") AS rank", q).
 		ColumnExpr("ts_headline(piazza_ts_config(d.language), regexp_replace(d.body, '<[^>]*>', ' ', 'g'), "+query+", ?) AS snippet", q, search.HeadlineOptions).
 		Where("d.search @@ "+query, q)
 	if err := scope.Filter(sq, "d", v).OrderExpr("rank DESC, d.id DESC").Limit(int64(limit)).Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("search discussions: %w", err)
 	}
-	hits := make([]search.Hit, 0, len(rows))
-	for _, r := range rows {
-		hits = append(hits, search.Hit{Kind: "discussion.kind", Title: r.Title, URL: "/discussions/" + strconv.FormatInt(r.ID, 10),
-			Snippet: search.Snippet(r.Snippet), Rank: r.Rank, At: r.CreatedAt})
-	}
-	return hits, nil
+	return search.Hits("discussion.kind", "/discussions/", rows), nil
 }

@@ -3,8 +3,6 @@ package organization
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"time"
 
 	"github.com/uptrace/bun"
 
@@ -20,15 +18,9 @@ func (m *Module) Search(ctx context.Context, tx bun.IDB, q string, uid int64, li
 	if err != nil {
 		return nil, err
 	}
-	var rows []struct {
-		ID        int64     `bun:"id"`
-		Name      string    `bun:"name"`
-		CreatedAt time.Time `bun:"created_at"`
-		Rank      float64   `bun:"rank"`
-		Snippet   string    `bun:"snippet"`
-	}
+	var rows []search.Row
 	const query = "websearch_to_tsquery('simple', ?)"
-	sq := tx.NewSelect().TableExpr("organizations AS o").ColumnExpr("o.id, o.name, o.created_at").
+	sq := tx.NewSelect().TableExpr("organizations AS o").ColumnExpr("o.id, o.name AS title, o.created_at AS at").
 		ColumnExpr("ts_rank(o.search, "+query+") AS rank", q).
 		ColumnExpr("ts_headline('simple', o.description || ' ' || piazza_join(o.competencies), "+query+", ?) AS snippet", q, search.HeadlineOptions).
 		Join("LEFT JOIN organization_members AS mm ON mm.organization_id = o.id AND mm.user_id = ?", vw.UserID).
@@ -39,10 +31,5 @@ func (m *Module) Search(ctx context.Context, tx bun.IDB, q string, uid int64, li
 	if err := sq.OrderExpr("rank DESC, o.id").Limit(int64(limit)).Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("search organisations: %w", err)
 	}
-	hits := make([]search.Hit, 0, len(rows))
-	for _, r := range rows {
-		hits = append(hits, search.Hit{Kind: "organization.kind_name", Title: r.Name, URL: "/organizations/" + strconv.FormatInt(r.ID, 10),
-			Snippet: search.Snippet(r.Snippet), Rank: r.Rank, At: r.CreatedAt})
-	}
-	return hits, nil
+	return search.Hits("organization.kind_name", "/organizations/", rows), nil
 }

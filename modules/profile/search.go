@@ -3,8 +3,6 @@ package profile
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"time"
 
 	"github.com/uptrace/bun"
 
@@ -21,18 +19,12 @@ func (m *Module) Search(ctx context.Context, tx bun.IDB, q string, uid int64, li
 	if err != nil {
 		return nil, err
 	}
-	var rows []struct {
-		ID        int64     `bun:"id"`
-		Name      string    `bun:"name"`
-		CreatedAt time.Time `bun:"created_at"`
-		Rank      float64   `bun:"rank"`
-		Snippet   string    `bun:"snippet"`
-	}
+	var rows []search.Row
 	const query = "websearch_to_tsquery('simple', ?)"
 	const doc = "(setweight(to_tsvector('simple', u.display_name), 'A') || coalesce(p.search, ''::tsvector))"
 	sq := tx.NewSelect().TableExpr("users AS u").Join("LEFT JOIN profiles AS p ON p.user_id = u.id").
-		ColumnExpr("u.id, u.created_at").
-		ColumnExpr("coalesce(nullif(u.display_name, ''), split_part(u.email, '@', 1)) AS name").
+		ColumnExpr("u.id, u.created_at AS at").
+		ColumnExpr("coalesce(nullif(u.display_name, ''), split_part(u.email, '@', 1)) AS title").
 		ColumnExpr("ts_rank("+doc+", "+query+") AS rank", q).
 		ColumnExpr("ts_headline('simple', coalesce(p.bio, '') || ' ' || piazza_join(p.competencies), "+query+", ?) AS snippet", q, search.HeadlineOptions).
 		Where("u.status = 'active'").Where(doc+" @@ "+query, q)
@@ -42,10 +34,5 @@ func (m *Module) Search(ctx context.Context, tx bun.IDB, q string, uid int64, li
 	if err := sq.OrderExpr("rank DESC, u.id").Limit(int64(limit)).Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("search people: %w", err)
 	}
-	hits := make([]search.Hit, 0, len(rows))
-	for _, r := range rows {
-		hits = append(hits, search.Hit{Kind: "profile.kind_name", Title: r.Name, URL: "/people/" + strconv.FormatInt(r.ID, 10),
-			Snippet: search.Snippet(r.Snippet), Rank: r.Rank, At: r.CreatedAt})
-	}
-	return hits, nil
+	return search.Hits("profile.kind_name", "/people/", rows), nil
 }

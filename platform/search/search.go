@@ -9,6 +9,7 @@ import (
 	"html"
 	"html/template"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -71,4 +72,26 @@ func Merge(max int, lists ...[]Hit) []Hit {
 		all = all[:max]
 	}
 	return all
+}
+
+// Row is what a module's search query selects: the item's id and title,
+// its date, the rank and the raw snippet (ts_headline with
+// HeadlineOptions).
+type Row struct {
+	ID      int64     `bun:"id"`
+	Title   string    `bun:"title"`
+	At      time.Time `bun:"at"`
+	Rank    float64   `bun:"rank"`
+	Snippet string    `bun:"snippet"`
+}
+
+// Hits turns a module's rows into hits of kind (a message key) at
+// prefix + id.
+func Hits(kind, prefix string, rows []Row) []Hit {
+	hits := make([]Hit, 0, len(rows))
+	for _, r := range rows {
+		hits = append(hits, Hit{Kind: kind, Title: r.Title, URL: prefix + strconv.FormatInt(r.ID, 10),
+			Snippet: Snippet(r.Snippet), Rank: r.Rank, At: r.At})
+	}
+	return hits
 }
