@@ -183,7 +183,7 @@ func (m *Module) show(c *fiber.Ctx) error {
 		moderate := vw.UserID > 0 && may("validate")
 		cs, err := platformcomment.List(ctx, tx, ContentType, v.Topic.ID, vw.UserID, moderate)
 		v.Comments = platformcomment.Thread{L: v.L, CSRF: v.CSRF, Type: ContentType, ItemID: v.Topic.ID, Comments: cs,
-			Open: v.Topic.State == workflow.Published && !v.Topic.Closed, Member: vw.UserID > 0, Moderate: moderate}
+			Open: v.Topic.State == workflow.Published && !v.Topic.Closed, Member: vw.UserID > 0, Moderate: moderate, Viewer: vw.UserID}
 		return err
 	})
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/attachment"
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
+	"github.com/piazza-pa/piazza/platform/comment"
 	"github.com/piazza-pa/piazza/platform/form"
 	"github.com/piazza-pa/piazza/platform/storage"
 	"github.com/piazza-pa/piazza/platform/web"
@@ -51,6 +52,7 @@ func New(d Deps) *Module { return &Module{Deps: d} }
 
 // Routes registers upload (members) and download (whoever sees the item).
 func (m *Module) Routes(r fiber.Router) {
+	r.Post("/files/comment/:cid<int>", auth.RequireMember, m.upload)
 	r.Post("/files/:type/:id<int>", auth.RequireMember, m.upload)
 	r.Get("/files/:aid<int>/:name", m.download)
 }
@@ -68,6 +70,7 @@ func (m *Module) target(ctx context.Context, tx bun.IDB, typ string, id, uid int
 func (m *Module) upload(c *fiber.Ctx) error {
 	uid := auth.UserFromContext(c.UserContext()).ID
 	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
+	cid, _ := strconv.ParseInt(c.Params("cid"), 10, 64)
 	typ := c.Params("type")
 	loc := m.Shell.I18n.FromContext(c.UserContext())
 	fh, err := c.FormFile("file")
@@ -86,11 +89,25 @@ func (m *Module) upload(c *fiber.Ctx) error {
 	a := &attachment.Attachment{ContentType: typ, ItemID: id, Name: fh.Filename, UploadedBy: &uid}
 	var item Item
 	err = tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
-		var err error
-		if item, err = m.target(ctx, tx, typ, id, uid); err != nil {
-			return err
+		var mayUpload bool
+		if cid > 0 { // a comment's file: its author, on an item they see
+			cm, err := comment.Get(ctx, tx, cid)
+			if err != nil {
+				return err
+			}
+			a.ContentType, a.ItemID, a.CommentID = cm.ContentType, cm.ItemID, &cm.ID
+			if item, err = m.target(ctx, tx, cm.ContentType, cm.ItemID, uid); err != nil {
+				return err
+			}
+			mayUpload = cm.Own(uid) && cm.State == comment.Published
+		} else {
+			var err error
+			if item, err = m.target(ctx, tx, typ, id, uid); err != nil {
+				return err
+			}
+			mayUpload = item.Upload
 		}
-		if !item.Upload {
+		if !mayUpload {
 			return authz.ErrForbidden
 		}
 		return attachment.Add(ctx, tx, m.Store, t.Slug, a, fh.Header.Get("Content-Type"), f)

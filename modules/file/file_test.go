@@ -134,3 +134,44 @@ func TestAttachments(t *testing.T) {
 		t.Errorf("a participant attaches to someone else's item: %d", code)
 	}
 }
+
+// TestCommentAttachments: a comment's author attaches a file to it; those
+// who see the item download it, nobody else attaches to that comment.
+func TestCommentAttachments(t *testing.T) {
+	w := moduletest.New(t)
+	validator := w.Browser(t, alpha, "validator")
+	anna := w.Browser(t, alpha, "anna")
+	res, _ := validator.Post(alpha+"/discussions/new", alpha+"/discussions", url.Values{"title": {"Documenti per la gara"}, "language": {"it"},
+		"scope_kind": {"tenant"}, "action": {"publish"}})
+	if res.StatusCode != 303 {
+		t.Fatal(res.StatusCode)
+	}
+	topic := strings.TrimSuffix(res.Header.Get("Location"), "?done=1")
+	id := strings.TrimPrefix(topic, "/discussions/")
+	if code, _ := anna.Send(alpha+topic, alpha+"/comments/discussion/"+id, url.Values{"body": {"Ecco il capitolato."}}); code != 303 {
+		t.Fatal(code)
+	}
+	_, page := anna.Get(alpha + topic)
+	m := regexp.MustCompile(`action="/files/comment/(\d+)"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("the author is not offered to attach a file to their comment")
+	}
+	item := "comment/" + m[1]
+	if code, _ := upload(t, validator, alpha+topic, item, "capitolato.pdf", "application/pdf", pdf); code != 403 {
+		t.Errorf("someone else attaches to anna's comment: %d", code)
+	}
+	if code, _ := upload(t, anna, alpha+topic, item, "capitolato.pdf", "application/pdf", pdf); code != 303 {
+		t.Fatalf("anna attaches: %d", code)
+	}
+	_, page = w.Browser(t, alpha, "bruno").Get(alpha + topic)
+	link := regexp.MustCompile(`href="(/files/\d+/capitolato.pdf)"`).FindStringSubmatch(page)
+	if link == nil {
+		t.Fatal("the comment's file is not listed")
+	}
+	if code, _ := w.Browser(t, alpha, "bruno").Get(alpha + link[1]); code != 200 {
+		t.Errorf("a member who sees the topic cannot download: %d", code)
+	}
+	if code, _ := w.Browser(t, beta, "bruno").Get(beta + link[1]); code != 404 {
+		t.Errorf("beta's member downloads: %d", code)
+	}
+}

@@ -34,7 +34,7 @@ func thread(ctx context.Context, tx bun.IDB, n *News, uid int64, may workflow.Gu
 	moderate := uid > 0 && may != nil && may("validate")
 	cs, err := platformcomment.List(ctx, tx, ContentType, n.ID, uid, moderate)
 	return platformcomment.Thread{Type: ContentType, ItemID: n.ID, Comments: cs, Open: n.State == workflow.Published,
-		Member: uid > 0, Moderate: moderate}, err
+		Member: uid > 0, Moderate: moderate, Viewer: uid}, err
 }
 
 // FileTarget is a news item for attachments: seen by uid, who may attach

@@ -177,6 +177,18 @@ func List(ctx context.Context, tx bun.IDB, contentType string, itemID int64) ([]
 	return as, err
 }
 
+// OfComments returns the attachments of an item's comments, by comment.
+func OfComments(ctx context.Context, tx bun.IDB, contentType string, itemID int64) (map[int64][]Attachment, error) {
+	var as []Attachment
+	err := tx.NewSelect().Model(&as).Where("content_type = ? AND item_id = ? AND comment_id IS NOT NULL", contentType, itemID).
+		Order("created_at", "id").Scan(ctx)
+	out := map[int64][]Attachment{}
+	for _, a := range as {
+		out[*a.CommentID] = append(out[*a.CommentID], a)
+	}
+	return out, err
+}
+
 // Get returns an attachment.
 func Get(ctx context.Context, tx bun.IDB, id int64) (*Attachment, error) {
 	a := new(Attachment)

@@ -19,6 +19,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/attachment"
 	"github.com/piazza-pa/piazza/platform/form"
 	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/platform/setting"
@@ -62,9 +63,13 @@ type Comment struct {
 	CreatedAt   time.Time  `bun:"created_at,nullzero,default:now()"`
 	DecidedAt   *time.Time `bun:"decided_at"`
 
-	AuthorName string `bun:"author_name,scanonly"`
-	Depth      int    `bun:"-"`
+	AuthorName string                  `bun:"author_name,scanonly"`
+	Depth      int                     `bun:"-"`
+	Files      []attachment.Attachment `bun:"-"`
 }
+
+// Own says whether the comment is the viewer's.
+func (c *Comment) Own(uid int64) bool { return uid > 0 && c.AuthorID != nil && *c.AuthorID == uid }
 
 // Add checks and records a comment of uid (published at once unless the
 // tenant moderates comments and uid is not a moderator of the item).
@@ -153,6 +158,8 @@ type Thread struct {
 	ItemID                 int64
 	Comments               []Comment
 	Open, Member, Moderate bool
+	// Viewer is who reads (0 for a guest): they attach files to their own comments.
+	Viewer int64
 }
 
 // maxDepth is how deep replies indent.
@@ -170,6 +177,13 @@ func List(ctx context.Context, tx bun.IDB, contentType string, itemID, uid int64
 		OrderExpr("cm.created_at, cm.id").Limit(2000).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list comments: %w", err)
+	}
+	files, err := attachment.OfComments(ctx, tx, contentType, itemID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range cs {
+		cs[i].Files = files[cs[i].ID]
 	}
 	return threaded(cs), nil
 }
