@@ -161,6 +161,28 @@ func seedDemoContent(ctx context.Context, tx bun.Tx, slug string, adminID int64)
 			return err
 		}
 	}
+	// Discussions with threaded replies.
+	for i, d := range []struct{ title, body string }{
+		{"Come usare i dati aperti della mobilità?", "Quali dataset vi servirebbero per progettare servizi di mobilità condivisa?"},
+		{"Telemedicina nei piccoli comuni", "Esperienze e ostacoli nell'avviare la televisita fuori dai capoluoghi."},
+	} {
+		author := people[3+i*3]
+		var id int64
+		err := tx.QueryRowContext(ctx, `INSERT INTO discussions (title, body, language, state, author_id, scope_kind, published_at)
+			VALUES (?, ?, 'it', 'published', ?, 'tenant', now() - make_interval(hours => ?)) RETURNING id`, d.title, "<p>"+d.body+"</p>", author, 3+i).Scan(&id)
+		if err != nil {
+			return fmt.Errorf("demo discussion: %w", err)
+		}
+		var first int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO comments (content_type, item_id, author_id, body) VALUES ('discussion', ?, ?, ?) RETURNING id`,
+			id, people[7], "Servirebbero gli orari in tempo reale e le posizioni dei mezzi.").Scan(&first); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO comments (content_type, item_id, parent_id, author_id, body) VALUES ('discussion', ?, ?, ?, ?)`,
+			id, first, author, "D'accordo: chiediamolo all'agenzia del trasporto pubblico."); err != nil {
+			return err
+		}
+	}
 	// One item waiting for a validator (the demo admin validates tenant-wide content).
 	_, err := tx.ExecContext(ctx, `INSERT INTO news (title, summary, body, language, state, author_id, scope_kind)
 		VALUES ('Nuovo sportello per le imprese innovative', 'Da gennaio un punto unico per le startup.', 'Il nuovo sportello aiuterà le imprese a orientarsi tra bandi e agevolazioni.', 'it', 'to_validate', ?, 'tenant')`, people[7])
