@@ -2,6 +2,7 @@ package community_test
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -83,8 +84,15 @@ func TestCollaborationAccessibility(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if code, _ := anna.Send(alpha+"/news/"+nid, alpha+"/comments/news/"+nid, url.Values{"body": {"Un commento."}}); code != 303 {
+		t.Fatal(code)
+	}
+	res, _ := anna.Post(alpha+"/discussions/new", alpha+"/discussions", url.Values{"title": {"Una discussione"}, "language": {"it"},
+		"scope_kind": {"communities"}, "scope_communities": {id}, "action": {"publish"}})
+	did := strings.TrimSuffix(res.Header.Get("Location"), "?done=1")
 	pages := []string{"/communities", "/communities/new", "/communities/" + id, "/news", "/news/new", "/news/" + nid,
-		"/people", "/profile", "/organizations", "/organizations/new"}
+		"/people", "/profile", "/organizations", "/organizations/new", "/dashboard", "/dashboard/inbox",
+		"/discussions", "/discussions/new", did, "/search?q=telemedicina", "/notifications"}
 	for _, lang := range []string{"it", "en"} {
 		if err := chromedp.Do(ctx, chromedp.Navigate(alpha+"/lang?l="+lang+"&return_to=/communities"), chromedp.WaitVisible(chromedp.ID("communities"))); err != nil {
 			t.Fatal(err)
