@@ -28,6 +28,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/authz"
 	platformcomment "github.com/piazza-pa/piazza/platform/comment"
 	"github.com/piazza-pa/piazza/platform/csrf"
+	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/platform/idp"
 	"github.com/piazza-pa/piazza/platform/mail"
@@ -51,7 +52,14 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 	l := pgnotify.New(e.dbURL, e.log)
 	res := tenant.NewResolver(e.registry)
 	res.Subscribe(l)
-	az, err := authz.New(e.db, 1000)
+	// Policies load on a pool of their own: a request asks for one inside
+	// its tenant transaction, and must never wait for a connection that
+	// other requests' transactions hold.
+	policyDB, err := db.Open(ctx, e.dbURL, 4)
+	if err != nil {
+		return nil, nil, err
+	}
+	az, err := authz.New(policyDB, 1000)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -30,6 +30,10 @@ func Open(ctx context.Context, url string, maxConns int) (*bun.DB, error) {
 	}
 	cfg.RuntimeParams["search_path"] = "pg_catalog"
 	cfg.RuntimeParams["application_name"] = "piazza"
+	// bun writes the arguments into the SQL text itself, so every statement
+	// is new to the server: preparing and caching each would cost a round
+	// trip and a server-side statement for nothing. Send them as they are.
+	cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
 	sqldb := stdlib.OpenDB(*cfg)
 	if maxConns <= 0 {
 		maxConns = 20
