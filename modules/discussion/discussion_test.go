@@ -110,7 +110,8 @@ func TestThreadedDiscussion(t *testing.T) {
 	if code, _ := other.Get(beta + "/discussions/" + id); code != 404 {
 		t.Errorf("beta's member opens alpha's topic: %d", code)
 	}
-	for _, u := range []string{"/comments/discussion/" + id, "/discussions/" + id + "/close", "/comments/" + first + "/approve"} {
+	for _, u := range []string{"/comments/discussion/" + id, "/discussions/" + id + "/close", "/discussions/" + id + "/reopen",
+		"/discussions/" + id + "/do/archive", "/comments/" + first + "/approve", "/files/discussion/" + id} {
 		if code, _ := other.Send(beta+"/discussions", beta+u, url.Values{"body": {"x"}}); code != 404 {
 			t.Errorf("beta's member POST %s: %d", u, code)
 		}

@@ -73,22 +73,11 @@ func (m *Module) upload(c *fiber.Ctx) error {
 	cid, _ := strconv.ParseInt(c.Params("cid"), 10, 64)
 	typ := c.Params("type")
 	loc := m.Shell.I18n.FromContext(c.UserContext())
-	fh, err := c.FormFile("file")
-	if err != nil {
-		return platform.NewError(platform.ErrInvalid, loc.T("attachment.error.empty"))
-	}
-	if fh.Size > attachment.MaxSize {
-		return platform.NewError(platform.ErrInvalid, loc.T("attachment.error.size"))
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return err
-	}
-	defer f.Close()
+	fh, ferr := c.FormFile("file")
 	t := tenant.FromContext(c.UserContext())
-	a := &attachment.Attachment{ContentType: typ, ItemID: id, Name: fh.Filename, UploadedBy: &uid}
+	a := &attachment.Attachment{ContentType: typ, ItemID: id, UploadedBy: &uid}
 	var item Item
-	err = tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
+	err := tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
 		var mayUpload bool
 		if cid > 0 { // a comment's file: its author, on an item they see
 			cm, err := comment.Get(ctx, tx, cid)
@@ -110,6 +99,19 @@ func (m *Module) upload(c *fiber.Ctx) error {
 		if !mayUpload {
 			return authz.ErrForbidden
 		}
+		// The file is looked at only for someone who may attach one.
+		if ferr != nil {
+			return platform.NewError(platform.ErrInvalid, loc.T("attachment.error.empty"))
+		}
+		if fh.Size > attachment.MaxSize {
+			return platform.NewError(platform.ErrInvalid, loc.T("attachment.error.size"))
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		a.Name = fh.Filename
 		return attachment.Add(ctx, tx, m.Store, t.Slug, a, fh.Header.Get("Content-Type"), f)
 	})
 	if fe, ok := form.FieldsOf(err); ok {

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"mime/multipart"
-	"net/textproto"
 	"net/url"
 	"os"
 	"regexp"
@@ -26,23 +24,7 @@ var pdf = []byte("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
 // upload posts a file to an item as b and returns the status and body.
 func upload(t *testing.T, b *moduletest.Browser, page, item, name, declared string, data []byte) (int, string) {
 	t.Helper()
-	_, p := b.Get(page)
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	_ = mw.WriteField("_csrf", webtest.CSRF(p))
-	h := textproto.MIMEHeader{}
-	h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="file"; filename="%s"`, strings.ReplaceAll(name, `"`, `\"`)))
-	h.Set("Content-Type", declared)
-	part, _ := mw.CreatePart(h)
-	_, _ = part.Write(data)
-	_ = mw.Close()
-	res, err := b.Client.Post(alpha+"/files/"+item, mw.FormDataContentType(), &buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(body)
+	return b.Upload(page, alpha+"/files/"+item, name, declared, data)
 }
 
 func TestAttachments(t *testing.T) {

@@ -8,8 +8,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"mime/multipart"
 	"net"
+	"net/textproto"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -270,4 +274,27 @@ func (w *World) InsertJob(t *testing.T, args river.JobArgs) {
 	must(t, err)
 	_, err = client.Insert(ctx, args, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}})
 	must(t, err)
+}
+
+// Upload posts one file (field "file", its declared type and name as
+// given) to u with the CSRF token of page; it returns the status and body.
+func (b *Browser) Upload(page, u, name, declared string, data []byte) (int, string) {
+	b.t.Helper()
+	_, p := b.Get(page)
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	_ = mw.WriteField("_csrf", webtest.CSRF(p))
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="file"; filename="%s"`, strings.ReplaceAll(name, `"`, `\"`)))
+	h.Set("Content-Type", declared)
+	part, _ := mw.CreatePart(h)
+	_, _ = part.Write(data)
+	_ = mw.Close()
+	res, err := b.Client.Post(u, mw.FormDataContentType(), &buf)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(body)
 }

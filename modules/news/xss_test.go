@@ -11,7 +11,7 @@ import (
 )
 
 // TestStoredXSS: every known payload, stored in titles, subtitles,
-// summaries, bodies and categories of news, in comments, in discussions, in names and descriptions of
+// summaries, bodies and categories of news, in file names, in comments, in discussions, in names and descriptions of
 // communities and organisations and in profiles, renders inert on every page
 // that shows it.
 func TestStoredXSS(t *testing.T) {
@@ -48,6 +48,15 @@ func TestStoredXSS(t *testing.T) {
 			if res.StatusCode != 303 {
 				t.Fatalf("discussion with payload %d: %d", i, res.StatusCode)
 			}
+		}
+	}
+	pdf := []byte("%PDF-1.4\n%%EOF\n")
+	for i, p := range webtest.Payloads {
+		if strings.ContainsAny(p, "\x02\x03") {
+			continue // control characters cannot travel in a multipart header
+		}
+		if code, body := validator.Upload(alpha+"/news/1", alpha+"/files/news/1", p+".pdf", "application/pdf", pdf); code != 303 {
+			t.Fatalf("file named with payload %d: %d %s", i, code, body)
 		}
 	}
 	if code, _ := validator.Send(alpha+"/profile", alpha+"/profile", url.Values{"name": {webtest.Payloads[2]}, "bio": {webtest.Payloads[0]}, "competencies": {webtest.Payloads[4]}, "notify_frequency": {"daily"}}); code != 303 {

@@ -178,7 +178,10 @@ func TestDailyDigest(t *testing.T) {
 	if freq != "off" {
 		t.Errorf("frequency after unsubscribing: %s", freq)
 	}
-	// beta's people were told nothing.
+	// beta's people were told nothing, in the bell or by mail.
+	if _, page := w.Browser(t, beta, "bruno").Get(beta + "/notifications"); strings.Contains(page, "Uno per tutti") || strings.Contains(page, "bg-danger") {
+		t.Error("beta's member has alpha's notifications")
+	}
 	for _, m := range w.SMTP.Messages() {
 		if strings.HasSuffix(m.To, "@beta.example") {
 			t.Errorf("a beta member got alpha's mail: %s", m.To)
