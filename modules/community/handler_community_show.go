@@ -7,6 +7,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform/authz"
+	"github.com/piazza-pa/piazza/platform/scope"
 	"github.com/piazza-pa/piazza/platform/web"
 )
 
@@ -74,6 +75,9 @@ func (m *Module) renderShow(c *fiber.Ctx, status int, errText string) error {
 			if v.Candidates, err = candidates(ctx, tx, v.Community.ID); err != nil {
 				return err
 			}
+		}
+		if ctx, err = scope.Preload(ctx, tx, vw.UserID); err != nil {
+			return err
 		}
 		for _, src := range m.Content {
 			items, err := src.CommunityItems(ctx, tx, v.Community.ID, vw.UserID, 20)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/feed"
+	"github.com/piazza-pa/piazza/platform/scope"
 	"github.com/piazza-pa/piazza/platform/web"
 	"github.com/piazza-pa/piazza/tenant"
 )
@@ -93,6 +94,10 @@ func (m *Module) showFeed(c *fiber.Ctx) error {
 	}
 	v := feedView{Page: m.PageFor(c, tenant.FromContext(c.UserContext()).Name)}
 	err = tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
+		ctx, err := scope.Preload(ctx, tx, uid) // one lookup of memberships for every source
+		if err != nil {
+			return err
+		}
 		var all []feed.Entry
 		for _, s := range m.Feed {
 			es, err := s.Feed(ctx, tx, uid, cur, PageSize+1)

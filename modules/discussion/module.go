@@ -116,7 +116,7 @@ func viewerOf(ctx context.Context) scope.Viewer {
 	if u := auth.UserFromContext(ctx); u != nil {
 		v.UserID = u.ID
 	}
-	return v
+	return scope.From(ctx, v)
 }
 
 func guard(ctx context.Context, tx bun.IDB, t *Topic, uid int64) (workflow.Guard, error) {

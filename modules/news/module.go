@@ -128,7 +128,7 @@ func viewerOf(ctx context.Context) scope.Viewer {
 	if u := auth.UserFromContext(ctx); u != nil {
 		v.UserID = u.ID
 	}
-	return v
+	return scope.From(ctx, v)
 }
 
 // guard decides the permissions of uid on n (see community.Guard).

@@ -10,12 +10,14 @@
 package scope
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"github.com/piazza-pa/piazza/platform/form"
 )
@@ -84,6 +86,9 @@ type Viewer struct {
 	// Validator: the viewer validates tenant-wide content of this type (the
 	// tenant's validators and admins).
 	Validator bool
+	// M are the member's memberships when preloaded (see From); without
+	// them Filter looks them up in subqueries.
+	M *Memberships
 }
 
 // visible is the condition of an item of the table aliased %[1]s
@@ -111,7 +116,27 @@ const visible = `(
 // Filter adds to q the condition that the rows of the content table
 // aliased alias are visible to v.
 func Filter(q *bun.SelectQuery, alias string, v Viewer) *bun.SelectQuery {
+	if m := v.M; m != nil && m.UserID == v.UserID {
+		return q.Where(fmt.Sprintf(visibleArrays, alias), v.UserID, v.Validator, pgdialect.Array(ids64(m.Communities)),
+			pgdialect.Array(ids64(m.Managed)), pgdialect.Array(ids64(m.Organizations)), pgdialect.Array(texts(m.Themes)), pgdialect.Array(ids64(m.Tags)))
+	}
 	return q.Where(condition(alias), v.UserID, v.Validator)
+}
+
+// ids64 and texts make lists non-nil: an empty array, never NULL, so that
+// && is false rather than unknown.
+func ids64(l []int64) []int64 {
+	if l == nil {
+		return []int64{}
+	}
+	return l
+}
+
+func texts(l []string) []string {
+	if l == nil {
+		return []string{}
+	}
+	return l
 }
 
 // PublishedFor is the condition that a published row of the table aliased
@@ -177,3 +202,63 @@ func (s *Scope) Lists() {
 		s.Themes = []string{}
 	}
 }
+
+// Memberships are what a member's visibility depends on: their active
+// communities (and those they manage), organisations, themes and tags.
+// Loaded once for a request (Preload), they let Filter compare arrays
+// instead of running a subquery per condition, which the database plans
+// several times faster.
+type Memberships struct {
+	UserID        int64
+	Communities   []int64
+	Managed       []int64
+	Organizations []int64
+	Themes        []string
+	Tags          []int64
+}
+
+type membershipsKey struct{}
+
+// Preload reads uid's memberships in tx and returns ctx carrying them, for
+// the Filters of this request (From).
+func Preload(ctx context.Context, tx bun.IDB, uid int64) (context.Context, error) {
+	if uid == 0 {
+		return ctx, nil
+	}
+	m := &Memberships{UserID: uid}
+	err := tx.QueryRowContext(ctx, `SELECT
+		ARRAY(SELECT community_id FROM community_members WHERE user_id = ? AND state = 'active'),
+		ARRAY(SELECT community_id FROM community_members WHERE user_id = ? AND state = 'active' AND role = 'manager'),
+		ARRAY(SELECT organization_id FROM organization_members WHERE user_id = ? AND state = 'active'),
+		coalesce((SELECT themes FROM profiles WHERE user_id = ?), '{}'),
+		coalesce((SELECT tags FROM profiles WHERE user_id = ?), '{}')`, uid, uid, uid, uid, uid).
+		Scan(pgdialect.Array(&m.Communities), pgdialect.Array(&m.Managed), pgdialect.Array(&m.Organizations),
+			pgdialect.Array(&m.Themes), pgdialect.Array(&m.Tags))
+	if err != nil {
+		return ctx, fmt.Errorf("scope: memberships: %w", err)
+	}
+	return context.WithValue(ctx, membershipsKey{}, m), nil
+}
+
+// From returns v with the memberships ctx carries for its member, if any.
+func From(ctx context.Context, v Viewer) Viewer {
+	if m, ok := ctx.Value(membershipsKey{}).(*Memberships); ok && v.UserID != 0 && m.UserID == v.UserID {
+		v.M = m
+	}
+	return v
+}
+
+// visibleArrays is visible with the memberships given as arrays: ?0 the
+// user, ?1 validator, ?2 communities, ?3 managed, ?4 organisations, ?5
+// themes, ?6 tags.
+const visibleArrays = `(
+  (%[1]s.state = 'published' AND (%[1]s.public OR (?0 > 0 AND (
+      %[1]s.scope_kind = 'tenant'
+      OR (%[1]s.scope_kind = 'interests' AND (%[1]s.scope_themes && ?5 OR %[1]s.scope_tags && ?6))
+      OR (%[1]s.scope_kind = 'communities' AND %[1]s.scope_communities && ?2)
+      OR (%[1]s.scope_kind = 'organizations' AND %[1]s.scope_organizations && ?4)))))
+  OR (?0 > 0 AND %[1]s.author_id = ?0)
+  OR (?0 > 0 AND %[1]s.state IN ('to_validate', 'archived') AND (
+      (%[1]s.scope_kind <> 'communities' AND ?1)
+      OR (%[1]s.scope_kind = 'communities' AND %[1]s.scope_communities && ?3)))
+)`
