@@ -7,6 +7,7 @@ package feed
 import (
 	"encoding/base64"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -88,7 +89,7 @@ func DecodeCursor(s string) (Cursor, error) {
 		return Cursor{}, err
 	}
 	parts := strings.Split(string(raw), "|")
-	if len(parts) != 4 || (parts[0] != "0" && parts[0] != "1") {
+	if len(parts) != 4 || (parts[0] != "0" && parts[0] != "1") || !kindRE.MatchString(parts[2]) {
 		return Cursor{}, fmt.Errorf("dashboard: bad cursor")
 	}
 	us, err1 := strconv.ParseInt(parts[1], 10, 64)
@@ -98,3 +99,6 @@ func DecodeCursor(s string) (Cursor, error) {
 	}
 	return Cursor{Set: true, InEvidence: parts[0] == "1", At: time.UnixMicro(us), Kind: parts[2], ID: id}, nil
 }
+
+// kindRE is what a content kind looks like.
+var kindRE = regexp.MustCompile(`^[a-z][a-z_]{0,31}$`)
