@@ -6,6 +6,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/form"
 	"github.com/piazza-pa/piazza/platform/scope"
@@ -71,4 +72,15 @@ func CheckScope(ctx context.Context, tx bun.IDB, contentType string, s *scope.Sc
 	}
 	s.Tags = known
 	return err
+}
+
+// ContentViewer is the request's principal as a viewer of contentType: a guest,
+// or a member with the memberships the request preloaded (scope.From);
+// Validator when they validate that type's tenant-wide content.
+func ContentViewer(ctx context.Context, contentType string) scope.Viewer {
+	v := scope.Viewer{Validator: authz.Can(ctx, "content/"+contentType, "validate")}
+	if u := auth.UserFromContext(ctx); u != nil {
+		v.UserID = u.ID
+	}
+	return scope.From(ctx, v)
 }

@@ -7,7 +7,6 @@ import (
 	"context"
 	"embed"
 	"html/template"
-	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
@@ -57,14 +56,7 @@ func (m *Module) announcing(c *fiber.Ctx, fn func(ctx context.Context, tx bun.Tx
 	if err := tenant.Tx(ctx, m.DB, fn); err != nil {
 		return err
 	}
-	if m.Dispatch != nil {
-		slug := tenant.FromContext(ctx).Slug
-		for _, id := range sent() {
-			if err := m.Dispatch(ctx, slug, id); err != nil {
-				slog.ErrorContext(ctx, "dispatch notification", "tenant", slug, "event", id, "err", err)
-			}
-		}
-	}
+	notify.DispatchAll(ctx, m.Dispatch, tenant.FromContext(ctx).Slug, sent())
 	return nil
 }
 
@@ -111,13 +103,7 @@ func (m *Module) page(c *fiber.Ctx) web.Page {
 	return m.PageFor(c, tenant.FromContext(c.UserContext()).Name)
 }
 
-func viewerOf(ctx context.Context) scope.Viewer {
-	v := scope.Viewer{Validator: authz.Can(ctx, "content/"+ContentType, "validate")}
-	if u := auth.UserFromContext(ctx); u != nil {
-		v.UserID = u.ID
-	}
-	return scope.From(ctx, v)
-}
+func viewerOf(ctx context.Context) scope.Viewer { return community.ContentViewer(ctx, ContentType) }
 
 func guard(ctx context.Context, tx bun.IDB, t *Topic, uid int64) (workflow.Guard, error) {
 	return community.Guard(ctx, tx, ContentType, t.Scope, t.Author(), uid)

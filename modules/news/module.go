@@ -10,7 +10,6 @@ import (
 	"context"
 	"embed"
 	"html/template"
-	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,7 +21,6 @@ import (
 	"github.com/piazza-pa/piazza/modules/community"
 	"github.com/piazza-pa/piazza/platform/attachment"
 	"github.com/piazza-pa/piazza/platform/auth"
-	"github.com/piazza-pa/piazza/platform/authz"
 	platformcomment "github.com/piazza-pa/piazza/platform/comment"
 	"github.com/piazza-pa/piazza/platform/notify"
 	"github.com/piazza-pa/piazza/platform/richtext"
@@ -57,18 +55,9 @@ func withOutbox(c *fiber.Ctx) func() []int64 {
 	return sent
 }
 
-// dispatch queues the fan-out of the events a committed request recorded;
-// a failure is only logged: the notification schedule retries lost events.
+// dispatch queues the fan-out of the events a committed request recorded.
 func (m *Module) dispatch(c *fiber.Ctx, ids []int64) {
-	if m.Dispatch == nil {
-		return
-	}
-	t := tenant.FromContext(c.UserContext())
-	for _, id := range ids {
-		if err := m.Dispatch(c.UserContext(), t.Slug, id); err != nil {
-			slog.ErrorContext(c.UserContext(), "dispatch notification", "tenant", t.Slug, "event", id, "err", err)
-		}
-	}
+	notify.DispatchAll(c.UserContext(), m.Dispatch, tenant.FromContext(c.UserContext()).Slug, ids)
 }
 
 // Module is the news module.
@@ -123,13 +112,7 @@ func (m *Module) page(c *fiber.Ctx) web.Page {
 }
 
 // viewerOf is the request's principal as a viewer of news.
-func viewerOf(ctx context.Context) scope.Viewer {
-	v := scope.Viewer{Validator: authz.Can(ctx, "content/"+ContentType, "validate")}
-	if u := auth.UserFromContext(ctx); u != nil {
-		v.UserID = u.ID
-	}
-	return scope.From(ctx, v)
-}
+func viewerOf(ctx context.Context) scope.Viewer { return community.ContentViewer(ctx, ContentType) }
 
 // guard decides the permissions of uid on n (see community.Guard).
 func guard(ctx context.Context, tx bun.IDB, n *News, uid int64) (workflow.Guard, error) {

@@ -13,6 +13,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"time"
 
@@ -208,4 +209,18 @@ func Announce(ctx context.Context, tx bun.IDB, e *Event) error {
 		o.ids = append(o.ids, e.ID)
 	}
 	return nil
+}
+
+// DispatchAll queues the fan-out of committed events through d (nil: the
+// schedule picks them up later); a failure is only logged, since the
+// schedule also re-queues events left behind.
+func DispatchAll(ctx context.Context, d Dispatcher, slug string, ids []int64) {
+	if d == nil {
+		return
+	}
+	for _, id := range ids {
+		if err := d(ctx, slug, id); err != nil {
+			slog.ErrorContext(ctx, "dispatch notification", "tenant", slug, "event", id, "err", err)
+		}
+	}
 }
