@@ -21,6 +21,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
 	platformcomment "github.com/piazza-pa/piazza/platform/comment"
+	"github.com/piazza-pa/piazza/platform/content"
 	"github.com/piazza-pa/piazza/platform/form"
 	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/platform/notify"
@@ -302,7 +303,7 @@ func (m *Module) renderForm(c *fiber.Ctx, status int, t *Topic, errs form.Errors
 }
 
 func (m *Module) newForm(c *fiber.Ctx) error {
-	t := &Topic{Language: m.Shell.I18n.FromContext(c.UserContext()).Lang, Scope: scope.Scope{Kind: scope.Tenant}}
+	t := &Topic{Base: content.Base{Language: m.Shell.I18n.FromContext(c.UserContext()).Lang, Scope: scope.Scope{Kind: scope.Tenant}}}
 	if id, err := strconv.ParseInt(c.Query("community"), 10, 64); err == nil {
 		t.Scope = scope.Scope{Kind: scope.Communities, Communities: []int64{id}}
 	}
@@ -318,9 +319,9 @@ func (m *Module) create(c *fiber.Ctx) error {
 		}
 		return out
 	}
-	t := &Topic{Title: strings.Join(strings.Fields(c.FormValue("title")), " "), Body: richtext.Sanitize(c.FormValue("body")),
+	t := &Topic{Base: content.Base{Title: strings.Join(strings.Fields(c.FormValue("title")), " "), Body: richtext.Sanitize(c.FormValue("body")),
 		Language: c.FormValue("language"), State: workflow.Draft, AuthorID: &uid,
-		Scope: scope.FromForm(func(k string) string { return c.FormValue(k) }, multi, taxonomy.KnownThemes)}
+		Scope: scope.FromForm(func(k string) string { return c.FormValue(k) }, multi, taxonomy.KnownThemes)}}
 	errs := form.Errors{}
 	if l := len([]rune(t.Title)); l < 3 || l > 200 {
 		errs.Add("title", "discussion.error.title")

@@ -6,11 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/content"
 	"github.com/piazza-pa/piazza/platform/notify"
 	"github.com/piazza-pa/piazza/platform/scope"
 	"github.com/piazza-pa/piazza/platform/workflow"
@@ -26,41 +26,15 @@ var ErrNotFound = platform.NewError(platform.ErrNotFound, "no such discussion")
 type Topic struct {
 	bun.BaseModel `bun:"table:discussions,alias:d"`
 
-	ID          int64      `bun:"id,pk,autoincrement"`
-	Title       string     `bun:"title"`
-	Body        string     `bun:"body"`
-	Language    string     `bun:"language"`
-	State       string     `bun:"state"`
-	Closed      bool       `bun:"closed"`
-	AuthorID    *int64     `bun:"author_id"`
-	PublishedAt *time.Time `bun:"published_at"`
-	CreatedAt   time.Time  `bun:"created_at,nullzero,default:now()"`
-	UpdatedAt   time.Time  `bun:"updated_at,nullzero,default:now()"`
-	scope.Scope
+	content.Base
+	Closed bool `bun:"closed"`
 
-	AuthorName string `bun:"author_name,scanonly"`
-	Replies    int    `bun:"replies,scanonly"`
+	Replies int `bun:"replies,scanonly"`
 }
 
 // Item is the topic's name in the workflow.
 func (t *Topic) Item() workflow.Item {
 	return workflow.Item{Type: ContentType, Table: "discussions", ID: t.ID}
-}
-
-// Author is the author's id (0 when unknown).
-func (t *Topic) Author() int64 {
-	if t.AuthorID == nil {
-		return 0
-	}
-	return *t.AuthorID
-}
-
-// When is the date to show.
-func (t *Topic) When() time.Time {
-	if t.PublishedAt != nil {
-		return *t.PublishedAt
-	}
-	return t.CreatedAt
 }
 
 const columns = `d.id, d.title, d.body, d.language, d.state, d.closed, d.author_id, d.published_at, d.created_at, d.updated_at,

@@ -15,6 +15,7 @@ import (
 	"github.com/piazza-pa/piazza/modules/organization"
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
+	"github.com/piazza-pa/piazza/platform/content"
 	"github.com/piazza-pa/piazza/platform/form"
 	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/platform/richtext"
@@ -73,7 +74,7 @@ func (m *Module) renderForm(c *fiber.Ctx, status int, n *News, action string, er
 }
 
 func (m *Module) newForm(c *fiber.Ctx) error {
-	n := &News{Language: m.Shell.I18n.FromContext(c.UserContext()).Lang, Scope: scope.Scope{Kind: scope.Tenant}}
+	n := &News{Base: content.Base{Language: m.Shell.I18n.FromContext(c.UserContext()).Lang, Scope: scope.Scope{Kind: scope.Tenant}}}
 	if id, err := strconv.ParseInt(c.Query("community"), 10, 64); err == nil {
 		n.Scope = scope.Scope{Kind: scope.Communities, Communities: []int64{id}}
 	}
@@ -82,8 +83,8 @@ func (m *Module) newForm(c *fiber.Ctx) error {
 
 // fromForm reads a news item from the form and checks it.
 func fromForm(c *fiber.Ctx) (*News, form.Errors) {
-	n := &News{Title: strings.Join(strings.Fields(c.FormValue("title")), " "), Summary: strings.TrimSpace(c.FormValue("summary")),
-		Body: richtext.Sanitize(c.FormValue("body")), Language: c.FormValue("language"),
+	n := &News{Base: content.Base{Title: strings.Join(strings.Fields(c.FormValue("title")), " "),
+		Body: richtext.Sanitize(c.FormValue("body")), Language: c.FormValue("language")}, Summary: strings.TrimSpace(c.FormValue("summary")),
 		Subtitle: strings.Join(strings.Fields(c.FormValue("subtitle")), " "), Category: strings.Join(strings.Fields(c.FormValue("category")), " "),
 		InEvidence: c.FormValue("in_evidence") != "", Related: nonNilIDs(ids(multi(c, "related")))}
 	n.Scope = scope.FromForm(func(k string) string { return c.FormValue(k) }, func(name string) []string { return multi(c, name) }, taxonomy.KnownThemes)

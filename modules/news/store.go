@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/content"
 	"github.com/piazza-pa/piazza/platform/notify"
 	"github.com/piazza-pa/piazza/platform/scope"
 	"github.com/piazza-pa/piazza/platform/workflow"
@@ -27,38 +28,19 @@ var ErrNotFound = platform.NewError(platform.ErrNotFound, "no such news item")
 type News struct {
 	bun.BaseModel `bun:"table:news,alias:n"`
 
-	ID           int64      `bun:"id,pk,autoincrement"`
-	Title        string     `bun:"title"`
+	content.Base
 	Summary      string     `bun:"summary"`
-	Body         string     `bun:"body"`
-	Language     string     `bun:"language"`
-	State        string     `bun:"state"`
-	AuthorID     *int64     `bun:"author_id"`
-	PublishedAt  *time.Time `bun:"published_at"`
-	CreatedAt    time.Time  `bun:"created_at,nullzero,default:now()"`
-	UpdatedAt    time.Time  `bun:"updated_at,nullzero,default:now()"`
 	Subtitle     string     `bun:"subtitle"`
 	Category     string     `bun:"category"`
 	InEvidence   bool       `bun:"in_evidence"`
 	PublishFrom  *time.Time `bun:"publish_from"`
 	PublishUntil *time.Time `bun:"publish_until"`
 	Related      []int64    `bun:"related,array"`
-	scope.Scope
-
-	AuthorName string `bun:"author_name,scanonly"`
 }
 
 // Item is the news item's name in the workflow.
 func (n *News) Item() workflow.Item {
 	return workflow.Item{Type: ContentType, Table: "news", ID: n.ID}
-}
-
-// Author is the author's id (0 when unknown).
-func (n *News) Author() int64 {
-	if n.AuthorID == nil {
-		return 0
-	}
-	return *n.AuthorID
 }
 
 // FeedAt is the date the item shows under: its scheduled publication,
@@ -68,14 +50,6 @@ func (n *News) FeedAt() time.Time {
 		return *n.PublishFrom
 	}
 	return n.When()
-}
-
-// When is the date to show: publication, else creation.
-func (n *News) When() time.Time {
-	if n.PublishedAt != nil {
-		return *n.PublishedAt
-	}
-	return n.CreatedAt
 }
 
 // columns are the news' columns a page reads (not the search vector).
