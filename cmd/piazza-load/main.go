@@ -116,4 +116,3 @@ func flags(name string, args []string, define func(fs *flag.FlagSet)) error {
 	define(fs)
 	return fs.Parse(args)
 }
-

@@ -42,7 +42,9 @@ func seedCommand(ctx context.Context, args []string) error {
 	}
 	defer bdb.Close()
 	reg, err := tenant.NewRegistry(ctx, bdb, tenant.Options{BaseDomain: base, OperatorHost: "admin." + base,
-		OnProvision: []tenant.Hook{func(ctx context.Context, tx bun.Tx, t *tenant.Tenant) error { return authz.SeedTenant(ctx, tx, t.Domain()) }}})
+		OnProvision: []tenant.Hook{func(ctx context.Context, tx bun.Tx, t *tenant.Tenant) error {
+			return authz.SeedTenant(ctx, tx, t.Domain())
+		}}})
 	if err != nil {
 		return err
 	}

@@ -30,7 +30,9 @@ func TestApply(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := func(fn func(ctx context.Context, tx bun.Tx) error) error { return db.InTenant(ctx, d.DB, tn.Scope(), fn) }
+	in := func(fn func(ctx context.Context, tx bun.Tx) error) error {
+		return db.InTenant(ctx, d.DB, tn.Scope(), fn)
+	}
 	err = in(func(ctx context.Context, tx bun.Tx) error {
 		_, err := tx.ExecContext(ctx, `CREATE TABLE polls (id bigint PRIMARY KEY, state text NOT NULL, updated_at timestamptz);
 			INSERT INTO polls VALUES (1, 'draft', now());
