@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/form"
 	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/platform/theme"
 	"github.com/piazza-pa/piazza/platform/web"
@@ -119,7 +120,7 @@ func (m *Module) save(c *fiber.Ctx) error {
 			}
 		}
 	}
-	if langs := formValues(c, "languages"); len(langs) > 0 {
+	if langs := form.Values(c, "languages"); len(langs) > 0 {
 		look.Languages, look.Language = langs, c.FormValue("language")
 		if !validLanguages(look.Languages, look.Language) {
 			return m.render(c, fiber.StatusUnprocessableEntity, formView{Error: m.t(c, "brand.bad_languages"), Primary: primary})
@@ -133,7 +134,7 @@ func (m *Module) save(c *fiber.Ctx) error {
 	}
 	look.HeaderLinks, look.FooterLinks = hl, fl
 	if len(m.Sections) > 0 && c.FormValue("modules_form") == "1" {
-		on := formValues(c, "modules")
+		on := form.Values(c, "modules")
 		look.Off = nil
 		for _, s := range m.Sections {
 			if !slices.Contains(on, s.Key) {
@@ -250,17 +251,4 @@ func validLanguages(enabled []string, def string) bool {
 		okDef = okDef || l == def
 	}
 	return len(enabled) > 0 && okDef
-}
-
-// formValues reads every value of a field, from a multipart or an
-// urlencoded form.
-func formValues(c *fiber.Ctx, name string) []string {
-	if form, err := c.MultipartForm(); err == nil {
-		return form.Value[name]
-	}
-	var out []string
-	for _, v := range c.Request().PostArgs().PeekMulti(name) {
-		out = append(out, string(v))
-	}
-	return out
 }

@@ -2,6 +2,7 @@ package community
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -91,7 +92,7 @@ func (m *Module) create(c *fiber.Ctx) error {
 	if n := len([]rune(in.Name)); n < 2 || n > 120 {
 		errs.Add("name", "community.error.name")
 	}
-	if !contains(Kinds, in.Kind) {
+	if !slices.Contains(Kinds, in.Kind) {
 		errs.Add("kind", "community.error.kind")
 	}
 	if len([]rune(in.Description)) > 4000 {

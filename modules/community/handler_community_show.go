@@ -2,6 +2,7 @@ package community
 
 import (
 	"context"
+	"slices"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
@@ -101,7 +102,7 @@ var flashes = []string{"frequency", "created", "joined", "requested", "left", "a
 
 // safeKey keeps a flash name to the known ones.
 func safeKey(s string) string {
-	if contains(flashes, s) {
+	if slices.Contains(flashes, s) {
 		return s
 	}
 	return "ok"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -256,7 +257,7 @@ func (m *Module) decide(c *fiber.Ctx) error {
 			_, err := tx.NewDelete().Table("community_members").Where("community_id = ? AND user_id = ?", com.ID, uid).Exec(ctx)
 			return err
 		case "role":
-			if !contains(Roles, role) {
+			if !slices.Contains(Roles, role) {
 				return ErrNoSuchPerson
 			}
 			if role != Manager {
@@ -319,7 +320,7 @@ var frequencies = []string{"", "immediate", "daily", "weekly", "monthly", "off"}
 func (m *Module) frequency(c *fiber.Ctx) error {
 	vw := viewer(c)
 	f := c.FormValue("frequency")
-	if !contains(frequencies, f) {
+	if !slices.Contains(frequencies, f) {
 		return ErrNoSuchPerson
 	}
 	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {

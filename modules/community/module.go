@@ -10,7 +10,9 @@ package community
 import (
 	"context"
 	"embed"
+	"github.com/piazza-pa/piazza/platform/form"
 	"html/template"
+	"slices"
 	"strconv"
 	"time"
 
@@ -67,20 +69,11 @@ type Module struct {
 
 // New parses the module's pages.
 func New(d Deps) (*Module, error) {
-	pages, err := d.Shell.Pages(templates, "templates/*.html", template.FuncMap{"contains": contains})
+	pages, err := d.Shell.Pages(templates, "templates/*.html", template.FuncMap{"contains": slices.Contains[[]string]})
 	if err != nil {
 		return nil, err
 	}
 	return &Module{Deps: d, pages: pages}, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Section is the module's place in the navigation.
@@ -142,11 +135,7 @@ func (m *Module) back(c *fiber.Ctx, id int64, flash string) error {
 
 // themesOf keeps the known themes of the form's "themes" values.
 func themesOf(c *fiber.Ctx) []string {
-	var vs []string
-	for _, v := range c.Context().PostArgs().PeekMulti("themes") {
-		vs = append(vs, string(v))
-	}
-	if t := taxonomy.KnownThemes(vs); t != nil {
+	if t := taxonomy.KnownThemes(form.Values(c, "themes")); t != nil {
 		return t
 	}
 	return []string{}

@@ -312,16 +312,9 @@ func (m *Module) newForm(c *fiber.Ctx) error {
 
 func (m *Module) create(c *fiber.Ctx) error {
 	uid := auth.UserFromContext(c.UserContext()).ID
-	multi := func(name string) []string {
-		var out []string
-		for _, v := range c.Context().PostArgs().PeekMulti(name) {
-			out = append(out, string(v))
-		}
-		return out
-	}
 	t := &Topic{Base: content.Base{Title: strings.Join(strings.Fields(c.FormValue("title")), " "), Body: richtext.Sanitize(c.FormValue("body")),
 		Language: c.FormValue("language"), State: workflow.Draft, AuthorID: &uid,
-		Scope: scope.FromForm(func(k string) string { return c.FormValue(k) }, multi, taxonomy.KnownThemes)}}
+		Scope: scope.FromForm(c)}}
 	errs := form.Errors{}
 	if l := len([]rune(t.Title)); l < 3 || l > 200 {
 		errs.Add("title", "discussion.error.title")

@@ -86,8 +86,8 @@ func fromForm(c *fiber.Ctx) (*News, form.Errors) {
 	n := &News{Base: content.Base{Title: strings.Join(strings.Fields(c.FormValue("title")), " "),
 		Body: richtext.Sanitize(c.FormValue("body")), Language: c.FormValue("language")}, Summary: strings.TrimSpace(c.FormValue("summary")),
 		Subtitle: strings.Join(strings.Fields(c.FormValue("subtitle")), " "), Category: strings.Join(strings.Fields(c.FormValue("category")), " "),
-		InEvidence: c.FormValue("in_evidence") != "", Related: nonNilIDs(ids(multi(c, "related")))}
-	n.Scope = scope.FromForm(func(k string) string { return c.FormValue(k) }, func(name string) []string { return multi(c, name) }, taxonomy.KnownThemes)
+		InEvidence: c.FormValue("in_evidence") != "", Related: form.IDs(form.Values(c, "related"))}
+	n.Scope = scope.FromForm(c)
 	errs := form.Errors{}
 	if l := len([]rune(n.Title)); l < 3 || l > 200 {
 		errs.Add("title", "news.error.title")
@@ -292,24 +292,6 @@ func (m *Module) save(c *fiber.Ctx) error {
 	}
 	m.dispatch(c, sent())
 	return c.Redirect("/news/"+c.Params("id")+"?done=1", fiber.StatusSeeOther)
-}
-
-func multi(c *fiber.Ctx, name string) []string {
-	var out []string
-	for _, v := range c.Context().PostArgs().PeekMulti(name) {
-		out = append(out, string(v))
-	}
-	return out
-}
-
-func ids(vs []string) []int64 {
-	var out []int64
-	for _, s := range vs {
-		if id, err := strconv.ParseInt(s, 10, 64); err == nil && id > 0 && !slices.Contains(out, id) {
-			out = append(out, id)
-		}
-	}
-	return out
 }
 
 func nonNilIDs(s []int64) []int64 {

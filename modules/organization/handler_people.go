@@ -3,6 +3,7 @@ package organization
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -30,7 +31,7 @@ func (m *Module) show(c *fiber.Ctx) error { return m.renderShow(c, fiber.StatusO
 
 func (m *Module) renderShow(c *fiber.Ctx, status int, errText string) error {
 	v := showView{Page: m.page(c), Error: errText}
-	if d := c.Query("done"); contains(flashes, d) && errText == "" {
+	if d := c.Query("done"); slices.Contains(flashes, d) && errText == "" {
 		v.Message = v.L.T("organization.done." + d)
 	}
 	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {

@@ -11,6 +11,7 @@ import (
 	"embed"
 	"errors"
 	"html/template"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -50,7 +51,7 @@ type Module struct {
 
 // New parses the module's pages.
 func New(d Deps) (*Module, error) {
-	pages, err := d.Shell.Pages(templates, "templates/*.html", template.FuncMap{"contains": contains, "join": strings.Join, "dict": dict})
+	pages, err := d.Shell.Pages(templates, "templates/*.html", template.FuncMap{"contains": slices.Contains[[]string], "join": strings.Join, "dict": dict})
 	if err != nil {
 		return nil, err
 	}

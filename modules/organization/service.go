@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/mail"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -32,11 +33,7 @@ func fromForm(c *fiber.Ctx) (*Organization, form.Errors) {
 		LegalRepresentative: field("legal_representative", 200), Email: field("email", 254), Phone: field("phone", 40),
 		Website: field("website", 300), Description: strings.TrimSpace(c.FormValue("description")),
 		Competencies: form.List(c.FormValue("competencies"), 30)}
-	var themes []string
-	for _, v := range c.Context().PostArgs().PeekMulti("themes") {
-		themes = append(themes, string(v))
-	}
-	o.Themes = taxonomy.KnownThemes(themes)
+	o.Themes = taxonomy.KnownThemes(form.Values(c, "themes"))
 	if o.Themes == nil {
 		o.Themes = []string{}
 	}
@@ -71,7 +68,7 @@ func fromForm(c *fiber.Ctx) (*Organization, form.Errors) {
 			o.FiscalCode = &v
 		}
 	}
-	if o.LegalForm != "" && !contains(LegalForms, o.LegalForm) {
+	if o.LegalForm != "" && !slices.Contains(LegalForms, o.LegalForm) {
 		errs.Add("legal_form", "organization.error.legal_form")
 	}
 	if o.Email != "" {
@@ -89,13 +86,4 @@ func fromForm(c *fiber.Ctx) (*Organization, form.Errors) {
 		errs.Add("description", "organization.error.description")
 	}
 	return o, errs
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

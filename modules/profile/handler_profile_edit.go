@@ -3,7 +3,6 @@ package profile
 import (
 	"context"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -72,12 +71,8 @@ func (m *Module) renderEdit(c *fiber.Ctx, status int, in *Profile, errs form.Err
 func (m *Module) save(c *fiber.Ctx) error {
 	u := auth.UserFromContext(c.UserContext())
 	in := &Profile{Name: strings.Join(strings.Fields(c.FormValue("name")), " "), Bio: strings.TrimSpace(c.FormValue("bio")), Competencies: form.List(c.FormValue("competencies"), 30),
-		Themes: taxonomy.KnownThemes(multi(c, "themes")), NotifyFrequency: c.FormValue("notify_frequency"), Locale: c.FormValue("locale")}
-	for _, s := range multi(c, "tags") {
-		if id, err := strconv.ParseInt(s, 10, 64); err == nil {
-			in.Tags = append(in.Tags, id)
-		}
-	}
+		Themes: taxonomy.KnownThemes(form.Values(c, "themes")), NotifyFrequency: c.FormValue("notify_frequency"), Locale: c.FormValue("locale")}
+	in.Tags = form.IDs(form.Values(c, "tags"))
 	errs := form.Errors{}
 	if n := len([]rune(in.Name)); n < 2 || n > 120 {
 		errs.Add("name", "profile.error.name")
@@ -135,19 +130,6 @@ func (m *Module) submit(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect("/profile?done=1", fiber.StatusSeeOther)
-}
-
-func multi(c *fiber.Ctx, name string) []string {
-	var out []string
-	for _, v := range c.Context().PostArgs().PeekMulti(name) {
-		out = append(out, string(v))
-	}
-	if len(out) == 0 {
-		if mf, err := c.MultipartForm(); err == nil {
-			out = mf.Value[name]
-		}
-	}
-	return out
 }
 
 func nonNil(s []string) []string {

@@ -5,7 +5,10 @@ package form
 
 import (
 	"errors"
+	"github.com/gofiber/fiber/v2"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/piazza-pa/piazza/platform"
@@ -76,6 +79,30 @@ func List(s string, max int) []string {
 		}
 		seen[k] = true
 		out = append(out, v)
+	}
+	return out
+}
+
+// Values reads every value of a field of a posted form, multipart or
+// urlencoded.
+func Values(c *fiber.Ctx, name string) []string {
+	if mf, err := c.MultipartForm(); err == nil {
+		return mf.Value[name]
+	}
+	var out []string
+	for _, v := range c.Request().PostArgs().PeekMulti(name) {
+		out = append(out, string(v))
+	}
+	return out
+}
+
+// IDs reads the distinct positive ids among vs (never nil).
+func IDs(vs []string) []int64 {
+	out := []int64{}
+	for _, v := range vs {
+		if id, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil && id > 0 && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
 	}
 	return out
 }

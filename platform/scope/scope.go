@@ -16,10 +16,12 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"github.com/piazza-pa/piazza/platform/form"
+	"github.com/piazza-pa/piazza/platform/taxonomy"
 )
 
 // The kinds of scope.
@@ -168,27 +170,15 @@ func Objects(contentType string, s Scope) []string {
 // (never input).
 func condition(alias string) string { return fmt.Sprintf(visible, alias) }
 
-// FromForm reads a scope from a form's fields scope_kind, scope_themes,
-// scope_tags, scope_communities, scope_organizations and public (get reads
-// one value, multi all of a field); lists are never nil.
-func FromForm(get func(string) string, multi func(string) []string, themes func([]string) []string) Scope {
-	s := Scope{Kind: get("scope_kind"), Themes: themes(multi("scope_themes")), Tags: ids(multi("scope_tags")),
-		Communities: ids(multi("scope_communities")), Organizations: ids(multi("scope_organizations")), Public: get("public") != ""}
-	if s.Themes == nil {
-		s.Themes = []string{}
-	}
+// FromForm reads a scope from a posted form's fields scope_kind,
+// scope_themes (known themes only), scope_tags, scope_communities,
+// scope_organizations and public; lists are never nil.
+func FromForm(c *fiber.Ctx) Scope {
+	s := Scope{Kind: c.FormValue("scope_kind"), Themes: taxonomy.KnownThemes(form.Values(c, "scope_themes")),
+		Tags: form.IDs(form.Values(c, "scope_tags")), Communities: form.IDs(form.Values(c, "scope_communities")),
+		Organizations: form.IDs(form.Values(c, "scope_organizations")), Public: c.FormValue("public") != ""}
+	s.Lists()
 	return s
-}
-
-// ids reads distinct positive ids.
-func ids(vs []string) []int64 {
-	out := []int64{}
-	for _, v := range vs {
-		if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 && !slices.Contains(out, id) {
-			out = append(out, id)
-		}
-	}
-	return out
 }
 
 // Lists makes the scope's lists non-nil (the columns are NOT NULL).
