@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
@@ -94,24 +93,25 @@ type Viewer struct {
 }
 
 // visible is the condition of an item of the table aliased %[1]s
-// being visible to a viewer (?0 the user id, ?1 whether a tenant validator):
+// being visible to a viewer (%[2]s the user's id, %[3]s whether a tenant
+// validator — placeholders or expressions):
 // published and either public or for the viewer; the viewer's own items;
 // items waiting for the viewer's decision (or archived) when the viewer
 // validates them — tenant validators tenant-wide content, managers of a
 // community that community's.
 const visible = `(
-  (%[1]s.state = 'published' AND (%[1]s.public OR (?0 > 0 AND (
+  (%[1]s.state = 'published' AND (%[1]s.public OR (%[2]s > 0 AND (
       %[1]s.scope_kind = 'tenant'
-      OR (%[1]s.scope_kind = 'interests' AND EXISTS (SELECT 1 FROM profiles AS sp WHERE sp.user_id = ?0
+      OR (%[1]s.scope_kind = 'interests' AND EXISTS (SELECT 1 FROM profiles AS sp WHERE sp.user_id = %[2]s
             AND (sp.themes && %[1]s.scope_themes OR sp.tags && %[1]s.scope_tags)))
-      OR (%[1]s.scope_kind = 'communities' AND EXISTS (SELECT 1 FROM community_members AS sm WHERE sm.user_id = ?0
+      OR (%[1]s.scope_kind = 'communities' AND EXISTS (SELECT 1 FROM community_members AS sm WHERE sm.user_id = %[2]s
             AND sm.state = 'active' AND sm.community_id = ANY (%[1]s.scope_communities)))
-      OR (%[1]s.scope_kind = 'organizations' AND EXISTS (SELECT 1 FROM organization_members AS so WHERE so.user_id = ?0
+      OR (%[1]s.scope_kind = 'organizations' AND EXISTS (SELECT 1 FROM organization_members AS so WHERE so.user_id = %[2]s
             AND so.state = 'active' AND so.organization_id = ANY (%[1]s.scope_organizations)))))))
-  OR (?0 > 0 AND %[1]s.author_id = ?0)
-  OR (?0 > 0 AND %[1]s.state IN ('to_validate', 'archived') AND (
-      (%[1]s.scope_kind <> 'communities' AND ?1)
-      OR (%[1]s.scope_kind = 'communities' AND EXISTS (SELECT 1 FROM community_members AS sv WHERE sv.user_id = ?0
+  OR (%[2]s > 0 AND %[1]s.author_id = %[2]s)
+  OR (%[2]s > 0 AND %[1]s.state IN ('to_validate', 'archived') AND (
+      (%[1]s.scope_kind <> 'communities' AND %[3]s)
+      OR (%[1]s.scope_kind = 'communities' AND EXISTS (SELECT 1 FROM community_members AS sv WHERE sv.user_id = %[2]s
             AND sv.state = 'active' AND sv.role = 'manager' AND sv.community_id = ANY (%[1]s.scope_communities)))))
 )`
 
@@ -145,8 +145,7 @@ func texts(l []string) []string {
 // alias is for the member whose id is the SQL expression user (a column,
 // for finding everyone an item is for). Both names come from the code.
 func PublishedFor(alias, user string) string {
-	c := strings.ReplaceAll(condition(alias), "?0", user)
-	return "(" + alias + ".state = 'published' AND " + strings.ReplaceAll(c, "?1", "false") + ")"
+	return "(" + alias + ".state = 'published' AND " + fmt.Sprintf(visible, alias, user, "false") + ")"
 }
 
 // Objects are the authorisation objects of an item of contentType with
@@ -168,7 +167,7 @@ func Objects(contentType string, s Scope) []string {
 
 // condition is the visibility condition over alias, a name the code chose
 // (never input).
-func condition(alias string) string { return fmt.Sprintf(visible, alias) }
+func condition(alias string) string { return fmt.Sprintf(visible, alias, "?0", "?1") }
 
 // FromForm reads a scope from a posted form's fields scope_kind,
 // scope_themes (known themes only), scope_tags, scope_communities,
