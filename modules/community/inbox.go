@@ -3,6 +3,7 @@ package community
 import (
 	"context"
 	"fmt"
+	"github.com/piazza-pa/piazza/platform/auth"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -25,7 +26,7 @@ func (m *Module) Inbox(ctx context.Context, tx bun.IDB, uid int64, limit int) ([
 	validator := authz.Can(ctx, "community/new", "validate")
 	err := tx.NewRaw(`
 		SELECT 'request' AS what, c.id AS cid, c.name, r.user_id AS uid,
-			coalesce(nullif(u.display_name, ''), u.email) AS who, r.created_at
+			`+auth.NameSQL("u")+` AS who, r.created_at
 		FROM community_members AS r
 		JOIN communities AS c ON c.id = r.community_id AND c.state = 'active'
 		JOIN community_members AS me ON me.community_id = r.community_id AND me.user_id = ? AND me.state = 'active' AND me.role = 'manager'

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/piazza-pa/piazza/platform/auth"
 	"strconv"
 	"time"
 
@@ -177,7 +178,7 @@ type Member struct {
 func Members(ctx context.Context, tx bun.IDB, id int64, states ...string) ([]Member, error) {
 	var ms []Member
 	err := tx.NewSelect().Model(&ms).ColumnExpr("m.*, u.email").
-		ColumnExpr("coalesce(nullif(u.display_name, ''), nullif(btrim(u.given_name || ' ' || u.family_name), ''), u.email) AS name").
+		ColumnExpr(auth.NameSQL("u")+" AS name").
 		Join("JOIN users AS u ON u.id = m.user_id").
 		Where("m.community_id = ? AND m.state IN (?)", id, bun.List(states)).OrderExpr("m.role = 'manager' DESC, lower(u.display_name), u.id").
 		Limit(1000).Scan(ctx)
@@ -268,7 +269,7 @@ func Joined(ctx context.Context, tx bun.IDB, uid int64) ([]Community, error) {
 func candidates(ctx context.Context, tx bun.IDB, id int64) ([]Member, error) {
 	var ms []Member
 	err := tx.NewSelect().TableExpr("users AS u").ColumnExpr("u.id AS user_id, u.email").
-		ColumnExpr("coalesce(nullif(u.display_name, ''), nullif(btrim(u.given_name || ' ' || u.family_name), ''), u.email) AS name").
+		ColumnExpr(auth.NameSQL("u")+" AS name").
 		Where("u.status = 'active'").
 		Where("NOT EXISTS (SELECT 1 FROM community_members AS m WHERE m.community_id = ? AND m.user_id = u.id AND m.state <> 'rejected')", id).
 		OrderExpr("lower(coalesce(nullif(u.display_name, ''), u.email)), u.id").Limit(500).Scan(ctx, &ms)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/piazza-pa/piazza/platform/auth"
 	"strconv"
 
 	"github.com/uptrace/bun"
@@ -42,7 +43,7 @@ const columns = `d.id, d.title, d.body, d.language, d.state, d.closed, d.author_
 
 func selectFor(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery {
 	q := tx.NewSelect().Model(dst).ColumnExpr(columns).
-		ColumnExpr("coalesce(nullif(u.display_name, ''), '') AS author_name").
+		ColumnExpr(auth.NameSQL("u") + " AS author_name").
 		ColumnExpr("(SELECT count(*) FROM comments AS r WHERE r.content_type = 'discussion' AND r.item_id = d.id AND r.state = 'published') AS replies").
 		Join("LEFT JOIN users AS u ON u.id = d.author_id")
 	return scope.Filter(q, "d", v)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/piazza-pa/piazza/platform/auth"
 	"strconv"
 	"time"
 
@@ -61,7 +62,7 @@ const columns = `n.id, n.title, n.summary, n.body, n.language, n.state, n.author
 // the query.
 func selectFor(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery {
 	q := tx.NewSelect().Model(dst).ColumnExpr(columns).
-		ColumnExpr("coalesce(nullif(u.display_name, ''), nullif(btrim(u.given_name || ' ' || u.family_name), ''), '') AS author_name").
+		ColumnExpr(auth.NameSQL("u") + " AS author_name").
 		Join("LEFT JOIN users AS u ON u.id = n.author_id")
 	return scope.Filter(q, "n", v).Where(window, v.UserID, v.Validator)
 }

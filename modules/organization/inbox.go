@@ -3,6 +3,7 @@ package organization
 import (
 	"context"
 	"fmt"
+	"github.com/piazza-pa/piazza/platform/auth"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -27,7 +28,7 @@ func (m *Module) Inbox(ctx context.Context, tx bun.IDB, uid int64, limit int) ([
 	}
 	err = tx.NewRaw(`
 		SELECT 'request' AS what, o.id AS oid, o.name, r.user_id AS uid,
-			coalesce(nullif(u.display_name, ''), u.email) AS who, r.created_at
+			`+auth.NameSQL("u")+` AS who, r.created_at
 		FROM organization_members AS r
 		JOIN organizations AS o ON o.id = r.organization_id
 		JOIN organization_members AS me ON me.organization_id = r.organization_id AND me.user_id = ? AND me.state = 'active' AND me.role = 'referent'

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/piazza-pa/piazza/platform/auth"
 	"strings"
 	"time"
 
@@ -184,7 +185,7 @@ type Person struct {
 func People(ctx context.Context, tx bun.IDB, id int64, states ...string) ([]Person, error) {
 	var ps []Person
 	err := tx.NewSelect().Model(&ps).ColumnExpr("m.*").
-		ColumnExpr("coalesce(nullif(u.display_name, ''), nullif(btrim(u.given_name || ' ' || u.family_name), ''), u.email) AS name").
+		ColumnExpr(auth.NameSQL("u")+" AS name").
 		Join("JOIN users AS u ON u.id = m.user_id").
 		Where("m.organization_id = ? AND m.state IN (?)", id, bun.List(states)).
 		OrderExpr("m.role = 'referent' DESC, lower(u.display_name), u.id").Limit(1000).Scan(ctx)

@@ -3,6 +3,7 @@ package profile
 import (
 	"context"
 	"fmt"
+	"github.com/piazza-pa/piazza/platform/auth"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -21,7 +22,7 @@ func (m *Module) Inbox(ctx context.Context, tx bun.IDB, uid int64, limit int) ([
 		Name      string    `bun:"name"`
 		UpdatedAt time.Time `bun:"updated_at"`
 	}
-	err = tx.NewRaw(`SELECT u.id, coalesce(nullif(u.display_name, ''), u.email) AS name, p.updated_at
+	err = tx.NewRaw(`SELECT u.id, `+auth.NameSQL("u")+` AS name, p.updated_at
 		FROM profiles AS p JOIN users AS u ON u.id = p.user_id
 		WHERE p.state = 'to_validate' AND u.status = 'active' AND u.id <> ? ORDER BY p.updated_at LIMIT ?`, uid, limit).Scan(ctx, &rows)
 	if err != nil {

@@ -3,6 +3,7 @@ package profile
 import (
 	"context"
 	"fmt"
+	"github.com/piazza-pa/piazza/platform/auth"
 
 	"github.com/uptrace/bun"
 
@@ -24,7 +25,7 @@ func (m *Module) Search(ctx context.Context, tx bun.IDB, q string, uid int64, li
 	const doc = "(setweight(to_tsvector('simple', u.display_name), 'A') || coalesce(p.search, ''::tsvector))"
 	sq := tx.NewSelect().TableExpr("users AS u").Join("LEFT JOIN profiles AS p ON p.user_id = u.id").
 		ColumnExpr("u.id, u.created_at AS at").
-		ColumnExpr("coalesce(nullif(u.display_name, ''), split_part(u.email, '@', 1)) AS title").
+		ColumnExpr(auth.NameSQL("u")+" AS title").
 		ColumnExpr("ts_rank("+doc+", "+query+") AS rank", q).
 		ColumnExpr("ts_headline('simple', coalesce(p.bio, '') || ' ' || piazza_join(p.competencies), "+query+", ?) AS snippet", q, search.HeadlineOptions).
 		Where("u.status = 'active'").Where(doc+" @@ "+query, q)

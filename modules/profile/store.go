@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/piazza-pa/piazza/platform/auth"
 	"strings"
 	"time"
 
@@ -62,7 +63,7 @@ type Viewer struct {
 func selectProfiles(tx bun.IDB, v Viewer, dst any) *bun.SelectQuery {
 	q := tx.NewSelect().Model(dst).
 		ColumnExpr("u.id AS user_id, u.email, u.locale").
-		ColumnExpr("coalesce(nullif(u.display_name, ''), nullif(btrim(u.given_name || ' ' || u.family_name), ''), split_part(u.email, '@', 1)) AS name").
+		ColumnExpr(auth.NameSQL("u") + " AS name").
 		ColumnExpr("coalesce(p.bio, '') AS bio, coalesce(p.competencies, '{}') AS competencies, coalesce(p.themes, '{}') AS themes").
 		ColumnExpr("coalesce(p.tags, '{}') AS tags, p.photo IS NOT NULL AS has_photo").
 		ColumnExpr("coalesce(p.notify_frequency, 'daily') AS notify_frequency, coalesce(p.state, 'draft') AS state").

@@ -74,3 +74,11 @@ func oneUser(ctx context.Context, q *bun.SelectQuery) (*User, error) {
 	}
 	return u, nil
 }
+
+// NameSQL is the SQL of the name shown of the user row aliased alias: the
+// display name, else given and family name, else the local part of the
+// address (never the whole address, which others must not see).
+func NameSQL(alias string) string {
+	return "coalesce(nullif(" + alias + ".display_name, ''), nullif(btrim(" + alias + ".given_name || ' ' || " + alias +
+		".family_name), ''), split_part(" + alias + ".email, '@', 1))"
+}

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/piazza-pa/piazza/platform/auth"
 	"regexp"
 	"strings"
 	"time"
@@ -170,7 +171,7 @@ const maxDepth = 5
 func List(ctx context.Context, tx bun.IDB, contentType string, itemID, uid int64, moderator bool) ([]Comment, error) {
 	var cs []Comment
 	err := tx.NewSelect().Model(&cs).ColumnExpr("cm.*").
-		ColumnExpr("coalesce(nullif(u.display_name, ''), nullif(btrim(u.given_name || ' ' || u.family_name), ''), '') AS author_name").
+		ColumnExpr(auth.NameSQL("u")+" AS author_name").
 		Join("LEFT JOIN users AS u ON u.id = cm.author_id").
 		Where("cm.content_type = ? AND cm.item_id = ?", contentType, itemID).
 		Where("(cm.state = 'published' OR (cm.state = 'to_validate' AND (? OR cm.author_id = ?)))", moderator, uid).
@@ -250,7 +251,7 @@ func Moderate(ctx context.Context, tx bun.IDB, id int64, publish bool) error {
 func Waiting(ctx context.Context, tx bun.IDB, limit int) ([]Comment, error) {
 	var cs []Comment
 	err := tx.NewSelect().Model(&cs).ColumnExpr("cm.*").
-		ColumnExpr("coalesce(nullif(u.display_name, ''), '') AS author_name").
+		ColumnExpr(auth.NameSQL("u") + " AS author_name").
 		Join("LEFT JOIN users AS u ON u.id = cm.author_id").
 		Where("cm.state = 'to_validate'").OrderExpr("cm.created_at").Limit(int64(limit)).Scan(ctx)
 	return cs, err

@@ -10,6 +10,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/piazza-pa/piazza/platform/auth"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -135,7 +136,7 @@ func History(ctx context.Context, tx bun.IDB, it Item) ([]Step, error) {
 	var steps []Step
 	err := tx.NewSelect().Model(&steps).
 		ColumnExpr("h.*").
-		ColumnExpr("coalesce(nullif(u.display_name, ''), nullif(btrim(u.given_name || ' ' || u.family_name), ''), u.email, '') AS actor_name").
+		ColumnExpr(auth.NameSQL("u")+" AS actor_name").
 		Join("LEFT JOIN users AS u ON u.id = h.actor_id").
 		Where("h.content_type = ? AND h.item_id = ?", it.Type, it.ID).Order("h.at", "h.id").Scan(ctx)
 	if err != nil {
