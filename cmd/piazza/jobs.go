@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/sha256"
-	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -12,14 +11,6 @@ import (
 	"github.com/piazza-pa/piazza/platform/jobs"
 	"github.com/piazza-pa/piazza/platform/mail"
 )
-
-// romeZone is where digests go out at seven in the morning.
-var romeZone = func() *time.Location {
-	if l, err := time.LoadLocation("Europe/Rome"); err == nil {
-		return l
-	}
-	return time.UTC
-}()
 
 // unsubscribeKey is the key of unsubscribe links, derived from the secret key.
 func (e *env) unsubscribeKey() []byte {
@@ -39,7 +30,7 @@ func (e *env) background(ctx context.Context, sender mail.Sender, bundle *i18n.B
 		return nil, nil, err
 	}
 	w := &notification.Worker{Registry: e.registry, DB: e.db, Mail: sender, I18n: bundle, Key: e.unsubscribeKey(),
-		Scheme: e.scheme(), Zone: romeZone}
+		Scheme: e.scheme(), Zone: i18n.Zone}
 	client, err := jobs.New(pool, jobs.Config{Workers: w.Workers(), Periodic: w.Periodic(), Work: true, Log: e.log})
 	if err != nil {
 		pool.Close()

@@ -122,21 +122,12 @@ func fromForm(c *fiber.Ctx) (*News, form.Errors) {
 	return n, errs
 }
 
-// zone is where the form's dates and times are meant (the platform's
-// administrations are Italian).
-var zone = func() *time.Location {
-	if l, err := time.LoadLocation("Europe/Rome"); err == nil {
-		return l
-	}
-	return time.UTC
-}()
-
 // localTime reads a datetime-local field (nil when empty; bad when wrong).
 func localTime(s string) (*time.Time, bool) {
 	if s = strings.TrimSpace(s); s == "" {
 		return nil, false
 	}
-	t, err := time.ParseInLocation("2006-01-02T15:04", s, zone)
+	t, err := time.ParseInLocation("2006-01-02T15:04", s, i18n.Zone)
 	if err != nil {
 		return nil, true
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/attachment"
 	"github.com/piazza-pa/piazza/platform/auth"
 	platformcomment "github.com/piazza-pa/piazza/platform/comment"
+	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/platform/notify"
 	"github.com/piazza-pa/piazza/platform/richtext"
 	"github.com/piazza-pa/piazza/platform/scope"
@@ -74,7 +75,7 @@ func New(d Deps) (*Module, error) {
 			if t == nil {
 				return ""
 			}
-			return t.In(zone).Format("2006-01-02T15:04")
+			return t.In(i18n.Zone).Format("2006-01-02T15:04")
 		},
 		"hasString": func(l []string, s string) bool { return slices.Contains(l, s) },
 		"hasID":     func(l []int64, id int64) bool { return slices.Contains(l, id) },

@@ -168,3 +168,12 @@ func Choose(enabled []string, def, userPref, cookie, acceptLanguage string) stri
 	}
 	return Default
 }
+
+// Zone is where the platform's dates and times are meant (the
+// administrations it serves are Italian): form inputs, digest hours.
+var Zone = func() *time.Location {
+	if l, err := time.LoadLocation("Europe/Rome"); err == nil {
+		return l
+	}
+	return time.UTC
+}()
