@@ -52,8 +52,14 @@ func TestCollaborationSettings(t *testing.T) {
 	if code, page := adm.Send(alpha+"/admin/collaboration", alpha+"/admin/collaboration/tags", url.Values{"name": {"  "}}); code != 422 || !strings.Contains(page, "Indica un nome da 1 a 80 caratteri.") {
 		t.Errorf("an empty tag: %d", code)
 	}
-	// beta's admin neither sees nor removes alpha's tags.
+	// beta's admin neither sees nor removes alpha's tags, nor changes
+	// alpha's settings from alpha's host, where they are nobody.
 	other := w.Browser(t, beta, "admin")
+	for _, u := range []string{"/admin/collaboration/validation", "/admin/collaboration/tags", "/admin/collaboration/blacklist"} {
+		if code, _ := other.Send(beta+"/admin/collaboration", alpha+u, url.Values{"key": {setting.CommunityValidation}, "on": {"on"}, "name": {"x"}, "words": {"x"}}); code != 403 {
+			t.Errorf("beta's admin POST alpha%s: %d", u, code)
+		}
+	}
 	if _, page := other.Get(beta + "/admin/collaboration"); strings.Contains(page, "Idrogeno") {
 		t.Error("beta sees alpha's tags")
 	}

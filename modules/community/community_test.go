@@ -210,7 +210,8 @@ func TestCommunityOtherTenant(t *testing.T) {
 			t.Errorf("beta's member at %s: %d", u, code)
 		}
 	}
-	for _, u := range []string{"/join", "/leave", "/accept", "/invite", fmt.Sprintf("/members/%d/approve", w.ID("alpha", "anna")), "/approve"} {
+	for _, u := range []string{"/join", "/leave", "/accept", "/decline", "/invite", "/frequency", fmt.Sprintf("/members/%d/approve", w.ID("alpha", "anna")),
+		fmt.Sprintf("/members/%d/role", w.ID("alpha", "anna")), "/approve", "/reject"} {
 		if code, _ := other.Send(beta+"/communities", beta+"/communities/"+open+u, url.Values{"email": {"x@y.example"}}); code != 404 && code != 403 {
 			t.Errorf("beta's member POST %s: %d", u, code)
 		}

@@ -162,7 +162,8 @@ func TestPeopleAndValidation(t *testing.T) {
 			t.Errorf("beta's member GET %s: %d", u, code)
 		}
 	}
-	for _, u := range []string{"/join", "/validate", "/invite", "/accept", fmt.Sprintf("/people/%d/remove", w.ID("alpha", "bruno"))} {
+	for _, u := range []string{"/join", "/leave", "/validate", "/reject", "/invite", "/accept", "/decline", "/edit",
+		fmt.Sprintf("/people/%d/remove", w.ID("alpha", "bruno")), fmt.Sprintf("/people/%d/approve", w.ID("alpha", "bruno"))} {
 		if code, _ := other.Send(beta+"/organizations", beta+"/organizations/"+id+u, url.Values{"email": {"anna@beta.example"}}); code != 404 && code != 409 {
 			t.Errorf("beta's member POST %s: %d", u, code)
 		}

@@ -181,7 +181,9 @@ func TestProfileValidation(t *testing.T) {
 		t.Errorf("an edited profile stays visible before validation: %d", code)
 	}
 	// beta's facilitator has no say at alpha.
-	if code, _ := w.Browser(t, beta, "facilitator").Send(beta+"/people", strings.Replace(annaURL, alpha, beta, 1)+"/validate", nil); code != 409 && code != 404 {
-		t.Errorf("beta's facilitator: %d", code)
+	for _, action := range []string{"/validate", "/reject"} {
+		if code, _ := w.Browser(t, beta, "facilitator").Send(beta+"/people", strings.Replace(annaURL, alpha, beta, 1)+action, nil); code != 409 && code != 404 {
+			t.Errorf("beta's facilitator %s: %d", action, code)
+		}
 	}
 }
