@@ -146,6 +146,9 @@ func (m *Module) managed(c *fiber.Ctx, fn func(ctx context.Context, tx bun.Tx, c
 // ErrNoSuchPerson is an invitation for an address or member not found.
 var ErrNoSuchPerson = platform.NewKeyedError(platform.ErrInvalid, "community.error.invitee", "give a member or a valid e-mail address")
 
+// ErrChoice is a value that is not among those a form offers.
+var ErrChoice = platform.NewKeyedError(platform.ErrInvalid, "community.error.choice", "choose one of the options offered")
+
 // invite invites a member of the directory (user id) or an address: an
 // address with no account becomes an invited account, mailed a link to set
 // it up; an existing member is mailed a link to the community.
@@ -258,7 +261,7 @@ func (m *Module) decide(c *fiber.Ctx) error {
 			return err
 		case "role":
 			if !slices.Contains(Roles, role) {
-				return ErrNoSuchPerson
+				return ErrChoice
 			}
 			if role != Manager {
 				if err := keepAManager(ctx, tx, com.ID, cur); err != nil {
@@ -321,7 +324,7 @@ func (m *Module) frequency(c *fiber.Ctx) error {
 	vw := viewer(c)
 	f := c.FormValue("frequency")
 	if !slices.Contains(frequencies, f) {
-		return ErrNoSuchPerson
+		return ErrChoice
 	}
 	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
 		com, err := Get(ctx, tx, vw, paramID(c, "id"))
