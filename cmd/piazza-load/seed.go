@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/db"
@@ -104,7 +105,7 @@ func seedTenant(ctx context.Context, tx bun.Tx, sessions *session.Store, users, 
 					CASE WHEN i % 2 = 0 THEN '{}'::bigint[] ELSE ARRAY[1 + i % ?]::bigint[] END,
 					i % 25 = 0, now() - make_interval(mins => i)
 				FROM generate_series(1, ?) AS i`,
-			users, pgArray(themes), pgArray(themes), communities, communities, communities, communities, items)
+			users, pgdialect.Array(themes), pgdialect.Array(themes), communities, communities, communities, communities, items)
 		if err != nil {
 			return nil, err
 		}
@@ -126,15 +127,4 @@ func seedTenant(ctx context.Context, tx bun.Tx, sessions *session.Store, users, 
 		out = append(out, Target{Cookie: token, Community: cs})
 	}
 	return out, nil
-}
-
-func pgArray(s []string) string {
-	out := "{"
-	for i, v := range s {
-		if i > 0 {
-			out += ","
-		}
-		out += v
-	}
-	return out + "}"
 }
