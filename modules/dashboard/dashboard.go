@@ -7,16 +7,20 @@
 package dashboard
 
 import (
+	"bytes"
 	"context"
 	"embed"
 	"html/template"
 	"sort"
+	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/feed"
+	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/platform/scope"
 	"github.com/piazza-pa/piazza/platform/web"
 	"github.com/piazza-pa/piazza/tenant"
@@ -36,6 +40,13 @@ type FeedSource interface {
 	Feed(ctx context.Context, tx bun.IDB, uid int64, cur feed.Cursor, limit int) ([]feed.Entry, error)
 }
 
+// Scheduled is a feed source whose items enter or leave the feed at set
+// times (publication windows): NextChange is the first such time after
+// now (zero for none), until when a page of the feed stays true.
+type Scheduled interface {
+	NextChange(ctx context.Context, tx bun.IDB) (time.Time, error)
+}
+
 // InboxSource is a module's part of the inbox.
 type InboxSource interface {
 	Inbox(ctx context.Context, tx bun.IDB, uid int64, limit int) ([]feed.Task, error)
@@ -48,6 +59,9 @@ type Deps struct {
 	PageFor func(c *fiber.Ctx, site string) web.Page
 	Feed    []FeedSource
 	Inbox   []InboxSource
+	// Cache, when set, keeps each member's first page of the feed until the
+	// tenant's data changes or an item's publication window opens or closes.
+	Cache *tenant.Cache
 }
 
 // Module is the dashboard and the inbox.
@@ -82,6 +96,14 @@ const PageSize = 20
 
 type feedView struct {
 	web.Page
+	// List is the page's entries and the link to the next page, rendered
+	// by the "entries" template of feed.html.
+	List template.HTML
+}
+
+// entriesView is what the "entries" template shows.
+type entriesView struct {
+	L       *i18n.Localizer
 	Entries []feed.Entry
 	Next    string
 }
@@ -93,7 +115,42 @@ func (m *Module) showFeed(c *fiber.Ctx) error {
 		return fiber.ErrNotFound
 	}
 	v := feedView{Page: m.PageFor(c, tenant.FromContext(c.UserContext()).Name)}
-	err = tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
+	// The first page is what members open again and again: it is kept
+	// rendered, per member and language.
+	key := "dashboard:" + strconv.FormatInt(uid, 10) + ":" + v.L.Lang
+	fill := func() (template.HTML, time.Time, error) {
+		p, until, err := m.feedPage(c.UserContext(), uid, cur)
+		if err != nil {
+			return "", until, err
+		}
+		var buf bytes.Buffer
+		err = m.pages["feed.html"].ExecuteTemplate(&buf, "entries", entriesView{L: v.L, Entries: p.Entries, Next: p.Next})
+		return template.HTML(buf.String()), until, err // escaped by html/template
+	}
+	if cur.Set {
+		v.List, _, err = fill()
+	} else {
+		v.List, err = tenant.Cached(c.UserContext(), m.Cache, key, fill)
+	}
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return web.Render(c, fiber.StatusOK, m.pages["feed.html"], v)
+}
+
+// feedPage is a page of the feed and the cursor of the next one ("" for none).
+type feedPage struct {
+	Entries []feed.Entry
+	Next    string
+}
+
+// feedPage reads the page of the feed after cur, and until when it stays
+// true (if nothing is written meanwhile).
+func (m *Module) feedPage(ctx context.Context, uid int64, cur feed.Cursor) (feedPage, time.Time, error) {
+	var p feedPage
+	until := time.Now().Add(time.Hour)
+	err := tenant.Tx(ctx, m.DB, func(ctx context.Context, tx bun.Tx) error {
 		ctx, err := scope.Preload(ctx, tx, uid) // one lookup of memberships for every source
 		if err != nil {
 			return err
@@ -105,21 +162,26 @@ func (m *Module) showFeed(c *fiber.Ctx) error {
 				return err
 			}
 			all = append(all, es...)
+			if sc, ok := s.(Scheduled); ok {
+				next, err := sc.NextChange(ctx, tx)
+				if err != nil {
+					return err
+				}
+				if !next.IsZero() && next.Before(until) {
+					until = next
+				}
+			}
 		}
 		sortFeed(all)
 		if len(all) > PageSize {
 			all = all[:PageSize]
 			last := all[PageSize-1]
-			v.Next = feed.Cursor{Set: true, InEvidence: last.InEvidence, At: last.At, Kind: last.Kind, ID: last.ID}.Encode()
+			p.Next = feed.Cursor{Set: true, InEvidence: last.InEvidence, At: last.At, Kind: last.Kind, ID: last.ID}.Encode()
 		}
-		v.Entries = all
+		p.Entries = all
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return web.Render(c, fiber.StatusOK, m.pages["feed.html"], v)
+	return p, until, err
 }
 
 // sortFeed puts entries in feed order.

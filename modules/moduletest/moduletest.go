@@ -43,7 +43,9 @@ import (
 	"github.com/piazza-pa/piazza/platform/jobs"
 	"github.com/piazza-pa/piazza/platform/mail"
 	"github.com/piazza-pa/piazza/platform/mail/mailtest"
+	"github.com/piazza-pa/piazza/platform/notify"
 	"github.com/piazza-pa/piazza/platform/password"
+	"github.com/piazza-pa/piazza/platform/pgnotify"
 	"github.com/piazza-pa/piazza/platform/session"
 	"github.com/piazza-pa/piazza/platform/storage"
 	"github.com/piazza-pa/piazza/platform/web"
@@ -74,7 +76,10 @@ type World struct {
 	ids  map[string]int64
 	// Worker runs notification jobs once StartJobs is called.
 	Worker *notification.Worker
-	shell  *web.Shell
+	// Cache is the server's cache of tenant data, kept by a listener as on
+	// a replica (so every scenario runs with it).
+	Cache *tenant.Cache
+	shell *web.Shell
 }
 
 // New starts a world for the test.
@@ -129,11 +134,22 @@ func (w *World) serve(t *testing.T) {
 	shell.AddPartials(platformcomment.Partials, "templates/*.html")
 	shell.AddPartials(attachment.Partials, "templates/*.html")
 	az, _ := authz.New(w.DB.DB, 10)
+	w.Cache = tenant.NewCache(1000)
+	l := pgnotify.New(w.DB.URL, nil)
+	w.Cache.Subscribe(l)
+	lctx, stop := context.WithCancel(context.Background())
+	t.Cleanup(stop)
+	go l.Run(lctx)
+	select {
+	case <-l.Ready():
+	case <-time.After(10 * time.Second):
+		t.Fatal("notification listener never came up")
+	}
 	p := csrf.New(csrf.Config{Key: bytes.Repeat([]byte{6}, 32)})
 	sender, _ := mail.NewSMTP(w.SMTP.URL(), "noreply@piazza.test")
 	local := &auth.Local{Mail: sender, Window: time.Minute, MaxPerAccount: 50, MaxPerAddr: 500}
 	am, err := auth.New(auth.Deps{Shell: shell, DB: w.DB.DB, Sessions: session.Tenant(time.Hour, time.Hour), Local: local, CSRF: p, Authz: az, Scheme: "http",
-		OnUser: notification.Count})
+		Unread: notify.Unread, Cache: w.Cache})
 	must(t, err)
 	pageFor := func(c *fiber.Ctx, site string) web.Page { return auth.PageFor(c, shell, site, csrf.Token(c)) }
 	record := func(*fiber.Ctx, *tenant.Tenant, string, map[string]any) error { return nil }
@@ -163,12 +179,12 @@ func (w *World) serve(t *testing.T) {
 	sm, err := search.New(search.Deps{DB: w.DB.DB, Shell: shell, PageFor: pageFor, Sources: []search.Source{nm, dsm, cm, om, pm}})
 	must(t, err)
 	dm, err := dashboard.New(dashboard.Deps{DB: w.DB.DB, Shell: shell, PageFor: pageFor,
-		Feed: []dashboard.FeedSource{nm, dsm}, Inbox: []dashboard.InboxSource{nm, dsm, com, cm, om, pm}})
+		Feed: []dashboard.FeedSource{nm, dsm}, Cache: w.Cache, Inbox: []dashboard.InboxSource{nm, dsm, com, cm, om, pm}})
 	must(t, err)
 	fm := file.New(file.Deps{DB: w.DB.DB, Shell: shell, Store: storage.Disk{Dir: t.TempDir()},
 		Targets: map[string]file.Target{news.ContentType: nm, discussion.ContentType: dsm}})
 	srv, err := web.New(web.Config{Shell: shell, OperatorHost: "admin.piazza.test", DB: w.DB.DB,
-		Tenant: tenant.Middleware(tenant.NewResolver(w.Reg)), Shared: []fiber.Handler{p.Handler(), am.Middleware(), shell.I18n.Middleware(brand.Languages, false)},
+		Tenant: tenant.Middleware(tenant.NewResolver(w.Reg)), Shared: []fiber.Handler{w.Cache.Middleware(), p.Handler(), am.Middleware(), shell.I18n.Middleware(brand.Languages, false)},
 		TenantModules: []web.Module{am, adm, cm, nm, dsm, com, pm, om, sm, dm, nfm, fm}})
 	must(t, err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -182,10 +198,12 @@ func (w *World) serve(t *testing.T) {
 // ID is the id of a person ("anna") of a tenant ("alpha").
 func (w *World) ID(slug, name string) int64 { return w.ids[slug+"/"+name] }
 
-// In runs fn in the tenant's transaction (to arrange or inspect data).
+// In runs fn in the tenant's transaction (to arrange or inspect data); the
+// server's next page shows what it wrote, as after a request that wrote.
 func (w *World) In(t *testing.T, tn *tenant.Tenant, fn func(ctx context.Context, tx bun.Tx) error) {
 	t.Helper()
 	must(t, db.InTenant(context.Background(), w.DB.DB, tn.Scope(), fn))
+	w.Cache.Forget(tn.SchemaName)
 }
 
 // Browser is a visitor of the world.

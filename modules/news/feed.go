@@ -2,8 +2,10 @@ package news
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -38,6 +40,19 @@ func (m *Module) Feed(ctx context.Context, tx bun.IDB, uid int64, cur feed.Curso
 			URL: "/news/" + strconv.FormatInt(n.ID, 10), At: n.FeedAt(), InEvidence: n.InEvidence, Where: n.Category})
 	}
 	return out, nil
+}
+
+// NextChange is the next time a published item's window opens or closes
+// (zero for none), until when the feed stays as it is.
+func (m *Module) NextChange(ctx context.Context, tx bun.IDB) (time.Time, error) {
+	var next sql.NullTime
+	err := tx.NewRaw(`SELECT least(
+		(SELECT min(publish_from) FROM news WHERE state = 'published' AND publish_from > now()),
+		(SELECT min(publish_until) FROM news WHERE state = 'published' AND publish_until > now()))`).Scan(ctx, &next)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("next publication change: %w", err)
+	}
+	return next.Time, nil
 }
 
 // Inbox lists the news waiting for uid's validation (for the inbox).

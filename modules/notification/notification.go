@@ -61,17 +61,6 @@ func (m *Module) Routes(r fiber.Router) {
 	g.Post("/read", m.read)
 }
 
-// Count puts the signed-in member's unread count where pages find it; it
-// runs in the transaction that loaded the member (auth.Deps.OnUser).
-func Count(c *fiber.Ctx, ctx context.Context, tx bun.IDB, u *auth.User) error {
-	n, err := notify.Unread(ctx, tx, u.ID)
-	if err != nil {
-		return err
-	}
-	c.Locals(web.LocalUnread, n)
-	return nil
-}
-
 type listView struct {
 	web.Page
 	Notes []notify.Note

@@ -50,10 +50,13 @@ type Deps struct {
 	IdPLinks func(ctx context.Context) []IdPLink
 	// Shell lays out and translates the pages.
 	Shell *web.Shell
-	// OnUser, when set, runs in the transaction that loaded a signed-in
-	// user, for what every page of theirs needs (the bell's count): one
-	// transaction instead of two.
-	OnUser func(c *fiber.Ctx, ctx context.Context, tx bun.IDB, u *User) error
+	// Unread, when set, counts a signed-in member's unread notifications
+	// (the bell of every page) in the transaction that loaded them.
+	Unread func(ctx context.Context, tx bun.IDB, uid int64) (int, error)
+	// Cache, when set, keeps what a session's reading requests load (its
+	// member and their bell) until the tenant's data changes or the
+	// session's idle timer is due for a refresh.
+	Cache *tenant.Cache
 }
 
 // Module signs people in and out of a tenant.
@@ -113,27 +116,17 @@ func (m *Module) Middleware() fiber.Handler {
 		}
 		p := authz.Principal{}
 		if token := c.Cookies(CookieName); token != "" {
-			var u *User
-			err := tenant.Tx(ctx, m.DB, func(ctx context.Context, tx bun.Tx) error {
-				sess, err := m.Sessions.Lookup(ctx, tx, token)
-				if err != nil {
-					return nil
-				}
-				if u, err = UserByID(ctx, tx, sess.UserID); err != nil || u.Status != "active" {
-					u = nil
-					return nil
-				}
-				if m.OnUser != nil && c.Method() == fiber.MethodGet {
-					return m.OnUser(c, ctx, tx, u)
-				}
-				return nil
-			})
+			who, err := m.signedIn(c, ctx, token)
 			if err != nil {
 				return err
 			}
-			if u != nil {
-				ctx = NewContext(ctx, u)
+			if who.User != nil {
+				u := *who.User // the cached one is shared
+				ctx = NewContext(ctx, &u)
 				p = authz.Principal{Subject: u.Subject(), Member: true}
+				if who.Unread >= 0 {
+					c.Locals(web.LocalUnread, who.Unread)
+				}
 			} else {
 				m.clearCookie(c)
 			}
@@ -141,6 +134,44 @@ func (m *Module) Middleware() fiber.Handler {
 		c.SetUserContext(authz.NewContext(ctx, m.Authz, p, t.Domain()))
 		return c.Next()
 	}
+}
+
+// member is who a session belongs to (nil: no live session) and their
+// unread notifications (-1: not counted).
+type member struct {
+	User   *User
+	Unread int
+}
+
+// signedIn loads the member of token's session; reading requests go
+// through the cache when there is one.
+func (m *Module) signedIn(c *fiber.Ctx, ctx context.Context, token string) (member, error) {
+	reading := c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead
+	load := func() (member, time.Time, error) {
+		who := member{Unread: -1}
+		var until time.Time
+		err := tenant.Tx(ctx, m.DB, func(ctx context.Context, tx bun.Tx) error {
+			sess, err := m.Sessions.Lookup(ctx, tx, token)
+			if err != nil {
+				return nil
+			}
+			u, err := UserByID(ctx, tx, sess.UserID)
+			if err != nil || u.Status != "active" {
+				return nil
+			}
+			who.User, until = u, m.Sessions.TrustUntil(sess)
+			if m.Unread != nil && reading {
+				who.Unread, err = m.Unread(ctx, tx, u.ID)
+			}
+			return err
+		})
+		return who, until, err
+	}
+	if !reading {
+		who, _, err := load()
+		return who, err
+	}
+	return tenant.Cached(ctx, m.Cache, "session:"+string(session.TokenHash(token)), load)
 }
 
 // view is the data of every page of the module; Title and Message are

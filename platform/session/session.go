@@ -94,7 +94,7 @@ func (s *Store) Lookup(ctx context.Context, db bun.IDB, token string) (*Session,
 		_ = s.delete(ctx, db, "token_hash = ?", sess.TokenHash)
 		return nil, ErrNoSession
 	}
-	if now.Sub(sess.LastSeenAt) > time.Minute {
+	if now.Sub(sess.LastSeenAt) > touchEvery {
 		sess.LastSeenAt = now
 		_, err := db.NewUpdate().ModelTableExpr(s.table).Set("last_seen_at = ?", now).Where("token_hash = ?", sess.TokenHash).Exec(ctx)
 		if err != nil {
@@ -102,6 +102,26 @@ func (s *Store) Lookup(ctx context.Context, db bun.IDB, token string) (*Session,
 		}
 	}
 	return sess, nil
+}
+
+// touchEvery is how often a session in use has its idle timer refreshed.
+const touchEvery = time.Minute
+
+// TrustUntil is until when sess, just looked up, may be taken as live
+// without another lookup: its expiry, or when its idle timer is next due
+// for a refresh — after touchEvery and a share of it of its own (from its
+// token), so that sessions first seen together are not all refreshed
+// together ever after.
+func (s *Store) TrustUntil(sess *Session) time.Time {
+	phase := time.Duration(0)
+	if len(sess.TokenHash) > 0 {
+		phase = touchEvery * time.Duration(sess.TokenHash[0]) / 256
+	}
+	until := sess.LastSeenAt.Add(min(touchEvery+phase, s.idle))
+	if sess.ExpiresAt.Before(until) {
+		return sess.ExpiresAt
+	}
+	return until
 }
 
 // Delete ends the session of token (sign out).

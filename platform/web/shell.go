@@ -131,6 +131,11 @@ func SectionGuard(sections []Section, off func(c *fiber.Ctx) []string) fiber.Han
 	}
 }
 
+// Layout is the page itself, for the layout: views embed Page, and the
+// layout reads its fields through this (a promoted field is looked up by a
+// slow search on every use; a promoted method is not).
+func (p Page) Layout() Page { return p }
+
 // Asset is a static file's URL.
 func (p Page) Asset(name string) string { return p.assets.URL(name) }
 

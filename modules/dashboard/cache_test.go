@@ -1,0 +1,97 @@
+package dashboard_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/modules/moduletest"
+	"github.com/piazza-pa/piazza/platform/db"
+	"github.com/piazza-pa/piazza/tenant"
+)
+
+// TestFeedKeptFresh: the dashboard and the sign-in are kept per replica, and
+// yet what another replica writes shows at once, scheduled items appear at
+// their time, a session ended elsewhere stops working, and one tenant's
+// pages never answer for another's member of the same id.
+func TestFeedKeptFresh(t *testing.T) {
+	w := moduletest.New(t)
+	// elsewhere writes as another replica (or a job, or the console) would:
+	// nothing tells this server but PostgreSQL's notification.
+	elsewhere := func(tn *tenant.Tenant, q string) {
+		t.Helper()
+		err := db.InTenant(context.Background(), w.DB.DB, tn.Scope(), func(ctx context.Context, tx bun.Tx) error {
+			_, err := tx.ExecContext(ctx, q)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// eventually waits (a few seconds at most) until ok holds for the page.
+	eventually := func(b *moduletest.Browser, site string, what string, ok func(code int, page string) bool) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			code, page := b.Get(site + "/dashboard")
+			if ok(code, page) {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: still %d after five seconds", what, code)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	if w.ID(w.A.Slug, "bruno") != w.ID(w.B.Slug, "bruno") {
+		t.Fatal("the test needs a member of the same id in both tenants")
+	}
+	elsewhere(w.A, `INSERT INTO news (title, language, state, scope_kind, published_at) VALUES ('Notizia di Alpha', 'it', 'published', 'tenant', now())`)
+	alphaBruno, betaBruno := w.Browser(t, alpha, "bruno"), w.Browser(t, beta, "bruno")
+	eventually(alphaBruno, alpha, "alpha's item", func(_ int, page string) bool { return strings.Contains(page, "Notizia di Alpha") })
+	before := w.Cache.Len()
+	if before == 0 {
+		t.Fatal("nothing cached for a signed-in member's dashboard")
+	}
+	if _, page := betaBruno.Get(beta + "/dashboard"); strings.Contains(page, "Notizia di Alpha") {
+		t.Fatal("beta's member of the same id was shown alpha's cached dashboard")
+	}
+	if w.Cache.Len() <= before {
+		t.Error("beta's dashboard was not cached apart from alpha's")
+	}
+
+	t.Run("an item published elsewhere shows", func(t *testing.T) {
+		elsewhere(w.A, `INSERT INTO news (title, language, state, scope_kind, published_at) VALUES ('Pubblicata altrove', 'it', 'published', 'tenant', now())`)
+		eventually(alphaBruno, alpha, "the item published elsewhere", func(_ int, page string) bool { return strings.Contains(page, "Pubblicata altrove") })
+	})
+
+	t.Run("a scheduled item appears at its time with nothing written", func(t *testing.T) {
+		elsewhere(w.A, `INSERT INTO news (title, language, state, scope_kind, published_at, publish_from)
+			VALUES ('Programmata', 'it', 'published', 'tenant', now(), now() + interval '1500 milliseconds')`)
+		time.Sleep(300 * time.Millisecond) // the notification is in: the next page is cached anew
+		if _, page := alphaBruno.Get(alpha + "/dashboard"); strings.Contains(page, "Programmata") {
+			t.Fatal("a scheduled item shown before its time")
+		}
+		time.Sleep(1500 * time.Millisecond)
+		if _, page := alphaBruno.Get(alpha + "/dashboard"); !strings.Contains(page, "Programmata") {
+			t.Error("a scheduled item missing after its time: the cached page outlived it")
+		}
+	})
+
+	t.Run("a session ended elsewhere no longer signs in", func(t *testing.T) {
+		elsewhere(w.A, `DELETE FROM sessions WHERE user_id = `+strconv.FormatInt(w.ID(w.A.Slug, "bruno"), 10))
+		eventually(alphaBruno, alpha, "the ended session", func(code int, _ string) bool { return code == 303 })
+		if code, _ := betaBruno.Get(beta + "/dashboard"); code != 200 {
+			t.Errorf("beta's session of the same id ended with alpha's: %d", code)
+		}
+	})
+
+	t.Run("a member suspended elsewhere is signed out", func(t *testing.T) {
+		elsewhere(w.B, `UPDATE users SET status = 'suspended' WHERE id = `+strconv.FormatInt(w.ID(w.B.Slug, "bruno"), 10))
+		eventually(betaBruno, beta, "the suspended member", func(code int, _ string) bool { return code == 303 })
+	})
+}
