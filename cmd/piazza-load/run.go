@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/piazza-pa/piazza/platform/session"
@@ -40,7 +41,9 @@ func runCommand(ctx context.Context, args []string) error {
 	var conns int
 	var dur time.Duration
 	var mix string
+	var warm bool
 	err := flags("run", args, func(fs *flag.FlagSet) {
+		fs.BoolVar(&warm, "warm", true, "first visit every member's page once (reported apart): what a replica keeps is then in place")
 		fs.StringVar(&addr, "addr", "127.0.0.1:8080", "the server's address (hosts are sent as Host headers)")
 		fs.IntVar(&conns, "c", 64, "concurrent connections")
 		fs.DurationVar(&dur, "d", 30*time.Second, "how long")
@@ -58,6 +61,9 @@ func runCommand(ctx context.Context, args []string) error {
 		tenants[t.Host] = true
 	}
 	fmt.Printf("%d members of %d tenants, %d connections, %s\n", len(targets), len(tenants), conns, dur)
+	if warm {
+		drive(ctx, addr, targets, conns, 0, mix).Print(stdout, "warm-up: each member once")
+	}
 	res := drive(ctx, addr, targets, conns, dur, mix)
 	res.Print(stdout, "GET "+mix+" (signed in)")
 	return nil
@@ -65,7 +71,8 @@ func runCommand(ctx context.Context, args []string) error {
 
 var stdout io.Writer = osStdout()
 
-// drive sends requests from conns workers for dur, each as a random member.
+// drive sends requests from conns workers for dur, each as a random member;
+// with dur 0, one request as each member, in order.
 func drive(ctx context.Context, addr string, targets []Target, conns int, dur time.Duration, mix string) Result {
 	tr := &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns,
 		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
@@ -74,6 +81,14 @@ func drive(ctx context.Context, addr string, targets []Target, conns int, dur ti
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	deadline := time.Now().Add(dur)
+	var turn atomic.Int64 // with dur 0, the next member to visit
+	next := func(rng *rand.Rand) (Target, bool) {
+		if dur == 0 {
+			i := int(turn.Add(1)) - 1
+			return targets[min(i, len(targets)-1)], i < len(targets)
+		}
+		return targets[rng.IntN(len(targets))], time.Now().Before(deadline)
+	}
 	var mu sync.Mutex
 	var all Result
 	var wg sync.WaitGroup
@@ -84,8 +99,11 @@ func drive(ctx context.Context, addr string, targets []Target, conns int, dur ti
 			defer wg.Done()
 			rng := rand.New(rand.NewPCG(uint64(w), 42))
 			var mine Result
-			for time.Now().Before(deadline) {
-				t := targets[rng.IntN(len(targets))]
+			for {
+				t, more := next(rng)
+				if !more {
+					break
+				}
 				path := "/dashboard"
 				if mix == "community" || (mix == "both" && rng.IntN(2) == 0) {
 					if len(t.Community) > 0 {
