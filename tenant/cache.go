@@ -41,8 +41,9 @@ type Cache struct {
 }
 
 type cacheEntry struct {
-	v     any
-	until time.Time
+	v      any
+	until  time.Time
+	tenant int64 // a purged tenant's schema name may come back with another
 }
 
 // NewCache returns a cache of at most max entries (none: max 0) that caches
@@ -106,21 +107,22 @@ func (c *Cache) Middleware() fiber.Handler {
 
 // get returns the live entry of key, or the generation to store a value
 // computed now under (ok false; store false when nothing may be stored).
-func (c *Cache) get(schema, key string) (v any, ok bool, gen uint64, store bool) {
+func (c *Cache) get(t *Tenant, key string) (v any, ok bool, gen uint64, store bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.max <= 0 || !c.listening() {
 		return nil, false, 0, false
 	}
-	if e, found := c.entries[schema][key]; found && c.now().Before(e.until) {
+	if e, found := c.entries[t.SchemaName][key]; found && e.tenant == t.ID && c.now().Before(e.until) {
 		return e.v, true, 0, false
 	}
-	return nil, false, c.gens[schema], true
+	return nil, false, c.gens[t.SchemaName], true
 }
 
-func (c *Cache) put(schema, key string, v any, until time.Time, gen uint64) {
+func (c *Cache) put(t *Tenant, key string, v any, until time.Time, gen uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	schema := t.SchemaName
 	if c.gens[schema] != gen || !c.listening() || !until.After(c.now()) { // changed while it was computed, or already stale
 		return
 	}
@@ -142,7 +144,7 @@ func (c *Cache) put(schema, key string, v any, until time.Time, gen uint64) {
 	if _, old := es[key]; !old {
 		c.n++
 	}
-	es[key] = cacheEntry{v: v, until: until}
+	es[key] = cacheEntry{v: v, until: until, tenant: t.ID}
 }
 
 // Cached returns the value of key for the tenant of ctx: the cached one, or
@@ -154,13 +156,13 @@ func Cached[T any](ctx context.Context, c *Cache, key string, fill func() (T, ti
 		v, _, err := fill()
 		return v, err
 	}
-	v, ok, gen, store := c.get(t.SchemaName, key)
+	v, ok, gen, store := c.get(t, key)
 	if ok {
 		return v.(T), nil
 	}
 	val, until, err := fill()
 	if err == nil && store {
-		c.put(t.SchemaName, key, val, until, gen)
+		c.put(t, key, val, until, gen)
 	}
 	return val, err
 }

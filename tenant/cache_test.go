@@ -149,6 +149,16 @@ func TestCacheDroppedOnChange(t *testing.T) {
 		}
 	})
 
+	t.Run("a tenant of the same schema name gets nothing of its predecessor's", func(t *testing.T) {
+		again := *a
+		again.ID = a.ID + 1000 // purged, then provisioned anew under the same name
+		ctx := tenant.NewContext(context.Background(), &again)
+		_, _ = tenant.Cached(tenant.NewContext(context.Background(), a), c, "who", func() (string, time.Time, error) { return "old", time.Now().Add(time.Hour), nil })
+		if v, _ := tenant.Cached(ctx, c, "who", func() (string, time.Time, error) { return "new", time.Now().Add(time.Hour), nil }); v != "new" {
+			t.Error("a new tenant was served its predecessor's entry")
+		}
+	})
+
 	t.Run("an entry ends at the time its filler gave", func(t *testing.T) {
 		ctx := tenant.NewContext(context.Background(), a)
 		fill := func(v int) func() (int, time.Time, error) {

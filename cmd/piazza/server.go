@@ -47,7 +47,7 @@ import (
 // cacheEntries bounds the entries of the per-replica cache of tenant data
 // (sessions' members, dashboard pages) unless PIAZZA_CACHE_ENTRIES says
 // otherwise (0: no cache).
-const cacheEntries = 50_000
+const cacheEntries = 20_000
 
 // cacheSize is PIAZZA_CACHE_ENTRIES, or cacheEntries.
 func cacheSize() (int, error) {
