@@ -47,13 +47,8 @@ func listeningCache(t *testing.T, url string) *tenant.Cache {
 	c := tenant.NewCache(100)
 	l := pgnotify.New(url, nil)
 	c.Subscribe(l)
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	go l.Run(ctx)
-	select {
-	case <-l.Ready():
-	case <-time.After(10 * time.Second):
-		t.Fatal("listener never came up")
+	if err := l.Start(t.Context(), 10*time.Second); err != nil {
+		t.Fatal(err)
 	}
 	return c
 }

@@ -99,10 +99,9 @@ func site(t *testing.T) (port int) {
 		t.Fatal(err)
 	}
 	az.Subscribe(l)
-	lctx, cancel := context.WithCancel(ctx)
-	t.Cleanup(cancel)
-	go l.Run(lctx)
-	<-l.Ready()
+	if err := l.Start(t.Context(), 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
 
 	shell, err := web.NewShellFrom(auth.Messages, home.Messages, brand.Messages, console.Messages)
 	if err != nil {
@@ -145,7 +144,7 @@ func site(t *testing.T) (port int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	go func() { _ = srv.Serve(lctx, ln) }()
+	go func() { _ = srv.Serve(t.Context(), ln) }()
 	return port
 }
 

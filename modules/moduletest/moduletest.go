@@ -137,14 +137,7 @@ func (w *World) serve(t *testing.T) {
 	w.Cache = tenant.NewCache(1000)
 	l := pgnotify.New(w.DB.URL, nil)
 	w.Cache.Subscribe(l)
-	lctx, stop := context.WithCancel(context.Background())
-	t.Cleanup(stop)
-	go l.Run(lctx)
-	select {
-	case <-l.Ready():
-	case <-time.After(10 * time.Second):
-		t.Fatal("notification listener never came up")
-	}
+	must(t, l.Start(t.Context(), 10*time.Second))
 	p := csrf.New(csrf.Config{Key: bytes.Repeat([]byte{6}, 32)})
 	sender, _ := mail.NewSMTP(w.SMTP.URL(), "noreply@piazza.test")
 	local := &auth.Local{Mail: sender, Window: time.Minute, MaxPerAccount: 50, MaxPerAddr: 500}

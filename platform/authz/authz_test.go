@@ -59,13 +59,8 @@ func listening(t *testing.T, d *dbtest.DB) *authz.Authorizer {
 	}
 	l := pgnotify.New(d.URL, nil)
 	a.Subscribe(l)
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	go l.Run(ctx)
-	select {
-	case <-l.Ready():
-	case <-time.After(10 * time.Second):
-		t.Fatal("listener never came up")
+	if err := l.Start(t.Context(), 10*time.Second); err != nil {
+		t.Fatal(err)
 	}
 	return a
 }
@@ -180,10 +175,9 @@ func TestCacheBounded(t *testing.T) {
 	}
 	l := pgnotify.New(f.d.URL, nil)
 	bounded.Subscribe(l)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go l.Run(ctx)
-	<-l.Ready()
+	if err := l.Start(t.Context(), 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
 	for _, dom := range []string{f.a.Domain(), f.b.Domain(), "999", f.a.Domain()} {
 		if _, err := bounded.Decide(authz.Principal{}, dom, "content/public", "read"); err != nil {
 			t.Fatal(err)

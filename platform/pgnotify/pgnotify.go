@@ -6,6 +6,7 @@ package pgnotify
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -58,6 +59,20 @@ func (l *Listener) Listening() bool {
 
 // Ready is closed the first time the listener is up.
 func (l *Listener) Ready() <-chan struct{} { return l.ready }
+
+// Start runs the listener in the background until ctx ends, and waits at
+// most wait for it to be up the first time.
+func (l *Listener) Start(ctx context.Context, wait time.Duration) error {
+	go l.Run(ctx)
+	select {
+	case <-l.Ready():
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(wait):
+		return fmt.Errorf("notification listener not up after %s", wait)
+	}
+}
 
 // Run listens until ctx ends, reconnecting with backoff.
 func (l *Listener) Run(ctx context.Context) {

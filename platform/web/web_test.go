@@ -208,10 +208,9 @@ func TestResolverInvalidation(t *testing.T) {
 		res := tenant.NewResolver(f.reg)
 		l := pgnotify.New(f.d.URL, nil)
 		res.Subscribe(l)
-		lctx, cancel := context.WithCancel(ctx)
-		t.Cleanup(cancel)
-		go l.Run(lctx)
-		<-l.Ready()
+		if err := l.Start(t.Context(), 10*time.Second); err != nil {
+			t.Fatal(err)
+		}
 		replicas = append(replicas, res)
 	}
 	for _, r := range replicas { // warm: a hit and a miss cached
