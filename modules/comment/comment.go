@@ -135,13 +135,26 @@ func (m *Module) Inbox(ctx context.Context, tx bun.IDB, uid int64, limit int) ([
 		return nil, err
 	}
 	var out []feed.Task
+	type key struct {
+		typ string
+		id  int64
+	}
+	items := map[key]*Item{} // each item checked once (nil: not the member's to moderate)
 	for _, cm := range waiting {
-		item, err := m.target(ctx, tx, cm.ContentType, cm.ItemID, uid)
-		if errors.Is(err, platform.ErrNotFound) || (err == nil && !item.Moderate) {
-			continue
+		k := key{cm.ContentType, cm.ItemID}
+		item, seen := items[k]
+		if !seen {
+			it, err := m.target(ctx, tx, cm.ContentType, cm.ItemID, uid)
+			if err != nil && !errors.Is(err, platform.ErrNotFound) {
+				return nil, err
+			}
+			if err == nil && it.Moderate {
+				item = &it
+			}
+			items[k] = item
 		}
-		if err != nil {
-			return nil, err
+		if item == nil {
+			continue
 		}
 		base := "/comments/" + strconv.FormatInt(cm.ID, 10)
 		out = append(out, feed.Task{Label: "comment.task", Title: item.Title, Detail: excerpt(cm.Body), URL: item.URL + "#comment-" + strconv.FormatInt(cm.ID, 10),
