@@ -133,8 +133,10 @@ func TestModerationAndBlacklist(t *testing.T) {
 	bruno := w.Browser(t, alpha, "bruno")
 	id := open(t, validator, url.Values{"title": {"Regolamento dei parchi"}, "scope_kind": {"tenant"}, "action": {"publish"}})
 	topic := alpha + "/discussions/" + id
-	if code, _ := anna.Send(topic, alpha+"/comments/discussion/"+id, url.Values{"body": {"Chiediamo più panchine."}}); code != 303 {
-		t.Fatal(code)
+	for _, body := range []string{"Chiediamo più panchine.", "E più fontanelle."} {
+		if code, _ := anna.Send(topic, alpha+"/comments/discussion/"+id, url.Values{"body": {body}}); code != 303 {
+			t.Fatal(code)
+		}
 	}
 	if _, page := bruno.Get(topic); strings.Contains(page, "più panchine") {
 		t.Error("a comment waiting for moderation is shown to others")
@@ -143,10 +145,13 @@ func TestModerationAndBlacklist(t *testing.T) {
 		t.Error("the author does not see their waiting comment")
 	}
 	_, inbox := validator.Get(alpha + "/dashboard/inbox")
-	m := regexp.MustCompile(`hx-post="(/comments/\d+/approve)"`).FindStringSubmatch(inbox)
-	if m == nil {
-		t.Fatal("the moderator's inbox lacks the comment")
+	if n := len(regexp.MustCompile(`hx-post="/comments/\d+/approve"`).FindAllString(inbox, -1)); n != 2 {
+		t.Fatalf("the moderator's inbox lists %d comments, want both waiting on the topic", n)
 	}
+	if _, other := bruno.Get(alpha + "/dashboard/inbox"); strings.Contains(other, "/approve") {
+		t.Error("a member who moderates nothing is offered comments to moderate")
+	}
+	m := regexp.MustCompile(`hx-post="(/comments/\d+/approve)"`).FindStringSubmatch(inbox)
 	if code, _ := bruno.Send(topic, alpha+m[1], nil); code != 403 {
 		t.Errorf("a member moderates: %d", code)
 	}
