@@ -95,11 +95,11 @@ func (m *Module) add(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	msg := "comment.saved"
+	done := "comment"
 	if cm.State == platformcomment.ToValidate {
-		msg = "comment.saved_waiting"
+		done = "comment_waiting"
 	}
-	return web.Done(c, item.URL+"?done=1#comment-"+strconv.FormatInt(cm.ID, 10), loc.T(msg))
+	return web.Go(c, item.URL+"?done="+done+"#comment-"+strconv.FormatInt(cm.ID, 10))
 }
 
 // moderate publishes or rejects a waiting comment, for the item's moderators.

@@ -6,8 +6,10 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/modules/moduletest"
+	"github.com/piazza-pa/piazza/platform/comment"
 	"github.com/piazza-pa/piazza/platform/web/webtest"
 )
 
@@ -78,4 +80,27 @@ func TestNewsThroughInboxToSearch(t *testing.T) {
 		t.Errorf("the matched word is not highlighted: %q %v", marked, err)
 	}
 	shot(t, bruno, "4-member-finds-it.png")
+
+	// bruno comments: a refused comment is told in place with its text
+	// kept (htmx), a comment taken shows on the page.
+	w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error { return comment.SetBlacklist(ctx, tx, []string{"truffa"}) })
+	err = chromedp.Do(bruno, chromedp.Click(chromedp.CSS("#hits a")), chromedp.WaitVisible(chromedp.ID("comment-body")),
+		chromedp.SendKeys(chromedp.ID("comment-body"), "Sembra una truffa"), chromedp.Click(chromedp.CSS("#comment-form button")),
+		chromedp.WaitVisible(chromedp.CSS(`#comment-error [role="alert"]`)))
+	if err != nil {
+		t.Fatalf("a refused comment is not told in place: %v", err)
+	}
+	if kept, _ := chromedp.Run(bruno, chromedp.Value(chromedp.ID("comment-body"))); kept != "Sembra una truffa" {
+		t.Errorf("the refused comment's text was lost: %q", kept)
+	}
+	shot(t, bruno, "5-comment-refused-in-place.png")
+	err = chromedp.Do(bruno, chromedp.SetValue(chromedp.ID("comment-body"), "Bella iniziativa, ci sarò."),
+		chromedp.Click(chromedp.CSS("#comment-form button")), chromedp.WaitVisible(chromedp.CSS(".comment-body")))
+	if err != nil {
+		t.Fatalf("comment: %v", err)
+	}
+	if text, _ := chromedp.Run(bruno, chromedp.Text(chromedp.CSS(".comment-body"))); !strings.Contains(text, "Bella iniziativa") {
+		t.Errorf("the comment taken is not shown: %q", text)
+	}
+	shot(t, bruno, "6-comment-taken.png")
 }

@@ -167,8 +167,20 @@ func TestModerationAndBlacklist(t *testing.T) {
 			t.Errorf("blacklisted %q: %d", body, code)
 		}
 	}
-	if code, _ := bruno.Send(topic, alpha+"/comments/discussion/"+id, url.Values{"body": {"Truffaldino è una maschera"}}); code != 303 {
-		t.Errorf("a word that only contains a blacklisted one: %d", code)
+	// Sent by htmx, a refusal comes back as a message for the form's slot
+	// (the text stays in the form); a comment taken sends the page to it.
+	res, fragment := bruno.HX(topic, alpha+"/comments/discussion/"+id, url.Values{"body": {"Una truffa <b>vera</b>"}})
+	if res.StatusCode != 422 || !strings.Contains(fragment, "parole non ammesse") || !strings.Contains(fragment, `role="alert"`) || strings.Contains(fragment, "<html") {
+		t.Errorf("a blacklisted comment sent by htmx: %d %q", res.StatusCode, fragment)
+	}
+	res, _ = bruno.HX(topic, alpha+"/comments/discussion/"+id, url.Values{"body": {"Truffaldino è una maschera"}})
+	if to := res.Header.Get("HX-Redirect"); res.StatusCode != 204 || !strings.HasPrefix(to, "/discussions/"+id+"?done=comment_waiting#comment-") {
+		t.Errorf("a comment sent by htmx: %d, HX-Redirect %q", res.StatusCode, to)
+	} else if _, page := bruno.Get(alpha + to); !strings.Contains(page, "comparirà quando un moderatore lo pubblicherà") {
+		t.Error("the author is not told their comment waits for a moderator")
+	}
+	if _, page := validator.Get(topic); strings.Contains(page, "truffa") {
+		t.Error("a refused comment was recorded")
 	}
 	if code, _ := bruno.Send(topic, alpha+"/comments/discussion/"+id, url.Values{"body": {"   "}}); code != 422 {
 		t.Errorf("an empty comment: %d", code)

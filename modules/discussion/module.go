@@ -142,8 +142,8 @@ type showView struct {
 func (m *Module) show(c *fiber.Ctx) error {
 	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
 	v := showView{Page: m.page(c)}
-	if c.Query("done") != "" {
-		v.Message = v.L.T("discussion.done")
+	if k := web.Outcome(c.Query("done"), "discussion.done"); k != "" {
+		v.Message = v.L.T(k)
 	}
 	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
 		vw := viewerOf(ctx)

@@ -120,7 +120,7 @@ func (m *Module) upload(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return web.Done(c, item.URL+"#attachments", loc.T("attachment.saved"))
+	return web.Go(c, item.URL+"?done=file#attachments")
 }
 
 // download streams a file to whoever may see its item; images inline,

@@ -170,8 +170,8 @@ func (m *Module) show(c *fiber.Ctx) error { return m.renderShow(c, fiber.StatusO
 func (m *Module) renderShow(c *fiber.Ctx, status int, errText string) error {
 	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
 	v := showView{Page: m.page(c), Error: errText}
-	if d := c.Query("done"); d != "" && errText == "" {
-		v.Message = v.L.T("news.done")
+	if k := web.Outcome(c.Query("done"), "news.done"); k != "" && errText == "" {
+		v.Message = v.L.T(k)
 	}
 	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
 		var err error

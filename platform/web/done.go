@@ -6,6 +6,37 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
+// outcomes are the messages (keys) an item's page shows after ?done=…
+// for what other modules did on it; any other value gets the page's own.
+var outcomes = map[string]string{
+	"comment":         "comment.saved",
+	"comment_waiting": "comment.saved_waiting",
+	"file":            "attachment.saved",
+}
+
+// Outcome is the message key an item's page shows for its ?done= value:
+// own for its own actions, "" when there is none.
+func Outcome(done, own string) string {
+	if done == "" {
+		return ""
+	}
+	if k, ok := outcomes[done]; ok {
+		return k
+	}
+	return own
+}
+
+// Go sends the browser to url once a form is handled: a redirect for a
+// plain form, HX-Redirect (the whole page loads there) for one sent by
+// htmx, whose errors are shown in place.
+func Go(c *fiber.Ctx, url string) error {
+	if c.Get("HX-Request") == "true" {
+		c.Set("HX-Redirect", url)
+		return c.SendStatus(fiber.StatusNoContent)
+	}
+	return c.Redirect(url, fiber.StatusSeeOther)
+}
+
 // Done answers a finished action: a request made by htmx (an action taken
 // in place, in the inbox) gets a short confirmation that replaces the
 // item, any other is redirected to url, where the outcome shows.

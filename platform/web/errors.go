@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"html"
 	"html/template"
 	"log/slog"
 
@@ -79,6 +80,14 @@ func errorHandler(shell *Shell, tmpl *template.Template, log *slog.Logger, dev b
 			c.Set(fiber.HeaderRetryAfter, "300")
 		}
 		c.Set(fiber.HeaderCacheControl, "no-store")
+		if c.Get("HX-Request") == "true" { // shown in place, next to the form
+			text := p.Text
+			if p.Detail != "" {
+				text = p.Detail
+			}
+			c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+			return c.Status(status).SendString(`<div class="alert alert-danger mt-2 mb-0" role="alert">` + html.EscapeString(text) + `</div>`)
+		}
 		if err := Render(c, status, tmpl, p); err != nil {
 			log.Error("render error page", "err", err)
 			return c.Status(status).SendString(p.Title)

@@ -11,6 +11,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -50,6 +51,32 @@ func CSRF(page string) string {
 		return m[1]
 	}
 	return ""
+}
+
+// HX submits form to u as htmx does (HX-Request), with the CSRF token of
+// page (fetched first).
+func (b *Browser) HX(page, u string, form url.Values) (*http.Response, string) {
+	b.t.Helper()
+	_, body := b.Get(page)
+	if form == nil {
+		form = url.Values{}
+	}
+	if form.Get("_csrf") == "" {
+		form.Set("_csrf", CSRF(body))
+	}
+	req, err := http.NewRequest(http.MethodPost, u, strings.NewReader(form.Encode()))
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("HX-Request", "true")
+	res, err := b.Client.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	out, _ := io.ReadAll(res.Body)
+	return res, string(out)
 }
 
 // Post submits form to u with the CSRF token of page (fetched first).
