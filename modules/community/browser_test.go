@@ -90,7 +90,7 @@ func TestCollaborationAccessibility(t *testing.T) {
 	res, _ := anna.Post(alpha+"/discussions/new", alpha+"/discussions", url.Values{"title": {"Una discussione"}, "language": {"it"},
 		"scope_kind": {"communities"}, "scope_communities": {id}, "action": {"publish"}})
 	did := strings.TrimSuffix(res.Header.Get("Location"), "?done=1")
-	pages := []string{"/communities", "/communities/new", "/communities/" + id, "/news", "/news/new", "/news/" + nid,
+	pages := []string{"/communities", "/communities/new", "/communities/" + id, "/news", "/news/new", "/news/" + nid, "/news/" + nid + "/edit",
 		"/people", "/profile", "/organizations", "/organizations/new", "/dashboard", "/dashboard/inbox",
 		"/discussions", "/discussions/new", did, "/search?q=telemedicina", "/notifications"}
 	for _, lang := range []string{"it", "en"} {

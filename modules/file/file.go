@@ -36,6 +36,12 @@ type Target interface {
 	FileTarget(ctx context.Context, tx bun.IDB, id, uid int64) (Item, error)
 }
 
+// Attacher is a Target told, in the same transaction, of each file attached
+// to one of its items (not to a comment).
+type Attacher interface {
+	Attached(ctx context.Context, tx bun.IDB, a *attachment.Attachment) error
+}
+
 // Deps are what the routes need.
 type Deps struct {
 	DB      *bun.DB
@@ -112,7 +118,13 @@ func (m *Module) upload(c *fiber.Ctx) error {
 		}
 		defer f.Close()
 		a.Name = fh.Filename
-		return attachment.Add(ctx, tx, m.Store, t.Slug, a, fh.Header.Get("Content-Type"), f)
+		if err := attachment.Add(ctx, tx, m.Store, t.Slug, a, fh.Header.Get("Content-Type"), f); err != nil {
+			return err
+		}
+		if at, ok := m.Targets[a.ContentType].(Attacher); ok && a.CommentID == nil {
+			return at.Attached(ctx, tx, a)
+		}
+		return nil
 	})
 	if fe, ok := form.FieldsOf(err); ok {
 		return platform.NewError(platform.ErrInvalid, loc.T(fe["file"]))

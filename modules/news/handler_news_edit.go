@@ -13,6 +13,7 @@ import (
 
 	"github.com/piazza-pa/piazza/modules/community"
 	"github.com/piazza-pa/piazza/modules/organization"
+	"github.com/piazza-pa/piazza/platform/attachment"
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/content"
@@ -36,10 +37,12 @@ type formView struct {
 	Organizations []organization.Organization
 	Languages     []string
 	Recent        []News
-	Publish       bool
-	Errors        map[string]string
-	Error         string
-	Message       string
+	// Images are the item's image attachments, its picture's choices.
+	Images  []attachment.Attachment
+	Publish bool
+	Errors  map[string]string
+	Error   string
+	Message string
 }
 
 // renderForm shows the form of n with the choices of the member's scopes.
@@ -62,6 +65,17 @@ func (m *Module) renderForm(c *fiber.Ctx, status int, n *News, action string, er
 		}
 		if v.Recent, err = List(ctx, tx, viewerOf(ctx), 30); err != nil {
 			return err
+		}
+		if n.ID > 0 {
+			files, err := attachment.List(ctx, tx, ContentType, n.ID)
+			if err != nil {
+				return err
+			}
+			for _, f := range files {
+				if f.Image() {
+					v.Images = append(v.Images, f)
+				}
+			}
 		}
 		may, err := guard(ctx, tx, n, uid)
 		v.Publish = err == nil && may("publish")
@@ -86,7 +100,11 @@ func fromForm(c *fiber.Ctx) (*News, form.Errors) {
 	n := &News{Base: content.Base{Title: strings.Join(strings.Fields(c.FormValue("title")), " "),
 		Body: richtext.Sanitize(c.FormValue("body")), Language: c.FormValue("language")}, Summary: strings.TrimSpace(c.FormValue("summary")),
 		Subtitle: strings.Join(strings.Fields(c.FormValue("subtitle")), " "), Category: strings.Join(strings.Fields(c.FormValue("category")), " "),
-		InEvidence: c.FormValue("in_evidence") != "", Related: form.IDs(form.Values(c, "related"))}
+		InEvidence: c.FormValue("in_evidence") != "", Related: form.IDs(form.Values(c, "related")),
+		ImageAlt: strings.Join(strings.Fields(c.FormValue("image_alt")), " ")}
+	if id, err := strconv.ParseInt(c.FormValue("image_id"), 10, 64); err == nil {
+		n.ImageID = &id
+	}
 	n.Scope = scope.FromForm(c)
 	errs := form.Errors{}
 	if l := len([]rune(n.Title)); l < 3 || l > 200 {
@@ -103,6 +121,9 @@ func fromForm(c *fiber.Ctx) (*News, form.Errors) {
 	}
 	if len([]rune(n.Category)) > 80 {
 		errs.Add("category", "news.error.category")
+	}
+	if len([]rune(n.ImageAlt)) > 300 {
+		errs.Add("image_alt", "news.error.image_alt")
 	}
 	var bad bool
 	if n.PublishFrom, bad = localTime(c.FormValue("publish_from")); bad {
@@ -148,6 +169,9 @@ func (m *Module) create(c *fiber.Ctx) error {
 	sent := withOutbox(c)
 	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
 		if err := checkScope(ctx, tx, n, uid, errs); err != nil {
+			return err
+		}
+		if err := checkImage(ctx, tx, n, errs); err != nil { // none can be chosen before the item exists
 			return err
 		}
 		if err := errs.Err(); err != nil {
@@ -262,6 +286,9 @@ func (m *Module) save(c *fiber.Ctx) error {
 		}
 		in.ID, in.AuthorID, in.State = n.ID, n.AuthorID, n.State
 		if err := checkScope(ctx, tx, in, uid, errs); err != nil {
+			return err
+		}
+		if err := checkImage(ctx, tx, in, errs); err != nil {
 			return err
 		}
 		if err := errs.Err(); err != nil {

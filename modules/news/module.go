@@ -157,7 +157,6 @@ type showView struct {
 	News           *News
 	Comments       platformcomment.Thread
 	Files          attachment.Box
-	Image          *attachment.Attachment
 	Related        []News
 	Actions        []workflow.Transition
 	History        []workflow.Step
@@ -189,12 +188,6 @@ func (m *Module) renderShow(c *fiber.Ctx, status int, errText string) error {
 			return err
 		}
 		v.Files = attachment.Box{Type: ContentType, ItemID: v.News.ID, Files: files}
-		for i := range files {
-			if files[i].Image() {
-				v.Image = &files[i] // the first image attached is the item's picture
-				break
-			}
-		}
 		if vw.UserID == 0 {
 			v.Comments, err = thread(ctx, tx, v.News, 0, nil)
 			return err
