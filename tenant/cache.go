@@ -3,6 +3,7 @@ package tenant
 import (
 	"context"
 	"math/rand/v2"
+	"strconv"
 	"sync"
 	"time"
 
@@ -36,6 +37,7 @@ type Cache struct {
 	listening func() bool
 	gens      map[string]uint64 // bumped at every change of the schema
 	entries   map[string]map[string]cacheEntry
+	schemas   map[int64]string // tenant id → schema, of the tenants with entries
 	n, max    int
 	now       func() time.Time
 }
@@ -50,7 +52,7 @@ type cacheEntry struct {
 // nothing until Subscribe.
 func NewCache(max int) *Cache {
 	return &Cache{listening: func() bool { return false }, gens: map[string]uint64{},
-		entries: map[string]map[string]cacheEntry{}, max: max, now: time.Now}
+		entries: map[string]map[string]cacheEntry{}, schemas: map[int64]string{}, max: max, now: time.Now}
 }
 
 // Subscribe has the cache keep entries while l listens.
@@ -59,6 +61,33 @@ func (c *Cache) Subscribe(l *pgnotify.Listener) {
 	c.listening = l.Listening
 	c.mu.Unlock()
 	l.Subscribe(DataChannel, c.Forget, c.forgetAll)
+}
+
+// Domain subscribes the cache to a channel whose payload is a tenant's
+// authorisation domain (its id; "*" for all): what is cached depends on the
+// member's roles too. Subscribe it after the authoriser, whose decisions a
+// value computed afterwards must see.
+func (c *Cache) Domain(l *pgnotify.Listener, channel string) {
+	l.Subscribe(channel, c.forgetDomain, nil)
+}
+
+func (c *Cache) forgetDomain(domain string) {
+	id, err := strconv.ParseInt(domain, 10, 64)
+	if err != nil {
+		c.forgetAll()
+		return
+	}
+	c.mu.Lock()
+	schema, ok := c.schemas[id]
+	if !ok { // nothing kept: only values being computed now may be stale
+		for s := range c.gens {
+			c.gens[s]++
+		}
+	}
+	c.mu.Unlock()
+	if ok {
+		c.Forget(schema)
+	}
 }
 
 // Forget drops the entries of the tenant whose schema is schema.
@@ -80,6 +109,7 @@ func (c *Cache) forgetAll() {
 		c.gens[s]++
 	}
 	c.entries = map[string]map[string]cacheEntry{}
+	c.schemas = map[int64]string{}
 	c.n = 0
 }
 
@@ -116,7 +146,11 @@ func (c *Cache) get(t *Tenant, key string) (v any, ok bool, gen uint64, store bo
 	if e, found := c.entries[t.SchemaName][key]; found && e.tenant == t.ID && c.now().Before(e.until) {
 		return e.v, true, 0, false
 	}
-	return nil, false, c.gens[t.SchemaName], true
+	gen, known := c.gens[t.SchemaName]
+	if !known {
+		c.gens[t.SchemaName] = 0 // so that a change of roles can be told to it
+	}
+	return nil, false, gen, true
 }
 
 func (c *Cache) put(t *Tenant, key string, v any, until time.Time, gen uint64) {
@@ -145,6 +179,7 @@ func (c *Cache) put(t *Tenant, key string, v any, until time.Time, gen uint64) {
 		c.n++
 	}
 	es[key] = cacheEntry{v: v, until: until, tenant: t.ID}
+	c.schemas[t.ID] = schema
 }
 
 // Cached returns the value of key for the tenant of ctx: the cached one, or

@@ -93,6 +93,7 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 		return nil, nil, err
 	}
 	az.Subscribe(l)
+	cache.Domain(l, authz.Channel) // after the authoriser: see Cache.Domain
 	sender, err := e.mailer()
 	if err != nil {
 		return nil, nil, err

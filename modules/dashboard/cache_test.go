@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/modules/moduletest"
+	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/tenant"
 )
@@ -80,6 +81,25 @@ func TestFeedKeptFresh(t *testing.T) {
 		if _, page := alphaBruno.Get(alpha + "/dashboard"); !strings.Contains(page, "Programmata") {
 			t.Error("a scheduled item missing after its time: the cached page outlived it")
 		}
+	})
+
+	t.Run("a role given elsewhere shows what it lets see", func(t *testing.T) {
+		// Validators see published items before their window opens.
+		elsewhere(w.A, `INSERT INTO news (title, language, state, scope_kind, published_at, publish_from)
+			VALUES ('Annuncio di domani', 'it', 'published', 'tenant', now(), now() + interval '1 day')`)
+		time.Sleep(300 * time.Millisecond)
+		if _, page := alphaBruno.Get(alpha + "/dashboard"); strings.Contains(page, "Annuncio di domani") {
+			t.Fatal("a member sees a scheduled item")
+		}
+		sub := "user:" + strconv.FormatInt(w.ID(w.A.Slug, "bruno"), 10)
+		if err := authz.Assign(context.Background(), w.DB.DB, sub, authz.RoleValidator, w.A.Domain()); err != nil {
+			t.Fatal(err)
+		}
+		eventually(alphaBruno, alpha, "the validator's view", func(_ int, page string) bool { return strings.Contains(page, "Annuncio di domani") })
+		if err := authz.Unassign(context.Background(), w.DB.DB, sub, authz.RoleValidator, w.A.Domain()); err != nil {
+			t.Fatal(err)
+		}
+		eventually(alphaBruno, alpha, "the role taken back", func(_ int, page string) bool { return !strings.Contains(page, "Annuncio di domani") })
 	})
 
 	t.Run("a session ended elsewhere no longer signs in", func(t *testing.T) {

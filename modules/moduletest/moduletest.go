@@ -137,6 +137,9 @@ func (w *World) serve(t *testing.T) {
 	w.Cache = tenant.NewCache(1000)
 	l := pgnotify.New(w.DB.URL, nil)
 	w.Cache.Subscribe(l)
+	// Roles are read at every decision here (az is not subscribed: tests
+	// give roles and act at once), but the cache hears of their changes.
+	w.Cache.Domain(l, authz.Channel)
 	must(t, l.Start(t.Context(), 10*time.Second))
 	p := csrf.New(csrf.Config{Key: bytes.Repeat([]byte{6}, 32)})
 	sender, _ := mail.NewSMTP(w.SMTP.URL(), "noreply@piazza.test")
