@@ -2,10 +2,12 @@ package tenant_test
 
 import (
 	"context"
+	"net/http/httptest"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform/db"
@@ -165,6 +167,32 @@ func TestCacheDroppedOnChange(t *testing.T) {
 			t.Error("an expired entry was served")
 		}
 	})
+}
+
+// A request that may have written drops its tenant's entries on its own
+// replica before it answers; a reading one keeps them.
+func TestCacheDroppedAfterWritingRequest(t *testing.T) {
+	_, d := newRegistry(t)
+	c := listeningCache(t, d.URL)
+	a := &tenant.Tenant{ID: 1, SchemaName: "t_alpha"}
+	app := fiber.New()
+	app.Use(func(ctx *fiber.Ctx) error {
+		ctx.SetUserContext(tenant.NewContext(context.Background(), a))
+		return ctx.Next()
+	}, c.Middleware())
+	app.All("/", func(ctx *fiber.Ctx) error { return ctx.SendString("ok") })
+	fill := func() {
+		_, _ = tenant.Cached(tenant.NewContext(context.Background(), a), c, "k", func() (int, time.Time, error) { return 1, time.Now().Add(time.Hour), nil })
+	}
+	for _, method := range []string{"GET", "HEAD", "POST", "PUT", "DELETE"} {
+		fill()
+		if _, err := app.Test(httptest.NewRequest(method, "/", nil)); err != nil {
+			t.Fatal(err)
+		}
+		if kept, want := c.Len() == 1, method == "GET" || method == "HEAD"; kept != want {
+			t.Errorf("%s: entry kept %v, want %v", method, kept, want)
+		}
+	}
 }
 
 // Without a listener (or while it is down) nothing is cached.

@@ -224,7 +224,7 @@ func (e *env) collaboration(shell *web.Shell, sender mail.Sender, local *auth.Lo
 	if err != nil {
 		return nil, err
 	}
-	communityModule, err := community.New(community.Deps{DB: e.db, Shell: shell, PageFor: pageFor, Mail: sender,
+	communityModule, err := community.New(community.Deps{DB: e.db, Shell: shell, PageFor: pageFor, Mail: sender, Cache: cache,
 		Local: local, Scheme: e.scheme(), Content: []community.ContentSource{newsModule, discussionModule}})
 	if err != nil {
 		return nil, err

@@ -3,13 +3,18 @@ package community
 import (
 	"context"
 	"slices"
+	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
 
+	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
+	"github.com/piazza-pa/piazza/platform/feed"
 	"github.com/piazza-pa/piazza/platform/scope"
 	"github.com/piazza-pa/piazza/platform/web"
+	"github.com/piazza-pa/piazza/tenant"
 )
 
 type showView struct {
@@ -30,6 +35,18 @@ type showView struct {
 	Manage, Validate, Member bool
 }
 
+// showData is what a community's page shows its viewer, kept in the cache
+// between their visits.
+type showData struct {
+	Community                *Community
+	Members, Pending         []Member
+	Subs                     []Community
+	Items                    []Item
+	Frequency                string
+	Candidates               []Member
+	Manage, Validate, Member bool
+}
+
 func (m *Module) show(c *fiber.Ctx) error {
 	return m.renderShow(c, fiber.StatusOK, "")
 }
@@ -37,43 +54,59 @@ func (m *Module) show(c *fiber.Ctx) error {
 // renderShow shows a community's page: to its members the members and the
 // content, to managers their tools; to others what they may do to join.
 func (m *Module) renderShow(c *fiber.Ctx, status int, errText string) error {
-	v := showView{Page: m.PageFor(c, m.site(c)), Roles: Roles, Error: errText}
+	v := showView{Page: m.PageFor(c, m.site(c)), Roles: Roles, Frequencies: frequencies, Error: errText}
 	if d := c.Query("done"); d != "" && errText == "" {
 		v.Message = m.t(c, "community.done."+safeKey(d))
 	}
-	vw := viewer(c)
+	id := paramID(c, "id")
+	key := "community:" + strconv.FormatInt(id, 10) + ":" + strconv.FormatInt(auth.UserFromContext(c.UserContext()).ID, 10)
+	d, err := tenant.Cached(c.UserContext(), m.Cache, key, func() (showData, time.Time, error) { return m.showData(c, id) })
+	if err != nil {
+		return err
+	}
+	v.Community, v.Members, v.Pending, v.Subs, v.Items = d.Community, d.Members, d.Pending, d.Subs, d.Items
+	v.Frequency, v.Candidates, v.Manage, v.Validate, v.Member = d.Frequency, d.Candidates, d.Manage, d.Validate, d.Member
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return web.Render(c, status, m.pages["show.html"], v)
+}
+
+// showData reads what community id's page shows the member, and until
+// when it stays true if nothing is written.
+func (m *Module) showData(c *fiber.Ctx, id int64) (showData, time.Time, error) {
+	var d showData
+	until := time.Now().Add(time.Hour)
+	vw := viewer(c) // roles are read with the data, under the cache's watch
 	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
 		var err error
-		if v.Community, err = Get(ctx, tx, vw, paramID(c, "id")); err != nil {
+		if d.Community, err = Get(ctx, tx, vw, id); err != nil {
 			return err
 		}
-		rctx, err := WithRoles(ctx, tx, vw.UserID, v.Community.ID)
+		rctx, err := WithRoles(ctx, tx, vw.UserID, d.Community.ID)
 		if err != nil {
 			return err
 		}
-		v.Member = v.Community.MyState == Active
-		v.Frequencies = frequencies
-		if v.Member {
+		d.Member = d.Community.MyState == Active
+		if d.Member {
 			if err := tx.QueryRowContext(ctx, "SELECT coalesce(notify_frequency, '') FROM community_members WHERE community_id = ? AND user_id = ?",
-				v.Community.ID, vw.UserID).Scan(&v.Frequency); err != nil {
+				d.Community.ID, vw.UserID).Scan(&d.Frequency); err != nil {
 				return err
 			}
 		}
-		v.Manage = authz.Can(rctx, v.Community.Object(), "manage") && v.Community.State == "active"
-		v.Validate = vw.Validator && v.Community.State == "to_validate"
-		if v.Subs, err = List(ctx, tx, vw, Filter{Parent: v.Community.ID}); err != nil {
+		d.Manage = authz.Can(rctx, d.Community.Object(), "manage") && d.Community.State == "active"
+		d.Validate = vw.Validator && d.Community.State == "to_validate"
+		if d.Subs, err = List(ctx, tx, vw, Filter{Parent: d.Community.ID}); err != nil {
 			return err
 		}
-		if v.Member || v.Manage || v.Community.Kind == Open {
-			if v.Members, err = Members(ctx, tx, v.Community.ID, Active); err != nil {
+		if d.Member || d.Manage || d.Community.Kind == Open {
+			if d.Members, err = Members(ctx, tx, d.Community.ID, Active); err != nil {
 				return err
 			}
 		}
-		if v.Manage {
-			if v.Pending, err = Members(ctx, tx, v.Community.ID, RequestSent, Invited); err != nil {
+		if d.Manage {
+			if d.Pending, err = Members(ctx, tx, d.Community.ID, RequestSent, Invited); err != nil {
 				return err
 			}
-			if v.Candidates, err = candidates(ctx, tx, v.Community.ID); err != nil {
+			if d.Candidates, err = candidates(ctx, tx, d.Community.ID); err != nil {
 				return err
 			}
 		}
@@ -81,19 +114,16 @@ func (m *Module) renderShow(c *fiber.Ctx, status int, errText string) error {
 			return err
 		}
 		for _, src := range m.Content {
-			items, err := src.CommunityItems(ctx, tx, v.Community.ID, vw.UserID, 20)
+			items, err := src.CommunityItems(ctx, tx, d.Community.ID, vw.UserID, 20)
 			if err != nil {
 				return err
 			}
-			v.Items = append(v.Items, items...)
+			d.Items = append(d.Items, items...)
 		}
-		return nil
-	})
-	if err != nil {
+		until, err = feed.Until(ctx, tx, until, m.Content)
 		return err
-	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return web.Render(c, status, m.pages["show.html"], v)
+	})
+	return d, until, err
 }
 
 // flashes are the outcomes an action reports on the page it returns to.

@@ -59,6 +59,9 @@ type Deps struct {
 	Local   *auth.Local
 	Scheme  string
 	Content []ContentSource
+	// Cache, when set, keeps each member's view of a community's page
+	// until the tenant's data changes or an item's window opens or closes.
+	Cache *tenant.Cache
 }
 
 // Module is the communities module.

@@ -7,11 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/uptrace/bun"
-
 	"github.com/piazza-pa/piazza/modules/moduletest"
 	"github.com/piazza-pa/piazza/platform/authz"
-	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/tenant"
 )
 
@@ -21,32 +18,10 @@ import (
 // pages never answer for another's member of the same id.
 func TestFeedKeptFresh(t *testing.T) {
 	w := moduletest.New(t)
-	// elsewhere writes as another replica (or a job, or the console) would:
-	// nothing tells this server but PostgreSQL's notification.
-	elsewhere := func(tn *tenant.Tenant, q string) {
+	elsewhere := func(tn *tenant.Tenant, q string) { t.Helper(); w.Elsewhere(t, tn, q) }
+	eventually := func(b *moduletest.Browser, site, what string, ok func(code int, page string) bool) {
 		t.Helper()
-		err := db.InTenant(context.Background(), w.DB.DB, tn.Scope(), func(ctx context.Context, tx bun.Tx) error {
-			_, err := tx.ExecContext(ctx, q)
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	// eventually waits (a few seconds at most) until ok holds for the page.
-	eventually := func(b *moduletest.Browser, site string, what string, ok func(code int, page string) bool) {
-		t.Helper()
-		deadline := time.Now().Add(5 * time.Second)
-		for {
-			code, page := b.Get(site + "/dashboard")
-			if ok(code, page) {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%s: still %d after five seconds", what, code)
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
+		b.Eventually(site+"/dashboard", what, ok)
 	}
 	if w.ID(w.A.Slug, "bruno") != w.ID(w.B.Slug, "bruno") {
 		t.Fatal("the test needs a member of the same id in both tenants")

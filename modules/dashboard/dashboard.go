@@ -40,13 +40,6 @@ type FeedSource interface {
 	Feed(ctx context.Context, tx bun.IDB, uid int64, cur feed.Cursor, limit int) ([]feed.Entry, error)
 }
 
-// Scheduled is a feed source whose items enter or leave the feed at set
-// times (publication windows): NextChange is the first such time after
-// now (zero for none), until when a page of the feed stays true.
-type Scheduled interface {
-	NextChange(ctx context.Context, tx bun.IDB) (time.Time, error)
-}
-
 // InboxSource is a module's part of the inbox.
 type InboxSource interface {
 	Inbox(ctx context.Context, tx bun.IDB, uid int64, limit int) ([]feed.Task, error)
@@ -162,15 +155,9 @@ func (m *Module) feedPage(ctx context.Context, uid int64, cur feed.Cursor) (feed
 				return err
 			}
 			all = append(all, es...)
-			if sc, ok := s.(Scheduled); ok {
-				next, err := sc.NextChange(ctx, tx)
-				if err != nil {
-					return err
-				}
-				if !next.IsZero() && next.Before(until) {
-					until = next
-				}
-			}
+		}
+		if until, err = feed.Until(ctx, tx, until, m.Feed); err != nil {
+			return err
 		}
 		sortFeed(all)
 		if len(all) > PageSize {

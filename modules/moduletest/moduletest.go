@@ -169,7 +169,7 @@ func (w *World) serve(t *testing.T) {
 	must(t, err)
 	om, err := organization.New(organization.Deps{DB: w.DB.DB, Shell: shell, PageFor: pageFor})
 	must(t, err)
-	cm, err := community.New(community.Deps{DB: w.DB.DB, Shell: shell, PageFor: pageFor, Mail: sender, Local: local,
+	cm, err := community.New(community.Deps{DB: w.DB.DB, Shell: shell, PageFor: pageFor, Mail: sender, Local: local, Cache: w.Cache,
 		Scheme: "http", Content: []community.ContentSource{nm, dsm}})
 	must(t, err)
 	sm, err := search.New(search.Deps{DB: w.DB.DB, Shell: shell, PageFor: pageFor, Sources: []search.Source{nm, dsm, cm, om, pm}})
@@ -200,6 +200,34 @@ func (w *World) In(t *testing.T, tn *tenant.Tenant, fn func(ctx context.Context,
 	t.Helper()
 	must(t, db.InTenant(context.Background(), w.DB.DB, tn.Scope(), fn))
 	w.Cache.Forget(tn.SchemaName)
+}
+
+// Elsewhere runs q in the tenant's transaction as another replica (or a
+// job, or the console) would: the server hears of it only through
+// PostgreSQL's notification, not as after In.
+func (w *World) Elsewhere(t *testing.T, tn *tenant.Tenant, q string) {
+	t.Helper()
+	must(t, db.InTenant(context.Background(), w.DB.DB, tn.Scope(), func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.ExecContext(ctx, q)
+		return err
+	}))
+}
+
+// Eventually gets u until ok holds for the answer (five seconds at most:
+// what changed elsewhere shows once the notification is in).
+func (b *Browser) Eventually(u, what string, ok func(code int, page string) bool) {
+	b.t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		code, page := b.Get(u)
+		if ok(code, page) {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.t.Fatalf("%s: still %d after five seconds", what, code)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // Browser is a visitor of the world.

@@ -5,12 +5,15 @@
 package feed
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/uptrace/bun"
 )
 
 // Entry is one item of the feed.
@@ -102,3 +105,30 @@ func DecodeCursor(s string) (Cursor, error) {
 
 // kindRE is what a content kind looks like.
 var kindRE = regexp.MustCompile(`^[a-z][a-z_]{0,31}$`)
+
+// Scheduled is a content source whose items enter or leave lists at set
+// times (publication windows): NextChange is the first such time after now,
+// zero for none.
+type Scheduled interface {
+	NextChange(ctx context.Context, tx bun.IDB) (time.Time, error)
+}
+
+// Until is until when lists drawn from sources stay as they are if nothing
+// is written: the first NextChange of those that are Scheduled, or limit if
+// none comes sooner.
+func Until[S any](ctx context.Context, tx bun.IDB, limit time.Time, sources []S) (time.Time, error) {
+	for _, s := range sources {
+		sc, ok := any(s).(Scheduled)
+		if !ok {
+			continue
+		}
+		next, err := sc.NextChange(ctx, tx)
+		if err != nil {
+			return limit, err
+		}
+		if !next.IsZero() && next.Before(limit) {
+			limit = next
+		}
+	}
+	return limit, nil
+}
