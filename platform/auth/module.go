@@ -151,6 +151,12 @@ func (m *Module) signedIn(c *fiber.Ctx, ctx context.Context, token string) (memb
 		who := member{Unread: -1}
 		var until time.Time
 		err := tenant.Tx(ctx, m.DB, func(ctx context.Context, tx bun.Tx) error {
+			// All this transaction may write is a session's idle timer (or
+			// the removal of an expired one): lost in a crash, it costs
+			// nothing, so the request does not wait for the disk.
+			if _, err := tx.ExecContext(ctx, "SELECT set_config('synchronous_commit', 'off', true)"); err != nil {
+				return err
+			}
 			sess, err := m.Sessions.Lookup(ctx, tx, token)
 			if err != nil {
 				return nil
