@@ -19,11 +19,12 @@ import (
 // path, job or console made it.
 const DataChannel = "piazza_tenant_data"
 
-// dataTTL bounds how long an entry is trusted even while notifications flow:
-// each entry gets between half of it and all of it, at random, so that
-// entries filled together (after a restart) are not all computed again at
-// once.
-const dataTTL = 5 * time.Minute
+// dataTTL bounds how long an entry is trusted even while notifications flow
+// (PostgreSQL does not drop them: a lost connection empties the cache, a
+// full queue fails the writing transaction); each entry gets between half
+// of it and all of it, at random, so that entries filled together (after a
+// restart) are not all computed again at once.
+const dataTTL = 30 * time.Minute
 
 // Cache keeps, per replica, what reading requests compute in a tenant's
 // transaction and ask again and again (a session's member, a dashboard page),

@@ -76,7 +76,7 @@ func (s *Store) Create(ctx context.Context, db bun.IDB, sess *Session) (string, 
 }
 
 // Lookup returns the live session of token, refreshing its idle timer at
-// most once a minute. An expired session is deleted.
+// most every touchEvery. An expired session is deleted.
 func (s *Store) Lookup(ctx context.Context, db bun.IDB, token string) (*Session, error) {
 	if len(token) != 43 {
 		return nil, ErrNoSession
@@ -104,8 +104,10 @@ func (s *Store) Lookup(ctx context.Context, db bun.IDB, token string) (*Session,
 	return sess, nil
 }
 
-// touchEvery is how often a session in use has its idle timer refreshed.
-const touchEvery = time.Minute
+// touchEvery is how often a session in use has its idle timer refreshed
+// (so a session ends between its idle time and that much less after its
+// last use).
+const touchEvery = 5 * time.Minute
 
 // TrustUntil is until when sess, just looked up, may be taken as live
 // without another lookup: its expiry, or when its idle timer is next due
