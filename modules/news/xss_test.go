@@ -1,17 +1,22 @@
 package news_test
 
 import (
+	"context"
 	"fmt"
+	"image/color"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/modules/moduletest"
 	"github.com/piazza-pa/piazza/platform/web/webtest"
 )
 
 // TestStoredXSS: every known payload, stored in titles, subtitles,
-// summaries, bodies and categories of news, in file names, in comments, in discussions, in names and descriptions of
+// summaries, bodies and categories of news, in file and picture names and
+// picture descriptions, in comments, in discussions, in names and descriptions of
 // communities and organisations and in profiles, renders inert on every page
 // that shows it.
 func TestStoredXSS(t *testing.T) {
@@ -59,11 +64,29 @@ func TestStoredXSS(t *testing.T) {
 			t.Fatalf("file named with payload %d: %d %s", i, code, body)
 		}
 	}
+	// Pictures named with payloads and described with one (item 2's picture
+	// is the first of them; the others are its choices in the form).
+	picture := pngOf(t, color.White)
+	for i, p := range webtest.Payloads[:8] {
+		if strings.ContainsAny(p, "\x02\x03") {
+			continue
+		}
+		if code, body := validator.Upload(alpha+"/news/2", alpha+"/files/news/2", p+".png", "image/png", picture); code != 303 {
+			t.Fatalf("picture named with payload %d: %d %s", i, code, body)
+		}
+	}
+	w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.ExecContext(ctx, "UPDATE news SET image_alt = ? WHERE id = 2", webtest.Payloads[1])
+		return err
+	})
+	if _, page := validator.Get(alpha + "/news/2"); !strings.Contains(page, `id="image"`) {
+		t.Fatal("item 2 shows no picture: its payload name and description would go unchecked")
+	}
 	if code, _ := validator.Send(alpha+"/profile", alpha+"/profile", url.Values{"name": {webtest.Payloads[2]}, "bio": {webtest.Payloads[0]}, "competencies": {webtest.Payloads[4]}, "notify_frequency": {"daily"}}); code != 303 {
 		t.Fatalf("profile: %d", code)
 	}
 	pages = append(pages, "/news", "/dashboard", "/dashboard/inbox", "/search?q=alert", "/search?q=script", "/communities",
-		"/communities/1", "/communities/2", "/organizations", "/organizations/1", "/people", fmt.Sprintf("/people/%d", w.ID("alpha", "validator")), "/profile", "/news/1/edit",
+		"/communities/1", "/communities/2", "/organizations", "/organizations/1", "/people", fmt.Sprintf("/people/%d", w.ID("alpha", "validator")), "/profile", "/news/1/edit", "/news/2", "/news/2/edit",
 		"/discussions", "/discussions/1", "/discussions/3")
 	member := w.Browser(t, alpha, "anna")
 	guest := w.Browser(t, alpha, "")
