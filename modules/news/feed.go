@@ -37,7 +37,7 @@ func (m *Module) Feed(ctx context.Context, tx bun.IDB, uid int64, cur feed.Curso
 	out := make([]feed.Entry, 0, len(ns))
 	for _, n := range ns {
 		out = append(out, feed.Entry{Kind: ContentType, Label: "news.kind", ID: n.ID, Title: n.Title, Summary: n.Summary,
-			URL: "/news/" + strconv.FormatInt(n.ID, 10), At: n.FeedAt(), InEvidence: n.InEvidence, Where: n.Category})
+			URL: "/news/" + strconv.FormatInt(n.ID, 10), At: n.FeedAt(), InEvidence: n.InEvidence, Where: n.Category, Image: n.ImageURL()})
 	}
 	return out, nil
 }

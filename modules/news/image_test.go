@@ -64,8 +64,10 @@ func TestPicture(t *testing.T) {
 	if code, _ := bruno.Get(alpha + "/files/" + m[1] + "/" + m[2]); code != 200 {
 		t.Errorf("the picture does not load: %d", code)
 	}
-	if _, list := bruno.Get(alpha + "/news"); !strings.Contains(list, `<img src="/files/`+m[1]+`/prato.png"`) {
-		t.Error("the list does not show the picture")
+	for _, path := range []string{"/news", "/dashboard"} {
+		if _, list := bruno.Get(alpha + path); !strings.Contains(list, `<img src="/files/`+m[1]+`/prato.png"`) {
+			t.Errorf("%s does not show the picture", path)
+		}
 	}
 
 	ids := map[string]string{}

@@ -23,8 +23,10 @@ type Entry struct {
 	ID             int64
 	Title, Summary string
 	URL, Where     string
-	At             time.Time
-	InEvidence     bool
+	// Image is the address of the item's picture ("" for none).
+	Image      string
+	At         time.Time
+	InEvidence bool
 }
 
 // Cursor is where a page of the feed starts: after the entry with these
