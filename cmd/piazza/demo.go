@@ -76,7 +76,7 @@ func (e *env) ensureDemo(ctx context.Context) (string, error) {
 		return "", err
 	}
 	err = db.InTenant(ctx, e.db, t.Scope(), func(ctx context.Context, tx bun.Tx) error {
-		return seedDemoContent(ctx, tx, t.Slug, id)
+		return seedDemoContent(ctx, tx, e.files(), t.Slug, id)
 	})
 	if err != nil {
 		return "", fmt.Errorf("demo content: %w", err)

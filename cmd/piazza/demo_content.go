@@ -1,12 +1,18 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"strings"
 
 	"github.com/uptrace/bun"
 
+	"github.com/piazza-pa/piazza/platform/attachment"
+	"github.com/piazza-pa/piazza/platform/storage"
 	"github.com/piazza-pa/piazza/platform/taxid"
 )
 
@@ -76,7 +82,7 @@ var demoNews = []struct {
 // seedDemoContent fills a new demo tenant with people, organisations,
 // communities and news across the eight themes; it does nothing when the
 // tenant has communities already.
-func seedDemoContent(ctx context.Context, tx bun.Tx, slug string, adminID int64) error {
+func seedDemoContent(ctx context.Context, tx bun.Tx, store storage.Store, slug string, adminID int64) error {
 	if n, err := tx.NewSelect().Table("communities").Count(ctx); err != nil || n > 0 {
 		return err
 	}
@@ -160,6 +166,9 @@ func seedDemoContent(ctx context.Context, tx bun.Tx, slug string, adminID int64)
 			VALUES ('news', ?, 'create', '', 'draft', ?), ('news', ?, 'publish', 'draft', 'published', ?)`, id, author, id, author); err != nil {
 			return err
 		}
+		if err := demoPicture(ctx, tx, store, slug, id, author, i); err != nil {
+			return err
+		}
 	}
 	// Discussions with threaded replies.
 	for i, d := range []struct{ title, body string }{
@@ -216,4 +225,34 @@ func langOf(title string) string {
 		return "en"
 	}
 	return "it"
+}
+
+// demoPictureColours tint the demo news' pictures.
+var demoPictureColours = []color.RGBA{{0, 102, 204, 255}, {0, 140, 110, 255}, {200, 90, 20, 255}, {120, 60, 160, 255}, {180, 30, 60, 255}}
+
+// demoPicture attaches a drawn picture (a gradient with a band) to news
+// item id and makes it the item's picture.
+func demoPicture(ctx context.Context, tx bun.Tx, store storage.Store, slug string, id, author int64, i int) error {
+	c := demoPictureColours[i%len(demoPictureColours)]
+	img := image.NewRGBA(image.Rect(0, 0, 640, 360))
+	for y := range 360 {
+		for x := range 640 {
+			f := float64(x) / 640
+			px := color.RGBA{uint8(float64(c.R) * (1 - f/2)), uint8(float64(c.G) * (1 - f/2)), uint8(float64(c.B) * (1 - f/2)), 255}
+			if y > 240 && y < 270 {
+				px = color.RGBA{255, 255, 255, 255}
+			}
+			img.Set(x, y, px)
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return err
+	}
+	a := &attachment.Attachment{ContentType: "news", ItemID: id, Name: fmt.Sprintf("immagine-%d.png", i+1), UploadedBy: &author}
+	if err := attachment.Add(ctx, tx, store, slug, a, "image/png", &buf); err != nil {
+		return fmt.Errorf("demo picture: %w", err)
+	}
+	_, err := tx.ExecContext(ctx, "UPDATE news SET image_id = ? WHERE id = ?", a.ID, id)
+	return err
 }

@@ -34,7 +34,8 @@ func TestDemoContent(t *testing.T) {
 		t.Fatal(err)
 	}
 	var themes, vats []string
-	var communities, profiles, news int
+	var communities, profiles, news, pictures int
+	var key string
 	err = db.InTenant(ctx, e.db, demo.Scope(), func(ctx context.Context, tx bun.Tx) error {
 		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM communities").Scan(&communities); err != nil {
 			return err
@@ -43,6 +44,10 @@ func TestDemoContent(t *testing.T) {
 			return err
 		}
 		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM news WHERE state = 'published'").Scan(&news); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT count(*), min(a.storage_key) FROM news n JOIN attachments a ON a.id = n.image_id
+			WHERE a.mime = 'image/png'`).Scan(&pictures, &key); err != nil {
 			return err
 		}
 		if err := tx.NewSelect().TableExpr("communities").ColumnExpr("DISTINCT unnest(themes)").Scan(ctx, &themes); err != nil {
@@ -58,6 +63,13 @@ func TestDemoContent(t *testing.T) {
 	}
 	if communities != len(demoCommunities)+1 || profiles != len(demoPeople) || news != len(demoNews) {
 		t.Errorf("seeded %d communities, %d profiles, %d news; seeded twice?", communities, profiles, news)
+	}
+	if pictures != len(demoNews) {
+		t.Errorf("%d demo news have a picture, want all %d", pictures, len(demoNews))
+	} else if r, err := e.files().Open(ctx, "demo", key); err != nil {
+		t.Errorf("a demo picture's file: %v", err)
+	} else {
+		r.Close()
 	}
 	for _, v := range vats {
 		if _, err := taxid.VAT(v); err != nil {

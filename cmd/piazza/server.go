@@ -244,7 +244,7 @@ func (e *env) collaboration(shell *web.Shell, sender mail.Sender, local *auth.Lo
 	if err != nil {
 		return nil, err
 	}
-	fileModule := file.New(file.Deps{DB: e.db, Shell: shell, Store: storage.Disk{Dir: filepath.Join(e.cfg.DataDir, "files")},
+	fileModule := file.New(file.Deps{DB: e.db, Shell: shell, Store: e.files(),
 		Targets: map[string]file.Target{news.ContentType: newsModule, discussion.ContentType: discussionModule}})
 	return []web.Module{fileModule, notificationModule, dashboardModule, communityModule, newsModule, discussionModule, commentModule, profileModule, orgModule, searchModule}, nil
 }
@@ -254,6 +254,9 @@ func (e *env) collaboration(shell *web.Shell, sender mail.Sender, local *auth.Lo
 func languages(*fiber.Ctx) (enabled []string, def, user string) {
 	return i18n.Supported, i18n.Default, ""
 }
+
+// files is where attachments are stored: under the data directory.
+func (e *env) files() storage.Store { return storage.Disk{Dir: filepath.Join(e.cfg.DataDir, "files")} }
 
 // mailer sends through PIAZZA_SMTP_URL; without it, `piazza dev` and the
 // CLI write e-mails (links included) where the developer or operator reads
