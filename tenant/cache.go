@@ -27,13 +27,13 @@ const DataChannel = "piazza_tenant_data"
 const dataTTL = 30 * time.Minute
 
 // Cache keeps, per replica, what reading requests compute in a tenant's
-// transaction and ask again and again (a session's member, a dashboard page,
-// a member's view of a community),
-// keyed by the tenant's schema and a key of the caller's. A tenant's entries
-// are dropped whenever its data changes (DataChannel), when a request that
-// may write (any method but GET and HEAD) ends on this replica, and after
-// dataTTL or the time the caller gives; while the listener is down nothing
-// is cached or trusted. Values are shared between requests: never modify one.
+// transaction and ask again and again (a session's member, a dashboard
+// page, a member's view of a community), keyed by the tenant's schema and a
+// key of the caller's. A tenant's entries are dropped whenever its data
+// changes (DataChannel), when a request that may write (any method but GET
+// and HEAD) ends on this replica, and after dataTTL or the time the caller
+// gives; while the listener is down nothing is cached or trusted. Values are
+// shared between requests: never modify one.
 type Cache struct {
 	mu        sync.Mutex
 	listening func() bool
