@@ -216,6 +216,38 @@ func TestSignInOverHTTP(t *testing.T) {
 		}
 	}
 
+	// A failure of the database answers an error page and signs no one
+	// out: once it is over, the same browser is still signed in.
+	third := s.newClient()
+	s.post(t, third, alpha+"/auth/login", alpha+"/auth/login", url.Values{"email": {email}, "password": {pw}})
+	privilege := func(q string) {
+		t.Helper()
+		if err := db.InTenant(context.Background(), e.d.DB, e.a.Scope(), func(ctx context.Context, tx bun.Tx) error {
+			_, err := tx.ExecContext(ctx, q)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	privilege("REVOKE SELECT ON sessions FROM CURRENT_USER")
+	broken, err := third.Get(alpha + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken.Body.Close()
+	privilege("GRANT SELECT ON sessions TO CURRENT_USER")
+	for _, c := range broken.Cookies() {
+		if c.Name == auth.CookieName {
+			t.Errorf("a database failure cleared the session cookie (%d)", broken.StatusCode)
+		}
+	}
+	if broken.StatusCode != 500 {
+		t.Errorf("a database failure answered %d", broken.StatusCode)
+	}
+	if _, body := s.get(t, third, alpha+"/"); !strings.Contains(body, "Chiara Neri") {
+		t.Error("signed out by a database failure")
+	}
+
 	// Sign in, then sign out: the session is gone server-side too.
 	res, _ = s.post(t, s.client, alpha+"/auth/login", alpha+"/auth/login", url.Values{"email": {email}, "password": {pw}})
 	var token string

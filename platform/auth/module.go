@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"embed"
+	"errors"
 	"html/template"
 	"net/url"
 	"strings"
@@ -157,13 +158,21 @@ func (m *Module) signedIn(c *fiber.Ctx, ctx context.Context, token string) (memb
 			if _, err := tx.ExecContext(ctx, "SELECT set_config('synchronous_commit', 'off', true)"); err != nil {
 				return err
 			}
+			// No session, or no active member: a guest. Any other failure
+			// is the database's, and must not sign anyone out.
 			sess, err := m.Sessions.Lookup(ctx, tx, token)
-			if err != nil {
+			if errors.Is(err, session.ErrNoSession) {
 				return nil
 			}
+			if err != nil {
+				return err
+			}
 			u, err := UserByID(ctx, tx, sess.UserID)
-			if err != nil || u.Status != "active" {
+			if errors.Is(err, ErrUserNotFound) || err == nil && u.Status != "active" {
 				return nil
+			}
+			if err != nil {
+				return err
 			}
 			who.User, until = u, m.Sessions.TrustUntil(sess)
 			if m.Unread != nil && reading {
