@@ -37,12 +37,27 @@ func Pool(ctx context.Context, url string, max int32) (*pgxpool.Pool, error) {
 	return pgxpool.NewWithConfig(ctx, cfg)
 }
 
-// Migrate brings River's tables up to date.
+// migrateLock is the advisory lock key held while River's tables migrate:
+// replicas starting together take turns.
+const migrateLock = 727_002
+
+// Migrate brings River's tables up to date, one replica at a time (River's
+// migrations cannot all run in one transaction: a session lock on a
+// connection of its own keeps the others waiting).
 func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	m, err := rivermigrate.New(riverpgxv5.New(pool), &rivermigrate.Config{Schema: Schema})
 	if err != nil {
 		return fmt.Errorf("jobs: migrator: %w", err)
 	}
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("jobs: migrate: %w", err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", migrateLock); err != nil {
+		return fmt.Errorf("jobs: migrate: %w", err)
+	}
+	defer func() { _, _ = conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrateLock) }()
 	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
 		return fmt.Errorf("jobs: migrate: %w", err)
 	}
