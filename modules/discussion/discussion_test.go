@@ -16,6 +16,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/dbtest"
 	"github.com/piazza-pa/piazza/platform/i18n/i18ntest"
 	"github.com/piazza-pa/piazza/platform/setting"
+	"github.com/piazza-pa/piazza/platform/web/webtest"
 )
 
 func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
@@ -161,11 +162,18 @@ func TestModerationAndBlacklist(t *testing.T) {
 	if _, page := bruno.Get(topic); !strings.Contains(page, "più panchine") {
 		t.Error("the published comment is not shown")
 	}
+	// Refused, the comment comes back in the topic's form with why.
 	for _, body := range []string{"Questa è una TRUFFA!", "Contiene una parola vietata qui"} {
 		code, page := bruno.Send(topic, alpha+"/comments/discussion/"+id, url.Values{"body": {body}})
-		if code != 422 || !strings.Contains(page, "parole non ammesse") {
-			t.Errorf("blacklisted %q: %d", body, code)
+		if code != 422 || !strings.Contains(page, `id="comment-refused">`) || !strings.Contains(page, "parole non ammesse") {
+			t.Errorf("blacklisted %q: %d, want the topic's page with the reason by the form", body, code)
 		}
+		if !strings.Contains(page, "Regolamento dei parchi") || !strings.Contains(page, `name="body" rows="3" required aria-describedby="comment-refused">`+body+`</textarea>`) {
+			t.Errorf("blacklisted %q: the text is not back in the topic's form", body)
+		}
+	}
+	if _, page := bruno.Send(topic, alpha+"/comments/discussion/"+id, url.Values{"body": {`</textarea><script>alert(1)</script> truffa`}}); webtest.Inert(page) != "" {
+		t.Errorf("a refused comment's text is not inert in the form: %s", webtest.Inert(page))
 	}
 	// Sent by htmx, a refusal comes back as a message for the form's slot
 	// (the text stays in the form); a comment taken sends the page to it.

@@ -139,7 +139,11 @@ type showView struct {
 	Message, Error string
 }
 
-func (m *Module) show(c *fiber.Ctx) error {
+func (m *Module) show(c *fiber.Ctx) error { return m.ShowItem(c, fiber.StatusOK) }
+
+// ShowItem shows the page of the topic of the request's :id with status
+// (comment.Shower).
+func (m *Module) ShowItem(c *fiber.Ctx, status int) error {
 	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
 	v := showView{Page: m.page(c)}
 	if k := web.Outcome(c.Query("done"), "discussion.done"); k != "" {
@@ -171,13 +175,14 @@ func (m *Module) show(c *fiber.Ctx) error {
 		cs, err := platformcomment.List(ctx, tx, ContentType, v.Topic.ID, vw.UserID, moderate)
 		v.Comments = platformcomment.Thread{L: v.L, CSRF: v.CSRF, Type: ContentType, ItemID: v.Topic.ID, Comments: cs,
 			Open: v.Topic.State == workflow.Published && !v.Topic.Closed, Member: vw.UserID > 0, Moderate: moderate, Viewer: vw.UserID}
+		v.Comments.Refused(c)
 		return err
 	})
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return web.Render(c, fiber.StatusOK, m.pages["show.html"], v)
+	return web.Render(c, status, m.pages["show.html"], v)
 }
 
 // FileTarget is a topic for attachments: its author and those who may

@@ -166,6 +166,10 @@ type showView struct {
 
 func (m *Module) show(c *fiber.Ctx) error { return m.renderShow(c, fiber.StatusOK, "") }
 
+// ShowItem shows the page of the item of the request's :id with status
+// (comment.Shower).
+func (m *Module) ShowItem(c *fiber.Ctx, status int) error { return m.renderShow(c, status, "") }
+
 func (m *Module) renderShow(c *fiber.Ctx, status int, errText string) error {
 	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
 	v := showView{Page: m.page(c), Error: errText}
@@ -213,6 +217,7 @@ func (m *Module) renderShow(c *fiber.Ctx, status int, errText string) error {
 		return err
 	}
 	v.Comments.L, v.Comments.CSRF = v.L, v.CSRF
+	v.Comments.Refused(c)
 	v.Files.L, v.Files.CSRF = v.L, v.CSRF
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return web.Render(c, status, m.pages["show.html"], v)

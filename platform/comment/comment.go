@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform"
@@ -161,6 +162,25 @@ type Thread struct {
 	Open, Member, Moderate bool
 	// Viewer is who reads (0 for a guest): they attach files to their own comments.
 	Viewer int64
+	// Draft and Error are a comment refused in this request, shown again
+	// in the form with why (see Refuse).
+	Draft, Error string
+}
+
+// localRefused is where a refused comment waits for its item's page.
+const localRefused = "comment.refused"
+
+type refused struct{ draft, message string }
+
+// Refuse hands a refused comment (its text, and why, translated) to the
+// page of its item rendered in the same request (Thread.Refused).
+func Refuse(c *fiber.Ctx, draft, message string) { c.Locals(localRefused, refused{draft, message}) }
+
+// Refused puts a comment refused in this request back in the thread's form.
+func (t *Thread) Refused(c *fiber.Ctx) {
+	if r, ok := c.Locals(localRefused).(refused); ok {
+		t.Draft, t.Error = r.draft, r.message
+	}
 }
 
 // maxDepth is how deep replies indent.
