@@ -98,8 +98,8 @@ func (m *Module) add(c *fiber.Ctx) error {
 	loc := m.Shell.I18n.FromContext(c.UserContext())
 	if fe, ok := form.FieldsOf(err); ok {
 		msg := loc.T(fe["body"])
-		if s, ok := m.Targets[typ].(Shower); ok && c.Get("HX-Request") != "true" && cm.ParentID == nil {
-			platformcomment.Refuse(c, cm.Body, msg)
+		if s, ok := m.Targets[typ].(Shower); ok && c.Get("HX-Request") != "true" {
+			platformcomment.Refuse(c, cm, msg)
 			return s.ShowItem(c, fiber.StatusUnprocessableEntity)
 		}
 		return platform.NewError(platform.ErrInvalid, msg)

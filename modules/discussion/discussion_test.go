@@ -172,6 +172,19 @@ func TestModerationAndBlacklist(t *testing.T) {
 			t.Errorf("blacklisted %q: the text is not back in the topic's form", body)
 		}
 	}
+	// A refused reply comes back in the reply form of its comment, open.
+	_, page := bruno.Get(topic)
+	first := regexp.MustCompile(`id="comment-(\d+)">\s*<div[^>]*>[^<]*</div>\s*<div class="ms-2 comment-body">Chiediamo più panchine`).FindStringSubmatch(page)
+	if first == nil {
+		t.Fatal("the published comment is not on the topic's page")
+	}
+	code, page := bruno.Send(topic, alpha+"/comments/discussion/"+id, url.Values{"body": {"Che truffa"}, "parent": {first[1]}})
+	if code != 422 || !strings.Contains(page, `id="reply-refused-`+first[1]+`"`) || !strings.Contains(page, `aria-describedby="reply-refused-`+first[1]+`">Che truffa</textarea>`) {
+		t.Errorf("a refused reply: %d, want it back in its comment's reply form", code)
+	}
+	if strings.Contains(page, `id="comment-refused"`) {
+		t.Error("a refused reply shown in the form of a new comment")
+	}
 	if _, page := bruno.Send(topic, alpha+"/comments/discussion/"+id, url.Values{"body": {`</textarea><script>alert(1)</script> truffa`}}); webtest.Inert(page) != "" {
 		t.Errorf("a refused comment's text is not inert in the form: %s", webtest.Inert(page))
 	}

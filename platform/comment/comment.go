@@ -163,23 +163,35 @@ type Thread struct {
 	// Viewer is who reads (0 for a guest): they attach files to their own comments.
 	Viewer int64
 	// Draft and Error are a comment refused in this request, shown again
-	// in the form with why (see Refuse).
+	// in the form with why (see Refuse); RefusedTo is the comment it
+	// answered (0: the item).
 	Draft, Error string
+	RefusedTo    int64
 }
 
 // localRefused is where a refused comment waits for its item's page.
 const localRefused = "comment.refused"
 
-type refused struct{ draft, message string }
+type refused struct {
+	draft, message string
+	to             int64
+}
 
-// Refuse hands a refused comment (its text, and why, translated) to the
-// page of its item rendered in the same request (Thread.Refused).
-func Refuse(c *fiber.Ctx, draft, message string) { c.Locals(localRefused, refused{draft, message}) }
+// Refuse hands a refused comment (its text, why, translated, and the
+// comment it answered, or nil) to the page of its item rendered in the same
+// request (Thread.Refused).
+func Refuse(c *fiber.Ctx, cm *Comment, message string) {
+	r := refused{draft: cm.Body, message: message}
+	if cm.ParentID != nil {
+		r.to = *cm.ParentID
+	}
+	c.Locals(localRefused, r)
+}
 
-// Refused puts a comment refused in this request back in the thread's form.
+// Refused puts a comment refused in this request back in its form.
 func (t *Thread) Refused(c *fiber.Ctx) {
 	if r, ok := c.Locals(localRefused).(refused); ok {
-		t.Draft, t.Error = r.draft, r.message
+		t.Draft, t.Error, t.RefusedTo = r.draft, r.message, r.to
 	}
 }
 
