@@ -176,6 +176,7 @@ func (m *Module) ShowItem(c *fiber.Ctx, status int) error {
 		v.Comments = platformcomment.Thread{L: v.L, CSRF: v.CSRF, Type: ContentType, ItemID: v.Topic.ID, Comments: cs,
 			Open: v.Topic.State == workflow.Published && !v.Topic.Closed, Member: vw.UserID > 0, Moderate: moderate, Viewer: vw.UserID}
 		v.Comments.Refused(c)
+		v.Files.Refused(c)
 		return err
 	})
 	if err != nil {

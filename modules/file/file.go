@@ -5,6 +5,7 @@ package file
 
 import (
 	"context"
+	"errors"
 	"io"
 	"mime"
 	"strconv"
@@ -40,6 +41,13 @@ type Target interface {
 // to one of its items (not to a comment).
 type Attacher interface {
 	Attached(ctx context.Context, tx bun.IDB, a *attachment.Attachment) error
+}
+
+// Shower is a Target that shows the page of the item of the request's :id
+// with status: a file refused there is told in its upload form
+// (attachment.Refuse).
+type Shower interface {
+	ShowItem(c *fiber.Ctx, status int) error
 }
 
 // Deps are what the routes need.
@@ -127,7 +135,13 @@ func (m *Module) upload(c *fiber.Ctx) error {
 		return nil
 	})
 	if fe, ok := form.FieldsOf(err); ok {
-		return platform.NewError(platform.ErrInvalid, loc.T(fe["file"]))
+		err = platform.NewError(platform.ErrInvalid, loc.T(fe["file"]))
+	}
+	if errors.Is(err, platform.ErrInvalid) && cid == 0 && c.Get("HX-Request") != "true" {
+		if s, ok := m.Targets[typ].(Shower); ok { // told in the item's upload form
+			attachment.Refuse(c, platform.Localize(err, loc.T))
+			return s.ShowItem(c, fiber.StatusUnprocessableEntity)
+		}
 	}
 	if err != nil {
 		return err

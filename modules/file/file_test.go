@@ -57,8 +57,13 @@ func TestAttachments(t *testing.T) {
 		{"enorme.pdf", "application/pdf", append(append([]byte{}, pdf...), bytes.Repeat([]byte{' '}, 10<<20)...), "supera 10 MB"},
 	}
 	for _, r := range refusals {
-		if code, body := upload(t, anna, page, item, r.name, r.declared, r.data); code != 422 || !strings.Contains(body, r.says) {
+		code, body := upload(t, anna, page, item, r.name, r.declared, r.data)
+		if code != 422 || !strings.Contains(body, r.says) {
 			t.Errorf("%s: %d, want 422 saying %q", r.name, code, r.says)
+		}
+		// Told on the item's page, in its upload form.
+		if i := strings.Index(body, `id="file-refused"`); i < 0 || !strings.Contains(body[i:], r.says) || !strings.Contains(body, "Verbale con allegato") {
+			t.Errorf("%s: the refusal is not told in the item's upload form", r.name)
 		}
 	}
 	evil := `<img src=x onerror=alert(1)>.pdf`

@@ -219,6 +219,7 @@ func (m *Module) renderShow(c *fiber.Ctx, status int, errText string) error {
 	v.Comments.L, v.Comments.CSRF = v.L, v.CSRF
 	v.Comments.Refused(c)
 	v.Files.L, v.Files.CSRF = v.L, v.CSRF
+	v.Files.Refused(c)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return web.Render(c, status, m.pages["show.html"], v)
 }

@@ -23,6 +23,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform"
@@ -207,4 +208,20 @@ type Box struct {
 	ItemID int64
 	Files  []Attachment
 	Upload bool
+	// Error is why a file sent in this request was refused (see Refuse).
+	Error string
+}
+
+// localRefused is where a refused upload's reason waits for its item's page.
+const localRefused = "attachment.refused"
+
+// Refuse hands why a file was refused (translated) to the page of its item
+// rendered in the same request (Box.Refused).
+func Refuse(c *fiber.Ctx, message string) { c.Locals(localRefused, message) }
+
+// Refused shows in the box why a file sent in this request was refused.
+func (b *Box) Refused(c *fiber.Ctx) {
+	if m, ok := c.Locals(localRefused).(string); ok {
+		b.Error = m
+	}
 }
