@@ -309,10 +309,7 @@ func (m *Module) renderForm(c *fiber.Ctx, status int, t *Topic, errs form.Errors
 }
 
 func (m *Module) newForm(c *fiber.Ctx) error {
-	t := &Topic{Base: content.Base{Language: m.Shell.I18n.FromContext(c.UserContext()).Lang, Scope: scope.Scope{Kind: scope.Tenant}}}
-	if id, err := strconv.ParseInt(c.Query("community"), 10, 64); err == nil {
-		t.Scope = scope.Scope{Kind: scope.Communities, Communities: []int64{id}}
-	}
+	t := &Topic{Base: content.Base{Language: m.Shell.I18n.FromContext(c.UserContext()).Lang, Scope: scope.ForNew(c)}}
 	return m.renderForm(c, fiber.StatusOK, t, nil)
 }
 

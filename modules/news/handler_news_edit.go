@@ -88,10 +88,7 @@ func (m *Module) renderForm(c *fiber.Ctx, status int, n *News, action string, er
 }
 
 func (m *Module) newForm(c *fiber.Ctx) error {
-	n := &News{Base: content.Base{Language: m.Shell.I18n.FromContext(c.UserContext()).Lang, Scope: scope.Scope{Kind: scope.Tenant}}}
-	if id, err := strconv.ParseInt(c.Query("community"), 10, 64); err == nil {
-		n.Scope = scope.Scope{Kind: scope.Communities, Communities: []int64{id}}
-	}
+	n := &News{Base: content.Base{Language: m.Shell.I18n.FromContext(c.UserContext()).Lang, Scope: scope.ForNew(c)}}
 	return m.renderForm(c, fiber.StatusOK, n, "/news", nil)
 }
 

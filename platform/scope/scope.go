@@ -169,6 +169,15 @@ func Objects(contentType string, s Scope) []string {
 // (never input).
 func condition(alias string) string { return fmt.Sprintf(visible, alias, "?0", "?1") }
 
+// ForNew is the scope a new item's form starts with: the community named
+// by ?community= (from its page's "write" link), else the whole tenant.
+func ForNew(c *fiber.Ctx) Scope {
+	if id, err := strconv.ParseInt(c.Query("community"), 10, 64); err == nil {
+		return Scope{Kind: Communities, Communities: []int64{id}}
+	}
+	return Scope{Kind: Tenant}
+}
+
 // FromForm reads a scope from a posted form's fields scope_kind,
 // scope_themes (known themes only), scope_tags, scope_communities,
 // scope_organizations and public; lists are never nil.
