@@ -35,13 +35,6 @@ type Target interface {
 	CommentTarget(ctx context.Context, tx bun.IDB, id, uid int64) (Item, error)
 }
 
-// Shower is a Target that shows one of its items' pages (the item of the
-// request's :id) with status: a comment refused there is shown in its form
-// (platform/comment.Refuse).
-type Shower interface {
-	ShowItem(c *fiber.Ctx, status int) error
-}
-
 // Deps are what the routes need: the targets by content type.
 type Deps struct {
 	DB      *bun.DB
@@ -98,7 +91,7 @@ func (m *Module) add(c *fiber.Ctx) error {
 	loc := m.Shell.I18n.FromContext(c.UserContext())
 	if fe, ok := form.FieldsOf(err); ok {
 		msg := loc.T(fe["body"])
-		if s, ok := m.Targets[typ].(Shower); ok && c.Get("HX-Request") != "true" {
+		if s, ok := m.Targets[typ].(web.ItemPage); ok && c.Get("HX-Request") != "true" {
 			platformcomment.Refuse(c, cm, msg)
 			return s.ShowItem(c, fiber.StatusUnprocessableEntity)
 		}

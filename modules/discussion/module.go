@@ -142,7 +142,7 @@ type showView struct {
 func (m *Module) show(c *fiber.Ctx) error { return m.ShowItem(c, fiber.StatusOK) }
 
 // ShowItem shows the page of the topic of the request's :id with status
-// (comment.Shower).
+// (web.ItemPage).
 func (m *Module) ShowItem(c *fiber.Ctx, status int) error {
 	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
 	v := showView{Page: m.page(c)}

@@ -43,13 +43,6 @@ type Attacher interface {
 	Attached(ctx context.Context, tx bun.IDB, a *attachment.Attachment) error
 }
 
-// Shower is a Target that shows the page of the item of the request's :id
-// with status: a file refused there is told in its upload form
-// (attachment.Refuse).
-type Shower interface {
-	ShowItem(c *fiber.Ctx, status int) error
-}
-
 // Deps are what the routes need.
 type Deps struct {
 	DB      *bun.DB
@@ -138,7 +131,7 @@ func (m *Module) upload(c *fiber.Ctx) error {
 		err = platform.NewError(platform.ErrInvalid, loc.T(fe["file"]))
 	}
 	if errors.Is(err, platform.ErrInvalid) && cid == 0 && c.Get("HX-Request") != "true" {
-		if s, ok := m.Targets[typ].(Shower); ok { // told in the item's upload form
+		if s, ok := m.Targets[typ].(web.ItemPage); ok { // told in the item's upload form
 			attachment.Refuse(c, platform.Localize(err, loc.T))
 			return s.ShowItem(c, fiber.StatusUnprocessableEntity)
 		}

@@ -167,7 +167,7 @@ type showView struct {
 func (m *Module) show(c *fiber.Ctx) error { return m.renderShow(c, fiber.StatusOK, "") }
 
 // ShowItem shows the page of the item of the request's :id with status
-// (comment.Shower).
+// (web.ItemPage).
 func (m *Module) ShowItem(c *fiber.Ctx, status int) error { return m.renderShow(c, status, "") }
 
 func (m *Module) renderShow(c *fiber.Ctx, status int, errText string) error {

@@ -26,6 +26,14 @@ func Outcome(done, own string) string {
 	return own
 }
 
+// ItemPage is a module that shows the page of the item named by the
+// request's :id with a status: another module's form posted on that page
+// (a comment, a file) shows its refusal there, in the form (see
+// comment.Refuse, attachment.Refuse).
+type ItemPage interface {
+	ShowItem(c *fiber.Ctx, status int) error
+}
+
 // Go sends the browser to url once a form is handled: a redirect for a
 // plain form, HX-Redirect (the whole page loads there) for one sent by
 // htmx, whose errors are shown in place.
