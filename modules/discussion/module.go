@@ -223,15 +223,22 @@ func (m *Module) CommentTarget(ctx context.Context, tx bun.IDB, id, uid int64) (
 		Open: t.State == workflow.Published && !t.Closed, Moderate: may("validate")}, nil
 }
 
+// acting loads topic id for the member acting on it: the topic (if they
+// see it), who they are, and what they may do to it.
+func acting(ctx context.Context, tx bun.IDB, id int64) (*Topic, scope.Viewer, workflow.Guard, error) {
+	vw := viewerOf(ctx)
+	t, err := Get(ctx, tx, vw, id)
+	if err != nil {
+		return nil, vw, nil, err
+	}
+	may, err := guard(ctx, tx, t, vw.UserID)
+	return t, vw, may, err
+}
+
 func (m *Module) transition(c *fiber.Ctx) error {
 	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
 	err := m.announcing(c, func(ctx context.Context, tx bun.Tx) error {
-		vw := viewerOf(ctx)
-		t, err := Get(ctx, tx, vw, id)
-		if err != nil {
-			return err
-		}
-		may, err := guard(ctx, tx, t, vw.UserID)
+		t, vw, may, err := acting(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -252,12 +259,7 @@ func (m *Module) setClosed(closed bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
 		err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
-			vw := viewerOf(ctx)
-			t, err := Get(ctx, tx, vw, id)
-			if err != nil {
-				return err
-			}
-			may, err := guard(ctx, tx, t, vw.UserID)
+			t, vw, may, err := acting(ctx, tx, id)
 			if err != nil {
 				return err
 			}
