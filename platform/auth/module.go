@@ -152,15 +152,10 @@ func (m *Module) signedIn(c *fiber.Ctx, ctx context.Context, token string) (memb
 		who := member{Unread: -1}
 		var until time.Time
 		err := tenant.Tx(ctx, m.DB, func(ctx context.Context, tx bun.Tx) error {
-			// All this transaction may write is a session's idle timer (or
-			// the removal of an expired one): lost in a crash, it costs
-			// nothing, so the request does not wait for the disk.
-			if _, err := tx.ExecContext(ctx, "SELECT set_config('synchronous_commit', 'off', true)"); err != nil {
-				return err
-			}
 			// No session, or no active member: a guest. Any other failure
-			// is the database's, and must not sign anyone out.
-			sess, err := m.Sessions.Lookup(ctx, tx, token)
+			// is the database's, and must not sign anyone out. All this
+			// transaction may write is the session's idle timer.
+			sess, err := m.Sessions.LookupLazily(ctx, tx, token)
 			if errors.Is(err, session.ErrNoSession) {
 				return nil
 			}

@@ -76,6 +76,33 @@ func TestTenantSessions(t *testing.T) {
 	if _, err := lookup(a, token); err != nil {
 		t.Fatalf("refreshed session expired: %v", err)
 	}
+	// Looked up lazily, a refresh commits without waiting for the disk; a
+	// lookup that refreshes nothing leaves the transaction as it was.
+	lazily := func() (touched time.Time, sync string) {
+		t.Helper()
+		if err := in(a, func(tx bun.Tx) error {
+			// (the test cluster runs with synchronous_commit off)
+			if _, err := tx.ExecContext(ctx, "SET LOCAL synchronous_commit = on"); err != nil {
+				return err
+			}
+			sess, err := s.LookupLazily(ctx, tx, token)
+			if err != nil {
+				return err
+			}
+			touched = sess.LastSeenAt
+			return tx.QueryRowContext(ctx, "SHOW synchronous_commit").Scan(&sync)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return touched, sync
+	}
+	now = now.Add(10 * time.Minute)
+	if touched, sync := lazily(); !touched.Equal(now) || sync != "off" {
+		t.Errorf("a lazy refresh: seen %v (want %v), synchronous_commit %s", touched, now, sync)
+	}
+	if _, sync := lazily(); sync != "on" {
+		t.Errorf("a lazy lookup refreshing nothing set synchronous_commit %s", sync)
+	}
 	now = now.Add(31 * time.Minute) // idle too long
 	if _, err := lookup(a, token); !errors.Is(err, ErrNoSession) {
 		t.Fatalf("idle session: %v", err)
