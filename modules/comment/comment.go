@@ -163,7 +163,7 @@ func (m *Module) Inbox(ctx context.Context, tx bun.IDB, uid int64, limit int) ([
 		}
 		base := "/comments/" + strconv.FormatInt(cm.ID, 10)
 		out = append(out, feed.Task{Label: "comment.task", Title: item.Title, Detail: excerpt(cm.Body), URL: item.URL + "#comment-" + strconv.FormatInt(cm.ID, 10),
-			At: cm.CreatedAt, Actions: []feed.Action{{Label: "comment.approve", URL: base + "/approve"}, {Label: "comment.reject", URL: base + "/reject", Danger: true}}})
+			At: cm.CreatedAt, Actions: feed.Decide("comment.approve", base+"/approve", "comment.reject", base+"/reject")})
 		if len(out) >= limit {
 			break
 		}

@@ -50,14 +50,13 @@ func (m *Module) Inbox(ctx context.Context, tx bun.IDB, uid int64, limit int) ([
 		switch r.What {
 		case "request":
 			t.Label, t.Detail = "community.task.request", r.Who
-			t.Actions = []feed.Action{{Label: "community.approve_request", URL: fmt.Sprintf("%s/members/%d/approve", base, r.UID)},
-				{Label: "community.reject_request", URL: fmt.Sprintf("%s/members/%d/reject", base, r.UID), Danger: true}}
+			t.Actions = feed.Decide("community.approve_request", fmt.Sprintf("%s/members/%d/approve", base, r.UID), "community.reject_request", fmt.Sprintf("%s/members/%d/reject", base, r.UID))
 		case "invitation":
 			t.Label = "community.task.invitation"
-			t.Actions = []feed.Action{{Label: "community.accept", URL: base + "/accept"}, {Label: "community.decline", URL: base + "/decline", Danger: true}}
+			t.Actions = feed.Decide("community.accept", base+"/accept", "community.decline", base+"/decline")
 		default:
 			t.Label = "community.task.validation"
-			t.Actions = []feed.Action{{Label: "community.approve", URL: base + "/approve"}, {Label: "community.reject", URL: base + "/reject", Danger: true}}
+			t.Actions = feed.Decide("community.approve", base+"/approve", "community.reject", base+"/reject")
 		}
 		out = append(out, t)
 	}

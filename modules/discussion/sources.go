@@ -62,7 +62,7 @@ func (m *Module) Inbox(ctx context.Context, tx bun.IDB, uid int64, limit int) ([
 	for _, t := range ts {
 		base := "/discussions/" + strconv.FormatInt(t.ID, 10)
 		out = append(out, feed.Task{Label: "discussion.task.validate", Title: t.Title, Detail: t.AuthorName, URL: base, At: t.UpdatedAt,
-			Actions: []feed.Action{{Label: "workflow.action.approve", URL: base + "/do/approve"}, {Label: "workflow.action.reject", URL: base + "/do/reject", Danger: true}}})
+			Actions: feed.Decide("workflow.action.approve", base+"/do/approve", "workflow.action.reject", base+"/do/reject")})
 	}
 	return out, nil
 }

@@ -69,8 +69,7 @@ func (m *Module) Inbox(ctx context.Context, tx bun.IDB, uid int64, limit int) ([
 	for _, n := range ns {
 		base := "/news/" + strconv.FormatInt(n.ID, 10)
 		out = append(out, feed.Task{Label: "news.task.validate", Title: n.Title, Detail: n.AuthorName, URL: base, At: n.UpdatedAt,
-			Actions: []feed.Action{{Label: "workflow.action.approve", URL: base + "/do/approve"},
-				{Label: "workflow.action.reject", URL: base + "/do/reject", Danger: true}}})
+			Actions: feed.Decide("workflow.action.approve", base+"/do/approve", "workflow.action.reject", base+"/do/reject")})
 	}
 	return out, nil
 }

@@ -52,14 +52,13 @@ func (m *Module) Inbox(ctx context.Context, tx bun.IDB, uid int64, limit int) ([
 		switch r.What {
 		case "request":
 			t.Label, t.Detail = "organization.task.request", r.Who
-			t.Actions = []feed.Action{{Label: "organization.approve", URL: fmt.Sprintf("%s/people/%d/approve", base, r.UID)},
-				{Label: "organization.reject_request", URL: fmt.Sprintf("%s/people/%d/reject", base, r.UID), Danger: true}}
+			t.Actions = feed.Decide("organization.approve", fmt.Sprintf("%s/people/%d/approve", base, r.UID), "organization.reject_request", fmt.Sprintf("%s/people/%d/reject", base, r.UID))
 		case "invitation":
 			t.Label = "organization.task.invitation"
-			t.Actions = []feed.Action{{Label: "organization.accept", URL: base + "/accept"}, {Label: "organization.decline", URL: base + "/decline", Danger: true}}
+			t.Actions = feed.Decide("organization.accept", base+"/accept", "organization.decline", base+"/decline")
 		default:
 			t.Label = "organization.task.validation"
-			t.Actions = []feed.Action{{Label: "organization.validate", URL: base + "/validate"}, {Label: "organization.reject", URL: base + "/reject", Danger: true}}
+			t.Actions = feed.Decide("organization.validate", base+"/validate", "organization.reject", base+"/reject")
 		}
 		out = append(out, t)
 	}

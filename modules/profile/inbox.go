@@ -32,7 +32,7 @@ func (m *Module) Inbox(ctx context.Context, tx bun.IDB, uid int64, limit int) ([
 	for _, r := range rows {
 		base := fmt.Sprintf("/people/%d", r.ID)
 		out = append(out, feed.Task{Label: "profile.task.validation", Title: r.Name, URL: base, At: r.UpdatedAt,
-			Actions: []feed.Action{{Label: "profile.validate", URL: base + "/validate"}, {Label: "profile.reject", URL: base + "/reject", Danger: true}}})
+			Actions: feed.Decide("profile.validate", base+"/validate", "profile.reject", base+"/reject")})
 	}
 	return out, nil
 }

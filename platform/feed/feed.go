@@ -74,6 +74,12 @@ type Action struct {
 	Danger bool
 }
 
+// Decide is the two answers of a task: yes (label and address), then no,
+// marked as the dangerous one.
+func Decide(yes, yesURL, no, noURL string) []Action {
+	return []Action{{Label: yes, URL: yesURL}, {Label: no, URL: noURL, Danger: true}}
+}
+
 // Encode is the cursor as a URL parameter.
 func (c Cursor) Encode() string {
 	ev := "0"
