@@ -179,8 +179,35 @@ func TestDailyDigest(t *testing.T) {
 		t.Errorf("frequency after unsubscribing: %s", freq)
 	}
 	// beta's people were told nothing, in the bell or by mail.
-	if _, page := w.Browser(t, beta, "bruno").Get(beta + "/notifications"); strings.Contains(page, "Uno per tutti") || strings.Contains(page, "bg-danger") {
+	betaBruno := w.Browser(t, beta, "bruno")
+	if _, page := betaBruno.Get(beta + "/notifications"); strings.Contains(page, "Uno per tutti") || strings.Contains(page, "bg-danger") {
 		t.Error("beta's member has alpha's notifications")
+	}
+	// Marking all read: beta's member of the same id, at beta or posting to
+	// alpha, leaves alpha's bell alone; alpha's member empties it.
+	if w.ID("alpha", "bruno") != w.ID("beta", "bruno") {
+		t.Fatal("the test needs a member of the same id in both tenants")
+	}
+	badge := regexp.MustCompile(`<span class="badge bg-danger">\d+</span>`)
+	_, page := bruno.Get(alpha + "/notifications")
+	unread := badge.FindString(page)
+	if unread == "" {
+		t.Fatal("alpha's member has nothing unread to mark")
+	}
+	if code, _ := betaBruno.Send(beta+"/notifications", beta+"/notifications/read", nil); code != 303 {
+		t.Errorf("beta's member marks read at beta: %d", code)
+	}
+	if code, _ := betaBruno.Send(beta+"/notifications", alpha+"/notifications/read", nil); code == 303 {
+		t.Error("beta's member marked notifications read at alpha")
+	}
+	if _, page := bruno.Get(alpha + "/notifications"); badge.FindString(page) != unread {
+		t.Errorf("alpha's bell changed by beta's member: %q, was %q", badge.FindString(page), unread)
+	}
+	if code, _ := bruno.Send(alpha+"/notifications", alpha+"/notifications/read", nil); code != 303 {
+		t.Fatalf("mark read: %d", code)
+	}
+	if _, page := bruno.Get(alpha + "/notifications"); strings.Contains(page, "bg-danger") || !strings.Contains(page, "Uno per tutti") {
+		t.Error("marked read: the bell still counts, or the list lost its notes")
 	}
 	for _, m := range w.SMTP.Messages() {
 		if strings.HasSuffix(m.To, "@beta.example") {
