@@ -28,6 +28,8 @@ type Listener struct {
 	resets []func()
 	up     bool
 	ready  chan struct{}
+	// sleep, when set, replaces the wait between reconnection attempts.
+	sleep func(ctx context.Context, d time.Duration) bool
 }
 
 // New returns a Listener connecting with url; call Subscribe, then Run.
@@ -74,37 +76,64 @@ func (l *Listener) Start(ctx context.Context, wait time.Duration) error {
 	}
 }
 
+// Back-off between reconnection attempts: it starts short, doubles while
+// the server stays unreachable, and starts short again for the next outage
+// once a connection has been listening.
+const (
+	initialBackoff = 100 * time.Millisecond
+	maxBackoff     = 10 * time.Second
+)
+
 // Run listens until ctx ends, reconnecting with backoff.
 func (l *Listener) Run(ctx context.Context) {
-	backoff := 100 * time.Millisecond
+	backoff := initialBackoff
 	first := true
 	for ctx.Err() == nil {
-		err := l.listen(ctx, &first)
+		listened, err := l.listen(ctx, &first)
 		l.setUp(false)
 		l.reset()
 		if ctx.Err() != nil {
 			return
 		}
-		l.log.Warn("notification listener lost its connection; caches bypassed until it is back", "err", err, "retry_in", backoff)
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(backoff):
+		if listened {
+			backoff = initialBackoff
 		}
-		backoff = min(backoff*2, 10*time.Second)
+		l.log.Warn("notification listener lost its connection; caches bypassed until it is back", "err", err, "retry_in", backoff)
+		if !l.wait(ctx, backoff) {
+			return
+		}
+		backoff = min(backoff*2, maxBackoff)
 	}
 }
 
-func (l *Listener) listen(ctx context.Context, first *bool) error {
+// wait sleeps for d unless ctx ends first, and reports whether it slept
+// (tests replace it through l.sleep to see the delays chosen).
+func (l *Listener) wait(ctx context.Context, d time.Duration) bool {
+	if l.sleep != nil {
+		return l.sleep(ctx, d)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// listen connects, listens and hands notifications over until the
+// connection fails; listened reports whether it got as far as listening.
+func (l *Listener) listen(ctx context.Context, first *bool) (listened bool, err error) {
 	cfg, err := pgx.ParseConfig(l.url)
 	if err != nil {
-		return err
+		return false, err
 	}
 	cfg.RuntimeParams["search_path"] = "pg_catalog"
 	cfg.RuntimeParams["application_name"] = "piazza-listener"
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
 	l.mu.Lock()
@@ -115,7 +144,7 @@ func (l *Listener) listen(ctx context.Context, first *bool) error {
 	l.mu.Unlock()
 	for _, ch := range channels {
 		if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{ch}.Sanitize()); err != nil {
-			return err
+			return false, err
 		}
 	}
 	// Anything cached before now may be stale: start clean, then trust.
@@ -128,7 +157,7 @@ func (l *Listener) listen(ctx context.Context, first *bool) error {
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
-			return err
+			return true, err
 		}
 		l.mu.Lock()
 		hs := l.subs[n.Channel]
