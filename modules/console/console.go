@@ -16,6 +16,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/csrf"
 	"github.com/piazza-pa/piazza/platform/operator"
+	"github.com/piazza-pa/piazza/platform/redirect"
 	"github.com/piazza-pa/piazza/platform/session"
 	"github.com/piazza-pa/piazza/platform/web"
 	"github.com/piazza-pa/piazza/tenant"
@@ -172,7 +173,7 @@ func (m *Module) login(c *fiber.Ctx) error {
 	}
 	session.SetCookie(c, token, sess.ExpiresAt, m.Secure)
 	m.CSRF.Rotate(c)
-	return c.Redirect("/", fiber.StatusSeeOther)
+	return redirect.To(c, "/")
 }
 
 func (m *Module) logout(c *fiber.Ctx) error {
@@ -183,5 +184,5 @@ func (m *Module) logout(c *fiber.Ctx) error {
 	}
 	session.ClearCookie(c, m.Secure)
 	m.CSRF.Rotate(c)
-	return c.Redirect("/", fiber.StatusSeeOther)
+	return redirect.To(c, "/")
 }

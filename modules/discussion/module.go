@@ -25,6 +25,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/form"
 	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/platform/notify"
+	"github.com/piazza-pa/piazza/platform/redirect"
 	"github.com/piazza-pa/piazza/platform/richtext"
 	"github.com/piazza-pa/piazza/platform/scope"
 	"github.com/piazza-pa/piazza/platform/taxonomy"
@@ -272,7 +273,7 @@ func (m *Module) setClosed(closed bool) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return c.Redirect("/discussions/"+c.Params("id")+"?done=1", fiber.StatusSeeOther)
+		return redirect.To(c, "/discussions/"+c.Params("id")+"?done=1")
 	}
 }
 
@@ -365,5 +366,5 @@ func (m *Module) create(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect("/discussions/"+strconv.FormatInt(t.ID, 10)+"?done=1", fiber.StatusSeeOther)
+	return redirect.To(c, "/discussions/"+strconv.FormatInt(t.ID, 10)+"?done=1")
 }

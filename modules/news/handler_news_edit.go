@@ -19,6 +19,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/content"
 	"github.com/piazza-pa/piazza/platform/form"
 	"github.com/piazza-pa/piazza/platform/i18n"
+	"github.com/piazza-pa/piazza/platform/redirect"
 	"github.com/piazza-pa/piazza/platform/richtext"
 	"github.com/piazza-pa/piazza/platform/scope"
 	"github.com/piazza-pa/piazza/platform/taxonomy"
@@ -192,7 +193,7 @@ func (m *Module) create(c *fiber.Ctx) error {
 		return err
 	}
 	m.dispatch(c, sent())
-	return c.Redirect("/news/"+strconv.FormatInt(n.ID, 10)+"?done=1", fiber.StatusSeeOther)
+	return redirect.To(c, "/news/"+strconv.FormatInt(n.ID, 10)+"?done=1")
 }
 
 // mayFeature keeps "in evidence" and related items to what the member may:
@@ -306,7 +307,7 @@ func (m *Module) save(c *fiber.Ctx) error {
 		return err
 	}
 	m.dispatch(c, sent())
-	return c.Redirect("/news/"+c.Params("id")+"?done=1", fiber.StatusSeeOther)
+	return redirect.To(c, "/news/"+c.Params("id")+"?done=1")
 }
 
 func nonNilIDs(s []int64) []int64 {

@@ -12,6 +12,7 @@ import (
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
+	"github.com/piazza-pa/piazza/platform/redirect"
 	"github.com/piazza-pa/piazza/platform/web"
 )
 
@@ -120,7 +121,7 @@ func (m *Module) leave(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect("/organizations", fiber.StatusSeeOther)
+	return redirect.To(c, "/organizations")
 }
 
 func keepAReferent(ctx context.Context, tx bun.IDB, id int64, p *Person) error {
@@ -159,7 +160,7 @@ func (m *Module) answer(accept bool) fiber.Handler {
 			return err
 		}
 		if !accept {
-			return c.Redirect("/organizations", fiber.StatusSeeOther)
+			return redirect.To(c, "/organizations")
 		}
 		return m.back(c, paramID(c, "id"), "accepted")
 	}

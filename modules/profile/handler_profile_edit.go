@@ -11,6 +11,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/form"
 	"github.com/piazza-pa/piazza/platform/i18n"
+	"github.com/piazza-pa/piazza/platform/redirect"
 	"github.com/piazza-pa/piazza/platform/setting"
 	"github.com/piazza-pa/piazza/platform/taxonomy"
 	"github.com/piazza-pa/piazza/platform/web"
@@ -113,7 +114,7 @@ func (m *Module) save(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect("/profile?done=1", fiber.StatusSeeOther)
+	return redirect.To(c, "/profile?done=1")
 }
 
 // submit sends the member's own profile to the facilitators.
@@ -129,7 +130,7 @@ func (m *Module) submit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect("/profile?done=1", fiber.StatusSeeOther)
+	return redirect.To(c, "/profile?done=1")
 }
 
 func nonNil(s []string) []string {

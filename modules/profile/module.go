@@ -22,6 +22,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/form"
+	"github.com/piazza-pa/piazza/platform/redirect"
 	"github.com/piazza-pa/piazza/platform/setting"
 	"github.com/piazza-pa/piazza/platform/taxonomy"
 	"github.com/piazza-pa/piazza/platform/web"
@@ -267,5 +268,5 @@ func (m *Module) savePhoto(c *fiber.Ctx) error {
 	}); err != nil {
 		return err
 	}
-	return c.Redirect("/profile?done=1", fiber.StatusSeeOther)
+	return redirect.To(c, "/profile?done=1")
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/i18n"
+	"github.com/piazza-pa/piazza/platform/redirect"
 	"github.com/piazza-pa/piazza/tenant"
 )
 
@@ -98,7 +99,7 @@ func (m *Module) reset(c *fiber.Ctx) error {
 
 func (m *Module) passwordForm(c *fiber.Ctx) error {
 	if UserFromContext(c.UserContext()) == nil {
-		return c.Redirect("/auth/login?return_to=/auth/password", fiber.StatusSeeOther)
+		return redirect.To(c, "/auth/login?return_to=/auth/password")
 	}
 	return m.render(c, fiber.StatusOK, "password.html", view{Title: "auth.account"})
 }
@@ -106,7 +107,7 @@ func (m *Module) passwordForm(c *fiber.Ctx) error {
 func (m *Module) changePassword(c *fiber.Ctx) error {
 	u := UserFromContext(c.UserContext())
 	if u == nil {
-		return c.Redirect("/auth/login?return_to=/auth/password", fiber.StatusSeeOther)
+		return redirect.To(c, "/auth/login?return_to=/auth/password")
 	}
 	var authErr error
 	err := tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
@@ -130,7 +131,7 @@ func (m *Module) changePassword(c *fiber.Ctx) error {
 func (m *Module) language(c *fiber.Ctx) error {
 	u := UserFromContext(c.UserContext())
 	if u == nil {
-		return c.Redirect("/auth/login?return_to=/auth/password", fiber.StatusSeeOther)
+		return redirect.To(c, "/auth/login?return_to=/auth/password")
 	}
 	locale := c.FormValue("locale")
 	if !slices.Contains(i18n.Supported, locale) {
@@ -143,5 +144,5 @@ func (m *Module) language(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect("/auth/password", fiber.StatusSeeOther)
+	return redirect.To(c, "/auth/password")
 }

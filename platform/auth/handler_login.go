@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
 
+	"github.com/piazza-pa/piazza/platform/redirect"
 	"github.com/piazza-pa/piazza/platform/session"
 	"github.com/piazza-pa/piazza/tenant"
 )
@@ -25,11 +26,11 @@ func (m *Module) loginForm(c *fiber.Ctx) error {
 	if m.IdPLinks != nil {
 		links = m.IdPLinks(c.UserContext())
 	}
-	return m.render(c, fiber.StatusOK, "login.html", view{Title: "auth.sign_in", Local: local, IdPs: links, ReturnTo: SafeReturn(c.Query("return_to"))})
+	return m.render(c, fiber.StatusOK, "login.html", view{Title: "auth.sign_in", Local: local, IdPs: links, ReturnTo: redirect.Safe(c.Query("return_to"))})
 }
 
 func (m *Module) login(c *fiber.Ctx) error {
-	email, pw, ret := c.FormValue("email"), c.FormValue("password"), SafeReturn(c.FormValue("return_to"))
+	email, pw, ret := c.FormValue("email"), c.FormValue("password"), redirect.Safe(c.FormValue("return_to"))
 	var token string
 	var sess session.Session
 	var authErr error
@@ -60,7 +61,7 @@ func (m *Module) login(c *fiber.Ctx) error {
 	}
 	m.setCookie(c, token, sess.ExpiresAt)
 	m.CSRF.Rotate(c)
-	return c.Redirect(ret, fiber.StatusSeeOther)
+	return redirect.To(c, ret)
 }
 
 func (m *Module) logout(c *fiber.Ctx) error {
@@ -78,16 +79,16 @@ func (m *Module) logout(c *fiber.Ctx) error {
 	m.CSRF.Rotate(c)
 	if ended != nil && m.EndSession != nil {
 		if u := m.EndSession(c.UserContext(), ended.Method, ended.IDToken, m.base(c)+"/"); u != "" {
-			return c.Redirect(u, fiber.StatusSeeOther)
+			return redirect.Away(c, u, fiber.StatusSeeOther)
 		}
 	}
-	return c.Redirect("/", fiber.StatusSeeOther)
+	return redirect.To(c, "/")
 }
 
 func (m *Module) logoutEverywhere(c *fiber.Ctx) error {
 	u := UserFromContext(c.UserContext())
 	if u == nil {
-		return c.Redirect("/auth/login", fiber.StatusSeeOther)
+		return redirect.To(c, "/auth/login")
 	}
 	err := tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
 		return m.Sessions.DeleteUser(ctx, tx, u.ID)
@@ -97,7 +98,7 @@ func (m *Module) logoutEverywhere(c *fiber.Ctx) error {
 	}
 	m.clearCookie(c)
 	m.CSRF.Rotate(c)
-	return c.Redirect("/", fiber.StatusSeeOther)
+	return redirect.To(c, "/")
 }
 
 func truncate(s string, n int) string {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"html/template"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -15,6 +14,7 @@ import (
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/csrf"
+	"github.com/piazza-pa/piazza/platform/redirect"
 	"github.com/piazza-pa/piazza/platform/session"
 	"github.com/piazza-pa/piazza/platform/web"
 	"github.com/piazza-pa/piazza/tenant"
@@ -228,15 +228,6 @@ func (m *Module) base(c *fiber.Ctx) string {
 	return m.Scheme + "://" + string(c.Request().Host())
 }
 
-// SafeReturn keeps return_to only when it is a path on this host.
-func SafeReturn(s string) string {
-	if s == "" || s[0] != '/' || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") ||
-		strings.ContainsAny(s, "\\\r\n\t") || len(s) > 1000 {
-		return "/"
-	}
-	return s
-}
-
 // localEnabled reads the tenant's switch for local accounts.
 func localEnabled(ctx context.Context, tx bun.IDB) (bool, error) {
 	var on bool
@@ -274,7 +265,7 @@ func RequireMember(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	if c.Method() == fiber.MethodGet {
-		return c.Redirect("/auth/login?return_to="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+		return redirect.To(c, "/auth/login?return_to="+url.QueryEscape(c.OriginalURL()))
 	}
 	return authz.ErrForbidden
 }

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/piazza-pa/piazza/platform/redirect"
 )
 
 // CookieName keeps the language a visitor chose.
@@ -40,18 +42,11 @@ func (b *Bundle) Middleware(prefs Prefs, secure bool) fiber.Handler {
 				c.Cookie(&fiber.Cookie{Name: CookieName, Value: l, Path: "/", HTTPOnly: true, Secure: secure,
 					SameSite: fiber.CookieSameSiteLaxMode, Expires: time.Now().Add(365 * 24 * time.Hour)})
 			}
-			return c.Redirect(safePath(c.Query("return_to")), fiber.StatusSeeOther)
+			return redirect.To(c, c.Query("return_to"))
 		}
 		lang := Choose(enabled, def, user, c.Cookies(CookieName), c.Get(fiber.HeaderAcceptLanguage))
 		c.SetUserContext(NewContext(c.UserContext(), b.For(lang)))
 		c.Locals("lang", lang)
 		return c.Next()
 	}
-}
-
-func safePath(s string) string {
-	if s == "" || s[0] != '/' || len(s) > 1 && (s[1] == '/' || s[1] == '\\') {
-		return "/"
-	}
-	return s
 }

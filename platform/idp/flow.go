@@ -17,6 +17,7 @@ import (
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/csrf"
+	"github.com/piazza-pa/piazza/platform/redirect"
 	"github.com/piazza-pa/piazza/platform/session"
 	"github.com/piazza-pa/piazza/tenant"
 )
@@ -153,7 +154,7 @@ func (f *Flow) login(c *fiber.Ctx) error {
 			Secure: f.Secure, SameSite: fiber.CookieSameSiteLaxMode})
 	}
 	state, nonce, verifier := randomString(), randomString(), oauth2.GenerateVerifier()
-	ret := auth.SafeReturn(c.Query("return_to"))
+	ret := redirect.Safe(c.Query("return_to"))
 	err = tenant.Tx(ctx, f.DB, func(ctx context.Context, tx bun.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO oidc_logins (state_hash, browser, idp_key, nonce, code_verifier, return_to, expires_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, hash(state), hash(browser), key, nonce, verifier, ret, time.Now().Add(loginValidity))
@@ -184,7 +185,7 @@ func (f *Flow) login(c *fiber.Ctx) error {
 		}
 		opts = append(opts, oauth2.SetAuthURLParam("request", ro))
 	}
-	return c.Redirect(conf.AuthCodeURL(state, opts...), fiber.StatusFound)
+	return redirect.Away(c, conf.AuthCodeURL(state, opts...), fiber.StatusFound)
 }
 
 // pending is a sign-in under way, read back (and deleted) at the callback.
@@ -260,7 +261,7 @@ func (f *Flow) callback(c *fiber.Ctx) error {
 	}
 	session.SetCookie(c, token, sess.ExpiresAt, f.Secure)
 	f.CSRF.Rotate(c)
-	return c.Redirect(p.ReturnTo, fiber.StatusSeeOther)
+	return redirect.To(c, p.ReturnTo)
 }
 
 // exchange trades the code for tokens and returns the verified claims (ID

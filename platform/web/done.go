@@ -4,6 +4,8 @@ import (
 	"html"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/piazza-pa/piazza/platform/redirect"
 )
 
 // outcomes are the messages (keys) an item's page shows after ?done=…
@@ -42,7 +44,7 @@ func Go(c *fiber.Ctx, url string) error {
 		c.Set("HX-Redirect", url)
 		return c.SendStatus(fiber.StatusNoContent)
 	}
-	return c.Redirect(url, fiber.StatusSeeOther)
+	return redirect.To(c, url)
 }
 
 // Done answers a finished action: a request made by htmx (an action taken
@@ -54,5 +56,5 @@ func Done(c *fiber.Ctx, url, message string) error {
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		return c.SendString(`<div class="text-success fw-semibold" role="status">` + html.EscapeString(message) + `</div>`)
 	}
-	return c.Redirect(url, fiber.StatusSeeOther)
+	return redirect.To(c, url)
 }
