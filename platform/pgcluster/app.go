@@ -103,25 +103,32 @@ func (c *Cluster) StopIfIdle(ctx context.Context, adopt bool) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("check cluster clients: %w", err)
 	}
-	// Our own pool's backends take a moment to exit after it closes: give
-	// them a second before concluding that someone else is connected.
-	var others int
-	for i := 0; i < 20; i++ {
-		err = conn.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
-			WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`).Scan(&others)
-		if err != nil || others == 0 {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	others, names, err := otherClients(ctx, conn)
 	conn.Close(ctx)
 	if err != nil {
 		return false, fmt.Errorf("check cluster clients: %w", err)
 	}
 	if others > 0 {
-		c.logf("PostgreSQL left running: %d other connections", others)
+		c.logf("PostgreSQL left running: %d other connections (%s)", others, names)
 		return false, nil
 	}
 	c.started = true
 	return true, c.Stop()
+}
+
+// otherClients counts the client connections other than conn: background
+// workers and conn itself are not clients that keep the server in use. The
+// backends of connections closed just before take a moment to exit, so it
+// waits up to three seconds for the count to drop to zero, and names the
+// applications of those that remain.
+func otherClients(ctx context.Context, conn *pgx.Conn) (n int, names string, err error) {
+	for i := 0; i < 60; i++ {
+		err = conn.QueryRow(ctx, `SELECT count(*), coalesce(string_agg(DISTINCT coalesce(nullif(application_name, ''), 'unnamed'), ', '), '')
+			FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`).Scan(&n, &names)
+		if err != nil || n == 0 {
+			return n, names, err
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return n, names, nil
 }

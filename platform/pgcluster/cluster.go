@@ -30,7 +30,9 @@ or point PIAZZA_DATABASE_URL at an existing server`)
 type Options struct {
 	// Dir is the cluster's directory; the data lives in Dir/data.
 	Dir string
-	// Port is the loopback TCP port; 0 means Unix socket only.
+	// Port is the loopback TCP port; 0 means Unix socket only. When another
+	// program holds it, the server listens on a free port instead
+	// (Cluster.Port tells which).
 	Port int
 	// Fsync off trades durability for speed (tests only).
 	NoFsync bool
@@ -79,7 +81,11 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	}
 	if c.running(ctx) {
 		c.logf("PostgreSQL already running in %s", c.dataDir())
+		c.adoptPort()
 		return c, c.waitReady(ctx)
+	}
+	if err := c.choosePort(); err != nil {
+		return nil, err
 	}
 	if err := c.start(ctx); err != nil {
 		return nil, err
@@ -100,6 +106,9 @@ func (c *Cluster) Stop() error {
 	c.logf("stopping PostgreSQL")
 	return c.pgctl(context.Background(), "stop", "-m", "fast", "-w", "-t", "60")
 }
+
+// Port is the loopback TCP port the server listens on, 0 if none.
+func (c *Cluster) Port() int { return c.opts.Port }
 
 // SocketDir is the directory of the server's Unix socket.
 func (c *Cluster) SocketDir() string { return c.socketDir() }
@@ -212,9 +221,6 @@ func (c *Cluster) running(ctx context.Context) bool {
 }
 
 func (c *Cluster) start(ctx context.Context) error {
-	if c.opts.Port != 0 && !portFree(c.opts.Port) {
-		return fmt.Errorf("cannot start PostgreSQL: port 127.0.0.1:%d is in use by another program", c.opts.Port)
-	}
 	c.logf("starting PostgreSQL (socket in %s)", c.socketDir())
 	logFile := filepath.Join(c.opts.Dir, "postgresql.log")
 	if err := touch(logFile); err != nil {
