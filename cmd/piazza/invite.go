@@ -27,7 +27,7 @@ func (e *env) inviteAdmin(ctx context.Context, t *tenant.Tenant) error {
 		sender = mail.Log{Logger: slog.New(slog.NewTextHandler(e.stderr, nil))}
 	}
 	local := &auth.Local{Mail: sender}
-	base := e.scheme() + "://" + e.registry.DefaultHost(t.Slug)
+	base := t.URL(e.scheme(), e.registry.DefaultHost(t.Slug), "")
 	return db.InTenant(ctx, e.db, t.Scope(), func(ctx context.Context, tx bun.Tx) error {
 		return local.Invite(ctx, tx, base, t.Name, t.AdminEmail)
 	})

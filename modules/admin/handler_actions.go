@@ -100,7 +100,7 @@ func (m *Module) setRole(c *fiber.Ctx, t *tenant.Tenant, u *auth.User, role stri
 func (m *Module) invite(c *fiber.Ctx) error {
 	ctx, t := c.UserContext(), tenant.FromContext(c.UserContext())
 	email := strings.TrimSpace(c.FormValue("email"))
-	base := m.Scheme + "://" + string(c.Request().Host())
+	base := tenant.SiteURL(c, m.Scheme, "")
 	err := tenant.Tx(ctx, m.DB, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO users (email, status) VALUES (?, 'invited') ON CONFLICT DO NOTHING", email); err != nil {
 			return platform.NewKeyedError(platform.ErrInvalid, "auth.error.invalid_email", "not an e-mail address")

@@ -30,7 +30,7 @@ func (m *Module) renderIdP(c *fiber.Ctx, status int, i idp.IdP, editing bool, er
 	v := idpView{Page: m.PageFor(c, t.Name), Error: errText, IdP: i, Editing: editing,
 		Kinds: []string{"generic", "spid", "cie"}, Auths: []string{idp.AuthBasic, idp.AuthPost, idp.AuthPrivateJWT},
 		LinkBys:  []string{"email", "fiscal_number", "never"},
-		Redirect: m.Scheme + "://" + string(c.Request().Host()) + "/auth/oidc/" + key + "/callback"}
+		Redirect: tenant.SiteURL(c, m.Scheme, "/auth/oidc/"+key+"/callback")}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return web.Render(c, status, m.pages["idp.html"], v)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/mail"
+	"github.com/piazza-pa/piazza/tenant"
 )
 
 // join: an open community takes the member at once, a reserved one records
@@ -228,7 +229,7 @@ func statusOf(err error) int {
 	return fiber.StatusUnprocessableEntity
 }
 
-func (m *Module) base(c *fiber.Ctx) string { return m.Scheme + "://" + c.Hostname() }
+func (m *Module) base(c *fiber.Ctx) string { return tenant.SiteURL(c, m.Scheme, "") }
 
 // decide is a manager's decision on a membership: approve or reject a
 // request, remove a member, change a member's role.

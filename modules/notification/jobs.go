@@ -159,10 +159,7 @@ func (w *Worker) message(t *tenant.Tenant, u *auth.User, frequency string, notes
 	if lang == "" {
 		lang = "it"
 	}
-	base := w.Scheme + "://" + w.Registry.DefaultHost(t.Slug)
-	if len(t.Hosts) > 0 {
-		base = w.Scheme + "://" + t.Hosts[0]
-	}
+	base := t.URL(w.Scheme, w.Registry.DefaultHost(t.Slug), "")
 	var b strings.Builder
 	b.WriteString(w.I18n.For(lang).T("notification.mail.intro", "Site", t.Name, "Count", len(notes)) + "\n\n")
 	for _, n := range notes {

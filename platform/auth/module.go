@@ -225,7 +225,7 @@ func (m *Module) errText(c *fiber.Ctx, err error) string {
 
 // base is the tenant's own URL, for links in e-mails.
 func (m *Module) base(c *fiber.Ctx) string {
-	return m.Scheme + "://" + string(c.Request().Host())
+	return tenant.SiteURL(c, m.Scheme, "")
 }
 
 // localEnabled reads the tenant's switch for local accounts.

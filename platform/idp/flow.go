@@ -101,7 +101,7 @@ func (f *Flow) provider(ctx context.Context, issuer string) (*gooidc.Provider, e
 }
 
 func (f *Flow) redirectURI(c *fiber.Ctx, key string) string {
-	return f.Scheme + "://" + string(c.Request().Host()) + "/auth/oidc/" + key + "/callback"
+	return tenant.SiteURL(c, f.Scheme, "/auth/oidc/"+key+"/callback")
 }
 
 func (f *Flow) oauth(i *IdP, p *gooidc.Provider, redirect string) *oauth2.Config {

@@ -19,6 +19,25 @@ import (
 type Browser struct {
 	t      testing.TB
 	Client *http.Client
+	// Header is sent with every request (as a proxy or an attacker would
+	// add it).
+	Header http.Header
+}
+
+// headers adds a browser's extra headers to each request.
+type headers struct {
+	b    *Browser
+	next http.RoundTripper
+}
+
+func (h headers) RoundTrip(req *http.Request) (*http.Response, error) {
+	if len(h.b.Header) > 0 {
+		req = req.Clone(req.Context())
+		for k, v := range h.b.Header {
+			req.Header[k] = v
+		}
+	}
+	return h.next.RoundTrip(req)
 }
 
 // NewBrowser returns a visitor whose requests, to any host, reach addr.
@@ -27,8 +46,10 @@ func NewBrowser(t testing.TB, addr string) *Browser {
 	dial := func(ctx context.Context, network, _ string) (net.Conn, error) {
 		return (&net.Dialer{}).DialContext(ctx, network, addr)
 	}
-	return &Browser{t: t, Client: &http.Client{Jar: jar, Transport: &http.Transport{DialContext: dial},
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	b := &Browser{t: t, Header: http.Header{}}
+	b.Client = &http.Client{Jar: jar, Transport: headers{b: b, next: &http.Transport{DialContext: dial}},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return b
 }
 
 // Get fetches u and returns the status and the body.
