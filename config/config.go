@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -60,6 +61,10 @@ type Config struct {
 	MailFrom string
 	// PGPort is the loopback port of the private cluster (PIAZZA_PG_PORT).
 	PGPort int
+	// TrustedProxies are the proxies (CIDRs) whose X-Forwarded-For and
+	// Forwarded headers name the visitor (PIAZZA_TRUSTED_PROXIES); none by
+	// default.
+	TrustedProxies []netip.Prefix
 	// Dev is true under `piazza dev`: insecure cookies allowed, details in errors.
 	Dev bool
 }
@@ -156,6 +161,13 @@ func Load(lookup Lookup, mode Mode) (*Config, error) {
 			bad("PIAZZA_PG_PORT", "%q is not a port number (1-65535)", v)
 		}
 		c.PGPort, _ = strconv.Atoi(v)
+	}
+	if v, ok := get("PIAZZA_TRUSTED_PROXIES"); ok {
+		ps, err := ParseProxies(v)
+		if err != nil {
+			bad("PIAZZA_TRUSTED_PROXIES", "%v", err)
+		}
+		c.TrustedProxies = ps
 	}
 	if v, ok := get("PIAZZA_SMTP_URL"); ok {
 		u, err := url.Parse(v)
@@ -290,4 +302,22 @@ func checkDatabaseURL(v string) error {
 		return nil // key=value connection string, checked on connect
 	}
 	return errors.New("must be a postgres:// URL or a key=value connection string")
+}
+
+// ParseProxies reads a list of addresses and CIDRs separated by commas or
+// spaces (10.0.0.0/8, 192.0.2.7, fd00::/8); an address is a /32 or /128.
+func ParseProxies(v string) ([]netip.Prefix, error) {
+	var ps []netip.Prefix
+	for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
+		if a, err := netip.ParseAddr(f); err == nil {
+			ps = append(ps, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an address or a CIDR such as 10.0.0.0/8", f)
+		}
+		ps = append(ps, p.Masked())
+	}
+	return ps, nil
 }

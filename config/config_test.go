@@ -62,6 +62,8 @@ func TestLoadInvalid(t *testing.T) {
 		{"PIAZZA_SMTP_URL", "http://mail.example.org", ModeDev, "PIAZZA_SMTP_URL"},
 		{"PIAZZA_SMTP_URL", "smtp://user:s3cret@", ModeDev, "PIAZZA_SMTP_URL"},
 		{"PIAZZA_MAIL_FROM", "Piazza", ModeDev, "PIAZZA_MAIL_FROM"},
+		{"PIAZZA_TRUSTED_PROXIES", "10.0.0.0/8, ingress", ModeDev, "PIAZZA_TRUSTED_PROXIES"},
+		{"PIAZZA_TRUSTED_PROXIES", "10.0.0.0/33", ModeDev, "PIAZZA_TRUSTED_PROXIES"},
 		{"PIAZZA_DATABASE_URL", "postgres://piazza:s3cret@db/piazza", ModeServe, "PIAZZA_SECRET_KEY: required"},
 	}
 	for _, tc := range cases {
@@ -94,5 +96,19 @@ func TestLoadSecretKey(t *testing.T) {
 	again := &Config{DataDir: c.DataDir}
 	if err := again.LoadSecretKey(); err != nil || string(again.SecretKey) != string(c.SecretKey) || len(c.SecretKey) != 32 {
 		t.Fatal("the generated key is not kept across runs")
+	}
+}
+
+func TestTrustedProxies(t *testing.T) {
+	c, err := Load(env(map[string]string{"PIAZZA_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7 fd00::/8"}), ModeDev)
+	if err != nil || len(c.TrustedProxies) != 3 {
+		t.Fatalf("Load: %v, %v", c, err)
+	}
+	ps, err := ParseProxies("10.0.0.0/8, 192.0.2.7 fd00::/8")
+	if err != nil || len(ps) != 3 || ps[1].String() != "192.0.2.7/32" {
+		t.Fatalf("ParseProxies = %v, %v", ps, err)
+	}
+	if c, err := Load(env(nil), ModeDev); err != nil || len(c.TrustedProxies) != 0 {
+		t.Fatalf("default: %v, %v (no proxy is trusted by default)", c.TrustedProxies, err)
 	}
 }

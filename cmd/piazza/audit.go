@@ -6,6 +6,7 @@ import (
 
 	"github.com/piazza-pa/piazza/platform/audit"
 	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/web"
 	"github.com/piazza-pa/piazza/tenant"
 )
 
@@ -18,6 +19,6 @@ func recordTenantAction(db bun.IDB) func(c *fiber.Ctx, t *tenant.Tenant, action 
 		}
 		id := t.ID
 		return audit.Record(c.UserContext(), db, audit.Entry{Actor: actor, TenantID: &id, TenantSlug: t.Slug,
-			Action: action, Detail: detail, ClientAddr: c.IP()})
+			Action: action, Detail: detail, ClientAddr: web.ClientAddr(c)})
 	}
 }

@@ -175,13 +175,15 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 		return nil, nil, err
 	}
 	srv, err := web.New(web.Config{
-		OperatorHost: e.cfg.OperatorHost,
-		Dev:          e.cfg.Dev,
-		Log:          e.log,
-		DB:           e.db,
-		Tenant:       tenant.Middleware(res),
-		Shell:        shell,
-		Language:     bundle.Middleware(languages, !e.cfg.Dev),
+		OperatorHost:   e.cfg.OperatorHost,
+		TrustedProxies: e.cfg.TrustedProxies,
+		HSTS:           e.scheme() == "https",
+		Dev:            e.cfg.Dev,
+		Log:            e.log,
+		DB:             e.db,
+		Tenant:         tenant.Middleware(res),
+		Shell:          shell,
+		Language:       bundle.Middleware(languages, !e.cfg.Dev),
 		// The language is chosen twice: early from the browser (so that even
 		// an unknown host's page is translated), then among the tenant's
 		// languages and the user's preference.

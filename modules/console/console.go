@@ -152,7 +152,7 @@ func (m *Module) signedIn(c *fiber.Ctx) (*operator.Operator, error) {
 func (m *Module) login(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	email := c.FormValue("email")
-	keys := auth.Keys(email, c.IP())
+	keys := auth.Keys(email, web.ClientAddr(c))
 	if err := m.Throttle.Check(ctx, m.DB, keys); err != nil {
 		return m.render(c, fiber.StatusTooManyRequests, "login.html", &view{Error: m.errText(c, err), Email: email})
 	}
@@ -166,7 +166,7 @@ func (m *Module) login(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	sess := &session.Session{UserID: o.ID, ClientAddr: c.IP()}
+	sess := &session.Session{UserID: o.ID, ClientAddr: web.ClientAddr(c)}
 	token, err := m.Sessions.Create(ctx, m.DB, sess)
 	if err != nil {
 		return err

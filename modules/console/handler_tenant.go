@@ -11,6 +11,7 @@ import (
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/audit"
 	"github.com/piazza-pa/piazza/platform/db"
+	"github.com/piazza-pa/piazza/platform/web"
 	"github.com/piazza-pa/piazza/tenant"
 )
 
@@ -213,7 +214,7 @@ func (m *Module) record(c *fiber.Ctx, t *tenant.Tenant, action string, detail ma
 	}
 	id := t.ID
 	return audit.Record(c.UserContext(), m.DB, audit.Entry{Actor: actor, TenantID: &id, TenantSlug: t.Slug,
-		Action: action, Detail: detail, ClientAddr: c.IP()})
+		Action: action, Detail: detail, ClientAddr: web.ClientAddr(c)})
 }
 
 // usage is a tenant's member count (read in its own transaction) and the

@@ -19,6 +19,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/csrf"
 	"github.com/piazza-pa/piazza/platform/redirect"
 	"github.com/piazza-pa/piazza/platform/session"
+	"github.com/piazza-pa/piazza/platform/web"
 	"github.com/piazza-pa/piazza/tenant"
 )
 
@@ -250,7 +251,7 @@ func (f *Flow) callback(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	sess := &session.Session{UserID: u.ID, ClientAddr: c.IP(), Method: "oidc:" + key, IDToken: idToken}
+	sess := &session.Session{UserID: u.ID, ClientAddr: web.ClientAddr(c), Method: "oidc:" + key, IDToken: idToken}
 	var token string
 	err = tenant.Tx(ctx, f.DB, func(ctx context.Context, tx bun.Tx) error {
 		token, err = f.Sessions.Create(ctx, tx, sess)

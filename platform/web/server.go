@@ -11,6 +11,7 @@ import (
 	"errors"
 	"log/slog"
 	"net"
+	"net/netip"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -60,6 +61,12 @@ type Config struct {
 	Tenant fiber.Handler
 	// Shared run on both hosts after tenant resolution (CSRF, sessions …).
 	Shared []fiber.Handler
+	// TrustedProxies are the addresses of the proxies in front of Piazza
+	// whose X-Forwarded-For and Forwarded headers say who the visitor is
+	// (ClientAddr); empty: none, the TCP peer is the visitor.
+	TrustedProxies []netip.Prefix
+	// HSTS sends Strict-Transport-Security: the sites are served over https.
+	HSTS bool
 	// TenantModules and OperatorModules register the routes of each area.
 	TenantModules   []Module
 	OperatorModules []Module
@@ -98,6 +105,9 @@ func New(cfg Config) (*Server, error) {
 		IdleTimeout:           120 * time.Second,
 		BodyLimit:             16 << 20,
 		ReadBufferSize:        16 << 10,
+		// No proxy header reaches Fiber's own Hostname, Protocol or IP:
+		// links name registered hosts and ClientAddr reads proxies itself.
+		EnableTrustedProxyCheck: true,
 	}
 	sub := func(mods []Module, pre ...fiber.Handler) fiber.Handler {
 		app := fiber.New(fcfg)
@@ -124,8 +134,11 @@ func New(cfg Config) (*Server, error) {
 
 	app := fiber.New(fcfg)
 	app.Use(recover.New())
+	app.Use(securityHeaders(cfg.HSTS))
 	app.Use(requestid.New(requestid.Config{ContextKey: LocalRequestID}))
+	app.Use(clientAddr(cfg.TrustedProxies))
 	app.Use(accessLog(cfg.Log))
+	app.Use(singleHost)
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
 	app.Get("/static/*", cfg.Shell.Assets.Handler)
 	app.Get("/readyz", readiness(cfg.DB))
@@ -204,7 +217,7 @@ func accessLog(log *slog.Logger) fiber.Handler {
 		}
 		attrs := []slog.Attr{
 			slog.String("method", c.Method()), slog.String("host", string(c.Request().Host())),
-			slog.String("path", c.Path()), slog.Int("status", status),
+			slog.String("path", c.Path()), slog.Int("status", status), slog.String("client", ClientAddr(c)),
 			slog.Duration("duration", time.Since(start)), slog.String("request_id", requestID(c)),
 		}
 		if t, ok := c.Locals(LocalTenant).(string); ok {
