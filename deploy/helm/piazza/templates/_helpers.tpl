@@ -1,5 +1,10 @@
+{{/* The release name, followed by the chart's unless it already holds it. */}}
 {{- define "piazza.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
 {{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
 {{- end -}}
 
 {{- define "piazza.labels" -}}
@@ -18,10 +23,15 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- default (include "piazza.fullname" .) .Values.existingSecret -}}
 {{- end -}}
 
+{{- define "piazza.claimName" -}}
+{{- default (printf "%s-files" (include "piazza.fullname" .)) .Values.persistence.existingClaim -}}
+{{- end -}}
+
 {{- define "piazza.image" -}}
 {{ .Values.image.repository }}:{{ default .Chart.AppVersion .Values.image.tag }}
 {{- end -}}
 
+{{/* The settings every Piazza container shares: items of an env list. */}}
 {{- define "piazza.env" -}}
 - name: PIAZZA_ADDR
   value: ":8080"
@@ -35,9 +45,28 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   value: {{ .Values.logLevel | quote }}
 - name: PIAZZA_LOG_FORMAT
   value: json
-- name: PIAZZA_DATA_DIR
-  value: /tmp/piazza
-envFrom:
-  - secretRef:
-      name: {{ include "piazza.secretName" . }}
+{{- end -}}
+
+{{/*
+The pod-level security context of every pod: the restricted Pod Security
+Standard, with the image's numeric user so that runAsNonRoot can be checked.
+*/}}
+{{- define "piazza.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: {{ .Values.securityContext.runAsUser }}
+runAsGroup: {{ .Values.securityContext.runAsGroup }}
+fsGroup: {{ .Values.securityContext.runAsGroup }}
+fsGroupChangePolicy: OnRootMismatch
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{- define "piazza.containerSecurityContext" -}}
+runAsNonRoot: true
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+capabilities:
+  drop: ["ALL"]
+seccompProfile:
+  type: RuntimeDefault
 {{- end -}}
