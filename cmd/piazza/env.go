@@ -38,6 +38,8 @@ type env struct {
 	// Set by server: the notification jobs.
 	worker   *notification.Worker
 	jobsPool *pgxpool.Pool
+	// closers release what the server opened beside e.db (see onClose).
+	closers []func()
 }
 
 type envOptions struct {
@@ -131,6 +133,10 @@ func (e *env) close(ctx context.Context) {
 }
 
 func (e *env) closeAdopting(ctx context.Context, adopt bool) {
+	for i := len(e.closers) - 1; i >= 0; i-- {
+		e.closers[i]()
+	}
+	e.closers = nil
 	if e.db != nil {
 		e.db.Close()
 	}
@@ -140,6 +146,11 @@ func (e *env) closeAdopting(ctx context.Context, adopt bool) {
 		}
 	}
 }
+
+// onClose has close run f, last registered first, before it closes the
+// database and decides whether to stop the private cluster: a pool left
+// open would keep the cluster running after the command ends.
+func (e *env) onClose(f func()) { e.closers = append(e.closers, f) }
 
 func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: cfg.LogLevel}

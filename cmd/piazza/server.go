@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -88,6 +89,7 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 	if err != nil {
 		return nil, nil, err
 	}
+	e.onClose(func() { _ = policyDB.Close() })
 	az, err := authz.New(policyDB, 1000)
 	if err != nil {
 		return nil, nil, err
@@ -143,6 +145,7 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 		return nil, nil, err
 	}
 	e.worker, e.jobsPool = worker, pool
+	e.onClose(pool.Close)
 	contentModules, err := e.collaboration(shell, sender, authModule.Local, worker, cache)
 	if err != nil {
 		return nil, nil, err
@@ -301,8 +304,15 @@ func (e *env) serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	go l.Run(ctx)
-	go e.janitor(ctx)
+	// The listener and the janitor end before serve returns: their
+	// connections must be closed when the command decides whether to stop
+	// the private cluster.
+	ctx, cancel := context.WithCancel(ctx)
+	var background sync.WaitGroup
+	defer background.Wait()
+	defer cancel()
+	background.Go(func() { l.Run(ctx) })
+	background.Go(func() { e.janitor(ctx) })
 	e.startProfiler()
 	tuneGC()
 	if err := e.worker.Client.Start(ctx); err != nil {
