@@ -31,33 +31,28 @@ func (m *Module) loginForm(c *fiber.Ctx) error {
 
 func (m *Module) login(c *fiber.Ctx) error {
 	email, pw, ret := c.FormValue("email"), c.FormValue("password"), redirect.Safe(c.FormValue("return_to"))
+	if err := m.withLocal(c, func(context.Context, bun.Tx) error { return nil }); err != nil {
+		return err
+	}
+	// Authenticate counts the attempt in a transaction of its own, committed
+	// before the password is checked; the session then gets one of its own.
+	u, err := m.Local.Authenticate(c.UserContext(), m.DB, email, pw, c.IP())
+	if errors.Is(err, ErrBadCredentials) || errors.Is(err, ErrThrottled) {
+		return m.render(c, fiber.StatusUnauthorized, "login.html", view{Title: "auth.sign_in", Local: true,
+			Error: m.errText(c, err), Email: email, ReturnTo: ret})
+	}
+	if err != nil {
+		return err
+	}
+	sess := session.Session{UserID: u.ID, ClientAddr: c.IP(), UserAgent: truncate(c.Get(fiber.HeaderUserAgent), 300)}
 	var token string
-	var sess session.Session
-	var authErr error
-	err := tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
-		on, err := localEnabled(ctx, tx)
-		if err != nil || !on {
-			authErr = fiber.ErrNotFound
-			return err
-		}
-		u, err := m.Local.Authenticate(ctx, tx, email, pw, c.IP())
-		if err != nil {
-			authErr = err // failures are recorded: commit
-			return nil
-		}
-		sess = session.Session{UserID: u.ID, ClientAddr: c.IP(), UserAgent: truncate(c.Get(fiber.HeaderUserAgent), 300)}
+	err = tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
+		var err error
 		token, err = m.Sessions.Create(ctx, tx, &sess)
 		return err
 	})
 	if err != nil {
 		return err
-	}
-	if errors.Is(authErr, fiber.ErrNotFound) {
-		return authErr
-	}
-	if authErr != nil {
-		return m.render(c, fiber.StatusUnauthorized, "login.html", view{Title: "auth.sign_in", Local: true,
-			Error: m.errText(c, authErr), Email: email, ReturnTo: ret})
 	}
 	m.setCookie(c, token, sess.ExpiresAt)
 	m.CSRF.Rotate(c)

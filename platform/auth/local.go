@@ -36,6 +36,10 @@ type Local struct {
 	Window        time.Duration
 	MaxPerAccount int
 	MaxPerAddr    int
+
+	// onHash, when set, is called at each password hashed or checked
+	// (tests count them: see CountHashes).
+	onHash func()
 }
 
 func (l *Local) now() time.Time {
@@ -98,34 +102,6 @@ func (l *Local) Verify(ctx context.Context, tx bun.IDB, token string) (*User, er
 		return nil, err
 	}
 	return UserByID(ctx, tx, id)
-}
-
-// Authenticate checks email and password from clientAddr, refusing when
-// either has failed too often lately. The error never tells which was wrong.
-// A failure is recorded in tx: the caller commits tx even when it gets
-// ErrBadCredentials, or throttling never engages.
-func (l *Local) Authenticate(ctx context.Context, tx bun.IDB, email, pw, clientAddr string) (*User, error) {
-	keys := Keys(email, clientAddr)
-	if err := l.throttle().Check(ctx, tx, keys); err != nil {
-		return nil, err
-	}
-	u, err := UserByEmail(ctx, tx, email)
-	hash := password.Dummy
-	if err == nil && u.PasswordHash != "" {
-		hash = u.PasswordHash
-	}
-	ok, _ := password.Verify(pw, hash)
-	if err != nil || !ok || u.EmailVerifiedAt == nil || u.Status != "active" {
-		if err := l.throttle().Fail(ctx, tx, keys); err != nil {
-			return nil, err
-		}
-		return nil, ErrBadCredentials
-	}
-	return u, nil
-}
-
-func (l *Local) throttle() *Throttle {
-	return &Throttle{Table: "auth_failures", Window: l.Window, MaxPerAccount: l.MaxPerAccount, MaxPerAddr: l.MaxPerAddr, Now: l.Now}
 }
 
 // RequestReset mails a reset link when email belongs to an account; the

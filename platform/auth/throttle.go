@@ -3,14 +3,17 @@ package auth
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
 )
 
-// Throttle counts failed sign-ins per account and per client address in a
-// table (key, at) over a sliding window, and refuses past the limits.
+// Throttle counts sign-in attempts per account and per client address in a
+// table (key, at) over a sliding window, and refuses past the limits. An
+// attempt is counted before its password is checked (Take) and uncounted
+// when it succeeds, so that concurrent attempts cannot outrun the limits.
 type Throttle struct {
 	// Table is "auth_failures" (a tenant's, in its transaction) or
 	// "piazza.operator_auth_failures".
@@ -33,8 +36,64 @@ func Keys(email, clientAddr string) []string {
 	return []string{"account:" + strings.ToLower(strings.TrimSpace(email)), "addr:" + clientAddr}
 }
 
+// Attempt is a sign-in attempt counted by Take: a failure unless Succeeded
+// says otherwise.
+type Attempt struct {
+	keys []string
+	at   time.Time
+}
+
+// Take counts an attempt for keys (as Keys gives them), or returns
+// ErrThrottled, counting nothing, when a key is at its limit. Commit tx
+// before checking the password: the committed count is what bounds the
+// attempts checked at once. Concurrent Takes on a key wait for each other
+// (a lock per key until tx ends), so each sees the others' counts.
+func (th *Throttle) Take(ctx context.Context, tx bun.Tx, keys []string) (*Attempt, error) {
+	for _, k := range slices.Sorted(slices.Values(keys)) { // one order: no deadlock
+		_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ' ' || ? || ' ' || ?, 0))", th.Table, k)
+		if err != nil {
+			return nil, fmt.Errorf("lock attempts: %w", err)
+		}
+	}
+	// Each statement from here reads a snapshot taken after the locks,
+	// holding every attempt committed by whoever held them before.
+	a := &Attempt{keys: keys, at: th.now().Truncate(time.Microsecond)}
+	if err := th.Check(ctx, tx, keys); err != nil {
+		return nil, err
+	}
+	for _, k := range keys {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO "+th.Table+" (key, at) VALUES (?, ?)", k, a.at); err != nil {
+			return nil, fmt.Errorf("count attempt: %w", err)
+		}
+	}
+	return a, nil
+}
+
+// Succeeded uncounts a successful attempt.
+func (th *Throttle) Succeeded(ctx context.Context, db bun.IDB, a *Attempt) error {
+	for _, k := range a.keys {
+		_, err := db.ExecContext(ctx, "DELETE FROM "+th.Table+" WHERE ctid IN (SELECT ctid FROM "+th.Table+
+			" WHERE key = ? AND at = ? LIMIT 1)", k, a.at)
+		if err != nil {
+			return fmt.Errorf("uncount attempt: %w", err)
+		}
+	}
+	return nil
+}
+
+// Failed keeps a failed attempt counted and forgets attempts older than a
+// day.
+func (th *Throttle) Failed(ctx context.Context, db bun.IDB, _ *Attempt) error {
+	_, err := db.ExecContext(ctx, "DELETE FROM "+th.Table+" WHERE at < ?", th.now().Add(-24*time.Hour))
+	if err != nil {
+		return fmt.Errorf("forget old attempts: %w", err)
+	}
+	return nil
+}
+
 // Check returns ErrThrottled when the account or the address has failed too
-// often within the window.
+// often within the window. On its own it is racy (concurrent attempts can
+// all pass it before any records its failure): sign-ins use Take.
 func (th *Throttle) Check(ctx context.Context, db bun.IDB, keys []string) error {
 	since := th.now().Add(-th.Window)
 	limits := []int{th.MaxPerAccount, th.MaxPerAddr}
@@ -51,14 +110,13 @@ func (th *Throttle) Check(ctx context.Context, db bun.IDB, keys []string) error 
 	return nil
 }
 
-// Fail records a failure (commit it even though the attempt failed) and
-// forgets failures older than a day.
+// Fail records a failure found after Check (commit it even though the
+// attempt failed) and forgets failures older than a day.
 func (th *Throttle) Fail(ctx context.Context, db bun.IDB, keys []string) error {
 	for _, k := range keys {
 		if _, err := db.ExecContext(ctx, "INSERT INTO "+th.Table+" (key, at) VALUES (?, ?)", k, th.now()); err != nil {
 			return fmt.Errorf("record failure: %w", err)
 		}
 	}
-	_, err := db.ExecContext(ctx, "DELETE FROM "+th.Table+" WHERE at < ?", th.now().Add(-24*time.Hour))
-	return err
+	return th.Failed(ctx, db, nil)
 }
