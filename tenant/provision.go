@@ -43,8 +43,8 @@ func (r *Registry) Validate(p *CreateParams) error {
 		if err != nil {
 			return about("hosts", err)
 		}
-		if n == r.operatorHost || n == r.baseDomain {
-			return about("hosts", invalid("reserved_host", []any{"Host", n}, "host %q is the operator console's or the base domain: a tenant cannot use it", n))
+		if err := r.checkHost(n, true); err != nil {
+			return about("hosts", err)
 		}
 		if !seen[n] {
 			seen[n] = true

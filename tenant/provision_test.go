@@ -80,6 +80,8 @@ func TestCreateRefusesLeavingNothing(t *testing.T) {
 		{"bad host", tenant.CreateParams{Slug: "roma", Name: "Roma", Hosts: []string{"roma capitale.it"}}, platform.ErrInvalid, "not a valid host"},
 		{"bad port", tenant.CreateParams{Slug: "roma", Name: "Roma", Hosts: []string{"roma.it:99999"}}, platform.ErrInvalid, "invalid port"},
 		{"operator host", tenant.CreateParams{Slug: "roma", Name: "Roma", Hosts: []string{"admin.piazza.test"}}, platform.ErrInvalid, "operator"},
+		{"reserved name under the base domain", tenant.CreateParams{Slug: "roma", Name: "Roma", Hosts: []string{"www.piazza.test"}}, platform.ErrInvalid, "reserved word"},
+		{"reserved label deeper down", tenant.CreateParams{Slug: "roma", Name: "Roma", Hosts: []string{"roma.login.piazza.test"}}, platform.ErrInvalid, "reserved word"},
 		{"bad e-mail", tenant.CreateParams{Slug: "roma", Name: "Roma", AdminEmail: "not-an-address"}, platform.ErrInvalid, "e-mail"},
 		{"duplicate slug", tenant.CreateParams{Slug: "milano", Name: "Altro"}, tenant.ErrSlugTaken, "milano"},
 		{"taken host", tenant.CreateParams{Slug: "roma", Name: "Roma", Hosts: []string{"PARTECIPA.comune.milano.it"}}, tenant.ErrHostTaken, "partecipa.comune.milano.it"},

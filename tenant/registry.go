@@ -164,15 +164,15 @@ func (r *Registry) roleName(slug string) string {
 
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
 
-// AddHost gives a tenant one more host name (checked, lower-cased, not the
-// operator's, not taken).
+// AddHost gives a tenant one more host name, at its admin's request
+// (checked, lower-cased, not under the base domain, not taken).
 func (r *Registry) AddHost(ctx context.Context, id int64, h string) (string, error) {
 	n, err := NormalizeHost(h)
 	if err != nil {
 		return "", err
 	}
-	if n == r.operatorHost || n == r.baseDomain {
-		return "", invalid("reserved_host", []any{"Host", n}, "host %q is the operator console's or the base domain: a tenant cannot use it", n)
+	if err := r.checkHost(n, false); err != nil {
+		return "", err
 	}
 	_, err = r.db.NewInsert().Model(&host{Host: n, TenantID: id}).Exec(ctx)
 	if _, ok := uniqueViolation(err); ok {
@@ -194,5 +194,29 @@ func (r *Registry) RemoveHost(ctx context.Context, id int64, h string) error {
 		return fmt.Errorf("%w: %q is not a removable host of this tenant", ErrNotFound, h)
 	}
 	r.changed(id)
+	return nil
+}
+
+// checkHost says whether n may be one of a tenant's extra host names. The
+// operator's host and the base domain are never a tenant's; a name under the
+// base domain is the operator's to give (an admin who took one would squat a
+// future tenant's default host), and none that names a reserved word
+// (www., login., operator. …) is given at all.
+func (r *Registry) checkHost(n string, byOperator bool) error {
+	if n == r.operatorHost || n == r.baseDomain {
+		return invalid("reserved_host", []any{"Host", n}, "host %q is the operator console's or the base domain: a tenant cannot use it", n)
+	}
+	sub, under := strings.CutSuffix(n, "."+r.baseDomain)
+	if !under {
+		return nil
+	}
+	for _, label := range strings.Split(sub, ".") {
+		if reserved[label] {
+			return invalid("reserved_name", []any{"Host", n}, "host %q names a reserved word: choose another", n)
+		}
+	}
+	if !byOperator {
+		return invalid("operator_domain", []any{"Host", n, "Domain", r.baseDomain}, "host names under %s are given by the operator: add a domain of your own", r.baseDomain)
+	}
 	return nil
 }

@@ -39,7 +39,7 @@ func TestSecurityHeaders(t *testing.T) {
 }
 
 // A request naming two hosts is refused: a proxy may route by the first
-// and Piazza answer as the last.
+// and Piazza answer as the last. So is a Host that is not a host name.
 func TestTwoHostHeadersRefused(t *testing.T) {
 	f := setup(t)
 	if _, err := f.reg.Create(context.Background(), tenant.CreateParams{Slug: "alpha", Name: "Comune di Alpha"}); err != nil {
@@ -60,6 +60,9 @@ func TestTwoHostHeadersRefused(t *testing.T) {
 		{[]string{"alpha.piazza.test"}, 200},
 		{[]string{"admin.piazza.test", "alpha.piazza.test"}, 400},
 		{[]string{"alpha.piazza.test", "ALPHA.piazza.test"}, 400},
+		{[]string{"alpha.piazza.test\x00.evil"}, 400},
+		{[]string{strings.Repeat("x", 300) + ".piazza.test"}, 400},
+		{[]string{"nowhere.piazza.test"}, 404},
 	} {
 		conn, err := net.Dial("tcp", ln.Addr().String())
 		if err != nil {
