@@ -56,13 +56,21 @@ type Registration struct {
 
 // Register creates an unverified account and mails a verification link to
 // base (the tenant's URL). If the address is already registered, the owner
-// is told by mail instead, and the caller sees the same outcome.
+// is told by mail instead, and the caller sees the same outcome at the same
+// cost: the password is hashed and one mail is sent either way.
 func (l *Local) Register(ctx context.Context, tx bun.IDB, base string, r Registration) error {
 	email, err := checkEmail(r.Email)
 	if err != nil {
 		return err
 	}
 	if err := password.Check(r.Password); err != nil {
+		return err
+	}
+	hash, err := l.hash(r.Password)
+	if err != nil {
+		return err
+	}
+	if err := commitWithoutWaiting(ctx, tx); err != nil {
 		return err
 	}
 	existing, err := UserByEmail(ctx, tx, email)
@@ -73,10 +81,6 @@ func (l *Local) Register(ctx context.Context, tx bun.IDB, base string, r Registr
 			base+"/auth/reset", base+"/auth/reset")
 	}
 	if !errors.Is(err, ErrUserNotFound) {
-		return err
-	}
-	hash, err := password.Hash(r.Password)
-	if err != nil {
 		return err
 	}
 	u := &User{Email: email, DisplayName: strings.TrimSpace(r.Name), Locale: r.Locale, Status: "active", PasswordHash: hash}
@@ -104,12 +108,25 @@ func (l *Local) Verify(ctx context.Context, tx bun.IDB, token string) (*User, er
 	return UserByID(ctx, tx, id)
 }
 
-// RequestReset mails a reset link when email belongs to an account; the
-// caller answers the same either way.
+// RequestReset mails a reset link when email belongs to an account, and
+// otherwise tells the address that it has none (with a link to register):
+// one mail either way, so that the caller answers the same, at the same
+// cost. An address that is not one gets nothing.
 func (l *Local) RequestReset(ctx context.Context, tx bun.IDB, base, email string) error {
-	u, err := UserByEmail(ctx, tx, email)
-	if errors.Is(err, ErrUserNotFound) {
+	addr, err := checkEmail(email)
+	if err != nil {
 		return nil
+	}
+	if err := commitWithoutWaiting(ctx, tx); err != nil {
+		return err
+	}
+	u, err := UserByEmail(ctx, tx, addr)
+	if errors.Is(err, ErrUserNotFound) {
+		link := base + "/auth/register"
+		return l.sendKeyed(ctx, addr, "mail.no_account", []any{"Link", link}, "Nessun account con questo indirizzo / No account with this address",
+			"Qualcuno ha chiesto di reimpostare la password di questo indirizzo, ma non c'è nessun account con questo indirizzo. Se vuoi, registrati: %s\n\n"+
+				"Someone asked to reset the password of this address, but there is no account with this address. If you want one, register: %s\n",
+			link, link)
 	}
 	if err != nil {
 		return err
@@ -151,7 +168,7 @@ func (l *Local) ChangePassword(ctx context.Context, tx bun.IDB, userID int64, cu
 	if err != nil {
 		return err
 	}
-	if ok, _ := password.Verify(current, u.PasswordHash); !ok {
+	if !l.verify(current, u.PasswordHash) {
 		return ErrBadCredentials
 	}
 	if err := password.Check(next); err != nil {
@@ -161,12 +178,23 @@ func (l *Local) ChangePassword(ctx context.Context, tx bun.IDB, userID int64, cu
 }
 
 func (l *Local) setPassword(ctx context.Context, tx bun.IDB, id int64, pw string) error {
-	hash, err := password.Hash(pw)
+	hash, err := l.hash(pw)
 	if err != nil {
 		return err
 	}
 	_, err = tx.NewUpdate().Model((*User)(nil)).Set("password_hash = ?", hash).Set("updated_at = ?", l.now()).Where("id = ?", id).Exec(ctx)
 	return err
+}
+
+// commitWithoutWaiting lets tx commit without waiting for the disk, for
+// the requests that must not tell by their time whether they wrote
+// anything (a new account, a link): losing such a write in a crash costs
+// only a link that no longer works.
+func commitWithoutWaiting(ctx context.Context, tx bun.IDB) error {
+	if _, err := tx.ExecContext(ctx, "SELECT set_config('synchronous_commit', 'off', true)"); err != nil {
+		return fmt.Errorf("commit without waiting: %w", err)
+	}
+	return nil
 }
 
 // sendKeyed sends the message key (key.subject, key.body with values) in

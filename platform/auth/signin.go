@@ -66,8 +66,13 @@ func (l *Local) throttle() *Throttle {
 	return &Throttle{Table: "auth_failures", Window: l.Window, MaxPerAccount: l.MaxPerAccount, MaxPerAddr: l.MaxPerAddr, Now: l.Now}
 }
 
-// verify is password.Verify (a stored hash it cannot read matches
-// nothing).
+// hash is password.Hash; verify is password.Verify (a stored hash it
+// cannot read matches nothing).
+func (l *Local) hash(pw string) (string, error) {
+	l.hashed()
+	return password.Hash(pw)
+}
+
 func (l *Local) verify(pw, stored string) bool {
 	l.hashed()
 	ok, _ := password.Verify(pw, stored)
