@@ -111,7 +111,7 @@ func (m *Module) changePassword(c *fiber.Ctx) error {
 	}
 	var authErr error
 	err := tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
-		authErr = m.Local.ChangePassword(ctx, tx, u.ID, c.FormValue("current"), c.FormValue("password"))
+		authErr = m.Local.ChangePassword(ctx, tx, u.ID, c.FormValue("current"), c.FormValue("password"), c.Cookies(CookieName))
 		if errors.Is(authErr, ErrBadCredentials) || errors.Is(authErr, platform.ErrInvalid) {
 			return nil
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/i18n"
 	mailer "github.com/piazza-pa/piazza/platform/mail"
 	"github.com/piazza-pa/piazza/platform/password"
+	"github.com/piazza-pa/piazza/platform/session"
 )
 
 // Errors of local accounts. None says whether an e-mail address is known.
@@ -162,8 +163,10 @@ func (l *Local) Reset(ctx context.Context, tx bun.IDB, token, newPassword string
 	return UserByID(ctx, tx, id)
 }
 
-// ChangePassword sets a new password after checking the current one.
-func (l *Local) ChangePassword(ctx context.Context, tx bun.IDB, userID int64, current, next string) error {
+// ChangePassword sets a new password after checking the current one, and
+// ends the user's other sessions: only the session of sessionToken (the
+// one making the change) stays signed in.
+func (l *Local) ChangePassword(ctx context.Context, tx bun.IDB, userID int64, current, next, sessionToken string) error {
 	u, err := UserByID(ctx, tx, userID)
 	if err != nil {
 		return err
@@ -174,7 +177,14 @@ func (l *Local) ChangePassword(ctx context.Context, tx bun.IDB, userID int64, cu
 	if err := password.Check(next); err != nil {
 		return err
 	}
-	return l.setPassword(ctx, tx, userID, next)
+	if err := l.setPassword(ctx, tx, userID, next); err != nil {
+		return err
+	}
+	_, err = tx.NewDelete().TableExpr("sessions").Where("user_id = ? AND token_hash <> ?", userID, session.TokenHash(sessionToken)).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("end other sessions: %w", err)
+	}
+	return nil
 }
 
 func (l *Local) setPassword(ctx context.Context, tx bun.IDB, id int64, pw string) error {
