@@ -73,6 +73,7 @@ func TestOperatorSignIn(t *testing.T) {
 			body = strings.NewReader(form.Encode())
 		}
 		req := httptest.NewRequest(method, "http://admin.piazza.test"+path, body)
+		req.RequestURI = req.URL.RequestURI() // the host goes in a Host header, as browsers send it
 		if form != nil {
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		}
@@ -84,6 +85,7 @@ func TestOperatorSignIn(t *testing.T) {
 			_, _ = fw.Write([]byte(form.Get("csv")))
 			w.Close()
 			req = httptest.NewRequest("POST", "http://admin.piazza.test/import", &buf)
+			req.RequestURI = req.URL.RequestURI()
 			req.Header.Set("Content-Type", w.FormDataContentType())
 		}
 		for _, c := range cookies {
@@ -146,7 +148,9 @@ func TestOperatorSignIn(t *testing.T) {
 	}
 	// The new tenant answers on its hosts right away.
 	for _, h := range []string{"umbria.piazza.test", "partecipa.umbria.example.it"} {
-		res, err := srv.App().Test(httptest.NewRequest("GET", "http://"+h+"/", nil))
+		req := httptest.NewRequest("GET", "http://"+h+"/", nil)
+		req.RequestURI = req.URL.RequestURI() // the host goes in a Host header, as browsers send it
+		res, err := srv.App().Test(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -228,6 +232,7 @@ func TestTenantSessionIsNoOperator(t *testing.T) {
 		t.Fatal(err)
 	}
 	req := httptest.NewRequest("GET", "http://admin.piazza.test/", nil)
+	req.RequestURI = req.URL.RequestURI() // the host goes in a Host header, as browsers send it
 	req.AddCookie(&http.Cookie{Name: session.CookieName, Value: token})
 	res, _ := srv.App().Test(req)
 	b, _ := io.ReadAll(res.Body)
@@ -237,6 +242,7 @@ func TestTenantSessionIsNoOperator(t *testing.T) {
 	// With a valid CSRF token, so that only the missing operator refuses it.
 	form := url.Values{"_csrf": {csrfRE.FindStringSubmatch(string(b))[1]}}
 	req = httptest.NewRequest("POST", "http://admin.piazza.test/tenants/alpha/suspend", strings.NewReader(form.Encode()))
+	req.RequestURI = req.URL.RequestURI()
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.AddCookie(&http.Cookie{Name: session.CookieName, Value: token})
 	for _, c := range res.Cookies() {

@@ -91,6 +91,7 @@ func newServer(t *testing.T, f *fixture, res *tenant.Resolver) *web.Server {
 func (f *fixture) get(t *testing.T, host, path string) (int, http.Header, string) {
 	t.Helper()
 	req := httptest.NewRequest("GET", "http://"+host+path, nil)
+	req.RequestURI = req.URL.RequestURI() // the host goes in a Host header, as browsers send it
 	res, err := f.srv.App().Test(req, 5000)
 	if err != nil {
 		t.Fatal(err)
@@ -308,6 +309,7 @@ func TestLanguage(t *testing.T) {
 	}
 	do := func(path, accept string, cookie *http.Cookie) *http.Response {
 		req := httptest.NewRequest("GET", "http://lazio.piazza.test"+path, nil)
+		req.RequestURI = req.URL.RequestURI() // the host goes in a Host header, as browsers send it
 		if accept != "" {
 			req.Header.Set("Accept-Language", accept)
 		}
