@@ -152,16 +152,28 @@ func (m *Module) signedIn(c *fiber.Ctx) (*operator.Operator, error) {
 func (m *Module) login(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	email := c.FormValue("email")
-	keys := auth.Keys(email, web.ClientAddr(c))
-	if err := m.Throttle.Check(ctx, m.DB, keys); err != nil {
+	// The attempt is counted, and committed, before the password is checked.
+	var attempt *auth.Attempt
+	err := m.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		attempt, err = m.Throttle.Take(ctx, tx, auth.Keys(email, web.ClientAddr(c)))
+		return err
+	})
+	if errors.Is(err, auth.ErrThrottled) {
 		return m.render(c, fiber.StatusTooManyRequests, "login.html", &view{Error: m.errText(c, err), Email: email})
+	}
+	if err != nil {
+		return err
 	}
 	o, err := operator.Authenticate(ctx, m.DB, email, c.FormValue("password"))
 	if errors.Is(err, operator.ErrBadCredentials) {
-		if err := m.Throttle.Fail(ctx, m.DB, keys); err != nil {
+		if err := m.Throttle.Failed(ctx, m.DB, attempt); err != nil {
 			return err
 		}
 		return m.render(c, fiber.StatusUnauthorized, "login.html", &view{Error: m.errText(c, err), Email: email})
+	}
+	if err == nil {
+		err = m.Throttle.Succeeded(ctx, m.DB, attempt)
 	}
 	if err != nil {
 		return err

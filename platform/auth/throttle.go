@@ -55,10 +55,11 @@ func (th *Throttle) Take(ctx context.Context, tx bun.Tx, keys []string) (*Attemp
 			return nil, fmt.Errorf("lock attempts: %w", err)
 		}
 	}
-	// Each statement from here reads a snapshot taken after the locks,
-	// holding every attempt committed by whoever held them before.
+	// At read committed (PostgreSQL's default), each statement from here
+	// reads a snapshot taken after the locks: it holds every attempt
+	// committed by whoever held them before.
 	a := &Attempt{keys: keys, at: th.now().Truncate(time.Microsecond)}
-	if err := th.Check(ctx, tx, keys); err != nil {
+	if err := th.over(ctx, tx, keys, a.at); err != nil {
 		return nil, err
 	}
 	for _, k := range keys {
@@ -91,32 +92,20 @@ func (th *Throttle) Failed(ctx context.Context, db bun.IDB, _ *Attempt) error {
 	return nil
 }
 
-// Check returns ErrThrottled when the account or the address has failed too
-// often within the window. On its own it is racy (concurrent attempts can
-// all pass it before any records its failure): sign-ins use Take.
-func (th *Throttle) Check(ctx context.Context, db bun.IDB, keys []string) error {
-	since := th.now().Add(-th.Window)
+// over returns ErrThrottled when a key has reached its limit of attempts
+// within the window.
+func (th *Throttle) over(ctx context.Context, db bun.IDB, keys []string, now time.Time) error {
+	since := now.Add(-th.Window)
 	limits := []int{th.MaxPerAccount, th.MaxPerAddr}
 	for i, k := range keys {
 		var n int
 		err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+th.Table+" WHERE key = ? AND at > ?", k, since).Scan(&n)
 		if err != nil {
-			return fmt.Errorf("count failures: %w", err)
+			return fmt.Errorf("count attempts: %w", err)
 		}
 		if i < len(limits) && n >= limits[i] {
 			return ErrThrottled
 		}
 	}
 	return nil
-}
-
-// Fail records a failure found after Check (commit it even though the
-// attempt failed) and forgets failures older than a day.
-func (th *Throttle) Fail(ctx context.Context, db bun.IDB, keys []string) error {
-	for _, k := range keys {
-		if _, err := db.ExecContext(ctx, "INSERT INTO "+th.Table+" (key, at) VALUES (?, ?)", k, th.now()); err != nil {
-			return fmt.Errorf("record failure: %w", err)
-		}
-	}
-	return th.Failed(ctx, db, nil)
 }
