@@ -9,6 +9,7 @@ import (
 
 	"github.com/piazza-pa/piazza/platform/redirect"
 	"github.com/piazza-pa/piazza/platform/session"
+	"github.com/piazza-pa/piazza/platform/web"
 	"github.com/piazza-pa/piazza/tenant"
 )
 
@@ -36,7 +37,7 @@ func (m *Module) login(c *fiber.Ctx) error {
 	}
 	// Authenticate counts the attempt in a transaction of its own, committed
 	// before the password is checked; the session then gets one of its own.
-	u, err := m.Local.Authenticate(c.UserContext(), m.DB, email, pw, c.IP())
+	u, err := m.Local.Authenticate(c.UserContext(), m.DB, email, pw, web.ClientAddr(c))
 	if errors.Is(err, ErrBadCredentials) || errors.Is(err, ErrThrottled) {
 		return m.render(c, fiber.StatusUnauthorized, "login.html", view{Title: "auth.sign_in", Local: true,
 			Error: m.errText(c, err), Email: email, ReturnTo: ret})
@@ -44,7 +45,7 @@ func (m *Module) login(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	sess := session.Session{UserID: u.ID, ClientAddr: c.IP(), UserAgent: truncate(c.Get(fiber.HeaderUserAgent), 300)}
+	sess := session.Session{UserID: u.ID, ClientAddr: web.ClientAddr(c), UserAgent: truncate(c.Get(fiber.HeaderUserAgent), 300)}
 	var token string
 	err = tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
 		var err error

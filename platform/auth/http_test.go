@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strings"
@@ -37,6 +38,12 @@ type site struct {
 
 func serve(t *testing.T, e *env) *site {
 	t.Helper()
+	return serveBehind(t, e, nil)
+}
+
+// serveBehind is serve with the given proxies trusted (web.Config.TrustedProxies).
+func serveBehind(t *testing.T, e *env, proxies []netip.Prefix) *site {
+	t.Helper()
 	ctx := context.Background()
 	reg, err := tenant.NewRegistry(ctx, e.d.DB, tenant.Options{BaseDomain: "piazza.test", OperatorHost: "admin.piazza.test"})
 	if err != nil {
@@ -64,7 +71,7 @@ func serve(t *testing.T, e *env) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(web.Config{Shell: shell, OperatorHost: "admin.piazza.test", DB: e.d.DB,
+	srv, err := web.New(web.Config{Shell: shell, OperatorHost: "admin.piazza.test", DB: e.d.DB, TrustedProxies: proxies,
 		Tenant: tenant.Middleware(tenant.NewResolver(reg)), Shared: []fiber.Handler{p.Handler(), m.Middleware(),
 			shell.I18n.Middleware(func(c *fiber.Ctx) ([]string, string, string) {
 				user := ""

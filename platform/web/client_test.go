@@ -1,8 +1,13 @@
 package web
 
 import (
+	"io/fs"
 	"net/http/httptest"
 	"net/netip"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
@@ -48,5 +53,34 @@ func TestClientAddr(t *testing.T) {
 				t.Errorf("client = %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// Fiber's c.IP() is the TCP peer (the proxy, behind one): every address
+// Piazza records comes from ClientAddr instead.
+func TestNoPeerAddressRecorded(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	peer := regexp.MustCompile(`\bc\.(IP|IPs)\(\)`)
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() && (d.Name() == ".git" || d.Name() == ".piazza") {
+			if err == nil {
+				err = filepath.SkipDir
+			}
+			return err
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err == nil && peer.Match(b) {
+			t.Errorf("%s records the TCP peer (c.IP()): use web.ClientAddr", path)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
