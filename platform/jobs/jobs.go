@@ -84,6 +84,10 @@ func New(pool *pgxpool.Pool, c Config) (*Client, error) {
 		if cfg.FetchPollInterval == 0 {
 			cfg.FetchPollInterval = time.Second
 		}
+		// Polling only: no LISTEN connection whose reconnection back-off
+		// grows with every outage (River's never starts over), and it works
+		// behind PgBouncer in transaction mode. A new job waits at most Poll.
+		cfg.PollOnly = true
 	}
 	return river.NewClient(riverpgxv5.New(pool), cfg)
 }
