@@ -2,204 +2,25 @@ package tenant
 
 import (
 	"context"
-	"math/rand/v2"
-	"strconv"
-	"sync"
 	"time"
 
-	"github.com/gofiber/fiber/v2"
-
-	"github.com/piazza-pa/piazza/platform/pgnotify"
+	"github.com/piazza-pa/piazza/platform/site"
 )
 
 // DataChannel is the notification channel of changes to a tenant's data
-// (payload: the tenant's schema). A statement trigger on the tenant tables
-// sends it in the writing transaction (tenant migration 0016), so PostgreSQL
-// delivers it to every replica once the change is committed, whichever code
-// path, job or console made it.
-const DataChannel = "piazza_tenant_data"
-
-// dataTTL bounds how long an entry is trusted even while notifications flow
-// (PostgreSQL does not drop them: a lost connection empties the cache, a
-// full queue fails the writing transaction); each entry gets between half
-// of it and all of it, at random, so that entries filled together (after a
-// restart) are not all computed again at once.
-const dataTTL = 30 * time.Minute
+// (see site.DataChannel).
+const DataChannel = site.DataChannel
 
 // Cache keeps, per replica, what reading requests compute in a tenant's
-// transaction and ask again and again (a session's member, a dashboard
-// page, a member's view of a community), keyed by the tenant's schema and a
-// key of the caller's. A tenant's entries are dropped whenever its data
-// changes (DataChannel), when a request that may write (any method but GET
-// and HEAD) ends on this replica, and after dataTTL or the time the caller
-// gives; while the listener is down nothing is cached or trusted. Values are
-// shared between requests: never modify one.
-type Cache struct {
-	mu        sync.Mutex
-	listening func() bool
-	gens      map[string]uint64 // bumped at every change of the schema
-	entries   map[string]map[string]cacheEntry
-	schemas   map[int64]string // tenant id → schema, of the tenants with entries
-	n, max    int
-	now       func() time.Time
-}
-
-type cacheEntry struct {
-	v      any
-	until  time.Time
-	tenant int64 // a purged tenant's schema name may come back with another
-}
+// transaction (see site.Cache).
+type Cache = site.Cache
 
 // NewCache returns a cache of at most max entries (none: max 0) that caches
 // nothing until Subscribe.
-func NewCache(max int) *Cache {
-	return &Cache{listening: func() bool { return false }, gens: map[string]uint64{},
-		entries: map[string]map[string]cacheEntry{}, schemas: map[int64]string{}, max: max, now: time.Now}
-}
-
-// Subscribe has the cache keep entries while l listens.
-func (c *Cache) Subscribe(l *pgnotify.Listener) {
-	c.mu.Lock()
-	c.listening = l.Listening
-	c.mu.Unlock()
-	l.Subscribe(DataChannel, c.Forget, c.forgetAll)
-}
-
-// Domain subscribes the cache to a channel whose payload is a tenant's
-// authorisation domain (its id; "*" for all): what is cached depends on the
-// member's roles too. Subscribe it after the authoriser, whose decisions a
-// value computed afterwards must see.
-func (c *Cache) Domain(l *pgnotify.Listener, channel string) {
-	l.Subscribe(channel, c.forgetDomain, nil)
-}
-
-func (c *Cache) forgetDomain(domain string) {
-	id, err := strconv.ParseInt(domain, 10, 64)
-	if err != nil {
-		c.forgetAll()
-		return
-	}
-	c.mu.Lock()
-	schema, ok := c.schemas[id]
-	if !ok { // nothing kept: only values being computed now may be stale
-		for s := range c.gens {
-			c.gens[s]++
-		}
-	}
-	c.mu.Unlock()
-	if ok {
-		c.Forget(schema)
-	}
-}
-
-// Forget drops the entries of the tenant whose schema is schema.
-func (c *Cache) Forget(schema string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.gens[schema]++
-	c.n -= len(c.entries[schema])
-	delete(c.entries, schema)
-}
-
-func (c *Cache) forgetAll() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for s := range c.gens {
-		c.gens[s]++
-	}
-	for s := range c.entries {
-		c.gens[s]++
-	}
-	c.entries = map[string]map[string]cacheEntry{}
-	c.schemas = map[int64]string{}
-	c.n = 0
-}
-
-// Len is the number of entries held.
-func (c *Cache) Len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.n
-}
-
-// Middleware drops the request's tenant's entries once a request that may
-// have written ends (before its answer leaves), so that whoever changed
-// something sees it on the next page even before the notification is back.
-func (c *Cache) Middleware() fiber.Handler {
-	return func(ctx *fiber.Ctx) error {
-		err := ctx.Next()
-		if m := ctx.Method(); m != fiber.MethodGet && m != fiber.MethodHead {
-			if t := FromContext(ctx.UserContext()); t != nil {
-				c.Forget(t.SchemaName)
-			}
-		}
-		return err
-	}
-}
-
-// get returns the live entry of key, or the generation to store a value
-// computed now under (ok false; store false when nothing may be stored).
-func (c *Cache) get(t *Tenant, key string) (v any, ok bool, gen uint64, store bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.max <= 0 || !c.listening() {
-		return nil, false, 0, false
-	}
-	if e, found := c.entries[t.SchemaName][key]; found && e.tenant == t.ID && c.now().Before(e.until) {
-		return e.v, true, 0, false
-	}
-	gen, known := c.gens[t.SchemaName]
-	if !known {
-		c.gens[t.SchemaName] = 0 // so that a change of roles can be told to it
-	}
-	return nil, false, gen, true
-}
-
-func (c *Cache) put(t *Tenant, key string, v any, until time.Time, gen uint64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	schema := t.SchemaName
-	if c.gens[schema] != gen || !c.listening() || !until.After(c.now()) { // changed while it was computed, or already stale
-		return
-	}
-	if limit := c.now().Add(dataTTL/2 + rand.N(dataTTL/2)); until.After(limit) {
-		until = limit
-	}
-	for c.n >= c.max && len(c.entries) > 0 {
-		for s, es := range c.entries { // drop some tenant's entries
-			c.n -= len(es)
-			delete(c.entries, s)
-			break
-		}
-	}
-	es := c.entries[schema]
-	if es == nil {
-		es = map[string]cacheEntry{}
-		c.entries[schema] = es
-	}
-	if _, old := es[key]; !old {
-		c.n++
-	}
-	es[key] = cacheEntry{v: v, until: until, tenant: t.ID}
-	c.schemas[t.ID] = schema
-}
+func NewCache(max int) *Cache { return site.NewCache(max) }
 
 // Cached returns the value of key for the tenant of ctx: the cached one, or
-// what fill computes (a value and until when it stays true). Without a
-// cache or a tenant it just calls fill.
+// what fill computes (see site.Cached).
 func Cached[T any](ctx context.Context, c *Cache, key string, fill func() (T, time.Time, error)) (T, error) {
-	t := FromContext(ctx)
-	if c == nil || t == nil {
-		v, _, err := fill()
-		return v, err
-	}
-	v, ok, gen, store := c.get(t, key)
-	if ok {
-		return v.(T), nil
-	}
-	val, until, err := fill()
-	if err == nil && store {
-		c.put(t, key, val, until, gen)
-	}
-	return val, err
+	return site.Cached(ctx, c, key, fill)
 }

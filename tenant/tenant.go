@@ -12,6 +12,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform/db"
+	"github.com/piazza-pa/piazza/platform/site"
 )
 
 // Status is where a tenant is in its lifecycle.
@@ -68,9 +69,10 @@ type host struct {
 
 type ctxKey struct{}
 
-// NewContext returns ctx carrying t; the tenant middleware calls it once per request.
+// NewContext returns ctx carrying t, and t's site for platform code (see
+// site.FromContext); the tenant middleware calls it once per request.
 func NewContext(ctx context.Context, t *Tenant) context.Context {
-	return context.WithValue(ctx, ctxKey{}, t)
+	return site.NewContext(context.WithValue(ctx, ctxKey{}, t), t.Site())
 }
 
 // FromContext returns the request's tenant, or nil outside a tenant request.
@@ -79,12 +81,8 @@ func FromContext(ctx context.Context) *Tenant {
 	return t
 }
 
-// Tx runs fn in a transaction scoped to the tenant of ctx (see db.InTenant).
+// Tx runs fn in a transaction scoped to the tenant of ctx (see site.Tx).
 // It fails when ctx carries no tenant.
 func Tx(ctx context.Context, idb bun.IDB, fn func(ctx context.Context, tx bun.Tx) error) error {
-	t := FromContext(ctx)
-	if t == nil {
-		return db.InTenant(ctx, idb, db.Scope{}, fn)
-	}
-	return db.InTenant(ctx, idb, t.Scope(), fn)
+	return site.Tx(ctx, idb, fn)
 }

@@ -11,13 +11,13 @@ import (
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/platform/redirect"
-	"github.com/piazza-pa/piazza/tenant"
+	"github.com/piazza-pa/piazza/platform/site"
 )
 
 // withLocal runs fn in the tenant's transaction when local accounts are on,
 // and answers 404 when they are off.
 func (m *Module) withLocal(c *fiber.Ctx, fn func(ctx context.Context, tx bun.Tx) error) error {
-	return tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
+	return site.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
 		on, err := localEnabled(ctx, tx)
 		if err != nil {
 			return err
@@ -110,7 +110,7 @@ func (m *Module) changePassword(c *fiber.Ctx) error {
 		return redirect.To(c, "/auth/login?return_to=/auth/password")
 	}
 	var authErr error
-	err := tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
+	err := site.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
 		authErr = m.Local.ChangePassword(ctx, tx, u.ID, c.FormValue("current"), c.FormValue("password"), c.Cookies(CookieName))
 		if errors.Is(authErr, ErrBadCredentials) || errors.Is(authErr, platform.ErrInvalid) {
 			return nil
@@ -137,7 +137,7 @@ func (m *Module) language(c *fiber.Ctx) error {
 	if !slices.Contains(i18n.Supported, locale) {
 		return fiber.ErrUnprocessableEntity
 	}
-	err := tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
+	err := site.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
 		_, err := tx.ExecContext(ctx, "UPDATE users SET locale = ?, updated_at = now() WHERE id = ?", locale, u.ID)
 		return err
 	})

@@ -9,13 +9,13 @@ import (
 
 	"github.com/piazza-pa/piazza/platform/redirect"
 	"github.com/piazza-pa/piazza/platform/session"
+	"github.com/piazza-pa/piazza/platform/site"
 	"github.com/piazza-pa/piazza/platform/web"
-	"github.com/piazza-pa/piazza/tenant"
 )
 
 func (m *Module) loginForm(c *fiber.Ctx) error {
 	var local bool
-	err := tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
+	err := site.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
 		var err error
 		local, err = localEnabled(ctx, tx)
 		return err
@@ -47,7 +47,7 @@ func (m *Module) login(c *fiber.Ctx) error {
 	}
 	sess := session.Session{UserID: u.ID, ClientAddr: web.ClientAddr(c), UserAgent: truncate(c.Get(fiber.HeaderUserAgent), 300)}
 	var token string
-	err = tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
+	err = site.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
 		var err error
 		token, err = m.Sessions.Create(ctx, tx, &sess)
 		return err
@@ -63,7 +63,7 @@ func (m *Module) login(c *fiber.Ctx) error {
 func (m *Module) logout(c *fiber.Ctx) error {
 	var ended *session.Session
 	if token := c.Cookies(CookieName); token != "" {
-		err := tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
+		err := site.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
 			ended, _ = m.Sessions.Lookup(ctx, tx, token)
 			return m.Sessions.Delete(ctx, tx, token)
 		})
@@ -86,7 +86,7 @@ func (m *Module) logoutEverywhere(c *fiber.Ctx) error {
 	if u == nil {
 		return redirect.To(c, "/auth/login")
 	}
-	err := tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
+	err := site.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
 		return m.Sessions.DeleteUser(ctx, tx, u.ID)
 	})
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/password"
-	"github.com/piazza-pa/piazza/tenant"
+	"github.com/piazza-pa/piazza/platform/site"
 )
 
 // inviteValidity is how long an invitation link works.
@@ -64,7 +64,7 @@ func (m *Module) inviteForm(c *fiber.Ctx) error {
 func (m *Module) acceptInvite(c *fiber.Ctx) error {
 	token := c.FormValue("token")
 	var bad error
-	err := tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
+	err := site.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
 		_, err := m.Local.AcceptInvite(ctx, tx, token, c.FormValue("password"))
 		if platformInvalid(err) {
 			bad = err

@@ -16,8 +16,8 @@ import (
 	"github.com/piazza-pa/piazza/platform/csrf"
 	"github.com/piazza-pa/piazza/platform/redirect"
 	"github.com/piazza-pa/piazza/platform/session"
+	"github.com/piazza-pa/piazza/platform/site"
 	"github.com/piazza-pa/piazza/platform/web"
-	"github.com/piazza-pa/piazza/tenant"
 )
 
 //go:embed templates/*.html
@@ -57,7 +57,7 @@ type Deps struct {
 	// Cache, when set, keeps what a session's reading requests load (its
 	// member and their bell) until the tenant's data changes or the
 	// session's idle timer is due for a refresh.
-	Cache *tenant.Cache
+	Cache *site.Cache
 }
 
 // Module signs people in and out of a tenant.
@@ -111,7 +111,7 @@ func UserFromContext(ctx context.Context) *User {
 func (m *Module) Middleware() fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		ctx := c.UserContext()
-		t := tenant.FromContext(ctx)
+		t := site.FromContext(ctx)
 		if t == nil {
 			return c.Next()
 		}
@@ -151,7 +151,7 @@ func (m *Module) signedIn(c *fiber.Ctx, ctx context.Context, token string) (memb
 	load := func() (member, time.Time, error) {
 		who := member{Unread: -1}
 		var until time.Time
-		err := tenant.Tx(ctx, m.DB, func(ctx context.Context, tx bun.Tx) error {
+		err := site.Tx(ctx, m.DB, func(ctx context.Context, tx bun.Tx) error {
 			// No session, or no active member: a guest. Any other failure
 			// is the database's, and must not sign anyone out. All this
 			// transaction may write is the session's idle timer.
@@ -181,7 +181,7 @@ func (m *Module) signedIn(c *fiber.Ctx, ctx context.Context, token string) (memb
 		who, _, err := load()
 		return who, err
 	}
-	return tenant.Cached(ctx, m.Cache, "session:"+string(session.TokenHash(token)), load)
+	return site.Cached(ctx, m.Cache, "session:"+string(session.TokenHash(token)), load)
 }
 
 // view is the data of every page of the module; Title and Message are
@@ -200,11 +200,11 @@ type view struct {
 type IdPLink struct{ Key, Label, Kind string }
 
 func (m *Module) render(c *fiber.Ctx, status int, name string, v view) error {
-	site := ""
-	if t := tenant.FromContext(c.UserContext()); t != nil {
-		site = t.Name
+	siteName := ""
+	if s := site.FromContext(c.UserContext()); s != nil {
+		siteName = s.Name
 	}
-	v.Page = PageFor(c, m.Shell, site, csrf.Token(c))
+	v.Page = PageFor(c, m.Shell, siteName, csrf.Token(c))
 	if v.Message != "" {
 		v.Message = v.L.T(v.Message) // handlers give message keys
 	}
@@ -225,7 +225,7 @@ func (m *Module) errText(c *fiber.Ctx, err error) string {
 
 // base is the tenant's own URL, for links in e-mails.
 func (m *Module) base(c *fiber.Ctx) string {
-	return tenant.SiteURL(c, m.Scheme, "")
+	return site.RequestURL(c, m.Scheme, "")
 }
 
 // localEnabled reads the tenant's switch for local accounts.

@@ -7,7 +7,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform/password"
-	"github.com/piazza-pa/piazza/tenant"
+	"github.com/piazza-pa/piazza/platform/site"
 )
 
 // Authenticate checks email and password from clientAddr in the tenant of
@@ -20,7 +20,7 @@ func (l *Local) Authenticate(ctx context.Context, db bun.IDB, email, pw, clientA
 	th := l.throttle()
 	var a *Attempt
 	var u *User
-	err := tenant.Tx(ctx, db, func(ctx context.Context, tx bun.Tx) error {
+	err := site.Tx(ctx, db, func(ctx context.Context, tx bun.Tx) error {
 		var err error
 		if a, err = th.Take(ctx, tx, Keys(email, clientAddr)); err != nil {
 			return err
@@ -35,7 +35,7 @@ func (l *Local) Authenticate(ctx context.Context, db bun.IDB, email, pw, clientA
 	}
 	ok := l.matches(u, pw)
 	// The attempt is settled even if the client has gone meanwhile.
-	err = tenant.Tx(context.WithoutCancel(ctx), db, func(ctx context.Context, tx bun.Tx) error {
+	err = site.Tx(context.WithoutCancel(ctx), db, func(ctx context.Context, tx bun.Tx) error {
 		if ok {
 			return th.Succeeded(ctx, tx, a)
 		}

@@ -19,8 +19,8 @@ import (
 	"github.com/piazza-pa/piazza/platform/csrf"
 	"github.com/piazza-pa/piazza/platform/redirect"
 	"github.com/piazza-pa/piazza/platform/session"
+	"github.com/piazza-pa/piazza/platform/site"
 	"github.com/piazza-pa/piazza/platform/web"
-	"github.com/piazza-pa/piazza/tenant"
 )
 
 // ErrSignIn is a refused sign-in; the message says why, for the user.
@@ -102,7 +102,7 @@ func (f *Flow) provider(ctx context.Context, issuer string) (*gooidc.Provider, e
 }
 
 func (f *Flow) redirectURI(c *fiber.Ctx, key string) string {
-	return tenant.SiteURL(c, f.Scheme, "/auth/oidc/"+key+"/callback")
+	return site.RequestURL(c, f.Scheme, "/auth/oidc/"+key+"/callback")
 }
 
 func (f *Flow) oauth(i *IdP, p *gooidc.Provider, redirect string) *oauth2.Config {
@@ -117,8 +117,8 @@ func (f *Flow) oauth(i *IdP, p *gooidc.Provider, redirect string) *oauth2.Config
 		RedirectURL: redirect, Scopes: i.Scopes}
 }
 
-func (f *Flow) enabledIdP(ctx context.Context, key string) (*tenant.Tenant, *IdP, error) {
-	t := tenant.FromContext(ctx)
+func (f *Flow) enabledIdP(ctx context.Context, key string) (*site.Site, *IdP, error) {
+	t := site.FromContext(ctx)
 	if t == nil {
 		return nil, nil, fiber.ErrNotFound
 	}
@@ -156,7 +156,7 @@ func (f *Flow) login(c *fiber.Ctx) error {
 	}
 	state, nonce, verifier := randomString(), randomString(), oauth2.GenerateVerifier()
 	ret := redirect.Safe(c.Query("return_to"))
-	err = tenant.Tx(ctx, f.DB, func(ctx context.Context, tx bun.Tx) error {
+	err = site.Tx(ctx, f.DB, func(ctx context.Context, tx bun.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO oidc_logins (state_hash, browser, idp_key, nonce, code_verifier, return_to, expires_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, hash(state), hash(browser), key, nonce, verifier, ret, time.Now().Add(loginValidity))
 		if err != nil {
@@ -206,7 +206,7 @@ func (f *Flow) take(ctx context.Context, state, browser, key string) (*pending, 
 		return nil, refuse("no_state", "the answer of the identity provider has no state")
 	}
 	var p pending
-	err := tenant.Tx(ctx, f.DB, func(ctx context.Context, tx bun.Tx) error {
+	err := site.Tx(ctx, f.DB, func(ctx context.Context, tx bun.Tx) error {
 		return tx.NewRaw(`DELETE FROM oidc_logins WHERE state_hash = ?
 			RETURNING browser, idp_key, nonce, code_verifier, return_to, expires_at`, hash(state)).Scan(ctx, &p)
 	})
@@ -244,7 +244,7 @@ func (f *Flow) callback(c *fiber.Ctx) error {
 		return err
 	}
 	var u *auth.User
-	err = tenant.Tx(ctx, f.DB, func(ctx context.Context, tx bun.Tx) error {
+	err = site.Tx(ctx, f.DB, func(ctx context.Context, tx bun.Tx) error {
 		u, err = provisionUser(ctx, tx, i, claims)
 		return err
 	})
@@ -253,7 +253,7 @@ func (f *Flow) callback(c *fiber.Ctx) error {
 	}
 	sess := &session.Session{UserID: u.ID, ClientAddr: web.ClientAddr(c), Method: "oidc:" + key, IDToken: idToken}
 	var token string
-	err = tenant.Tx(ctx, f.DB, func(ctx context.Context, tx bun.Tx) error {
+	err = site.Tx(ctx, f.DB, func(ctx context.Context, tx bun.Tx) error {
 		token, err = f.Sessions.Create(ctx, tx, sess)
 		return err
 	})
@@ -267,7 +267,7 @@ func (f *Flow) callback(c *fiber.Ctx) error {
 
 // exchange trades the code for tokens and returns the verified claims (ID
 // token, completed by userinfo) and the raw ID token.
-func (f *Flow) exchange(c *fiber.Ctx, t *tenant.Tenant, i *IdP, p *pending) (map[string]any, string, error) {
+func (f *Flow) exchange(c *fiber.Ctx, t *site.Site, i *IdP, p *pending) (map[string]any, string, error) {
 	ctx := f.ctx(c.UserContext())
 	prov, err := f.provider(ctx, i.Issuer)
 	if err != nil {

@@ -9,14 +9,14 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/piazza-pa/piazza/platform/auth"
-	"github.com/piazza-pa/piazza/tenant"
+	"github.com/piazza-pa/piazza/platform/site"
 )
 
 // EndSessionURL is where to send the browser to sign out at the IdP too
 // (RP-initiated logout), or "" when the IdP offers none.
 func (f *Flow) EndSessionURL(ctx context.Context, method, idToken, back string) string {
 	key, ok := strings.CutPrefix(method, "oidc:")
-	t := tenant.FromContext(ctx)
+	t := site.FromContext(ctx)
 	if !ok || t == nil || idToken == "" {
 		return ""
 	}
@@ -38,7 +38,7 @@ func (f *Flow) EndSessionURL(ctx context.Context, method, idToken, back string) 
 }
 
 func (f *Flow) jwks(c *fiber.Ctx) error {
-	t := tenant.FromContext(c.UserContext())
+	t := site.FromContext(c.UserContext())
 	set, err := f.Keys.JWKS(c.UserContext(), t.ID)
 	if err != nil {
 		return err
@@ -49,7 +49,7 @@ func (f *Flow) jwks(c *fiber.Ctx) error {
 
 // Links lists the enabled IdPs of the request's tenant, for the sign-in page.
 func (f *Flow) Links(ctx context.Context) []auth.IdPLink {
-	t := tenant.FromContext(ctx)
+	t := site.FromContext(ctx)
 	if t == nil {
 		return nil
 	}

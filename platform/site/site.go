@@ -1,0 +1,82 @@
+// Package site is what platform code knows of the tenant whose site serves
+// a request: its id, name, registered host names and database scope, put in
+// the request's context by the tenant middleware (tenant.NewContext), and
+// the per-replica cache of what its pages compute. The control plane builds
+// the value; platform code reads it without depending on the control plane.
+package site
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform/db"
+)
+
+// Site is one tenant's site, as platform code sees it.
+type Site struct {
+	// ID is the tenant's id.
+	ID int64
+	// Name is the site's name, shown on its pages.
+	Name string
+	// Hosts are the site's registered host names, the default one first.
+	Hosts []string
+	// Scope is where the tenant's queries run.
+	Scope db.Scope
+}
+
+// Domain is the site's authorisation domain: the tenant's id as text.
+func (s *Site) Domain() string { return strconv.FormatInt(s.ID, 10) }
+
+// URL is the absolute address of path on the site, for every link Piazza
+// writes (mails, redirect URIs, printed URLs). Its host is host when that is
+// one of the site's registered names, the default host otherwise: never a
+// word of a request header such as X-Forwarded-Host.
+func (s *Site) URL(scheme, host, path string) string {
+	return scheme + "://" + s.host(host) + path
+}
+
+func (s *Site) host(host string) string {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	for _, h := range s.Hosts {
+		if h == host {
+			return h
+		}
+	}
+	if len(s.Hosts) > 0 {
+		return s.Hosts[0] // the default host comes first
+	}
+	return host
+}
+
+type ctxKey struct{}
+
+// NewContext returns ctx carrying s.
+func NewContext(ctx context.Context, s *Site) context.Context {
+	return context.WithValue(ctx, ctxKey{}, s)
+}
+
+// FromContext returns the request's site, or nil outside a tenant's request.
+func FromContext(ctx context.Context) *Site {
+	s, _ := ctx.Value(ctxKey{}).(*Site)
+	return s
+}
+
+// Tx runs fn in a transaction scoped to the site of ctx (see db.InTenant).
+// It fails when ctx carries no site.
+func Tx(ctx context.Context, idb bun.IDB, fn func(ctx context.Context, tx bun.Tx) error) error {
+	var scope db.Scope
+	if s := FromContext(ctx); s != nil {
+		scope = s.Scope
+	}
+	return db.InTenant(ctx, idb, scope, fn)
+}
+
+// RequestURL is URL for the request's site, on the host the request was
+// resolved by (a registered one, since resolution found the site).
+func RequestURL(c *fiber.Ctx, scheme, path string) string {
+	return FromContext(c.UserContext()).URL(scheme, string(c.Request().Host()), path)
+}
