@@ -31,8 +31,8 @@ func (l *Local) Invite(ctx context.Context, tx bun.IDB, base, site, email string
 	}
 	link := base + "/auth/invite?token=" + url.QueryEscape(token)
 	return l.sendKeyed(ctx, u.Email, "mail.invite", []any{"Link", link, "Site", site}, "Invito a "+site+" / Invitation to "+site,
-		"Sei stato invitato ad amministrare %s. Apri questo link entro 7 giorni per scegliere la password: %s\n\n"+
-			"You have been invited to administer %s. Open this link within 7 days to choose your password: %s\n",
+		"Sei stato invitato a partecipare a %s. Apri questo link entro 7 giorni per scegliere la password: %s\n\n"+
+			"You have been invited to join %s. Open this link within 7 days to choose your password: %s\n",
 		site, link, site, link)
 }
 
