@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -11,35 +10,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gofiber/fiber/v2"
-
 	"github.com/piazza-pa/piazza/config"
-	"github.com/piazza-pa/piazza/modules/admin"
-	"github.com/piazza-pa/piazza/modules/brand"
-	"github.com/piazza-pa/piazza/modules/comment"
-	"github.com/piazza-pa/piazza/modules/community"
-	"github.com/piazza-pa/piazza/modules/console"
-	"github.com/piazza-pa/piazza/modules/dashboard"
-	"github.com/piazza-pa/piazza/modules/discussion"
-	"github.com/piazza-pa/piazza/modules/file"
-	"github.com/piazza-pa/piazza/modules/home"
-	"github.com/piazza-pa/piazza/modules/news"
-	"github.com/piazza-pa/piazza/modules/notification"
-	"github.com/piazza-pa/piazza/modules/organization"
-	"github.com/piazza-pa/piazza/modules/profile"
-	"github.com/piazza-pa/piazza/modules/search"
-	"github.com/piazza-pa/piazza/platform/attachment"
-	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/modules"
 	"github.com/piazza-pa/piazza/platform/authz"
-	platformcomment "github.com/piazza-pa/piazza/platform/comment"
-	"github.com/piazza-pa/piazza/platform/csrf"
 	"github.com/piazza-pa/piazza/platform/db"
-	"github.com/piazza-pa/piazza/platform/i18n"
-	"github.com/piazza-pa/piazza/platform/idp"
 	"github.com/piazza-pa/piazza/platform/mail"
-	"github.com/piazza-pa/piazza/platform/notify"
 	"github.com/piazza-pa/piazza/platform/pgnotify"
-	"github.com/piazza-pa/piazza/platform/session"
 	"github.com/piazza-pa/piazza/platform/storage"
 	"github.com/piazza-pa/piazza/platform/web"
 	"github.com/piazza-pa/piazza/tenant"
@@ -63,19 +39,54 @@ func cacheSize() (int, error) {
 	return n, nil
 }
 
-// Session lifetimes: signed out after two idle hours, or twelve in all.
-const (
-	sessionIdle     = 2 * time.Hour
-	sessionAbsolute = 12 * time.Hour
-)
-
 // server wires the HTTP server: the notification listener that keeps every
-// replica's caches fresh, tenant resolution, CSRF, sessions, authorisation
-// and the modules, listed by hand.
+// replica's caches fresh, tenant resolution, the authoriser, the jobs and
+// the module list (modules.Build).
 func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, error) {
 	l := pgnotify.New(e.dbURL, e.log)
 	res := tenant.NewResolver(e.registry)
 	res.Subscribe(l)
+	cache, az, err := e.caches(ctx, l)
+	if err != nil {
+		return nil, nil, err
+	}
+	sender, err := e.mailer()
+	if err != nil {
+		return nil, nil, err
+	}
+	box, err := e.box()
+	if err != nil {
+		return nil, nil, err
+	}
+	set, err := modules.Build(modules.Deps{DB: e.db, Registry: e.registry, Cache: cache, Authz: az, Mail: sender,
+		Files: e.files(), Box: box, Key: e.cfg.SecretKey, UnsubscribeKey: e.unsubscribeKey(),
+		Secure: !e.cfg.Dev, Scheme: e.scheme(), Invite: e.inviteAdmin,
+		// The worker comes next: it writes e-mails with the modules' messages.
+		Dispatch: func(ctx context.Context, slug string, id int64) error { return e.worker.Dispatch(ctx, slug, id) }})
+	if err != nil {
+		return nil, nil, err
+	}
+	worker, pool, err := e.background(ctx, sender, set.Bundle)
+	if err != nil {
+		return nil, nil, err
+	}
+	e.worker, e.jobsPool = worker, pool
+	e.onClose(pool.Close)
+	srv, err := set.Server(web.Config{
+		OperatorHost:   e.cfg.OperatorHost,
+		TrustedProxies: e.cfg.TrustedProxies,
+		HSTS:           e.scheme() == "https",
+		Dev:            e.cfg.Dev,
+		Log:            e.log,
+		DB:             e.db,
+		Tenant:         tenant.Middleware(res),
+	})
+	return srv, l, err
+}
+
+// caches returns the per-replica cache of tenant data and the authoriser,
+// each kept fresh by l.
+func (e *env) caches(ctx context.Context, l *pgnotify.Listener) (*tenant.Cache, *authz.Authorizer, error) {
 	entries, err := cacheSize()
 	if err != nil {
 		return nil, nil, err
@@ -96,168 +107,7 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 	}
 	az.Subscribe(l)
 	cache.Domain(l, authz.Channel) // after the authoriser: see Cache.Domain
-	sender, err := e.mailer()
-	if err != nil {
-		return nil, nil, err
-	}
-	bundle, err := i18n.New(i18n.Messages, auth.Messages, home.Messages, console.Messages, brand.Messages, admin.Messages,
-		profile.Messages, organization.Messages, community.Messages, news.Messages, search.Messages, dashboard.Messages, discussion.Messages, notification.Messages)
-	if err != nil {
-		return nil, nil, err
-	}
-	shell, err := web.NewShell(bundle)
-	if err != nil {
-		return nil, nil, err
-	}
-	shell.AddPartials(platformcomment.Partials, "templates/*.html")
-	shell.AddPartials(attachment.Partials, "templates/*.html")
-	protector := csrf.New(csrf.Config{Key: e.cfg.SecretKey, Secure: !e.cfg.Dev})
-	box, err := e.box()
-	if err != nil {
-		return nil, nil, err
-	}
-	sessions := session.Tenant(sessionIdle, sessionAbsolute)
-	flow := &idp.Flow{DB: e.db, Store: idp.NewStore(e.db, box), Keys: idp.NewKeys(e.db, box), Sessions: sessions,
-		CSRF: protector, Secure: !e.cfg.Dev, Scheme: e.scheme(), Client: &http.Client{Timeout: 15 * time.Second}}
-	authModule, err := auth.New(auth.Deps{
-		DB:         e.db,
-		Sessions:   sessions,
-		Local:      &auth.Local{Mail: sender, Window: 15 * time.Minute, MaxPerAccount: 5, MaxPerAddr: 50},
-		CSRF:       protector,
-		Authz:      az,
-		Secure:     !e.cfg.Dev,
-		Scheme:     e.scheme(),
-		EndSession: flow.EndSessionURL,
-		IdPLinks:   flow.Links,
-		Shell:      shell,
-		Unread:     notify.Unread,
-		Cache:      cache,
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	homeModule, err := home.New(shell)
-	if err != nil {
-		return nil, nil, err
-	}
-	worker, pool, err := e.background(ctx, sender, bundle)
-	if err != nil {
-		return nil, nil, err
-	}
-	e.worker, e.jobsPool = worker, pool
-	e.onClose(pool.Close)
-	contentModules, err := e.collaboration(shell, sender, authModule.Local, worker, cache)
-	if err != nil {
-		return nil, nil, err
-	}
-	var sections []web.Section
-	for _, m := range contentModules {
-		if s, ok := m.(web.Sectioned); ok {
-			sections = append(sections, s.Section())
-		}
-	}
-	brandModule, err := brand.New(brand.Deps{Registry: e.registry, Shell: shell, Sections: sections,
-		PageFor: func(c *fiber.Ctx, site string) web.Page { return auth.PageFor(c, shell, site, csrf.Token(c)) },
-		Record:  recordTenantAction(e.db)})
-	if err != nil {
-		return nil, nil, err
-	}
-	shell.Decorate = brandModule.Decorate
-	adminModule, err := admin.New(admin.Deps{DB: e.db, Registry: e.registry, IdPs: flow.Store, Check: flow.Check,
-		Local: authModule.Local, Shell: shell, Scheme: e.scheme(),
-		PageFor: func(c *fiber.Ctx, site string) web.Page { return auth.PageFor(c, shell, site, csrf.Token(c)) },
-		Record:  recordTenantAction(e.db)})
-	if err != nil {
-		return nil, nil, err
-	}
-	consoleModule, err := console.New(console.Deps{DB: e.db, Registry: e.registry,
-		Sessions: session.Operator(sessionIdle, sessionAbsolute), CSRF: protector, Secure: !e.cfg.Dev,
-		Throttle: &auth.Throttle{Table: "piazza.operator_auth_failures", Window: 15 * time.Minute, MaxPerAccount: 5, MaxPerAddr: 50},
-		Shell:    shell, Invite: e.inviteAdmin})
-	if err != nil {
-		return nil, nil, err
-	}
-	srv, err := web.New(web.Config{
-		OperatorHost:   e.cfg.OperatorHost,
-		TrustedProxies: e.cfg.TrustedProxies,
-		HSTS:           e.scheme() == "https",
-		Dev:            e.cfg.Dev,
-		Log:            e.log,
-		DB:             e.db,
-		Tenant:         tenant.Middleware(res),
-		Shell:          shell,
-		Language:       bundle.Middleware(languages, !e.cfg.Dev),
-		// The language is chosen twice: early from the browser (so that even
-		// an unknown host's page is translated), then among the tenant's
-		// languages and the user's preference.
-		Shared: []fiber.Handler{cache.Middleware(), protector.Handler(), authModule.Middleware(), bundle.Middleware(brand.Languages, !e.cfg.Dev),
-			web.SectionGuard(sections, brand.Off)},
-		TenantModules: append([]web.Module{
-			authModule,
-			flow,
-			brandModule,
-			adminModule,
-			homeModule,
-		}, contentModules...),
-		OperatorModules: []web.Module{
-			consoleModule,
-		},
-	})
-	return srv, l, err
-}
-
-// collaboration builds the collaboration modules, which a tenant can switch
-// off one by one: the foundational ones (profiles, organisations,
-// communities) and the content types, which communities list on their pages.
-func (e *env) collaboration(shell *web.Shell, sender mail.Sender, local *auth.Local, worker *notification.Worker, cache *tenant.Cache) ([]web.Module, error) {
-	pageFor := func(c *fiber.Ctx, site string) web.Page { return auth.PageFor(c, shell, site, csrf.Token(c)) }
-	newsModule, err := news.New(news.Deps{DB: e.db, Shell: shell, PageFor: pageFor, Dispatch: worker.Dispatch})
-	if err != nil {
-		return nil, err
-	}
-	discussionModule, err := discussion.New(discussion.Deps{DB: e.db, Shell: shell, PageFor: pageFor, Dispatch: worker.Dispatch})
-	if err != nil {
-		return nil, err
-	}
-	commentModule := comment.New(comment.Deps{DB: e.db, Shell: shell,
-		Targets: map[string]comment.Target{news.ContentType: newsModule, discussion.ContentType: discussionModule}})
-	profileModule, err := profile.New(profile.Deps{DB: e.db, Shell: shell, PageFor: pageFor})
-	if err != nil {
-		return nil, err
-	}
-	orgModule, err := organization.New(organization.Deps{DB: e.db, Shell: shell, PageFor: pageFor})
-	if err != nil {
-		return nil, err
-	}
-	communityModule, err := community.New(community.Deps{DB: e.db, Shell: shell, PageFor: pageFor, Mail: sender, Cache: cache,
-		Local: local, Scheme: e.scheme(), Content: []community.ContentSource{newsModule, discussionModule}})
-	if err != nil {
-		return nil, err
-	}
-	searchModule, err := search.New(search.Deps{DB: e.db, Shell: shell, PageFor: pageFor,
-		Sources: []search.Source{newsModule, discussionModule, communityModule, orgModule, profileModule}})
-	if err != nil {
-		return nil, err
-	}
-	dashboardModule, err := dashboard.New(dashboard.Deps{DB: e.db, Shell: shell, PageFor: pageFor, Cache: cache,
-		Feed:  []dashboard.FeedSource{newsModule, discussionModule},
-		Inbox: []dashboard.InboxSource{newsModule, discussionModule, commentModule, communityModule, orgModule, profileModule}})
-	if err != nil {
-		return nil, err
-	}
-	notificationModule, err := notification.New(notification.Deps{DB: e.db, Shell: shell, PageFor: pageFor, Key: e.unsubscribeKey()})
-	if err != nil {
-		return nil, err
-	}
-	fileModule := file.New(file.Deps{DB: e.db, Shell: shell, Store: e.files(),
-		Targets: map[string]file.Target{news.ContentType: newsModule, discussion.ContentType: discussionModule}})
-	return []web.Module{fileModule, notificationModule, dashboardModule, communityModule, newsModule, discussionModule, commentModule, profileModule, orgModule, searchModule}, nil
-}
-
-// languages are the languages every site offers until tenants choose theirs
-// (web-shell work); a user's own preference comes with profiles.
-func languages(*fiber.Ctx) (enabled []string, def, user string) {
-	return i18n.Supported, i18n.Default, ""
+	return cache, az, nil
 }
 
 // files is where attachments are stored: under the data directory.

@@ -8,6 +8,7 @@ import (
 	"embed"
 	"encoding/hex"
 	"html/template"
+	"io/fs"
 	"slices"
 	"strings"
 	"sync"
@@ -29,6 +30,9 @@ var templates embed.FS
 //
 //go:embed locale/*.toml
 var Messages embed.FS
+
+// Messages are the module's message files, for the site's bundle.
+func (m *Module) Messages() fs.FS { return Messages }
 
 // Deps are what the module needs.
 type Deps struct {

@@ -7,6 +7,7 @@ package comment
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -47,6 +48,10 @@ type Module struct{ Deps }
 
 // New returns the module.
 func New(d Deps) *Module { return &Module{Deps: d} }
+
+// Partials are the thread's templates (templates/*.html), for the pages
+// of the content types that show comments.
+func (m *Module) Partials() fs.FS { return platformcomment.Partials }
 
 // Routes registers the actions, for members.
 func (m *Module) Routes(r fiber.Router) {

@@ -12,6 +12,7 @@ import (
 	"embed"
 	"github.com/piazza-pa/piazza/platform/form"
 	"html/template"
+	"io/fs"
 	"slices"
 	"strconv"
 	"time"
@@ -35,6 +36,9 @@ var templates embed.FS
 //
 //go:embed locale/*.toml
 var Messages embed.FS
+
+// Messages are the module's message files, for the site's bundle.
+func (m *Module) Messages() fs.FS { return Messages }
 
 // Item is a content item shown on a community's page.
 type Item struct {

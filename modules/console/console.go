@@ -8,6 +8,7 @@ import (
 	"embed"
 	"errors"
 	"html/template"
+	"io/fs"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
@@ -29,6 +30,9 @@ var templates embed.FS
 //
 //go:embed locale/*.toml
 var Messages embed.FS
+
+// Messages are the module's message files, for the site's bundle.
+func (m *Module) Messages() fs.FS { return Messages }
 
 // Deps are what the console needs.
 type Deps struct {

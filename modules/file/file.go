@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
 	"mime"
 	"strconv"
 
@@ -56,6 +57,10 @@ type Module struct{ Deps }
 
 // New returns the module.
 func New(d Deps) *Module { return &Module{Deps: d} }
+
+// Partials are the attachment list's templates (templates/*.html), for
+// the pages of the content types that take files.
+func (m *Module) Partials() fs.FS { return attachment.Partials }
 
 // Routes registers upload (members) and download (whoever sees the item).
 func (m *Module) Routes(r fiber.Router) {

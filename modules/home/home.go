@@ -4,6 +4,7 @@ package home
 import (
 	"embed"
 	"html/template"
+	"io/fs"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -20,6 +21,9 @@ var templates embed.FS
 //
 //go:embed locale/*.toml
 var Messages embed.FS
+
+// Messages are the module's message files, for the site's bundle.
+func (m *Module) Messages() fs.FS { return Messages }
 
 // Module is the home page module.
 type Module struct {

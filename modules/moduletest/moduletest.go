@@ -1,7 +1,8 @@
 // Package moduletest runs the collaboration modules for tests as a member
 // meets them: a real PostgreSQL with two tenants (alpha and beta), each with
-// an admin, a validator, a facilitator and a few members; the modules wired
-// as the server wires them, served on 127.0.0.1; and browsers that sign in.
+// an admin, a validator, a facilitator and a few members; the module list
+// built as the server builds it, served on 127.0.0.1; and browsers that
+// sign in.
 package moduletest
 
 import (
@@ -17,36 +18,22 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gofiber/fiber/v2"
 	"github.com/riverqueue/river"
 	"github.com/uptrace/bun"
 
-	"github.com/piazza-pa/piazza/modules/admin"
-	"github.com/piazza-pa/piazza/modules/brand"
-	"github.com/piazza-pa/piazza/modules/comment"
-	"github.com/piazza-pa/piazza/modules/community"
-	"github.com/piazza-pa/piazza/modules/dashboard"
-	"github.com/piazza-pa/piazza/modules/discussion"
-	"github.com/piazza-pa/piazza/modules/file"
-	"github.com/piazza-pa/piazza/modules/news"
+	"github.com/piazza-pa/piazza/modules"
 	"github.com/piazza-pa/piazza/modules/notification"
-	"github.com/piazza-pa/piazza/modules/organization"
-	"github.com/piazza-pa/piazza/modules/profile"
-	"github.com/piazza-pa/piazza/modules/search"
-	"github.com/piazza-pa/piazza/platform/attachment"
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
-	platformcomment "github.com/piazza-pa/piazza/platform/comment"
-	"github.com/piazza-pa/piazza/platform/csrf"
 	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/dbtest"
+	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/platform/jobs"
 	"github.com/piazza-pa/piazza/platform/mail"
 	"github.com/piazza-pa/piazza/platform/mail/mailtest"
-	"github.com/piazza-pa/piazza/platform/notify"
 	"github.com/piazza-pa/piazza/platform/password"
 	"github.com/piazza-pa/piazza/platform/pgnotify"
-	"github.com/piazza-pa/piazza/platform/session"
+	"github.com/piazza-pa/piazza/platform/secret"
 	"github.com/piazza-pa/piazza/platform/storage"
 	"github.com/piazza-pa/piazza/platform/web"
 	"github.com/piazza-pa/piazza/platform/web/webtest"
@@ -78,8 +65,8 @@ type World struct {
 	Worker *notification.Worker
 	// Cache is the server's cache of tenant data, kept by a listener as on
 	// a replica (so every scenario runs with it).
-	Cache *tenant.Cache
-	shell *web.Shell
+	Cache  *tenant.Cache
+	bundle *i18n.Bundle
 }
 
 // New starts a world for the test.
@@ -127,12 +114,9 @@ func must(t *testing.T, err error) {
 	}
 }
 
-// serve wires the modules as cmd/piazza does and serves them.
+// serve builds the module list as cmd/piazza does (modules.Build), with the
+// world's mail server, keys and generous sign-in limits, and serves it.
 func (w *World) serve(t *testing.T) {
-	shell, err := web.NewShellFrom(auth.Messages, admin.Messages, profile.Messages, organization.Messages, community.Messages, news.Messages, search.Messages, dashboard.Messages, discussion.Messages, notification.Messages)
-	must(t, err)
-	shell.AddPartials(platformcomment.Partials, "templates/*.html")
-	shell.AddPartials(attachment.Partials, "templates/*.html")
 	az, _ := authz.New(w.DB.DB, 10)
 	w.Cache = tenant.NewCache(1000)
 	l := pgnotify.New(w.DB.URL, nil)
@@ -141,15 +125,8 @@ func (w *World) serve(t *testing.T) {
 	// give roles and act at once), but the cache hears of their changes.
 	w.Cache.Domain(l, authz.Channel)
 	must(t, l.Start(t.Context(), 10*time.Second))
-	p := csrf.New(csrf.Config{Key: bytes.Repeat([]byte{6}, 32)})
 	sender, _ := mail.NewSMTP(w.SMTP.URL(), "noreply@piazza.test")
-	local := &auth.Local{Mail: sender, Window: time.Minute, MaxPerAccount: 50, MaxPerAddr: 500}
-	am, err := auth.New(auth.Deps{Shell: shell, DB: w.DB.DB, Sessions: session.Tenant(time.Hour, time.Hour), Local: local, CSRF: p, Authz: az, Scheme: "http",
-		Unread: notify.Unread, Cache: w.Cache})
-	must(t, err)
-	pageFor := func(c *fiber.Ctx, site string) web.Page { return auth.PageFor(c, shell, site, csrf.Token(c)) }
-	record := func(*fiber.Ctx, *tenant.Tenant, string, map[string]any) error { return nil }
-	adm, err := admin.New(admin.Deps{DB: w.DB.DB, Registry: w.Reg, Local: local, Shell: shell, Scheme: "http", PageFor: pageFor, Record: record})
+	box, err := secret.New(bytes.Repeat([]byte{5}, 32))
 	must(t, err)
 	dispatch := func(ctx context.Context, slug string, id int64) error {
 		if w.Worker == nil {
@@ -157,31 +134,13 @@ func (w *World) serve(t *testing.T) {
 		}
 		return w.Worker.Dispatch(ctx, slug, id)
 	}
-	w.shell = shell
-	nm, err := news.New(news.Deps{DB: w.DB.DB, Shell: shell, PageFor: pageFor, Dispatch: dispatch})
+	set, err := modules.Build(modules.Deps{DB: w.DB.DB, Registry: w.Reg, Cache: w.Cache, Authz: az, Mail: sender,
+		Files: storage.Disk{Dir: t.TempDir()}, Box: box, Key: bytes.Repeat([]byte{6}, 32), UnsubscribeKey: UnsubscribeKey,
+		Scheme: "http", Dispatch: dispatch, Sessions: modules.Lifetimes{Idle: time.Hour, Absolute: time.Hour},
+		SignIn: modules.Limits{Window: time.Minute, PerAccount: 50, PerAddr: 500}})
 	must(t, err)
-	nfm, err := notification.New(notification.Deps{DB: w.DB.DB, Shell: shell, PageFor: pageFor, Key: UnsubscribeKey})
-	must(t, err)
-	dsm, err := discussion.New(discussion.Deps{DB: w.DB.DB, Shell: shell, PageFor: pageFor, Dispatch: dispatch})
-	must(t, err)
-	com := comment.New(comment.Deps{DB: w.DB.DB, Shell: shell, Targets: map[string]comment.Target{news.ContentType: nm, discussion.ContentType: dsm}})
-	pm, err := profile.New(profile.Deps{DB: w.DB.DB, Shell: shell, PageFor: pageFor})
-	must(t, err)
-	om, err := organization.New(organization.Deps{DB: w.DB.DB, Shell: shell, PageFor: pageFor})
-	must(t, err)
-	cm, err := community.New(community.Deps{DB: w.DB.DB, Shell: shell, PageFor: pageFor, Mail: sender, Local: local, Cache: w.Cache,
-		Scheme: "http", Content: []community.ContentSource{nm, dsm}})
-	must(t, err)
-	sm, err := search.New(search.Deps{DB: w.DB.DB, Shell: shell, PageFor: pageFor, Sources: []search.Source{nm, dsm, cm, om, pm}})
-	must(t, err)
-	dm, err := dashboard.New(dashboard.Deps{DB: w.DB.DB, Shell: shell, PageFor: pageFor,
-		Feed: []dashboard.FeedSource{nm, dsm}, Cache: w.Cache, Inbox: []dashboard.InboxSource{nm, dsm, com, cm, om, pm}})
-	must(t, err)
-	fm := file.New(file.Deps{DB: w.DB.DB, Shell: shell, Store: storage.Disk{Dir: t.TempDir()},
-		Targets: map[string]file.Target{news.ContentType: nm, discussion.ContentType: dsm}})
-	srv, err := web.New(web.Config{Shell: shell, OperatorHost: "admin.piazza.test", DB: w.DB.DB,
-		Tenant: tenant.Middleware(tenant.NewResolver(w.Reg)), Shared: []fiber.Handler{w.Cache.Middleware(), p.Handler(), am.Middleware(), shell.I18n.Middleware(brand.Languages, false)},
-		TenantModules: []web.Module{am, adm, cm, nm, dsm, com, pm, om, sm, dm, nfm, fm}})
+	w.bundle = set.Bundle
+	srv, err := set.Server(web.Config{OperatorHost: "admin.piazza.test", DB: w.DB.DB, Tenant: tenant.Middleware(tenant.NewResolver(w.Reg))})
 	must(t, err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	must(t, err)
@@ -280,7 +239,7 @@ func (w *World) StartJobs(t *testing.T, now func() time.Time) (stop func()) {
 	must(t, err)
 	must(t, jobs.Migrate(ctx, pool))
 	sender, _ := mail.NewSMTP(w.SMTP.URL(), "noreply@piazza.test")
-	worker := &notification.Worker{Registry: w.Reg, DB: w.DB.DB, Mail: sender, I18n: w.shell.I18n, Key: UnsubscribeKey,
+	worker := &notification.Worker{Registry: w.Reg, DB: w.DB.DB, Mail: sender, I18n: w.bundle, Key: UnsubscribeKey,
 		Scheme: "http", Zone: time.UTC, Now: now}
 	client, err := jobs.New(pool, jobs.Config{Workers: worker.Workers(), Work: true, Poll: 100 * time.Millisecond})
 	must(t, err)

@@ -10,6 +10,7 @@ import (
 	"context"
 	"embed"
 	"html/template"
+	"io/fs"
 	"slices"
 	"strconv"
 	"strings"
@@ -38,6 +39,12 @@ var templates embed.FS
 //
 //go:embed locale/*.toml
 var Messages embed.FS
+
+// Messages are the module's message files, for the site's bundle.
+func (m *Module) Messages() fs.FS { return Messages }
+
+// ContentType names the module's items in comment and attachment routes.
+func (m *Module) ContentType() string { return ContentType }
 
 // Deps are what the module needs.
 type Deps struct {

@@ -8,6 +8,7 @@ import (
 	"context"
 	"embed"
 	"html/template"
+	"io/fs"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -26,6 +27,9 @@ var templates embed.FS
 //
 //go:embed locale/*.toml
 var Messages embed.FS
+
+// Messages are the module's message files, for the site's bundle.
+func (m *Module) Messages() fs.FS { return Messages }
 
 // Deps are what the pages need.
 type Deps struct {

@@ -11,6 +11,7 @@ import (
 	"embed"
 	"errors"
 	"html/template"
+	"io/fs"
 	"slices"
 	"strconv"
 	"strings"
@@ -35,6 +36,9 @@ var templates embed.FS
 //
 //go:embed locale/*.toml
 var Messages embed.FS
+
+// Messages are the module's message files, for the site's bundle.
+func (m *Module) Messages() fs.FS { return Messages }
 
 // Deps are what the module needs.
 type Deps struct {

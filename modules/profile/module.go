@@ -10,6 +10,7 @@ import (
 	"embed"
 	"html/template"
 	"io"
+	"io/fs"
 	"net/http"
 	"slices"
 	"strconv"
@@ -36,6 +37,9 @@ var templates embed.FS
 //
 //go:embed locale/*.toml
 var Messages embed.FS
+
+// Messages are the module's message files, for the site's bundle.
+func (m *Module) Messages() fs.FS { return Messages }
 
 // Deps are what the module needs.
 type Deps struct {
