@@ -42,6 +42,12 @@ type Module interface {
 	Routes(r fiber.Router)
 }
 
+// The areas of the server, by host.
+const (
+	AreaTenant   = "tenant"
+	AreaOperator = "operator"
+)
+
 // Config wires a Server.
 type Config struct {
 	// OperatorHost is the operator console's host; every other host is a
@@ -74,8 +80,9 @@ type Config struct {
 
 // Server is the HTTP server.
 type Server struct {
-	app *fiber.App
-	log *slog.Logger
+	app    *fiber.App
+	log    *slog.Logger
+	routes map[string][]fiber.Route
 }
 
 // New builds the server; it fails when a template does not parse.
@@ -109,19 +116,22 @@ func New(cfg Config) (*Server, error) {
 		// links name registered hosts and ClientAddr reads proxies itself.
 		EnableTrustedProxyCheck: true,
 	}
-	sub := func(mods []Module, pre ...fiber.Handler) fiber.Handler {
+	routes := map[string][]fiber.Route{}
+	sub := func(area string, mods []Module, pre ...fiber.Handler) fiber.Handler {
 		app := fiber.New(fcfg)
 		for _, h := range pre {
 			if h != nil {
 				app.Use(h)
 			}
 		}
+		app.Use(RefuseBadText)
 		for _, h := range cfg.Shared {
 			app.Use(h)
 		}
 		for _, m := range mods {
 			m.Routes(app)
 		}
+		routes[area] = app.GetRoutes(true)
 		app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 		h := app.Handler()
 		return func(c *fiber.Ctx) error {
@@ -129,8 +139,8 @@ func New(cfg Config) (*Server, error) {
 			return nil
 		}
 	}
-	tenantArea := sub(cfg.TenantModules, cfg.Language, cfg.Tenant)
-	operatorArea := sub(cfg.OperatorModules, cfg.Language)
+	tenantArea := sub(AreaTenant, cfg.TenantModules, cfg.Language, cfg.Tenant)
+	operatorArea := sub(AreaOperator, cfg.OperatorModules, cfg.Language)
 
 	app := fiber.New(fcfg)
 	app.Use(recover.New())
@@ -148,11 +158,15 @@ func New(cfg Config) (*Server, error) {
 		}
 		return tenantArea(c)
 	})
-	return &Server{app: app, log: cfg.Log}, nil
+	return &Server{app: app, log: cfg.Log, routes: routes}, nil
 }
 
 // App is the Fiber app, for tests (app.Test).
 func (s *Server) App() *fiber.App { return s.app }
+
+// Routes are the routes of an area (AreaTenant, AreaOperator), for tests
+// that must cover every route.
+func (s *Server) Routes(area string) []fiber.Route { return s.routes[area] }
 
 // Run serves on addr until ctx ends, then stops accepting connections and
 // waits (up to 30 s) for the requests in flight.
