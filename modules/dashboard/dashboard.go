@@ -105,7 +105,7 @@ func (m *Module) showFeed(c *fiber.Ctx) error {
 	uid := auth.UserFromContext(c.UserContext()).ID
 	cur, err := feed.DecodeCursor(c.Query("after"))
 	if err != nil {
-		return fiber.ErrNotFound
+		return web.ErrBadValue
 	}
 	v := feedView{Page: m.PageFor(c, tenant.FromContext(c.UserContext()).Name)}
 	// The first page is what members open again and again: it is kept

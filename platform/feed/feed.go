@@ -105,11 +105,18 @@ func DecodeCursor(s string) (Cursor, error) {
 	}
 	us, err1 := strconv.ParseInt(parts[1], 10, 64)
 	id, err2 := strconv.ParseInt(parts[3], 10, 64)
-	if err1 != nil || err2 != nil {
+	if err1 != nil || err2 != nil || us < minCursor || us > maxCursor {
 		return Cursor{}, fmt.Errorf("dashboard: bad cursor")
 	}
 	return Cursor{Set: true, InEvidence: parts[0] == "1", At: time.UnixMicro(us), Kind: parts[2], ID: id}, nil
 }
+
+// The times a cursor may hold (microseconds since 1970): years 1 to 9999,
+// which PostgreSQL and every page can show.
+const (
+	minCursor = -62_135_596_800_000_000 // 0001-01-01T00:00:00Z
+	maxCursor = 253_402_300_799_999_999 // 9999-12-31T23:59:59.999999Z
+)
 
 // kindRE is what a content kind looks like.
 var kindRE = regexp.MustCompile(`^[a-z][a-z_]{0,31}$`)
