@@ -73,7 +73,7 @@ func checkEmail(e string) (string, error) {
 		return "", nil
 	}
 	a, err := mail.ParseAddress(e)
-	if err != nil || a.Address != e || !strings.Contains(e[strings.LastIndexByte(e, '@'):], ".") && !strings.HasSuffix(e, "@localhost") {
+	if err != nil || a.Address != e || len(e) > 254 || !strings.Contains(e[strings.LastIndexByte(e, '@'):], ".") && !strings.HasSuffix(e, "@localhost") {
 		return "", invalid("email", []any{"Email", e}, "%q is not an e-mail address", e)
 	}
 	return e, nil

@@ -67,7 +67,10 @@ func (m *Module) renderList(c *fiber.Ctx, status int, v *listView) error {
 		match = append(match, t)
 	}
 	v.PageNo = max(c.QueryInt("page", 1), 1)
-	from := min((v.PageNo-1)*pageSize, len(match))
+	from := len(match) // a page past the last shows none (and cannot overflow)
+	if v.PageNo-1 <= len(match)/pageSize {
+		from = (v.PageNo - 1) * pageSize
+	}
 	to := min(from+pageSize, len(match))
 	v.Next = to < len(match)
 	for _, t := range match[from:to] {

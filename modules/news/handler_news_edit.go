@@ -147,7 +147,7 @@ func localTime(s string) (*time.Time, bool) {
 		return nil, false
 	}
 	t, err := time.ParseInLocation("2006-01-02T15:04", s, i18n.Zone)
-	if err != nil {
+	if y := t.UTC().Year(); err != nil || y < 1 || y > 9999 { // PostgreSQL has no year 0
 		return nil, true
 	}
 	return &t, false

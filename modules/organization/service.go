@@ -85,5 +85,10 @@ func fromForm(c *fiber.Ctx) (*Organization, form.Errors) {
 	if len([]rune(o.Description)) > 4000 {
 		errs.Add("description", "organization.error.description")
 	}
+	for _, k := range o.Competencies {
+		if len([]rune(k)) > 80 {
+			errs.Add("competencies", "organization.error.competency")
+		}
+	}
 	return o, errs
 }

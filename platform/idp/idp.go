@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/uptrace/bun"
@@ -73,6 +74,9 @@ func (i *IdP) HasSecret() bool { return len(i.SealedSecret) > 0 }
 
 var keyRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)
 
+// maxLabel is the longest label, in characters (as the table allows).
+const maxLabel = 100
+
 // Normalize fills defaults and checks every field, naming the bad one.
 func (i *IdP) Normalize() error {
 	bad := func(field, msg string) error {
@@ -85,6 +89,9 @@ func (i *IdP) Normalize() error {
 	}
 	if i.Label == "" {
 		i.Label = i.Key
+	}
+	if utf8.RuneCountInString(i.Label) > maxLabel {
+		return bad("label", fmt.Sprintf("at most %d characters", maxLabel))
 	}
 	if i.Kind == "" {
 		i.Kind = "generic"

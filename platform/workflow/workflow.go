@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"github.com/piazza-pa/piazza/platform/auth"
 	"time"
+	"unicode/utf8"
 
 	"github.com/uptrace/bun"
 
@@ -32,7 +33,13 @@ var (
 		"this action is not possible in the item's current state")
 	ErrForbidden = platform.NewKeyedError(platform.ErrForbidden, "workflow.error.forbidden", "you may not do this")
 	ErrNotFound  = platform.NewError(platform.ErrNotFound, "no such item")
+	ErrNoteLong  = platform.NewKeyedError(platform.ErrInvalid, "workflow.error.note",
+		fmt.Sprintf("a note has at most %d characters", MaxNote))
 )
+
+// MaxNote is the longest note of a step, in characters (as the history's
+// table allows).
+const MaxNote = 1000
 
 // Transition is one step of a content type's workflow.
 type Transition struct {
@@ -59,6 +66,9 @@ type Item struct {
 // transition from its current state, asks may for its permission, changes
 // the state and records the step.
 func Apply(ctx context.Context, tx bun.IDB, it Item, action string, actor int64, note string, may Guard) (Transition, error) {
+	if utf8.RuneCountInString(note) > MaxNote {
+		return Transition{}, ErrNoteLong
+	}
 	var state string
 	err := tx.NewSelect().Table(it.Table).Column("state").Where("id = ?", it.ID).For("UPDATE").Scan(ctx, &state)
 	if errors.Is(err, sql.ErrNoRows) {
