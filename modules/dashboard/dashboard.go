@@ -11,6 +11,7 @@ import (
 	"context"
 	"embed"
 	"html/template"
+	"io/fs"
 	"sort"
 	"strconv"
 	"time"
@@ -33,6 +34,9 @@ var templates embed.FS
 //
 //go:embed locale/*.toml
 var Messages embed.FS
+
+// Messages are the module's message files, for the site's bundle.
+func (m *Module) Messages() fs.FS { return Messages }
 
 // FeedSource is a content module's part of the feed: the published items
 // the member uid may see that come after cur, at most limit, in feed order.
