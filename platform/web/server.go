@@ -1,8 +1,8 @@
 // Package web is Piazza's HTTP server (Fiber v2): request ids, access logs,
 // panic recovery, health checks, one error handler mapping error kinds to
 // pages, and dispatch by Host header between the operator console and the
-// tenants' sites. Modules register their routes through Module; cmd lists
-// them by hand.
+// tenants' sites. Modules register their routes through Module; one list
+// builds them, for the binary and the tests alike.
 package web
 
 import (
