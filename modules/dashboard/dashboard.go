@@ -3,7 +3,8 @@
 // themes, in evidence first and paged by key (never by offset), and the
 // "my activities" inbox of everything waiting for their decision (items to
 // validate, join requests, invitations …), each answered in place with
-// htmx. Modules feed both through the interfaces below, wired by cmd.
+// htmx. Modules feed both through the interfaces below, found on the
+// module list.
 package dashboard
 
 import (
