@@ -186,7 +186,7 @@ func TestCacheDroppedAfterWritingRequest(t *testing.T) {
 	}
 	for _, method := range []string{"GET", "HEAD", "POST", "PUT", "DELETE"} {
 		fill()
-		if _, err := app.Test(httptest.NewRequest(method, "/", nil)); err != nil {
+		if _, err := app.Test(httptest.NewRequest(method, "/", nil), -1); err != nil {
 			t.Fatal(err)
 		}
 		if kept, want := c.Len() == 1, method == "GET" || method == "HEAD"; kept != want {

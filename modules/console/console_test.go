@@ -91,7 +91,7 @@ func TestOperatorSignIn(t *testing.T) {
 		for _, c := range cookies {
 			req.AddCookie(c)
 		}
-		res, err := srv.App().Test(req)
+		res, err := srv.App().Test(req, -1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -150,7 +150,7 @@ func TestOperatorSignIn(t *testing.T) {
 	for _, h := range []string{"umbria.piazza.test", "partecipa.umbria.example.it"} {
 		req := httptest.NewRequest("GET", "http://"+h+"/", nil)
 		req.RequestURI = req.URL.RequestURI() // the host goes in a Host header, as browsers send it
-		res, err := srv.App().Test(req)
+		res, err := srv.App().Test(req, -1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -234,7 +234,7 @@ func TestTenantSessionIsNoOperator(t *testing.T) {
 	req := httptest.NewRequest("GET", "http://admin.piazza.test/", nil)
 	req.RequestURI = req.URL.RequestURI() // the host goes in a Host header, as browsers send it
 	req.AddCookie(&http.Cookie{Name: session.CookieName, Value: token})
-	res, _ := srv.App().Test(req)
+	res, _ := srv.App().Test(req, -1)
 	b, _ := io.ReadAll(res.Body)
 	if strings.Contains(string(b), "Alpha") || !strings.Contains(string(b), `name="password"`) {
 		t.Fatalf("a tenant session on the operator host: %s", b)
@@ -248,7 +248,7 @@ func TestTenantSessionIsNoOperator(t *testing.T) {
 	for _, c := range res.Cookies() {
 		req.AddCookie(c)
 	}
-	if res, _ := srv.App().Test(req); res.StatusCode != 403 {
+	if res, _ := srv.App().Test(req, -1); res.StatusCode != 403 {
 		t.Fatalf("a tenant session suspends a tenant: %d", res.StatusCode)
 	}
 	if tn, _ := reg.Get(ctx, "alpha"); tn.Status != tenant.StatusActive {

@@ -218,7 +218,7 @@ func TestRequire(t *testing.T) {
 			return c.Next()
 		})
 		app.Get("/admin/settings", authz.Require("admin/settings", "update"), func(c *fiber.Ctx) error { return c.SendString("ok") })
-		res, err := app.Test(httptest.NewRequest("GET", "/admin/settings", nil))
+		res, err := app.Test(httptest.NewRequest("GET", "/admin/settings", nil), -1)
 		if err != nil || res.StatusCode != tc.want {
 			t.Errorf("%+v in %s: %v %v, want %d", tc.p, tc.domain, res.StatusCode, err, tc.want)
 		}

@@ -35,7 +35,7 @@ func visit(t *testing.T, app *fiber.App) (*http.Cookie, string) {
 	t.Helper()
 	req := httptest.NewRequest("GET", "http://demo.piazza.test/form", nil)
 	req.RequestURI = req.URL.RequestURI() // the host goes in a Host header, as browsers send it
-	res, err := app.Test(req)
+	res, err := app.Test(req, -1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestCSRF(t *testing.T) {
 			if tc.origin != "" {
 				req.Header.Set("Origin", tc.origin)
 			}
-			res, err := app.Test(req)
+			res, err := app.Test(req, -1)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -26,7 +26,7 @@ func TestLanguageSwitchReturnsOnlyToThisSite(t *testing.T) {
 		"l=en&return_to=/%5Cevil.example":       "/",
 		"l=en&return_to=https://evil.example/x": "/",
 	} {
-		resp, err := app.Test(httptest.NewRequest("GET", "/lang?"+query, nil))
+		resp, err := app.Test(httptest.NewRequest("GET", "/lang?"+query, nil), -1)
 		if err != nil {
 			t.Fatal(err)
 		}

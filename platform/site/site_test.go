@@ -46,7 +46,7 @@ func TestRequestURLIgnoresForwardedHost(t *testing.T) {
 	req := httptest.NewRequest("GET", "http://www.alpha.example/", nil)
 	req.RequestURI = req.URL.RequestURI() // the host goes in a Host header, as browsers send it
 	req.Header.Set("X-Forwarded-Host", "evil.example")
-	resp, err := app.Test(req)
+	resp, err := app.Test(req, -1)
 	if err != nil {
 		t.Fatal(err)
 	}

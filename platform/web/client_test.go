@@ -43,7 +43,7 @@ func TestClientAddr(t *testing.T) {
 			for k, v := range tc.headers {
 				req.Header.Set(k, v)
 			}
-			res, err := app.Test(req)
+			res, err := app.Test(req, -1)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -92,7 +92,7 @@ func (f *fixture) get(t *testing.T, host, path string) (int, http.Header, string
 	t.Helper()
 	req := httptest.NewRequest("GET", "http://"+host+path, nil)
 	req.RequestURI = req.URL.RequestURI() // the host goes in a Host header, as browsers send it
-	res, err := f.srv.App().Test(req, 5000)
+	res, err := f.srv.App().Test(req, -1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -316,7 +316,7 @@ func TestLanguage(t *testing.T) {
 		if cookie != nil {
 			req.AddCookie(cookie)
 		}
-		res, err := f.srv.App().Test(req)
+		res, err := f.srv.App().Test(req, -1)
 		if err != nil {
 			t.Fatal(err)
 		}
