@@ -21,8 +21,9 @@ func osStdout() *os.File { return os.Stdout }
 func pgbenchCommand(ctx context.Context, args []string) error {
 	var conns, scale int
 	var dur time.Duration
-	var superURL string
+	var superURL, protocol string
 	err := flags("pgbench", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&protocol, "M", "prepared", "pgbench's query protocol: simple, extended or prepared (its best)")
 		fs.IntVar(&conns, "c", 64, "concurrent connections")
 		fs.DurationVar(&dur, "d", 30*time.Second, "how long")
 		fs.IntVar(&scale, "s", 10, "pgbench scale when initialising")
@@ -53,7 +54,7 @@ func pgbenchCommand(ctx context.Context, args []string) error {
 	}
 	defer os.RemoveAll(dir)
 	prefix := filepath.Join(dir, "tx")
-	cmd := exec.CommandContext(ctx, bin, "-S", "-n", "-c", strconv.Itoa(conns), "-j", strconv.Itoa(min(conns, 4)),
+	cmd := exec.CommandContext(ctx, bin, "-S", "-n", "-M", protocol, "-c", strconv.Itoa(conns), "-j", strconv.Itoa(min(conns, 4)),
 		"-T", strconv.Itoa(int(dur.Seconds())), "-l", "--log-prefix="+prefix, super)
 	start := time.Now()
 	if out, err := cmd.CombinedOutput(); err != nil {
