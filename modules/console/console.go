@@ -61,6 +61,9 @@ func New(d Deps) (*Module, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := auth.AddFields(pages); err != nil { // the sign-in form's
+		return nil, err
+	}
 	return &Module{Deps: d, pages: pages}, nil
 }
 

@@ -3,7 +3,6 @@ package auth
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/url"
 	"time"
 
@@ -11,7 +10,6 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform"
-	"github.com/piazza-pa/piazza/platform/password"
 	"github.com/piazza-pa/piazza/platform/site"
 )
 
@@ -39,20 +37,9 @@ func (l *Local) Invite(ctx context.Context, tx bun.IDB, base, site, email string
 // AcceptInvite consumes an invitation, sets the password, verifies the
 // address and activates the account.
 func (l *Local) AcceptInvite(ctx context.Context, tx bun.IDB, token, pw string) (*User, error) {
-	if err := password.Check(pw); err != nil {
-		return nil, err
-	}
-	id, err := useLinkToken(ctx, tx, token, PurposeInvite, l.now())
+	id, err := l.passwordByLink(ctx, tx, token, PurposeInvite, pw, true)
 	if err != nil {
 		return nil, err
-	}
-	if err := l.setPassword(ctx, tx, id, pw); err != nil {
-		return nil, err
-	}
-	_, err = tx.NewUpdate().Model((*User)(nil)).Set("status = 'active'").
-		Set("email_verified_at = coalesce(email_verified_at, ?)", l.now()).Where("id = ?", id).Exec(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("activate invited user: %w", err)
 	}
 	return UserByID(ctx, tx, id)
 }

@@ -144,17 +144,8 @@ func (l *Local) RequestReset(ctx context.Context, tx bun.IDB, base, email string
 // Reset consumes a reset link and sets a new password; it also verifies the
 // address (the link proved it) and ends the user's other sessions.
 func (l *Local) Reset(ctx context.Context, tx bun.IDB, token, newPassword string) (*User, error) {
-	if err := password.Check(newPassword); err != nil {
-		return nil, err
-	}
-	id, err := useLinkToken(ctx, tx, token, PurposeReset, l.now())
+	id, err := l.passwordByLink(ctx, tx, token, PurposeReset, newPassword, false)
 	if err != nil {
-		return nil, err
-	}
-	if err := l.setPassword(ctx, tx, id, newPassword); err != nil {
-		return nil, err
-	}
-	if _, err := tx.NewUpdate().Model((*User)(nil)).Set("email_verified_at = coalesce(email_verified_at, ?)", l.now()).Where("id = ?", id).Exec(ctx); err != nil {
 		return nil, err
 	}
 	if _, err := tx.NewDelete().TableExpr("sessions").Where("user_id = ?", id).Exec(ctx); err != nil {
@@ -185,6 +176,31 @@ func (l *Local) ChangePassword(ctx context.Context, tx bun.IDB, userID int64, cu
 		return fmt.Errorf("end other sessions: %w", err)
 	}
 	return nil
+}
+
+// passwordByLink consumes the link token of purpose, gives its user the
+// password pw and verifies their address (the link proved it); activate
+// also activates the account (an invitation accepted). It returns the
+// user's id.
+func (l *Local) passwordByLink(ctx context.Context, tx bun.IDB, token, purpose, pw string, activate bool) (int64, error) {
+	if err := password.Check(pw); err != nil {
+		return 0, err
+	}
+	id, err := useLinkToken(ctx, tx, token, purpose, l.now())
+	if err != nil {
+		return 0, err
+	}
+	if err := l.setPassword(ctx, tx, id, pw); err != nil {
+		return 0, err
+	}
+	q := tx.NewUpdate().Model((*User)(nil)).Set("email_verified_at = coalesce(email_verified_at, ?)", l.now())
+	if activate {
+		q = q.Set("status = 'active'")
+	}
+	if _, err := q.Where("id = ?", id).Exec(ctx); err != nil {
+		return 0, fmt.Errorf("verify address: %w", err)
+	}
+	return id, nil
 }
 
 func (l *Local) setPassword(ctx context.Context, tx bun.IDB, id int64, pw string) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"errors"
+	"fmt"
 	"html/template"
 	"net/url"
 	"time"
@@ -23,6 +24,12 @@ import (
 //go:embed templates/*.html
 var templates embed.FS
 
+// parts are the frame of the module's pages and the form fields they share
+// (with the operator console's sign-in form too).
+//
+//go:embed parts/*.html
+var parts embed.FS
+
 // Messages are the module's message files.
 //
 //go:embed locale/*.toml
@@ -34,7 +41,7 @@ const CookieName = session.CookieName
 // SettingLocalAccounts is the tenant setting that enables local accounts.
 const SettingLocalAccounts = "auth.local_accounts"
 
-// Deps are what the module needs, wired by cmd.
+// Deps are what the module needs, wired by the module list (modules/list.go).
 type Deps struct {
 	DB       *bun.DB
 	Sessions *session.Store
@@ -72,7 +79,29 @@ func New(d Deps) (*Module, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := parseInto(pages, "parts/*.html"); err != nil {
+		return nil, err
+	}
 	return &Module{Deps: d, pages: pages}, nil
+}
+
+// AddFields adds the sign-in form's fields ("auth_credentials": e-mail,
+// password and the button) to each of pages, for the operator console's
+// sign-in form.
+func AddFields(pages map[string]*template.Template) error {
+	return parseInto(pages, "parts/fields.html")
+}
+
+// parseInto adds the parts matching glob to each of pages: the frame of
+// the module's pages ("content" around their "auth_body") and the fields
+// of its forms.
+func parseInto(pages map[string]*template.Template, glob string) error {
+	for name, p := range pages {
+		if _, err := p.ParseFS(parts, glob); err != nil {
+			return fmt.Errorf("template %s: %w", name, err)
+		}
+	}
+	return nil
 }
 
 // Routes registers the sign-in routes of a tenant's site.

@@ -2,10 +2,7 @@ package auth
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"time"
@@ -13,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/secret"
 )
 
 // ErrBadLink: the link is unknown, used already or expired (one message for
@@ -28,14 +26,9 @@ const (
 
 // newLinkToken stores a single-use token for user and purpose and returns it.
 func newLinkToken(ctx context.Context, tx bun.IDB, userID int64, purpose string, expires time.Time) (string, error) {
-	raw := make([]byte, 32)
-	if _, err := rand.Read(raw); err != nil {
-		return "", err
-	}
-	token := base64.RawURLEncoding.EncodeToString(raw)
-	h := sha256.Sum256([]byte(token))
+	token := secret.Token(32)
 	_, err := tx.ExecContext(ctx, "INSERT INTO auth_tokens (token_hash, purpose, user_id, expires_at) VALUES (?, ?, ?, ?)",
-		h[:], purpose, userID, expires)
+		secret.Digest(token), purpose, userID, expires)
 	if err != nil {
 		return "", fmt.Errorf("store link token: %w", err)
 	}
@@ -44,10 +37,9 @@ func newLinkToken(ctx context.Context, tx bun.IDB, userID int64, purpose string,
 
 // useLinkToken consumes token for purpose and returns its user's id.
 func useLinkToken(ctx context.Context, tx bun.IDB, token, purpose string, now time.Time) (int64, error) {
-	h := sha256.Sum256([]byte(token))
 	var userID int64
 	err := tx.NewRaw(`UPDATE auth_tokens SET used_at = ? WHERE token_hash = ? AND purpose = ?
-		AND used_at IS NULL AND expires_at > ? RETURNING user_id`, now, h[:], purpose, now).Scan(ctx, &userID)
+		AND used_at IS NULL AND expires_at > ? RETURNING user_id`, now, secret.Digest(token), purpose, now).Scan(ctx, &userID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, ErrBadLink
 	}

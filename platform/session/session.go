@@ -7,10 +7,7 @@ package session
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"time"
@@ -18,6 +15,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/secret"
 )
 
 // ErrNoSession means the token names no live session.
@@ -59,12 +57,8 @@ func Operator(idle, absolute time.Duration) *Store {
 
 // Create starts a session for userID and returns its token (for the cookie).
 func (s *Store) Create(ctx context.Context, db bun.IDB, sess *Session) (string, error) {
-	raw := make([]byte, 32)
-	if _, err := rand.Read(raw); err != nil {
-		return "", err
-	}
-	token := base64.RawURLEncoding.EncodeToString(raw)
-	sess.TokenHash = hash(token)
+	token := secret.Token(32)
+	sess.TokenHash = secret.Digest(token)
 	sess.ExpiresAt = s.now().Add(s.absolute)
 	if sess.Method == "" {
 		sess.Method = "local"
@@ -93,7 +87,7 @@ func (s *Store) lookup(ctx context.Context, db bun.IDB, token string, lazily boo
 		return nil, ErrNoSession
 	}
 	sess := new(Session)
-	err := db.NewSelect().Model(sess).ModelTableExpr(s.table+" AS s").Where("token_hash = ?", hash(token)).Scan(ctx)
+	err := db.NewSelect().Model(sess).ModelTableExpr(s.table+" AS s").Where("token_hash = ?", secret.Digest(token)).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNoSession
 	}
@@ -144,7 +138,7 @@ func (s *Store) TrustUntil(sess *Session) time.Time {
 
 // Delete ends the session of token (sign out).
 func (s *Store) Delete(ctx context.Context, db bun.IDB, token string) error {
-	return s.delete(ctx, db, "token_hash = ?", hash(token))
+	return s.delete(ctx, db, "token_hash = ?", secret.Digest(token))
 }
 
 // DeleteUser ends every session of a user (sign out everywhere, or an
@@ -166,9 +160,4 @@ func (s *Store) delete(ctx context.Context, db bun.IDB, where string, arg any) e
 }
 
 // TokenHash is the stored form of a token (used to bind CSRF tokens).
-func TokenHash(token string) []byte { return hash(token) }
-
-func hash(token string) []byte {
-	h := sha256.Sum256([]byte(token))
-	return h[:]
-}
+func TokenHash(token string) []byte { return secret.Digest(token) }
