@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -18,7 +17,7 @@ const feedAt = "coalesce(n.publish_from, n.published_at)"
 // Feed lists the published news for uid (for the dashboard): what the
 // scope gives them, in evidence first, newest first, after cur.
 func (m *Module) Feed(ctx context.Context, tx bun.IDB, uid int64, cur feed.Cursor, limit int) ([]feed.Entry, error) {
-	v := viewerOf(ctx)
+	v := m.ViewerOf(ctx)
 	v.UserID = uid
 	var ns []News
 	q := selectFor(tx, v, &ns).Where("n.state = 'published'")
@@ -37,7 +36,7 @@ func (m *Module) Feed(ctx context.Context, tx bun.IDB, uid int64, cur feed.Curso
 	out := make([]feed.Entry, 0, len(ns))
 	for _, n := range ns {
 		out = append(out, feed.Entry{Kind: ContentType, Label: "news.kind", ID: n.ID, Title: n.Title, Summary: n.Summary,
-			URL: "/news/" + strconv.FormatInt(n.ID, 10), At: n.FeedAt(), InEvidence: n.InEvidence, Where: n.Category, Image: n.ImageURL()})
+			URL: m.URL(n.ID), At: n.FeedAt(), InEvidence: n.InEvidence, Where: n.Category, Image: n.ImageURL()})
 	}
 	return out, nil
 }
@@ -53,25 +52,6 @@ func (m *Module) NextChange(ctx context.Context, tx bun.IDB) (time.Time, error) 
 		return time.Time{}, fmt.Errorf("next publication change: %w", err)
 	}
 	return next.Time, nil
-}
-
-// Inbox lists the news waiting for uid's validation (for the inbox).
-func (m *Module) Inbox(ctx context.Context, tx bun.IDB, uid int64, limit int) ([]feed.Task, error) {
-	v := viewerOf(ctx)
-	v.UserID = uid
-	var ns []News
-	err := selectFor(tx, v, &ns).Where("n.state = 'to_validate' AND n.author_id IS DISTINCT FROM ?", uid).
-		OrderExpr("n.updated_at, n.id").Limit(int64(limit)).Scan(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("news to validate: %w", err)
-	}
-	out := make([]feed.Task, 0, len(ns))
-	for _, n := range ns {
-		base := "/news/" + strconv.FormatInt(n.ID, 10)
-		out = append(out, feed.Task{Label: "news.task.validate", Title: n.Title, Detail: n.AuthorName, URL: base, At: n.UpdatedAt,
-			Actions: feed.Decide("workflow.action.approve", base+"/do/approve", "workflow.action.reject", base+"/do/reject")})
-	}
-	return out, nil
 }
 
 // window is the publication window of published items (?0 the viewer, ?1

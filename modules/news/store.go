@@ -2,8 +2,6 @@ package news
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -16,9 +14,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/content"
 	"github.com/piazza-pa/piazza/platform/form"
-	"github.com/piazza-pa/piazza/platform/notify"
 	"github.com/piazza-pa/piazza/platform/scope"
-	"github.com/piazza-pa/piazza/platform/workflow"
 )
 
 // ContentType is the news' content type in the workflow and the
@@ -58,11 +54,6 @@ func (n *News) ImageURL() string {
 	return "/files/" + strconv.FormatInt(*n.ImageID, 10) + "/" + url.PathEscape(n.ImageName)
 }
 
-// Item is the news item's name in the workflow.
-func (n *News) Item() workflow.Item {
-	return workflow.Item{Type: ContentType, Table: "news", ID: n.ID}
-}
-
 // FeedAt is the date the item shows under: its scheduled publication,
 // else its publication, else its creation.
 func (n *News) FeedAt() time.Time {
@@ -77,56 +68,20 @@ const columns = `n.id, n.title, n.summary, n.body, n.language, n.state, n.author
 	n.subtitle, n.category, n.in_evidence, n.publish_from, n.publish_until, n.related,
 	n.scope_kind, n.scope_themes, n.scope_tags, n.scope_communities, n.scope_organizations, n.public, n.image_id, n.image_alt`
 
-// selectFor is the query of the news v may see; the scope rules are part of
-// the query.
+// selectFor is the query of the news v may see; the scope rules and the
+// publication window are part of the query.
 func selectFor(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery {
 	q := tx.NewSelect().Model(dst).ColumnExpr(columns).
 		ColumnExpr(auth.NameSQL("u") + " AS author_name").
 		Join("LEFT JOIN users AS u ON u.id = n.author_id").
 		ColumnExpr("img.name AS image_name").
 		Join("LEFT JOIN attachments AS img ON img.id = n.image_id")
+	return visible(q, v)
+}
+
+// visible keeps, of the query q on news AS n, what v may see.
+func visible(q *bun.SelectQuery, v scope.Viewer) *bun.SelectQuery {
 	return scope.Filter(q, "n", v).Where(window, v.UserID, v.Validator)
-}
-
-// List returns the news v may see, newest first.
-func List(ctx context.Context, tx bun.IDB, v scope.Viewer, limit int) ([]News, error) {
-	var ns []News
-	err := selectFor(tx, v, &ns).OrderExpr("coalesce(n.published_at, n.created_at) DESC, n.id DESC").Limit(int64(limit)).Scan(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("list news: %w", err)
-	}
-	return ns, nil
-}
-
-// OfCommunity returns the news of a community that v may see.
-func OfCommunity(ctx context.Context, tx bun.IDB, v scope.Viewer, id int64, limit int) ([]News, error) {
-	var ns []News
-	err := selectFor(tx, v, &ns).Where("n.scope_kind = 'communities' AND ? = ANY (n.scope_communities)", id).
-		OrderExpr("coalesce(n.published_at, n.created_at) DESC, n.id DESC").Limit(int64(limit)).Scan(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("community news: %w", err)
-	}
-	return ns, nil
-}
-
-// Get returns a news item v may see.
-func Get(ctx context.Context, tx bun.IDB, v scope.Viewer, id int64) (*News, error) {
-	n := new(News)
-	err := selectFor(tx, v, n).Where("n.id = ?", id).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get news: %w", err)
-	}
-	return n, nil
-}
-
-func insert(ctx context.Context, tx bun.IDB, n *News) error {
-	if _, err := tx.NewInsert().Model(n).Returning("id, created_at").Exec(ctx); err != nil {
-		return fmt.Errorf("create news: %w", err)
-	}
-	return nil
 }
 
 func update(ctx context.Context, tx bun.IDB, n *News) error {
@@ -166,16 +121,4 @@ func checkImage(ctx context.Context, tx bun.IDB, n *News, errs form.Errors) erro
 		errs.Add("image_id", "news.error.image")
 	}
 	return nil
-}
-
-// published stamps the first publication of an item and announces it.
-func published(ctx context.Context, tx bun.IDB, id int64) error {
-	var n News
-	err := tx.NewUpdate().Model(&n).Set("published_at = coalesce(published_at, now())").Where("id = ?", id).
-		Returning("id, title, author_id, scope_kind, scope_themes, scope_tags, scope_communities, scope_organizations, public").Scan(ctx)
-	if err != nil {
-		return fmt.Errorf("publish news: %w", err)
-	}
-	return notify.Announce(ctx, tx, &notify.Event{ContentType: ContentType, ItemID: n.ID, Title: n.Title,
-		URL: "/news/" + strconv.FormatInt(n.ID, 10), AuthorID: n.AuthorID, Scope: n.Scope})
 }

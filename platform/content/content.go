@@ -1,6 +1,9 @@
-// Package content is what every content type's row has in common: its id,
-// title, body and language, its workflow state, author and dates, and its
-// publication scope. Content types embed Base in their model.
+// Package content is the kit every content type shares: the common part of
+// an item's row (Base), its store (scoped queries, publication and its
+// announcement), its list, page, form and workflow handlers, and what it
+// offers the dashboard, search, communities, comments and attachments.
+// A content type defines only what is its own (Type) and builds its kit
+// with New.
 package content
 
 import (
@@ -24,6 +27,9 @@ type Base struct {
 
 	AuthorName string `bun:"author_name,scanonly"`
 }
+
+// Content is the common part of the item that embeds b (see Entry).
+func (b *Base) Content() *Base { return b }
 
 // Author is the author's id (0 when unknown).
 func (b *Base) Author() int64 {

@@ -1,0 +1,33 @@
+package discussion
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform/feed"
+)
+
+// Feed lists the published topics for uid, newest first, after cur
+// (topics are never in evidence).
+func (m *Module) Feed(ctx context.Context, tx bun.IDB, uid int64, cur feed.Cursor, limit int) ([]feed.Entry, error) {
+	v := m.ViewerOf(ctx)
+	v.UserID = uid
+	if cur.Set && cur.InEvidence {
+		cur = feed.Cursor{} // every topic comes after the items in evidence
+	}
+	var ts []Topic
+	q := selectFor(tx, v, &ts).Where("d.state = 'published'")
+	if cur.Set {
+		q = q.Where("(d.published_at < ?0 OR (d.published_at = ?0 AND (?1 OR (?2 AND d.id < ?3))))", cur.At, ContentType > cur.Kind, ContentType == cur.Kind, cur.ID)
+	}
+	if err := q.OrderExpr("d.published_at DESC, d.id DESC").Limit(int64(limit)).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("discussion feed: %w", err)
+	}
+	out := make([]feed.Entry, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, feed.Entry{Kind: ContentType, Label: "discussion.kind", ID: t.ID, Title: t.Title, URL: m.URL(t.ID), At: t.When()})
+	}
+	return out, nil
+}

@@ -1,0 +1,69 @@
+package content
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform/notify"
+	"github.com/piazza-pa/piazza/platform/scope"
+)
+
+// List returns the items v may see, newest first.
+func (k *Kit[T, P]) List(ctx context.Context, tx bun.IDB, v scope.Viewer, limit int) ([]T, error) {
+	var ts []T
+	if err := k.newest(k.Select(tx, v, &ts), limit).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("list %s: %w", k.Table, err)
+	}
+	return ts, nil
+}
+
+// OfCommunity returns the items of community id that v may see, newest first.
+func (k *Kit[T, P]) OfCommunity(ctx context.Context, tx bun.IDB, v scope.Viewer, id int64, limit int) ([]T, error) {
+	var ts []T
+	q := k.Select(tx, v, &ts).Where("?TableAlias.scope_kind = 'communities' AND ? = ANY (?TableAlias.scope_communities)", id)
+	if err := k.newest(q, limit).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("community %s: %w", k.Table, err)
+	}
+	return ts, nil
+}
+
+func (k *Kit[T, P]) newest(q *bun.SelectQuery, limit int) *bun.SelectQuery {
+	return q.OrderExpr("coalesce(?TableAlias.published_at, ?TableAlias.created_at) DESC, ?TableAlias.id DESC").Limit(int64(limit))
+}
+
+// Get returns an item v may see (NotFound when there is none).
+func (k *Kit[T, P]) Get(ctx context.Context, tx bun.IDB, v scope.Viewer, id int64) (P, error) {
+	p := P(new(T))
+	err := k.Select(tx, v, p).Where("?TableAlias.id = ?", id).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, k.NotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get %s: %w", k.Name, err)
+	}
+	return p, nil
+}
+
+func (k *Kit[T, P]) insert(ctx context.Context, tx bun.IDB, p P) error {
+	if _, err := tx.NewInsert().Model(p).Returning("id, created_at").Exec(ctx); err != nil {
+		return fmt.Errorf("create %s: %w", k.Name, err)
+	}
+	return nil
+}
+
+// published stamps the first publication of an item and announces it.
+func (k *Kit[T, P]) published(ctx context.Context, tx bun.IDB, id int64) error {
+	p := P(new(T))
+	err := tx.NewUpdate().Model(p).Set("published_at = coalesce(published_at, now())").Where("id = ?", id).
+		Returning("id, title, author_id, scope_kind, scope_themes, scope_tags, scope_communities, scope_organizations, public").Scan(ctx)
+	if err != nil {
+		return fmt.Errorf("publish %s: %w", k.Name, err)
+	}
+	b := p.Content()
+	return notify.Announce(ctx, tx, &notify.Event{ContentType: k.Name, ItemID: b.ID, Title: b.Title,
+		URL: k.URL(b.ID), AuthorID: b.AuthorID, Scope: b.Scope})
+}
