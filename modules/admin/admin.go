@@ -126,13 +126,8 @@ func (m *Module) render(c *fiber.Ctx, status int, msg, errText string) error {
 	}
 	v := overview{Page: m.PageFor(c, t.Name), Message: msg, Error: errText, Query: strings.TrimSpace(c.Query("q")), Roles: roles, Hosts: t.Hosts}
 	err = tenant.Tx(ctx, m.DB, func(ctx context.Context, tx bun.Tx) error {
-		var users []auth.User
-		q := tx.NewSelect().Model(&users).OrderExpr("lower(email)").Limit(200)
-		if v.Query != "" {
-			like := "%" + strings.ToLower(v.Query) + "%"
-			q = q.Where("lower(email) LIKE ? OR lower(display_name) LIKE ? OR lower(given_name || ' ' || family_name) LIKE ?", like, like, like)
-		}
-		if err := q.Scan(ctx); err != nil {
+		users, err := auth.FindUsers(ctx, tx, v.Query, 200)
+		if err != nil {
 			return err
 		}
 		for _, u := range users {

@@ -35,8 +35,8 @@ func (m *Module) member(c *fiber.Ctx) error {
 			if self != nil && self.ID == id {
 				return errSelf
 			}
-			status := map[string]string{"suspend": "suspended", "activate": "active"}[action]
-			if _, err := tx.ExecContext(ctx, "UPDATE users SET status = ?, updated_at = now() WHERE id = ?", status, id); err != nil {
+			status := map[string]string{"suspend": auth.StatusSuspended, "activate": auth.StatusActive}[action]
+			if err := auth.SetStatus(ctx, tx, id, status); err != nil {
 				return err
 			}
 			if action == "suspend" {
@@ -102,7 +102,7 @@ func (m *Module) invite(c *fiber.Ctx) error {
 	email := strings.TrimSpace(c.FormValue("email"))
 	base := tenant.SiteURL(c, m.Scheme, "")
 	err := tenant.Tx(ctx, m.DB, func(ctx context.Context, tx bun.Tx) error {
-		if _, err := tx.ExecContext(ctx, "INSERT INTO users (email, status) VALUES (?, 'invited') ON CONFLICT DO NOTHING", email); err != nil {
+		if _, err := auth.CreateInvited(ctx, tx, email); err != nil {
 			return platform.NewKeyedError(platform.ErrInvalid, "auth.error.invalid_email", "not an e-mail address")
 		}
 		return m.Local.Invite(ctx, tx, base, t.Name, email)

@@ -143,11 +143,7 @@ func save(ctx context.Context, tx bun.IDB, r *row, name, locale string, validati
 		Exec(ctx); err != nil {
 		return fmt.Errorf("save profile: %w", err)
 	}
-	if _, err := tx.NewUpdate().Table("users").Set("locale = ?, display_name = ?", locale, name).Set("updated_at = now()").
-		Where("id = ?", r.UserID).Exec(ctx); err != nil {
-		return fmt.Errorf("save language: %w", err)
-	}
-	return nil
+	return auth.SetNameAndLanguage(ctx, tx, r.UserID, name, locale)
 }
 
 // setState moves a profile from one of from to state; false when it was in
