@@ -2,10 +2,10 @@ package community
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/uptrace/bun"
 
+	"github.com/piazza-pa/piazza/modules/organization"
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/form"
@@ -54,12 +54,11 @@ func CheckScope(ctx context.Context, tx bun.IDB, contentType string, s *scope.Sc
 		}
 	}
 	if len(s.Organizations) > 0 {
-		n, err := tx.NewSelect().Table("organization_members").
-			Where("user_id = ? AND state = 'active' AND organization_id IN (?)", uid, bun.List(s.Organizations)).Count(ctx)
+		all, err := organization.WorksForAll(ctx, tx, uid, s.Organizations)
 		if err != nil {
-			return fmt.Errorf("check organisations: %w", err)
+			return err
 		}
-		if n != int64(len(s.Organizations)) {
+		if !all {
 			errs.Add("scope", "scope.error.not_member")
 		}
 	}

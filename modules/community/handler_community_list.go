@@ -28,7 +28,7 @@ func (m *Module) list(c *fiber.Ctx) error {
 	v := listView{Page: m.PageFor(c, m.site(c)), Themes: taxonomy.Themes, Theme: c.Query("theme"), Mine: c.Query("mine") != ""}
 	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
 		var err error
-		v.Communities, err = List(ctx, tx, viewer(c), Filter{Theme: v.Theme, Mine: v.Mine})
+		v.Communities, err = List(ctx, tx, viewerOf(c.UserContext()), Filter{Theme: v.Theme, Mine: v.Mine})
 		return err
 	})
 	if err != nil {
@@ -67,10 +67,10 @@ func (m *Module) prepareForm(c *fiber.Ctx, v *formView, parent int) error {
 		if parent == 0 {
 			return nil
 		}
-		if v.Parent, err = Get(ctx, tx, viewer(c), int64(parent)); err != nil {
+		if v.Parent, err = Get(ctx, tx, viewerOf(c.UserContext()), int64(parent)); err != nil {
 			return err
 		}
-		rctx, err := WithRoles(ctx, tx, viewer(c).UserID, v.Parent.ID)
+		rctx, err := WithRoles(ctx, tx, viewerOf(c.UserContext()).UserID, v.Parent.ID)
 		if err != nil {
 			return err
 		}
@@ -104,7 +104,7 @@ func (m *Module) create(c *fiber.Ctx) error {
 	}
 	u := auth.UserFromContext(c.UserContext())
 	in.State, in.CreatedBy = "active", &u.ID
-	if v.Validation && !viewer(c).Validator {
+	if v.Validation && !viewerOf(c.UserContext()).Validator {
 		in.State = "to_validate"
 	}
 	if v.Parent != nil {

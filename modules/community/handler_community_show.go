@@ -75,7 +75,7 @@ func (m *Module) renderShow(c *fiber.Ctx, status int, errText string) error {
 func (m *Module) showData(c *fiber.Ctx, id int64) (showData, time.Time, error) {
 	var d showData
 	until := time.Now().Add(time.Hour)
-	vw := viewer(c) // roles are read with the data, under the cache's watch
+	vw := viewerOf(c.UserContext()) // roles are read with the data, under the cache's watch
 	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
 		var err error
 		if d.Community, err = Get(ctx, tx, vw, id); err != nil {

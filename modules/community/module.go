@@ -22,7 +22,6 @@ import (
 
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/auth"
-	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/mail"
 	"github.com/piazza-pa/piazza/platform/taxonomy"
 	"github.com/piazza-pa/piazza/platform/web"
@@ -104,12 +103,6 @@ func (m *Module) Routes(r fiber.Router) {
 	g.Post("/:id<int>/members/:uid<int>/:action", m.decide)
 	g.Post("/:id<int>/approve", m.validate(true))
 	g.Post("/:id<int>/reject", m.validate(false))
-}
-
-// viewer is the request's member as a viewer of communities.
-func viewer(c *fiber.Ctx) Viewer {
-	u := auth.UserFromContext(c.UserContext())
-	return Viewer{UserID: u.ID, Validator: authz.Can(c.UserContext(), "community/new", "validate")}
 }
 
 func (m *Module) site(c *fiber.Ctx) string { return tenant.FromContext(c.UserContext()).Name }

@@ -5,14 +5,15 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/piazza-pa/piazza/platform/auth"
 	"strconv"
 	"time"
 
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
+	"github.com/piazza-pa/piazza/platform/membership"
 )
 
 // The kinds of community.
@@ -40,10 +41,10 @@ var Roles = []string{Manager, Editor, Author, Participant, Reader, Guest}
 
 // The states of a membership.
 const (
-	RequestSent = "request_sent"
-	Invited     = "invited"
-	Active      = "active"
-	Rejected    = "rejected"
+	RequestSent = membership.RequestSent
+	Invited     = membership.Invited
+	Active      = membership.Active
+	Rejected    = membership.Rejected
 )
 
 // Errors of the module.
@@ -101,10 +102,8 @@ const visibleSQL = `((c.state = 'active' AND (c.kind <> 'closed' OR EXISTS (SELE
 // selectFor is the query of communities as v sees them.
 func selectFor(tx bun.IDB, v Viewer, dst any) *bun.SelectQuery {
 	return tx.NewSelect().Model(dst).ColumnExpr("c.id, c.parent_id, c.name, c.description, c.kind, c.themes, c.state, c.created_by, c.created_at").
-		ColumnExpr("coalesce(mm.role, '') AS my_role, coalesce(mm.state, '') AS my_state").
 		ColumnExpr("coalesce(p.name, '') AS parent_name").
-		ColumnExpr("(SELECT count(*) FROM community_members AS cm WHERE cm.community_id = c.id AND cm.state = 'active') AS members").
-		Join("LEFT JOIN community_members AS mm ON mm.community_id = c.id AND mm.user_id = ?", v.UserID).
+		Apply(func(q *bun.SelectQuery) *bun.SelectQuery { return members.Mine(q, "c", "members", v.UserID) }).
 		Join("LEFT JOIN communities AS p ON p.id = c.parent_id").
 		Where(visibleSQL, v.UserID, v.Validator)
 }
@@ -153,7 +152,7 @@ func insert(ctx context.Context, tx bun.IDB, c *Community, creator int64) error 
 	if _, err := tx.NewInsert().Model(c).Returning("id, created_at").Exec(ctx); err != nil {
 		return fmt.Errorf("create community: %w", err)
 	}
-	return upsertMember(ctx, tx, c.ID, creator, Manager, Active, 0)
+	return members.Put(ctx, tx, c.ID, creator, Manager, Active, 0)
 }
 
 // Member is someone's membership of a community.
@@ -177,58 +176,10 @@ type Member struct {
 // Members lists a community's memberships in the given states, by name.
 func Members(ctx context.Context, tx bun.IDB, id int64, states ...string) ([]Member, error) {
 	var ms []Member
-	err := tx.NewSelect().Model(&ms).ColumnExpr("m.*, u.email").
-		ColumnExpr(auth.NameSQL("u")+" AS name").
-		Join("JOIN users AS u ON u.id = m.user_id").
-		Where("m.community_id = ? AND m.state IN (?)", id, bun.List(states)).OrderExpr("m.role = 'manager' DESC, lower(u.display_name), u.id").
-		Limit(1000).Scan(ctx)
-	if err != nil {
+	if err := members.People(tx.NewSelect().Model(&ms).ColumnExpr("m.*, u.email"), id, states...).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("community members: %w", err)
 	}
 	return ms, nil
-}
-
-// membership returns uid's membership of a community (nil for none).
-func membership(ctx context.Context, tx bun.IDB, id, uid int64) (*Member, error) {
-	m := new(Member)
-	err := tx.NewSelect().Model(m).Where("community_id = ? AND user_id = ?", id, uid).For("UPDATE").Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("membership: %w", err)
-	}
-	return m, nil
-}
-
-func upsertMember(ctx context.Context, tx bun.IDB, id, uid int64, role, state string, by int64) error {
-	m := &Member{CommunityID: id, UserID: uid, Role: role, State: state}
-	if by > 0 {
-		m.InvitedBy = &by
-	}
-	_, err := tx.NewInsert().Model(m).
-		On("CONFLICT (community_id, user_id) DO UPDATE").
-		Set("role = EXCLUDED.role, state = EXCLUDED.state, invited_by = EXCLUDED.invited_by, created_at = now(), decided_at = NULL").
-		Exec(ctx)
-	if err != nil {
-		return fmt.Errorf("record membership: %w", err)
-	}
-	return nil
-}
-
-func setMember(ctx context.Context, tx bun.IDB, id, uid int64, set string, args ...any) error {
-	_, err := tx.NewUpdate().Table("community_members").Set(set, args...).
-		Where("community_id = ? AND user_id = ?", id, uid).Exec(ctx)
-	if err != nil {
-		return fmt.Errorf("update membership: %w", err)
-	}
-	return nil
-}
-
-// managers counts a community's active managers.
-func managers(ctx context.Context, tx bun.IDB, id int64) (int64, error) {
-	return tx.NewSelect().Table("community_members").
-		Where("community_id = ? AND role = 'manager' AND state = 'active'", id).Count(ctx)
 }
 
 // WithRoles returns ctx in which uid also holds, on each of the communities

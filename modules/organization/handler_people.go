@@ -10,7 +10,6 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform"
-	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/redirect"
 	"github.com/piazza-pa/piazza/platform/web"
@@ -63,28 +62,7 @@ func (m *Module) renderShow(c *fiber.Ctx, status int, errText string) error {
 
 // join asks to be linked to an organisation as an employee.
 func (m *Module) join(c *fiber.Ctx) error {
-	uid := auth.UserFromContext(c.UserContext()).ID
-	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
-		vw, err := viewer(ctx, tx)
-		if err != nil {
-			return err
-		}
-		o, err := Get(ctx, tx, vw, paramID(c, "id"))
-		if err != nil {
-			return err
-		}
-		p, err := person(ctx, tx, o.ID, uid)
-		if err != nil {
-			return err
-		}
-		if p != nil && p.State == Invited {
-			return setLink(ctx, tx, o.ID, uid, Active)
-		}
-		if p != nil && p.State != Rejected {
-			return ErrAlready
-		}
-		return link(ctx, tx, o.ID, uid, Employee, RequestSent)
-	})
+	err := m.Join(c.UserContext(), paramID(c, "id"))
 	if errors.Is(err, ErrAlready) {
 		return m.renderShow(c, fiber.StatusConflict, m.errText(c, err))
 	}
@@ -96,25 +74,7 @@ func (m *Module) join(c *fiber.Ctx) error {
 
 // leave ends the member's link (or request); the last referent stays.
 func (m *Module) leave(c *fiber.Ctx) error {
-	uid := auth.UserFromContext(c.UserContext()).ID
-	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
-		vw, err := viewer(ctx, tx)
-		if err != nil {
-			return err
-		}
-		o, err := Get(ctx, tx, vw, paramID(c, "id"))
-		if err != nil {
-			return err
-		}
-		p, err := person(ctx, tx, o.ID, uid)
-		if err != nil || p == nil {
-			return err
-		}
-		if err := keepAReferent(ctx, tx, o.ID, p); err != nil {
-			return err
-		}
-		return unlink(ctx, tx, o.ID, uid)
-	})
+	err := m.Leave(c.UserContext(), paramID(c, "id"))
 	if errors.Is(err, ErrLastReferent) {
 		return m.renderShow(c, fiber.StatusConflict, m.errText(c, err))
 	}
@@ -124,39 +84,10 @@ func (m *Module) leave(c *fiber.Ctx) error {
 	return redirect.To(c, "/organizations")
 }
 
-func keepAReferent(ctx context.Context, tx bun.IDB, id int64, p *Person) error {
-	if p.Role != Referent || p.State != Active {
-		return nil
-	}
-	n, err := tx.NewSelect().Table("organization_members").
-		Where("organization_id = ? AND role = 'referent' AND state = 'active'", id).Count(ctx)
-	if err != nil {
-		return err
-	}
-	if n <= 1 {
-		return ErrLastReferent
-	}
-	return nil
-}
-
 // answer accepts or declines the member's invitation to an organisation.
 func (m *Module) answer(accept bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		uid := auth.UserFromContext(c.UserContext()).ID
-		err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
-			p, err := person(ctx, tx, paramID(c, "id"), uid)
-			if err != nil {
-				return err
-			}
-			if p == nil || p.State != Invited {
-				return ErrNothing
-			}
-			if accept {
-				return setLink(ctx, tx, p.OrganizationID, uid, Active)
-			}
-			return unlink(ctx, tx, p.OrganizationID, uid)
-		})
-		if err != nil {
+		if err := m.Answer(c.UserContext(), paramID(c, "id"), accept); err != nil {
 			return err
 		}
 		if !accept {
@@ -169,27 +100,7 @@ func (m *Module) answer(accept bool) fiber.Handler {
 // invite links a member of the tenant (by e-mail) as invited; they accept
 // from the organisation's page.
 func (m *Module) invite(c *fiber.Ctx) error {
-	email := strings.TrimSpace(c.FormValue("email"))
-	err := m.referent(c, func(ctx context.Context, tx bun.Tx, o *Organization) error {
-		u, err := auth.UserByEmail(ctx, tx, email)
-		if errors.Is(err, auth.ErrUserNotFound) || (err == nil && u.Status != "active") {
-			return ErrNoPerson
-		}
-		if err != nil {
-			return err
-		}
-		p, err := person(ctx, tx, o.ID, u.ID)
-		if err != nil {
-			return err
-		}
-		switch {
-		case p != nil && p.State == RequestSent:
-			return setLink(ctx, tx, o.ID, u.ID, Active)
-		case p != nil && p.State != Rejected:
-			return ErrAlready
-		}
-		return link(ctx, tx, o.ID, u.ID, Employee, Invited)
-	})
+	err := m.Invite(c.UserContext(), paramID(c, "id"), strings.TrimSpace(c.FormValue("email")))
 	if errors.Is(err, platform.ErrInvalid) || errors.Is(err, ErrAlready) {
 		status := fiber.StatusUnprocessableEntity
 		if errors.Is(err, ErrAlready) {
@@ -206,42 +117,8 @@ func (m *Module) invite(c *fiber.Ctx) error {
 // decide is a referent's decision on a person: approve or reject a request,
 // remove someone, make someone referent or employee.
 func (m *Module) decide(c *fiber.Ctx) error {
-	action, uid := c.Params("action"), paramID(c, "uid")
-	err := m.referent(c, func(ctx context.Context, tx bun.Tx, o *Organization) error {
-		p, err := person(ctx, tx, o.ID, uid)
-		if err != nil {
-			return err
-		}
-		if p == nil {
-			return ErrNotFound
-		}
-		switch action {
-		case "approve", "reject":
-			if p.State != RequestSent {
-				return ErrNothing
-			}
-			state := Active
-			if action == "reject" {
-				state = Rejected
-			}
-			return setLink(ctx, tx, o.ID, uid, state)
-		case "remove":
-			if err := keepAReferent(ctx, tx, o.ID, p); err != nil {
-				return err
-			}
-			return unlink(ctx, tx, o.ID, uid)
-		case Referent, Employee:
-			if action == Employee {
-				if err := keepAReferent(ctx, tx, o.ID, p); err != nil {
-					return err
-				}
-			}
-			_, err := tx.NewUpdate().Table("organization_members").Set("role = ?", action).
-				Where("organization_id = ? AND user_id = ?", o.ID, uid).Exec(ctx)
-			return err
-		}
-		return ErrNotFound
-	})
+	action := c.Params("action")
+	err := m.Decide(c.UserContext(), paramID(c, "id"), paramID(c, "uid"), action)
 	if errors.Is(err, platform.ErrConflict) {
 		return m.renderShow(c, fiber.StatusConflict, m.errText(c, err))
 	}
@@ -255,25 +132,7 @@ func (m *Module) decide(c *fiber.Ctx) error {
 // validate is a facilitator's decision on an organisation waiting for it.
 func (m *Module) validate(state string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
-			vw, err := viewer(ctx, tx)
-			if err != nil {
-				return err
-			}
-			if !vw.Facilitator {
-				return authz.ErrForbidden
-			}
-			o, err := Get(ctx, tx, vw, paramID(c, "id"))
-			if err != nil {
-				return err
-			}
-			if o.State != ToValidate {
-				return ErrNothing
-			}
-			_, err = tx.NewUpdate().Table("organizations").Set("state = ?", state).Where("id = ?", o.ID).Exec(ctx)
-			return err
-		})
-		if err != nil {
+		if err := m.Validate(c.UserContext(), paramID(c, "id"), state); err != nil {
 			return err
 		}
 		if state == Validated {

@@ -182,19 +182,7 @@ func (m *Module) create(c *fiber.Ctx) error {
 	if len(errs) > 0 {
 		return m.renderForm(c, fiber.StatusUnprocessableEntity, o, "/organizations", errs)
 	}
-	u := auth.UserFromContext(c.UserContext())
-	o.CreatedBy = &u.ID
-	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
-		vw, err := viewer(ctx, tx)
-		if err != nil {
-			return err
-		}
-		o.State = Validated
-		if vw.Validation && !vw.Facilitator {
-			o.State = ToValidate
-		}
-		return insert(ctx, tx, o, u.ID)
-	})
+	err := m.Create(c.UserContext(), o)
 	if errors.Is(err, ErrVATTaken) {
 		return m.renderForm(c, fiber.StatusUnprocessableEntity, o, "/organizations", form.Errors{"vat_number": "organization.error.vat_taken"})
 	}
@@ -204,28 +192,9 @@ func (m *Module) create(c *fiber.Ctx) error {
 	return m.back(c, o.ID, "created")
 }
 
-// referent runs fn on an organisation the member refers for (or, for
-// admins, any they see).
-func (m *Module) referent(c *fiber.Ctx, fn func(ctx context.Context, tx bun.Tx, o *Organization) error) error {
-	return m.tx(c, func(ctx context.Context, tx bun.Tx) error {
-		vw, err := viewer(ctx, tx)
-		if err != nil {
-			return err
-		}
-		o, err := Get(ctx, tx, vw, paramID(c, "id"))
-		if err != nil {
-			return err
-		}
-		if !(o.MyRole == Referent && o.MyState == Active) && !authz.Can(ctx, "admin/organizations", "manage") {
-			return authz.ErrForbidden
-		}
-		return fn(ctx, tx, o)
-	})
-}
-
 func (m *Module) editForm(c *fiber.Ctx) error {
 	var org *Organization
-	if err := m.referent(c, func(_ context.Context, _ bun.Tx, o *Organization) error { org = o; return nil }); err != nil {
+	if err := m.referent(c.UserContext(), paramID(c, "id"), func(_ context.Context, _ bun.Tx, o *Organization) error { org = o; return nil }); err != nil {
 		return err
 	}
 	return m.renderForm(c, fiber.StatusOK, org, "/organizations/"+strconv.FormatInt(org.ID, 10)+"/edit", nil)
@@ -234,13 +203,8 @@ func (m *Module) editForm(c *fiber.Ctx) error {
 func (m *Module) save(c *fiber.Ctx) error {
 	in, errs := fromForm(c)
 	action := "/organizations/" + c.Params("id") + "/edit"
-	err := m.referent(c, func(ctx context.Context, tx bun.Tx, o *Organization) error {
-		in.ID = o.ID
-		if len(errs) > 0 {
-			return errs.Err()
-		}
-		return update(ctx, tx, in)
-	})
+	in.ID = paramID(c, "id")
+	err := m.Save(c.UserContext(), in, errs)
 	if errors.Is(err, ErrVATTaken) {
 		errs.Add("vat_number", "organization.error.vat_taken")
 		err = errs.Err()

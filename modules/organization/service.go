@@ -1,94 +1,148 @@
 package organization
 
 import (
+	"context"
 	"errors"
-	"net/mail"
-	"net/url"
-	"slices"
-	"strings"
 
-	"github.com/gofiber/fiber/v2"
+	"github.com/uptrace/bun"
 
+	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/form"
-	"github.com/piazza-pa/piazza/platform/taxid"
-	"github.com/piazza-pa/piazza/platform/taxonomy"
+	"github.com/piazza-pa/piazza/tenant"
 )
 
-// LegalForms are the legal forms offered (the form's list; "" for none).
-var LegalForms = []string{"spa", "srl", "srls", "sapa", "sas", "snc", "cooperative", "sole_trader",
-	"consortium", "association", "foundation", "public_body", "university", "research_body", "other"}
+// The service: what members do with organisations, each in one of the
+// tenant's transactions, for the member of ctx.
 
-// fromForm reads an organisation from the form and checks it: name, VAT
-// number and fiscal code by their Italian rules, e-mail and website.
-func fromForm(c *fiber.Ctx) (*Organization, form.Errors) {
-	field := func(name string, max int) string {
-		s := strings.TrimSpace(c.FormValue(name))
-		if len([]rune(s)) > max {
-			s = string([]rune(s)[:max])
+func (m *Module) run(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
+	return tenant.Tx(ctx, m.DB, fn)
+}
+
+// visible runs fn on organisation id as the member of ctx sees it.
+func (m *Module) visible(ctx context.Context, id int64, fn func(ctx context.Context, tx bun.Tx, vw Viewer, o *Organization) error) error {
+	return m.run(ctx, func(ctx context.Context, tx bun.Tx) error {
+		vw, err := viewer(ctx, tx)
+		if err != nil {
+			return err
 		}
-		return s
-	}
-	o := &Organization{Name: strings.Join(strings.Fields(c.FormValue("name")), " "), LegalForm: c.FormValue("legal_form"),
-		RegisteredOffice: field("registered_office", 300), OperatingOffice: field("operating_office", 300),
-		LegalRepresentative: field("legal_representative", 200), Email: field("email", 254), Phone: field("phone", 40),
-		Website: field("website", 300), Description: strings.TrimSpace(c.FormValue("description")),
-		Competencies: form.List(c.FormValue("competencies"), 30)}
-	o.Themes = taxonomy.KnownThemes(form.Values(c, "themes"))
-	if o.Themes == nil {
-		o.Themes = []string{}
-	}
-	if o.Competencies == nil {
-		o.Competencies = []string{}
-	}
-	errs := form.Errors{}
-	if n := len([]rune(o.Name)); n < 2 || n > 200 {
-		errs.Add("name", "organization.error.name")
-	}
-	if s := c.FormValue("vat_number"); strings.TrimSpace(s) != "" {
-		v, err := taxid.VAT(s)
-		o.VATNumber = &s
-		switch {
-		case errors.Is(err, taxid.ErrCheck):
-			errs.Add("vat_number", "organization.error.vat_check")
-		case err != nil:
-			errs.Add("vat_number", "organization.error.vat_format")
-		default:
-			o.VATNumber = &v
+		o, err := Get(ctx, tx, vw, id)
+		if err != nil {
+			return err
 		}
-	}
-	if s := c.FormValue("fiscal_code"); strings.TrimSpace(s) != "" {
-		v, err := taxid.FiscalCode(s)
-		o.FiscalCode = &s
-		switch {
-		case errors.Is(err, taxid.ErrCheck):
-			errs.Add("fiscal_code", "organization.error.fiscal_check")
-		case err != nil:
-			errs.Add("fiscal_code", "organization.error.fiscal_format")
-		default:
-			o.FiscalCode = &v
+		return fn(ctx, tx, vw, o)
+	})
+}
+
+// referent runs fn on organisation id when the member of ctx refers for it
+// (or, for admins, any they see).
+func (m *Module) referent(ctx context.Context, id int64, fn func(ctx context.Context, tx bun.Tx, o *Organization) error) error {
+	return m.visible(ctx, id, func(ctx context.Context, tx bun.Tx, _ Viewer, o *Organization) error {
+		if !(o.MyRole == Referent && o.MyState == Active) && !authz.Can(ctx, "admin/organizations", "manage") {
+			return authz.ErrForbidden
 		}
-	}
-	if o.LegalForm != "" && !slices.Contains(LegalForms, o.LegalForm) {
-		errs.Add("legal_form", "organization.error.legal_form")
-	}
-	if o.Email != "" {
-		if a, err := mail.ParseAddress(o.Email); err != nil || a.Address != o.Email {
-			errs.Add("email", "organization.error.email")
+		return fn(ctx, tx, o)
+	})
+}
+
+// Create records o, its creator (the member of ctx) as referent; it waits
+// for a facilitator when the tenant validates organisations.
+func (m *Module) Create(ctx context.Context, o *Organization) error {
+	u := auth.UserFromContext(ctx)
+	o.CreatedBy = &u.ID
+	return m.run(ctx, func(ctx context.Context, tx bun.Tx) error {
+		vw, err := viewer(ctx, tx)
+		if err != nil {
+			return err
 		}
-	}
-	if o.Website != "" {
-		u, err := url.Parse(o.Website)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			errs.Add("website", "organization.error.website")
+		o.State = Validated
+		if vw.Validation && !vw.Facilitator {
+			o.State = ToValidate
 		}
-	}
-	if len([]rune(o.Description)) > 4000 {
-		errs.Add("description", "organization.error.description")
-	}
-	for _, k := range o.Competencies {
-		if len([]rune(k)) > 80 {
-			errs.Add("competencies", "organization.error.competency")
+		return insert(ctx, tx, o, u.ID)
+	})
+}
+
+// Save replaces organisation in.ID's data with in's, for its referents;
+// errs are the form's problems, told only to those who may save.
+func (m *Module) Save(ctx context.Context, in *Organization, errs form.Errors) error {
+	return m.referent(ctx, in.ID, func(ctx context.Context, tx bun.Tx, _ *Organization) error {
+		if len(errs) > 0 {
+			return errs.Err()
 		}
-	}
-	return o, errs
+		return update(ctx, tx, in)
+	})
+}
+
+// Join asks to be linked to organisation id as an employee (or accepts
+// the invitation waiting).
+func (m *Module) Join(ctx context.Context, id int64) error {
+	return m.visible(ctx, id, func(ctx context.Context, tx bun.Tx, vw Viewer, o *Organization) error {
+		_, err := people.Join(ctx, tx, o.ID, vw.UserID, Employee, false)
+		return err
+	})
+}
+
+// Leave ends the member's link to organisation id (or their request); the
+// last referent stays.
+func (m *Module) Leave(ctx context.Context, id int64) error {
+	return m.visible(ctx, id, func(ctx context.Context, tx bun.Tx, vw Viewer, o *Organization) error {
+		return people.Leave(ctx, tx, o.ID, vw.UserID)
+	})
+}
+
+// Answer accepts or declines the member's invitation to organisation id.
+func (m *Module) Answer(ctx context.Context, id int64, accept bool) error {
+	uid := auth.UserFromContext(ctx).ID
+	return m.run(ctx, func(ctx context.Context, tx bun.Tx) error { return people.Answer(ctx, tx, id, uid, accept) })
+}
+
+// Invite links an active member of the tenant (by e-mail) to organisation
+// id as invited, or approves their waiting request.
+func (m *Module) Invite(ctx context.Context, id int64, email string) error {
+	return m.referent(ctx, id, func(ctx context.Context, tx bun.Tx, o *Organization) error {
+		u, err := auth.UserByEmail(ctx, tx, email)
+		if errors.Is(err, auth.ErrUserNotFound) || (err == nil && u.Status != auth.StatusActive) {
+			return ErrNoPerson
+		}
+		if err != nil {
+			return err
+		}
+		_, err = people.Invite(ctx, tx, o.ID, u.ID, Employee, 0)
+		return err
+	})
+}
+
+// Decide is a referent's decision on person uid of organisation id:
+// approve, reject, remove, or a role (referent, employee).
+func (m *Module) Decide(ctx context.Context, id, uid int64, action string) error {
+	return m.referent(ctx, id, func(ctx context.Context, tx bun.Tx, o *Organization) error {
+		if action == Referent || action == Employee {
+			return people.SetRole(ctx, tx, o.ID, uid, action)
+		}
+		return people.Decide(ctx, tx, o.ID, uid, action)
+	})
+}
+
+// Validate is a facilitator's decision (Validated, NotValidated) on
+// organisation id waiting for it.
+func (m *Module) Validate(ctx context.Context, id int64, state string) error {
+	return m.run(ctx, func(ctx context.Context, tx bun.Tx) error {
+		vw, err := viewer(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if !vw.Facilitator {
+			return authz.ErrForbidden
+		}
+		o, err := Get(ctx, tx, vw, id)
+		if err != nil {
+			return err
+		}
+		if o.State != ToValidate {
+			return ErrNothing
+		}
+		_, err = tx.NewUpdate().Table("organizations").Set("state = ?", state).Where("id = ?", o.ID).Exec(ctx)
+		return err
+	})
 }

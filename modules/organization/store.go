@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/piazza-pa/piazza/platform/auth"
 	"strings"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/membership"
 )
 
 // The states of an organisation (validation is optional per tenant) and of
@@ -22,10 +22,10 @@ const (
 	Validated    = "validated"
 	NotValidated = "not_validated"
 
-	RequestSent = "request_sent"
-	Invited     = "invited"
-	Active      = "active"
-	Rejected    = "rejected"
+	RequestSent = membership.RequestSent
+	Invited     = membership.Invited
+	Active      = membership.Active
+	Rejected    = membership.Rejected
 
 	Referent = "referent"
 	Employee = "employee"
@@ -40,6 +40,13 @@ var (
 	ErrNoPerson     = platform.NewKeyedError(platform.ErrInvalid, "organization.error.person", "no member with this address")
 	ErrLastReferent = platform.NewKeyedError(platform.ErrConflict, "organization.error.last_referent", "an organisation keeps one referent")
 )
+
+// people are the organisations' links to the people who work there, led by
+// their referents.
+var people = &membership.Spec{Table: "organization_members", Column: "organization_id", Groups: "organizations",
+	Lead: Referent, Roles: []string{Referent, Employee},
+	Errors: membership.Errors{Already: ErrAlready, Nothing: ErrNothing, LastLead: ErrLastReferent, NoLink: ErrNotFound, Choice: ErrNotFound},
+	Inbox:  membership.Inbox{Path: "/organizations/%d", People: "people", Keys: "organization", ApproveRequest: "approve", Validate: "validate"}}
 
 // Organization is an organisation with the viewer's own link to it.
 type Organization struct {
@@ -95,9 +102,7 @@ type Viewer struct {
 func selectFor(tx bun.IDB, v Viewer, dst any) *bun.SelectQuery {
 	q := tx.NewSelect().Model(dst).ColumnExpr(`o.id, o.name, o.vat_number, o.fiscal_code, o.legal_form, o.registered_office, o.operating_office,
 		o.legal_representative, o.email, o.phone, o.website, o.description, o.competencies, o.themes, o.state, o.created_by, o.created_at, o.updated_at`).
-		ColumnExpr("coalesce(mm.role, '') AS my_role, coalesce(mm.state, '') AS my_state").
-		ColumnExpr("(SELECT count(*) FROM organization_members AS e WHERE e.organization_id = o.id AND e.state = 'active') AS employees").
-		Join("LEFT JOIN organization_members AS mm ON mm.organization_id = o.id AND mm.user_id = ?", v.UserID)
+		Apply(func(q *bun.SelectQuery) *bun.SelectQuery { return people.Mine(q, "o", "employees", v.UserID) })
 	if !v.Facilitator {
 		// Unvalidated organisations are seen by their own people only.
 		q = q.Where("(o.state = 'validated' OR o.created_by = ? OR mm.state = 'active')", v.UserID)
@@ -146,7 +151,7 @@ func insert(ctx context.Context, tx bun.IDB, o *Organization, creator int64) err
 	if _, err := tx.NewInsert().Model(o).Returning("id").Exec(ctx); err != nil {
 		return mapUnique(err)
 	}
-	return link(ctx, tx, o.ID, creator, Referent, Active)
+	return people.Put(ctx, tx, o.ID, creator, Referent, Active, 0)
 }
 
 func update(ctx context.Context, tx bun.IDB, o *Organization) error {
@@ -184,45 +189,21 @@ type Person struct {
 // People lists the people linked to an organisation in the given states.
 func People(ctx context.Context, tx bun.IDB, id int64, states ...string) ([]Person, error) {
 	var ps []Person
-	err := tx.NewSelect().Model(&ps).ColumnExpr("m.*").
-		ColumnExpr(auth.NameSQL("u")+" AS name").
-		Join("JOIN users AS u ON u.id = m.user_id").
-		Where("m.organization_id = ? AND m.state IN (?)", id, bun.List(states)).
-		OrderExpr("m.role = 'referent' DESC, lower(u.display_name), u.id").Limit(1000).Scan(ctx)
-	if err != nil {
+	if err := people.People(tx.NewSelect().Model(&ps).ColumnExpr("m.*"), id, states...).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("organisation people: %w", err)
 	}
 	return ps, nil
 }
 
-func person(ctx context.Context, tx bun.IDB, id, uid int64) (*Person, error) {
-	p := new(Person)
-	err := tx.NewSelect().Model(p).Where("organization_id = ? AND user_id = ?", id, uid).For("UPDATE").Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	return p, err
-}
-
-func link(ctx context.Context, tx bun.IDB, id, uid int64, role, state string) error {
-	_, err := tx.NewInsert().Model(&Person{OrganizationID: id, UserID: uid, Role: role, State: state}).
-		On("CONFLICT (organization_id, user_id) DO UPDATE").
-		Set("role = EXCLUDED.role, state = EXCLUDED.state, created_at = now(), decided_at = NULL").Exec(ctx)
+// WorksForAll reports whether uid is linked (active) to every organisation
+// of ids, as a publication scope requires.
+func WorksForAll(ctx context.Context, tx bun.IDB, uid int64, ids []int64) (bool, error) {
+	n, err := tx.NewSelect().Table("organization_members").
+		Where("user_id = ? AND state = 'active' AND organization_id IN (?)", uid, bun.List(ids)).Count(ctx)
 	if err != nil {
-		return fmt.Errorf("link person: %w", err)
+		return false, fmt.Errorf("check organisations: %w", err)
 	}
-	return nil
-}
-
-func setLink(ctx context.Context, tx bun.IDB, id, uid int64, state string) error {
-	_, err := tx.NewUpdate().Table("organization_members").Set("state = ?, decided_at = now()", state).
-		Where("organization_id = ? AND user_id = ?", id, uid).Exec(ctx)
-	return err
-}
-
-func unlink(ctx context.Context, tx bun.IDB, id, uid int64) error {
-	_, err := tx.NewDelete().Table("organization_members").Where("organization_id = ? AND user_id = ?", id, uid).Exec(ctx)
-	return err
+	return n == int64(len(ids)), nil
 }
 
 // Linked lists the validated organisations uid works for (id and name),
