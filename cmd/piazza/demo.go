@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"os"
@@ -16,6 +14,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/password"
+	"github.com/piazza-pa/piazza/platform/secret"
 	"github.com/piazza-pa/piazza/tenant"
 )
 
@@ -89,11 +88,7 @@ func demoPassword(path string) (string, error) {
 	if b, err := os.ReadFile(path); err == nil {
 		return strings.TrimSpace(string(b)), nil
 	}
-	raw := make([]byte, 12)
-	if _, err := rand.Read(raw); err != nil {
-		return "", err
-	}
-	pw := base64.RawURLEncoding.EncodeToString(raw)
+	pw := secret.Token(12)
 	if err := os.WriteFile(path, []byte(pw+"\n"), 0o600); err != nil {
 		return "", fmt.Errorf("keep the demo password: %w", err)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -18,19 +19,15 @@ missing and serves it at http://demo.localhost:8080, with the operator console
 at http://admin.localhost:8080. Ctrl-C stops the server and the cluster.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			e, err := openEnv(ctx, cmd.ErrOrStderr(), envOptions{mode: config.ModeDev, migrate: true, maxConns: 20})
-			if err != nil {
-				return err
-			}
-			defer e.closeAdopting(ctx, true)
-			pw, err := e.ensureDemo(ctx)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "\nPiazza is running:\n  demo tenant       http://%s  (sign in as %s, password %s)\n  second tenant     http://%s\n  operator console  http://%s\nE-mails are written to this log. Ctrl-C to stop.\n\n",
-				e.cfg.TenantHost("demo"), demoAdmin, pw, e.cfg.TenantHost("esempio"), e.cfg.OperatorHost)
-			return e.serve(ctx)
+			return withEnv(cmd, envOptions{mode: config.ModeDev, migrate: true, maxConns: 20, adopt: true}, func(ctx context.Context, e *env) error {
+				pw, err := e.ensureDemo(ctx)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "\nPiazza is running:\n  demo tenant       http://%s  (sign in as %s, password %s)\n  second tenant     http://%s\n  operator console  http://%s\nE-mails are written to this log. Ctrl-C to stop.\n\n",
+					e.cfg.TenantHost("demo"), demoAdmin, pw, e.cfg.TenantHost("esempio"), e.cfg.OperatorHost)
+				return e.serve(ctx)
+			})
 		},
 	}
 }

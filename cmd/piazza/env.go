@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/spf13/cobra"
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/config"
@@ -44,12 +45,26 @@ type env struct {
 
 type envOptions struct {
 	mode config.Mode
+	// adopt stops the private cluster at the end even when another
+	// command started it (dev: Ctrl-C ends it all).
+	adopt bool
 	// migrate brings control and tenant schemas up to date on the private
 	// cluster (with a database URL that is `piazza migrate`'s job).
 	migrate bool
 	// noRegistry skips the registry (for `piazza migrate` itself).
 	noRegistry bool
 	maxConns   int
+}
+
+// withEnv runs fn with the environment o opened for cmd, and closes it.
+func withEnv(cmd *cobra.Command, o envOptions, fn func(ctx context.Context, e *env) error) error {
+	ctx := cmd.Context()
+	e, err := openEnv(ctx, cmd.ErrOrStderr(), o)
+	if err != nil {
+		return err
+	}
+	defer e.closeAdopting(ctx, o.adopt)
+	return fn(ctx, e)
 }
 
 func openEnv(ctx context.Context, stderr io.Writer, o envOptions) (*env, error) {

@@ -45,3 +45,10 @@ func rootCommand() *cobra.Command {
 	root.AddCommand(devCommand(), serveCommand(), migrateCommand(), tenantCommand(), operatorCommand(), versionCommand())
 	return root
 }
+
+// group is a command that only gathers subcommands.
+func group(use, short string, subs ...*cobra.Command) *cobra.Command {
+	cmd := &cobra.Command{Use: use, Short: short}
+	cmd.AddCommand(subs...)
+	return cmd
+}

@@ -26,13 +26,9 @@ others are committed. Running it again resumes.`,
 			if concurrency < 1 || concurrency > 64 {
 				return fmt.Errorf("--concurrency must be between 1 and 64")
 			}
-			ctx := cmd.Context()
-			e, err := openEnv(ctx, cmd.ErrOrStderr(), envOptions{mode: config.ModeTool, noRegistry: true, maxConns: concurrency + 1})
-			if err != nil {
-				return err
-			}
-			defer e.close(ctx)
-			return e.migrateAll(ctx, concurrency)
+			return withEnv(cmd, envOptions{mode: config.ModeTool, noRegistry: true, maxConns: concurrency + 1}, func(ctx context.Context, e *env) error {
+				return e.migrateAll(ctx, concurrency)
+			})
 		},
 	}
 	cmd.Flags().IntVarP(&concurrency, "concurrency", "c", 4, "tenants migrated at once (1-64)")

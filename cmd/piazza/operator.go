@@ -2,8 +2,7 @@ package main
 
 import (
 	"bufio"
-	"crypto/rand"
-	"encoding/base64"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -13,14 +12,12 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/piazza-pa/piazza/config"
 	"github.com/piazza-pa/piazza/platform/operator"
+	"github.com/piazza-pa/piazza/platform/secret"
 )
 
 func operatorCommand() *cobra.Command {
-	cmd := &cobra.Command{Use: "operator", Short: "Manage the operators who run the service"}
-	cmd.AddCommand(operatorCreateCommand(), operatorListCommand())
-	return cmd
+	return group("operator", "Manage the operators who run the service", operatorCreateCommand(), operatorListCommand())
 }
 
 func operatorCreateCommand() *cobra.Command {
@@ -35,21 +32,17 @@ func operatorCreateCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ctx := cmd.Context()
-			e, err := openEnv(ctx, cmd.ErrOrStderr(), envOptions{mode: config.ModeTool, migrate: true})
-			if err != nil {
-				return err
-			}
-			defer e.close(ctx)
-			o, err := operator.Create(ctx, e.db, email, name, pw)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "operator %s created; sign in at http://%s/\n", o.Email, e.cfg.OperatorHost)
-			if generated {
-				fmt.Fprintf(cmd.OutOrStdout(), "password (shown once): %s\n", pw)
-			}
-			return nil
+			return withRegistry(cmd, func(ctx context.Context, e *env) error {
+				o, err := operator.Create(ctx, e.db, email, name, pw)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "operator %s created; sign in at http://%s/\n", o.Email, e.cfg.OperatorHost)
+				if generated {
+					fmt.Fprintf(cmd.OutOrStdout(), "password (shown once): %s\n", pw)
+				}
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&email, "email", "", "the operator's e-mail address (required)")
@@ -63,11 +56,8 @@ func operatorCreateCommand() *cobra.Command {
 // terminal, or generates one.
 func operatorPassword(cmd *cobra.Command, fromStdin bool) (pw string, generated bool, err error) {
 	if fromStdin {
-		line, err := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')
-		if err != nil && !errors.Is(err, io.EOF) {
-			return "", false, err
-		}
-		return strings.TrimRight(line, "\r\n"), false, nil
+		pw, err := readLine(cmd)
+		return pw, false, err
 	}
 	if f, ok := cmd.InOrStdin().(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		fmt.Fprint(cmd.ErrOrStderr(), "Password: ")
@@ -87,11 +77,17 @@ func operatorPassword(cmd *cobra.Command, fromStdin bool) (pw string, generated 
 		}
 		return string(a), false, nil
 	}
-	raw := make([]byte, 18)
-	if _, err := rand.Read(raw); err != nil {
-		return "", false, err
+	return secret.Token(18), true, nil
+}
+
+// readLine reads the first line of the command's standard input (a
+// password or a secret piped in), without its line ending.
+func readLine(cmd *cobra.Command) (string, error) {
+	line, err := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
 	}
-	return base64.RawURLEncoding.EncodeToString(raw), true, nil
+	return strings.TrimRight(line, "\r\n"), nil
 }
 
 func operatorListCommand() *cobra.Command {
@@ -100,24 +96,20 @@ func operatorListCommand() *cobra.Command {
 		Short: "List operators",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			e, err := openEnv(ctx, cmd.ErrOrStderr(), envOptions{mode: config.ModeTool, migrate: true})
-			if err != nil {
-				return err
-			}
-			defer e.close(ctx)
-			ops, err := operator.List(ctx, e.db)
-			if err != nil {
-				return err
-			}
-			for _, o := range ops {
-				state := "active"
-				if o.Disabled {
-					state = "disabled"
+			return withRegistry(cmd, func(ctx context.Context, e *env) error {
+				ops, err := operator.List(ctx, e.db)
+				if err != nil {
+					return err
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "%s\t%s\t%s\n", o.Email, o.DisplayName, state)
-			}
-			return nil
+				for _, o := range ops {
+					state := "active"
+					if o.Disabled {
+						state = "disabled"
+					}
+					fmt.Fprintf(cmd.OutOrStdout(), "%s\t%s\t%s\n", o.Email, o.DisplayName, state)
+				}
+				return nil
+			})
 		},
 	}
 }

@@ -19,13 +19,9 @@ PIAZZA_DATABASE_URL set it expects a migrated database (run ` + "`piazza migrate
 first, once per release); without it, it uses the private cluster.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			e, err := openEnv(ctx, cmd.ErrOrStderr(), envOptions{mode: config.ModeServe, migrate: true, maxConns: 40})
-			if err != nil {
-				return err
-			}
-			defer e.close(ctx)
-			return e.serve(ctx)
+			return withEnv(cmd, envOptions{mode: config.ModeServe, migrate: true, maxConns: 40}, func(ctx context.Context, e *env) error {
+				return e.serve(ctx)
+			})
 		},
 	}
 }

@@ -16,27 +16,36 @@ import (
 )
 
 func tenantCommand() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "tenant",
-		Short: "Provision and manage tenants",
-	}
-	cmd.AddCommand(tenantCreateCommand(), tenantListCommand(), tenantImportCommand(),
+	return group("tenant", "Provision and manage tenants",
+		tenantCreateCommand(), tenantListCommand(), tenantImportCommand(),
 		tenantStatusCommand("suspend", "Suspend a tenant: its hosts answer 503 until resumed", (*tenant.Registry).Suspend),
 		tenantStatusCommand("resume", "Resume a suspended tenant", (*tenant.Registry).Resume),
 		tenantStatusCommand("restore", "Restore a deleted tenant not yet purged (it comes back suspended)", (*tenant.Registry).Restore),
 		tenantDeleteCommand(), tenantRevokeCommand(), tenantLocalAccountsCommand(), tenantIdPCommand())
-	return cmd
 }
 
-// withRegistry runs fn with the registry of an opened environment.
-func withRegistry(cmd *cobra.Command, fn func(e *env) error) error {
-	ctx := cmd.Context()
-	e, err := openEnv(ctx, cmd.ErrOrStderr(), envOptions{mode: config.ModeTool, migrate: true})
-	if err != nil {
-		return err
-	}
-	defer e.close(ctx)
-	return fn(e)
+// withRegistry runs fn in the environment of the management commands:
+// the private cluster migrated, the tenant registry open.
+func withRegistry(cmd *cobra.Command, fn func(ctx context.Context, e *env) error) error {
+	return withEnv(cmd, envOptions{mode: config.ModeTool, migrate: true}, fn)
+}
+
+// withTenant runs fn with the tenant named by slug.
+func withTenant(cmd *cobra.Command, slug string, fn func(ctx context.Context, e *env, t *tenant.Tenant) error) error {
+	return withRegistry(cmd, func(ctx context.Context, e *env) error {
+		t, err := e.registry.Get(ctx, slug)
+		if err != nil {
+			return err
+		}
+		return fn(ctx, e, t)
+	})
+}
+
+// report prints a line of the command's outcome; a command that ends
+// with it has succeeded.
+func report(cmd *cobra.Command, format string, args ...any) error {
+	fmt.Fprintf(cmd.OutOrStdout(), format+"\n", args...)
+	return nil
 }
 
 func tenantCreateCommand() *cobra.Command {
@@ -47,13 +56,13 @@ func tenantCreateCommand() *cobra.Command {
 		Example: `  piazza tenant create --slug lazio --name "Regione Lazio" --host partecipa.regione.lazio.it`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withRegistry(cmd, func(e *env) error {
-				t, err := e.registry.Create(cmd.Context(), p)
+			return withRegistry(cmd, func(ctx context.Context, e *env) error {
+				t, err := e.registry.Create(ctx, p)
 				if err != nil {
 					return err
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "created tenant %s (%s), serving on %s\n", t.Slug, t.Name, strings.Join(t.Hosts, ", "))
-				if err := e.inviteAdmin(cmd.Context(), t); err != nil {
+				if err := e.inviteAdmin(ctx, t); err != nil {
 					return fmt.Errorf("tenant created, but the invitation to %s failed: %w", t.AdminEmail, err)
 				}
 				return nil
@@ -76,8 +85,8 @@ func tenantListCommand() *cobra.Command {
 		Short: "List tenants",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withRegistry(cmd, func(e *env) error {
-				ts, err := e.registry.List(cmd.Context())
+			return withRegistry(cmd, func(ctx context.Context, e *env) error {
+				ts, err := e.registry.List(ctx)
 				if err != nil {
 					return err
 				}
@@ -113,13 +122,12 @@ func tenantStatusCommand(verb, short string, do func(*tenant.Registry, context.C
 		Short: short,
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withRegistry(cmd, func(e *env) error {
-				t, err := do(e.registry, cmd.Context(), args[0])
+			return withRegistry(cmd, func(ctx context.Context, e *env) error {
+				t, err := do(e.registry, ctx, args[0])
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "tenant %s is now %s\n", t.Slug, t.Status)
-				return nil
+				return report(cmd, "tenant %s is now %s", t.Slug, t.Status)
 			})
 		},
 	}
@@ -132,27 +140,21 @@ func tenantDeleteCommand() *cobra.Command {
 		Short: "Delete a tenant: unreachable at once, purged after the grace period or with --purge",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withRegistry(cmd, func(e *env) error {
-				ctx, slug := cmd.Context(), args[0]
-				t, err := e.registry.Get(ctx, slug)
-				if err != nil {
-					return err
-				}
+			slug := args[0]
+			return withTenant(cmd, slug, func(ctx context.Context, e *env, t *tenant.Tenant) error {
 				if t.Status != tenant.StatusDeleting {
 					if _, err := e.registry.Delete(ctx, slug); err != nil {
 						return err
 					}
 				}
-				if purge {
-					if err := e.registry.Purge(ctx, slug); err != nil {
-						return err
-					}
-					fmt.Fprintf(cmd.OutOrStdout(), "tenant %s purged: its schema, role and hosts are gone\n", slug)
-					return nil
+				if !purge {
+					return report(cmd, "tenant %s deleted: unreachable now, restorable with `piazza tenant restore %s` for %s, then purged",
+						slug, slug, e.cfg.DeleteGrace)
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "tenant %s deleted: unreachable now, restorable with `piazza tenant restore %s` for %s, then purged\n",
-					slug, slug, e.cfg.DeleteGrace)
-				return nil
+				if err := e.registry.Purge(ctx, slug); err != nil {
+					return err
+				}
+				return report(cmd, "tenant %s purged: its schema, role and hosts are gone", slug)
 			})
 		},
 	}
@@ -179,13 +181,12 @@ provisions them one by one, showing progress. "-" reads standard input.`,
 				defer f.Close()
 				in = f
 			}
-			return withRegistry(cmd, func(e *env) error { return importTenants(cmd, e, args[0], in) })
+			return withRegistry(cmd, func(ctx context.Context, e *env) error { return importTenants(ctx, cmd, e, args[0], in) })
 		},
 	}
 }
 
-func importTenants(cmd *cobra.Command, e *env, name string, in io.Reader) error {
-	ctx := cmd.Context()
+func importTenants(ctx context.Context, cmd *cobra.Command, e *env, name string, in io.Reader) error {
 	rows, bad, err := e.registry.ParseImport(ctx, in)
 	if err != nil {
 		return err
@@ -209,6 +210,5 @@ func importTenants(cmd *cobra.Command, e *env, name string, in io.Reader) error 
 		}
 		p.update(i+1, len(rows))
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "provisioned %d tenants\n", len(rows))
-	return nil
+	return report(cmd, "provisioned %d tenants", len(rows))
 }

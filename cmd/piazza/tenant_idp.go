@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bufio"
-	"errors"
+	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"text/tabwriter"
@@ -13,28 +11,54 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/piazza-pa/piazza/platform/idp"
+	"github.com/piazza-pa/piazza/platform/secret"
+	"github.com/piazza-pa/piazza/tenant"
 )
 
 func tenantIdPCommand() *cobra.Command {
-	cmd := &cobra.Command{Use: "idp", Short: "Manage a tenant's OpenID Connect identity providers"}
-	cmd.AddCommand(idpSaveCommand(false), idpSaveCommand(true), idpListCommand(), idpEnableCommand("disable", false), idpEnableCommand("enable", true),
+	return group("idp", "Manage a tenant's OpenID Connect identity providers",
+		idpSaveCommand(false), idpSaveCommand(true), idpListCommand(), idpEnableCommand("disable", false), idpEnableCommand("enable", true),
 		idpCheckCommand(), idpRotateKeyCommand())
-	return cmd
 }
 
-// withIdPs runs fn with the IdP store and the tenant named by slug.
-func withIdPs(cmd *cobra.Command, slug string, fn func(e *env, store *idp.Store, tenantID int64) error) error {
-	return withRegistry(cmd, func(e *env) error {
-		t, err := e.registry.Get(cmd.Context(), slug)
-		if err != nil {
-			return err
-		}
+// idpRun is what an `idp` subcommand works on: the tenant named by its
+// first argument, that tenant's IdP store and the box that seals secrets.
+type idpRun struct {
+	cmd      *cobra.Command
+	e        *env
+	box      *secret.Box
+	store    *idp.Store
+	slug     string
+	tenantID int64
+}
+
+// withIdPs runs fn on the IdPs of the tenant named by slug.
+func withIdPs(cmd *cobra.Command, slug string, fn func(ctx context.Context, r idpRun) error) error {
+	return withTenant(cmd, slug, func(ctx context.Context, e *env, t *tenant.Tenant) error {
 		box, err := e.box()
 		if err != nil {
 			return err
 		}
-		return fn(e, idp.NewStore(e.db, box), t.ID)
+		return fn(ctx, idpRun{cmd: cmd, e: e, box: box, store: idp.NewStore(e.db, box), slug: slug, tenantID: t.ID})
 	})
+}
+
+// idpCommand is an `idp` subcommand taking the tenant's slug and, with
+// withKey, an IdP's key (given to run).
+func idpCommand(use, short string, withKey bool, run func(ctx context.Context, r idpRun, key string) error) *cobra.Command {
+	use, n := use+" SLUG", 1
+	if withKey {
+		use, n = use+" KEY", 2
+	}
+	return &cobra.Command{Use: use, Short: short, Args: cobra.ExactArgs(n),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			key := ""
+			if withKey {
+				key = args[1]
+			}
+			return withIdPs(cmd, args[0], func(ctx context.Context, r idpRun) error { return run(ctx, r, key) })
+		},
+	}
 }
 
 // idpSaveCommand is `idp add`, or `idp update` (the same flags; the client
@@ -57,24 +81,22 @@ func idpSaveCommand(update bool) *cobra.Command {
 				i.ClientAuth = idp.AuthPrivateJWT
 			}
 			if secretStdin {
-				line, err := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')
-				if err != nil && !errors.Is(err, io.EOF) {
+				var err error
+				if i.ClientSecret, err = readLine(cmd); err != nil {
 					return err
 				}
-				i.ClientSecret = strings.TrimRight(line, "\r\n")
 			}
-			return withIdPs(cmd, args[0], func(e *env, store *idp.Store, tenantID int64) error {
-				i.TenantID = tenantID
-				save := store.Add
+			return withIdPs(cmd, args[0], func(ctx context.Context, r idpRun) error {
+				i.TenantID = r.tenantID
+				save := r.store.Add
 				if update {
-					save = store.Update
+					save = r.store.Update
 				}
-				if err := save(cmd.Context(), &i); err != nil {
+				if err := save(ctx, &i); err != nil {
 					return err
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "identity provider %s of %s saved; register this redirect URI at the provider: %s://%s/auth/oidc/%s/callback\n",
-					i.Key, args[0], e.scheme(), e.registry.DefaultHost(args[0]), i.Key)
-				return nil
+				return report(cmd, "identity provider %s of %s saved; register this redirect URI at the provider: %s://%s/auth/oidc/%s/callback",
+					i.Key, r.slug, r.e.scheme(), r.e.registry.DefaultHost(r.slug), i.Key)
 			})
 		},
 	}
@@ -100,84 +122,52 @@ func idpSaveCommand(update bool) *cobra.Command {
 }
 
 func idpListCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "list SLUG",
-		Short: "List a tenant's identity providers (secrets are never shown)",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return withIdPs(cmd, args[0], func(_ *env, store *idp.Store, tenantID int64) error {
-				is, err := store.List(cmd.Context(), tenantID)
-				if err != nil {
-					return err
-				}
-				tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "KEY\tKIND\tISSUER\tCLIENT ID\tAUTH\tSECRET\tENABLED")
-				for _, i := range is {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%t\t%t\n", i.Key, i.Kind, i.Issuer, i.ClientID, i.ClientAuth, i.HasSecret(), i.Enabled)
-				}
-				return tw.Flush()
-			})
-		},
-	}
+	return idpCommand("list", "List a tenant's identity providers (secrets are never shown)", false, func(ctx context.Context, r idpRun, _ string) error {
+		is, err := r.store.List(ctx, r.tenantID)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(r.cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "KEY\tKIND\tISSUER\tCLIENT ID\tAUTH\tSECRET\tENABLED")
+		for _, i := range is {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%t\t%t\n", i.Key, i.Kind, i.Issuer, i.ClientID, i.ClientAuth, i.HasSecret(), i.Enabled)
+		}
+		return tw.Flush()
+	})
 }
 
 func idpEnableCommand(verb string, on bool) *cobra.Command {
-	return &cobra.Command{
-		Use:   verb + " SLUG KEY",
-		Short: strings.ToUpper(verb[:1]) + verb[1:] + " an identity provider of a tenant",
-		Args:  cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return withIdPs(cmd, args[0], func(_ *env, store *idp.Store, tenantID int64) error {
-				if err := store.SetEnabled(cmd.Context(), tenantID, args[1], on); err != nil {
-					return err
-				}
-				fmt.Fprintf(cmd.OutOrStdout(), "identity provider %s of %s: %sd\n", args[1], args[0], verb)
-				return nil
-			})
-		},
-	}
+	short := strings.ToUpper(verb[:1]) + verb[1:] + " an identity provider of a tenant"
+	return idpCommand(verb, short, true, func(ctx context.Context, r idpRun, key string) error {
+		if err := r.store.SetEnabled(ctx, r.tenantID, key, on); err != nil {
+			return err
+		}
+		return report(r.cmd, "identity provider %s of %s: %sd", key, r.slug, verb)
+	})
 }
 
 func idpCheckCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "check SLUG KEY",
-		Short: "Fetch an identity provider's discovery document and report what it offers",
-		Args:  cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return withIdPs(cmd, args[0], func(_ *env, store *idp.Store, tenantID int64) error {
-				i, err := store.Get(cmd.Context(), tenantID, args[1])
-				if err != nil {
-					return err
-				}
-				report, err := (&idp.Flow{Client: &http.Client{Timeout: 15 * time.Second}}).Check(cmd.Context(), i.Issuer)
-				if err != nil {
-					return fmt.Errorf("discovery of %s failed: %w", i.Issuer, err)
-				}
-				fmt.Fprintln(cmd.OutOrStdout(), report)
-				return nil
-			})
-		},
-	}
+	short := "Fetch an identity provider's discovery document and report what it offers"
+	return idpCommand("check", short, true, func(ctx context.Context, r idpRun, key string) error {
+		i, err := r.store.Get(ctx, r.tenantID, key)
+		if err != nil {
+			return err
+		}
+		found, err := (&idp.Flow{Client: &http.Client{Timeout: 15 * time.Second}}).Check(ctx, i.Issuer)
+		if err != nil {
+			return fmt.Errorf("discovery of %s failed: %w", i.Issuer, err)
+		}
+		return report(r.cmd, "%s", found)
+	})
 }
 
 func idpRotateKeyCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "rotate-key SLUG",
-		Short: "Give a tenant a new signing key (the old one stays published for a day)",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return withIdPs(cmd, args[0], func(e *env, _ *idp.Store, tenantID int64) error {
-				box, err := e.box()
-				if err != nil {
-					return err
-				}
-				kid, err := idp.NewKeys(e.db, box).Rotate(cmd.Context(), tenantID)
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(cmd.OutOrStdout(), "new signing key %s for %s\n", kid, args[0])
-				return nil
-			})
-		},
-	}
+	short := "Give a tenant a new signing key (the old one stays published for a day)"
+	return idpCommand("rotate-key", short, false, func(ctx context.Context, r idpRun, _ string) error {
+		kid, err := idp.NewKeys(r.e.db, r.box).Rotate(ctx, r.tenantID)
+		if err != nil {
+			return err
+		}
+		return report(r.cmd, "new signing key %s for %s", kid, r.slug)
+	})
 }

@@ -10,7 +10,15 @@ import (
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/session"
+	"github.com/piazza-pa/piazza/tenant"
 )
+
+// inTenant runs fn in a transaction of the tenant named by slug.
+func inTenant(cmd *cobra.Command, slug string, fn func(ctx context.Context, tx bun.Tx) error) error {
+	return withTenant(cmd, slug, func(ctx context.Context, e *env, t *tenant.Tenant) error {
+		return db.InTenant(ctx, e.db, t.Scope(), fn)
+	})
+}
 
 // tenantRevokeCommand lets an operator end every session of a tenant's user.
 func tenantRevokeCommand() *cobra.Command {
@@ -20,22 +28,16 @@ func tenantRevokeCommand() *cobra.Command {
 		Short: "Sign a tenant's user out of every browser",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withRegistry(cmd, func(e *env) error {
-				t, err := e.registry.Get(cmd.Context(), args[0])
+			slug := args[0]
+			return inTenant(cmd, slug, func(ctx context.Context, tx bun.Tx) error {
+				u, err := auth.UserByEmail(ctx, tx, email)
 				if err != nil {
+					return fmt.Errorf("%w: %s in tenant %s", err, email, slug)
+				}
+				if err := session.Tenant(0, 0).DeleteUser(ctx, tx, u.ID); err != nil {
 					return err
 				}
-				return db.InTenant(cmd.Context(), e.db, t.Scope(), func(ctx context.Context, tx bun.Tx) error {
-					u, err := auth.UserByEmail(ctx, tx, email)
-					if err != nil {
-						return fmt.Errorf("%w: %s in tenant %s", err, email, t.Slug)
-					}
-					if err := session.Tenant(0, 0).DeleteUser(ctx, tx, u.ID); err != nil {
-						return err
-					}
-					fmt.Fprintf(cmd.OutOrStdout(), "every session of %s in %s is ended\n", u.Email, t.Slug)
-					return nil
-				})
+				return report(cmd, "every session of %s in %s is ended", u.Email, slug)
 			})
 		},
 	}
@@ -52,23 +54,17 @@ func tenantLocalAccountsCommand() *cobra.Command {
 		Args:      cobra.ExactArgs(2),
 		ValidArgs: []string{"on", "off"},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if args[1] != "on" && args[1] != "off" {
-				return fmt.Errorf("say on or off, not %q", args[1])
+			slug, onOff := args[0], args[1]
+			if onOff != "on" && onOff != "off" {
+				return fmt.Errorf("say on or off, not %q", onOff)
 			}
-			return withRegistry(cmd, func(e *env) error {
-				t, err := e.registry.Get(cmd.Context(), args[0])
-				if err != nil {
-					return err
-				}
-				err = db.InTenant(cmd.Context(), e.db, t.Scope(), func(ctx context.Context, tx bun.Tx) error {
-					return auth.SetLocalAccounts(ctx, tx, args[1] == "on")
-				})
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(cmd.OutOrStdout(), "local accounts of %s: %s\n", t.Slug, args[1])
-				return nil
+			err := inTenant(cmd, slug, func(ctx context.Context, tx bun.Tx) error {
+				return auth.SetLocalAccounts(ctx, tx, onOff == "on")
 			})
+			if err != nil {
+				return err
+			}
+			return report(cmd, "local accounts of %s: %s", slug, onOff)
 		},
 	}
 }
