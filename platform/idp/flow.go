@@ -2,7 +2,6 @@ package idp
 
 import (
 	"context"
-	"crypto/sha256"
 	"fmt"
 	"net/http"
 	"strings"
@@ -18,6 +17,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/csrf"
 	"github.com/piazza-pa/piazza/platform/redirect"
+	"github.com/piazza-pa/piazza/platform/secret"
 	"github.com/piazza-pa/piazza/platform/session"
 	"github.com/piazza-pa/piazza/platform/site"
 	"github.com/piazza-pa/piazza/platform/web"
@@ -132,15 +132,9 @@ func (f *Flow) enabledIdP(ctx context.Context, key string) (*site.Site, *IdP, er
 	return t, i, nil
 }
 
-func hash(s string) []byte {
-	h := sha256.Sum256([]byte(s))
-	return h[:]
-}
-
 func (f *Flow) login(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	key := c.Params("key")
-	t, i, err := f.enabledIdP(ctx, key)
+	t, i, err := f.enabledIdP(ctx, c.Params("key"))
 	if err != nil {
 		return err
 	}
@@ -150,15 +144,15 @@ func (f *Flow) login(c *fiber.Ctx) error {
 	}
 	browser := c.Cookies(browserCookie)
 	if len(browser) != 43 {
-		browser = randomString()
+		browser = secret.Token(32)
 		c.Cookie(&fiber.Cookie{Name: browserCookie, Value: browser, Path: "/auth/oidc/", HTTPOnly: true,
 			Secure: f.Secure, SameSite: fiber.CookieSameSiteLaxMode})
 	}
-	state, nonce, verifier := randomString(), randomString(), oauth2.GenerateVerifier()
+	state, nonce, verifier := secret.Token(32), secret.Token(32), oauth2.GenerateVerifier()
 	ret := redirect.Safe(c.Query("return_to"))
 	err = site.Tx(ctx, f.DB, func(ctx context.Context, tx bun.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO oidc_logins (state_hash, browser, idp_key, nonce, code_verifier, return_to, expires_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, hash(state), hash(browser), key, nonce, verifier, ret, time.Now().Add(loginValidity))
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, secret.Digest(state), secret.Digest(browser), i.Key, nonce, verifier, ret, time.Now().Add(loginValidity))
 		if err != nil {
 			return err
 		}
@@ -168,7 +162,7 @@ func (f *Flow) login(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	conf := f.oauth(i, p, f.redirectURI(c, key))
+	conf := f.oauth(i, p, f.redirectURI(c, i.Key))
 	opts := []oauth2.AuthCodeOption{gooidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier)}
 	if len(i.ACRValues) > 0 {
 		opts = append(opts, oauth2.SetAuthURLParam("acr_values", strings.Join(i.ACRValues, " ")))
@@ -208,14 +202,14 @@ func (f *Flow) take(ctx context.Context, state, browser, key string) (*pending, 
 	var p pending
 	err := site.Tx(ctx, f.DB, func(ctx context.Context, tx bun.Tx) error {
 		return tx.NewRaw(`DELETE FROM oidc_logins WHERE state_hash = ?
-			RETURNING browser, idp_key, nonce, code_verifier, return_to, expires_at`, hash(state)).Scan(ctx, &p)
+			RETURNING browser, idp_key, nonce, code_verifier, return_to, expires_at`, secret.Digest(state)).Scan(ctx, &p)
 	})
 	switch {
 	case err != nil && strings.Contains(err.Error(), "no rows"):
 		return nil, refuse("unknown_state", "this sign-in is unknown or was already used: start again")
 	case err != nil:
 		return nil, err
-	case string(p.Browser) != string(hash(browser)):
+	case string(p.Browser) != string(secret.Digest(browser)):
 		return nil, refuse("other_browser", "this sign-in was started in another browser")
 	case p.IdPKey != key:
 		return nil, refuse("other_idp", "this sign-in was started with another identity provider")
@@ -227,12 +221,11 @@ func (f *Flow) take(ctx context.Context, state, browser, key string) (*pending, 
 
 func (f *Flow) callback(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	key := c.Params("key")
-	t, i, err := f.enabledIdP(ctx, key)
+	t, i, err := f.enabledIdP(ctx, c.Params("key"))
 	if err != nil {
 		return err
 	}
-	p, err := f.take(ctx, c.Query("state"), c.Cookies(browserCookie), key)
+	p, err := f.take(ctx, c.Query("state"), c.Cookies(browserCookie), i.Key)
 	if err != nil {
 		return err
 	}
@@ -251,7 +244,7 @@ func (f *Flow) callback(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	sess := &session.Session{UserID: u.ID, ClientAddr: web.ClientAddr(c), Method: "oidc:" + key, IDToken: idToken}
+	sess := &session.Session{UserID: u.ID, ClientAddr: web.ClientAddr(c), Method: "oidc:" + i.Key, IDToken: idToken}
 	var token string
 	err = site.Tx(ctx, f.DB, func(ctx context.Context, tx bun.Tx) error {
 		token, err = f.Sessions.Create(ctx, tx, sess)

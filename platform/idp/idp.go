@@ -7,29 +7,17 @@
 package idp
 
 import (
-	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform"
-	"github.com/piazza-pa/piazza/platform/secret"
-)
-
-// Errors of the IdP store.
-var (
-	ErrNotFound = platform.NewError(platform.ErrNotFound, "no such identity provider")
-	ErrExists   = platform.NewError(platform.ErrConflict, "an identity provider with this key already exists")
 )
 
 // The client authentication methods.
@@ -158,108 +146,3 @@ func (i *IdP) Normalize() error {
 }
 
 func isLoopback(h string) bool { return h == "localhost" || h == "127.0.0.1" || h == "::1" }
-
-// Store keeps the IdPs in the control plane.
-type Store struct {
-	db  bun.IDB
-	box *secret.Box
-}
-
-// NewStore returns the store; box seals client secrets.
-func NewStore(db bun.IDB, box *secret.Box) *Store { return &Store{db: db, box: box} }
-
-func sealContext(tenantID int64, key string) string {
-	return "idp:" + strconv.FormatInt(tenantID, 10) + ":" + key
-}
-
-// Add stores a new IdP of a tenant; it takes effect at once on every replica.
-func (s *Store) Add(ctx context.Context, i *IdP) error {
-	if err := i.Normalize(); err != nil {
-		return err
-	}
-	i.Enabled = true
-	if i.ClientSecret != "" {
-		sealed, err := s.box.Seal([]byte(i.ClientSecret), sealContext(i.TenantID, i.Key))
-		if err != nil {
-			return err
-		}
-		i.SealedSecret = sealed
-	}
-	_, err := s.db.NewInsert().Model(i).Exec(ctx)
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) && pe.Code == "23505" {
-		return fmt.Errorf("%w: %s", ErrExists, i.Key)
-	}
-	if err != nil {
-		return fmt.Errorf("add identity provider: %w", err)
-	}
-	return nil
-}
-
-// SetEnabled enables or disables an IdP.
-func (s *Store) SetEnabled(ctx context.Context, tenantID int64, key string, on bool) error {
-	res, err := s.db.NewUpdate().Model((*IdP)(nil)).Set("enabled = ?", on).Set("updated_at = now()").
-		Where("tenant_id = ? AND key = ?", tenantID, key).Exec(ctx)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("%w: %s", ErrNotFound, key)
-	}
-	return nil
-}
-
-// List returns a tenant's IdPs, secrets left sealed.
-func (s *Store) List(ctx context.Context, tenantID int64) ([]IdP, error) {
-	var is []IdP
-	err := s.db.NewSelect().Model(&is).Where("tenant_id = ?", tenantID).Order("key").Scan(ctx)
-	return is, err
-}
-
-// Get returns one IdP of a tenant with its secret opened.
-func (s *Store) Get(ctx context.Context, tenantID int64, key string) (*IdP, error) {
-	i := new(IdP)
-	err := s.db.NewSelect().Model(i).Where("tenant_id = ? AND key = ?", tenantID, key).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("%w: %s", ErrNotFound, key)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if i.HasSecret() {
-		plain, err := s.box.Open(i.SealedSecret, sealContext(i.TenantID, i.Key))
-		if err != nil {
-			return nil, fmt.Errorf("identity provider %s: client secret: %w", key, err)
-		}
-		i.ClientSecret = string(plain)
-	}
-	return i, nil
-}
-
-// Update replaces an IdP's settings (key and tenant unchanged); the client
-// secret is kept when none is given. It takes effect at once everywhere.
-func (s *Store) Update(ctx context.Context, i *IdP) error {
-	cur, err := s.Get(ctx, i.TenantID, i.Key)
-	if err != nil {
-		return err
-	}
-	if i.ClientSecret == "" && i.ClientAuth != AuthPrivateJWT && cur.ClientAuth != AuthPrivateJWT {
-		i.ClientSecret = cur.ClientSecret
-	}
-	if err := i.Normalize(); err != nil {
-		return err
-	}
-	i.SealedSecret = nil
-	if i.ClientSecret != "" {
-		if i.SealedSecret, err = s.box.Seal([]byte(i.ClientSecret), sealContext(i.TenantID, i.Key)); err != nil {
-			return err
-		}
-	}
-	i.Enabled = cur.Enabled
-	i.UpdatedAt = time.Now()
-	_, err = s.db.NewUpdate().Model(i).WherePK().ExcludeColumn("created_at").Exec(ctx)
-	if err != nil {
-		return fmt.Errorf("update identity provider: %w", err)
-	}
-	return nil
-}

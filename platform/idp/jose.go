@@ -1,13 +1,13 @@
 package idp
 
 import (
-	"crypto/rand"
-	"encoding/base64"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
 	"golang.org/x/oauth2"
+
+	"github.com/piazza-pa/piazza/platform/secret"
 )
 
 // ClientAssertionType is the RFC 7523 client assertion type.
@@ -24,7 +24,7 @@ func ClientAssertion(key jose.SigningKey, clientID, tokenEndpoint, issuer string
 	}
 	claims := jwt.Claims{
 		Issuer: clientID, Subject: clientID, Audience: jwt.Audience{tokenEndpoint, issuer},
-		ID: randomString(), IssuedAt: jwt.NewNumericDate(now), Expiry: jwt.NewNumericDate(now.Add(2 * time.Minute)),
+		ID: secret.Token(32), IssuedAt: jwt.NewNumericDate(now), Expiry: jwt.NewNumericDate(now.Add(2 * time.Minute)),
 	}
 	return jwt.Signed(signer).Claims(claims).Serialize()
 }
@@ -56,7 +56,7 @@ func RequestObject(key jose.SigningKey, r AuthRequest, now time.Time) (string, e
 		"iss": r.ClientID, "aud": r.Issuer, "client_id": r.ClientID, "response_type": "code",
 		"scope": r.Scope, "redirect_uri": r.RedirectURI, "state": r.State, "nonce": r.Nonce,
 		"code_challenge": r.CodeChallenge, "code_challenge_method": "S256",
-		"iat": now.Unix(), "exp": now.Add(5 * time.Minute).Unix(), "jti": randomString(),
+		"iat": now.Unix(), "exp": now.Add(5 * time.Minute).Unix(), "jti": secret.Token(32),
 	}
 	if r.ACRValues != "" {
 		claims["acr_values"] = r.ACRValues
@@ -65,10 +65,4 @@ func RequestObject(key jose.SigningKey, r AuthRequest, now time.Time) (string, e
 		claims["prompt"] = r.Prompt
 	}
 	return jwt.Signed(signer).Claims(claims).Serialize()
-}
-
-func randomString() string {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
 }

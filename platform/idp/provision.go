@@ -12,6 +12,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/secret"
 )
 
 var fiscalRE = regexp.MustCompile(`^[A-Z0-9]{16}$`)
@@ -91,7 +92,7 @@ func linkOrCreate(ctx context.Context, tx bun.IDB, i *IdP, sub, email string, em
 		if email == "" {
 			// Some IdPs release no e-mail (a SPID level without it): keep a
 			// placeholder the user replaces in their profile.
-			email = "user-" + randomString()[:16] + "@users.invalid"
+			email = "user-" + secret.Token(32)[:16] + "@users.invalid"
 		}
 		name := strings.TrimSpace(given + " " + family)
 		err = tx.QueryRowContext(ctx, `INSERT INTO users (email, display_name, given_name, family_name, fiscal_number, status)

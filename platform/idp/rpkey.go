@@ -9,7 +9,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
@@ -35,16 +34,11 @@ type rpKey struct {
 }
 
 // Keys manages the tenants' relying-party signing keys.
-type Keys struct {
-	db  bun.IDB
-	box *secret.Box
-}
+type Keys struct{ vault }
 
 // NewKeys returns the key store; box seals private keys.
-func NewKeys(db bun.IDB, box *secret.Box) *Keys { return &Keys{db: db, box: box} }
-
-func keyContext(tenantID int64, kid string) string {
-	return "rpkey:" + strconv.FormatInt(tenantID, 10) + ":" + kid
+func NewKeys(db bun.IDB, box *secret.Box) *Keys {
+	return &Keys{vault{db: db, box: box, purpose: "rpkey"}}
 }
 
 // Generate makes a new current key for a tenant (run it in the provisioning
@@ -68,7 +62,7 @@ func (k *Keys) Generate(ctx context.Context, db bun.IDB, tenantID int64) (string
 	if err != nil {
 		return "", err
 	}
-	sealed, err := k.box.Seal(der, keyContext(tenantID, pub.KeyID))
+	sealed, err := k.seal(der, tenantID, pub.KeyID)
 	if err != nil {
 		return "", err
 	}
@@ -101,7 +95,7 @@ func (k *Keys) Signer(ctx context.Context, tenantID int64) (jose.SigningKey, err
 	if err != nil {
 		return jose.SigningKey{}, fmt.Errorf("tenant signing key: %w", err)
 	}
-	der, err := k.box.Open(row.PrivateKey, keyContext(tenantID, row.KID))
+	der, err := k.open(row.PrivateKey, tenantID, row.KID)
 	if err != nil {
 		return jose.SigningKey{}, err
 	}
