@@ -25,8 +25,8 @@ type listView struct {
 }
 
 func (m *Module) list(c *fiber.Ctx) error {
-	v := listView{Page: m.PageFor(c, m.site(c)), Themes: taxonomy.Themes, Theme: c.Query("theme"), Mine: c.Query("mine") != ""}
-	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
+	v := listView{Page: m.Page(c), Themes: taxonomy.Themes, Theme: c.Query("theme"), Mine: c.Query("mine") != ""}
+	err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error {
 		var err error
 		v.Communities, err = List(ctx, tx, viewerOf(c.UserContext()), Filter{Theme: v.Theme, Mine: v.Mine})
 		return err
@@ -34,7 +34,7 @@ func (m *Module) list(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return web.Render(c, fiber.StatusOK, m.pages["list.html"], v)
+	return m.Render(c, fiber.StatusOK, "list.html", v)
 }
 
 type formView struct {
@@ -52,14 +52,14 @@ func (m *Module) newForm(c *fiber.Ctx) error {
 	if err := m.prepareForm(c, &v, c.QueryInt("parent")); err != nil {
 		return err
 	}
-	return web.Render(c, fiber.StatusOK, m.pages["form.html"], v)
+	return m.Render(c, fiber.StatusOK, "form.html", v)
 }
 
 // prepareForm fills the form's choices and the parent community, which
 // only its managers may extend.
 func (m *Module) prepareForm(c *fiber.Ctx, v *formView, parent int) error {
-	v.Page, v.Kinds, v.Themes = m.PageFor(c, m.site(c)), Kinds, taxonomy.Themes
-	return m.tx(c, func(ctx context.Context, tx bun.Tx) error {
+	v.Page, v.Kinds, v.Themes = m.Page(c), Kinds, taxonomy.Themes
+	return m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error {
 		var err error
 		if v.Validation, err = setting.Bool(ctx, tx, setting.CommunityValidation); err != nil {
 			return err
@@ -100,7 +100,7 @@ func (m *Module) create(c *fiber.Ctx) error {
 	}
 	if len(errs) > 0 {
 		v.Errors = errs.Translate(m.Shell.I18n.FromContext(c.UserContext()).T)
-		return web.Render(c, fiber.StatusUnprocessableEntity, m.pages["form.html"], v)
+		return m.Render(c, fiber.StatusUnprocessableEntity, "form.html", v)
 	}
 	u := auth.UserFromContext(c.UserContext())
 	in.State, in.CreatedBy = "active", &u.ID
@@ -110,7 +110,7 @@ func (m *Module) create(c *fiber.Ctx) error {
 	if v.Parent != nil {
 		in.ParentID = &v.Parent.ID
 	}
-	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error { return insert(ctx, tx, &in, u.ID) })
+	err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error { return insert(ctx, tx, &in, u.ID) })
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/feed"
 	"github.com/piazza-pa/piazza/platform/scope"
+	"github.com/piazza-pa/piazza/platform/screen"
 	"github.com/piazza-pa/piazza/platform/web"
 	"github.com/piazza-pa/piazza/tenant"
 )
@@ -54,11 +55,11 @@ func (m *Module) show(c *fiber.Ctx) error {
 // renderShow shows a community's page: to its members the members and the
 // content, to managers their tools; to others what they may do to join.
 func (m *Module) renderShow(c *fiber.Ctx, status int, errText string) error {
-	v := showView{Page: m.PageFor(c, m.site(c)), Roles: Roles, Frequencies: frequencies, Error: errText}
+	v := showView{Page: m.Page(c), Roles: Roles, Frequencies: frequencies, Error: errText}
 	if d := c.Query("done"); d != "" && errText == "" {
-		v.Message = m.t(c, "community.done."+safeKey(d))
+		v.Message = m.T(c, "community.done."+safeKey(d))
 	}
-	id := paramID(c, "id")
+	id := screen.ParamID(c, "id")
 	key := "community:" + strconv.FormatInt(id, 10) + ":" + strconv.FormatInt(auth.UserFromContext(c.UserContext()).ID, 10)
 	d, err := tenant.Cached(c.UserContext(), m.Cache, key, func() (showData, time.Time, error) { return m.showData(c, id) })
 	if err != nil {
@@ -67,7 +68,7 @@ func (m *Module) renderShow(c *fiber.Ctx, status int, errText string) error {
 	v.Community, v.Members, v.Pending, v.Subs, v.Items = d.Community, d.Members, d.Pending, d.Subs, d.Items
 	v.Frequency, v.Candidates, v.Manage, v.Validate, v.Member = d.Frequency, d.Candidates, d.Manage, d.Validate, d.Member
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return web.Render(c, status, m.pages["show.html"], v)
+	return m.Render(c, status, "show.html", v)
 }
 
 // showData reads what community id's page shows the member, and until
@@ -76,7 +77,7 @@ func (m *Module) showData(c *fiber.Ctx, id int64) (showData, time.Time, error) {
 	var d showData
 	until := time.Now().Add(time.Hour)
 	vw := viewerOf(c.UserContext()) // roles are read with the data, under the cache's watch
-	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
+	err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error {
 		var err error
 		if d.Community, err = Get(ctx, tx, vw, id); err != nil {
 			return err

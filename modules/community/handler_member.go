@@ -8,22 +8,23 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/screen"
 	"github.com/piazza-pa/piazza/tenant"
 )
 
 // join: an open community takes the member at once, a reserved one records
 // the request for its managers; a closed one is joined only by invitation.
 func (m *Module) join(c *fiber.Ctx) error {
-	flash, err := m.Join(c.UserContext(), paramID(c, "id"))
+	flash, err := m.Join(c.UserContext(), screen.ParamID(c, "id"))
 	if err != nil {
 		return err
 	}
-	return m.back(c, paramID(c, "id"), flash)
+	return m.back(c, screen.ParamID(c, "id"), flash)
 }
 
 // leave ends the member's membership (or request); the last manager stays.
 func (m *Module) leave(c *fiber.Ctx) error {
-	if err := m.Leave(c.UserContext(), paramID(c, "id")); err != nil {
+	if err := m.Leave(c.UserContext(), screen.ParamID(c, "id")); err != nil {
 		return err
 	}
 	return m.back(c, 0, "")
@@ -32,13 +33,13 @@ func (m *Module) leave(c *fiber.Ctx) error {
 // answer accepts or declines the member's invitation.
 func (m *Module) answer(accept bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if err := m.Answer(c.UserContext(), paramID(c, "id"), accept); err != nil {
+		if err := m.Answer(c.UserContext(), screen.ParamID(c, "id"), accept); err != nil {
 			return err
 		}
 		if !accept {
 			return m.back(c, 0, "")
 		}
-		return m.back(c, paramID(c, "id"), "accepted")
+		return m.back(c, screen.ParamID(c, "id"), "accepted")
 	}
 }
 
@@ -51,14 +52,14 @@ var ErrChoice = platform.NewKeyedError(platform.ErrInvalid, "community.error.cho
 // invite invites a member of the directory (user id) or an address.
 func (m *Module) invite(c *fiber.Ctx) error {
 	who := Invitee{UserID: int64(formInt(c, "user")), Email: strings.TrimSpace(c.FormValue("email"))}
-	err := m.Invite(c.UserContext(), paramID(c, "id"), who, m.base(c))
+	err := m.Invite(c.UserContext(), screen.ParamID(c, "id"), who, m.base(c))
 	if errors.Is(err, platform.ErrInvalid) || errors.Is(err, platform.ErrConflict) {
-		return m.renderShow(c, statusOf(err), platform.Localize(err, m.Shell.I18n.FromContext(c.UserContext()).T))
+		return m.renderShow(c, statusOf(err), m.ErrText(c, err))
 	}
 	if err != nil {
 		return err
 	}
-	return m.back(c, paramID(c, "id"), "invited")
+	return m.back(c, screen.ParamID(c, "id"), "invited")
 }
 
 func statusOf(err error) int {
@@ -74,28 +75,28 @@ func (m *Module) base(c *fiber.Ctx) string { return tenant.SiteURL(c, m.Scheme, 
 // request, remove a member, change a member's role.
 func (m *Module) decide(c *fiber.Ctx) error {
 	action := c.Params("action")
-	err := m.Decide(c.UserContext(), paramID(c, "id"), paramID(c, "uid"), action, c.FormValue("role"))
+	err := m.Decide(c.UserContext(), screen.ParamID(c, "id"), screen.ParamID(c, "uid"), action, c.FormValue("role"))
 	if errors.Is(err, platform.ErrConflict) || errors.Is(err, platform.ErrInvalid) {
-		return m.renderShow(c, statusOf(err), platform.Localize(err, m.Shell.I18n.FromContext(c.UserContext()).T))
+		return m.renderShow(c, statusOf(err), m.ErrText(c, err))
 	}
 	if err != nil {
 		return err
 	}
 	flash := map[string]string{"approve": "approved", "reject": "rejected", "remove": "removed", "role": "role"}[action]
-	return m.back(c, paramID(c, "id"), flash)
+	return m.back(c, screen.ParamID(c, "id"), flash)
 }
 
 // validate is the tenant's decision on a community a member created while
 // new communities wait for validation.
 func (m *Module) validate(approve bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if err := m.Validate(c.UserContext(), paramID(c, "id"), approve); err != nil {
+		if err := m.Validate(c.UserContext(), screen.ParamID(c, "id"), approve); err != nil {
 			return err
 		}
 		if approve {
-			return m.back(c, paramID(c, "id"), "validated")
+			return m.back(c, screen.ParamID(c, "id"), "validated")
 		}
-		return m.back(c, paramID(c, "id"), "refused")
+		return m.back(c, screen.ParamID(c, "id"), "refused")
 	}
 }
 
@@ -109,8 +110,8 @@ func (m *Module) frequency(c *fiber.Ctx) error {
 	if !slices.Contains(frequencies, f) {
 		return ErrChoice
 	}
-	if err := m.SetFrequency(c.UserContext(), paramID(c, "id"), f); err != nil {
+	if err := m.SetFrequency(c.UserContext(), screen.ParamID(c, "id"), f); err != nil {
 		return err
 	}
-	return m.back(c, paramID(c, "id"), "frequency")
+	return m.back(c, screen.ParamID(c, "id"), "frequency")
 }

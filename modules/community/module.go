@@ -10,7 +10,6 @@ package community
 import (
 	"context"
 	"embed"
-	"github.com/piazza-pa/piazza/platform/form"
 	"html/template"
 	"io/fs"
 	"slices"
@@ -22,7 +21,9 @@ import (
 
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/form"
 	"github.com/piazza-pa/piazza/platform/mail"
+	"github.com/piazza-pa/piazza/platform/screen"
 	"github.com/piazza-pa/piazza/platform/taxonomy"
 	"github.com/piazza-pa/piazza/platform/web"
 	"github.com/piazza-pa/piazza/tenant"
@@ -70,16 +71,16 @@ type Deps struct {
 // Module is the communities module.
 type Module struct {
 	Deps
-	pages map[string]*template.Template
+	screen.Kit
 }
 
 // New parses the module's pages.
 func New(d Deps) (*Module, error) {
-	pages, err := d.Shell.Pages(templates, "templates/*.html", template.FuncMap{"contains": slices.Contains[[]string]})
+	k, err := screen.New(screen.Deps{DB: d.DB, Shell: d.Shell, PageFor: d.PageFor}, templates, template.FuncMap{"contains": slices.Contains[[]string]})
 	if err != nil {
 		return nil, err
 	}
-	return &Module{Deps: d, pages: pages}, nil
+	return &Module{Deps: d, Kit: k}, nil
 }
 
 // Section is the module's place in the navigation.
@@ -105,21 +106,6 @@ func (m *Module) Routes(r fiber.Router) {
 	g.Post("/:id<int>/reject", m.validate(false))
 }
 
-func (m *Module) site(c *fiber.Ctx) string { return tenant.FromContext(c.UserContext()).Name }
-
-func (m *Module) t(c *fiber.Ctx, key string, args ...any) string {
-	return m.Shell.I18n.FromContext(c.UserContext()).T(key, args...)
-}
-
-func (m *Module) tx(c *fiber.Ctx, fn func(ctx context.Context, tx bun.Tx) error) error {
-	return tenant.Tx(c.UserContext(), m.DB, fn)
-}
-
-func paramID(c *fiber.Ctx, name string) int64 {
-	id, _ := strconv.ParseInt(c.Params(name), 10, 64)
-	return id
-}
-
 // back answers an action by going back to the community's page (or the
 // list), where the outcome shows.
 func (m *Module) back(c *fiber.Ctx, id int64, flash string) error {
@@ -130,7 +116,7 @@ func (m *Module) back(c *fiber.Ctx, id int64, flash string) error {
 	if flash != "" {
 		u += "?done=" + flash
 	}
-	return web.Done(c, u, m.t(c, "community.done."+safeKey(flash)))
+	return web.Done(c, u, m.T(c, "community.done."+safeKey(flash)))
 }
 
 // themesOf keeps the known themes of the form's "themes" values.

@@ -30,13 +30,9 @@ func viewerOf(ctx context.Context) Viewer {
 	return Viewer{UserID: auth.UserFromContext(ctx).ID, Validator: authz.Can(ctx, "community/new", "validate")}
 }
 
-func (m *Module) run(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
-	return tenant.Tx(ctx, m.DB, fn)
-}
-
 // visible runs fn on community id as the member of ctx sees it.
 func (m *Module) visible(ctx context.Context, id int64, fn func(ctx context.Context, tx bun.Tx, com *Community) error) error {
-	return m.run(ctx, func(ctx context.Context, tx bun.Tx) error {
+	return m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		com, err := Get(ctx, tx, viewerOf(ctx), id)
 		if err != nil {
 			return err

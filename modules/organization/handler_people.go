@@ -12,6 +12,7 @@ import (
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/redirect"
+	"github.com/piazza-pa/piazza/platform/screen"
 	"github.com/piazza-pa/piazza/platform/web"
 )
 
@@ -30,16 +31,16 @@ var flashes = []string{"created", "saved", "requested", "accepted", "invited", "
 func (m *Module) show(c *fiber.Ctx) error { return m.renderShow(c, fiber.StatusOK, "") }
 
 func (m *Module) renderShow(c *fiber.Ctx, status int, errText string) error {
-	v := showView{Page: m.page(c), Error: errText}
+	v := showView{Page: m.Page(c), Error: errText}
 	if d := c.Query("done"); slices.Contains(flashes, d) && errText == "" {
 		v.Message = v.L.T("organization.done." + d)
 	}
-	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
+	err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error {
 		vw, err := viewer(ctx, tx)
 		if err != nil {
 			return err
 		}
-		if v.Org, err = Get(ctx, tx, vw, paramID(c, "id")); err != nil {
+		if v.Org, err = Get(ctx, tx, vw, screen.ParamID(c, "id")); err != nil {
 			return err
 		}
 		v.Validation = vw.Validation
@@ -57,26 +58,26 @@ func (m *Module) renderShow(c *fiber.Ctx, status int, errText string) error {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return web.Render(c, status, m.pages["show.html"], v)
+	return m.Render(c, status, "show.html", v)
 }
 
 // join asks to be linked to an organisation as an employee.
 func (m *Module) join(c *fiber.Ctx) error {
-	err := m.Join(c.UserContext(), paramID(c, "id"))
+	err := m.Join(c.UserContext(), screen.ParamID(c, "id"))
 	if errors.Is(err, ErrAlready) {
-		return m.renderShow(c, fiber.StatusConflict, m.errText(c, err))
+		return m.renderShow(c, fiber.StatusConflict, m.ErrText(c, err))
 	}
 	if err != nil {
 		return err
 	}
-	return m.back(c, paramID(c, "id"), "requested")
+	return m.back(c, screen.ParamID(c, "id"), "requested")
 }
 
 // leave ends the member's link (or request); the last referent stays.
 func (m *Module) leave(c *fiber.Ctx) error {
-	err := m.Leave(c.UserContext(), paramID(c, "id"))
+	err := m.Leave(c.UserContext(), screen.ParamID(c, "id"))
 	if errors.Is(err, ErrLastReferent) {
-		return m.renderShow(c, fiber.StatusConflict, m.errText(c, err))
+		return m.renderShow(c, fiber.StatusConflict, m.ErrText(c, err))
 	}
 	if err != nil {
 		return err
@@ -87,57 +88,57 @@ func (m *Module) leave(c *fiber.Ctx) error {
 // answer accepts or declines the member's invitation to an organisation.
 func (m *Module) answer(accept bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if err := m.Answer(c.UserContext(), paramID(c, "id"), accept); err != nil {
+		if err := m.Answer(c.UserContext(), screen.ParamID(c, "id"), accept); err != nil {
 			return err
 		}
 		if !accept {
 			return redirect.To(c, "/organizations")
 		}
-		return m.back(c, paramID(c, "id"), "accepted")
+		return m.back(c, screen.ParamID(c, "id"), "accepted")
 	}
 }
 
 // invite links a member of the tenant (by e-mail) as invited; they accept
 // from the organisation's page.
 func (m *Module) invite(c *fiber.Ctx) error {
-	err := m.Invite(c.UserContext(), paramID(c, "id"), strings.TrimSpace(c.FormValue("email")))
+	err := m.Invite(c.UserContext(), screen.ParamID(c, "id"), strings.TrimSpace(c.FormValue("email")))
 	if errors.Is(err, platform.ErrInvalid) || errors.Is(err, ErrAlready) {
 		status := fiber.StatusUnprocessableEntity
 		if errors.Is(err, ErrAlready) {
 			status = fiber.StatusConflict
 		}
-		return m.renderShow(c, status, m.errText(c, err))
+		return m.renderShow(c, status, m.ErrText(c, err))
 	}
 	if err != nil {
 		return err
 	}
-	return m.back(c, paramID(c, "id"), "invited")
+	return m.back(c, screen.ParamID(c, "id"), "invited")
 }
 
 // decide is a referent's decision on a person: approve or reject a request,
 // remove someone, make someone referent or employee.
 func (m *Module) decide(c *fiber.Ctx) error {
 	action := c.Params("action")
-	err := m.Decide(c.UserContext(), paramID(c, "id"), paramID(c, "uid"), action)
+	err := m.Decide(c.UserContext(), screen.ParamID(c, "id"), screen.ParamID(c, "uid"), action)
 	if errors.Is(err, platform.ErrConflict) {
-		return m.renderShow(c, fiber.StatusConflict, m.errText(c, err))
+		return m.renderShow(c, fiber.StatusConflict, m.ErrText(c, err))
 	}
 	if err != nil {
 		return err
 	}
 	flash := map[string]string{"approve": "approved", "reject": "rejected", "remove": "removed"}[action]
-	return m.back(c, paramID(c, "id"), flash)
+	return m.back(c, screen.ParamID(c, "id"), flash)
 }
 
 // validate is a facilitator's decision on an organisation waiting for it.
 func (m *Module) validate(state string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if err := m.Validate(c.UserContext(), paramID(c, "id"), state); err != nil {
+		if err := m.Validate(c.UserContext(), screen.ParamID(c, "id"), state); err != nil {
 			return err
 		}
 		if state == Validated {
-			return m.back(c, paramID(c, "id"), "validated")
+			return m.back(c, screen.ParamID(c, "id"), "validated")
 		}
-		return m.back(c, paramID(c, "id"), "refused")
+		return m.back(c, screen.ParamID(c, "id"), "refused")
 	}
 }

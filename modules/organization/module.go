@@ -19,14 +19,13 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
 
-	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/form"
+	"github.com/piazza-pa/piazza/platform/screen"
 	"github.com/piazza-pa/piazza/platform/setting"
 	"github.com/piazza-pa/piazza/platform/taxonomy"
 	"github.com/piazza-pa/piazza/platform/web"
-	"github.com/piazza-pa/piazza/tenant"
 )
 
 //go:embed templates/*.html
@@ -41,25 +40,18 @@ var Messages embed.FS
 func (m *Module) Messages() fs.FS { return Messages }
 
 // Deps are what the module needs.
-type Deps struct {
-	DB      *bun.DB
-	Shell   *web.Shell
-	PageFor func(c *fiber.Ctx, site string) web.Page
-}
+type Deps = screen.Deps
 
 // Module is the organisations module.
-type Module struct {
-	Deps
-	pages map[string]*template.Template
-}
+type Module struct{ screen.Kit }
 
 // New parses the module's pages.
 func New(d Deps) (*Module, error) {
-	pages, err := d.Shell.Pages(templates, "templates/*.html", template.FuncMap{"contains": slices.Contains[[]string], "join": strings.Join, "dict": dict})
+	k, err := screen.New(d, templates, template.FuncMap{"contains": slices.Contains[[]string], "join": strings.Join, "dict": dict})
 	if err != nil {
 		return nil, err
 	}
-	return &Module{Deps: d, pages: pages}, nil
+	return &Module{Kit: k}, nil
 }
 
 // Section is the module's place in the navigation.
@@ -86,23 +78,10 @@ func (m *Module) Routes(r fiber.Router) {
 	g.Post("/:id<int>/reject", m.validate(NotValidated))
 }
 
-func (m *Module) tx(c *fiber.Ctx, fn func(ctx context.Context, tx bun.Tx) error) error {
-	return tenant.Tx(c.UserContext(), m.DB, fn)
-}
-
-func (m *Module) page(c *fiber.Ctx) web.Page {
-	return m.PageFor(c, tenant.FromContext(c.UserContext()).Name)
-}
-
 func viewer(ctx context.Context, tx bun.IDB) (Viewer, error) {
 	on, err := setting.Bool(ctx, tx, setting.OrganizationValidation)
 	return Viewer{UserID: auth.UserFromContext(ctx).ID, Validation: on,
 		Facilitator: authz.Can(ctx, "organization/any", "validate")}, err
-}
-
-func paramID(c *fiber.Ctx, name string) int64 {
-	id, _ := strconv.ParseInt(c.Params(name), 10, 64)
-	return id
 }
 
 func (m *Module) back(c *fiber.Ctx, id int64, flash string) error {
@@ -112,7 +91,7 @@ func (m *Module) back(c *fiber.Ctx, id int64, flash string) error {
 		u += "?done=" + flash
 		key = "organization.done." + flash
 	}
-	return web.Done(c, u, m.Shell.I18n.FromContext(c.UserContext()).T(key))
+	return web.Done(c, u, m.T(c, key))
 }
 
 type listView struct {
@@ -126,9 +105,9 @@ type listView struct {
 }
 
 func (m *Module) list(c *fiber.Ctx) error {
-	v := listView{Page: m.page(c), Themes: taxonomy.Themes, States: []string{ToValidate, Validated, NotValidated},
+	v := listView{Page: m.Page(c), Themes: taxonomy.Themes, States: []string{ToValidate, Validated, NotValidated},
 		Filter: Filter{Query: strings.TrimSpace(c.Query("q")), Theme: c.Query("theme"), State: c.Query("state")}}
-	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
+	err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error {
 		vw, err := viewer(ctx, tx)
 		if err != nil {
 			return err
@@ -140,7 +119,7 @@ func (m *Module) list(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return web.Render(c, fiber.StatusOK, m.pages["list.html"], v)
+	return m.Render(c, fiber.StatusOK, "list.html", v)
 }
 
 type formView struct {
@@ -158,19 +137,19 @@ type formView struct {
 }
 
 func (m *Module) renderForm(c *fiber.Ctx, status int, o *Organization, action string, errs form.Errors) error {
-	v := formView{Page: m.page(c), Org: o, Themes: taxonomy.Themes, LegalForms: LegalForms, Action: action,
+	v := formView{Page: m.Page(c), Org: o, Themes: taxonomy.Themes, LegalForms: LegalForms, Action: action,
 		Competencies: strings.Join(o.Competencies, ", ")}
 	if errs != nil {
 		v.Errors = errs.Translate(v.L.T)
 	}
-	if err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
+	if err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error {
 		var err error
 		v.Validation, err = setting.Bool(ctx, tx, setting.OrganizationValidation)
 		return err
 	}); err != nil {
 		return err
 	}
-	return web.Render(c, status, m.pages["form.html"], v)
+	return m.Render(c, status, "form.html", v)
 }
 
 func (m *Module) newForm(c *fiber.Ctx) error {
@@ -194,7 +173,7 @@ func (m *Module) create(c *fiber.Ctx) error {
 
 func (m *Module) editForm(c *fiber.Ctx) error {
 	var org *Organization
-	if err := m.referent(c.UserContext(), paramID(c, "id"), func(_ context.Context, _ bun.Tx, o *Organization) error { org = o; return nil }); err != nil {
+	if err := m.referent(c.UserContext(), screen.ParamID(c, "id"), func(_ context.Context, _ bun.Tx, o *Organization) error { org = o; return nil }); err != nil {
 		return err
 	}
 	return m.renderForm(c, fiber.StatusOK, org, "/organizations/"+strconv.FormatInt(org.ID, 10)+"/edit", nil)
@@ -203,7 +182,7 @@ func (m *Module) editForm(c *fiber.Ctx) error {
 func (m *Module) save(c *fiber.Ctx) error {
 	in, errs := fromForm(c)
 	action := "/organizations/" + c.Params("id") + "/edit"
-	in.ID = paramID(c, "id")
+	in.ID = screen.ParamID(c, "id")
 	err := m.Save(c.UserContext(), in, errs)
 	if errors.Is(err, ErrVATTaken) {
 		errs.Add("vat_number", "organization.error.vat_taken")
@@ -216,11 +195,6 @@ func (m *Module) save(c *fiber.Ctx) error {
 		return err
 	}
 	return m.back(c, in.ID, "saved")
-}
-
-// errText is an error's sentence in the request's language.
-func (m *Module) errText(c *fiber.Ctx, err error) string {
-	return platform.Localize(err, m.Shell.I18n.FromContext(c.UserContext()).T)
 }
 
 // dict makes a map of pairs, for a template calling a partial with several

@@ -9,19 +9,14 @@ import (
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/form"
-	"github.com/piazza-pa/piazza/tenant"
 )
 
 // The service: what members do with organisations, each in one of the
 // tenant's transactions, for the member of ctx.
 
-func (m *Module) run(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
-	return tenant.Tx(ctx, m.DB, fn)
-}
-
 // visible runs fn on organisation id as the member of ctx sees it.
 func (m *Module) visible(ctx context.Context, id int64, fn func(ctx context.Context, tx bun.Tx, vw Viewer, o *Organization) error) error {
-	return m.run(ctx, func(ctx context.Context, tx bun.Tx) error {
+	return m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		vw, err := viewer(ctx, tx)
 		if err != nil {
 			return err
@@ -50,7 +45,7 @@ func (m *Module) referent(ctx context.Context, id int64, fn func(ctx context.Con
 func (m *Module) Create(ctx context.Context, o *Organization) error {
 	u := auth.UserFromContext(ctx)
 	o.CreatedBy = &u.ID
-	return m.run(ctx, func(ctx context.Context, tx bun.Tx) error {
+	return m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		vw, err := viewer(ctx, tx)
 		if err != nil {
 			return err
@@ -94,7 +89,7 @@ func (m *Module) Leave(ctx context.Context, id int64) error {
 // Answer accepts or declines the member's invitation to organisation id.
 func (m *Module) Answer(ctx context.Context, id int64, accept bool) error {
 	uid := auth.UserFromContext(ctx).ID
-	return m.run(ctx, func(ctx context.Context, tx bun.Tx) error { return people.Answer(ctx, tx, id, uid, accept) })
+	return m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error { return people.Answer(ctx, tx, id, uid, accept) })
 }
 
 // Invite links an active member of the tenant (by e-mail) to organisation
@@ -127,7 +122,7 @@ func (m *Module) Decide(ctx context.Context, id, uid int64, action string) error
 // Validate is a facilitator's decision (Validated, NotValidated) on
 // organisation id waiting for it.
 func (m *Module) Validate(ctx context.Context, id int64, state string) error {
-	return m.run(ctx, func(ctx context.Context, tx bun.Tx) error {
+	return m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		vw, err := viewer(ctx, tx)
 		if err != nil {
 			return err

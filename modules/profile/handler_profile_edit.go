@@ -39,11 +39,11 @@ func (m *Module) editForm(c *fiber.Ctx) error {
 // renderEdit shows the member's own profile form: with the values sent
 // (in) and their problems when refused, else as stored.
 func (m *Module) renderEdit(c *fiber.Ctx, status int, in *Profile, errs form.Errors) error {
-	v := editView{Page: m.page(c), Themes: taxonomy.Themes, Frequencies: Frequencies, Locales: i18n.Supported}
+	v := editView{Page: m.Page(c), Themes: taxonomy.Themes, Frequencies: Frequencies, Locales: i18n.Supported}
 	if c.Query("done") != "" && errs == nil {
 		v.Message = v.L.T("profile.saved")
 	}
-	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
+	err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error {
 		vw, err := viewer(ctx, tx)
 		if err != nil {
 			return err
@@ -66,7 +66,7 @@ func (m *Module) renderEdit(c *fiber.Ctx, status int, in *Profile, errs form.Err
 	if errs != nil {
 		v.Errors = errs.Translate(v.L.T)
 	}
-	return web.Render(c, status, m.pages["edit.html"], v)
+	return m.Render(c, status, "edit.html", v)
 }
 
 func (m *Module) save(c *fiber.Ctx) error {
@@ -95,7 +95,7 @@ func (m *Module) save(c *fiber.Ctx) error {
 	if len(errs) > 0 {
 		return m.renderEdit(c, fiber.StatusUnprocessableEntity, in, errs)
 	}
-	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
+	err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error {
 		tags, err := taxonomy.KnownTags(ctx, tx, in.Tags)
 		if err != nil {
 			return err
@@ -120,7 +120,7 @@ func (m *Module) save(c *fiber.Ctx) error {
 // submit sends the member's own profile to the facilitators.
 func (m *Module) submit(c *fiber.Ctx) error {
 	u := auth.UserFromContext(c.UserContext())
-	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
+	err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error {
 		ok, err := setState(ctx, tx, u.ID, ToValidate, Draft, NotValidated)
 		if err == nil && !ok {
 			err = ErrNotWaiting

@@ -3,11 +3,11 @@ package profile
 import (
 	"context"
 	"fmt"
-	"github.com/piazza-pa/piazza/platform/auth"
 	"time"
 
 	"github.com/uptrace/bun"
 
+	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/feed"
 )
 

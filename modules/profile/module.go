@@ -24,10 +24,10 @@ import (
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/form"
 	"github.com/piazza-pa/piazza/platform/redirect"
+	"github.com/piazza-pa/piazza/platform/screen"
 	"github.com/piazza-pa/piazza/platform/setting"
 	"github.com/piazza-pa/piazza/platform/taxonomy"
 	"github.com/piazza-pa/piazza/platform/web"
-	"github.com/piazza-pa/piazza/tenant"
 )
 
 //go:embed templates/*.html
@@ -42,21 +42,14 @@ var Messages embed.FS
 func (m *Module) Messages() fs.FS { return Messages }
 
 // Deps are what the module needs.
-type Deps struct {
-	DB      *bun.DB
-	Shell   *web.Shell
-	PageFor func(c *fiber.Ctx, site string) web.Page
-}
+type Deps = screen.Deps
 
 // Module is the profiles module.
-type Module struct {
-	Deps
-	pages map[string]*template.Template
-}
+type Module struct{ screen.Kit }
 
 // New parses the module's pages.
 func New(d Deps) (*Module, error) {
-	pages, err := d.Shell.Pages(templates, "templates/*.html", template.FuncMap{
+	k, err := screen.New(d, templates, template.FuncMap{
 		"hasTheme": func(list []string, s string) bool { return slices.Contains(list, s) },
 		"hasTag":   func(list []int64, id int64) bool { return slices.Contains(list, id) },
 		"join":     strings.Join,
@@ -64,7 +57,7 @@ func New(d Deps) (*Module, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Module{Deps: d, pages: pages}, nil
+	return &Module{Kit: k}, nil
 }
 
 // Section is the module's place in the navigation.
@@ -88,14 +81,6 @@ func (m *Module) Routes(r fiber.Router) {
 	o.Post("/submit", m.submit)
 }
 
-func (m *Module) tx(c *fiber.Ctx, fn func(ctx context.Context, tx bun.Tx) error) error {
-	return tenant.Tx(c.UserContext(), m.DB, fn)
-}
-
-func (m *Module) page(c *fiber.Ctx) web.Page {
-	return m.PageFor(c, tenant.FromContext(c.UserContext()).Name)
-}
-
 // viewer reads who is looking and whether the tenant validates profiles.
 func viewer(ctx context.Context, tx bun.IDB) (Viewer, error) {
 	u := auth.UserFromContext(ctx)
@@ -114,9 +99,9 @@ type directoryView struct {
 }
 
 func (m *Module) directory(c *fiber.Ctx) error {
-	v := directoryView{Page: m.page(c), Themes: taxonomy.Themes, States: []string{ToValidate, Validated, NotValidated, Draft},
+	v := directoryView{Page: m.Page(c), Themes: taxonomy.Themes, States: []string{ToValidate, Validated, NotValidated, Draft},
 		Filter: Filter{Query: strings.TrimSpace(c.Query("q")), Theme: c.Query("theme"), Competency: strings.TrimSpace(c.Query("competency")), State: c.Query("state")}}
-	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
+	err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error {
 		vw, err := viewer(ctx, tx)
 		if err != nil {
 			return err
@@ -128,7 +113,7 @@ func (m *Module) directory(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return web.Render(c, fiber.StatusOK, m.pages["directory.html"], v)
+	return m.Render(c, fiber.StatusOK, "directory.html", v)
 }
 
 type showView struct {
@@ -140,12 +125,12 @@ type showView struct {
 }
 
 func (m *Module) show(c *fiber.Ctx) error {
-	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
-	v := showView{Page: m.page(c)}
+	id := screen.ParamID(c, "id")
+	v := showView{Page: m.Page(c)}
 	if c.Query("done") != "" {
 		v.Message = v.L.T("profile.done")
 	}
-	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
+	err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error {
 		vw, err := viewer(ctx, tx)
 		if err != nil {
 			return err
@@ -161,7 +146,7 @@ func (m *Module) show(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return web.Render(c, fiber.StatusOK, m.pages["show.html"], v)
+	return m.Render(c, fiber.StatusOK, "show.html", v)
 }
 
 // tagsOf returns the tags of ids, with their paths.
@@ -181,10 +166,10 @@ func tagsOf(ctx context.Context, tx bun.IDB, ids []int64) ([]taxonomy.Tag, error
 
 // photo serves a member's photo to those who may see the profile.
 func (m *Module) photo(c *fiber.Ctx) error {
-	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
+	id := screen.ParamID(c, "id")
 	var b []byte
 	var typ string
-	err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
+	err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error {
 		vw, err := viewer(ctx, tx)
 		if err != nil {
 			return err
@@ -207,8 +192,8 @@ func (m *Module) photo(c *fiber.Ctx) error {
 // decide is a facilitator's decision on a profile waiting for validation.
 func (m *Module) decide(state string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
-		err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
+		id := screen.ParamID(c, "id")
+		err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error {
 			vw, err := viewer(ctx, tx)
 			if err != nil {
 				return err
@@ -228,7 +213,7 @@ func (m *Module) decide(state string) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return web.Done(c, "/people/"+strconv.FormatInt(id, 10)+"?done=1", m.Shell.I18n.FromContext(c.UserContext()).T("profile.done"))
+		return web.Done(c, "/people/"+strconv.FormatInt(id, 10)+"?done=1", m.T(c, "profile.done"))
 	}
 }
 
@@ -267,7 +252,7 @@ func (m *Module) savePhoto(c *fiber.Ctx) error {
 	if len(errs) > 0 {
 		return m.renderEdit(c, fiber.StatusUnprocessableEntity, nil, errs)
 	}
-	if err := m.tx(c, func(ctx context.Context, tx bun.Tx) error {
+	if err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error {
 		return setPhoto(ctx, tx, u.ID, b, http.DetectContentType(b))
 	}); err != nil {
 		return err

@@ -3,10 +3,10 @@ package profile
 import (
 	"context"
 	"fmt"
-	"github.com/piazza-pa/piazza/platform/auth"
 
 	"github.com/uptrace/bun"
 
+	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/search"
 )
 

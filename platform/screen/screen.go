@@ -1,0 +1,70 @@
+// Package screen is what a module drawing a tenant's pages is built on: its
+// dependencies (the database, the shell, the page data), its templates
+// parsed at start-up, and the steps its handlers share (the tenant's
+// transaction, the page of the request, a message in the request's
+// language, an id from the path).
+package screen
+
+import (
+	"context"
+	"html/template"
+	"io/fs"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/site"
+	"github.com/piazza-pa/piazza/platform/web"
+)
+
+// Deps are what a module that draws pages needs.
+type Deps struct {
+	DB      *bun.DB
+	Shell   *web.Shell
+	PageFor func(c *fiber.Ctx, site string) web.Page
+}
+
+// Kit is a module's dependencies with its parsed pages.
+type Kit struct {
+	Deps
+	pages map[string]*template.Template
+}
+
+// New parses the module's pages (templates/*.html of fsys) with funcs.
+func New(d Deps, fsys fs.FS, funcs template.FuncMap) (Kit, error) {
+	pages, err := d.Shell.Pages(fsys, "templates/*.html", funcs)
+	return Kit{Deps: d, pages: pages}, err
+}
+
+// Tx runs fn in a transaction of the site of ctx.
+func (k *Kit) Tx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
+	return site.Tx(ctx, k.DB, fn)
+}
+
+// Page is the shell's data of the request's page.
+func (k *Kit) Page(c *fiber.Ctx) web.Page {
+	return k.PageFor(c, site.FromContext(c.UserContext()).Name)
+}
+
+// Render answers with page name drawn with v.
+func (k *Kit) Render(c *fiber.Ctx, status int, name string, v any) error {
+	return web.Render(c, status, k.pages[name], v)
+}
+
+// T is the message key in the request's language.
+func (k *Kit) T(c *fiber.Ctx, key string, args ...any) string {
+	return k.Shell.I18n.FromContext(c.UserContext()).T(key, args...)
+}
+
+// ErrText is err's sentence in the request's language.
+func (k *Kit) ErrText(c *fiber.Ctx, err error) string {
+	return platform.Localize(err, k.Shell.I18n.FromContext(c.UserContext()).T)
+}
+
+// ParamID is the path parameter name as an id (0 when it is not one).
+func ParamID(c *fiber.Ctx, name string) int64 {
+	id, _ := strconv.ParseInt(c.Params(name), 10, 64)
+	return id
+}
