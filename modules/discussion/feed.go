@@ -12,8 +12,7 @@ import (
 // Feed lists the published topics for uid, newest first, after cur
 // (topics are never in evidence).
 func (m *Module) Feed(ctx context.Context, tx bun.IDB, uid int64, cur feed.Cursor, limit int) ([]feed.Entry, error) {
-	v := m.ViewerOf(ctx)
-	v.UserID = uid
+	v := m.ViewerAs(ctx, uid)
 	if cur.Set && cur.InEvidence {
 		cur = feed.Cursor{} // every topic comes after the items in evidence
 	}

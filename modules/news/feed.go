@@ -17,8 +17,7 @@ const feedAt = "coalesce(n.publish_from, n.published_at)"
 // Feed lists the published news for uid (for the dashboard): what the
 // scope gives them, in evidence first, newest first, after cur.
 func (m *Module) Feed(ctx context.Context, tx bun.IDB, uid int64, cur feed.Cursor, limit int) ([]feed.Entry, error) {
-	v := m.ViewerOf(ctx)
-	v.UserID = uid
+	v := m.ViewerAs(ctx, uid)
 	var ns []News
 	q := selectFor(tx, v, &ns).Where("n.state = 'published'")
 	if cur.Set {

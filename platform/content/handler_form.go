@@ -47,8 +47,9 @@ func FromForm(c *fiber.Ctx, key string) (Base, form.Errors) {
 // FormView is the data of the form page.
 type FormView[P any] struct {
 	web.Page
-	Item                     P
-	Action                   string
+	Item P
+	// Key prefixes the type's messages; Action is where the form posts.
+	Key, Action              string
 	Kinds, Themes, Languages []string
 	// Choices are the type's own (Type.Choices).
 	Choices        any
@@ -60,7 +61,7 @@ type FormView[P any] struct {
 // renderForm shows the form of p, posted to action, with the choices of
 // the member's scopes.
 func (k *Kit[T, P]) renderForm(c *fiber.Ctx, status int, p P, action string, errs form.Errors) error {
-	v := FormView[P]{Page: k.Page(c), Item: p, Action: action, Kinds: k.Kinds, Themes: taxonomy.Themes, Languages: i18n.Supported}
+	v := FormView[P]{Page: k.Page(c), Item: p, Key: k.Key, Action: action, Kinds: k.Kinds, Themes: taxonomy.Themes, Languages: i18n.Supported}
 	if errs != nil {
 		v.Errors = errs.Translate(v.L.T)
 	}

@@ -2,6 +2,8 @@ package content
 
 import (
 	"context"
+	"embed"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"slices"
@@ -95,6 +97,12 @@ type Kit[T any, P Entry[T]] struct {
 	pages map[string]*template.Template
 }
 
+// fields are the form fields of the common part of an item, which every
+// type's pages may call.
+//
+//go:embed templates/fields.html
+var fields embed.FS
+
 // New parses the type's pages (templates/*.html of templates: list.html,
 // show.html, form.html) and returns its kit.
 func New[T any, P Entry[T]](t Type[T, P], d Deps, r Rules, templates fs.FS) (*Kit[T, P], error) {
@@ -104,6 +112,11 @@ func New[T any, P Entry[T]](t Type[T, P], d Deps, r Rules, templates fs.FS) (*Ki
 	}, t.Funcs)
 	if err != nil {
 		return nil, err
+	}
+	for name, page := range pages {
+		if _, err := page.ParseFS(fields, "templates/fields.html"); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
 	}
 	return &Kit[T, P]{Type: t, Deps: d, Rules: r, pages: pages}, nil
 }
@@ -148,9 +161,9 @@ func (k *Kit[T, P]) Page(c *fiber.Ctx) web.Page {
 // ViewerOf is the request's principal as a viewer of the type.
 func (k *Kit[T, P]) ViewerOf(ctx context.Context) scope.Viewer { return k.Viewer(ctx, k.Name) }
 
-// viewerAs is the request's viewer of the type, seen as uid (0: a guest),
+// ViewerAs is the request's viewer of the type, seen as uid (0: a guest),
 // for the collectors, which name the member.
-func (k *Kit[T, P]) viewerAs(ctx context.Context, uid int64) scope.Viewer {
+func (k *Kit[T, P]) ViewerAs(ctx context.Context, uid int64) scope.Viewer {
 	v := k.Viewer(ctx, k.Name)
 	v.UserID = uid
 	return v

@@ -14,7 +14,7 @@ import (
 // Inbox lists the items waiting for uid's validation (for the inbox).
 func (k *Kit[T, P]) Inbox(ctx context.Context, tx bun.IDB, uid int64, limit int) ([]feed.Task, error) {
 	var ts []T
-	err := k.Select(tx, k.viewerAs(ctx, uid), &ts).Where("?TableAlias.state = 'to_validate' AND ?TableAlias.author_id IS DISTINCT FROM ?", uid).
+	err := k.Select(tx, k.ViewerAs(ctx, uid), &ts).Where("?TableAlias.state = 'to_validate' AND ?TableAlias.author_id IS DISTINCT FROM ?", uid).
 		OrderExpr("?TableAlias.updated_at, ?TableAlias.id").Limit(int64(limit)).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("%s to validate: %w", k.Table, err)
@@ -39,7 +39,7 @@ func (k *Kit[T, P]) Search(ctx context.Context, tx bun.IDB, q string, uid int64,
 		ColumnExpr("ts_rank("+a+".search, "+query+") AS rank", q).
 		ColumnExpr("ts_headline(piazza_ts_config("+a+".language), "+k.SearchText+", "+query+", ?) AS snippet", q, search.HeadlineOptions).
 		Where(a+".search @@ "+query, q)
-	err := k.Visible(sq, k.viewerAs(ctx, uid)).OrderExpr("rank DESC, "+a+".id DESC").Limit(int64(limit)).Scan(ctx, &rows)
+	err := k.Visible(sq, k.ViewerAs(ctx, uid)).OrderExpr("rank DESC, "+a+".id DESC").Limit(int64(limit)).Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("search %s: %w", k.Table, err)
 	}
@@ -54,7 +54,7 @@ type Card struct {
 
 // Cards lists community id's items as uid (0 for a guest) may see them.
 func (k *Kit[T, P]) Cards(ctx context.Context, tx bun.IDB, id, uid int64, limit int) ([]Card, error) {
-	ts, err := k.OfCommunity(ctx, tx, k.viewerAs(ctx, uid), id, limit)
+	ts, err := k.OfCommunity(ctx, tx, k.ViewerAs(ctx, uid), id, limit)
 	out := make([]Card, 0, len(ts))
 	for i := range ts {
 		p := P(&ts[i])
@@ -80,7 +80,7 @@ type Target struct {
 // Target returns item id when uid (0 for a guest) may see it, else an
 // error of kind not found.
 func (k *Kit[T, P]) Target(ctx context.Context, tx bun.IDB, id, uid int64) (Target, error) {
-	p, err := k.Get(ctx, tx, k.viewerAs(ctx, uid), id)
+	p, err := k.Get(ctx, tx, k.ViewerAs(ctx, uid), id)
 	if err != nil {
 		return Target{}, err
 	}
