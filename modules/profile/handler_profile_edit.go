@@ -8,11 +8,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
 
-	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/form"
 	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/platform/redirect"
-	"github.com/piazza-pa/piazza/platform/setting"
 	"github.com/piazza-pa/piazza/platform/taxonomy"
 	"github.com/piazza-pa/piazza/platform/web"
 )
@@ -43,11 +41,8 @@ func (m *Module) renderEdit(c *fiber.Ctx, status int, in *Profile, errs form.Err
 	if c.Query("done") != "" && errs == nil {
 		v.Message = v.L.T("profile.saved")
 	}
-	err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error {
-		vw, err := viewer(ctx, tx)
-		if err != nil {
-			return err
-		}
+	err := m.viewing(c.UserContext(), func(ctx context.Context, tx bun.Tx, vw Viewer) error {
+		var err error
 		v.Validation = vw.Validation
 		if v.Profile, err = Get(ctx, tx, vw, vw.UserID); err != nil {
 			return err
@@ -70,7 +65,6 @@ func (m *Module) renderEdit(c *fiber.Ctx, status int, in *Profile, errs form.Err
 }
 
 func (m *Module) save(c *fiber.Ctx) error {
-	u := auth.UserFromContext(c.UserContext())
 	in := &Profile{Name: strings.Join(strings.Fields(c.FormValue("name")), " "), Bio: strings.TrimSpace(c.FormValue("bio")), Competencies: form.List(c.FormValue("competencies"), 30),
 		Themes: taxonomy.KnownThemes(form.Values(c, "themes")), NotifyFrequency: c.FormValue("notify_frequency"), Locale: c.FormValue("locale")}
 	in.Tags = form.IDs(form.Values(c, "tags"))
@@ -95,23 +89,7 @@ func (m *Module) save(c *fiber.Ctx) error {
 	if len(errs) > 0 {
 		return m.renderEdit(c, fiber.StatusUnprocessableEntity, in, errs)
 	}
-	err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error {
-		tags, err := taxonomy.KnownTags(ctx, tx, in.Tags)
-		if err != nil {
-			return err
-		}
-		on, err := setting.Bool(ctx, tx, setting.ProfileValidation)
-		if err != nil {
-			return err
-		}
-		r := &row{UserID: u.ID, Bio: in.Bio, Competencies: nonNil(in.Competencies), Themes: nonNil(in.Themes),
-			Tags: tags, NotifyFrequency: in.NotifyFrequency, State: Draft}
-		if r.Tags == nil {
-			r.Tags = []int64{}
-		}
-		return save(ctx, tx, r, in.Name, in.Locale, on)
-	})
-	if err != nil {
+	if err := m.Save(c.UserContext(), in); err != nil {
 		return err
 	}
 	return redirect.To(c, "/profile?done=1")
@@ -119,23 +97,8 @@ func (m *Module) save(c *fiber.Ctx) error {
 
 // submit sends the member's own profile to the facilitators.
 func (m *Module) submit(c *fiber.Ctx) error {
-	u := auth.UserFromContext(c.UserContext())
-	err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error {
-		ok, err := setState(ctx, tx, u.ID, ToValidate, Draft, NotValidated)
-		if err == nil && !ok {
-			err = ErrNotWaiting
-		}
-		return err
-	})
-	if err != nil {
+	if err := m.Submit(c.UserContext()); err != nil {
 		return err
 	}
 	return redirect.To(c, "/profile?done=1")
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }

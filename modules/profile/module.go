@@ -101,11 +101,8 @@ type directoryView struct {
 func (m *Module) directory(c *fiber.Ctx) error {
 	v := directoryView{Page: m.Page(c), Themes: taxonomy.Themes, States: []string{ToValidate, Validated, NotValidated, Draft},
 		Filter: Filter{Query: strings.TrimSpace(c.Query("q")), Theme: c.Query("theme"), Competency: strings.TrimSpace(c.Query("competency")), State: c.Query("state")}}
-	err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error {
-		vw, err := viewer(ctx, tx)
-		if err != nil {
-			return err
-		}
+	err := m.viewing(c.UserContext(), func(ctx context.Context, tx bun.Tx, vw Viewer) error {
+		var err error
 		v.Facilitator, v.Validation = vw.Facilitator, vw.Validation
 		v.Profiles, err = Directory(ctx, tx, vw, v.Filter)
 		return err
@@ -130,11 +127,8 @@ func (m *Module) show(c *fiber.Ctx) error {
 	if c.Query("done") != "" {
 		v.Message = v.L.T("profile.done")
 	}
-	err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error {
-		vw, err := viewer(ctx, tx)
-		if err != nil {
-			return err
-		}
+	err := m.viewing(c.UserContext(), func(ctx context.Context, tx bun.Tx, vw Viewer) error {
+		var err error
 		if v.Profile, err = Get(ctx, tx, vw, id); err != nil {
 			return err
 		}
@@ -167,19 +161,7 @@ func tagsOf(ctx context.Context, tx bun.IDB, ids []int64) ([]taxonomy.Tag, error
 // photo serves a member's photo to those who may see the profile.
 func (m *Module) photo(c *fiber.Ctx) error {
 	id := screen.ParamID(c, "id")
-	var b []byte
-	var typ string
-	err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error {
-		vw, err := viewer(ctx, tx)
-		if err != nil {
-			return err
-		}
-		if _, err := Get(ctx, tx, vw, id); err != nil {
-			return err
-		}
-		b, typ, err = photo(ctx, tx, id)
-		return err
-	})
+	b, typ, err := m.Photo(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
@@ -193,24 +175,7 @@ func (m *Module) photo(c *fiber.Ctx) error {
 func (m *Module) decide(state string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id := screen.ParamID(c, "id")
-		err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error {
-			vw, err := viewer(ctx, tx)
-			if err != nil {
-				return err
-			}
-			if !vw.Facilitator {
-				return authz.ErrForbidden
-			}
-			if _, err := Get(ctx, tx, vw, id); err != nil {
-				return err
-			}
-			ok, err := setState(ctx, tx, id, state, ToValidate)
-			if err == nil && !ok {
-				err = ErrNotWaiting
-			}
-			return err
-		})
-		if err != nil {
+		if err := m.Decide(c.UserContext(), id, state); err != nil {
 			return err
 		}
 		return web.Done(c, "/people/"+strconv.FormatInt(id, 10)+"?done=1", m.T(c, "profile.done"))
@@ -227,7 +192,6 @@ const maxPhoto = 1 << 20
 var photoTypes = []string{"image/png", "image/jpeg", "image/webp"}
 
 func (m *Module) savePhoto(c *fiber.Ctx) error {
-	u := auth.UserFromContext(c.UserContext())
 	fh, err := c.FormFile("photo")
 	errs := form.Errors{}
 	var b []byte
@@ -252,9 +216,7 @@ func (m *Module) savePhoto(c *fiber.Ctx) error {
 	if len(errs) > 0 {
 		return m.renderEdit(c, fiber.StatusUnprocessableEntity, nil, errs)
 	}
-	if err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error {
-		return setPhoto(ctx, tx, u.ID, b, http.DetectContentType(b))
-	}); err != nil {
+	if err := m.SetPhoto(c.UserContext(), b, http.DetectContentType(b)); err != nil {
 		return err
 	}
 	return redirect.To(c, "/profile?done=1")

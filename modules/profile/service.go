@@ -1,0 +1,106 @@
+package profile
+
+import (
+	"context"
+
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/authz"
+	"github.com/piazza-pa/piazza/platform/setting"
+	"github.com/piazza-pa/piazza/platform/taxonomy"
+)
+
+// The service: what members and facilitators do with profiles, each in one
+// of the tenant's transactions, for the member of ctx.
+
+// viewing runs fn in a transaction, with the member of ctx as a viewer.
+func (m *Module) viewing(ctx context.Context, fn func(ctx context.Context, tx bun.Tx, vw Viewer) error) error {
+	return m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		vw, err := viewer(ctx, tx)
+		if err != nil {
+			return err
+		}
+		return fn(ctx, tx, vw)
+	})
+}
+
+// Photo returns member id's photo and its type, to those who may see the
+// profile.
+func (m *Module) Photo(ctx context.Context, id int64) (b []byte, typ string, err error) {
+	err = m.viewing(ctx, func(ctx context.Context, tx bun.Tx, vw Viewer) error {
+		if _, err := Get(ctx, tx, vw, id); err != nil {
+			return err
+		}
+		b, typ, err = photo(ctx, tx, id)
+		return err
+	})
+	return b, typ, err
+}
+
+// Decide is a facilitator's decision (Validated, NotValidated) on profile
+// id waiting for validation.
+func (m *Module) Decide(ctx context.Context, id int64, state string) error {
+	return m.viewing(ctx, func(ctx context.Context, tx bun.Tx, vw Viewer) error {
+		if !vw.Facilitator {
+			return authz.ErrForbidden
+		}
+		if _, err := Get(ctx, tx, vw, id); err != nil {
+			return err
+		}
+		return moveState(ctx, tx, id, state, ToValidate)
+	})
+}
+
+// Submit sends the member's own profile to the facilitators.
+func (m *Module) Submit(ctx context.Context) error {
+	uid := auth.UserFromContext(ctx).ID
+	return m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		return moveState(ctx, tx, uid, ToValidate, Draft, NotValidated)
+	})
+}
+
+// moveState moves profile uid from one of from to state, else ErrNotWaiting.
+func moveState(ctx context.Context, tx bun.IDB, uid int64, state string, from ...string) error {
+	ok, err := setState(ctx, tx, uid, state, from...)
+	if err == nil && !ok {
+		err = ErrNotWaiting
+	}
+	return err
+}
+
+// Save writes the member's own profile from in (checked by the form):
+// known tags only; a validated profile that changes goes back to draft
+// when the tenant validates profiles.
+func (m *Module) Save(ctx context.Context, in *Profile) error {
+	uid := auth.UserFromContext(ctx).ID
+	return m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		tags, err := taxonomy.KnownTags(ctx, tx, in.Tags)
+		if err != nil {
+			return err
+		}
+		on, err := setting.Bool(ctx, tx, setting.ProfileValidation)
+		if err != nil {
+			return err
+		}
+		r := &row{UserID: uid, Bio: in.Bio, Competencies: nonNil(in.Competencies), Themes: nonNil(in.Themes),
+			Tags: tags, NotifyFrequency: in.NotifyFrequency, State: Draft}
+		if r.Tags == nil {
+			r.Tags = []int64{}
+		}
+		return save(ctx, tx, r, in.Name, in.Locale, on)
+	})
+}
+
+// SetPhoto replaces the member's own photo (b, of type typ).
+func (m *Module) SetPhoto(ctx context.Context, b []byte, typ string) error {
+	uid := auth.UserFromContext(ctx).ID
+	return m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error { return setPhoto(ctx, tx, uid, b, typ) })
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
