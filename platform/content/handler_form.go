@@ -150,8 +150,8 @@ func (k *Kit[T, P]) advance(ctx context.Context, tx bun.IDB, p P, uid int64, act
 	return err
 }
 
-// Editable loads an item the member uid may edit.
-func (k *Kit[T, P]) Editable(ctx context.Context, tx bun.IDB, id, uid int64) (P, error) {
+// editable loads an item the member uid may edit.
+func (k *Kit[T, P]) editable(ctx context.Context, tx bun.IDB, id, uid int64) (P, error) {
 	p, err := k.Get(ctx, tx, k.ViewerOf(ctx), id)
 	if err != nil {
 		return nil, err
@@ -172,7 +172,7 @@ func (k *Kit[T, P]) editForm(c *fiber.Ctx) error {
 	var p P
 	if err := k.Tx(c, func(ctx context.Context, tx bun.Tx) error {
 		var err error
-		p, err = k.Editable(ctx, tx, id, uid)
+		p, err = k.editable(ctx, tx, id, uid)
 		return err
 	}); err != nil {
 		return err
@@ -186,7 +186,7 @@ func (k *Kit[T, P]) save(c *fiber.Ctx) error {
 	uid := auth.UserFromContext(c.UserContext()).ID
 	in, errs := k.Parse(c)
 	err := k.Announcing(c, func(ctx context.Context, tx bun.Tx) error {
-		p, err := k.Editable(ctx, tx, id, uid)
+		p, err := k.editable(ctx, tx, id, uid)
 		if err != nil {
 			return err
 		}
