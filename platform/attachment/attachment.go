@@ -10,10 +10,8 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"database/sql"
 	"embed"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -27,6 +25,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/form"
 	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/platform/storage"
@@ -192,12 +191,7 @@ func OfComments(ctx context.Context, tx bun.IDB, contentType string, itemID int6
 
 // Get returns an attachment.
 func Get(ctx context.Context, tx bun.IDB, id int64) (*Attachment, error) {
-	a := new(Attachment)
-	err := tx.NewSelect().Model(a).Where("id = ?", id).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	return a, err
+	return db.One[Attachment](ctx, tx.NewSelect().Where("id = ?", id), ErrNotFound)
 }
 
 // Box is what the partial needs: the list and whether to offer an upload.

@@ -5,7 +5,6 @@ package auth
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
@@ -15,6 +14,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/db"
 )
 
 // ErrUserNotFound: no such user in this tenant.
@@ -64,15 +64,11 @@ func UserByEmail(ctx context.Context, tx bun.IDB, email string) (*User, error) {
 }
 
 func oneUser(ctx context.Context, q *bun.SelectQuery) (*User, error) {
-	u := new(User)
-	err := q.Model(u).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrUserNotFound
-	}
-	if err != nil {
+	u, err := db.One[User](ctx, q, ErrUserNotFound)
+	if err != nil && !errors.Is(err, ErrUserNotFound) {
 		return nil, fmt.Errorf("get user: %w", err)
 	}
-	return u, nil
+	return u, err
 }
 
 // NameSQL is the SQL of the name shown of the user row aliased alias: the

@@ -12,7 +12,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/piazza-pa/piazza/platform/auth"
 	"regexp"
 	"strings"
 	"time"
@@ -22,6 +21,8 @@ import (
 
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/attachment"
+	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/form"
 	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/platform/setting"
@@ -254,12 +255,7 @@ func threaded(cs []Comment) []Comment {
 
 // Get returns a comment.
 func Get(ctx context.Context, tx bun.IDB, id int64) (*Comment, error) {
-	c := new(Comment)
-	err := tx.NewSelect().Model(c).Where("id = ?", id).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	return c, err
+	return db.One[Comment](ctx, tx.NewSelect().Where("id = ?", id), ErrNotFound)
 }
 
 // Moderate publishes or rejects a waiting comment.

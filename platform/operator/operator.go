@@ -18,6 +18,7 @@ import (
 
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/authz"
+	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/password"
 )
 
@@ -107,11 +108,6 @@ func List(ctx context.Context, db bun.IDB) ([]Operator, error) {
 var ErrNotFound = platform.NewError(platform.ErrNotFound, "no such operator")
 
 // ByID returns the operator with id.
-func ByID(ctx context.Context, db bun.IDB, id int64) (*Operator, error) {
-	o := new(Operator)
-	err := db.NewSelect().Model(o).Where("id = ?", id).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	return o, err
+func ByID(ctx context.Context, tx bun.IDB, id int64) (*Operator, error) {
+	return db.One[Operator](ctx, tx.NewSelect().Where("id = ?", id), ErrNotFound)
 }
