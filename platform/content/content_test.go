@@ -93,7 +93,9 @@ func (f fakeSource) Cards(context.Context, bun.IDB, int64, int64, int) ([]Card, 
 	return f.cards, nil
 }
 
-func (f fakeSource) Target(context.Context, bun.IDB, int64, int64) (Target, error) { return f.target, nil }
+func (f fakeSource) Target(context.Context, bun.IDB, int64, int64) (Target, error) {
+	return f.target, nil
+}
 
 // TestSources checks that a kit's items reach the collectors whole, in
 // their own types.
