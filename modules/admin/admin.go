@@ -15,11 +15,11 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
 
-	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/audit"
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/idp"
+	"github.com/piazza-pa/piazza/platform/screen"
 	"github.com/piazza-pa/piazza/platform/web"
 	"github.com/piazza-pa/piazza/tenant"
 )
@@ -54,16 +54,16 @@ type Deps struct {
 // Module is the administration area.
 type Module struct {
 	Deps
-	pages map[string]*template.Template
+	screen.Kit
 }
 
 // New parses the area's pages.
 func New(d Deps) (*Module, error) {
-	pages, err := d.Shell.Pages(templates, "templates/*.html", template.FuncMap{"join": strings.Join})
+	k, err := screen.New(screen.Deps{DB: d.DB, Shell: d.Shell, PageFor: d.PageFor}, templates, template.FuncMap{"join": strings.Join})
 	if err != nil {
 		return nil, err
 	}
-	return &Module{Deps: d, pages: pages}, nil
+	return &Module{Deps: d, Kit: k}, nil
 }
 
 // Routes registers the area, every route behind the admin permission.
@@ -106,14 +106,6 @@ type overview struct {
 	IdPs                  []idp.IdP
 }
 
-func (m *Module) t(c *fiber.Ctx, key string, args ...any) string {
-	return m.Shell.I18n.FromContext(c.UserContext()).T(key, args...)
-}
-
-func (m *Module) errText(c *fiber.Ctx, err error) string {
-	return platform.Localize(err, m.Shell.I18n.FromContext(c.UserContext()).T)
-}
-
 func (m *Module) overview(c *fiber.Ctx) error { return m.render(c, fiber.StatusOK, "", "") }
 
 // render shows the overview with a message or an error.
@@ -125,7 +117,7 @@ func (m *Module) render(c *fiber.Ctx, status int, msg, errText string) error {
 		return err
 	}
 	v := overview{Page: m.PageFor(c, t.Name), Message: msg, Error: errText, Query: strings.TrimSpace(c.Query("q")), Roles: roles, Hosts: t.Hosts}
-	err = tenant.Tx(ctx, m.DB, func(ctx context.Context, tx bun.Tx) error {
+	err = m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		users, err := auth.FindUsers(ctx, tx, v.Query, 200)
 		if err != nil {
 			return err
@@ -153,7 +145,7 @@ func (m *Module) render(c *fiber.Ctx, status int, msg, errText string) error {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return web.Render(c, status, m.pages["admin.html"], v)
+	return m.Render(c, status, "admin.html", v)
 }
 
 type auditView struct {
@@ -167,7 +159,7 @@ func (m *Module) auditLog(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return web.Render(c, fiber.StatusOK, m.pages["audit.html"], auditView{Page: m.PageFor(c, t.Name), Entries: es})
+	return m.Render(c, fiber.StatusOK, "audit.html", auditView{Page: m.PageFor(c, t.Name), Entries: es})
 }
 
 func userID(c *fiber.Ctx) (int64, error) {

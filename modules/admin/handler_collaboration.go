@@ -49,7 +49,7 @@ func (m *Module) renderCollaboration(c *fiber.Ctx, status int, msg string, errs 
 	if errs != nil {
 		v.Errors = errs.Translate(v.L.T)
 	}
-	err := tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
+	err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error {
 		for _, k := range validations {
 			on, err := setting.Bool(ctx, tx, k)
 			if err != nil {
@@ -69,7 +69,16 @@ func (m *Module) renderCollaboration(c *fiber.Ctx, status int, msg string, errs 
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return web.Render(c, status, m.pages["collaboration.html"], v)
+	return m.Render(c, status, "collaboration.html", v)
+}
+
+// collaborationDone records an admin's action in the audit trail and shows
+// the collaboration settings with the message that it is done.
+func (m *Module) collaborationDone(c *fiber.Ctx, action string, detail map[string]any) error {
+	if err := m.Record(c, tenant.FromContext(c.UserContext()), action, detail); err != nil {
+		return err
+	}
+	return m.renderCollaboration(c, fiber.StatusOK, m.T(c, "admin.done"), nil)
 }
 
 // setValidation turns one of the validation switches on or off.
@@ -78,28 +87,16 @@ func (m *Module) setValidation(c *fiber.Ctx) error {
 	if !slices.Contains(validations, key) {
 		return fiber.ErrNotFound
 	}
-	t := tenant.FromContext(c.UserContext())
-	if err := tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
-		return setting.SetBool(ctx, tx, key, on)
-	}); err != nil {
+	if err := m.SetValidation(c.UserContext(), key, on); err != nil {
 		return err
 	}
-	if err := m.Record(c, t, "settings."+key, map[string]any{"on": on}); err != nil {
-		return err
-	}
-	return m.renderCollaboration(c, fiber.StatusOK, m.t(c, "admin.done"), nil)
+	return m.collaborationDone(c, "settings."+key, map[string]any{"on": on})
 }
 
 // addTag adds a tag, under a parent to grow a tree.
 func (m *Module) addTag(c *fiber.Ctx) error {
-	t := tenant.FromContext(c.UserContext())
 	parent, _ := strconv.ParseInt(c.FormValue("parent"), 10, 64)
-	var tag *taxonomy.Tag
-	err := tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
-		var err error
-		tag, err = taxonomy.AddTag(ctx, tx, c.FormValue("name"), parent)
-		return err
-	})
+	tag, err := m.AddTag(c.UserContext(), c.FormValue("name"), parent)
 	if fe, ok := form.FieldsOf(err); ok {
 		return m.renderCollaboration(c, fiber.StatusUnprocessableEntity, "", fe)
 	}
@@ -109,43 +106,28 @@ func (m *Module) addTag(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := m.Record(c, t, "tag.add", map[string]any{"name": tag.Name, "parent": parent}); err != nil {
-		return err
-	}
-	return m.renderCollaboration(c, fiber.StatusOK, m.t(c, "admin.done"), nil)
+	return m.collaborationDone(c, "tag.add", map[string]any{"name": tag.Name, "parent": parent})
 }
 
 func (m *Module) removeTag(c *fiber.Ctx) error {
-	t := tenant.FromContext(c.UserContext())
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil {
 		return fiber.ErrNotFound
 	}
-	if err := tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
-		return taxonomy.RemoveTag(ctx, tx, id)
-	}); err != nil {
+	if err := m.RemoveTag(c.UserContext(), id); err != nil {
 		return err
 	}
-	if err := m.Record(c, t, "tag.remove", map[string]any{"id": id}); err != nil {
-		return err
-	}
-	return m.renderCollaboration(c, fiber.StatusOK, m.t(c, "admin.done"), nil)
+	return m.collaborationDone(c, "tag.remove", map[string]any{"id": id})
 }
 
 // setBlacklist replaces the words comments may not contain.
 func (m *Module) setBlacklist(c *fiber.Ctx) error {
-	t := tenant.FromContext(c.UserContext())
 	words := form.List(c.FormValue("words"), 500)
 	if words == nil {
 		words = []string{}
 	}
-	if err := tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
-		return comment.SetBlacklist(ctx, tx, words)
-	}); err != nil {
+	if err := m.SetBlacklist(c.UserContext(), words); err != nil {
 		return err
 	}
-	if err := m.Record(c, t, "settings.comment_blacklist", map[string]any{"words": len(words)}); err != nil {
-		return err
-	}
-	return m.renderCollaboration(c, fiber.StatusOK, m.t(c, "admin.done"), nil)
+	return m.collaborationDone(c, "settings.comment_blacklist", map[string]any{"words": len(words)})
 }

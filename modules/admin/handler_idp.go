@@ -32,7 +32,7 @@ func (m *Module) renderIdP(c *fiber.Ctx, status int, i idp.IdP, editing bool, er
 		LinkBys:  []string{"email", "fiscal_number", "never"},
 		Redirect: tenant.SiteURL(c, m.Scheme, "/auth/oidc/"+key+"/callback")}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return web.Render(c, status, m.pages["idp.html"], v)
+	return m.Render(c, status, "idp.html", v)
 }
 
 func (m *Module) newIdP(c *fiber.Ctx) error {
@@ -65,7 +65,7 @@ func (m *Module) saveIdP(c *fiber.Ctx) error {
 	if err := save(c.UserContext(), &i); err != nil {
 		if errors.Is(err, platform.ErrInvalid) || errors.Is(err, platform.ErrConflict) {
 			i.ClientSecret = ""
-			return m.renderIdP(c, fiber.StatusUnprocessableEntity, i, editing, m.errText(c, err))
+			return m.renderIdP(c, fiber.StatusUnprocessableEntity, i, editing, m.ErrText(c, err))
 		}
 		return err
 	}
@@ -73,8 +73,5 @@ func (m *Module) saveIdP(c *fiber.Ctx) error {
 	if editing {
 		action = "idp.update"
 	}
-	if err := m.Record(c, t, action, map[string]any{"key": i.Key, "issuer": i.Issuer}); err != nil {
-		return err
-	}
-	return m.render(c, fiber.StatusOK, m.t(c, "admin.done"), "")
+	return m.done(c, t, action, map[string]any{"key": i.Key, "issuer": i.Issuer})
 }

@@ -1,0 +1,119 @@
+package admin
+
+import (
+	"context"
+	"slices"
+
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/authz"
+	"github.com/piazza-pa/piazza/platform/comment"
+	"github.com/piazza-pa/piazza/platform/session"
+	"github.com/piazza-pa/piazza/platform/setting"
+	"github.com/piazza-pa/piazza/platform/taxonomy"
+	"github.com/piazza-pa/piazza/tenant"
+)
+
+// The service: what the tenant's admins change, each in one transaction,
+// for the admin of ctx. Handlers write the audit trail once it is done.
+
+var errSelf = platform.NewError(platform.ErrConflict, "an admin cannot lock themselves out")
+
+// SetStatus suspends (signing them out everywhere) or reactivates member id;
+// admins cannot suspend themselves.
+func (m *Module) SetStatus(ctx context.Context, id int64, suspend bool) (*auth.User, error) {
+	var u *auth.User
+	err := m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		if u, err = auth.UserByID(ctx, tx, id); err != nil {
+			return err
+		}
+		if self := auth.UserFromContext(ctx); self != nil && self.ID == id {
+			return errSelf
+		}
+		if !suspend {
+			return auth.SetStatus(ctx, tx, id, auth.StatusActive)
+		}
+		if err := auth.SetStatus(ctx, tx, id, auth.StatusSuspended); err != nil {
+			return err
+		}
+		return session.Tenant(0, 0).DeleteUser(ctx, tx, id)
+	})
+	return u, err
+}
+
+// Member returns member id.
+func (m *Module) Member(ctx context.Context, id int64) (*auth.User, error) {
+	var u *auth.User
+	err := m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		u, err = auth.UserByID(ctx, tx, id)
+		return err
+	})
+	return u, err
+}
+
+// SetRole replaces u's stored tenant role; "member" stores none. Admins
+// cannot give up their own role.
+func (m *Module) SetRole(ctx context.Context, u *auth.User, role string) error {
+	if !slices.Contains(roles, role) {
+		return platform.NewError(platform.ErrInvalid, "unknown role")
+	}
+	if self := auth.UserFromContext(ctx); self != nil && self.ID == u.ID && role != "admin" {
+		return errSelf
+	}
+	domain := tenant.FromContext(ctx).Domain()
+	return m.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		for _, r := range roles[1:] {
+			if err := authz.Unassign(ctx, tx, u.Subject(), "role:"+r, domain); err != nil {
+				return err
+			}
+		}
+		if role == "member" {
+			return nil
+		}
+		return authz.Assign(ctx, tx, u.Subject(), "role:"+role, domain)
+	})
+}
+
+// Invite records an invited member (unless the address has an account)
+// and mails them a link to set it up (base is the site's URL).
+func (m *Module) Invite(ctx context.Context, email, base string) error {
+	return m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := auth.CreateInvited(ctx, tx, email); err != nil {
+			return platform.NewKeyedError(platform.ErrInvalid, "auth.error.invalid_email", "not an e-mail address")
+		}
+		return m.Local.Invite(ctx, tx, base, tenant.FromContext(ctx).Name, email)
+	})
+}
+
+// SetLocalAccounts turns the tenant's local accounts on or off.
+func (m *Module) SetLocalAccounts(ctx context.Context, on bool) error {
+	return m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error { return auth.SetLocalAccounts(ctx, tx, on) })
+}
+
+// SetValidation turns validation switch key (one of validations) on or off.
+func (m *Module) SetValidation(ctx context.Context, key string, on bool) error {
+	return m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error { return setting.SetBool(ctx, tx, key, on) })
+}
+
+// AddTag adds a tag, under parent (0 for none) to grow a tree.
+func (m *Module) AddTag(ctx context.Context, name string, parent int64) (tag *taxonomy.Tag, err error) {
+	err = m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		tag, err = taxonomy.AddTag(ctx, tx, name, parent)
+		return err
+	})
+	return tag, err
+}
+
+// RemoveTag removes tag id.
+func (m *Module) RemoveTag(ctx context.Context, id int64) error {
+	return m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error { return taxonomy.RemoveTag(ctx, tx, id) })
+}
+
+// SetBlacklist replaces the words comments may not contain.
+func (m *Module) SetBlacklist(ctx context.Context, words []string) error {
+	return m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error { return comment.SetBlacklist(ctx, tx, words) })
+}
