@@ -67,6 +67,19 @@ func withEnv(cmd *cobra.Command, o envOptions, fn func(ctx context.Context, e *e
 	return fn(ctx, e)
 }
 
+// envCommand is a command without arguments that runs in the environment o.
+func envCommand(use, short string, o envOptions, run func(ctx context.Context, cmd *cobra.Command, e *env) error) *cobra.Command {
+	return &cobra.Command{Use: use, Short: short, Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withEnv(cmd, o, func(ctx context.Context, e *env) error { return run(ctx, cmd, e) })
+		},
+	}
+}
+
+// toolEnv is the environment of the management commands: the private
+// cluster migrated, the tenant registry open.
+func toolEnv() envOptions { return envOptions{mode: config.ModeTool, migrate: true} }
+
 func openEnv(ctx context.Context, stderr io.Writer, o envOptions) (*env, error) {
 	cfg, err := config.Load(os.LookupEnv, o.mode)
 	if err != nil {

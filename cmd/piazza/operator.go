@@ -91,25 +91,18 @@ func readLine(cmd *cobra.Command) (string, error) {
 }
 
 func operatorListCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "list",
-		Short: "List operators",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withRegistry(cmd, func(ctx context.Context, e *env) error {
-				ops, err := operator.List(ctx, e.db)
-				if err != nil {
-					return err
-				}
-				for _, o := range ops {
-					state := "active"
-					if o.Disabled {
-						state = "disabled"
-					}
-					fmt.Fprintf(cmd.OutOrStdout(), "%s\t%s\t%s\n", o.Email, o.DisplayName, state)
-				}
-				return nil
-			})
-		},
-	}
+	return envCommand("list", "List operators", toolEnv(), func(ctx context.Context, cmd *cobra.Command, e *env) error {
+		ops, err := operator.List(ctx, e.db)
+		if err != nil {
+			return err
+		}
+		for _, o := range ops {
+			state := "active"
+			if o.Disabled {
+				state = "disabled"
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s\t%s\t%s\n", o.Email, o.DisplayName, state)
+		}
+		return nil
+	})
 }

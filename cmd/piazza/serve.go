@@ -11,19 +11,14 @@ import (
 )
 
 func serveCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "serve",
-		Short: "Serve Piazza (production)",
-		Long: `Serve answers every tenant host and the operator console. With
+	o := envOptions{mode: config.ModeServe, migrate: true, maxConns: 40}
+	cmd := envCommand("serve", "Serve Piazza (production)", o, func(ctx context.Context, _ *cobra.Command, e *env) error {
+		return e.serve(ctx)
+	})
+	cmd.Long = `Serve answers every tenant host and the operator console. With
 PIAZZA_DATABASE_URL set it expects a migrated database (run ` + "`piazza migrate`" + `
-first, once per release); without it, it uses the private cluster.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withEnv(cmd, envOptions{mode: config.ModeServe, migrate: true, maxConns: 40}, func(ctx context.Context, e *env) error {
-				return e.serve(ctx)
-			})
-		},
-	}
+first, once per release); without it, it uses the private cluster.`
+	return cmd
 }
 
 // janitor purges tenants whose deletion grace period has run out, hourly.

@@ -11,7 +11,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/piazza-pa/piazza/config"
 	"github.com/piazza-pa/piazza/tenant"
 )
 
@@ -24,10 +23,9 @@ func tenantCommand() *cobra.Command {
 		tenantDeleteCommand(), tenantRevokeCommand(), tenantLocalAccountsCommand(), tenantIdPCommand())
 }
 
-// withRegistry runs fn in the environment of the management commands:
-// the private cluster migrated, the tenant registry open.
+// withRegistry runs fn in the environment of the management commands.
 func withRegistry(cmd *cobra.Command, fn func(ctx context.Context, e *env) error) error {
-	return withEnv(cmd, envOptions{mode: config.ModeTool, migrate: true}, fn)
+	return withEnv(cmd, toolEnv(), fn)
 }
 
 // withTenant runs fn with the tenant named by slug.
@@ -50,25 +48,19 @@ func report(cmd *cobra.Command, format string, args ...any) error {
 
 func tenantCreateCommand() *cobra.Command {
 	var p tenant.CreateParams
-	cmd := &cobra.Command{
-		Use:     "create --slug SLUG --name NAME [--host HOST ...] [--admin-email EMAIL]",
-		Short:   "Provision a tenant",
-		Example: `  piazza tenant create --slug lazio --name "Regione Lazio" --host partecipa.regione.lazio.it`,
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withRegistry(cmd, func(ctx context.Context, e *env) error {
-				t, err := e.registry.Create(ctx, p)
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(cmd.OutOrStdout(), "created tenant %s (%s), serving on %s\n", t.Slug, t.Name, strings.Join(t.Hosts, ", "))
-				if err := e.inviteAdmin(ctx, t); err != nil {
-					return fmt.Errorf("tenant created, but the invitation to %s failed: %w", t.AdminEmail, err)
-				}
-				return nil
-			})
-		},
-	}
+	use := "create --slug SLUG --name NAME [--host HOST ...] [--admin-email EMAIL]"
+	cmd := envCommand(use, "Provision a tenant", toolEnv(), func(ctx context.Context, cmd *cobra.Command, e *env) error {
+		t, err := e.registry.Create(ctx, p)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "created tenant %s (%s), serving on %s\n", t.Slug, t.Name, strings.Join(t.Hosts, ", "))
+		if err := e.inviteAdmin(ctx, t); err != nil {
+			return fmt.Errorf("tenant created, but the invitation to %s failed: %w", t.AdminEmail, err)
+		}
+		return nil
+	})
+	cmd.Example = `  piazza tenant create --slug lazio --name "Regione Lazio" --host partecipa.regione.lazio.it`
 	cmd.Flags().StringVar(&p.Slug, "slug", "", "short name: 2-40 lower-case letters, digits, hyphens (required)")
 	cmd.Flags().StringVar(&p.Name, "name", "", "display name (required)")
 	cmd.Flags().StringArrayVar(&p.Hosts, "host", nil, "extra host name (repeatable); <slug>.<base domain> is always added")
@@ -80,29 +72,22 @@ func tenantCreateCommand() *cobra.Command {
 
 func tenantListCommand() *cobra.Command {
 	var asJSON bool
-	cmd := &cobra.Command{
-		Use:   "list [--json]",
-		Short: "List tenants",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withRegistry(cmd, func(ctx context.Context, e *env) error {
-				ts, err := e.registry.List(ctx)
-				if err != nil {
-					return err
-				}
-				if asJSON {
-					enc := json.NewEncoder(cmd.OutOrStdout())
-					enc.SetIndent("", "  ")
-					if ts == nil {
-						ts = []*tenant.Tenant{}
-					}
-					return enc.Encode(ts)
-				}
-				printTenants(cmd.OutOrStdout(), ts)
-				return nil
-			})
-		},
-	}
+	cmd := envCommand("list [--json]", "List tenants", toolEnv(), func(ctx context.Context, cmd *cobra.Command, e *env) error {
+		ts, err := e.registry.List(ctx)
+		if err != nil {
+			return err
+		}
+		if asJSON {
+			enc := json.NewEncoder(cmd.OutOrStdout())
+			enc.SetIndent("", "  ")
+			if ts == nil {
+				ts = []*tenant.Tenant{}
+			}
+			return enc.Encode(ts)
+		}
+		printTenants(cmd.OutOrStdout(), ts)
+		return nil
+	})
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
