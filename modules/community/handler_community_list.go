@@ -8,7 +8,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
 
-	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/form"
 	"github.com/piazza-pa/piazza/platform/setting"
@@ -102,16 +101,10 @@ func (m *Module) create(c *fiber.Ctx) error {
 		v.Errors = errs.Translate(m.Shell.I18n.FromContext(c.UserContext()).T)
 		return m.Render(c, fiber.StatusUnprocessableEntity, "form.html", v)
 	}
-	u := auth.UserFromContext(c.UserContext())
-	in.State, in.CreatedBy = "active", &u.ID
-	if v.Validation && !viewerOf(c.UserContext()).Validator {
-		in.State = "to_validate"
-	}
 	if v.Parent != nil {
 		in.ParentID = &v.Parent.ID
 	}
-	err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error { return insert(ctx, tx, &in, u.ID) })
-	if err != nil {
+	if err := m.Create(c.UserContext(), &in); err != nil {
 		return err
 	}
 	return m.back(c, in.ID, "created")

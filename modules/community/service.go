@@ -12,6 +12,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/mail"
 	"github.com/piazza-pa/piazza/platform/membership"
+	"github.com/piazza-pa/piazza/platform/setting"
 	"github.com/piazza-pa/piazza/tenant"
 )
 
@@ -52,6 +53,24 @@ func (m *Module) managed(ctx context.Context, id int64, fn func(ctx context.Cont
 			return authz.ErrForbidden
 		}
 		return fn(ctx, tx, com)
+	})
+}
+
+// Create records community in, created by the member of ctx, its first
+// manager; it waits for validation when the tenant wants it and the
+// creator does not validate communities.
+func (m *Module) Create(ctx context.Context, in *Community) error {
+	u := auth.UserFromContext(ctx)
+	return m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		on, err := setting.Bool(ctx, tx, setting.CommunityValidation)
+		if err != nil {
+			return err
+		}
+		in.State, in.CreatedBy = "active", &u.ID
+		if on && !viewerOf(ctx).Validator {
+			in.State = "to_validate"
+		}
+		return insert(ctx, tx, in, u.ID)
 	})
 }
 
