@@ -2,8 +2,6 @@ package community
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -13,6 +11,7 @@ import (
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
+	"github.com/piazza-pa/piazza/platform/directory"
 	"github.com/piazza-pa/piazza/platform/membership"
 )
 
@@ -136,15 +135,8 @@ func List(ctx context.Context, tx bun.IDB, v Viewer, f Filter) ([]Community, err
 
 // Get returns a community v may see, else ErrNotFound.
 func Get(ctx context.Context, tx bun.IDB, v Viewer, id int64) (*Community, error) {
-	c := new(Community)
-	err := selectFor(tx, v, c).Where("c.id = ?", id).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get community: %w", err)
-	}
-	return c, nil
+	return directory.One(ctx, func(c *Community) *bun.SelectQuery { return selectFor(tx, v, c).Where("c.id = ?", id) },
+		ErrNotFound, "get community")
 }
 
 // insert records a community and its creator as its first manager.

@@ -2,12 +2,17 @@ package organization
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/uptrace/bun"
 
+	"github.com/piazza-pa/piazza/platform/directory"
 	"github.com/piazza-pa/piazza/platform/search"
 )
+
+// searching is the text search of organisations.
+var searching = directory.Search{From: "organizations AS o", Columns: "o.id, o.name AS title, o.created_at AS at", ID: "o.id",
+	Doc: "o.search", Text: "o.description || ' ' || piazza_join(o.competencies)",
+	Kind: "organization.kind_name", Prefix: "/organizations/", What: "organisations"}
 
 // Search finds the organisations the member may see matching q (none for guests).
 func (m *Module) Search(ctx context.Context, tx bun.IDB, q string, uid int64, limit int) ([]search.Hit, error) {
@@ -18,18 +23,11 @@ func (m *Module) Search(ctx context.Context, tx bun.IDB, q string, uid int64, li
 	if err != nil {
 		return nil, err
 	}
-	var rows []search.Row
-	const query = "websearch_to_tsquery('simple', ?)"
-	sq := tx.NewSelect().TableExpr("organizations AS o").ColumnExpr("o.id, o.name AS title, o.created_at AS at").
-		ColumnExpr("ts_rank(o.search, "+query+") AS rank", q).
-		ColumnExpr("ts_headline('simple', o.description || ' ' || piazza_join(o.competencies), "+query+", ?) AS snippet", q, search.HeadlineOptions).
-		Join("LEFT JOIN organization_members AS mm ON mm.organization_id = o.id AND mm.user_id = ?", vw.UserID).
-		Where("o.search @@ "+query, q)
-	if !vw.Facilitator {
-		sq = sq.Where("(o.state = 'validated' OR o.created_by = ? OR mm.state = 'active')", vw.UserID)
-	}
-	if err := sq.OrderExpr("rank DESC, o.id").Limit(int64(limit)).Scan(ctx, &rows); err != nil {
-		return nil, fmt.Errorf("search organisations: %w", err)
-	}
-	return search.Hits("organization.kind_name", "/organizations/", rows), nil
+	return searching.Find(ctx, tx, q, limit, func(sq *bun.SelectQuery) *bun.SelectQuery {
+		sq = sq.Join("LEFT JOIN organization_members AS mm ON mm.organization_id = o.id AND mm.user_id = ?", vw.UserID)
+		if !vw.Facilitator {
+			sq = sq.Where(visibleSQL, vw.UserID)
+		}
+		return sq
+	})
 }

@@ -2,7 +2,6 @@ package organization
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/directory"
 	"github.com/piazza-pa/piazza/platform/membership"
 )
 
@@ -104,11 +104,14 @@ func selectFor(tx bun.IDB, v Viewer, dst any) *bun.SelectQuery {
 		o.legal_representative, o.email, o.phone, o.website, o.description, o.competencies, o.themes, o.state, o.created_by, o.created_at, o.updated_at`).
 		Apply(func(q *bun.SelectQuery) *bun.SelectQuery { return people.Mine(q, "o", "employees", v.UserID) })
 	if !v.Facilitator {
-		// Unvalidated organisations are seen by their own people only.
-		q = q.Where("(o.state = 'validated' OR o.created_by = ? OR mm.state = 'active')", v.UserID)
+		q = q.Where(visibleSQL, v.UserID)
 	}
 	return q
 }
+
+// visibleSQL: unvalidated organisations are seen by their own people only
+// (mm is the viewer's link).
+const visibleSQL = "(o.state = 'validated' OR o.created_by = ? OR mm.state = 'active')"
 
 // Filter narrows the directory.
 type Filter struct{ Query, Theme, State string }
@@ -135,15 +138,8 @@ func List(ctx context.Context, tx bun.IDB, v Viewer, f Filter) ([]Organization, 
 
 // Get returns an organisation v may see.
 func Get(ctx context.Context, tx bun.IDB, v Viewer, id int64) (*Organization, error) {
-	o := new(Organization)
-	err := selectFor(tx, v, o).Where("o.id = ?", id).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get organisation: %w", err)
-	}
-	return o, nil
+	return directory.One(ctx, func(o *Organization) *bun.SelectQuery { return selectFor(tx, v, o).Where("o.id = ?", id) },
+		ErrNotFound, "get organisation")
 }
 
 // insert records an organisation with its creator as referent.
@@ -204,6 +200,14 @@ func WorksForAll(ctx context.Context, tx bun.IDB, uid int64, ids []int64) (bool,
 		return false, fmt.Errorf("check organisations: %w", err)
 	}
 	return n == int64(len(ids)), nil
+}
+
+// NamesSQL is the SQL of the array of the names of the organisations the
+// user whose id is the SQL user works for, by name, for other modules'
+// queries.
+func NamesSQL(user string) string {
+	return `ARRAY(SELECT o.name FROM organization_members AS om JOIN organizations AS o ON o.id = om.organization_id
+			WHERE om.user_id = ` + user + ` AND om.state = 'active' ORDER BY o.name)`
 }
 
 // Linked lists the validated organisations uid works for (id and name),

@@ -10,8 +10,10 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/piazza-pa/piazza/modules/organization"
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/directory"
 )
 
 // The states of a profile when the tenant validates profiles.
@@ -68,10 +70,15 @@ func selectProfiles(tx bun.IDB, v Viewer, dst any) *bun.SelectQuery {
 		ColumnExpr("coalesce(p.tags, '{}') AS tags, p.photo IS NOT NULL AS has_photo").
 		ColumnExpr("coalesce(p.notify_frequency, 'daily') AS notify_frequency, coalesce(p.state, 'draft') AS state").
 		ColumnExpr("coalesce(p.updated_at, u.created_at) AS updated_at").
-		ColumnExpr(`ARRAY(SELECT o.name FROM organization_members AS om JOIN organizations AS o ON o.id = om.organization_id
-			WHERE om.user_id = u.id AND om.state = 'active' ORDER BY o.name) AS organizations`).
+		ColumnExpr(organization.NamesSQL("u.id") + " AS organizations").
 		Join("LEFT JOIN profiles AS p ON p.user_id = u.id").
 		Where("u.status = 'active'")
+	return visible(q, v)
+}
+
+// visible keeps, when the tenant validates profiles, the validated ones
+// (and one's own) for all but facilitators.
+func visible(q *bun.SelectQuery, v Viewer) *bun.SelectQuery {
 	if v.Validation && !v.Facilitator {
 		q = q.Where("(p.state = 'validated' OR u.id = ?)", v.UserID)
 	}
@@ -108,15 +115,8 @@ func Directory(ctx context.Context, tx bun.IDB, v Viewer, f Filter) ([]Profile, 
 
 // Get returns a profile v may see.
 func Get(ctx context.Context, tx bun.IDB, v Viewer, id int64) (*Profile, error) {
-	p := new(Profile)
-	err := selectProfiles(tx, v, p).Where("u.id = ?", id).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get profile: %w", err)
-	}
-	return p, nil
+	return directory.One(ctx, func(p *Profile) *bun.SelectQuery { return selectProfiles(tx, v, p).Where("u.id = ?", id) },
+		ErrNotFound, "get profile")
 }
 
 // row is the profiles table's row.
