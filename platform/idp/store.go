@@ -8,10 +8,10 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/secret"
 )
 
@@ -73,8 +73,7 @@ func (s *Store) Add(ctx context.Context, i *IdP) error {
 		return err
 	}
 	_, err := s.db.NewInsert().Model(i).Exec(ctx)
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) && pe.Code == "23505" {
+	if db.IsUnique(err) {
 		return fmt.Errorf("%w: %s", ErrExists, i.Key)
 	}
 	if err != nil {

@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform"
@@ -48,7 +47,7 @@ func (o *Operator) Subject() string { return "operator:" + strconv.FormatInt(o.I
 
 // Create adds an operator with the given password and the operator role,
 // in one transaction.
-func Create(ctx context.Context, db *bun.DB, email, name, pw string) (*Operator, error) {
+func Create(ctx context.Context, pool *bun.DB, email, name, pw string) (*Operator, error) {
 	a, err := mail.ParseAddress(strings.TrimSpace(email))
 	if err != nil || a.Address != strings.TrimSpace(email) {
 		return nil, fmt.Errorf("%w: %q", ErrInvalidEmail, email)
@@ -61,10 +60,9 @@ func Create(ctx context.Context, db *bun.DB, email, name, pw string) (*Operator,
 		return nil, err
 	}
 	o := &Operator{Email: a.Address, DisplayName: strings.TrimSpace(name), PasswordHash: hash}
-	err = db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err = pool.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		_, err := tx.NewInsert().Model(o).Returning("id, created_at, updated_at").Exec(ctx)
-		var pe *pgconn.PgError
-		if errors.As(err, &pe) && pe.Code == "23505" {
+		if db.IsUnique(err) {
 			return fmt.Errorf("%w: %s", ErrExists, o.Email)
 		}
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/uptrace/bun"
 )
 
@@ -21,4 +22,11 @@ func One[T any](ctx context.Context, q *bun.SelectQuery, notFound error) (*T, er
 		return nil, err
 	}
 	return v, nil
+}
+
+// IsUnique reports whether err is a unique constraint's refusal: the row
+// exists already, which stores answer with their module's "exists" error.
+func IsUnique(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
 }
