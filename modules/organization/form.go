@@ -9,6 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/piazza-pa/piazza/platform/directory"
 	"github.com/piazza-pa/piazza/platform/form"
 	"github.com/piazza-pa/piazza/platform/taxid"
 	"github.com/piazza-pa/piazza/platform/taxonomy"
@@ -31,16 +32,13 @@ func fromForm(c *fiber.Ctx) (*Organization, form.Errors) {
 	o := &Organization{Name: strings.Join(strings.Fields(c.FormValue("name")), " "), LegalForm: c.FormValue("legal_form"),
 		RegisteredOffice: field("registered_office", 300), OperatingOffice: field("operating_office", 300),
 		LegalRepresentative: field("legal_representative", 200), Email: field("email", 254), Phone: field("phone", 40),
-		Website: field("website", 300), Description: strings.TrimSpace(c.FormValue("description")),
-		Competencies: form.List(c.FormValue("competencies"), 30)}
+		Website: field("website", 300), Description: strings.TrimSpace(c.FormValue("description"))}
 	o.Themes = taxonomy.KnownThemes(form.Values(c, "themes"))
 	if o.Themes == nil {
 		o.Themes = []string{}
 	}
-	if o.Competencies == nil {
-		o.Competencies = []string{}
-	}
 	errs := form.Errors{}
+	o.Competencies = directory.Competencies(c.FormValue("competencies"), errs, "organization.error.competency")
 	if n := len([]rune(o.Name)); n < 2 || n > 200 {
 		errs.Add("name", "organization.error.name")
 	}
@@ -84,11 +82,6 @@ func fromForm(c *fiber.Ctx) (*Organization, form.Errors) {
 	}
 	if len([]rune(o.Description)) > 4000 {
 		errs.Add("description", "organization.error.description")
-	}
-	for _, k := range o.Competencies {
-		if len([]rune(k)) > 80 {
-			errs.Add("competencies", "organization.error.competency")
-		}
 	}
 	return o, errs
 }

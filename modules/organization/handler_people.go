@@ -35,11 +35,8 @@ func (m *Module) renderShow(c *fiber.Ctx, status int, errText string) error {
 	if d := c.Query("done"); slices.Contains(flashes, d) && errText == "" {
 		v.Message = v.L.T("organization.done." + d)
 	}
-	err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error {
-		vw, err := viewer(ctx, tx)
-		if err != nil {
-			return err
-		}
+	err := m.viewing(c.UserContext(), func(ctx context.Context, tx bun.Tx, vw Viewer) error {
+		var err error
 		if v.Org, err = Get(ctx, tx, vw, screen.ParamID(c, "id")); err != nil {
 			return err
 		}

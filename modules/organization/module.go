@@ -107,11 +107,8 @@ type listView struct {
 func (m *Module) list(c *fiber.Ctx) error {
 	v := listView{Page: m.Page(c), Themes: taxonomy.Themes, States: []string{ToValidate, Validated, NotValidated},
 		Filter: Filter{Query: strings.TrimSpace(c.Query("q")), Theme: c.Query("theme"), State: c.Query("state")}}
-	err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error {
-		vw, err := viewer(ctx, tx)
-		if err != nil {
-			return err
-		}
+	err := m.viewing(c.UserContext(), func(ctx context.Context, tx bun.Tx, vw Viewer) error {
+		var err error
 		v.Facilitator, v.Validation = vw.Facilitator, vw.Validation
 		v.Organizations, err = List(ctx, tx, vw, v.Filter)
 		return err

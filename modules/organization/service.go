@@ -14,13 +14,20 @@ import (
 // The service: what members do with organisations, each in one of the
 // tenant's transactions, for the member of ctx.
 
-// visible runs fn on organisation id as the member of ctx sees it.
-func (m *Module) visible(ctx context.Context, id int64, fn func(ctx context.Context, tx bun.Tx, vw Viewer, o *Organization) error) error {
+// viewing runs fn in a transaction, with the member of ctx as a viewer.
+func (m *Module) viewing(ctx context.Context, fn func(ctx context.Context, tx bun.Tx, vw Viewer) error) error {
 	return m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		vw, err := viewer(ctx, tx)
 		if err != nil {
 			return err
 		}
+		return fn(ctx, tx, vw)
+	})
+}
+
+// visible runs fn on organisation id as the member of ctx sees it.
+func (m *Module) visible(ctx context.Context, id int64, fn func(ctx context.Context, tx bun.Tx, vw Viewer, o *Organization) error) error {
+	return m.viewing(ctx, func(ctx context.Context, tx bun.Tx, vw Viewer) error {
 		o, err := Get(ctx, tx, vw, id)
 		if err != nil {
 			return err
@@ -45,11 +52,7 @@ func (m *Module) referent(ctx context.Context, id int64, fn func(ctx context.Con
 func (m *Module) Create(ctx context.Context, o *Organization) error {
 	u := auth.UserFromContext(ctx)
 	o.CreatedBy = &u.ID
-	return m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		vw, err := viewer(ctx, tx)
-		if err != nil {
-			return err
-		}
+	return m.viewing(ctx, func(ctx context.Context, tx bun.Tx, vw Viewer) error {
 		o.State = Validated
 		if vw.Validation && !vw.Facilitator {
 			o.State = ToValidate
@@ -122,11 +125,7 @@ func (m *Module) Decide(ctx context.Context, id, uid int64, action string) error
 // Validate is a facilitator's decision (Validated, NotValidated) on
 // organisation id waiting for it.
 func (m *Module) Validate(ctx context.Context, id int64, state string) error {
-	return m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		vw, err := viewer(ctx, tx)
-		if err != nil {
-			return err
-		}
+	return m.viewing(ctx, func(ctx context.Context, tx bun.Tx, vw Viewer) error {
 		if !vw.Facilitator {
 			return authz.ErrForbidden
 		}

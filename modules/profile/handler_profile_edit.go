@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
 
+	"github.com/piazza-pa/piazza/platform/directory"
 	"github.com/piazza-pa/piazza/platform/form"
 	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/platform/redirect"
@@ -65,20 +66,16 @@ func (m *Module) renderEdit(c *fiber.Ctx, status int, in *Profile, errs form.Err
 }
 
 func (m *Module) save(c *fiber.Ctx) error {
-	in := &Profile{Name: strings.Join(strings.Fields(c.FormValue("name")), " "), Bio: strings.TrimSpace(c.FormValue("bio")), Competencies: form.List(c.FormValue("competencies"), 30),
+	in := &Profile{Name: strings.Join(strings.Fields(c.FormValue("name")), " "), Bio: strings.TrimSpace(c.FormValue("bio")),
 		Themes: taxonomy.KnownThemes(form.Values(c, "themes")), NotifyFrequency: c.FormValue("notify_frequency"), Locale: c.FormValue("locale")}
 	in.Tags = form.IDs(form.Values(c, "tags"))
 	errs := form.Errors{}
+	in.Competencies = directory.Competencies(c.FormValue("competencies"), errs, "profile.error.competency")
 	if n := len([]rune(in.Name)); n < 2 || n > 120 {
 		errs.Add("name", "profile.error.name")
 	}
 	if len([]rune(in.Bio)) > 2000 {
 		errs.Add("bio", "profile.error.bio")
-	}
-	for _, k := range in.Competencies {
-		if len([]rune(k)) > 80 {
-			errs.Add("competencies", "profile.error.competency")
-		}
 	}
 	if !slices.Contains(Frequencies, in.NotifyFrequency) {
 		errs.Add("notify_frequency", "profile.error.frequency")

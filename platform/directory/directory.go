@@ -12,8 +12,25 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/piazza-pa/piazza/platform/form"
 	"github.com/piazza-pa/piazza/platform/search"
 )
+
+// Competencies reads a form's comma-separated competencies (at most 30),
+// adding key to errs on field "competencies" when one is longer than 80
+// characters; none is an empty list.
+func Competencies(value string, errs form.Errors, key string) []string {
+	ks := form.List(value, 30)
+	for _, k := range ks {
+		if len([]rune(k)) > 80 {
+			errs.Add("competencies", key)
+		}
+	}
+	if ks == nil {
+		return []string{}
+	}
+	return ks
+}
 
 // One reads the entry that query (built on the new entry it is given)
 // selects; no row is notFound. op names the read in errors.
