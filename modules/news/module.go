@@ -52,20 +52,31 @@ type Module struct {
 // New parses the module's pages.
 func New(d Deps) (*Module, error) {
 	m := &Module{}
-	kit, err := content.New(content.Type[News, *News]{
-		Name: ContentType, Key: "news", Table: "news", Alias: "n", Path: "/news", NotFound: ErrNotFound,
-		Select: selectFor, Visible: visible, SearchText: "n.summary || ' ' || regexp_replace(n.body, '<[^>]*>', ' ', 'g')",
-		Open: func(n *News) bool { return n.State == workflow.Published }, MayEdit: mayEdit,
-		Summary: func(n *News) string { return n.Summary }, Kinds: scope.Kinds,
-		Parse: fromForm, Check: m.check, Update: update, Detail: m.related, Choices: m.choices,
-		Funcs: template.FuncMap{"localTime": localTimeValue, "hasString": func(l []string, s string) bool { return slices.Contains(l, s) }},
-	}, d, content.Rules{Viewer: community.ContentViewer, Guard: community.Guard, CheckScope: community.CheckScope,
-		Slug: func(ctx context.Context) string { return tenant.FromContext(ctx).Slug }}, templates)
+	kit, err := content.New(m.definition(), d, content.Rules{Viewer: community.ContentViewer, Guard: community.Guard,
+		CheckScope: community.CheckScope, Slug: func(ctx context.Context) string { return tenant.FromContext(ctx).Slug }}, templates)
 	if err != nil {
 		return nil, err
 	}
 	m.Kit, m.Sources = kit, content.SourcesOf[community.Item, comment.Item, file.Item](kit)
 	return m, nil
+}
+
+// definition is what makes news news.
+func (m *Module) definition() content.Type[News, *News] {
+	return content.Type[News, *News]{
+		Name: ContentType, Key: "news", Table: "news", Alias: "n", Path: "/news", NotFound: ErrNotFound,
+		Select: selectFor, Visible: visible,
+		// the summary is searched too
+		SearchText: "n.summary || ' ' || regexp_replace(n.body, '<[^>]*>', ' ', 'g')",
+		Open:       func(n *News) bool { return n.State == workflow.Published },
+		MayEdit:    mayEdit,
+		Summary:    func(n *News) string { return n.Summary },
+		Kinds:      scope.Kinds,
+		Parse:      fromForm, Check: m.check, Update: update,
+		Detail: m.related, Choices: m.choices,
+		Funcs: template.FuncMap{"localTime": localTimeValue,
+			"hasString": func(l []string, s string) bool { return slices.Contains(l, s) }},
+	}
 }
 
 // Routes registers the module's pages (see content.Kit.Mount).
