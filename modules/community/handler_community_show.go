@@ -61,7 +61,7 @@ func (m *Module) renderShow(c *fiber.Ctx, status int, errText string) error {
 	}
 	id := screen.ParamID(c, "id")
 	key := "community:" + strconv.FormatInt(id, 10) + ":" + strconv.FormatInt(auth.UserFromContext(c.UserContext()).ID, 10)
-	d, err := tenant.Cached(c.UserContext(), m.Cache, key, func() (showData, time.Time, error) { return m.showData(c, id) })
+	d, err := tenant.Cached(c.UserContext(), m.Cache, key, func() (showData, time.Time, error) { return m.showData(c.UserContext(), id) })
 	if err != nil {
 		return err
 	}
@@ -73,43 +73,17 @@ func (m *Module) renderShow(c *fiber.Ctx, status int, errText string) error {
 
 // showData reads what community id's page shows the member, and until
 // when it stays true if nothing is written.
-func (m *Module) showData(c *fiber.Ctx, id int64) (showData, time.Time, error) {
+func (m *Module) showData(ctx context.Context, id int64) (showData, time.Time, error) {
 	var d showData
 	until := time.Now().Add(time.Hour)
-	vw := viewerOf(c.UserContext()) // roles are read with the data, under the cache's watch
-	err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error {
+	vw := viewerOf(ctx) // roles are read with the data, under the cache's watch
+	err := m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		var err error
 		if d.Community, err = Get(ctx, tx, vw, id); err != nil {
 			return err
 		}
-		rctx, err := WithRoles(ctx, tx, vw.UserID, d.Community.ID)
-		if err != nil {
+		if err := d.readPeople(ctx, tx, vw); err != nil {
 			return err
-		}
-		d.Member = d.Community.MyState == Active
-		if d.Member {
-			if err := tx.QueryRowContext(ctx, "SELECT coalesce(notify_frequency, '') FROM community_members WHERE community_id = ? AND user_id = ?",
-				d.Community.ID, vw.UserID).Scan(&d.Frequency); err != nil {
-				return err
-			}
-		}
-		d.Manage = authz.Can(rctx, d.Community.Object(), "manage") && d.Community.State == "active"
-		d.Validate = vw.Validator && d.Community.State == "to_validate"
-		if d.Subs, err = List(ctx, tx, vw, Filter{Parent: d.Community.ID}); err != nil {
-			return err
-		}
-		if d.Member || d.Manage || d.Community.Kind == Open {
-			if d.Members, err = Members(ctx, tx, d.Community.ID, Active); err != nil {
-				return err
-			}
-		}
-		if d.Manage {
-			if d.Pending, err = Members(ctx, tx, d.Community.ID, RequestSent, Invited); err != nil {
-				return err
-			}
-			if d.Candidates, err = candidates(ctx, tx, d.Community.ID); err != nil {
-				return err
-			}
 		}
 		if ctx, err = scope.Preload(ctx, tx, vw.UserID); err != nil {
 			return err
@@ -125,6 +99,40 @@ func (m *Module) showData(c *fiber.Ctx, id int64) (showData, time.Time, error) {
 		return err
 	})
 	return d, until, err
+}
+
+// readPeople reads what vw may do in d's community, its sub-communities,
+// and the people they see there: members, and for managers those waiting
+// and those they can invite.
+func (d *showData) readPeople(ctx context.Context, tx bun.Tx, vw Viewer) error {
+	rctx, err := WithRoles(ctx, tx, vw.UserID, d.Community.ID)
+	if err != nil {
+		return err
+	}
+	d.Member = d.Community.MyState == Active
+	if d.Member {
+		if err := tx.QueryRowContext(ctx, "SELECT coalesce(notify_frequency, '') FROM community_members WHERE community_id = ? AND user_id = ?",
+			d.Community.ID, vw.UserID).Scan(&d.Frequency); err != nil {
+			return err
+		}
+	}
+	d.Manage = authz.Can(rctx, d.Community.Object(), "manage") && d.Community.State == "active"
+	d.Validate = vw.Validator && d.Community.State == "to_validate"
+	if d.Subs, err = List(ctx, tx, vw, Filter{Parent: d.Community.ID}); err != nil {
+		return err
+	}
+	if d.Member || d.Manage || d.Community.Kind == Open {
+		if d.Members, err = Members(ctx, tx, d.Community.ID, Active); err != nil {
+			return err
+		}
+	}
+	if d.Manage {
+		if d.Pending, err = Members(ctx, tx, d.Community.ID, RequestSent, Invited); err != nil {
+			return err
+		}
+		d.Candidates, err = candidates(ctx, tx, d.Community.ID)
+	}
+	return err
 }
 
 // flashes are the outcomes an action reports on the page it returns to.

@@ -42,30 +42,8 @@ func fromForm(c *fiber.Ctx) (*Organization, form.Errors) {
 	if n := len([]rune(o.Name)); n < 2 || n > 200 {
 		errs.Add("name", "organization.error.name")
 	}
-	if s := c.FormValue("vat_number"); strings.TrimSpace(s) != "" {
-		v, err := taxid.VAT(s)
-		o.VATNumber = &s
-		switch {
-		case errors.Is(err, taxid.ErrCheck):
-			errs.Add("vat_number", "organization.error.vat_check")
-		case err != nil:
-			errs.Add("vat_number", "organization.error.vat_format")
-		default:
-			o.VATNumber = &v
-		}
-	}
-	if s := c.FormValue("fiscal_code"); strings.TrimSpace(s) != "" {
-		v, err := taxid.FiscalCode(s)
-		o.FiscalCode = &s
-		switch {
-		case errors.Is(err, taxid.ErrCheck):
-			errs.Add("fiscal_code", "organization.error.fiscal_check")
-		case err != nil:
-			errs.Add("fiscal_code", "organization.error.fiscal_format")
-		default:
-			o.FiscalCode = &v
-		}
-	}
+	o.VATNumber = taxID(c, errs, "vat_number", "organization.error.vat", taxid.VAT)
+	o.FiscalCode = taxID(c, errs, "fiscal_code", "organization.error.fiscal", taxid.FiscalCode)
 	if o.LegalForm != "" && !slices.Contains(LegalForms, o.LegalForm) {
 		errs.Add("legal_form", "organization.error.legal_form")
 	}
@@ -84,4 +62,24 @@ func fromForm(c *fiber.Ctx) (*Organization, form.Errors) {
 		errs.Add("description", "organization.error.description")
 	}
 	return o, errs
+}
+
+// taxID reads the form's tax identifier field (nil for none) as parse
+// normalises it; what parse refuses stays as typed, with the message
+// key+"_check" (a wrong check character) or key+"_format" on the field.
+func taxID(c *fiber.Ctx, errs form.Errors, field, key string, parse func(string) (string, error)) *string {
+	s := c.FormValue(field)
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	v, err := parse(s)
+	switch {
+	case errors.Is(err, taxid.ErrCheck):
+		errs.Add(field, key+"_check")
+	case err != nil:
+		errs.Add(field, key+"_format")
+	default:
+		return &v
+	}
+	return &s
 }
