@@ -8,7 +8,6 @@ import (
 	"context"
 	"embed"
 	"html/template"
-	"io/fs"
 	"strconv"
 	"strings"
 
@@ -31,9 +30,6 @@ var templates embed.FS
 //
 //go:embed locale/*.toml
 var Messages embed.FS
-
-// Messages are the module's message files, for the site's bundle.
-func (m *Module) Messages() fs.FS { return Messages }
 
 // Deps are what the area needs.
 type Deps struct {
@@ -59,7 +55,7 @@ type Module struct {
 
 // New parses the area's pages.
 func New(d Deps) (*Module, error) {
-	k, err := screen.New(screen.Deps{DB: d.DB, Shell: d.Shell, PageFor: d.PageFor}, templates, template.FuncMap{"join": strings.Join})
+	k, err := screen.New(screen.Deps{DB: d.DB, Shell: d.Shell, PageFor: d.PageFor}, templates, Messages, template.FuncMap{"join": strings.Join})
 	if err != nil {
 		return nil, err
 	}

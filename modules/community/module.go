@@ -11,7 +11,6 @@ import (
 	"context"
 	"embed"
 	"html/template"
-	"io/fs"
 	"slices"
 	"strconv"
 	"time"
@@ -36,9 +35,6 @@ var templates embed.FS
 //
 //go:embed locale/*.toml
 var Messages embed.FS
-
-// Messages are the module's message files, for the site's bundle.
-func (m *Module) Messages() fs.FS { return Messages }
 
 // Item is a content item shown on a community's page.
 type Item struct {
@@ -76,7 +72,7 @@ type Module struct {
 
 // New parses the module's pages.
 func New(d Deps) (*Module, error) {
-	k, err := screen.New(screen.Deps{DB: d.DB, Shell: d.Shell, PageFor: d.PageFor}, templates, template.FuncMap{"contains": slices.Contains[[]string]})
+	k, err := screen.New(screen.Deps{DB: d.DB, Shell: d.Shell, PageFor: d.PageFor}, templates, Messages, template.FuncMap{"contains": slices.Contains[[]string]})
 	if err != nil {
 		return nil, err
 	}

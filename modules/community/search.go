@@ -16,11 +16,10 @@ var searching = directory.Search{From: "communities AS c", Columns: "c.id, c.nam
 
 // Search finds the communities the member may see matching q (none for guests).
 func (m *Module) Search(ctx context.Context, tx bun.IDB, q string, uid int64, limit int) ([]search.Hit, error) {
-	if uid == 0 {
-		return nil, nil
+	who := func(ctx context.Context, _ bun.IDB) (Viewer, error) {
+		return Viewer{UserID: uid, Validator: authz.Can(ctx, "community/new", "validate")}, nil
 	}
-	validator := authz.Can(ctx, "community/new", "validate")
-	return searching.Find(ctx, tx, q, limit, func(sq *bun.SelectQuery) *bun.SelectQuery {
-		return sq.Where(visibleSQL, uid, validator)
+	return directory.Find(ctx, tx, searching, q, uid, limit, who, func(sq *bun.SelectQuery, v Viewer) *bun.SelectQuery {
+		return sq.Where(visibleSQL, v.UserID, v.Validator)
 	})
 }

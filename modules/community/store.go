@@ -116,21 +116,16 @@ type Filter struct {
 
 // List returns the communities v may see, matching f.
 func List(ctx context.Context, tx bun.IDB, v Viewer, f Filter) ([]Community, error) {
-	var cs []Community
-	q := selectFor(tx, v, &cs).OrderExpr("lower(c.name)").Limit(500)
-	if f.Theme != "" {
-		q = q.Where("? = ANY (c.themes)", f.Theme)
-	}
-	if f.Mine {
-		q = q.Where("mm.state IS NOT NULL AND mm.state <> 'rejected'")
-	}
-	if f.Parent != 0 {
-		q = q.Where("c.parent_id = ?", f.Parent)
-	}
-	if err := q.Scan(ctx); err != nil {
-		return nil, fmt.Errorf("list communities: %w", err)
-	}
-	return cs, nil
+	return directory.All(ctx, func(cs *[]Community) *bun.SelectQuery {
+		q := directory.Theme(selectFor(tx, v, cs).OrderExpr("lower(c.name)").Limit(500), "c.themes", f.Theme)
+		if f.Mine {
+			q = q.Where("mm.state IS NOT NULL AND mm.state <> 'rejected'")
+		}
+		if f.Parent != 0 {
+			q = q.Where("c.parent_id = ?", f.Parent)
+		}
+		return q
+	}, "list communities")
 }
 
 // Get returns a community v may see, else ErrNotFound.

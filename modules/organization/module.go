@@ -11,7 +11,6 @@ import (
 	"embed"
 	"errors"
 	"html/template"
-	"io/fs"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,9 +35,6 @@ var templates embed.FS
 //go:embed locale/*.toml
 var Messages embed.FS
 
-// Messages are the module's message files, for the site's bundle.
-func (m *Module) Messages() fs.FS { return Messages }
-
 // Deps are what the module needs.
 type Deps = screen.Deps
 
@@ -47,7 +43,7 @@ type Module struct{ screen.Kit }
 
 // New parses the module's pages.
 func New(d Deps) (*Module, error) {
-	k, err := screen.New(d, templates, template.FuncMap{"contains": slices.Contains[[]string], "join": strings.Join, "dict": dict})
+	k, err := screen.New(d, templates, Messages, template.FuncMap{"contains": slices.Contains[[]string], "join": strings.Join, "dict": dict})
 	if err != nil {
 		return nil, err
 	}

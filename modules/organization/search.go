@@ -16,14 +16,7 @@ var searching = directory.Search{From: "organizations AS o", Columns: "o.id, o.n
 
 // Search finds the organisations the member may see matching q (none for guests).
 func (m *Module) Search(ctx context.Context, tx bun.IDB, q string, uid int64, limit int) ([]search.Hit, error) {
-	if uid == 0 {
-		return nil, nil
-	}
-	vw, err := viewer(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
-	return searching.Find(ctx, tx, q, limit, func(sq *bun.SelectQuery) *bun.SelectQuery {
+	return directory.Find(ctx, tx, searching, q, uid, limit, viewer, func(sq *bun.SelectQuery, vw Viewer) *bun.SelectQuery {
 		sq = sq.Join("LEFT JOIN organization_members AS mm ON mm.organization_id = o.id AND mm.user_id = ?", vw.UserID)
 		if !vw.Facilitator {
 			sq = sq.Where(visibleSQL, vw.UserID)

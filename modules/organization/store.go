@@ -118,22 +118,17 @@ type Filter struct{ Query, Theme, State string }
 
 // List returns the organisations v may see matching f.
 func List(ctx context.Context, tx bun.IDB, v Viewer, f Filter) ([]Organization, error) {
-	var os []Organization
-	q := selectFor(tx, v, &os).OrderExpr("lower(o.name)").Limit(500)
-	if f.Query != "" {
-		like := "%" + strings.ToLower(f.Query) + "%"
-		q = q.Where("(lower(o.name) LIKE ? OR o.vat_number = ? OR EXISTS (SELECT 1 FROM unnest(o.competencies) AS k WHERE lower(k) LIKE ?))", like, f.Query, like)
-	}
-	if f.Theme != "" {
-		q = q.Where("? = ANY (o.themes)", f.Theme)
-	}
-	if f.State != "" && v.Facilitator {
-		q = q.Where("o.state = ?", f.State)
-	}
-	if err := q.Scan(ctx); err != nil {
-		return nil, fmt.Errorf("list organisations: %w", err)
-	}
-	return os, nil
+	return directory.All(ctx, func(os *[]Organization) *bun.SelectQuery {
+		q := directory.Theme(selectFor(tx, v, os).OrderExpr("lower(o.name)").Limit(500), "o.themes", f.Theme)
+		if f.Query != "" {
+			like := "%" + strings.ToLower(f.Query) + "%"
+			q = q.Where("(lower(o.name) LIKE ? OR o.vat_number = ? OR EXISTS (SELECT 1 FROM unnest(o.competencies) AS k WHERE lower(k) LIKE ?))", like, f.Query, like)
+		}
+		if f.State != "" && v.Facilitator {
+			q = q.Where("o.state = ?", f.State)
+		}
+		return q
+	}, "list organisations")
 }
 
 // Get returns an organisation v may see.

@@ -10,7 +10,6 @@ import (
 	"embed"
 	"html/template"
 	"io"
-	"io/fs"
 	"net/http"
 	"slices"
 	"strconv"
@@ -38,9 +37,6 @@ var templates embed.FS
 //go:embed locale/*.toml
 var Messages embed.FS
 
-// Messages are the module's message files, for the site's bundle.
-func (m *Module) Messages() fs.FS { return Messages }
-
 // Deps are what the module needs.
 type Deps = screen.Deps
 
@@ -49,7 +45,7 @@ type Module struct{ screen.Kit }
 
 // New parses the module's pages.
 func New(d Deps) (*Module, error) {
-	k, err := screen.New(d, templates, template.FuncMap{
+	k, err := screen.New(d, templates, Messages, template.FuncMap{
 		"hasTheme": func(list []string, s string) bool { return slices.Contains(list, s) },
 		"hasTag":   func(list []int64, id int64) bool { return slices.Contains(list, id) },
 		"join":     strings.Join,

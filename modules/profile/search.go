@@ -19,14 +19,7 @@ var searching = directory.Search{From: "users AS u", Columns: "u.id, u.created_a
 // Search finds the profiles the member may see matching q, by name, bio
 // and competencies (none for guests).
 func (m *Module) Search(ctx context.Context, tx bun.IDB, q string, uid int64, limit int) ([]search.Hit, error) {
-	if uid == 0 {
-		return nil, nil
-	}
-	vw, err := viewer(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
-	return searching.Find(ctx, tx, q, limit, func(sq *bun.SelectQuery) *bun.SelectQuery {
+	return directory.Find(ctx, tx, searching, q, uid, limit, viewer, func(sq *bun.SelectQuery, vw Viewer) *bun.SelectQuery {
 		return visible(sq.Join("LEFT JOIN profiles AS p ON p.user_id = u.id").Where("u.status = 'active'"), vw)
 	})
 }

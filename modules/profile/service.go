@@ -7,6 +7,7 @@ import (
 
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
+	"github.com/piazza-pa/piazza/platform/screen"
 	"github.com/piazza-pa/piazza/platform/setting"
 	"github.com/piazza-pa/piazza/platform/taxonomy"
 )
@@ -16,13 +17,7 @@ import (
 
 // viewing runs fn in a transaction, with the member of ctx as a viewer.
 func (m *Module) viewing(ctx context.Context, fn func(ctx context.Context, tx bun.Tx, vw Viewer) error) error {
-	return m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		vw, err := viewer(ctx, tx)
-		if err != nil {
-			return err
-		}
-		return fn(ctx, tx, vw)
-	})
+	return screen.As(ctx, &m.Kit, viewer, fn)
 }
 
 // Photo returns member id's photo and its type, to those who may see the

@@ -92,25 +92,21 @@ type Filter struct {
 
 // Directory lists the profiles v may see matching f, by name.
 func Directory(ctx context.Context, tx bun.IDB, v Viewer, f Filter) ([]Profile, error) {
-	var ps []Profile
-	q := selectProfiles(tx, v, &ps).OrderExpr("lower(coalesce(nullif(u.display_name, ''), u.email)), u.id").Limit(200)
-	if f.Query != "" {
-		like := "%" + strings.ToLower(f.Query) + "%"
-		q = q.Where("(lower(u.display_name) LIKE ? OR lower(u.given_name || ' ' || u.family_name) LIKE ? OR lower(coalesce(p.bio, '')) LIKE ?)", like, like, like)
-	}
-	if f.Theme != "" {
-		q = q.Where("? = ANY (p.themes)", f.Theme)
-	}
-	if f.Competency != "" {
-		q = q.Where("EXISTS (SELECT 1 FROM unnest(p.competencies) AS k WHERE lower(k) LIKE ?)", "%"+strings.ToLower(f.Competency)+"%")
-	}
-	if f.State != "" && v.Facilitator {
-		q = q.Where("coalesce(p.state, 'draft') = ?", f.State)
-	}
-	if err := q.Scan(ctx); err != nil {
-		return nil, fmt.Errorf("directory: %w", err)
-	}
-	return ps, nil
+	return directory.All(ctx, func(ps *[]Profile) *bun.SelectQuery {
+		q := selectProfiles(tx, v, ps).OrderExpr("lower(coalesce(nullif(u.display_name, ''), u.email)), u.id").Limit(200)
+		q = directory.Theme(q, "p.themes", f.Theme)
+		if f.Query != "" {
+			like := "%" + strings.ToLower(f.Query) + "%"
+			q = q.Where("(lower(u.display_name) LIKE ? OR lower(u.given_name || ' ' || u.family_name) LIKE ? OR lower(coalesce(p.bio, '')) LIKE ?)", like, like, like)
+		}
+		if f.Competency != "" {
+			q = q.Where("EXISTS (SELECT 1 FROM unnest(p.competencies) AS k WHERE lower(k) LIKE ?)", "%"+strings.ToLower(f.Competency)+"%")
+		}
+		if f.State != "" && v.Facilitator {
+			q = q.Where("coalesce(p.state, 'draft') = ?", f.State)
+		}
+		return q
+	}, "directory")
 }
 
 // Get returns a profile v may see.

@@ -46,6 +46,25 @@ func One[T any](ctx context.Context, query func(dst *T) *bun.SelectQuery, notFou
 	return dst, nil
 }
 
+// All reads the entries that query (built on the list it is given)
+// selects. op names the read in errors.
+func All[T any](ctx context.Context, query func(dst *[]T) *bun.SelectQuery, op string) ([]T, error) {
+	var dst []T
+	if err := query(&dst).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	return dst, nil
+}
+
+// Theme narrows q to the entries whose column of themes holds theme (all
+// for "").
+func Theme(q *bun.SelectQuery, column, theme string) *bun.SelectQuery {
+	if theme == "" {
+		return q
+	}
+	return q.Where("? = ANY ("+column+")", theme)
+}
+
 // Search is a directory's text search, in the 'simple' configuration.
 type Search struct {
 	// From is the table with its alias ("organizations AS o"); Columns
@@ -59,16 +78,24 @@ type Search struct {
 }
 
 // Find returns up to limit entries matching q (web search syntax), best
-// first, among those visible keeps (the viewer's rules, and any join they
-// need).
-func (s Search) Find(ctx context.Context, tx bun.IDB, q string, limit int, visible func(*bun.SelectQuery) *bun.SelectQuery) ([]search.Hit, error) {
+// first, among those member uid may see: visible keeps them, with the
+// viewer who reads (and any join it needs). Guests (uid 0) find nothing.
+func Find[V any](ctx context.Context, tx bun.IDB, s Search, q string, uid int64, limit int,
+	who func(context.Context, bun.IDB) (V, error), visible func(*bun.SelectQuery, V) *bun.SelectQuery) ([]search.Hit, error) {
+	if uid == 0 {
+		return nil, nil
+	}
+	v, err := who(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
 	const query = "websearch_to_tsquery('simple', ?)"
 	sq := tx.NewSelect().TableExpr(s.From).ColumnExpr(s.Columns).
 		ColumnExpr("ts_rank("+s.Doc+", "+query+") AS rank", q).
 		ColumnExpr("ts_headline('simple', "+s.Text+", "+query+", ?) AS snippet", q, search.HeadlineOptions).
 		Where(s.Doc+" @@ "+query, q)
 	var rows []search.Row
-	if err := visible(sq).OrderExpr("rank DESC, "+s.ID).Limit(int64(limit)).Scan(ctx, &rows); err != nil {
+	if err := visible(sq, v).OrderExpr("rank DESC, "+s.ID).Limit(int64(limit)).Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("search %s: %w", s.What, err)
 	}
 	return search.Hits(s.Kind, s.Prefix, rows), nil

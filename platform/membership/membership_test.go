@@ -44,7 +44,9 @@ func TestDecisions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := func(fn func(ctx context.Context, tx bun.Tx) error) error { return db.InTenant(ctx, d.DB, tn.Scope(), fn) }
+	in := func(fn func(ctx context.Context, tx bun.Tx) error) error {
+		return db.InTenant(ctx, d.DB, tn.Scope(), fn)
+	}
 	if err := in(func(ctx context.Context, tx bun.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO users (email) SELECT 'u' || i || '@a.example' FROM generate_series(1, 3) AS i;
 			INSERT INTO communities (name, kind) VALUES ('uno', 'reserved')`)
@@ -53,9 +55,13 @@ func TestDecisions(t *testing.T) {
 		t.Fatal(err)
 	}
 	join := func(open bool) func(ctx context.Context, tx bun.Tx) (string, error) {
-		return func(ctx context.Context, tx bun.Tx) (string, error) { return spec.Join(ctx, tx, 1, 2, "participant", open) }
+		return func(ctx context.Context, tx bun.Tx) (string, error) {
+			return spec.Join(ctx, tx, 1, 2, "participant", open)
+		}
 	}
-	invite := func(ctx context.Context, tx bun.Tx) (string, error) { return spec.Invite(ctx, tx, 1, 2, "participant", 1) }
+	invite := func(ctx context.Context, tx bun.Tx) (string, error) {
+		return spec.Invite(ctx, tx, 1, 2, "participant", 1)
+	}
 	do := func(f func(ctx context.Context, tx bun.Tx) error) func(ctx context.Context, tx bun.Tx) (string, error) {
 		return func(ctx context.Context, tx bun.Tx) (string, error) { return "", f(ctx, tx) }
 	}

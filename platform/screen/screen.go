@@ -26,21 +26,38 @@ type Deps struct {
 	PageFor func(c *fiber.Ctx, site string) web.Page
 }
 
-// Kit is a module's dependencies with its parsed pages.
+// Kit is a module's dependencies with its parsed pages and its messages.
 type Kit struct {
 	Deps
-	pages map[string]*template.Template
+	pages    map[string]*template.Template
+	messages fs.FS
 }
 
-// New parses the module's pages (templates/*.html of fsys) with funcs.
-func New(d Deps, fsys fs.FS, funcs template.FuncMap) (Kit, error) {
-	pages, err := d.Shell.Pages(fsys, "templates/*.html", funcs)
-	return Kit{Deps: d, pages: pages}, err
+// New parses the module's pages (templates/*.html of pages) with funcs;
+// messages are its message files.
+func New(d Deps, pages, messages fs.FS, funcs template.FuncMap) (Kit, error) {
+	ps, err := d.Shell.Pages(pages, "templates/*.html", funcs)
+	return Kit{Deps: d, pages: ps, messages: messages}, err
 }
+
+// Messages are the module's message files, for the site's bundle.
+func (k *Kit) Messages() fs.FS { return k.messages }
 
 // Tx runs fn in a transaction of the site of ctx.
 func (k *Kit) Tx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
 	return site.Tx(ctx, k.DB, fn)
+}
+
+// As runs fn in a transaction of the site of ctx with the viewer who
+// reads there (a module's rules of who sees what).
+func As[V any](ctx context.Context, k *Kit, who func(context.Context, bun.IDB) (V, error), fn func(context.Context, bun.Tx, V) error) error {
+	return k.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		v, err := who(ctx, tx)
+		if err != nil {
+			return err
+		}
+		return fn(ctx, tx, v)
+	})
 }
 
 // Page is the shell's data of the request's page.
