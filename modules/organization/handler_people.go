@@ -1,16 +1,13 @@
 package organization
 
 import (
-	"context"
 	"errors"
 	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform"
-	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/redirect"
 	"github.com/piazza-pa/piazza/platform/screen"
 	"github.com/piazza-pa/piazza/platform/web"
@@ -18,11 +15,8 @@ import (
 
 type showView struct {
 	web.Page
-	Org             *Organization
-	People, Pending []Person
-	Manage, Decide  bool
-	Validation      bool
-	Message, Error  string
+	Overview
+	Message, Error string
 }
 
 // flashes are the outcomes an action reports on the page it returns to.
@@ -35,25 +29,11 @@ func (m *Module) renderShow(c *fiber.Ctx, status int, errText string) error {
 	if d := c.Query("done"); slices.Contains(flashes, d) && errText == "" {
 		v.Message = v.L.T("organization.done." + d)
 	}
-	err := m.viewing(c.UserContext(), func(ctx context.Context, tx bun.Tx, vw Viewer) error {
-		var err error
-		if v.Org, err = Get(ctx, tx, vw, screen.ParamID(c, "id")); err != nil {
-			return err
-		}
-		v.Validation = vw.Validation
-		v.Manage = (v.Org.MyRole == Referent && v.Org.MyState == Active) || authz.Can(ctx, "admin/organizations", "manage")
-		v.Decide = vw.Facilitator && v.Org.State == ToValidate
-		if v.People, err = People(ctx, tx, v.Org.ID, Active); err != nil {
-			return err
-		}
-		if v.Manage {
-			v.Pending, err = People(ctx, tx, v.Org.ID, RequestSent, Invited)
-		}
-		return err
-	})
+	o, err := m.Overview(c.UserContext(), screen.ParamID(c, "id"))
 	if err != nil {
 		return err
 	}
+	v.Overview = *o
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return m.Render(c, status, "show.html", v)
 }

@@ -103,12 +103,8 @@ type listView struct {
 func (m *Module) list(c *fiber.Ctx) error {
 	v := listView{Page: m.Page(c), Themes: taxonomy.Themes, States: []string{ToValidate, Validated, NotValidated},
 		Filter: Filter{Query: strings.TrimSpace(c.Query("q")), Theme: c.Query("theme"), State: c.Query("state")}}
-	err := m.viewing(c.UserContext(), func(ctx context.Context, tx bun.Tx, vw Viewer) error {
-		var err error
-		v.Facilitator, v.Validation = vw.Facilitator, vw.Validation
-		v.Organizations, err = List(ctx, tx, vw, v.Filter)
-		return err
-	})
+	vw, orgs, err := m.List(c.UserContext(), v.Filter)
+	v.Facilitator, v.Validation, v.Organizations = vw.Facilitator, vw.Validation, orgs
 	if err != nil {
 		return err
 	}
@@ -135,11 +131,8 @@ func (m *Module) renderForm(c *fiber.Ctx, status int, o *Organization, action st
 	if errs != nil {
 		v.Errors = errs.Translate(v.L.T)
 	}
-	if err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error {
-		var err error
-		v.Validation, err = setting.Bool(ctx, tx, setting.OrganizationValidation)
-		return err
-	}); err != nil {
+	var err error
+	if v.Validation, err = m.Validation(c.UserContext()); err != nil {
 		return err
 	}
 	return m.Render(c, status, "form.html", v)

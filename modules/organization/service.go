@@ -10,6 +10,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/form"
 	"github.com/piazza-pa/piazza/platform/screen"
+	"github.com/piazza-pa/piazza/platform/setting"
 )
 
 // The service: what members do with organisations, each in one of the
@@ -134,4 +135,52 @@ func (m *Module) Validate(ctx context.Context, id int64, state string) error {
 		_, err = tx.NewUpdate().Table("organizations").Set("state = ?", state).Where("id = ?", o.ID).Exec(ctx)
 		return err
 	})
+}
+
+// Overview is what an organisation's page shows its viewer.
+type Overview struct {
+	Org             *Organization
+	People, Pending []Person
+	// Manage: the viewer refers for it (or administers); Decide: they
+	// validate it; Validation: the tenant validates organisations.
+	Manage, Decide, Validation bool
+}
+
+// Overview reads organisation id's page for the member of ctx: its people,
+// and for those who manage it the requests and invitations waiting.
+func (m *Module) Overview(ctx context.Context, id int64) (*Overview, error) {
+	v := new(Overview)
+	err := m.visible(ctx, id, func(ctx context.Context, tx bun.Tx, vw Viewer, o *Organization) error {
+		v.Org, v.Validation = o, vw.Validation
+		v.Manage = (o.MyRole == Referent && o.MyState == Active) || authz.Can(ctx, "admin/organizations", "manage")
+		v.Decide = vw.Facilitator && o.State == ToValidate
+		var err error
+		if v.People, err = People(ctx, tx, o.ID, Active); err != nil {
+			return err
+		}
+		if v.Manage {
+			v.Pending, err = People(ctx, tx, o.ID, RequestSent, Invited)
+		}
+		return err
+	})
+	return v, err
+}
+
+// List returns the viewer of ctx and the organisations they see matching f.
+func (m *Module) List(ctx context.Context, f Filter) (vw Viewer, os []Organization, err error) {
+	err = m.viewing(ctx, func(ctx context.Context, tx bun.Tx, v Viewer) error {
+		vw = v
+		os, err = List(ctx, tx, v, f)
+		return err
+	})
+	return vw, os, err
+}
+
+// Validation says whether the tenant validates new organisations.
+func (m *Module) Validation(ctx context.Context) (on bool, err error) {
+	err = m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		on, err = setting.Bool(ctx, tx, setting.OrganizationValidation)
+		return err
+	})
+	return on, err
 }
