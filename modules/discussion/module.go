@@ -8,7 +8,6 @@ package discussion
 import (
 	"context"
 	"embed"
-	"io/fs"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -35,9 +34,6 @@ var templates embed.FS
 //go:embed locale/*.toml
 var Messages embed.FS
 
-// Messages are the module's message files, for the site's bundle.
-func (m *Module) Messages() fs.FS { return Messages }
-
 // Deps are what the module needs.
 type Deps = content.Deps
 
@@ -61,7 +57,7 @@ func New(d Deps) (*Module, error) {
 			return community.Joined(ctx, tx, uid)
 		},
 	}, d, content.Rules{Viewer: community.ContentViewer, Guard: community.Guard, CheckScope: community.CheckScope,
-		Slug: func(ctx context.Context) string { return tenant.FromContext(ctx).Slug }}, templates)
+		Slug: func(ctx context.Context) string { return tenant.FromContext(ctx).Slug }}, templates, Messages)
 	if err != nil {
 		return nil, err
 	}

@@ -12,7 +12,6 @@ import (
 	"context"
 	"embed"
 	"html/template"
-	"io/fs"
 	"slices"
 	"time"
 
@@ -37,9 +36,6 @@ var templates embed.FS
 //go:embed locale/*.toml
 var Messages embed.FS
 
-// Messages are the module's message files, for the site's bundle.
-func (m *Module) Messages() fs.FS { return Messages }
-
 // Deps are what the module needs.
 type Deps = content.Deps
 
@@ -53,7 +49,7 @@ type Module struct {
 func New(d Deps) (*Module, error) {
 	m := &Module{}
 	kit, err := content.New(m.definition(), d, content.Rules{Viewer: community.ContentViewer, Guard: community.Guard,
-		CheckScope: community.CheckScope, Slug: func(ctx context.Context) string { return tenant.FromContext(ctx).Slug }}, templates)
+		CheckScope: community.CheckScope, Slug: func(ctx context.Context) string { return tenant.FromContext(ctx).Slug }}, templates, Messages)
 	if err != nil {
 		return nil, err
 	}

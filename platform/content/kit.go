@@ -94,7 +94,8 @@ type Kit[T any, P Entry[T]] struct {
 	Type[T, P]
 	Deps
 	Rules
-	pages map[string]*template.Template
+	pages    map[string]*template.Template
+	messages fs.FS
 }
 
 // fields are the form fields of the common part of an item, which every
@@ -104,8 +105,9 @@ type Kit[T any, P Entry[T]] struct {
 var fields embed.FS
 
 // New parses the type's pages (templates/*.html of templates: list.html,
-// show.html, form.html) and returns its kit.
-func New[T any, P Entry[T]](t Type[T, P], d Deps, r Rules, templates fs.FS) (*Kit[T, P], error) {
+// show.html, form.html) and returns its kit; messages are the type's
+// message files.
+func New[T any, P Entry[T]](t Type[T, P], d Deps, r Rules, templates, messages fs.FS) (*Kit[T, P], error) {
 	pages, err := d.Shell.Pages(templates, "templates/*.html", template.FuncMap{
 		"rich":  richtext.HTML,
 		"hasID": func(l []int64, id int64) bool { return slices.Contains(l, id) },
@@ -118,8 +120,11 @@ func New[T any, P Entry[T]](t Type[T, P], d Deps, r Rules, templates fs.FS) (*Ki
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 	}
-	return &Kit[T, P]{Type: t, Deps: d, Rules: r, pages: pages}, nil
+	return &Kit[T, P]{Type: t, Deps: d, Rules: r, pages: pages, messages: messages}, nil
 }
+
+// Messages are the type's message files, for the site's bundle.
+func (k *Kit[T, P]) Messages() fs.FS { return k.messages }
 
 // ContentType names the type's items in comment and attachment routes.
 func (k *Kit[T, P]) ContentType() string { return k.Name }
