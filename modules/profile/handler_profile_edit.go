@@ -1,12 +1,10 @@
 package profile
 
 import (
-	"context"
 	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform/directory"
 	"github.com/piazza-pa/piazza/platform/form"
@@ -42,16 +40,8 @@ func (m *Module) renderEdit(c *fiber.Ctx, status int, in *Profile, errs form.Err
 	if c.Query("done") != "" && errs == nil {
 		v.Message = v.L.T("profile.saved")
 	}
-	err := m.viewing(c.UserContext(), func(ctx context.Context, tx bun.Tx, vw Viewer) error {
-		var err error
-		v.Validation = vw.Validation
-		if v.Profile, err = Get(ctx, tx, vw, vw.UserID); err != nil {
-			return err
-		}
-		v.Tags, err = taxonomy.Tags(ctx, tx)
-		return err
-	})
-	if err != nil {
+	var err error
+	if v.Profile, v.Tags, v.Validation, err = m.Own(c.UserContext()); err != nil {
 		return err
 	}
 	if in != nil {

@@ -97,12 +97,8 @@ type directoryView struct {
 func (m *Module) directory(c *fiber.Ctx) error {
 	v := directoryView{Page: m.Page(c), Themes: taxonomy.Themes, States: []string{ToValidate, Validated, NotValidated, Draft},
 		Filter: Filter{Query: strings.TrimSpace(c.Query("q")), Theme: c.Query("theme"), Competency: strings.TrimSpace(c.Query("competency")), State: c.Query("state")}}
-	err := m.viewing(c.UserContext(), func(ctx context.Context, tx bun.Tx, vw Viewer) error {
-		var err error
-		v.Facilitator, v.Validation = vw.Facilitator, vw.Validation
-		v.Profiles, err = Directory(ctx, tx, vw, v.Filter)
-		return err
-	})
+	vw, ps, err := m.Directory(c.UserContext(), v.Filter)
+	v.Facilitator, v.Validation, v.Profiles = vw.Facilitator, vw.Validation, ps
 	if err != nil {
 		return err
 	}
@@ -111,9 +107,7 @@ func (m *Module) directory(c *fiber.Ctx) error {
 
 type showView struct {
 	web.Page
-	Profile        *Profile
-	Tags           []taxonomy.Tag
-	Own, Decide    bool
+	Card
 	Message, Error string
 }
 
@@ -123,19 +117,11 @@ func (m *Module) show(c *fiber.Ctx) error {
 	if c.Query("done") != "" {
 		v.Message = v.L.T("profile.done")
 	}
-	err := m.viewing(c.UserContext(), func(ctx context.Context, tx bun.Tx, vw Viewer) error {
-		var err error
-		if v.Profile, err = Get(ctx, tx, vw, id); err != nil {
-			return err
-		}
-		v.Own = id == vw.UserID
-		v.Decide = vw.Facilitator && vw.Validation && v.Profile.State == ToValidate
-		v.Tags, err = tagsOf(ctx, tx, v.Profile.Tags)
-		return err
-	})
+	card, err := m.Card(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
+	v.Card = *card
 	return m.Render(c, fiber.StatusOK, "show.html", v)
 }
 

@@ -20,6 +20,54 @@ func (m *Module) viewing(ctx context.Context, fn func(ctx context.Context, tx bu
 	return screen.As(ctx, &m.Kit, viewer, fn)
 }
 
+// Directory returns the viewer of ctx and the profiles they see matching f.
+func (m *Module) Directory(ctx context.Context, f Filter) (vw Viewer, ps []Profile, err error) {
+	err = m.viewing(ctx, func(ctx context.Context, tx bun.Tx, v Viewer) error {
+		vw = v
+		ps, err = Directory(ctx, tx, v, f)
+		return err
+	})
+	return vw, ps, err
+}
+
+// Card is what a profile's page shows its viewer.
+type Card struct {
+	Profile *Profile
+	Tags    []taxonomy.Tag
+	// Own: the viewer's own profile; Decide: it waits for the viewer's validation.
+	Own, Decide bool
+}
+
+// Card reads member id's profile for the member of ctx, with its tags.
+func (m *Module) Card(ctx context.Context, id int64) (*Card, error) {
+	v := new(Card)
+	err := m.viewing(ctx, func(ctx context.Context, tx bun.Tx, vw Viewer) error {
+		var err error
+		if v.Profile, err = Get(ctx, tx, vw, id); err != nil {
+			return err
+		}
+		v.Own = id == vw.UserID
+		v.Decide = vw.Facilitator && vw.Validation && v.Profile.State == ToValidate
+		v.Tags, err = tagsOf(ctx, tx, v.Profile.Tags)
+		return err
+	})
+	return v, err
+}
+
+// Own reads the member's own profile, the tenant's tags, and whether the
+// tenant validates profiles, for the profile form.
+func (m *Module) Own(ctx context.Context) (p *Profile, tags []taxonomy.Tag, validation bool, err error) {
+	err = m.viewing(ctx, func(ctx context.Context, tx bun.Tx, vw Viewer) error {
+		validation = vw.Validation
+		if p, err = Get(ctx, tx, vw, vw.UserID); err != nil {
+			return err
+		}
+		tags, err = taxonomy.Tags(ctx, tx)
+		return err
+	})
+	return p, tags, validation, err
+}
+
 // Photo returns member id's photo and its type, to those who may see the
 // profile.
 func (m *Module) Photo(ctx context.Context, id int64) (b []byte, typ string, err error) {
