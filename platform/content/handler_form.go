@@ -58,6 +58,21 @@ type FormView[P any] struct {
 	Error, Message string
 }
 
+// Input is a field of the form, for the partial content-input.
+type Input struct {
+	L *i18n.Localizer
+	// Key prefixes the label's message (Key.field.Name); Kind is the
+	// input's type; Max its maximum length (0: none).
+	Key, Kind, Name, Value, Error string
+	Max                           int
+}
+
+// Input is the field name of kind holding value, at most max characters
+// long (0: no limit), with its error.
+func (v FormView[P]) Input(kind, name, value string, max int) Input {
+	return Input{L: v.L, Key: v.Key, Kind: kind, Name: name, Value: value, Error: v.Errors[name], Max: max}
+}
+
 // renderForm shows the form of p, posted to action, with the choices of
 // the member's scopes.
 func (k *Kit[T, P]) renderForm(c *fiber.Ctx, status int, p P, action string, errs form.Errors) error {
