@@ -98,8 +98,9 @@ type Kit[T any, P Entry[T]] struct {
 	messages fs.FS
 }
 
-// fields are the form fields of the common part of an item, which every
-// type's pages may call.
+// fields are the partials of form fields every type's pages may call: an
+// input with its label and error (FormView.Input), and the fields of the
+// common part of an item.
 //
 //go:embed templates/fields.html
 var fields embed.FS
