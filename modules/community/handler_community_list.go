@@ -1,16 +1,12 @@
 package community
 
 import (
-	"context"
 	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/uptrace/bun"
 
-	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/form"
-	"github.com/piazza-pa/piazza/platform/setting"
 	"github.com/piazza-pa/piazza/platform/taxonomy"
 	"github.com/piazza-pa/piazza/platform/web"
 )
@@ -25,12 +21,8 @@ type listView struct {
 
 func (m *Module) list(c *fiber.Ctx) error {
 	v := listView{Page: m.Page(c), Themes: taxonomy.Themes, Theme: c.Query("theme"), Mine: c.Query("mine") != ""}
-	err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error {
-		var err error
-		v.Communities, err = List(ctx, tx, viewerOf(c.UserContext()), Filter{Theme: v.Theme, Mine: v.Mine})
-		return err
-	})
-	if err != nil {
+	var err error
+	if v.Communities, err = m.List(c.UserContext(), Filter{Theme: v.Theme, Mine: v.Mine}); err != nil {
 		return err
 	}
 	return m.Render(c, fiber.StatusOK, "list.html", v)
@@ -58,26 +50,9 @@ func (m *Module) newForm(c *fiber.Ctx) error {
 // only its managers may extend.
 func (m *Module) prepareForm(c *fiber.Ctx, v *formView, parent int) error {
 	v.Page, v.Kinds, v.Themes = m.Page(c), Kinds, taxonomy.Themes
-	return m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error {
-		var err error
-		if v.Validation, err = setting.Bool(ctx, tx, setting.CommunityValidation); err != nil {
-			return err
-		}
-		if parent == 0 {
-			return nil
-		}
-		if v.Parent, err = Get(ctx, tx, viewerOf(c.UserContext()), int64(parent)); err != nil {
-			return err
-		}
-		rctx, err := WithRoles(ctx, tx, viewerOf(c.UserContext()).UserID, v.Parent.ID)
-		if err != nil {
-			return err
-		}
-		if v.Parent.State != "active" || !authz.Can(rctx, v.Parent.Object(), "manage") {
-			return authz.ErrForbidden
-		}
-		return nil
-	})
+	var err error
+	v.Validation, v.Parent, err = m.Extending(c.UserContext(), int64(parent))
+	return err
 }
 
 func (m *Module) create(c *fiber.Ctx) error {

@@ -56,6 +56,32 @@ func (m *Module) managed(ctx context.Context, id int64, fn func(ctx context.Cont
 	})
 }
 
+// List returns the communities the member of ctx sees matching f.
+func (m *Module) List(ctx context.Context, f Filter) (cs []Community, err error) {
+	err = m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		cs, err = List(ctx, tx, viewerOf(ctx), f)
+		return err
+	})
+	return cs, err
+}
+
+// Extending reads, for the form of a new community, whether new
+// communities wait for validation and the parent community (0 for none),
+// which only its managers may extend.
+func (m *Module) Extending(ctx context.Context, parent int64) (validation bool, p *Community, err error) {
+	read := func(ctx context.Context, tx bun.Tx, com *Community) error {
+		p = com
+		validation, err = setting.Bool(ctx, tx, setting.CommunityValidation)
+		return err
+	}
+	if parent != 0 {
+		err = m.managed(ctx, parent, read)
+	} else {
+		err = m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error { return read(ctx, tx, nil) })
+	}
+	return validation, p, err
+}
+
 // Create records community in, created by the member of ctx, its first
 // manager; it waits for validation when the tenant wants it and the
 // creator does not validate communities.
