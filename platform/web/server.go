@@ -103,8 +103,31 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	eh := errorHandler(cfg.Shell, pages["error.html"], cfg.Log, cfg.Dev)
-	fcfg := fiber.Config{
+	fcfg := fiberConfig(errorHandler(cfg.Shell, pages["error.html"], cfg.Log, cfg.Dev))
+	s := &Server{log: cfg.Log, routes: map[string][]fiber.Route{}}
+	tenantArea := s.area(fcfg, cfg, AreaTenant, cfg.TenantModules, cfg.Language, cfg.Tenant)
+	operatorArea := s.area(fcfg, cfg, AreaOperator, cfg.OperatorModules, cfg.Language)
+
+	s.app = fiber.New(fcfg)
+	for _, h := range []fiber.Handler{recover.New(), securityHeaders(cfg.HSTS), requestid.New(requestid.Config{ContextKey: LocalRequestID}),
+		clientAddr(cfg.TrustedProxies), accessLog(cfg.Log), singleHost} {
+		s.app.Use(h)
+	}
+	s.app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	s.app.Get("/static/*", cfg.Shell.Assets.Handler)
+	s.app.Get("/readyz", readiness(cfg.DB))
+	s.app.Use(func(c *fiber.Ctx) error {
+		if string(c.Request().Host()) == cfg.OperatorHost {
+			return operatorArea(c)
+		}
+		return tenantArea(c)
+	})
+	return s, nil
+}
+
+// fiberConfig is the configuration of the server and of each area.
+func fiberConfig(eh fiber.ErrorHandler) fiber.Config {
+	return fiber.Config{
 		DisableStartupMessage: true,
 		ErrorHandler:          eh,
 		ReadTimeout:           30 * time.Second,
@@ -116,49 +139,31 @@ func New(cfg Config) (*Server, error) {
 		// links name registered hosts and ClientAddr reads proxies itself.
 		EnableTrustedProxyCheck: true,
 	}
-	routes := map[string][]fiber.Route{}
-	sub := func(area string, mods []Module, pre ...fiber.Handler) fiber.Handler {
-		app := fiber.New(fcfg)
-		for _, h := range pre {
-			if h != nil {
-				app.Use(h)
-			}
-		}
-		app.Use(RefuseBadText)
-		for _, h := range cfg.Shared {
+}
+
+// area builds one host area's app (its own middleware first, then the text
+// check, the shared middleware and the modules' routes) and keeps its routes.
+func (s *Server) area(fcfg fiber.Config, cfg Config, name string, mods []Module, pre ...fiber.Handler) fiber.Handler {
+	app := fiber.New(fcfg)
+	for _, h := range pre {
+		if h != nil {
 			app.Use(h)
 		}
-		for _, m := range mods {
-			m.Routes(app)
-		}
-		routes[area] = app.GetRoutes(true)
-		app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
-		h := app.Handler()
-		return func(c *fiber.Ctx) error {
-			h(c.Context())
-			return nil
-		}
 	}
-	tenantArea := sub(AreaTenant, cfg.TenantModules, cfg.Language, cfg.Tenant)
-	operatorArea := sub(AreaOperator, cfg.OperatorModules, cfg.Language)
-
-	app := fiber.New(fcfg)
-	app.Use(recover.New())
-	app.Use(securityHeaders(cfg.HSTS))
-	app.Use(requestid.New(requestid.Config{ContextKey: LocalRequestID}))
-	app.Use(clientAddr(cfg.TrustedProxies))
-	app.Use(accessLog(cfg.Log))
-	app.Use(singleHost)
-	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
-	app.Get("/static/*", cfg.Shell.Assets.Handler)
-	app.Get("/readyz", readiness(cfg.DB))
-	app.Use(func(c *fiber.Ctx) error {
-		if string(c.Request().Host()) == cfg.OperatorHost {
-			return operatorArea(c)
-		}
-		return tenantArea(c)
-	})
-	return &Server{app: app, log: cfg.Log, routes: routes}, nil
+	app.Use(RefuseBadText)
+	for _, h := range cfg.Shared {
+		app.Use(h)
+	}
+	for _, m := range mods {
+		m.Routes(app)
+	}
+	s.routes[name] = app.GetRoutes(true)
+	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	h := app.Handler()
+	return func(c *fiber.Ctx) error {
+		h(c.Context())
+		return nil
+	}
 }
 
 // App is the Fiber app, for tests (app.Test).
