@@ -10,8 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/mail"
 	"net/netip"
 	"net/url"
 	"os"
@@ -98,89 +96,12 @@ func Load(lookup Lookup, mode Mode) (*Config, error) {
 	bad := func(key, msg string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(msg, args...)))
 	}
-	get := func(key string) (string, bool) {
-		v, ok := lookup(key)
-		v = strings.TrimSpace(v)
-		return v, ok && v != ""
-	}
-
-	if v, ok := get("PIAZZA_DATABASE_URL"); ok {
-		if err := checkDatabaseURL(v); err != nil {
-			bad("PIAZZA_DATABASE_URL", "%v", err)
+	for _, v := range variables {
+		if s, ok := lookup(v.key); ok && strings.TrimSpace(s) != "" {
+			if err := v.set(c, strings.TrimSpace(s)); err != nil {
+				bad(v.key, "%v", err)
+			}
 		}
-		c.DatabaseURL = v
-	}
-	if v, ok := get("PIAZZA_ADDR"); ok {
-		if _, port, err := net.SplitHostPort(v); err != nil || !validPort(port) {
-			bad("PIAZZA_ADDR", "%q is not a listen address of the form host:port or :port", v)
-		}
-		c.Addr = v
-	}
-	if v, ok := get("PIAZZA_BASE_DOMAIN"); ok {
-		c.BaseDomain = strings.ToLower(strings.TrimSuffix(v, "."))
-		if err := CheckHost(c.BaseDomain); err != nil {
-			bad("PIAZZA_BASE_DOMAIN", "%v", err)
-		}
-	}
-	if v, ok := get("PIAZZA_OPERATOR_HOST"); ok {
-		c.OperatorHost = strings.ToLower(strings.TrimSuffix(v, "."))
-		if err := CheckHost(c.OperatorHost); err != nil {
-			bad("PIAZZA_OPERATOR_HOST", "%v", err)
-		}
-	}
-	if v, ok := get("PIAZZA_DATA_DIR"); ok {
-		c.DataDir = v
-	}
-	if v, ok := get("PIAZZA_SECRET_KEY"); ok {
-		key, err := DecodeKey(v)
-		if err != nil {
-			bad("PIAZZA_SECRET_KEY", "%v", err)
-		}
-		c.SecretKey = key
-	}
-	if v, ok := get("PIAZZA_LOG_LEVEL"); ok {
-		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
-			bad("PIAZZA_LOG_LEVEL", "%q is not one of debug, info, warn, error", v)
-		}
-	}
-	if v, ok := get("PIAZZA_LOG_FORMAT"); ok {
-		if v != "text" && v != "json" {
-			bad("PIAZZA_LOG_FORMAT", "%q is not one of text, json", v)
-		}
-		c.LogFormat = v
-	}
-	if v, ok := get("PIAZZA_DELETE_GRACE"); ok {
-		d, err := time.ParseDuration(v)
-		if err != nil || d < 0 {
-			bad("PIAZZA_DELETE_GRACE", "%q is not a duration such as 720h", v)
-		}
-		c.DeleteGrace = d
-	}
-	if v, ok := get("PIAZZA_PG_PORT"); ok {
-		if !validPort(v) {
-			bad("PIAZZA_PG_PORT", "%q is not a port number (1-65535)", v)
-		}
-		c.PGPort, _ = strconv.Atoi(v)
-	}
-	if v, ok := get("PIAZZA_TRUSTED_PROXIES"); ok {
-		ps, err := ParseProxies(v)
-		if err != nil {
-			bad("PIAZZA_TRUSTED_PROXIES", "%v", err)
-		}
-		c.TrustedProxies = ps
-	}
-	if v, ok := get("PIAZZA_SMTP_URL"); ok {
-		u, err := url.Parse(v)
-		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
-			bad("PIAZZA_SMTP_URL", "must be smtp://[user:password@]host[:port][?tls=mandatory|opportunistic|none] or smtps://…")
-		}
-		c.SMTPURL = v
-	}
-	if v, ok := get("PIAZZA_MAIL_FROM"); ok {
-		if _, err := mail.ParseAddress(v); err != nil {
-			bad("PIAZZA_MAIL_FROM", "%q is not an e-mail address (e.g. Piazza <noreply@example.org>)", v)
-		}
-		c.MailFrom = v
 	}
 	if mode == ModeServe && c.DatabaseURL != "" && c.SecretKey == nil {
 		bad("PIAZZA_SECRET_KEY", "required with PIAZZA_DATABASE_URL under serve: every replica must share the same key (32 random bytes, base64 or hex)")

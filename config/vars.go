@@ -1,0 +1,92 @@
+package config
+
+import (
+	"fmt"
+	"net"
+	"net/mail"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// variable is one PIAZZA_* setting: set stores a value (trimmed, not
+// empty) into the configuration, or says what is wrong with it (never
+// repeating a secret).
+type variable struct {
+	key string
+	set func(c *Config, v string) error
+}
+
+// variables are the settings Load reads, in the order their errors are
+// reported.
+var variables = []variable{
+	{"PIAZZA_DATABASE_URL", func(c *Config, v string) error {
+		c.DatabaseURL = v
+		return checkDatabaseURL(v)
+	}},
+	{"PIAZZA_ADDR", func(c *Config, v string) error {
+		c.Addr = v
+		if _, port, err := net.SplitHostPort(v); err != nil || !validPort(port) {
+			return fmt.Errorf("%q is not a listen address of the form host:port or :port", v)
+		}
+		return nil
+	}},
+	{"PIAZZA_BASE_DOMAIN", func(c *Config, v string) error {
+		c.BaseDomain = strings.ToLower(strings.TrimSuffix(v, "."))
+		return CheckHost(c.BaseDomain)
+	}},
+	{"PIAZZA_OPERATOR_HOST", func(c *Config, v string) error {
+		c.OperatorHost = strings.ToLower(strings.TrimSuffix(v, "."))
+		return CheckHost(c.OperatorHost)
+	}},
+	{"PIAZZA_DATA_DIR", func(c *Config, v string) error { c.DataDir = v; return nil }},
+	{"PIAZZA_SECRET_KEY", func(c *Config, v string) (err error) {
+		c.SecretKey, err = DecodeKey(v)
+		return err
+	}},
+	{"PIAZZA_LOG_LEVEL", func(c *Config, v string) error {
+		if c.LogLevel.UnmarshalText([]byte(v)) != nil {
+			return fmt.Errorf("%q is not one of debug, info, warn, error", v)
+		}
+		return nil
+	}},
+	{"PIAZZA_LOG_FORMAT", func(c *Config, v string) error {
+		c.LogFormat = v
+		if v != "text" && v != "json" {
+			return fmt.Errorf("%q is not one of text, json", v)
+		}
+		return nil
+	}},
+	{"PIAZZA_DELETE_GRACE", func(c *Config, v string) (err error) {
+		if c.DeleteGrace, err = time.ParseDuration(v); err != nil || c.DeleteGrace < 0 {
+			return fmt.Errorf("%q is not a duration such as 720h", v)
+		}
+		return nil
+	}},
+	{"PIAZZA_PG_PORT", func(c *Config, v string) error {
+		c.PGPort, _ = strconv.Atoi(v)
+		if !validPort(v) {
+			return fmt.Errorf("%q is not a port number (1-65535)", v)
+		}
+		return nil
+	}},
+	{"PIAZZA_TRUSTED_PROXIES", func(c *Config, v string) (err error) {
+		c.TrustedProxies, err = ParseProxies(v)
+		return err
+	}},
+	{"PIAZZA_SMTP_URL", func(c *Config, v string) error {
+		c.SMTPURL = v
+		if u, err := url.Parse(v); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
+			return fmt.Errorf("must be smtp://[user:password@]host[:port][?tls=mandatory|opportunistic|none] or smtps://…")
+		}
+		return nil
+	}},
+	{"PIAZZA_MAIL_FROM", func(c *Config, v string) error {
+		c.MailFrom = v
+		if _, err := mail.ParseAddress(v); err != nil {
+			return fmt.Errorf("%q is not an e-mail address (e.g. Piazza <noreply@example.org>)", v)
+		}
+		return nil
+	}},
+}
