@@ -113,29 +113,8 @@ func (m *Module) render(c *fiber.Ctx, status int, msg, errText string) error {
 		return err
 	}
 	v := overview{Page: m.PageFor(c, t.Name), Message: msg, Error: errText, Query: strings.TrimSpace(c.Query("q")), Roles: roles, Hosts: t.Hosts}
-	err = m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		users, err := auth.FindUsers(ctx, tx, v.Query, 200)
-		if err != nil {
-			return err
-		}
-		for _, u := range users {
-			v.Members = append(v.Members, member{User: u, Role: "member"})
-		}
-		on, err := tx.NewSelect().TableExpr("settings").Where("key = ? AND value = 'true'::jsonb", auth.SettingLocalAccounts).Exists(ctx)
-		v.Local = on
+	if v.Members, v.Local, err = m.members(ctx, v.Query); err != nil {
 		return err
-	})
-	if err != nil {
-		return err
-	}
-	roles, err := authz.RolesOf(ctx, m.DB, t.Domain())
-	if err != nil {
-		return err
-	}
-	for i := range v.Members {
-		for _, r := range roles[v.Members[i].Subject()] {
-			v.Members[i].Role = strings.TrimPrefix(r, "role:")
-		}
 	}
 	if v.IdPs, err = m.IdPs.List(ctx, t.ID); err != nil {
 		return err

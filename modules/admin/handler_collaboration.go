@@ -1,14 +1,11 @@
 package admin
 
 import (
-	"context"
 	"errors"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/comment"
@@ -49,23 +46,8 @@ func (m *Module) renderCollaboration(c *fiber.Ctx, status int, msg string, errs 
 	if errs != nil {
 		v.Errors = errs.Translate(v.L.T)
 	}
-	err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error {
-		for _, k := range validations {
-			on, err := setting.Bool(ctx, tx, k)
-			if err != nil {
-				return err
-			}
-			v.Switches = append(v.Switches, switchView{Key: k, On: on})
-		}
-		words, err := comment.Blacklist(ctx, tx)
-		if err != nil {
-			return err
-		}
-		v.Blacklist = strings.Join(words, "\n")
-		v.Tags, err = taxonomy.Tags(ctx, tx)
-		return err
-	})
-	if err != nil {
+	var err error
+	if v.Switches, v.Blacklist, v.Tags, err = m.collaborationSettings(c.UserContext()); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")

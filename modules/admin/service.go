@@ -3,6 +3,7 @@ package admin
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/uptrace/bun"
 
@@ -20,6 +21,55 @@ import (
 // for the admin of ctx. Handlers write the audit trail once it is done.
 
 var errSelf = platform.NewError(platform.ErrConflict, "an admin cannot lock themselves out")
+
+// members lists at most 200 accounts matching query, each with their
+// stored tenant role ("member" for none), and says whether local accounts
+// are on.
+func (m *Module) members(ctx context.Context, query string) (ms []member, local bool, err error) {
+	err = m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		users, err := auth.FindUsers(ctx, tx, query, 200)
+		if err != nil {
+			return err
+		}
+		for _, u := range users {
+			ms = append(ms, member{User: u, Role: "member"})
+		}
+		local, err = setting.Bool(ctx, tx, auth.SettingLocalAccounts)
+		return err
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	stored, err := authz.RolesOf(ctx, m.DB, tenant.FromContext(ctx).Domain())
+	for i := range ms {
+		for _, r := range stored[ms[i].Subject()] {
+			ms[i].Role = strings.TrimPrefix(r, "role:")
+		}
+	}
+	return ms, local, err
+}
+
+// collaborationSettings reads the validation switches, the words comments
+// may not contain (one a line) and the tags.
+func (m *Module) collaborationSettings(ctx context.Context) (switches []switchView, blacklist string, tags []taxonomy.Tag, err error) {
+	err = m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		for _, k := range validations {
+			on, err := setting.Bool(ctx, tx, k)
+			if err != nil {
+				return err
+			}
+			switches = append(switches, switchView{Key: k, On: on})
+		}
+		words, err := comment.Blacklist(ctx, tx)
+		if err != nil {
+			return err
+		}
+		blacklist = strings.Join(words, "\n")
+		tags, err = taxonomy.Tags(ctx, tx)
+		return err
+	})
+	return switches, blacklist, tags, err
+}
 
 // SetStatus suspends (signing them out everywhere) or reactivates member id;
 // admins cannot suspend themselves.
