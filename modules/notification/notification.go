@@ -7,8 +7,6 @@ package notification
 import (
 	"context"
 	"embed"
-	"html/template"
-	"io/fs"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -16,8 +14,9 @@ import (
 
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/notify"
+	"github.com/piazza-pa/piazza/platform/screen"
+	"github.com/piazza-pa/piazza/platform/site"
 	"github.com/piazza-pa/piazza/platform/web"
-	"github.com/piazza-pa/piazza/tenant"
 )
 
 //go:embed templates/*.html
@@ -27,9 +26,6 @@ var templates embed.FS
 //
 //go:embed locale/*.toml
 var Messages embed.FS
-
-// Messages are the module's message files, for the site's bundle.
-func (m *Module) Messages() fs.FS { return Messages }
 
 // Deps are what the pages need.
 type Deps struct {
@@ -42,17 +38,17 @@ type Deps struct {
 
 // Module is the notification pages.
 type Module struct {
-	Deps
-	pages map[string]*template.Template
+	screen.Kit
+	key []byte
 }
 
 // New parses the pages.
 func New(d Deps) (*Module, error) {
-	pages, err := d.Shell.Pages(templates, "templates/*.html")
+	k, err := screen.New(screen.Deps{DB: d.DB, Shell: d.Shell, PageFor: d.PageFor}, templates, Messages, nil)
 	if err != nil {
 		return nil, err
 	}
-	return &Module{Deps: d, pages: pages}, nil
+	return &Module{Kit: k, key: d.Key}, nil
 }
 
 // Routes registers the list (members) and the unsubscribe page (anyone
@@ -72,8 +68,8 @@ type listView struct {
 
 func (m *Module) list(c *fiber.Ctx) error {
 	uid := auth.UserFromContext(c.UserContext()).ID
-	v := listView{Page: m.PageFor(c, tenant.FromContext(c.UserContext()).Name)}
-	err := tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
+	v := listView{Page: m.Page(c)}
+	err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error {
 		var err error
 		v.Notes, err = notify.List(ctx, tx, uid, 100)
 		return err
@@ -82,15 +78,15 @@ func (m *Module) list(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return web.Render(c, fiber.StatusOK, m.pages["list.html"], v)
+	return m.Render(c, fiber.StatusOK, "list.html", v)
 }
 
 func (m *Module) read(c *fiber.Ctx) error {
 	uid := auth.UserFromContext(c.UserContext()).ID
-	if err := tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error { return notify.MarkRead(ctx, tx, uid) }); err != nil {
+	if err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error { return notify.MarkRead(ctx, tx, uid) }); err != nil {
 		return err
 	}
-	return web.Done(c, "/notifications", m.Shell.I18n.FromContext(c.UserContext()).T("notification.all_read"))
+	return web.Done(c, "/notifications", m.T(c, "notification.all_read"))
 }
 
 type unsubscribeView struct {
@@ -104,8 +100,8 @@ type unsubscribeView struct {
 // linkOK checks an unsubscribe link's user and token for this tenant.
 func (m *Module) linkOK(c *fiber.Ctx, u, token string) (int64, bool) {
 	uid, err := strconv.ParseInt(u, 10, 64)
-	t := tenant.FromContext(c.UserContext())
-	return uid, err == nil && notify.CheckUnsubscribe(m.Key, t.ID, uid, token)
+	t := site.FromContext(c.UserContext())
+	return uid, err == nil && notify.CheckUnsubscribe(m.key, t.ID, uid, token)
 }
 
 func (m *Module) unsubscribeForm(c *fiber.Ctx) error {
@@ -113,8 +109,8 @@ func (m *Module) unsubscribeForm(c *fiber.Ctx) error {
 	if !ok {
 		return fiber.ErrNotFound
 	}
-	v := unsubscribeView{Page: m.PageFor(c, tenant.FromContext(c.UserContext()).Name), UserID: uid, Token: c.Query("t")}
-	return web.Render(c, fiber.StatusOK, m.pages["unsubscribe.html"], v)
+	v := unsubscribeView{Page: m.Page(c), UserID: uid, Token: c.Query("t")}
+	return m.Render(c, fiber.StatusOK, "unsubscribe.html", v)
 }
 
 // unsubscribe turns the person's e-mails off (profile frequency and every
@@ -124,7 +120,7 @@ func (m *Module) unsubscribe(c *fiber.Ctx) error {
 	if !ok {
 		return fiber.ErrNotFound
 	}
-	err := tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
+	err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO profiles (user_id, notify_frequency) VALUES (?, 'off')
 			ON CONFLICT (user_id) DO UPDATE SET notify_frequency = 'off', updated_at = now()`, uid); err != nil {
 			return err
@@ -138,7 +134,7 @@ func (m *Module) unsubscribe(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := unsubscribeView{Page: m.PageFor(c, tenant.FromContext(c.UserContext()).Name), Done: true}
+	v := unsubscribeView{Page: m.Page(c), Done: true}
 	v.Message = v.L.T("notification.unsubscribed")
-	return web.Render(c, fiber.StatusOK, m.pages["unsubscribe.html"], v)
+	return m.Render(c, fiber.StatusOK, "unsubscribe.html", v)
 }
