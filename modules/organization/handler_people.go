@@ -40,14 +40,22 @@ func (m *Module) renderShow(c *fiber.Ctx, status int, errText string) error {
 
 // join asks to be linked to an organisation as an employee.
 func (m *Module) join(c *fiber.Ctx) error {
-	err := m.Join(c.UserContext(), screen.ParamID(c, "id"))
-	if errors.Is(err, ErrAlready) {
+	return m.shown(c, m.Join(c.UserContext(), screen.ParamID(c, "id")), "requested")
+}
+
+// shown answers an action on the organisation: a refusal the member can
+// act on (a conflict, or what they typed) shows the page again with its
+// sentence; success goes back to the page with the flash.
+func (m *Module) shown(c *fiber.Ctx, err error, flash string) error {
+	switch {
+	case errors.Is(err, platform.ErrConflict):
 		return m.renderShow(c, fiber.StatusConflict, m.ErrText(c, err))
-	}
-	if err != nil {
+	case errors.Is(err, platform.ErrInvalid):
+		return m.renderShow(c, fiber.StatusUnprocessableEntity, m.ErrText(c, err))
+	case err != nil:
 		return err
 	}
-	return m.back(c, screen.ParamID(c, "id"), "requested")
+	return m.back(c, screen.ParamID(c, "id"), flash)
 }
 
 // leave ends the member's link (or request); the last referent stays.
@@ -78,18 +86,7 @@ func (m *Module) answer(accept bool) fiber.Handler {
 // invite links a member of the tenant (by e-mail) as invited; they accept
 // from the organisation's page.
 func (m *Module) invite(c *fiber.Ctx) error {
-	err := m.Invite(c.UserContext(), screen.ParamID(c, "id"), strings.TrimSpace(c.FormValue("email")))
-	if errors.Is(err, platform.ErrInvalid) || errors.Is(err, ErrAlready) {
-		status := fiber.StatusUnprocessableEntity
-		if errors.Is(err, ErrAlready) {
-			status = fiber.StatusConflict
-		}
-		return m.renderShow(c, status, m.ErrText(c, err))
-	}
-	if err != nil {
-		return err
-	}
-	return m.back(c, screen.ParamID(c, "id"), "invited")
+	return m.shown(c, m.Invite(c.UserContext(), screen.ParamID(c, "id"), strings.TrimSpace(c.FormValue("email"))), "invited")
 }
 
 // decide is a referent's decision on a person: approve or reject a request,
@@ -97,14 +94,7 @@ func (m *Module) invite(c *fiber.Ctx) error {
 func (m *Module) decide(c *fiber.Ctx) error {
 	action := c.Params("action")
 	err := m.Decide(c.UserContext(), screen.ParamID(c, "id"), screen.ParamID(c, "uid"), action)
-	if errors.Is(err, platform.ErrConflict) {
-		return m.renderShow(c, fiber.StatusConflict, m.ErrText(c, err))
-	}
-	if err != nil {
-		return err
-	}
-	flash := map[string]string{"approve": "approved", "reject": "rejected", "remove": "removed"}[action]
-	return m.back(c, screen.ParamID(c, "id"), flash)
+	return m.shown(c, err, map[string]string{"approve": "approved", "reject": "rejected", "remove": "removed"}[action])
 }
 
 // validate is a facilitator's decision on an organisation waiting for it.
