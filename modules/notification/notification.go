@@ -12,6 +12,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
 
+	"github.com/piazza-pa/piazza/modules/community"
+	"github.com/piazza-pa/piazza/modules/profile"
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/notify"
 	"github.com/piazza-pa/piazza/platform/screen"
@@ -121,11 +123,10 @@ func (m *Module) unsubscribe(c *fiber.Ctx) error {
 		return fiber.ErrNotFound
 	}
 	err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO profiles (user_id, notify_frequency) VALUES (?, 'off')
-			ON CONFLICT (user_id) DO UPDATE SET notify_frequency = 'off', updated_at = now()`, uid); err != nil {
+		if err := profile.MuteMail(ctx, tx, uid); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE community_members SET notify_frequency = NULL WHERE user_id = ?", uid); err != nil {
+		if err := community.ForgetMailOverrides(ctx, tx, uid); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, "UPDATE notifications SET emailed_at = now() WHERE user_id = ? AND emailed_at IS NULL", uid)
