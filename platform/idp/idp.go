@@ -67,33 +67,50 @@ const maxLabel = 100
 
 // Normalize fills defaults and checks every field, naming the bad one.
 func (i *IdP) Normalize() error {
-	bad := func(field, msg string) error {
-		key := "idp.error." + strings.NewReplacer(" ", "_").Replace(field)
-		return platform.NewKeyedError(platform.ErrInvalid, key, field+": "+msg)
+	for _, step := range []func() error{i.normalizeNames, i.normalizeClient, i.normalizeRequest, i.normalizeClaims} {
+		if err := step(); err != nil {
+			return err
+		}
 	}
+	return nil
+}
+
+// badField is an invalid field's error, keyed for translation.
+func badField(field, msg string) error {
+	key := "idp.error." + strings.NewReplacer(" ", "_").Replace(field)
+	return platform.NewKeyedError(platform.ErrInvalid, key, field+": "+msg)
+}
+
+// normalizeNames checks the key, label, kind and issuer.
+func (i *IdP) normalizeNames() error {
 	i.Key, i.Label, i.Issuer = strings.TrimSpace(i.Key), strings.TrimSpace(i.Label), strings.TrimSpace(i.Issuer)
 	if !keyRE.MatchString(i.Key) {
-		return bad("key", "1-32 lower-case letters, digits and hyphens, starting with a letter or digit")
+		return badField("key", "1-32 lower-case letters, digits and hyphens, starting with a letter or digit")
 	}
 	if i.Label == "" {
 		i.Label = i.Key
 	}
 	if utf8.RuneCountInString(i.Label) > maxLabel {
-		return bad("label", fmt.Sprintf("at most %d characters", maxLabel))
+		return badField("label", fmt.Sprintf("at most %d characters", maxLabel))
 	}
 	if i.Kind == "" {
 		i.Kind = "generic"
 	}
 	if !slices.Contains([]string{"generic", "spid", "cie"}, i.Kind) {
-		return bad("kind", "one of generic, spid, cie")
+		return badField("kind", "one of generic, spid, cie")
 	}
 	u, err := url.Parse(i.Issuer)
 	if err != nil || u.Host == "" || u.RawQuery != "" || u.Fragment != "" ||
 		!(u.Scheme == "https" || u.Scheme == "http" && isLoopback(u.Hostname())) {
-		return bad("issuer", "an https:// URL (http:// only for localhost)")
+		return badField("issuer", "an https:// URL (http:// only for localhost)")
 	}
+	return nil
+}
+
+// normalizeClient checks the client id and how the client authenticates.
+func (i *IdP) normalizeClient() error {
 	if strings.TrimSpace(i.ClientID) == "" {
-		return bad("client id", "required")
+		return badField("client id", "required")
 	}
 	if i.ClientAuth == "" {
 		i.ClientAuth = AuthBasic
@@ -101,15 +118,20 @@ func (i *IdP) Normalize() error {
 	switch i.ClientAuth {
 	case AuthBasic, AuthPost:
 		if i.ClientSecret == "" && len(i.SealedSecret) == 0 {
-			return bad("client secret", "required with "+i.ClientAuth)
+			return badField("client secret", "required with "+i.ClientAuth)
 		}
 	case AuthPrivateJWT:
 		if i.ClientSecret != "" {
-			return bad("client secret", "not used with private_key_jwt (the tenant's signing key is)")
+			return badField("client secret", "not used with private_key_jwt (the tenant's signing key is)")
 		}
 	default:
-		return bad("client authentication", "one of client_secret_basic, client_secret_post, private_key_jwt")
+		return badField("client authentication", "one of client_secret_basic, client_secret_post, private_key_jwt")
 	}
+	return nil
+}
+
+// normalizeRequest checks the scopes and ACR values asked for.
+func (i *IdP) normalizeRequest() error {
 	if len(i.Scopes) == 0 {
 		i.Scopes = []string{"openid", "profile", "email"}
 	}
@@ -117,19 +139,21 @@ func (i *IdP) Normalize() error {
 		i.ACRValues = []string{}
 	}
 	if !slices.Contains(i.Scopes, "openid") {
-		return bad("scopes", "must include openid")
+		return badField("scopes", "must include openid")
 	}
 	for _, a := range i.ACRValues {
 		if u, err := url.Parse(a); err != nil || !u.IsAbs() {
-			return bad("acr values", fmt.Sprintf("%q is not an absolute URI (e.g. https://www.spid.gov.it/SpidL2)", a))
+			return badField("acr values", fmt.Sprintf("%q is not an absolute URI (e.g. https://www.spid.gov.it/SpidL2)", a))
 		}
 	}
-	for _, c := range []*string{&i.ClaimSubject, &i.ClaimEmail, &i.ClaimGivenName, &i.ClaimFamilyName, &i.ClaimFiscalNumber} {
-		*c = strings.TrimSpace(*c)
-	}
+	return nil
+}
+
+// normalizeClaims fills the claims' defaults and checks how accounts link.
+func (i *IdP) normalizeClaims() error {
 	defaults := []string{"sub", "email", "given_name", "family_name", "fiscal_number"}
 	for n, c := range []*string{&i.ClaimSubject, &i.ClaimEmail, &i.ClaimGivenName, &i.ClaimFamilyName, &i.ClaimFiscalNumber} {
-		if *c == "" {
+		if *c = strings.TrimSpace(*c); *c == "" {
 			*c = defaults[n]
 		}
 	}
@@ -140,7 +164,7 @@ func (i *IdP) Normalize() error {
 		}
 	}
 	if !slices.Contains([]string{"fiscal_number", "email", "never"}, i.LinkBy) {
-		return bad("link by", "one of fiscal_number, email, never")
+		return badField("link by", "one of fiscal_number, email, never")
 	}
 	return nil
 }
