@@ -138,8 +138,7 @@ func (m *Module) language(c *fiber.Ctx) error {
 		return fiber.ErrUnprocessableEntity
 	}
 	err := site.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
-		_, err := tx.ExecContext(ctx, "UPDATE users SET locale = ?, updated_at = now() WHERE id = ?", locale, u.ID)
-		return err
+		return SetLanguage(ctx, tx, u.ID, locale)
 	})
 	if err != nil {
 		return err

@@ -17,6 +17,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/csrf"
 	"github.com/piazza-pa/piazza/platform/redirect"
 	"github.com/piazza-pa/piazza/platform/session"
+	"github.com/piazza-pa/piazza/platform/setting"
 	"github.com/piazza-pa/piazza/platform/site"
 	"github.com/piazza-pa/piazza/platform/web"
 )
@@ -259,20 +260,12 @@ func (m *Module) base(c *fiber.Ctx) string {
 
 // localEnabled reads the tenant's switch for local accounts.
 func localEnabled(ctx context.Context, tx bun.IDB) (bool, error) {
-	var on bool
-	err := tx.QueryRowContext(ctx, "SELECT coalesce((SELECT value = 'true'::jsonb FROM settings WHERE key = ?), false)", SettingLocalAccounts).Scan(&on)
-	return on, err
+	return setting.Bool(ctx, tx, SettingLocalAccounts)
 }
 
 // SetLocalAccounts turns local accounts on or off for the tenant of tx.
 func SetLocalAccounts(ctx context.Context, tx bun.IDB, on bool) error {
-	v := "false"
-	if on {
-		v = "true"
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?::jsonb)
-		ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`, SettingLocalAccounts, v)
-	return err
+	return setting.SetBool(ctx, tx, SettingLocalAccounts, on)
 }
 
 // PageFor is the shell's page data for a tenant's page, with the signed-in

@@ -47,6 +47,15 @@ func SetNameAndLanguage(ctx context.Context, tx bun.IDB, id int64, name, locale 
 	return nil
 }
 
+// SetLanguage sets the language of account id.
+func SetLanguage(ctx context.Context, tx bun.IDB, id int64, locale string) error {
+	_, err := tx.NewUpdate().Model((*User)(nil)).Set("locale = ?", locale).Set("updated_at = now()").Where("id = ?", id).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("save language: %w", err)
+	}
+	return nil
+}
+
 // FindUsers lists at most limit accounts by address, those whose address or
 // name contains query (case-insensitive) when it is not empty.
 func FindUsers(ctx context.Context, tx bun.IDB, query string, limit int) ([]User, error) {
