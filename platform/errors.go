@@ -68,6 +68,13 @@ type Localizable interface {
 	MessageArgs() []any
 }
 
+// Translated says whether err carries a message key, so that its message
+// can be shown in the user's language.
+func Translated(err error) bool {
+	var l Localizable
+	return errors.As(err, &l) && l.MessageKey() != "" || MessageKey(err) != ""
+}
+
 // Localize is err's message in the user's language: t translates a key with
 // name/value arguments. An error without a message key shows its own text.
 func Localize(err error, t func(key string, args ...any) string) string {

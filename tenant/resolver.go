@@ -8,10 +8,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gofiber/fiber/v2"
-
 	"github.com/piazza-pa/piazza/config"
 	"github.com/piazza-pa/piazza/platform/pgnotify"
+	"github.com/piazza-pa/piazza/platform/web"
 )
 
 // ChangeChannel is the notification channel of tenant and host changes
@@ -29,7 +28,7 @@ const maxMisses = 4096
 
 // ErrBadHost is a Host header that is not a host name: it is refused before
 // anything is looked up or kept.
-var ErrBadHost = fiber.NewError(fiber.StatusBadRequest, "the Host header is not a host name")
+var ErrBadHost = &web.BadRequest{Key: "error.bad_host", Msg: "the Host header is not a host name"}
 
 // Resolver maps Host headers to tenants, caching answers (including "no such
 // host") while a pgnotify listener reports every change; while the listener

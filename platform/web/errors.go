@@ -72,8 +72,10 @@ func errorHandler(shell *Shell, tmpl *template.Template, log *slog.Logger, dev b
 			log.Error("request failed", "err", err, "request_id", p.RequestID, "tenant", c.Locals(LocalTenant), "path", c.Path())
 		}
 		// The message of a known kind is meant for the user (a bad slug, a
-		// missing CSRF token, a suspended site …).
-		if status < 500 && status != fiber.StatusNotFound || errors.Is(err, platform.ErrUnavailable) || dev {
+		// missing CSRF token, a suspended site …); Fiber's own untranslated
+		// text (the request parser's quotes the request's headers) is shown
+		// only in development.
+		if status < 500 && status != fiber.StatusNotFound && !fiberText(err) || errors.Is(err, platform.ErrUnavailable) || dev {
 			p.Detail = platform.Localize(err, loc.T)
 		}
 		if status == fiber.StatusServiceUnavailable {
@@ -94,4 +96,10 @@ func errorHandler(shell *Shell, tmpl *template.Template, log *slog.Logger, dev b
 		}
 		return nil
 	}
+}
+
+// fiberText says whether err is Fiber's own error, with no message key.
+func fiberText(err error) bool {
+	var fe *fiber.Error
+	return errors.As(err, &fe) && !platform.Translated(err)
 }

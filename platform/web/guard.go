@@ -35,7 +35,7 @@ func securityHeaders(hsts bool) fiber.Handler {
 
 // ErrTwoHosts is a request with more than one Host header: which one a
 // proxy and Piazza each read could differ, so neither is answered.
-var ErrTwoHosts = fiber.NewError(fiber.StatusBadRequest, "more than one Host header")
+var ErrTwoHosts = &BadRequest{Key: "error.two_hosts", Msg: "more than one Host header"}
 
 // singleHost refuses a request that names its host twice.
 func singleHost(c *fiber.Ctx) error {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -81,10 +82,16 @@ func TestTwoHostHeadersRefused(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		body, _ := io.ReadAll(res.Body)
 		res.Body.Close()
 		conn.Close()
 		if res.StatusCode != tc.want {
 			t.Errorf("Host %v: %d, want %d", tc.hosts, res.StatusCode, tc.want)
+		}
+		// The refusal is the translated page (Italian by default), and it
+		// never echoes the request: the parser's message quotes its headers.
+		if tc.want == 400 && (!strings.Contains(string(body), "Richiesta non valida") || strings.Contains(string(body), "Host:")) {
+			t.Errorf("Host %v: the refusal is not the translated page, or echoes the request:\n%s", tc.hosts, body)
 		}
 	}
 }
