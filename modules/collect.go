@@ -85,20 +85,15 @@ func collect(mods []web.Module, shell *web.Shell) []web.Section {
 		if d, ok := m.(decorator); ok {
 			shell.Decorate = d.Decorate
 		}
+		if c, ok := m.(web.Collector); ok {
+			c.Collect(mods)
+		}
 	}
 	return sections
 }
 
 // offered is what the modules of mods offer as T, in the list's order.
-func offered[T any](mods []web.Module) []T {
-	var out []T
-	for _, m := range mods {
-		if v, ok := m.(T); ok {
-			out = append(out, v)
-		}
-	}
-	return out
-}
+func offered[T any](mods []web.Module) []T { return web.Offered[T](mods) }
 
 // byType is what the content types of mods offer as T, by content type.
 func byType[T any](mods []web.Module) map[string]T {
