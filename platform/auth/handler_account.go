@@ -41,7 +41,7 @@ func (m *Module) register(c *fiber.Ctx) error {
 		return m.Local.Register(ctx, tx, m.base(c), r)
 	})
 	if errors.Is(err, platform.ErrInvalid) {
-		return m.render(c, fiber.StatusUnprocessableEntity, "register.html", view{Title: "auth.register", Error: m.errText(c, err), Email: r.Email, Name: r.Name})
+		return m.render(c, fiber.StatusUnprocessableEntity, "register.html", view{Title: "auth.register", Error: m.errText(c, err), Field: fieldOf(err, ""), Email: r.Email, Name: r.Name})
 	}
 	if err != nil {
 		return err
@@ -89,7 +89,7 @@ func (m *Module) reset(c *fiber.Ctx) error {
 		return err
 	})
 	if errors.Is(err, platform.ErrInvalid) {
-		return m.render(c, fiber.StatusUnprocessableEntity, "reset.html", view{Title: title, Error: m.errText(c, err), Token: token})
+		return m.render(c, fiber.StatusUnprocessableEntity, "reset.html", view{Title: title, Error: m.errText(c, err), Field: fieldOf(err, ""), Token: token})
 	}
 	if err != nil {
 		return err
@@ -121,7 +121,7 @@ func (m *Module) changePassword(c *fiber.Ctx) error {
 		return err
 	}
 	if authErr != nil {
-		return m.render(c, fiber.StatusUnprocessableEntity, "password.html", view{Title: "auth.account", Error: m.errText(c, authErr)})
+		return m.render(c, fiber.StatusUnprocessableEntity, "password.html", view{Title: "auth.account", Error: m.errText(c, authErr), Field: fieldOf(authErr, "current")})
 	}
 	return m.render(c, fiber.StatusOK, "password.html", view{Title: "auth.account", Message: "auth.password_changed"})
 }

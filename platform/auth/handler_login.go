@@ -40,7 +40,7 @@ func (m *Module) login(c *fiber.Ctx) error {
 	u, err := m.Local.Authenticate(c.UserContext(), m.DB, email, pw, web.ClientAddr(c))
 	if errors.Is(err, ErrBadCredentials) || errors.Is(err, ErrThrottled) {
 		return m.render(c, fiber.StatusUnauthorized, "login.html", view{Title: "auth.sign_in", Local: true,
-			Error: m.errText(c, err), Email: email, ReturnTo: ret})
+			Error: m.errText(c, err), Field: "email", Email: email, ReturnTo: ret})
 	}
 	if err != nil {
 		return err

@@ -63,7 +63,7 @@ func (m *Module) acceptInvite(c *fiber.Ctx) error {
 		return err
 	}
 	if bad != nil {
-		return m.render(c, fiber.StatusUnprocessableEntity, "reset.html", view{Title: "auth.welcome.title", Error: m.errText(c, bad), Token: token, Action: "/auth/invite"})
+		return m.render(c, fiber.StatusUnprocessableEntity, "reset.html", view{Title: "auth.welcome.title", Error: m.errText(c, bad), Field: fieldOf(bad, ""), Token: token, Action: "/auth/invite"})
 	}
 	return m.render(c, fiber.StatusOK, "message.html", view{Title: "auth.welcome.title", Message: "auth.welcome.done"})
 }

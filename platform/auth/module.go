@@ -221,8 +221,12 @@ type view struct {
 	Title, Error, Message        string
 	ReturnTo, Email, Name, Token string
 	Action                       string
-	Local                        bool
-	IdPs                         []IdPLink
+	// Field is the id of the field Error is about ("": the whole form);
+	// Errors is then the page's error summary (see summarise).
+	Field  string
+	Errors map[string]string
+	Local  bool
+	IdPs   []IdPLink
 }
 
 // IdPLink is a sign-in button of an identity provider; Kind is generic,
@@ -238,6 +242,7 @@ func (m *Module) render(c *fiber.Ctx, status int, name string, v view) error {
 	if v.Message != "" {
 		v.Message = v.L.T(v.Message) // handlers give message keys
 	}
+	summarise(&v)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return web.Render(c, status, m.pages[name], v)
 }
