@@ -1,0 +1,101 @@
+package directory_test
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform/directory"
+	"github.com/piazza-pa/piazza/platform/search"
+)
+
+// searching is a directory's search, as the organisations' module has it.
+var searching = directory.Search{From: "organizations AS o", Columns: "o.id, o.name AS title, o.created_at AS at", ID: "o.id",
+	Doc: "o.search", Text: "o.description || ' ' || piazza_join(o.competencies)",
+	Kind: "organization.kind_name", Prefix: "/organizations/", What: "organisations"}
+
+// viewer is who reads: facilitators see drafts too.
+type viewer struct{ facilitator bool }
+
+func as(facilitator bool) func(context.Context, bun.IDB) (viewer, error) {
+	return func(context.Context, bun.IDB) (viewer, error) { return viewer{facilitator}, nil }
+}
+
+func visible(sq *bun.SelectQuery, v viewer) *bun.SelectQuery {
+	if v.facilitator {
+		return sq
+	}
+	return sq.Where("o.state = 'validated'")
+}
+
+var errWho = errors.New("who reads?")
+
+func titles(hits []search.Hit) string {
+	var out []string
+	for _, h := range hits {
+		out = append(out, h.Title)
+	}
+	return strings.Join(out, ",")
+}
+
+// TestFind: a text search finds what the viewer may see, best first (a
+// match in the name before one in the competencies and description), at
+// most limit, in web search syntax, as hits of the directory's kind at its
+// URLs with the matched words marked; guests find nothing.
+func TestFind(t *testing.T) {
+	s := directoryTenant(t)
+	cases := []struct {
+		name, q string
+		uid     int64
+		who     func(context.Context, bun.IDB) (viewer, error)
+		limit   int
+		want    string
+		wantErr error
+	}{
+		{"a member, best first", "telemedicina", 7, as(false), 10, "Telemedicina Lab,Ospedale Digitale", nil},
+		{"a facilitator sees drafts", "telemedicina", 7, as(true), 10, "Telemedicina Lab,Ospedale Digitale,Bozza Sanitaria", nil},
+		{"at most limit", "telemedicina", 7, as(false), 1, "Telemedicina Lab", nil},
+		{"web search syntax", "telemedicina -comuni", 7, as(false), 10, "Telemedicina Lab", nil},
+		{"every word", "telemedicina satelliti", 7, as(false), 10, "", nil},
+		{"nothing matches", "agrivoltaico", 7, as(false), 10, "", nil},
+		{"a guest, never asked who reads", "telemedicina", 0, func(context.Context, bun.IDB) (viewer, error) { return viewer{}, errWho }, 10, "", nil},
+		{"who reads fails", "telemedicina", 7, func(context.Context, bun.IDB) (viewer, error) { return viewer{}, errWho }, 10, "", errWho},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s.do(t, func(ctx context.Context, tx bun.Tx) error {
+				hits, err := directory.Find(ctx, tx, searching, c.q, c.uid, c.limit, c.who, visible)
+				if !errors.Is(err, c.wantErr) || titles(hits) != c.want {
+					t.Errorf("Find(%q): %s, %v; want %s, %v", c.q, titles(hits), err, c.want, c.wantErr)
+				}
+				return nil
+			})
+		})
+	}
+	s.do(t, func(ctx context.Context, tx bun.Tx) error {
+		hits, err := directory.Find(ctx, tx, searching, "telemedicina", 7, 10, as(false), visible)
+		if err != nil || len(hits) != 2 {
+			t.Fatalf("Find: %v, %v", hits, err)
+		}
+		var id int64
+		if err := tx.QueryRowContext(ctx, "SELECT id FROM organizations WHERE name = 'Ospedale Digitale'").Scan(&id); err != nil {
+			return err
+		}
+		h := hits[1]
+		if h.Kind != "organization.kind_name" || h.URL != "/organizations/"+strconv.FormatInt(id, 10) || !(hits[0].Rank > h.Rank) ||
+			!strings.Contains(string(h.Snippet), "<mark>Telemedicina</mark> e cartella clinica") {
+			t.Errorf("the hit: %+v", h)
+		}
+		return nil
+	})
+	broken := searching
+	broken.Doc = "o.no_such_column"
+	s.failing(t, func(ctx context.Context, tx bun.Tx) error {
+		_, err := directory.Find(ctx, tx, broken, "telemedicina", 7, 10, as(false), visible)
+		return err
+	}, "search organisations: ")
+}
