@@ -7,6 +7,7 @@ package screen
 
 import (
 	"context"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"strconv"
@@ -33,11 +34,28 @@ type Kit struct {
 	messages fs.FS
 }
 
-// New parses the module's pages (templates/*.html of pages) with funcs;
-// messages are its message files.
-func New(d Deps, pages, messages fs.FS, funcs template.FuncMap) (Kit, error) {
+// Partial is a set of templates the module's pages call that are not the
+// site's (a kit's form fields): the files of FS matching Pattern.
+type Partial struct {
+	FS      fs.FS
+	Pattern string
+}
+
+// New parses the module's pages (templates/*.html of pages) with funcs, and
+// partials into each of them; messages are its message files.
+func New(d Deps, pages, messages fs.FS, funcs template.FuncMap, partials ...Partial) (Kit, error) {
 	ps, err := d.Shell.Pages(pages, "templates/*.html", funcs)
-	return Kit{Deps: d, pages: ps, messages: messages}, err
+	if err != nil {
+		return Kit{}, err
+	}
+	for name, page := range ps {
+		for _, p := range partials {
+			if _, err := page.ParseFS(p.FS, p.Pattern); err != nil {
+				return Kit{}, fmt.Errorf("%s: partials %s: %w", name, p.Pattern, err)
+			}
+		}
+	}
+	return Kit{Deps: d, pages: ps, messages: messages}, nil
 }
 
 // Messages are the module's message files, for the site's bundle.
