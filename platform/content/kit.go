@@ -3,9 +3,9 @@ package content
 import (
 	"context"
 	"embed"
-	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"slices"
 	"strconv"
 
@@ -16,7 +16,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/notify"
 	"github.com/piazza-pa/piazza/platform/richtext"
 	"github.com/piazza-pa/piazza/platform/scope"
-	"github.com/piazza-pa/piazza/platform/site"
+	"github.com/piazza-pa/piazza/platform/screen"
 	"github.com/piazza-pa/piazza/platform/web"
 	"github.com/piazza-pa/piazza/platform/workflow"
 )
@@ -89,13 +89,13 @@ type Type[T any, P Entry[T]] struct {
 	Funcs template.FuncMap
 }
 
-// Kit is a content type's shared machinery.
+// Kit is a content type's shared machinery, on the page skeleton every
+// module's pages share (platform/screen).
 type Kit[T any, P Entry[T]] struct {
 	Type[T, P]
 	Deps
 	Rules
-	pages    map[string]*template.Template
-	messages fs.FS
+	screen.Kit
 }
 
 // fields are the partials of form fields every type's pages may call: an
@@ -106,26 +106,21 @@ type Kit[T any, P Entry[T]] struct {
 var fields embed.FS
 
 // New parses the type's pages (templates/*.html of templates: list.html,
-// show.html, form.html) and returns its kit; messages are the type's
-// message files.
+// show.html, form.html) with the form fields' partials and returns its
+// kit; messages are the type's message files.
 func New[T any, P Entry[T]](t Type[T, P], d Deps, r Rules, templates, messages fs.FS) (*Kit[T, P], error) {
-	pages, err := d.Shell.Pages(templates, "templates/*.html", template.FuncMap{
+	funcs := template.FuncMap{
 		"rich":  richtext.HTML,
 		"hasID": func(l []int64, id int64) bool { return slices.Contains(l, id) },
-	}, t.Funcs)
+	}
+	maps.Copy(funcs, t.Funcs)
+	sk, err := screen.New(screen.Deps{DB: d.DB, Shell: d.Shell, PageFor: d.PageFor}, templates, messages, funcs,
+		screen.Partial{FS: fields, Pattern: "templates/fields.html"})
 	if err != nil {
 		return nil, err
 	}
-	for name, page := range pages {
-		if _, err := page.ParseFS(fields, "templates/fields.html"); err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-	}
-	return &Kit[T, P]{Type: t, Deps: d, Rules: r, pages: pages, messages: messages}, nil
+	return &Kit[T, P]{Type: t, Deps: d, Rules: r, Kit: sk}, nil
 }
-
-// Messages are the type's message files, for the site's bundle.
-func (k *Kit[T, P]) Messages() fs.FS { return k.messages }
 
 // ContentType names the type's items in comment and attachment routes.
 func (k *Kit[T, P]) ContentType() string { return k.Name }
@@ -143,25 +138,10 @@ func (k *Kit[T, P]) Item(p P) workflow.Item {
 	return workflow.Item{Type: k.Name, Table: k.Table, ID: p.Content().ID}
 }
 
-// Tx runs fn in the request's tenant transaction.
+// Tx runs fn in the request's tenant transaction, for a type's own
+// handlers (Act runs a type's own action on an item).
 func (k *Kit[T, P]) Tx(c *fiber.Ctx, fn func(ctx context.Context, tx bun.Tx) error) error {
-	return site.Tx(c.UserContext(), k.DB, fn)
-}
-
-// Announcing runs fn in the request's tenant transaction and, once it has
-// committed, dispatches the events it recorded (notify.Announce).
-func (k *Kit[T, P]) Announcing(c *fiber.Ctx, fn func(ctx context.Context, tx bun.Tx) error) error {
-	ctx, sent := notify.WithOutbox(c.UserContext())
-	if err := site.Tx(ctx, k.DB, fn); err != nil {
-		return err
-	}
-	notify.DispatchAll(ctx, k.Dispatch, k.Slug(ctx), sent())
-	return nil
-}
-
-// Page is the shell's data of the request's page.
-func (k *Kit[T, P]) Page(c *fiber.Ctx) web.Page {
-	return k.PageFor(c, site.FromContext(c.UserContext()).Name)
+	return k.Kit.Tx(c.UserContext(), fn)
 }
 
 // ViewerOf is the request's principal as a viewer of the type.
