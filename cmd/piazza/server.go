@@ -3,12 +3,16 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/KimMachineGun/automemlimit/memlimit"
 
 	"github.com/piazza-pa/piazza/config"
 	"github.com/piazza-pa/piazza/modules"
@@ -37,6 +41,30 @@ func cacheSize() (int, error) {
 		return 0, fmt.Errorf("PIAZZA_CACHE_ENTRIES: %q is not a number of entries", v)
 	}
 	return n, nil
+}
+
+// cacheBytes bounds the estimated bytes of the per-replica cache unless
+// PIAZZA_CACHE_BYTES says otherwise: about 8,000 rendered dashboard pages.
+const cacheBytes = 64 << 20
+
+// cacheByteLimit is PIAZZA_CACHE_BYTES (bytes, or with a KiB, MiB or GiB
+// suffix), or cacheBytes.
+func cacheByteLimit() (int, error) {
+	v := strings.TrimSpace(os.Getenv("PIAZZA_CACHE_BYTES"))
+	if v == "" {
+		return cacheBytes, nil
+	}
+	unit := 1
+	for suffix, u := range map[string]int{"KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30} {
+		if n, ok := strings.CutSuffix(v, suffix); ok {
+			v, unit = strings.TrimSpace(n), u
+		}
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > math.MaxInt/unit {
+		return 0, fmt.Errorf("PIAZZA_CACHE_BYTES: %q is not a size (e.g. 64MiB)", os.Getenv("PIAZZA_CACHE_BYTES"))
+	}
+	return n * unit, nil
 }
 
 // server wires the HTTP server: the notification listener that keeps every
@@ -91,7 +119,12 @@ func (e *env) caches(ctx context.Context, l *pgnotify.Listener) (*tenant.Cache, 
 	if err != nil {
 		return nil, nil, err
 	}
+	size, err := cacheByteLimit()
+	if err != nil {
+		return nil, nil, err
+	}
 	cache := tenant.NewCache(entries)
+	cache.LimitBytes(size)
 	cache.Subscribe(l)
 	// Policies load on a pool of their own: a request asks for one inside
 	// its tenant transaction, and must never wait for a connection that
@@ -148,6 +181,24 @@ func tuneGC() {
 	}
 }
 
+// memoryShare is the part of the container's memory limit (its cgroup's)
+// given to the Go runtime as its soft limit: the collector works harder as
+// the heap nears it instead of the kernel killing the replica; the rest is
+// for the runtime's own and the C libraries' memory.
+const memoryShare = 0.9
+
+// tuneMemory sets the runtime's memory limit from the container's, unless
+// GOMEMLIMIT is set or there is no limit (AUTOMEMLIMIT=off turns it off).
+func (e *env) tuneMemory() {
+	limit, err := memlimit.SetGoMemLimitWithOpts(memlimit.WithRatio(memoryShare), memlimit.WithProvider(memlimit.FromCgroup))
+	switch {
+	case err != nil:
+		e.log.Warn("memory limit of the container not read", "err", err)
+	case limit > 0:
+		e.log.Info("memory limit", "bytes", limit, "from", "container")
+	}
+}
+
 // serve runs the HTTP server until ctx ends, then drains it.
 func (e *env) serve(ctx context.Context) error {
 	srv, l, err := e.server(ctx)
@@ -165,6 +216,7 @@ func (e *env) serve(ctx context.Context) error {
 	background.Go(func() { e.janitor(ctx) })
 	e.startProfiler()
 	tuneGC()
+	e.tuneMemory()
 	if err := e.worker.Client.Start(ctx); err != nil {
 		return err
 	}

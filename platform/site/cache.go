@@ -41,13 +41,69 @@ type Cache struct {
 	entries   map[string]map[string]cacheEntry
 	schemas   map[int64]string // tenant id → schema, of the tenants with entries
 	n, max    int
-	now       func() time.Time
+	// bytes is the estimated size of the entries held, maxBytes its bound
+	// (0: entries only).
+	bytes, maxBytes int
+	now             func() time.Time
 }
 
 type cacheEntry struct {
 	v      any
 	until  time.Time
 	tenant int64 // a purged tenant's schema name may come back with another
+	size   int
+}
+
+// Sized is a cached value that tells its size in bytes (roughly: what it
+// holds besides its fixed fields); a rendered page is its length.
+type Sized interface{ Size() int }
+
+// entryOverhead is what an entry costs besides its value (the maps' slots,
+// the key's header, the entry itself), and unsized what a value that does
+// not tell its size is taken to cost.
+const entryOverhead, unsized = 160, 1024
+
+// sizeOf estimates the bytes an entry of key holding v keeps alive.
+func sizeOf(key string, v any) int {
+	n := entryOverhead + len(key)
+	switch v := v.(type) {
+	case []byte:
+		return n + len(v)
+	case string:
+		return n + len(v)
+	case Sized:
+		return n + v.Size()
+	}
+	return n + unsized
+}
+
+// LimitBytes bounds the estimated bytes of the entries held (0: no bound
+// but the number of entries); set it before the cache is used.
+func (c *Cache) LimitBytes(n int) {
+	c.mu.Lock()
+	c.maxBytes = n
+	c.mu.Unlock()
+}
+
+// Bytes is the estimated size of the entries held.
+func (c *Cache) Bytes() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.bytes
+}
+
+// drop removes schema's entries (c.mu held).
+func (c *Cache) drop(schema string) {
+	for _, e := range c.entries[schema] {
+		c.bytes -= e.size
+	}
+	c.n -= len(c.entries[schema])
+	delete(c.entries, schema)
+}
+
+// full tells whether an entry of size more exceeds a bound (c.mu held).
+func (c *Cache) full(size int) bool {
+	return c.n >= c.max || (c.maxBytes > 0 && c.bytes+size > c.maxBytes)
 }
 
 // NewCache returns a cache of at most max entries (none: max 0) that caches
@@ -97,8 +153,7 @@ func (c *Cache) Forget(schema string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gens[schema]++
-	c.n -= len(c.entries[schema])
-	delete(c.entries, schema)
+	c.drop(schema)
 }
 
 func (c *Cache) forgetAll() {
@@ -112,7 +167,7 @@ func (c *Cache) forgetAll() {
 	}
 	c.entries = map[string]map[string]cacheEntry{}
 	c.schemas = map[int64]string{}
-	c.n = 0
+	c.n, c.bytes = 0, 0
 }
 
 // Len is the number of entries held.
@@ -166,10 +221,18 @@ func (c *Cache) put(s *Site, key string, v any, until time.Time, gen uint64) {
 	if limit := c.now().Add(dataTTL/2 + rand.N(dataTTL/2)); until.After(limit) {
 		until = limit
 	}
-	for c.n >= c.max && len(c.entries) > 0 {
-		for other, es := range c.entries { // drop some tenant's entries
-			c.n -= len(es)
-			delete(c.entries, other)
+	size := sizeOf(key, v)
+	if c.maxBytes > 0 && size > c.maxBytes/8 { // one value may not push out much of the rest
+		return
+	}
+	if old, found := c.entries[schema][key]; found {
+		c.bytes -= old.size
+		c.n--
+		delete(c.entries[schema], key)
+	}
+	for c.full(size) && len(c.entries) > 0 {
+		for other := range c.entries { // drop some tenant's entries
+			c.drop(other)
 			break
 		}
 	}
@@ -178,10 +241,9 @@ func (c *Cache) put(s *Site, key string, v any, until time.Time, gen uint64) {
 		es = map[string]cacheEntry{}
 		c.entries[schema] = es
 	}
-	if _, old := es[key]; !old {
-		c.n++
-	}
-	es[key] = cacheEntry{v: v, until: until, tenant: s.ID}
+	c.n++
+	c.bytes += size
+	es[key] = cacheEntry{v: v, until: until, tenant: s.ID, size: size}
 	c.schemas[s.ID] = schema
 }
 
