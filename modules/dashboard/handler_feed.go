@@ -1,0 +1,73 @@
+package dashboard
+
+import (
+	"bytes"
+	"html/template"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/feed"
+	"github.com/piazza-pa/piazza/platform/i18n"
+	"github.com/piazza-pa/piazza/platform/web"
+	"github.com/piazza-pa/piazza/tenant"
+)
+
+type feedView struct {
+	web.Page
+	// List is the page's entries and the link to the next page, rendered
+	// by the "entries" template of feed.html.
+	List template.HTML
+	// Waiting is how many things wait for the member ("99+" past 99).
+	Waiting string
+}
+
+// entriesView is what the "entries" template shows.
+type entriesView struct {
+	L       *i18n.Localizer
+	Entries []feed.Entry
+	Next    string
+}
+
+func (m *Module) showFeed(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	uid := auth.UserFromContext(ctx).ID
+	cur, err := feed.DecodeCursor(c.Query("after"))
+	if err != nil {
+		return web.ErrBadValue
+	}
+	v := feedView{Page: m.PageFor(c, tenant.FromContext(ctx).Name)}
+	render := func(p feedPage) (template.HTML, time.Time, error) {
+		var buf bytes.Buffer
+		err := m.pages["feed.html"].ExecuteTemplate(&buf, "entries", entriesView{L: v.L, Entries: p.Entries, Next: p.Next})
+		return template.HTML(buf.String()), p.Until, err // escaped by html/template
+	}
+	if cur.Set {
+		p, err := m.readFeed(ctx, uid, cur)
+		if err != nil {
+			return err
+		}
+		v.List, _, err = render(p)
+	} else {
+		// The first page is kept rendered too, per member and language.
+		v.List, err = tenant.Cached(ctx, m.Cache, "dashboard:"+strconv.FormatInt(uid, 10)+":"+v.L.Lang, func() (template.HTML, time.Time, error) {
+			p, err := m.firstPage(ctx, uid)
+			if err != nil {
+				return "", time.Time{}, err
+			}
+			return render(p)
+		})
+	}
+	if err != nil {
+		return err
+	}
+	pending, err := m.pending(ctx, uid)
+	if err != nil {
+		return err
+	}
+	v.Waiting = countLabel(len(pending))
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return web.Render(c, fiber.StatusOK, m.pages["feed.html"], v)
+}
