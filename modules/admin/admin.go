@@ -95,28 +95,32 @@ type member struct {
 type overview struct {
 	web.Page
 	Error, Message, Query string
-	Members               []member
-	Roles                 []string
-	Local                 bool
-	Hosts                 []string
-	IdPs                  []idp.IdP
+	// Errors are the problems of the forms' fields, by field name.
+	Errors map[string]string
+	// Self is the signed-in admin, whose own row offers no controls.
+	Self  int64
+	Roles []string
+	*state
 }
 
 func (m *Module) overview(c *fiber.Ctx) error { return m.render(c, fiber.StatusOK, "", "") }
 
 // render shows the overview with a message or an error.
 func (m *Module) render(c *fiber.Ctx, status int, msg, errText string) error {
+	return m.renderFields(c, status, msg, errText, nil)
+}
+
+// renderFields shows the overview with the problems of the fields of its
+// forms (errs, by field name).
+func (m *Module) renderFields(c *fiber.Ctx, status int, msg, errText string, errs map[string]string) error {
 	ctx := c.UserContext()
-	t := tenant.FromContext(ctx)
-	t, err := m.Registry.Get(ctx, t.Slug) // fresh hosts
-	if err != nil {
-		return err
+	v := overview{Page: m.PageFor(c, tenant.FromContext(ctx).Name), Message: msg, Error: errText, Errors: errs,
+		Query: strings.TrimSpace(c.Query("q")), Roles: roles}
+	if u := auth.UserFromContext(ctx); u != nil {
+		v.Self = u.ID
 	}
-	v := overview{Page: m.PageFor(c, t.Name), Message: msg, Error: errText, Query: strings.TrimSpace(c.Query("q")), Roles: roles, Hosts: t.Hosts}
-	if v.Members, v.Local, err = m.members(ctx, v.Query); err != nil {
-		return err
-	}
-	if v.IdPs, err = m.IdPs.List(ctx, t.ID); err != nil {
+	var err error
+	if v.state, err = m.overviewState(ctx, v.Query); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
@@ -129,12 +133,12 @@ type auditView struct {
 }
 
 func (m *Module) auditLog(c *fiber.Ctx) error {
-	t := tenant.FromContext(c.UserContext())
-	es, err := audit.Recent(c.UserContext(), m.DB, t.ID, 200)
+	es, err := m.recent(c.UserContext())
 	if err != nil {
 		return err
 	}
-	return m.Render(c, fiber.StatusOK, "audit.html", auditView{Page: m.PageFor(c, t.Name), Entries: es})
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return m.Render(c, fiber.StatusOK, "audit.html", auditView{Page: m.PageFor(c, tenant.FromContext(c.UserContext()).Name), Entries: es})
 }
 
 func userID(c *fiber.Ctx) (int64, error) {

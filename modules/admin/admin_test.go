@@ -204,7 +204,7 @@ func TestAdminArea(t *testing.T) {
 		{"squat a reserved name", "/admin/hosts", url.Values{"host": {"login.piazza.test"}}, 422, "parola riservata"},
 		{"squat the operator's name", "/admin/hosts", url.Values{"host": {"www.piazza.test"}}, 422, "parola riservata"},
 		{"remove the default host", "/admin/hosts/remove", url.Values{"host": {"alpha.piazza.test"}}, 422, "alpha.piazza.test"},
-		{"turn local accounts off", "/admin/local-accounts", url.Values{"on": {"off"}}, 200, "disattivat"},
+		{"turn local accounts off", "/admin/local-accounts", url.Values{"on": {"off"}, "confirm": {"yes"}}, 200, "disattivat"},
 		{"turn local accounts on", "/admin/local-accounts", url.Values{"on": {"on"}}, 200, "sono attivi"},
 		{"disable the IdP", "/admin/idps/regione/disable", url.Values{}, 200, "disattivato"},
 		{"check the IdP", "/admin/idps/regione/check", url.Values{}, 200, "discovery ok"},

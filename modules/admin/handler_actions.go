@@ -34,8 +34,8 @@ func (m *Module) member(c *fiber.Ctx) error {
 			err = fiber.ErrNotFound
 		}
 	}
-	if errors.Is(err, errSelf) {
-		return m.render(c, fiber.StatusConflict, "", m.T(c, "admin.self"))
+	if errors.Is(err, platform.ErrConflict) { // their own account
+		return m.render(c, fiber.StatusConflict, "", m.ErrText(c, err))
 	}
 	if err != nil {
 		return err
@@ -58,7 +58,7 @@ func (m *Module) invite(c *fiber.Ctx) error {
 	email := strings.TrimSpace(c.FormValue("email"))
 	err := m.Invite(c.UserContext(), email, tenant.SiteURL(c, m.Scheme, ""))
 	if errors.Is(err, platform.ErrInvalid) || errors.Is(err, platform.ErrUnavailable) {
-		return m.render(c, fiber.StatusUnprocessableEntity, "", m.ErrText(c, err))
+		return m.renderFields(c, fiber.StatusUnprocessableEntity, "", "", map[string]string{"invite": m.ErrText(c, err)})
 	}
 	if err != nil {
 		return err
@@ -69,9 +69,15 @@ func (m *Module) invite(c *fiber.Ctx) error {
 	return m.render(c, fiber.StatusOK, m.T(c, "admin.invited", "Email", email), "")
 }
 
+// localAccounts turns local accounts on, or off once the admin ticked the
+// box saying they understand what it means for members.
 func (m *Module) localAccounts(c *fiber.Ctx) error {
 	on := c.FormValue("on") == "on"
-	if err := m.SetLocalAccounts(c.UserContext(), on); err != nil {
+	err := m.SetLocalAccounts(c.UserContext(), on, c.FormValue("confirm") == "yes")
+	if errors.Is(err, platform.ErrInvalid) || errors.Is(err, platform.ErrConflict) {
+		return m.renderFields(c, fiber.StatusUnprocessableEntity, "", "", map[string]string{"confirm": m.ErrText(c, err)})
+	}
+	if err != nil {
 		return err
 	}
 	return m.done(c, tenant.FromContext(c.UserContext()), "settings.local_accounts", map[string]any{"on": on})
@@ -81,7 +87,7 @@ func (m *Module) addHost(c *fiber.Ctx) error {
 	t := tenant.FromContext(c.UserContext())
 	h, err := m.Registry.AddHost(c.UserContext(), t.ID, c.FormValue("host"))
 	if errors.Is(err, platform.ErrInvalid) || errors.Is(err, platform.ErrConflict) {
-		return m.render(c, fiber.StatusUnprocessableEntity, "", m.ErrText(c, err))
+		return m.renderFields(c, fiber.StatusUnprocessableEntity, "", "", map[string]string{"host": m.ErrText(c, err)})
 	}
 	if err != nil {
 		return err

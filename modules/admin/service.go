@@ -8,9 +8,11 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/audit"
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/comment"
+	"github.com/piazza-pa/piazza/platform/idp"
 	"github.com/piazza-pa/piazza/platform/session"
 	"github.com/piazza-pa/piazza/platform/setting"
 	"github.com/piazza-pa/piazza/platform/taxonomy"
@@ -20,7 +22,42 @@ import (
 // The service: what the tenant's admins change, each in one transaction,
 // for the admin of ctx. Handlers write the audit trail once it is done.
 
-var errSelf = platform.NewError(platform.ErrConflict, "an admin cannot lock themselves out")
+// Refusals of the service, each with its message for the admin.
+var (
+	errSelfStatus = platform.NewKeyedError(platform.ErrConflict, "admin.error.self_status", "an admin cannot suspend their own account")
+	errSelfRole   = platform.NewKeyedError(platform.ErrConflict, "admin.error.self_role", "an admin cannot give up their own admin role")
+	errLocalSure  = platform.NewKeyedError(platform.ErrInvalid, "admin.error.local_confirm", "turning local accounts off needs confirmation")
+	errLocalOnly  = platform.NewKeyedError(platform.ErrConflict, "admin.error.local_only", "no identity provider is enabled: local accounts are the only way in")
+)
+
+// state is what the overview shows: the members matching a search, the
+// local accounts switch, the site's host names and identity providers.
+type state struct {
+	Members []member
+	Local   bool
+	Hosts   []string
+	IdPs    []idp.IdP
+}
+
+// overviewState reads the overview of the tenant of ctx, members
+// matching query.
+func (m *Module) overviewState(ctx context.Context, query string) (*state, error) {
+	t, err := m.Registry.Get(ctx, tenant.FromContext(ctx).Slug) // fresh hosts
+	if err != nil {
+		return nil, err
+	}
+	s := &state{Hosts: t.Hosts}
+	if s.Members, s.Local, err = m.members(ctx, query); err != nil {
+		return nil, err
+	}
+	s.IdPs, err = m.IdPs.List(ctx, t.ID)
+	return s, err
+}
+
+// recent is the tenant's latest admin actions, newest first.
+func (m *Module) recent(ctx context.Context) ([]audit.Entry, error) {
+	return audit.Recent(ctx, m.DB, tenant.FromContext(ctx).ID, 200)
+}
 
 // members lists at most 200 accounts matching query, each with their
 // stored tenant role ("member" for none), and says whether local accounts
@@ -81,7 +118,7 @@ func (m *Module) SetStatus(ctx context.Context, id int64, suspend bool) (*auth.U
 			return err
 		}
 		if self := auth.UserFromContext(ctx); self != nil && self.ID == id {
-			return errSelf
+			return errSelfStatus
 		}
 		if !suspend {
 			return auth.SetStatus(ctx, tx, id, auth.StatusActive)
@@ -112,7 +149,7 @@ func (m *Module) SetRole(ctx context.Context, u *auth.User, role string) error {
 		return platform.NewError(platform.ErrInvalid, "unknown role")
 	}
 	if self := auth.UserFromContext(ctx); self != nil && self.ID == u.ID && role != "admin" {
-		return errSelf
+		return errSelfRole
 	}
 	domain := tenant.FromContext(ctx).Domain()
 	return m.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
@@ -139,8 +176,23 @@ func (m *Module) Invite(ctx context.Context, email, base string) error {
 	})
 }
 
-// SetLocalAccounts turns the tenant's local accounts on or off.
-func (m *Module) SetLocalAccounts(ctx context.Context, on bool) error {
+// SetLocalAccounts turns the tenant's local accounts on or off. Turning
+// them off needs sure (the admin confirmed that members signing in with a
+// password will no longer be able to) and an enabled identity provider,
+// without which nobody could sign in.
+func (m *Module) SetLocalAccounts(ctx context.Context, on, sure bool) error {
+	if !on {
+		if !sure {
+			return errLocalSure
+		}
+		is, err := m.IdPs.List(ctx, tenant.FromContext(ctx).ID)
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(is, func(i idp.IdP) bool { return i.Enabled }) {
+			return errLocalOnly
+		}
+	}
 	return m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error { return auth.SetLocalAccounts(ctx, tx, on) })
 }
 
