@@ -7,17 +7,14 @@ package search
 import (
 	"context"
 	"embed"
-	"html/template"
-	"io/fs"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
 
-	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/screen"
 	platformsearch "github.com/piazza-pa/piazza/platform/search"
 	"github.com/piazza-pa/piazza/platform/web"
-	"github.com/piazza-pa/piazza/tenant"
 )
 
 //go:embed templates/*.html
@@ -27,9 +24,6 @@ var templates embed.FS
 //
 //go:embed locale/*.toml
 var Messages embed.FS
-
-// Messages are the module's message files, for the site's bundle.
-func (m *Module) Messages() fs.FS { return Messages }
 
 // Source is a module that can be searched: it returns the hits of q that
 // the member uid (0 for a guest) may see.
@@ -45,19 +39,20 @@ type Deps struct {
 	Sources []Source
 }
 
-// Module is the search page.
+// Module is the search page, on the page skeleton (platform/screen).
 type Module struct {
-	Deps
-	page *template.Template
+	screen.Kit
+	// Sources are the modules searched, in the order of the module list.
+	Sources []Source
 }
 
 // New parses the page.
 func New(d Deps) (*Module, error) {
-	pages, err := d.Shell.Pages(templates, "templates/*.html")
+	k, err := screen.New(screen.Deps{DB: d.DB, Shell: d.Shell, PageFor: d.PageFor}, templates, Messages, nil)
 	if err != nil {
 		return nil, err
 	}
-	return &Module{Deps: d, page: pages["search.html"]}, nil
+	return &Module{Kit: k, Sources: d.Sources}, nil
 }
 
 // Section is the page's place in the navigation.
@@ -68,12 +63,8 @@ func (m *Module) Section() web.Section {
 // Routes registers GET /search, open to guests (who find public items).
 func (m *Module) Routes(r fiber.Router) { r.Get("/search", m.search) }
 
-// perSource and shown bound the work and the page.
-const (
-	perSource = 30
-	shown     = 50
-	maxQuery  = 200
-)
+// maxQuery bounds the query's length, in characters.
+const maxQuery = 200
 
 type view struct {
 	web.Page
@@ -87,28 +78,13 @@ func (m *Module) search(c *fiber.Ctx) error {
 	if len([]rune(q)) > maxQuery {
 		q = string([]rune(q)[:maxQuery])
 	}
-	v := view{Page: m.PageFor(c, tenant.FromContext(c.UserContext()).Name), Query: q, Searched: q != ""}
+	v := view{Page: m.Page(c), Query: q, Searched: q != ""}
 	if q != "" {
-		var uid int64
-		if u := auth.UserFromContext(c.UserContext()); u != nil {
-			uid = u.ID
-		}
-		var lists [][]platformsearch.Hit
-		err := tenant.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
-			for _, s := range m.Sources {
-				hits, err := s.Search(ctx, tx, q, uid, perSource)
-				if err != nil {
-					return err
-				}
-				lists = append(lists, hits)
-			}
-			return nil
-		})
-		if err != nil {
+		var err error
+		if v.Hits, err = m.Find(c.UserContext(), q); err != nil {
 			return err
 		}
-		v.Hits = platformsearch.Merge(shown, lists...)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return web.Render(c, fiber.StatusOK, m.page, v)
+	return m.Render(c, fiber.StatusOK, "search.html", v)
 }
