@@ -1,7 +1,10 @@
 // Package content is the kit every content type shares: the common part of
 // an item's row (Base), its store (scoped queries, publication and its
-// announcement), its list, page, form and workflow handlers, and what it
-// offers the dashboard, search, communities, comments and attachments.
+// announcement), its service (each read and action in one of the tenant's
+// transactions, what was published dispatched once committed), its list,
+// page, form and workflow handlers on the page skeleton (platform/screen),
+// and what it offers the dashboard, search, communities, comments and
+// attachments.
 // A content type defines only what is its own (Type) and builds its kit
 // with New.
 package content
