@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/platform/idp"
 	"github.com/piazza-pa/piazza/platform/web"
 	"github.com/piazza-pa/piazza/tenant"
@@ -14,29 +15,72 @@ import (
 
 type idpView struct {
 	web.Page
-	Error                 string
-	IdP                   idp.IdP
-	Editing               bool
-	Kinds, Auths, LinkBys []string
-	Redirect              string
+	Error   string
+	Message string
+	IdP     idp.IdP
+	Editing bool
+	// Errors are the fields' problems, by field id.
+	Errors   map[string]string
+	Redirect string
 }
 
-func (m *Module) renderIdP(c *fiber.Ctx, status int, i idp.IdP, editing bool, errText string) error {
+// idpField is one field of the form: its id (also its name and the last
+// part of its message keys), its input type or options, its value and
+// its problem.
+type idpField struct {
+	L                   *i18n.Localizer
+	ID, Kind, Value     string
+	Error               string
+	Options             []string
+	Required, Read, Off bool
+}
+
+// Input is a text field of the form; flags are "required", "readonly"
+// and "secret" (never filled in by the browser).
+func (v idpView) Input(id, kind, value string, flags ...string) idpField {
+	f := idpField{L: v.L, ID: id, Kind: kind, Value: value, Error: v.Errors[id]}
+	for _, fl := range flags {
+		f.Required = f.Required || fl == "required"
+		f.Read = f.Read || fl == "readonly" && v.Editing
+		f.Off = f.Off || fl == "secret"
+	}
+	return f
+}
+
+// Select is a choice of the form among options (each named by the message
+// admin.idp.<id>.<option>).
+func (v idpView) Select(id, value string, options ...string) idpField {
+	return idpField{L: v.L, ID: id, Value: value, Error: v.Errors[id], Options: options}
+}
+
+// idpFields are the form's fields named by the IdP store's message keys.
+var idpFields = map[string]string{"idp.error.key": "key", "idp.error.label": "label", "idp.error.kind": "kind",
+	"idp.error.issuer": "issuer", "idp.error.client_id": "client_id", "idp.error.client_secret": "client_secret",
+	"idp.error.client_authentication": "client_auth", "idp.error.scopes": "scopes", "idp.error.acr_values": "acr",
+	"idp.error.link_by": "link_by"}
+
+func (m *Module) renderIdP(c *fiber.Ctx, status int, i idp.IdP, editing bool, err error) error {
 	t := tenant.FromContext(c.UserContext())
 	key := i.Key
 	if key == "" {
 		key = "<key>"
 	}
-	v := idpView{Page: m.PageFor(c, t.Name), Error: errText, IdP: i, Editing: editing,
-		Kinds: []string{"generic", "spid", "cie"}, Auths: []string{idp.AuthBasic, idp.AuthPost, idp.AuthPrivateJWT},
-		LinkBys:  []string{"email", "fiscal_number", "never"},
+	v := idpView{Page: m.PageFor(c, t.Name), IdP: i, Editing: editing,
 		Redirect: tenant.SiteURL(c, m.Scheme, "/auth/oidc/"+key+"/callback")}
+	switch f, ok := idpFields[platform.MessageKey(err)]; {
+	case errors.Is(err, idp.ErrExists):
+		v.Errors = map[string]string{"key": m.T(c, "admin.error.idp_exists")}
+	case ok:
+		v.Errors = map[string]string{f: m.ErrText(c, err)}
+	case err != nil:
+		v.Error = m.ErrText(c, err)
+	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return m.Render(c, status, "idp.html", v)
 }
 
 func (m *Module) newIdP(c *fiber.Ctx) error {
-	return m.renderIdP(c, fiber.StatusOK, idp.IdP{Kind: "generic", ClientAuth: idp.AuthBasic, LinkBy: "email", Scopes: []string{"openid", "profile", "email"}}, false, "")
+	return m.renderIdP(c, fiber.StatusOK, idp.IdP{Kind: "generic", ClientAuth: idp.AuthBasic, LinkBy: "email", Scopes: []string{"openid", "profile", "email"}}, false, nil)
 }
 
 func (m *Module) editIdP(c *fiber.Ctx) error {
@@ -46,7 +90,7 @@ func (m *Module) editIdP(c *fiber.Ctx) error {
 		return err
 	}
 	i.ClientSecret = "" // never sent back to the browser
-	return m.renderIdP(c, fiber.StatusOK, *i, true, "")
+	return m.renderIdP(c, fiber.StatusOK, *i, true, nil)
 }
 
 // saveIdP adds (no key in the path) or updates an IdP of the tenant.
@@ -65,7 +109,7 @@ func (m *Module) saveIdP(c *fiber.Ctx) error {
 	if err := save(c.UserContext(), &i); err != nil {
 		if errors.Is(err, platform.ErrInvalid) || errors.Is(err, platform.ErrConflict) {
 			i.ClientSecret = ""
-			return m.renderIdP(c, fiber.StatusUnprocessableEntity, i, editing, m.ErrText(c, err))
+			return m.renderIdP(c, fiber.StatusUnprocessableEntity, i, editing, err)
 		}
 		return err
 	}
