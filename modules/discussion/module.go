@@ -53,11 +53,9 @@ func New(d Deps) (*Module, error) {
 		MayEdit: func(t *Topic, uid int64, may workflow.Guard) bool { return t.Author() == uid || may("publish") },
 		Kinds:   []string{scope.Tenant, scope.Interests, scope.Communities},
 		Parse:   fromForm,
-		Choices: func(ctx context.Context, tx bun.IDB, _ *Topic, uid int64) (any, error) {
-			return community.Joined(ctx, tx, uid)
-		},
+		Choices: choices,
 	}, d, content.Rules{Viewer: community.ContentViewer, Guard: community.Guard, CheckScope: community.CheckScope,
-		Slug: func(ctx context.Context) string { return tenant.FromContext(ctx).Slug }}, templates, Messages)
+		Slug: func(ctx context.Context) string { return tenant.FromContext(ctx).Slug }}, templates, content.WithKit(Messages))
 	if err != nil {
 		return nil, err
 	}
@@ -76,6 +74,13 @@ func (m *Module) Routes(r fiber.Router) {
 func fromForm(c *fiber.Ctx) (*Topic, form.Errors) {
 	base, errs := content.FromForm(c, "discussion")
 	return &Topic{Base: base}, errs
+}
+
+// choices are what the form's scope field offers: the member's
+// communities (a topic is for the whole site, for themes, or for them).
+func choices(ctx context.Context, tx bun.IDB, _ *Topic, uid int64) (any, error) {
+	joined, err := community.Joined(ctx, tx, uid)
+	return content.ScopeChoices{Communities: joined}, err
 }
 
 // setClosed closes or reopens a topic to new replies: its author or who

@@ -101,18 +101,17 @@ func (m *Module) mayFeature(ctx context.Context, tx bun.IDB, n *News, uid int64)
 	return nil
 }
 
-// formChoices are what the form offers: tags, the member's communities and
-// organisations, recent items to relate, and n's images for its picture.
+// formChoices are what the form offers: for its scope field the tags, the
+// member's communities and organisations, and showing an item to guests;
+// recent items to relate, and n's images for its picture.
 type formChoices struct {
-	Tags          []taxonomy.Tag
-	Communities   []community.Community
-	Organizations []organization.Organization
-	Recent        []News
-	Images        []attachment.Attachment
+	content.ScopeChoices
+	Recent []News
+	Images []attachment.Attachment
 }
 
 func (m *Module) choices(ctx context.Context, tx bun.IDB, n *News, uid int64) (any, error) {
-	var v formChoices
+	v := formChoices{ScopeChoices: content.ScopeChoices{Public: true}}
 	var err error
 	if v.Tags, err = taxonomy.Tags(ctx, tx); err != nil {
 		return nil, err

@@ -49,7 +49,7 @@ type Module struct {
 func New(d Deps) (*Module, error) {
 	m := &Module{}
 	kit, err := content.New(m.definition(), d, content.Rules{Viewer: community.ContentViewer, Guard: community.Guard,
-		CheckScope: community.CheckScope, Slug: func(ctx context.Context) string { return tenant.FromContext(ctx).Slug }}, templates, Messages)
+		CheckScope: community.CheckScope, Slug: func(ctx context.Context) string { return tenant.FromContext(ctx).Slug }}, templates, content.WithKit(Messages))
 	if err != nil {
 		return nil, err
 	}
