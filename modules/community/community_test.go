@@ -143,12 +143,12 @@ func TestCommunityKindsAndMembership(t *testing.T) {
 		t.Errorf("someone not invited accepts: %d", code)
 	}
 
-	// Invitation from the directory: dario is offered, carla (a member) is not.
-	_, page = anna.Get(alpha + "/communities/" + closed)
-	picker := page[strings.Index(page, `id="invite-user"`):]
-	picker = picker[:strings.Index(picker, "</select>")]
-	if !strings.Contains(picker, fmt.Sprintf(`value="%d"`, w.ID("alpha", "dario"))) || strings.Contains(picker, fmt.Sprintf(`value="%d"`, w.ID("alpha", "carla"))) {
-		t.Error("the directory picker offers the wrong people")
+	// Invitation from the directory's search: dario is offered, carla (a member) is not.
+	_, found := anna.Get(alpha + "/communities/" + closed + "/candidates?q=dar")
+	_, member := anna.Get(alpha + "/communities/" + closed + "/candidates?q=car")
+	if !strings.Contains(between(found, "candidates", "</ul>"), fmt.Sprintf(`name="user" value="%d"`, w.ID("alpha", "dario"))) ||
+		strings.Contains(between(member, "candidates", "</ul>"), fmt.Sprintf(`value="%d"`, w.ID("alpha", "carla"))) {
+		t.Error("the directory search offers the wrong people")
 	}
 	if code, _ := anna.Send(alpha+"/communities", alpha+"/communities/"+closed+"/invite", url.Values{"user": {fmt.Sprint(w.ID("alpha", "dario"))}}); code != 303 {
 		t.Fatalf("invite from the directory: %d", code)

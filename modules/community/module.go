@@ -97,6 +97,7 @@ func (m *Module) Routes(r fiber.Router) {
 	g.Post("/:id<int>/accept", m.answer(true))
 	g.Post("/:id<int>/decline", m.answer(false))
 	g.Post("/:id<int>/invite", m.invite)
+	g.Get("/:id<int>/candidates", m.candidates)
 	g.Post("/:id<int>/members/:uid<int>/:action", m.decide)
 	g.Post("/:id<int>/approve", m.validate(true))
 	g.Post("/:id<int>/reject", m.validate(false))

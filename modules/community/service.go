@@ -2,16 +2,16 @@ package community
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"strings"
+	"strconv"
+	"time"
 
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
-	"github.com/piazza-pa/piazza/platform/mail"
+	"github.com/piazza-pa/piazza/platform/feed"
 	"github.com/piazza-pa/piazza/platform/membership"
+	"github.com/piazza-pa/piazza/platform/scope"
 	"github.com/piazza-pa/piazza/platform/setting"
 	"github.com/piazza-pa/piazza/tenant"
 )
@@ -130,81 +130,6 @@ func (m *Module) Answer(ctx context.Context, id int64, accept bool) error {
 	})
 }
 
-// Invitee is whom a manager invites: a member of the directory (UserID) or
-// an address.
-type Invitee struct {
-	UserID int64
-	Email  string
-}
-
-// Invite invites someone to community id (base is the site's URL): an
-// address with no account becomes an invited account, mailed a link to set
-// it up; an existing member is mailed a link to the community; one whose
-// request waits is let in instead.
-func (m *Module) Invite(ctx context.Context, id int64, who Invitee, base string) error {
-	var newAccount bool
-	var to, name string
-	err := m.managed(ctx, id, func(ctx context.Context, tx bun.Tx, com *Community) error {
-		u, created, err := invitee(ctx, tx, who)
-		if err != nil {
-			return err
-		}
-		outcome, err := members.Invite(ctx, tx, com.ID, u.ID, Participant, viewerOf(ctx).UserID)
-		if err != nil || outcome == membership.Accepted {
-			return err
-		}
-		newAccount, to, name = created, u.Email, com.Name
-		if newAccount {
-			return m.Local.Invite(ctx, tx, base, tenant.FromContext(ctx).Name, u.Email)
-		}
-		return nil
-	})
-	if err != nil || to == "" || newAccount {
-		return err
-	}
-	site, loc := tenant.FromContext(ctx).Name, m.Shell.I18n.FromContext(ctx)
-	link := fmt.Sprintf("%s/communities/%d", base, id)
-	return m.Mail.Send(ctx, mail.Message{To: to,
-		Subject: loc.T("community.mail.invited.subject", "Community", name, "Site", site),
-		Text:    loc.T("community.mail.invited.body", "Community", name, "Site", site, "Link", link)})
-}
-
-// invitee finds the account of who, recording an invited one for an
-// address that has none (created).
-func invitee(ctx context.Context, tx bun.IDB, who Invitee) (u *auth.User, created bool, err error) {
-	email := who.Email
-	switch {
-	case who.UserID > 0:
-		u, err = auth.UserByID(ctx, tx, who.UserID)
-	case strings.Count(email, "@") == 1 && len(email) <= 254 && !strings.ContainsAny(email, " <>,;\""):
-		u, err = auth.UserByEmail(ctx, tx, email)
-		if errors.Is(err, auth.ErrUserNotFound) {
-			if created, err = auth.CreateInvited(ctx, tx, email); err != nil {
-				return nil, false, err
-			}
-			u, err = auth.UserByEmail(ctx, tx, email)
-		}
-	default:
-		return nil, false, ErrNoSuchPerson
-	}
-	if errors.Is(err, auth.ErrUserNotFound) || (err == nil && u.Status == auth.StatusSuspended) {
-		return nil, false, ErrNoSuchPerson
-	}
-	return u, created, err
-}
-
-// Decide is a manager's decision on member uid of community id: approve or
-// reject a request, remove a member ("approve", "reject", "remove"), or
-// "role" to give them role.
-func (m *Module) Decide(ctx context.Context, id, uid int64, action, role string) error {
-	return m.managed(ctx, id, func(ctx context.Context, tx bun.Tx, com *Community) error {
-		if action == "role" {
-			return members.SetRole(ctx, tx, com.ID, uid, role)
-		}
-		return members.Decide(ctx, tx, com.ID, uid, action)
-	})
-}
-
 // Validate is the tenant's decision on community id that a member created
 // while new communities wait for validation.
 func (m *Module) Validate(ctx context.Context, id int64, approve bool) error {
@@ -237,4 +162,90 @@ func (m *Module) SetFrequency(ctx context.Context, id int64, f string) error {
 		}
 		return members.Set(ctx, tx, com.ID, viewerOf(ctx).UserID, "notify_frequency = ?", val)
 	})
+}
+
+// showData is what a community's page shows its viewer, kept in the cache
+// between their visits.
+type showData struct {
+	Community        *Community
+	Members, Pending []Member
+	Subs             []Community
+	// Items are the community's latest items the viewer may see: its
+	// content for a member, a preview (what the scope rules let them see
+	// already) for others, nothing for those invited to a closed one.
+	Items                    []Item
+	Frequency                string
+	Manage, Validate, Member bool
+}
+
+// Show reads community id's page for the member of ctx: to its members the
+// members and the content, to managers the requests and invitations, to
+// others what they may see and do to join. The read is kept per member
+// until the tenant's data changes or an item's window opens or closes.
+func (m *Module) Show(ctx context.Context, id int64) (showData, error) {
+	key := "community:" + strconv.FormatInt(id, 10) + ":" + strconv.FormatInt(auth.UserFromContext(ctx).ID, 10)
+	return tenant.Cached(ctx, m.Cache, key, func() (showData, time.Time, error) { return m.showData(ctx, id) })
+}
+
+// showData reads what community id's page shows the member, and until
+// when it stays true if nothing is written.
+func (m *Module) showData(ctx context.Context, id int64) (showData, time.Time, error) {
+	var d showData
+	until := time.Now().Add(time.Hour)
+	vw := viewerOf(ctx) // roles are read with the data, under the cache's watch
+	err := m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		if d.Community, err = Get(ctx, tx, vw, id); err != nil {
+			return err
+		}
+		if err := d.readPeople(ctx, tx, vw); err != nil {
+			return err
+		}
+		if !d.Member && d.Community.Kind == Closed {
+			return nil // a closed community previews nothing
+		}
+		if ctx, err = scope.Preload(ctx, tx, vw.UserID); err != nil {
+			return err
+		}
+		for _, src := range m.Content {
+			items, err := src.CommunityItems(ctx, tx, d.Community.ID, vw.UserID, 20)
+			if err != nil {
+				return err
+			}
+			d.Items = append(d.Items, items...)
+		}
+		until, err = feed.Until(ctx, tx, until, m.Content)
+		return err
+	})
+	return d, until, err
+}
+
+// readPeople reads what vw may do in d's community, its sub-communities,
+// and the people they see there: members, and for managers those waiting.
+func (d *showData) readPeople(ctx context.Context, tx bun.Tx, vw Viewer) error {
+	rctx, err := WithRoles(ctx, tx, vw.UserID, d.Community.ID)
+	if err != nil {
+		return err
+	}
+	d.Member = d.Community.MyState == Active
+	if d.Member {
+		if err := tx.QueryRowContext(ctx, "SELECT coalesce(notify_frequency, '') FROM community_members WHERE community_id = ? AND user_id = ?",
+			d.Community.ID, vw.UserID).Scan(&d.Frequency); err != nil {
+			return err
+		}
+	}
+	d.Manage = authz.Can(rctx, d.Community.Object(), "manage") && d.Community.State == "active"
+	d.Validate = vw.Validator && d.Community.State == "to_validate"
+	if d.Subs, err = List(ctx, tx, vw, Filter{Parent: d.Community.ID}); err != nil {
+		return err
+	}
+	if d.Member || d.Manage || d.Community.Kind == Open {
+		if d.Members, err = Members(ctx, tx, d.Community.ID, Active); err != nil {
+			return err
+		}
+	}
+	if d.Manage {
+		d.Pending, err = Members(ctx, tx, d.Community.ID, RequestSent, Invited)
+	}
+	return err
 }

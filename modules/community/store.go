@@ -9,7 +9,6 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform"
-	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/directory"
 	"github.com/piazza-pa/piazza/platform/membership"
@@ -200,19 +199,4 @@ func Joined(ctx context.Context, tx bun.IDB, uid int64) ([]Community, error) {
 		return nil, fmt.Errorf("my communities: %w", err)
 	}
 	return cs, nil
-}
-
-// candidates are the site's active members who are neither in a community
-// nor waiting for it (by name, at most 500), to invite from the directory.
-func candidates(ctx context.Context, tx bun.IDB, id int64) ([]Member, error) {
-	var ms []Member
-	err := tx.NewSelect().TableExpr("users AS u").ColumnExpr("u.id AS user_id, u.email").
-		ColumnExpr(auth.NameSQL("u")+" AS name").
-		Where("u.status = 'active'").
-		Where("NOT EXISTS (SELECT 1 FROM community_members AS m WHERE m.community_id = ? AND m.user_id = u.id AND m.state <> 'rejected')", id).
-		OrderExpr("lower(coalesce(nullif(u.display_name, ''), u.email)), u.id").Limit(500).Scan(ctx, &ms)
-	if err != nil {
-		return nil, fmt.Errorf("invitation candidates: %w", err)
-	}
-	return ms, nil
 }
