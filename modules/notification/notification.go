@@ -5,19 +5,14 @@
 package notification
 
 import (
-	"context"
 	"embed"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
 
-	"github.com/piazza-pa/piazza/modules/community"
-	"github.com/piazza-pa/piazza/modules/profile"
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/notify"
 	"github.com/piazza-pa/piazza/platform/screen"
-	"github.com/piazza-pa/piazza/platform/site"
 	"github.com/piazza-pa/piazza/platform/web"
 )
 
@@ -69,23 +64,16 @@ type listView struct {
 }
 
 func (m *Module) list(c *fiber.Ctx) error {
-	uid := auth.UserFromContext(c.UserContext()).ID
-	v := listView{Page: m.Page(c)}
-	err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error {
-		var err error
-		v.Notes, err = notify.List(ctx, tx, uid, 100)
-		return err
-	})
+	notes, err := m.Notes(c.UserContext())
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return m.Render(c, fiber.StatusOK, "list.html", v)
+	return m.Render(c, fiber.StatusOK, "list.html", listView{Page: m.Page(c), Notes: notes})
 }
 
 func (m *Module) read(c *fiber.Ctx) error {
-	uid := auth.UserFromContext(c.UserContext()).ID
-	if err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error { return notify.MarkRead(ctx, tx, uid) }); err != nil {
+	if err := m.MarkRead(c.UserContext()); err != nil {
 		return err
 	}
 	return web.Done(c, "/notifications", m.T(c, "notification.all_read"))
@@ -99,15 +87,8 @@ type unsubscribeView struct {
 	Message, Error string
 }
 
-// linkOK checks an unsubscribe link's user and token for this tenant.
-func (m *Module) linkOK(c *fiber.Ctx, u, token string) (int64, bool) {
-	uid, err := strconv.ParseInt(u, 10, 64)
-	t := site.FromContext(c.UserContext())
-	return uid, err == nil && notify.CheckUnsubscribe(m.key, t.ID, uid, token)
-}
-
 func (m *Module) unsubscribeForm(c *fiber.Ctx) error {
-	uid, ok := m.linkOK(c, c.Query("u"), c.Query("t"))
+	uid, ok := m.linkOK(c.UserContext(), c.Query("u"), c.Query("t"))
 	if !ok {
 		return fiber.ErrNotFound
 	}
@@ -118,21 +99,11 @@ func (m *Module) unsubscribeForm(c *fiber.Ctx) error {
 // unsubscribe turns the person's e-mails off (profile frequency and every
 // community override).
 func (m *Module) unsubscribe(c *fiber.Ctx) error {
-	uid, ok := m.linkOK(c, c.FormValue("u"), c.FormValue("t"))
+	uid, ok := m.linkOK(c.UserContext(), c.FormValue("u"), c.FormValue("t"))
 	if !ok {
 		return fiber.ErrNotFound
 	}
-	err := m.Tx(c.UserContext(), func(ctx context.Context, tx bun.Tx) error {
-		if err := profile.MuteMail(ctx, tx, uid); err != nil {
-			return err
-		}
-		if err := community.ForgetMailOverrides(ctx, tx, uid); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, "UPDATE notifications SET emailed_at = now() WHERE user_id = ? AND emailed_at IS NULL", uid)
-		return err
-	})
-	if err != nil {
+	if err := m.Unsubscribe(c.UserContext(), uid); err != nil {
 		return err
 	}
 	v := unsubscribeView{Page: m.Page(c), Done: true}
