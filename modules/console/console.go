@@ -1,6 +1,7 @@
 // Package console is the operator console, on the operator host: operators
-// sign in with their local account and see every tenant. Managing tenants
-// from the browser comes with the console work; today `piazza tenant …` does.
+// sign in with their local account, see every tenant with its usage, create
+// tenants (one by one or from a CSV file), and suspend, resume, delete and
+// restore them; `piazza tenant …` does the same from the command line.
 package console
 
 import (
@@ -82,6 +83,8 @@ func (m *Module) Routes(r fiber.Router) {
 type view struct {
 	web.Page
 	Error, Message, Email string
+	// Errors are the problems of a form's fields, by field id.
+	Errors map[string]string
 }
 
 type ctxKey struct{}
@@ -116,7 +119,10 @@ func (v *view) setPage(p web.Page) { v.Page = p }
 func (m *Module) render(c *fiber.Ctx, status int, name string, v page) error {
 	user := ""
 	if o := operatorOf(c); o != nil {
-		user = o.Email
+		user = o.DisplayName
+		if user == "" {
+			user = o.Email
+		}
 	}
 	p := m.Shell.NewPage(c, m.Shell.I18n.FromContext(c.UserContext()).T("console.title"), user, csrf.Token(c))
 	p.SignOut = "/logout"
@@ -156,41 +162,19 @@ func (m *Module) signedIn(c *fiber.Ctx) (*operator.Operator, error) {
 	return o, nil
 }
 
+// login signs an operator in, or shows the form again with the reason.
 func (m *Module) login(c *fiber.Ctx) error {
-	ctx := c.UserContext()
 	email := c.FormValue("email")
-	// The attempt is counted, and committed, before the password is checked.
-	var attempt *auth.Attempt
-	err := m.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		var err error
-		attempt, err = m.Throttle.Take(ctx, tx, auth.Keys(email, web.ClientAddr(c)))
-		return err
-	})
-	if errors.Is(err, auth.ErrThrottled) {
+	token, expires, err := m.signIn(c.UserContext(), email, c.FormValue("password"), web.ClientAddr(c))
+	switch {
+	case errors.Is(err, auth.ErrThrottled):
 		return m.render(c, fiber.StatusTooManyRequests, "login.html", &view{Error: m.errText(c, err), Email: email})
-	}
-	if err != nil {
-		return err
-	}
-	o, err := operator.Authenticate(ctx, m.DB, email, c.FormValue("password"))
-	if errors.Is(err, operator.ErrBadCredentials) {
-		if err := m.Throttle.Failed(ctx, m.DB, attempt); err != nil {
-			return err
-		}
+	case errors.Is(err, operator.ErrBadCredentials):
 		return m.render(c, fiber.StatusUnauthorized, "login.html", &view{Error: m.errText(c, err), Email: email})
-	}
-	if err == nil {
-		err = m.Throttle.Succeeded(ctx, m.DB, attempt)
-	}
-	if err != nil {
+	case err != nil:
 		return err
 	}
-	sess := &session.Session{UserID: o.ID, ClientAddr: web.ClientAddr(c)}
-	token, err := m.Sessions.Create(ctx, m.DB, sess)
-	if err != nil {
-		return err
-	}
-	session.SetCookie(c, token, sess.ExpiresAt, m.Secure)
+	session.SetCookie(c, token, expires, m.Secure)
 	m.CSRF.Rotate(c)
 	return redirect.To(c, "/")
 }

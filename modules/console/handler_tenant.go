@@ -1,16 +1,13 @@
 package console
 
 import (
-	"context"
 	"errors"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/audit"
-	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/web"
 	"github.com/piazza-pa/piazza/tenant"
 )
@@ -49,33 +46,20 @@ func (m *Module) list(c *fiber.Ctx) error {
 
 // renderList shows the tenants matching the query string's filters.
 func (m *Module) renderList(c *fiber.Ctx, status int, v *listView) error {
-	ts, err := m.Registry.List(c.UserContext())
+	v.Query, v.Status = strings.TrimSpace(c.Query("q")), c.Query("status")
+	v.Statuses = []string{string(tenant.StatusActive), string(tenant.StatusSuspended), string(tenant.StatusDeleting)}
+	v.PageNo = max(c.QueryInt("page", 1), 1)
+	ts, next, err := m.tenants(c.UserContext(), v.Query, v.Status, v.PageNo)
 	if err != nil {
 		return err
 	}
-	v.Query, v.Status = strings.TrimSpace(c.Query("q")), c.Query("status")
-	v.Statuses = []string{string(tenant.StatusActive), string(tenant.StatusSuspended), string(tenant.StatusDeleting)}
-	q := strings.ToLower(v.Query)
-	var match []*tenant.Tenant
+	v.Next = next
 	for _, t := range ts {
-		if v.Status != "" && string(t.Status) != v.Status {
-			continue
-		}
-		if q != "" && !strings.Contains(strings.ToLower(t.Slug+" "+t.Name+" "+strings.Join(t.Hosts, " ")), q) {
-			continue
-		}
-		match = append(match, t)
-	}
-	v.PageNo = max(c.QueryInt("page", 1), 1)
-	from := len(match) // a page past the last shows none (and cannot overflow)
-	if v.PageNo-1 <= len(match)/pageSize {
-		from = (v.PageNo - 1) * pageSize
-	}
-	to := min(from+pageSize, len(match))
-	v.Next = to < len(match)
-	for _, t := range match[from:to] {
-		members, storage := m.usage(c, t)
+		members, storage := m.usageText(c, t)
 		v.Tenants = append(v.Tenants, row{Tenant: t, Members: members, Storage: storage})
+	}
+	if v.Form.Field != "" {
+		v.Errors = map[string]string{v.Form.Field: v.Form.FieldError}
 	}
 	return m.render(c, status, "page.html", v)
 }
@@ -161,16 +145,12 @@ func (m *Module) show(c *fiber.Ctx) error {
 }
 
 func (m *Module) renderTenant(c *fiber.Ctx, status int, slug string, v view) error {
-	ctx := c.UserContext()
-	t, err := m.Registry.Get(ctx, slug)
+	t, entries, err := m.tenantState(c.UserContext(), slug)
 	if err != nil {
 		return err
 	}
-	tv := &tenantView{view: v, Tenant: t}
-	tv.Members, tv.Storage = m.usage(c, t)
-	if tv.Audit, err = audit.Recent(ctx, m.DB, t.ID, 20); err != nil {
-		return err
-	}
+	tv := &tenantView{view: v, Tenant: t, Audit: entries}
+	tv.Members, tv.Storage = m.usageText(c, t)
 	return m.render(c, status, "tenant.html", tv)
 }
 
@@ -220,22 +200,16 @@ func (m *Module) record(c *fiber.Ctx, t *tenant.Tenant, action string, detail ma
 		Action: action, Detail: detail, ClientAddr: web.ClientAddr(c)})
 }
 
-// usage is a tenant's member count (read in its own transaction) and the
-// size of its schema, formatted for the request's language.
-func (m *Module) usage(c *fiber.Ctx, t *tenant.Tenant) (members, storage string) {
-	ctx := c.UserContext()
-	loc := m.Shell.I18n.FromContext(ctx)
+// usageText is a tenant's member count and storage, formatted for the
+// request's language ("—" for what could not be read).
+func (m *Module) usageText(c *fiber.Ctx, t *tenant.Tenant) (members, storage string) {
+	loc := m.Shell.I18n.FromContext(c.UserContext())
+	n, bytes := m.usage(c.UserContext(), t)
 	members, storage = "—", "—"
-	var n int64
-	err := db.InTenant(ctx, m.DB, t.Scope(), func(ctx context.Context, tx bun.Tx) error {
-		return tx.QueryRowContext(ctx, "SELECT count(*) FROM users WHERE status <> 'invited'").Scan(&n)
-	})
-	if err == nil {
+	if n >= 0 {
 		members = loc.Number(float64(n))
 	}
-	var bytes int64
-	if m.DB.QueryRowContext(ctx, `SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c
-		JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relkind IN ('r', 'm')`, t.SchemaName).Scan(&bytes) == nil {
+	if bytes >= 0 {
 		storage = loc.Number(float64(bytes)/1024) + " KiB"
 	}
 	return members, storage
