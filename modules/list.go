@@ -44,7 +44,7 @@ func (b *builder) tenantModules() []web.Module {
 			Scheme: b.Scheme, Cache: b.Cache})),
 		b.use(news.New(news.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor, Dispatch: b.Dispatch})),
 		b.use(discussion.New(discussion.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor, Dispatch: b.Dispatch})),
-		b.use(profile.New(profile.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor})),
+		b.use(profile.New(profile.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor, Mail: b.Mail, Scheme: b.Scheme})),
 		b.use(organization.New(organization.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor})),
 		b.use(search.New(search.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor})),
 		b.use(notification.New(notification.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor, Key: b.UnsubscribeKey})),

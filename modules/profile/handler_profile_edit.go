@@ -57,7 +57,8 @@ func (m *Module) renderEdit(c *fiber.Ctx, status int, in *Profile, errs form.Err
 
 func (m *Module) save(c *fiber.Ctx) error {
 	in := &Profile{Name: strings.Join(strings.Fields(c.FormValue("name")), " "), Bio: strings.TrimSpace(c.FormValue("bio")),
-		Themes: taxonomy.KnownThemes(form.Values(c, "themes")), NotifyFrequency: c.FormValue("notify_frequency"), Locale: c.FormValue("locale")}
+		Themes: taxonomy.KnownThemes(form.Values(c, "themes")), NotifyFrequency: c.FormValue("notify_frequency"), Locale: c.FormValue("locale"),
+		ContactOff: c.FormValue("contact_off") != ""}
 	in.Tags = form.IDs(form.Values(c, "tags"))
 	errs := form.Errors{}
 	in.Competencies = directory.Competencies(c.FormValue("competencies"), errs, "profile.error.competency")

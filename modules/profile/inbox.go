@@ -3,6 +3,7 @@ package profile
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -11,8 +12,33 @@ import (
 	"github.com/piazza-pa/piazza/platform/feed"
 )
 
-// Inbox lists the profiles waiting for a facilitator's validation.
+// Inbox lists the member's unread messages and, for facilitators, the
+// profiles waiting for their validation.
 func (m *Module) Inbox(ctx context.Context, tx bun.IDB, uid int64, limit int) ([]feed.Task, error) {
+	ms, err := unread(ctx, tx, uid, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]feed.Task, 0, len(ms))
+	for _, msg := range ms {
+		out = append(out, feed.Task{Label: "profile.task.message", Title: msg.SenderName, Detail: excerpt(msg.Body, 80),
+			URL: "/profile/messages/" + strconv.FormatInt(msg.ID, 10), At: msg.CreatedAt})
+	}
+	tasks, err := validations(ctx, tx, uid, limit)
+	return append(out, tasks...), err
+}
+
+// excerpt is the start of s, at most n characters.
+func excerpt(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+// validations lists the profiles waiting for uid's validation.
+func validations(ctx context.Context, tx bun.IDB, uid int64, limit int) ([]feed.Task, error) {
 	vw, err := viewer(ctx, tx)
 	if err != nil || !vw.Facilitator || !vw.Validation {
 		return nil, err

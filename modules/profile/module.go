@@ -1,7 +1,10 @@
 // Package profile is the members' profiles: interests (the S3 themes and
 // the tenant's tags), competencies, affiliations, photo, language and how
-// often they want news; the public profile page and the member directory
-// with filters; and, when the tenant wants it, validation of profiles by a
+// often they want news; a person's page (with their communities,
+// organisations and latest contributions, which the modules owning them
+// list) and the member directory with filters; messages between members,
+// written from a person's page without either learning the other's e-mail
+// address; and, when the tenant wants it, validation of profiles by a
 // facilitator (draft → to validate → validated / not validated).
 package profile
 
@@ -22,6 +25,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/form"
+	"github.com/piazza-pa/piazza/platform/mail"
 	"github.com/piazza-pa/piazza/platform/redirect"
 	"github.com/piazza-pa/piazza/platform/screen"
 	"github.com/piazza-pa/piazza/platform/setting"
@@ -32,28 +36,48 @@ import (
 //go:embed templates/*.html
 var templates embed.FS
 
+// parts are the templates several pages call (a message's field).
+//
+//go:embed parts/*.html
+var parts embed.FS
+
 // Messages are the module's message files.
 //
 //go:embed locale/*.toml
 var Messages embed.FS
 
-// Deps are what the module needs.
-type Deps = screen.Deps
+// Deps are what the module needs: its pages', and the mail sender and the
+// sites' scheme to tell people of the messages they receive.
+type Deps struct {
+	DB      *bun.DB
+	Shell   *web.Shell
+	PageFor func(c *fiber.Ctx, site string) web.Page
+	Mail    mail.Sender
+	Scheme  string
+}
 
 // Module is the profiles module.
-type Module struct{ screen.Kit }
+type Module struct {
+	screen.Kit
+	mail   mail.Sender
+	scheme string
+	// shelves are the other modules' parts of a person's page (Collect).
+	shelves []shelf
+}
 
 // New parses the module's pages.
 func New(d Deps) (*Module, error) {
-	k, err := screen.New(d, templates, Messages, template.FuncMap{
+	k, err := screen.New(screen.Deps{DB: d.DB, Shell: d.Shell, PageFor: d.PageFor}, templates, Messages, template.FuncMap{
 		"hasTheme": func(list []string, s string) bool { return slices.Contains(list, s) },
 		"hasTag":   func(list []int64, id int64) bool { return slices.Contains(list, id) },
 		"join":     strings.Join,
-	})
+		"lines":    func(s string) []string { return strings.Split(s, "\n") },
+		"excerpt":  excerpt,
+	}, screen.Partial{FS: parts, Pattern: "parts/*.html"})
 	if err != nil {
 		return nil, err
 	}
-	return &Module{Kit: k}, nil
+	return &Module{Kit: k, mail: d.Mail, scheme: d.Scheme}, nil
 }
 
 // Section is the module's place in the navigation.
@@ -68,6 +92,7 @@ func (m *Module) Routes(r fiber.Router) {
 	p.Get("/", m.directory)
 	p.Get("/:id<int>", m.show)
 	p.Get("/:id<int>/photo", m.photo)
+	p.Post("/:id<int>/contact", m.contact)
 	p.Post("/:id<int>/validate", m.decide(Validated))
 	p.Post("/:id<int>/reject", m.decide(NotValidated))
 	o := r.Group("/profile", auth.RequireMember)
@@ -75,6 +100,9 @@ func (m *Module) Routes(r fiber.Router) {
 	o.Post("/", m.save)
 	o.Post("/photo", m.savePhoto)
 	o.Post("/submit", m.submit)
+	o.Get("/messages", m.messages)
+	o.Get("/messages/:id<int>", m.message)
+	o.Post("/messages/:id<int>/reply", m.reply)
 }
 
 // viewer reads who is looking and whether the tenant validates profiles.
@@ -103,26 +131,6 @@ func (m *Module) directory(c *fiber.Ctx) error {
 		return err
 	}
 	return m.Render(c, fiber.StatusOK, "directory.html", v)
-}
-
-type showView struct {
-	web.Page
-	Card
-	Message, Error string
-}
-
-func (m *Module) show(c *fiber.Ctx) error {
-	id := screen.ParamID(c, "id")
-	v := showView{Page: m.Page(c)}
-	if c.Query("done") != "" {
-		v.Message = v.L.T("profile.done")
-	}
-	card, err := m.Card(c.UserContext(), id)
-	if err != nil {
-		return err
-	}
-	v.Card = *card
-	return m.Render(c, fiber.StatusOK, "show.html", v)
 }
 
 // tagsOf returns the tags of ids, with their paths.

@@ -36,9 +36,14 @@ type Card struct {
 	Tags    []taxonomy.Tag
 	// Own: the viewer's own profile; Decide: it waits for the viewer's validation.
 	Own, Decide bool
+	// Groups are the person's communities and organisations by module,
+	// Contributions their latest items, as the viewer may see them.
+	Groups        []Shelf
+	Contributions []Link
 }
 
-// Card reads member id's profile for the member of ctx, with its tags.
+// Card reads member id's profile for the member of ctx, with its tags and
+// what the other modules show of the person.
 func (m *Module) Card(ctx context.Context, id int64) (*Card, error) {
 	v := new(Card)
 	err := m.viewing(ctx, func(ctx context.Context, tx bun.Tx, vw Viewer) error {
@@ -48,7 +53,10 @@ func (m *Module) Card(ctx context.Context, id int64) (*Card, error) {
 		}
 		v.Own = id == vw.UserID
 		v.Decide = vw.Facilitator && vw.Validation && v.Profile.State == ToValidate
-		v.Tags, err = tagsOf(ctx, tx, v.Profile.Tags)
+		if v.Tags, err = tagsOf(ctx, tx, v.Profile.Tags); err != nil {
+			return err
+		}
+		v.Groups, v.Contributions, err = m.activity(ctx, tx, id, vw.UserID)
 		return err
 	})
 	return v, err
@@ -127,7 +135,7 @@ func (m *Module) Save(ctx context.Context, in *Profile) error {
 			return err
 		}
 		r := &row{UserID: uid, Bio: in.Bio, Competencies: nonNil(in.Competencies), Themes: nonNil(in.Themes),
-			Tags: tags, NotifyFrequency: in.NotifyFrequency, State: Draft}
+			Tags: tags, NotifyFrequency: in.NotifyFrequency, ContactOff: in.ContactOff, State: Draft}
 		if r.Tags == nil {
 			r.Tags = []int64{}
 		}

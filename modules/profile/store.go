@@ -47,6 +47,8 @@ type Profile struct {
 	NotifyFrequency string    `bun:"notify_frequency"`
 	State           string    `bun:"state"`
 	UpdatedAt       time.Time `bun:"updated_at"`
+	// ContactOff: the member does not want other members to write to them.
+	ContactOff bool `bun:"contact_off"`
 	// Organizations are the names of the organisations the member works for.
 	Organizations []string `bun:"organizations,array"`
 }
@@ -69,6 +71,7 @@ func selectProfiles(tx bun.IDB, v Viewer, dst any) *bun.SelectQuery {
 		ColumnExpr("coalesce(p.bio, '') AS bio, coalesce(p.competencies, '{}') AS competencies, coalesce(p.themes, '{}') AS themes").
 		ColumnExpr("coalesce(p.tags, '{}') AS tags, p.photo IS NOT NULL AS has_photo").
 		ColumnExpr("coalesce(p.notify_frequency, 'daily') AS notify_frequency, coalesce(p.state, 'draft') AS state").
+		ColumnExpr("coalesce(p.contact_off, false) AS contact_off").
 		ColumnExpr("coalesce(p.updated_at, u.created_at) AS updated_at").
 		ColumnExpr(organization.NamesSQL("u.id") + " AS organizations").
 		Join("LEFT JOIN profiles AS p ON p.user_id = u.id").
@@ -125,6 +128,7 @@ type row struct {
 	Themes          []string `bun:"themes,array"`
 	Tags            []int64  `bun:"tags,array"`
 	NotifyFrequency string   `bun:"notify_frequency"`
+	ContactOff      bool     `bun:"contact_off"`
 	State           string   `bun:"state"`
 }
 
@@ -134,7 +138,7 @@ func save(ctx context.Context, tx bun.IDB, r *row, name, locale string, validati
 	if _, err := tx.NewInsert().Model(r).
 		On("CONFLICT (user_id) DO UPDATE").
 		Set("bio = EXCLUDED.bio, competencies = EXCLUDED.competencies, themes = EXCLUDED.themes, tags = EXCLUDED.tags").
-		Set("notify_frequency = EXCLUDED.notify_frequency, updated_at = now()").
+		Set("notify_frequency = EXCLUDED.notify_frequency, contact_off = EXCLUDED.contact_off, updated_at = now()").
 		Set("state = CASE WHEN ? THEN 'draft' ELSE p.state END", validation).
 		Exec(ctx); err != nil {
 		return fmt.Errorf("save profile: %w", err)
