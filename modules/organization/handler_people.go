@@ -3,11 +3,14 @@ package organization
 import (
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/i18n"
+	"github.com/piazza-pa/piazza/platform/membership"
 	"github.com/piazza-pa/piazza/platform/redirect"
 	"github.com/piazza-pa/piazza/platform/screen"
 	"github.com/piazza-pa/piazza/platform/web"
@@ -15,9 +18,32 @@ import (
 
 type showView struct {
 	web.Page
-	Overview
+	Org     *Organization
+	Pending []Person
+	// People is the page of the organisation's people shown.
+	People membership.Shown[Person]
+	// Manage: the viewer refers for it (or administers); Decide: they
+	// validate it.
+	Manage, Decide bool
 	Message, Error string
+	// Invite is the referents' search for people to invite.
+	Invite inviteView
 }
+
+// inviteView is the search for people to invite and what it found, drawn
+// by the "candidates" template (alone when htmx asks).
+type inviteView struct {
+	L     *i18n.Localizer
+	CSRF  string
+	ID    int64
+	Query string
+	Found []membership.Candidate
+	// Searched: a query long enough was made; Short: one too short.
+	Searched, Short bool
+}
+
+// perPage is how many people a page of the people's table shows.
+const perPage = 25
 
 // flashes are the outcomes an action reports on the page it returns to.
 var flashes = []string{"created", "saved", "requested", "accepted", "invited", "approved", "rejected", "removed", "validated", "refused"}
@@ -25,17 +51,29 @@ var flashes = []string{"created", "saved", "requested", "accepted", "invited", "
 func (m *Module) show(c *fiber.Ctx) error { return m.renderShow(c, fiber.StatusOK, "") }
 
 func (m *Module) renderShow(c *fiber.Ctx, status int, errText string) error {
+	v, err := m.showView(c, errText)
+	if err != nil {
+		return err
+	}
+	return m.Render(c, status, "show.html", v)
+}
+
+// showView reads the page of the organisation of the path for the viewer.
+func (m *Module) showView(c *fiber.Ctx, errText string) (showView, error) {
 	v := showView{Page: m.Page(c), Error: errText}
 	if d := c.Query("done"); slices.Contains(flashes, d) && errText == "" {
 		v.Message = v.L.T("organization.done." + d)
 	}
 	o, err := m.Overview(c.UserContext(), screen.ParamID(c, "id"))
 	if err != nil {
-		return err
+		return v, err
 	}
-	v.Overview = *o
+	v.Org, v.Pending, v.Manage, v.Decide = o.Org, o.Pending, o.Manage, o.Decide
+	v.People = membership.PageOf(o.People, func(p Person) string { return p.Name }, c.Query("who"), c.QueryInt("page", 1), perPage,
+		"/organizations/"+strconv.FormatInt(o.Org.ID, 10), "people-h")
+	v.Invite = inviteView{L: v.L, CSRF: v.CSRF, ID: o.Org.ID}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return m.Render(c, status, "show.html", v)
+	return v, nil
 }
 
 // join asks to be linked to an organisation as an employee.
@@ -83,10 +121,12 @@ func (m *Module) answer(accept bool) fiber.Handler {
 	}
 }
 
-// invite links a member of the tenant (by e-mail) as invited; they accept
-// from the organisation's page.
+// invite links a member of the tenant (chosen from the search, or by
+// e-mail) as invited; they accept from the organisation's page.
 func (m *Module) invite(c *fiber.Ctx) error {
-	return m.shown(c, m.Invite(c.UserContext(), screen.ParamID(c, "id"), strings.TrimSpace(c.FormValue("email"))), "invited")
+	uid, _ := strconv.ParseInt(c.FormValue("user"), 10, 64)
+	who := Invitee{UserID: uid, Email: strings.TrimSpace(c.FormValue("email"))}
+	return m.shown(c, m.Invite(c.UserContext(), screen.ParamID(c, "id"), who), "invited")
 }
 
 // decide is a referent's decision on a person: approve or reject a request,

@@ -69,6 +69,7 @@ func (m *Module) Routes(r fiber.Router) {
 	g.Post("/:id<int>/accept", m.answer(true))
 	g.Post("/:id<int>/decline", m.answer(false))
 	g.Post("/:id<int>/invite", m.invite)
+	g.Get("/:id<int>/candidates", m.candidates)
 	g.Post("/:id<int>/people/:uid<int>/:action", m.decide)
 	g.Post("/:id<int>/validate", m.validate(Validated))
 	g.Post("/:id<int>/reject", m.validate(NotValidated))

@@ -2,7 +2,6 @@ package organization
 
 import (
 	"context"
-	"errors"
 
 	"github.com/uptrace/bun"
 
@@ -89,22 +88,6 @@ func (m *Module) Leave(ctx context.Context, id int64) error {
 func (m *Module) Answer(ctx context.Context, id int64, accept bool) error {
 	uid := auth.UserFromContext(ctx).ID
 	return m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error { return people.Answer(ctx, tx, id, uid, accept) })
-}
-
-// Invite links an active member of the tenant (by e-mail) to organisation
-// id as invited, or approves their waiting request.
-func (m *Module) Invite(ctx context.Context, id int64, email string) error {
-	return m.referent(ctx, id, func(ctx context.Context, tx bun.Tx, o *Organization) error {
-		u, err := auth.UserByEmail(ctx, tx, email)
-		if errors.Is(err, auth.ErrUserNotFound) || (err == nil && u.Status != auth.StatusActive) {
-			return ErrNoPerson
-		}
-		if err != nil {
-			return err
-		}
-		_, err = people.Invite(ctx, tx, o.ID, u.ID, Employee, 0)
-		return err
-	})
 }
 
 // Decide is a referent's decision on person uid of organisation id:
