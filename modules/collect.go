@@ -51,6 +51,7 @@ func (b *builder) build() (*Set, error) {
 		return nil, err
 	}
 	b.shell.I18n = bundle
+	b.shell.Menu = offered[web.MenuEntry](tenantMods)
 	sections := collect(tenantMods, b.shell)
 	return &Set{Bundle: bundle, Shell: b.shell, Tenant: tenantMods, Operator: operatorMods,
 		Language: bundle.Middleware(browserLanguages, b.Secure),

@@ -24,6 +24,8 @@ type Shell struct {
 	// Decorate, when set, adds per-request look to every page (the tenant's
 	// theme stylesheet and logo).
 	Decorate func(c *fiber.Ctx, p *Page)
+	// Menu are the modules that add entries to a member's user menu.
+	Menu     []MenuEntry
 	layout   *template.Template
 	partials []partial
 }
@@ -46,7 +48,7 @@ func NewShell(bundle *i18n.Bundle) (*Shell, error) {
 	if err != nil {
 		return nil, err
 	}
-	layout, err := template.ParseFS(templates, "templates/layout.html")
+	layout, err := template.ParseFS(templates, "templates/layout.html", "templates/header.html")
 	if err != nil {
 		return nil, err
 	}
@@ -104,6 +106,9 @@ type Page struct {
 	Languages []string
 	// Unread is the member's unread notifications (-1: no bell).
 	Unread int
+	// Menu is the signed-in member's user menu, labels translated (the
+	// account and sign-out entries are the layout's own).
+	Menu   []MenuLink
 	assets *Assets
 }
 
@@ -145,6 +150,9 @@ func (s *Shell) NewPage(c *fiber.Ctx, site, user, csrfToken string) Page {
 		Path: c.Path(), Languages: s.Languages, assets: s.Assets, Unread: -1}
 	if n, ok := c.Locals(LocalUnread).(int); ok {
 		p.Unread = n
+	}
+	if user != "" {
+		p.Menu = s.menu(c, p.L.T)
 	}
 	if s.Decorate != nil {
 		s.Decorate(c, &p)
