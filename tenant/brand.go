@@ -30,6 +30,18 @@ type Look struct {
 	FooterLinks []Link `json:"footer_links,omitempty"`
 	// Off are the keys of the modules switched off.
 	Off []string `json:"off,omitempty"`
+	// Intro is the site's introduction on the guest home, by language
+	// (plain text, paragraphs separated by blank lines).
+	Intro map[string]string `json:"intro,omitempty"`
+}
+
+// IntroIn is the site's introduction in lang, else in the site's default
+// language, else "".
+func (l Look) IntroIn(lang string) string {
+	if s := l.Intro[lang]; s != "" {
+		return s
+	}
+	return l.Intro[l.Language]
 }
 
 // Link is a labelled link of the header or footer.
@@ -42,6 +54,14 @@ type Link struct {
 type Brand struct {
 	Published Look  `json:"published"`
 	Draft     *Look `json:"draft,omitempty"`
+}
+
+// Editing is the look the admin edits: the draft, else the published one.
+func (b Brand) Editing() Look {
+	if b.Draft != nil {
+		return *b.Draft
+	}
+	return b.Published
 }
 
 // Asset is an uploaded brand image.

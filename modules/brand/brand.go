@@ -86,14 +86,10 @@ func (m *Module) Routes(r fiber.Router) {
 // Decorate links the tenant's look into a page: the published one, or the
 // draft when an admin asks for a preview (?preview=1).
 func (m *Module) Decorate(c *fiber.Ctx, p *web.Page) {
-	t := tenant.FromContext(c.UserContext())
-	if t == nil {
+	if tenant.FromContext(c.UserContext()) == nil {
 		return
 	}
-	look := t.Brand.Published
-	if c.Query("preview") == "1" && t.Brand.Draft != nil && authz.Can(c.UserContext(), "admin/branding", "update") {
-		look = *t.Brand.Draft
-	}
+	look := Shown(c)
 	if look.Name != "" && c.Query("preview") == "1" {
 		p.Site = look.Name
 	}
@@ -120,6 +116,25 @@ func (m *Module) Decorate(c *fiber.Ctx, p *web.Page) {
 			p.Nav = append(p.Nav, web.Link{Label: p.L.T(s.Label), URL: s.Path})
 		}
 	}
+}
+
+// Shown is the look the request shows: the published one, or the draft
+// when an admin asks for a preview (?preview=1).
+func Shown(c *fiber.Ctx) tenant.Look {
+	t := tenant.FromContext(c.UserContext())
+	if t == nil {
+		return tenant.Look{}
+	}
+	if t.Brand.Draft != nil && Previewing(c) {
+		return *t.Brand.Draft
+	}
+	return t.Brand.Published
+}
+
+// Previewing says whether the request is an admin's preview of the site's
+// look (?preview=1): pages show it as visitors will see it.
+func Previewing(c *fiber.Ctx) bool {
+	return c.Query("preview") == "1" && authz.Can(c.UserContext(), "admin/branding", "update")
 }
 
 // Off says which modules the request's tenant has switched off (published

@@ -154,7 +154,7 @@ func TestLanguagesAndLinks(t *testing.T) {
 	b, _ := io.ReadAll(res.Body)
 	res.Body.Close()
 	page := string(b)
-	if !strings.Contains(page, `lang="en"`) || !strings.Contains(page, "Welcome to Città di Alpha") ||
+	if !strings.Contains(page, `lang="en"`) || !strings.Contains(page, "<h1>Città di Alpha</h1>") || !strings.Contains(page, "The place where public administrations") ||
 		!strings.Contains(page, `href="https://www.comune.alpha.example/privacy">Privacy</a>`) || !strings.Contains(page, `href="/contatti"`) {
 		t.Fatalf("an Italian visitor of an English-only site, with footer links:\n%s", page)
 	}

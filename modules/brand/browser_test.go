@@ -197,10 +197,10 @@ func TestBrandingInBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("email"), "admin@alpha.example"),
 		chromedp.SendKeys(chromedp.ID("password"), "password dell'amministratrice"),
 		chromedp.Submit(chromedp.ID("password")),
-		// Only a signed-in page has the sign-out form: waiting for the header
-		// could still see the sign-in page, and navigating then would abort
-		// the sign-in.
-		chromedp.WaitVisible(chromedp.CSS(`form[action="/auth/logout"]`)),
+		// Only a signed-in page has the sign-out form (in the user menu, open
+		// or not): waiting for the header could still see the sign-in page,
+		// and navigating then would abort the sign-in.
+		chromedp.WaitReady(chromedp.CSS(`form[action="/auth/logout"]`)),
 		chromedp.Navigate(alpha+"/admin/branding"),
 		chromedp.WaitVisible(chromedp.ID("primary")),
 		chromedp.SetValue(chromedp.ID("primary"), "#ffcc00"), // too light for white text
@@ -281,7 +281,7 @@ func TestAccessibility(t *testing.T) {
 	err := chromedp.Do(tenantAdmin, chromedp.Navigate(alpha+"/auth/login"), chromedp.WaitVisible(chromedp.ID("email")),
 		chromedp.SendKeys(chromedp.ID("email"), "admin@alpha.example"),
 		chromedp.SendKeys(chromedp.ID("password"), "password dell'amministratrice"),
-		chromedp.Submit(chromedp.ID("password")), chromedp.WaitVisible(chromedp.CSS(`form[action="/auth/logout"]`)))
+		chromedp.Submit(chromedp.ID("password")), chromedp.WaitReady(chromedp.CSS(`form[action="/auth/logout"]`)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -12,8 +13,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/piazza-pa/piazza/platform"
-	"github.com/piazza-pa/piazza/platform/form"
 	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/platform/theme"
 	"github.com/piazza-pa/piazza/platform/web"
@@ -31,6 +30,12 @@ type formView struct {
 	AllLanguages            []string
 	HeaderText, FooterText  string
 	Sections                []web.Section
+	// Intro is the introduction's text by language, as typed or stored;
+	// IntroLanguages are the languages it is written in (the look's).
+	Intro          map[string]string
+	IntroLanguages []string
+	// Errors are the problems by field id (for the error summary).
+	Errors map[string]string
 }
 
 // IsOn says whether the form's look keeps a module on.
@@ -53,20 +58,21 @@ func (m *Module) render(c *fiber.Ctx, status int, v formView) error {
 	t := tenant.FromContext(c.UserContext())
 	v.Page = m.PageFor(c, t.Name)
 	v.HasDraft = t.Brand.Draft != nil
-	v.Look = t.Brand.Published
-	if t.Brand.Draft != nil {
-		v.Look = *t.Brand.Draft
-	}
+	v.Look = t.Brand.Editing()
 	v.AllLanguages = i18n.Supported
 	v.Sections = m.Sections
+	v.IntroLanguages = introLanguages(v.Look)
+	typed := v.Intro
+	v.Intro = maps.Clone(v.Look.Intro)
+	if v.Intro == nil {
+		v.Intro = map[string]string{}
+	}
+	maps.Copy(v.Intro, typed)
 	if v.HeaderText == "" && v.FooterText == "" {
 		v.HeaderText, v.FooterText = formatLinks(v.Look.HeaderLinks), formatLinks(v.Look.FooterLinks)
 	}
 	if v.Primary == "" {
-		v.Primary = t.Brand.Published.Primary
-		if t.Brand.Draft != nil {
-			v.Primary = t.Brand.Draft.Primary
-		}
+		v.Primary = v.Look.Primary
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return web.Render(c, status, m.pages["branding.html"], v)
@@ -77,84 +83,6 @@ func (m *Module) t(c *fiber.Ctx, key string, args ...any) string {
 }
 
 func (m *Module) form(c *fiber.Ctx) error { return m.render(c, fiber.StatusOK, formView{}) }
-
-// save checks the colour and the logo and keeps them as the draft.
-func (m *Module) save(c *fiber.Ctx) error {
-	t := tenant.FromContext(c.UserContext())
-	look := t.Brand.Published
-	if t.Brand.Draft != nil {
-		look = *t.Brand.Draft
-	}
-	if name := strings.TrimSpace(c.FormValue("name")); name != "" {
-		if len([]rune(name)) > 200 || strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 }) {
-			return m.render(c, fiber.StatusUnprocessableEntity, formView{Error: m.t(c, "error.invalid.text")})
-		}
-		look.Name = name
-	}
-	primary := strings.TrimSpace(c.FormValue("primary"))
-	if primary != "" {
-		col, err := theme.ParseHex(primary)
-		if err == nil {
-			err = theme.CheckPrimary(col)
-		}
-		var ce *theme.ContrastError
-		switch {
-		case errors.As(err, &ce):
-			msg := m.t(c, "brand.contrast", "Color", ce.Color.Hex(), "Ratio", fmt.Sprintf("%.2f", ce.Ratio), "Suggestion", ce.Suggestion.Hex())
-			return m.render(c, fiber.StatusUnprocessableEntity, formView{Error: msg, Primary: primary})
-		case err != nil:
-			return m.render(c, fiber.StatusUnprocessableEntity, formView{Error: m.t(c, platform.MessageKey(err)), Primary: primary})
-		}
-		look.Primary = col.Hex()
-	}
-	for _, field := range []string{"logo", "favicon"} {
-		if fh, err := c.FormFile(field); err == nil && fh.Size > 0 {
-			sha, err := m.storeImage(c, t, fh)
-			if err != nil {
-				return m.render(c, fiber.StatusUnprocessableEntity, formView{Error: m.t(c, "brand.bad_image"), Primary: primary})
-			}
-			if field == "logo" {
-				look.Logo = sha
-			} else {
-				look.Favicon = sha
-			}
-		}
-	}
-	if langs := form.Values(c, "languages"); len(langs) > 0 {
-		look.Languages, look.Language = langs, c.FormValue("language")
-		if !validLanguages(look.Languages, look.Language) {
-			return m.render(c, fiber.StatusUnprocessableEntity, formView{Error: m.t(c, "brand.bad_languages"), Primary: primary})
-		}
-	}
-	hl, errH := parseLinks(c.FormValue("header_links"))
-	fl, errF := parseLinks(c.FormValue("footer_links"))
-	if errH != nil || errF != nil {
-		return m.render(c, fiber.StatusUnprocessableEntity, formView{Error: m.t(c, "brand.bad_links"), Primary: primary,
-			HeaderText: c.FormValue("header_links"), FooterText: c.FormValue("footer_links")})
-	}
-	look.HeaderLinks, look.FooterLinks = hl, fl
-	if len(m.Sections) > 0 && c.FormValue("modules_form") == "1" {
-		on := form.Values(c, "modules")
-		look.Off = nil
-		for _, s := range m.Sections {
-			if !slices.Contains(on, s.Key) {
-				look.Off = append(look.Off, s.Key)
-			}
-		}
-	}
-	if err := m.Registry.SaveDraft(c.UserContext(), t.ID, look); err != nil {
-		return err
-	}
-	if err := m.Record(c, t, "brand.draft", map[string]any{"primary": look.Primary, "logo": look.Logo}); err != nil {
-		return err
-	}
-	t2, err := m.Registry.Get(c.UserContext(), t.Slug)
-	if err != nil {
-		return err
-	}
-	c.SetUserContext(tenant.NewContext(c.UserContext(), t2))
-	return m.render(c, fiber.StatusOK, formView{Message: m.t(c, "brand.saved")})
-}
 
 // storeImage checks that the bytes are what the browser declared (PNG,
 // JPEG, or SVG, which is sanitised) and stores them.
@@ -194,11 +122,9 @@ func (m *Module) publish(c *fiber.Ctx) error {
 	if err := m.Record(c, t, "brand.publish", nil); err != nil {
 		return err
 	}
-	t2, err := m.Registry.Get(c.UserContext(), t.Slug)
-	if err != nil {
+	if err := m.reload(c, t); err != nil {
 		return err
 	}
-	c.SetUserContext(tenant.NewContext(c.UserContext(), t2))
 	return m.render(c, fiber.StatusOK, formView{Message: m.t(c, "brand.published")})
 }
 

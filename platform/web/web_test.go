@@ -323,7 +323,7 @@ func TestLanguage(t *testing.T) {
 		return res
 	}
 	body := func(res *http.Response) string { b, _ := io.ReadAll(res.Body); return string(b) }
-	if b := body(do("/", "", nil)); !strings.Contains(b, "Benvenuto su Regione Lazio") || !strings.Contains(b, `lang="it"`) {
+	if b := body(do("/", "", nil)); !strings.Contains(b, "Lo spazio in cui amministrazioni") || !strings.Contains(b, `lang="it"`) {
 		t.Fatalf("default Italian: %s", b)
 	}
 	if b := body(do("/nowhere", "en-GB,en;q=0.8", nil)); !strings.Contains(b, "Page not found") {
@@ -339,7 +339,7 @@ func TestLanguage(t *testing.T) {
 	if res.StatusCode != 303 || chosen == nil || chosen.Value != "en" || !chosen.HttpOnly {
 		t.Fatalf("switch: %d %+v", res.StatusCode, chosen)
 	}
-	if b := body(do("/", "it", chosen)); !strings.Contains(b, "Welcome to Regione Lazio") || !strings.Contains(b, `lang="en"`) {
+	if b := body(do("/", "it", chosen)); !strings.Contains(b, "The place where public administrations") || !strings.Contains(b, `lang="en"`) {
 		t.Fatalf("the chosen language loses to Accept-Language: %s", b)
 	}
 	res = do("/lang?l=de&return_to=//evil.example", "", nil)
