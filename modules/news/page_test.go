@@ -67,6 +67,9 @@ func TestItemPage(t *testing.T) {
 	if !strings.Contains(page, `id="state">Da validare</span>`) || !strings.Contains(page, "Un validatore lo controlla prima che sia pubblicato") {
 		t.Error("an item to validate does not say what it waits for")
 	}
+	if strings.Contains(page, `id="comments"`) || strings.Contains(page, "chiuso a nuovi commenti") {
+		t.Error("an item not yet published shows a thread closed to comments")
+	}
 	anna.Get(alpha + "/lang?l=en&return_to=/news")
 	if _, en := anna.Get(alpha + "/news/" + did); !strings.Contains(en, "A validator checks it before it is published") {
 		t.Error("the state is not explained in English")
