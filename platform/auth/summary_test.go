@@ -2,6 +2,7 @@ package auth_test
 
 import (
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -16,12 +17,14 @@ func TestErrorSummaryLinksToField(t *testing.T) {
 	cases := []struct {
 		name, page, field string
 		form              url.Values
-		signedIn          bool
+		// signedIn: bruno sends the form; marked: the field itself says it
+		// is wrong (the sign-in's fields are shared with the console's).
+		signedIn, marked bool
 	}{
-		{"sign-in", "/auth/login", "email", url.Values{"email": {"anna@alpha.example"}, "password": {"sbagliata"}}, false},
-		{"register", "/auth/register", "password", url.Values{"email": {"nuova@alpha.example"}, "name": {"Nuova"}, "password": {"corta"}}, false},
-		{"register e-mail", "/auth/register", "email", url.Values{"email": {"non è un indirizzo"}, "name": {"Nuova"}, "password": {"una password lunga"}}, false},
-		{"password", "/auth/password", "current", url.Values{"current": {"sbagliata"}, "password": {"una nuova password"}}, true},
+		{"sign-in", "/auth/login", "email", url.Values{"email": {"anna@alpha.example"}, "password": {"sbagliata"}}, false, false},
+		{"register", "/auth/register", "password", url.Values{"email": {"nuova@alpha.example"}, "name": {"Nuova"}, "password": {"corta"}}, false, true},
+		{"register e-mail", "/auth/register", "email", url.Values{"email": {"non è un indirizzo"}, "name": {"Nuova"}, "password": {"una password lunga"}}, false, true},
+		{"password", "/auth/password", "current", url.Values{"current": {"sbagliata"}, "password": {"una nuova password"}}, true, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -36,6 +39,10 @@ func TestErrorSummaryLinksToField(t *testing.T) {
 				if !strings.Contains(page, want) {
 					t.Errorf("the page lacks %s:\n%s", want, page)
 				}
+			}
+			marked := regexp.MustCompile(`id="` + tc.field + `"[^>]*aria-invalid="true"`).MatchString(page)
+			if tc.marked && !marked || strings.Count(page, `aria-invalid="true"`) > 1 {
+				t.Errorf("the field in error is not marked, or another one is too")
 			}
 		})
 	}
