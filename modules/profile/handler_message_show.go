@@ -58,10 +58,11 @@ func (m *Module) reply(c *fiber.Ctx) error {
 	if len(errs) == 0 {
 		err = m.Reply(c.UserContext(), screen.ParamID(c, "id"), text)
 	}
-	if status, shown, err := m.refusal(c, errs, err); status != 0 || err != nil {
-		if err != nil {
-			return err
-		}
+	status, shown, err := m.refusal(c, errs, err)
+	if err != nil {
+		return err
+	}
+	if status != 0 {
 		return m.renderMessage(c, status, text, shown)
 	}
 	return redirect.To(c, "/profile/messages?sent=1")

@@ -55,10 +55,11 @@ func (m *Module) contact(c *fiber.Ctx) error {
 	if len(errs) == 0 {
 		err = m.Write(c.UserContext(), id, text)
 	}
-	if status, shown, err := m.refusal(c, errs, err); status != 0 || err != nil {
-		if err != nil {
-			return err
-		}
+	status, shown, err := m.refusal(c, errs, err)
+	if err != nil {
+		return err
+	}
+	if status != 0 {
 		return m.renderShow(c, status, text, shown)
 	}
 	return redirect.To(c, "/people/"+strconv.FormatInt(id, 10)+"?sent=1")

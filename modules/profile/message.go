@@ -42,7 +42,8 @@ var (
 	ErrMessageNotFound = platform.NewError(platform.ErrNotFound, "no such message")
 	ErrContactOff      = platform.NewKeyedError(platform.ErrForbidden, "profile.error.contact_off",
 		"this person does not accept messages")
-	ErrContactSelf  = platform.NewKeyedError(platform.ErrConflict, "profile.error.contact_self", "a message to oneself")
+	ErrContactSelf = platform.NewKeyedError(platform.ErrConflict, "profile.error.contact_self", "a message to oneself")
+	// ErrContactLimit is a message over PerHour: 429 Too Many Requests.
 	ErrContactLimit = platform.NewKeyedError(fiber.ErrTooManyRequests, "profile.error.contact_limit",
 		"too many messages sent in the last hour")
 )
@@ -50,7 +51,7 @@ var (
 // selectMessages is the query of messages with their people's names.
 func selectMessages(tx bun.IDB, dst any) *bun.SelectQuery {
 	return tx.NewSelect().Model(dst).ColumnExpr("msg.*").
-		ColumnExpr(auth.NameSQL("s")+" AS sender_name").ColumnExpr(auth.NameSQL("r")+" AS recipient_name").
+		ColumnExpr(auth.NameSQL("s") + " AS sender_name").ColumnExpr(auth.NameSQL("r") + " AS recipient_name").
 		Join("JOIN users AS s ON s.id = msg.sender_id").Join("JOIN users AS r ON r.id = msg.recipient_id")
 }
 
