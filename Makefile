@@ -3,7 +3,7 @@
 
 GO ?= go
 
-.PHONY: dev test build bench vet
+.PHONY: dev test build bench vet gallery
 
 dev:
 	./.ci/setup
@@ -21,3 +21,10 @@ bench:
 	./.ci/setup
 	$(GO) test ./tenant -run '^$$' -bench Provision -benchtime 200x
 	$(GO) test ./cmd/piazza -run '^$$' -bench AtScale -benchtime 5x -timeout 60m
+
+# Screenshots of every page at 390 and 1280 px into docs/gallery (the tour
+# test, which checks every page in both languages, keeps them).
+gallery:
+	./.ci/setup test
+	rm -f docs/gallery/*.jpg
+	PIAZZA_GALLERY=$(CURDIR)/docs/gallery $(GO) test -count=1 -run '^TestTour$$' ./modules/tour

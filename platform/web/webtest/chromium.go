@@ -34,7 +34,9 @@ func Chromium(t testing.TB, extra ...chromedp.ExecAllocatorOption) context.Conte
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.WindowSize(1200, 700), chromedp.UserDataDir(dir))
 	opts = append(opts, extra...)
-	limit, cancelL := context.WithTimeout(context.Background(), 2*time.Minute)
+	// A safety net against a browser that hangs, not a deadline for the
+	// test: a slow machine may take long (go test's own -timeout ends it).
+	limit, cancelL := context.WithTimeout(context.Background(), 15*time.Minute)
 	actx, cancelA := chromedp.NewExecAllocator(limit, opts...)
 	ctx, cancelB := chromedp.NewContext(actx)
 	t.Cleanup(func() {
