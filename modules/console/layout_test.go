@@ -1,0 +1,106 @@
+package console_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/piazza-pa/piazza/modules/moduletest"
+	"github.com/piazza-pa/piazza/platform/operator"
+	"github.com/piazza-pa/piazza/platform/web/webtest"
+)
+
+// fit is what a page looks like to the layout checks: its width against
+// the window's, and the visible fields a person could not see.
+type fit struct {
+	Scroll, Inner int
+	Wide          []string // elements past the window's right edge
+	Unseen        []string // visible fields without a border or underline
+}
+
+// measure reads the fit of the page in the browser.
+const measure = `(() => {
+  const inner = window.innerWidth, out = {Scroll: document.documentElement.scrollWidth, Inner: inner, Wide: [], Unseen: []};
+  const name = e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className && typeof e.className === "string" ? "." + e.className.trim().split(/\s+/).join(".") : "");
+  for (const e of document.querySelectorAll("body *")) {
+    const r = e.getBoundingClientRect();
+    if (r.width > 0 && r.right > inner + 1 && out.Wide.length < 5) out.Wide.push(name(e));
+  }
+  const text = ["text", "search", "email", "url", "password", "tel", "number", "date", "datetime-local", "time"];
+  for (const e of document.querySelectorAll("input, select, textarea")) {
+    if (e.tagName === "INPUT" && !text.includes(e.type)) continue;
+    const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+    if (r.width === 0 || r.height === 0 || s.visibility === "hidden") continue;
+    const seen = ["Top", "Right", "Bottom", "Left"].some(side => parseFloat(s["border" + side + "Width"]) > 0 &&
+      s["border" + side + "Style"] !== "none" && s["border" + side + "Color"] !== "rgba(0, 0, 0, 0)");
+    if (!seen) out.Unseen.push(name(e));
+  }
+  return out;
+})()`
+
+// checkFit loads each page at a phone's width and a desktop's, in Italian
+// and English, and reports horizontal overflow and fields drawn without a
+// border or underline; it keeps a screenshot of each page on a phone. Each
+// language has a browser of its own from open (so that a slow machine
+// stays within a browser's time).
+func checkFit(t *testing.T, open func() context.Context, site string, pages []string) {
+	t.Helper()
+	for _, lang := range []string{"it", "en"} {
+		ctx := open()
+		err := chromedp.Do(ctx, chromedp.Navigate(site+"/lang?l="+lang+"&return_to=/"), chromedp.WaitVisible(chromedp.CSS("main")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, width := range []int64{390, 1280} {
+			for i, p := range pages {
+				err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 900), chromedp.Navigate(site+p), chromedp.WaitVisible(chromedp.CSS("main")))
+				if err != nil {
+					t.Fatal(err)
+				}
+				f, err := chromedp.Run(ctx, chromedp.Evaluate[fit](measure))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if f.Scroll > f.Inner {
+					t.Errorf("%s%s [%s] at %d px is %d px wide: %v", site, p, lang, width, f.Scroll, f.Wide)
+				}
+				if len(f.Unseen) > 0 {
+					t.Errorf("%s%s [%s] at %d px: fields without a border or underline: %v", site, p, lang, width, f.Unseen)
+				}
+				if width == 390 {
+					shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+					if err != nil {
+						t.Fatal(err)
+					}
+					webtest.Artefact(t, fmt.Sprintf("%s-%s-%d-%d.png", "console", lang, width, i), shot)
+				}
+			}
+		}
+	}
+}
+
+// The operator console fits a phone (390 px) and a desktop (1280 px) in
+// both languages, signed out and in, with every field visible.
+func TestConsolePagesFit(t *testing.T) {
+	w := moduletest.New(t)
+	const console = "http://admin.piazza.test"
+	if _, err := operator.Create(context.Background(), w.DB.DB, "operatrice.servizi-digitali@regione.example.it", "Operatrice dei servizi digitali", "password dell'operatore"); err != nil {
+		t.Fatal(err)
+	}
+	guest := func() context.Context { return webtest.Chromium(t, webtest.HostRules("piazza.test", w.Addr)) }
+	checkFit(t, guest, console, []string{"/"})
+	ops := func() context.Context {
+		ctx := webtest.Chromium(t, webtest.HostRules("piazza.test", w.Addr))
+		err := chromedp.Do(ctx, chromedp.Navigate(console+"/"), chromedp.WaitVisible(chromedp.ID("email")),
+			chromedp.SendKeys(chromedp.ID("email"), "operatrice.servizi-digitali@regione.example.it"),
+			chromedp.SendKeys(chromedp.ID("password"), "password dell'operatore"),
+			chromedp.Submit(chromedp.ID("password")), chromedp.WaitVisible(chromedp.ID("slug")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ctx
+	}
+	checkFit(t, ops, console, []string{"/", "/?q=alpha", "/tenants/alpha"})
+}
