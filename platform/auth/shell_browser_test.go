@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/piazza-pa/piazza/modules/moduletest"
@@ -28,6 +30,13 @@ const shellChecks = `(async () => {
     if (!(parseFloat(cs.borderBottomWidth) > 0) || cs.borderBottomStyle === "none" || /transparent|rgba\(.*, 0\)/.test(cs.borderBottomColor))
       out.push("field without an underline: #" + el.id);
   }
+  // A field without a type (Bootstrap Italia underlines only typed ones).
+  const probe = document.createElement("div");
+  probe.innerHTML = '<input class="form-control"><textarea class="form-control"></textarea><select class="form-select"></select>';
+  document.querySelector("main").append(probe);
+  for (const el of probe.children) { const cs = getComputedStyle(el);
+    if (!(parseFloat(cs.borderBottomWidth) > 0) || /transparent|rgba\(.*, 0\)/.test(cs.borderBottomColor)) out.push("untyped " + el.tagName + " without an underline"); }
+  probe.remove();
   const titillium = [...document.fonts].some(f => f.family.replace(/["']/g, "") === "Titillium Web" && f.status === "loaded");
   if (!titillium || !document.fonts.check('16px "Titillium Web"')) out.push("Titillium Web is not loaded");
   if (!/Titillium Web/.test(getComputedStyle(document.querySelector("h1")).fontFamily)) out.push("the heading is not in Titillium Web");
@@ -111,6 +120,10 @@ func TestShellOnPhoneAndDesktop(t *testing.T) {
 			} else if !visible(t, ctx, "#main-nav .nav-link") {
 				t.Error("the desktop hides the navigation")
 			}
+			if err := chromedp.Do(ctx, chromedp.Navigate(alpha+"/no-such-page"), chromedp.WaitVisible(chromedp.CSS("main h1"))); err != nil {
+				t.Fatal(err)
+			}
+			look(t, ctx, "error page", fmt.Sprintf("shell-%d-6-error.png", width))
 		})
 	}
 }
@@ -203,4 +216,44 @@ func navigation(t *testing.T, ctx context.Context, width int64) {
 		t.Fatal(err)
 	}
 	webtest.Artefact(t, fmt.Sprintf("shell-%d-5-navigation.png", width), png)
+}
+
+// noScripts turns the page's scripts off.
+func noScripts(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+	_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+	return chromedp.Void{}, err
+}
+
+// TestShellWithoutScripts: on a phone with scripts off the navigation is a
+// plain list and the member's menu opens as its link's target.
+func TestShellWithoutScripts(t *testing.T) {
+	w := moduletest.New(t)
+	const alpha = moduletest.Alpha
+	ctx := webtest.Chromium(t, webtest.HostRules("piazza.test", w.Addr))
+	err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 800), noScripts,
+		chromedp.Navigate(alpha+"/auth/login"), chromedp.WaitVisible(chromedp.ID("email")),
+		chromedp.SetValue(chromedp.ID("email"), "anna@alpha.example"), chromedp.SetValue(chromedp.ID("password"), moduletest.Password),
+		chromedp.Submit(chromedp.ID("password")), chromedp.WaitVisible(chromedp.ID("user-menu-toggle")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if visible(t, ctx, ".custom-navbar-toggler") || !visible(t, ctx, "#main-nav .nav-link") {
+		t.Error("without scripts the navigation hides behind a toggle that cannot open")
+	}
+	wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > innerWidth`))
+	if err != nil || wide {
+		t.Errorf("without scripts the page is wider than the phone (%v)", err)
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	webtest.Artefact(t, "shell-390-no-script.png", png)
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("user-menu-toggle")), chromedp.WaitVisible(chromedp.ID("user-menu"))); err != nil {
+		t.Fatalf("without scripts the member's menu does not open: %v", err)
+	}
+	if png, err = chromedp.Run(ctx, chromedp.CaptureScreenshot()); err != nil {
+		t.Fatal(err)
+	}
+	webtest.Artefact(t, "shell-390-no-script-menu.png", png)
 }
