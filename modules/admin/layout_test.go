@@ -18,6 +18,7 @@ type fit struct {
 	Scroll, Inner int
 	Wide          []string // elements past the window's right edge
 	Unseen        []string // visible fields without a border or underline
+	Keys          []string // message keys shown instead of their text
 }
 
 // measure reads the fit of the page in the browser.
@@ -37,12 +38,13 @@ const measure = `(() => {
       s["border" + side + "Style"] !== "none" && s["border" + side + "Color"] !== "rgba(0, 0, 0, 0)");
     if (!seen) out.Unseen.push(name(e));
   }
+  out.Keys = document.body.innerText.match(/\b(admin|console)\.[a-z_]+(\.[a-z_]+)*\b/g) || [];
   return out;
 })()`
 
 // checkFit loads each page at a phone's width and a desktop's, in Italian
-// and English, and reports horizontal overflow and fields drawn without a
-// border or underline; it keeps a screenshot of each page on a phone. Each
+// and English, and reports horizontal overflow, fields drawn without a
+// border or underline and messages left untranslated; it keeps a screenshot of each page on a phone. Each
 // language has a browser of its own from open (so that a slow machine
 // stays within a browser's time).
 func checkFit(t *testing.T, open func() context.Context, site string, pages []string) {
@@ -65,6 +67,9 @@ func checkFit(t *testing.T, open func() context.Context, site string, pages []st
 				}
 				if f.Scroll > f.Inner {
 					t.Errorf("%s%s [%s] at %d px is %d px wide: %v", site, p, lang, width, f.Scroll, f.Wide)
+				}
+				if len(f.Keys) > 0 {
+					t.Errorf("%s%s [%s]: untranslated messages %v", site, p, lang, f.Keys)
 				}
 				if len(f.Unseen) > 0 {
 					t.Errorf("%s%s [%s] at %d px: fields without a border or underline: %v", site, p, lang, width, f.Unseen)
