@@ -10,6 +10,8 @@ import (
 	"fmt"
 
 	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform/i18n"
 )
 
 // Look is one version of a tenant's branding.
@@ -36,12 +38,14 @@ type Look struct {
 }
 
 // IntroIn is the site's introduction in lang, else in the site's default
-// language, else "".
-func (l Look) IntroIn(lang string) string {
-	if s := l.Intro[lang]; s != "" {
-		return s
+// language, else in Piazza's (else ""), and the language it is written in.
+func (l Look) IntroIn(lang string) (text, in string) {
+	for _, k := range []string{lang, l.Language, i18n.Default} {
+		if s := l.Intro[k]; s != "" {
+			return s, k
+		}
 	}
-	return l.Intro[l.Language]
+	return "", ""
 }
 
 // Link is a labelled link of the header or footer.

@@ -31,8 +31,8 @@ func TestIntro(t *testing.T) {
 	}
 
 	_, page := admin.Get(alpha + "/admin/branding")
-	for _, want := range []string{`<label for="intro_it">Italiano</label>`, `id="intro_it" name="intro_it" lang="it"`,
-		`<label for="intro_en">English</label>`, "al massimo 1200 caratteri"} {
+	for _, want := range []string{`<label for="intro_it" class="active">Italiano</label>`, `id="intro_it" name="intro_it" lang="it"`,
+		`<label for="intro_en" class="active">English</label>`, "al massimo 1200 caratteri"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the branding form lacks %q", want)
 		}

@@ -22,8 +22,9 @@ const (
 type guestView struct {
 	web.Page
 	// Intro is the site's introduction, by paragraph (none: the product's
-	// own sentence).
-	Intro []string
+	// own sentence), written in IntroLang.
+	Intro     []string
+	IntroLang string
 	// ShowNews and ShowCommunities say whether those modules are on (their
 	// sections show, with an empty state when they have nothing yet).
 	ShowNews, ShowCommunities bool
@@ -45,7 +46,8 @@ func (v guestView) ThemeURL(key string) string {
 
 func (m *Module) showGuest(c *fiber.Ctx, p web.Page) error {
 	ctx := c.UserContext()
-	v := guestView{Page: p, Intro: paragraphs(brand.Shown(c).IntroIn(p.L.Lang)), Themes: taxonomy.Themes,
+	intro, lang := brand.Shown(c).IntroIn(p.L.Lang)
+	v := guestView{Page: p, Intro: paragraphs(intro), IntroLang: lang, Themes: taxonomy.Themes,
 		ShowNews: on(c, m.news), ShowCommunities: on(c, m.communities)}
 	var err error
 	if v.ShowNews {

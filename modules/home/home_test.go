@@ -99,9 +99,14 @@ func TestGuestHome(t *testing.T) {
 	_, page = guest.Get(alpha + "/")
 	check(t, "alpha's guest in English", page, []string{"Alpha&#39;s collaboration portal.", "Latest news", "2 members"},
 		[]string{"Il portale della collaborazione"})
-	_, page = w.Browser(t, beta, "").Get(beta + "/")
+	betaGuest := w.Browser(t, beta, "")
+	_, page = betaGuest.Get(beta + "/")
 	check(t, "beta's guest", page, []string{"Presentazione di Beta.", "Notizia di Beta", "Community di Beta"},
 		[]string{"Il portale della collaborazione", "Bando pubblico", "Orti urbani"})
+	betaGuest.Get(beta + "/lang?l=en&return_to=/")
+	_, page = betaGuest.Get(beta + "/")
+	check(t, "beta's guest in English, with an introduction in Italian only", page,
+		[]string{`id="home-intro" lang="it"><p>Presentazione di Beta.</p>`, "Latest news"}, nil)
 
 	// Without local accounts there is no one to register; a module switched
 	// off shows nothing on the home page either.
