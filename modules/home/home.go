@@ -126,8 +126,7 @@ func on(c *fiber.Ctx, v any) bool {
 	if !ok {
 		return true
 	}
-	t := tenant.FromContext(c.UserContext())
-	return !slices.Contains(t.Brand.Published.Off, s.Section().Key)
+	return !slices.Contains(brand.Off(c), s.Section().Key)
 }
 
 // excerpt is the start of s, about max characters, cut between words.
