@@ -1,13 +1,17 @@
-// Command piazza-load measures Piazza under load. It seeds tenants, members
-// and content through the project's own code (the tenant registry,
-// provisioning, sessions), drives HTTP load at the signed-in dashboard and at
-// community pages across many tenant hosts, and prints throughput and
-// latency percentiles; the pgbench mode prints the same figures for
-// `pgbench -S` on the same PostgreSQL, for comparison.
+// Command piazza-load measures Piazza under load. It seeds tenants through
+// the project's own code (the tenant registry and provisioning) and their
+// content through SQL in each tenant's transaction: people with profiles
+// and sessions, organisations, communities, news, discussions and their
+// replies, in Italian and English, at a small tenant's figures or at a
+// region's; it drives HTTP load at any page as those members and prints
+// throughput, latency percentiles, errors by status and the server's
+// memory; the pgbench mode prints the same figures for `pgbench -S` on the
+// same PostgreSQL, for comparison.
 //
-//	piazza-load seed -tenants 100 -users 20 -items 50
-//	piazza-load run -addr 127.0.0.1:8080 -c 64 -d 30s
-//	piazza-load pgbench -c 64 -d 30s
+//	piazza-load seed -tenants 100 -users 20 -news 50
+//	piazza-load seed -prefix region -tenants 1 -users 22000 -organizations 2400 -communities 700 -news 6800 -discussions 3000 -replies 4 -joins 3
+//	piazza-load run -addr 127.0.0.1:8080 -c 16 -d 30s -pages news,news-item,search
+//	piazza-load pgbench -c 16 -d 30s
 //
 // Without -db it uses the private cluster of `piazza dev` (.piazza/pg).
 package main
@@ -85,30 +89,56 @@ func database(ctx context.Context, app, super string) (string, string, func(), e
 	return url, c.SuperuserURL("piazza"), stop, nil
 }
 
-// Target is one signed-in member the load acts as.
-type Target struct {
-	Host      string  `json:"host"`
-	Cookie    string  `json:"cookie"`
-	Community []int64 `json:"communities"`
+// Site is one seeded tenant as the load sees it: its host, its members
+// signed in, and what they may open.
+type Site struct {
+	Host    string   `json:"host"`
+	Members []Member `json:"members"`
+	// News and Discussions are the published items, by who may see them.
+	News        Items `json:"news"`
+	Discussions Items `json:"discussions"`
+	// Communities are the open and reserved communities (their pages are
+	// shown to every member); Organizations and People the validated ones.
+	Communities   []int64 `json:"communities"`
+	Organizations []int64 `json:"organizations"`
+	People        []int64 `json:"people"`
+}
+
+// Member is one signed-in member the load acts as.
+type Member struct {
+	ID     int64  `json:"id"`
+	Cookie string `json:"cookie"`
+	// Communities are those the member belongs to (active).
+	Communities []int64 `json:"communities"`
+}
+
+// Items are the ids of a content type's published items: those for every
+// member, and those for the members of a community.
+type Items struct {
+	All         []int64           `json:"all"`
+	ByCommunity map[int64][]int64 `json:"by_community"`
 }
 
 func sessionsFile() string { return filepath.Join(dataDir(), "load-sessions.json") }
 
-func writeTargets(ts []Target) error {
-	b, err := json.Marshal(ts)
+func writeSites(sites []Site) error {
+	b, err := json.Marshal(sites)
 	if err != nil {
 		return err
 	}
 	return os.WriteFile(sessionsFile(), b, 0o600)
 }
 
-func readTargets() ([]Target, error) {
+func readSites() ([]Site, error) {
 	b, err := os.ReadFile(sessionsFile())
 	if err != nil {
 		return nil, fmt.Errorf("no seeded sessions (run `piazza-load seed` first): %w", err)
 	}
-	var ts []Target
-	return ts, json.Unmarshal(b, &ts)
+	var sites []Site
+	if err := json.Unmarshal(b, &sites); err != nil {
+		return nil, fmt.Errorf("%s: %w (seeded by an older piazza-load? seed again)", sessionsFile(), err)
+	}
+	return sites, nil
 }
 
 func flags(name string, args []string, define func(fs *flag.FlagSet)) error {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,30 +14,39 @@ import (
 	"time"
 )
 
-func osStdout() *os.File { return os.Stdout }
+// pgbenchRun is one `pgbench -S` run's settings.
+type pgbenchRun struct {
+	bin, url, protocol string
+	clients            int
+	dur                time.Duration
+}
 
-// pgbenchCommand runs `pgbench -S` (select-only) on the same PostgreSQL and
-// prints its throughput and latency percentiles from pgbench's
-// per-transaction log, in the format of the HTTP run.
+func (r pgbenchRun) threads() int { return min(r.clients, 4) }
+
+func (r pgbenchRun) String() string {
+	return fmt.Sprintf("pgbench -S -M %s -c %d -j %d -T %d", r.protocol, r.clients, r.threads(), int(r.dur.Seconds()))
+}
+
+// pgbenchCommand runs `pgbench -S` (select-only) on the same PostgreSQL at
+// its best setting (-best clients, prepared statements) and at the
+// concurrency of the Piazza run (-c), and prints both, with their settings,
+// in the format of the HTTP run, from pgbench's per-transaction log.
 func pgbenchCommand(ctx context.Context, args []string) error {
-	var conns, scale int
+	var conns, best, scale int
 	var dur time.Duration
 	var superURL, protocol string
 	err := flags("pgbench", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&protocol, "M", "prepared", "pgbench's query protocol: simple, extended or prepared (its best)")
-		fs.IntVar(&conns, "c", 64, "concurrent connections")
-		fs.DurationVar(&dur, "d", 30*time.Second, "how long")
+		fs.IntVar(&conns, "c", 64, "concurrent connections, as the Piazza run being compared")
+		fs.IntVar(&best, "best", 8, "the clients of pgbench's best setting, run first (0: skip)")
+		fs.DurationVar(&dur, "d", 30*time.Second, "how long each run")
 		fs.IntVar(&scale, "s", 10, "pgbench scale when initialising")
 		fs.StringVar(&superURL, "super-db", "", "a URL with rights to create pgbench's tables (default: piazza dev's cluster)")
 	})
 	if err != nil {
 		return err
 	}
-	app := ""
-	if superURL != "" {
-		app = superURL
-	}
-	_, super, stop, err := database(ctx, app, superURL)
+	_, super, stop, err := database(ctx, superURL, superURL)
 	if err != nil {
 		return err
 	}
@@ -48,41 +58,64 @@ func pgbenchCommand(ctx context.Context, args []string) error {
 	if out, err := exec.CommandContext(ctx, bin, "-i", "-q", "-s", strconv.Itoa(scale), super).CombinedOutput(); err != nil {
 		return fmt.Errorf("pgbench -i: %v: %s", err, out)
 	}
+	runs := []pgbenchRun{}
+	if best > 0 {
+		runs = append(runs, pgbenchRun{bin: bin, url: super, protocol: "prepared", clients: best, dur: dur})
+	}
+	if best == 0 || conns != best || protocol != "prepared" {
+		runs = append(runs, pgbenchRun{bin: bin, url: super, protocol: protocol, clients: conns, dur: dur})
+	}
+	for i, r := range runs {
+		res, err := r.run(ctx)
+		if err != nil {
+			return err
+		}
+		label := r.String()
+		if i == 0 && best > 0 {
+			label += " (best)"
+		}
+		res.Print(stdout, label)
+	}
+	return nil
+}
+
+// run runs pgbench and reads its log.
+func (r pgbenchRun) run(ctx context.Context) (Result, error) {
 	dir, err := os.MkdirTemp("", "piazza-pgbench-")
 	if err != nil {
-		return err
+		return Result{}, err
 	}
 	defer os.RemoveAll(dir)
 	prefix := filepath.Join(dir, "tx")
-	cmd := exec.CommandContext(ctx, bin, "-S", "-n", "-M", protocol, "-c", strconv.Itoa(conns), "-j", strconv.Itoa(min(conns, 4)),
-		"-T", strconv.Itoa(int(dur.Seconds())), "-l", "--log-prefix="+prefix, super)
+	cmd := exec.CommandContext(ctx, r.bin, "-S", "-n", "-M", r.protocol, "-c", strconv.Itoa(r.clients), "-j", strconv.Itoa(r.threads()),
+		"-T", strconv.Itoa(int(r.dur.Seconds())), "-l", "--log-prefix="+prefix, r.url)
 	start := time.Now()
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("pgbench -S: %v: %s", err, out)
+		return Result{}, fmt.Errorf("%s: %v: %s", r, err, out)
 	}
 	res := Result{Elapsed: time.Since(start)}
 	logs, _ := filepath.Glob(prefix + "*")
 	for _, l := range logs {
-		if err := readLog(l, &res); err != nil {
-			return err
+		f, err := os.Open(l)
+		if err != nil {
+			return res, err
+		}
+		err = readLog(f, &res)
+		f.Close()
+		if err != nil {
+			return res, err
 		}
 	}
 	if len(res.Latencies) > 0 {
-		res.Elapsed = dur
+		res.Elapsed = r.dur
 	}
-	res.Print(os.Stdout, fmt.Sprintf("pgbench -S (%d conns)", conns))
-	return nil
+	return res, nil
 }
 
 // readLog reads pgbench's per-transaction log: client, transaction, latency
 // in microseconds, …
-func readLog(path string, res *Result) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
+func readLog(in io.Reader, res *Result) error {
+	sc := bufio.NewScanner(in)
 	for sc.Scan() {
 		fields := strings.Fields(sc.Text())
 		if len(fields) < 3 {
@@ -92,8 +125,7 @@ func readLog(path string, res *Result) error {
 		if err != nil {
 			continue
 		}
-		res.Requests++
-		res.Latencies = append(res.Latencies, time.Duration(us)*time.Microsecond)
+		res.record(200, time.Duration(us)*time.Microsecond)
 	}
 	return sc.Err()
 }

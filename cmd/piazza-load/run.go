@@ -5,10 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"os"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -16,122 +19,195 @@ import (
 	"github.com/piazza-pa/piazza/platform/session"
 )
 
-// Result is what a load run measured.
-type Result struct {
-	Requests, Errors int
-	Elapsed          time.Duration
-	Latencies        []time.Duration
+// load is one measurement's settings: where, how hard, which pages, as
+// whom.
+type load struct {
+	addr  string
+	conns int
+	// dur bounds the run, and requests, if not 0, the requests; with
+	// neither, each member asks for one page, in order (the warm-up).
+	dur      time.Duration
+	requests int
+	pages    []page
+	sites    []Site
+	members  []ref
 }
 
-// Print writes throughput and percentiles.
-func (r Result) Print(w io.Writer, what string) {
-	slices.Sort(r.Latencies)
-	p := func(q float64) time.Duration {
-		if len(r.Latencies) == 0 {
-			return 0
-		}
-		return r.Latencies[min(len(r.Latencies)-1, int(q*float64(len(r.Latencies))))].Round(10 * time.Microsecond)
-	}
-	fmt.Fprintf(w, "%-34s %8d req  %6d err  %9.1f req/s  p50 %-9s p90 %-9s p99 %s\n", what, r.Requests, r.Errors,
-		float64(r.Requests)/r.Elapsed.Seconds(), p(0.50), p(0.90), p(0.99))
-}
+// ref is a member of a site.
+type ref struct{ site, member int }
 
 func runCommand(ctx context.Context, args []string) error {
-	var addr string
-	var conns int
-	var dur time.Duration
-	var mix string
+	l := load{}
+	var list string
 	var warm bool
+	var pid, most int
 	err := flags("run", args, func(fs *flag.FlagSet) {
-		fs.BoolVar(&warm, "warm", true, "first visit every member's page once (reported apart): what a replica keeps is then in place")
-		fs.StringVar(&addr, "addr", "127.0.0.1:8080", "the server's address (hosts are sent as Host headers)")
-		fs.IntVar(&conns, "c", 64, "concurrent connections")
-		fs.DurationVar(&dur, "d", 30*time.Second, "how long")
-		fs.StringVar(&mix, "pages", "dashboard", "dashboard, community or both")
+		fs.BoolVar(&warm, "warm", true, "first visit the pages once as each member (reported apart): what a replica keeps is then in place")
+		fs.StringVar(&l.addr, "addr", "127.0.0.1:8080", "the server's address (hosts are sent as Host headers)")
+		fs.IntVar(&l.conns, "c", 64, "concurrent connections")
+		fs.DurationVar(&l.dur, "d", 30*time.Second, "how long")
+		fs.IntVar(&l.requests, "n", 0, "stop after this many requests (0: after -d)")
+		fs.StringVar(&list, "pages", "dashboard", "page kinds or paths, comma-separated, each request one of them at random: "+kindNames())
+		fs.IntVar(&most, "members", 0, "act as this many members at most, spread over the tenants (0: all)")
+		fs.IntVar(&pid, "pid", 0, "the server's process, for its memory (default: the one listening on -addr's port)")
 	})
 	if err != nil {
 		return err
 	}
-	targets, err := readTargets()
-	if err != nil {
+	if l.sites, err = readSites(); err != nil {
 		return err
 	}
-	tenants := map[string]bool{}
-	for _, t := range targets {
-		tenants[t.Host] = true
+	if l.pages, err = parsePages(list, l.sites); err != nil {
+		return err
 	}
-	fmt.Printf("%d members of %d tenants, %d connections, %s\n", len(targets), len(tenants), conns, dur)
+	l.members = spread(l.sites, most)
+	if pid == 0 {
+		if pid, err = serverPID(l.addr); err != nil {
+			fmt.Fprintln(os.Stderr, "piazza-load: server's memory unknown:", err)
+		}
+	}
+	return l.report(ctx, stdout, pid, warm)
+}
+
+// report runs the warm-up (if warm) and the measurement, and prints them
+// with the server's memory before and after and its cache setting.
+func (l load) report(ctx context.Context, w io.Writer, pid int, warm bool) error {
+	cache, detail := cacheSetting(pid)
+	fmt.Fprintf(w, "%d members of %d tenants, %d connections, %s; server pid %d, %s (%s), RSS before %s\n",
+		len(l.members), len(l.sites), l.conns, l.span(), pid, cache, detail, rssText(pid))
+	what := fmt.Sprintf("GET %s (signed in, %s)", strings.Join(l.names(), ","), cache)
 	if warm {
-		drive(ctx, addr, targets, conns, 0, mix).Print(stdout, "warm-up: each member once")
+		wl := l
+		wl.dur, wl.requests = 0, 0
+		total, _ := wl.drive(ctx)
+		total.Print(w, "warm-up: each member once")
 	}
-	res := drive(ctx, addr, targets, conns, dur, mix)
-	res.Print(stdout, "GET "+mix+" (signed in)")
+	total, byPage := l.drive(ctx)
+	if len(byPage) > 1 {
+		for _, p := range slices.Sorted(maps.Keys(byPage)) {
+			byPage[p].Print(w, "  GET "+p)
+		}
+	}
+	total.Print(w, what)
+	fmt.Fprintf(w, "server RSS after: %s\n", rssText(pid))
 	return nil
 }
 
-var stdout io.Writer = osStdout()
+var stdout io.Writer = os.Stdout
 
-// drive sends requests from conns workers for dur, each as a random member;
-// with dur 0, one request as each member, in order.
-func drive(ctx context.Context, addr string, targets []Target, conns int, dur time.Duration, mix string) Result {
-	tr := &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns,
+func (l load) span() string {
+	if l.requests > 0 {
+		return fmt.Sprintf("%d requests", l.requests)
+	}
+	return l.dur.String()
+}
+
+func (l load) names() []string {
+	out := make([]string, len(l.pages))
+	for i, p := range l.pages {
+		out[i] = p.name
+	}
+	return out
+}
+
+// spread lists the members of every site, at most most of them (0: all)
+// taken evenly across the list.
+func spread(sites []Site, most int) []ref {
+	var all []ref
+	for s := range sites {
+		for m := range sites[s].Members {
+			all = append(all, ref{s, m})
+		}
+	}
+	if most <= 0 || most >= len(all) {
+		return all
+	}
+	out := make([]ref, most)
+	for i := range out {
+		out[i] = all[i*len(all)/most]
+	}
+	return out
+}
+
+// drive sends requests from l.conns workers, each as a random member
+// asking for a random page of l.pages, and returns the total and each
+// page's figures.
+func (l load) drive(ctx context.Context) (*Result, map[string]*Result) {
+	tr := &http.Transport{MaxIdleConnsPerHost: l.conns, MaxConnsPerHost: l.conns,
 		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
-			return (&net.Dialer{}).DialContext(ctx, network, addr)
+			return (&net.Dialer{}).DialContext(ctx, network, l.addr)
 		}}
+	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	deadline := time.Now().Add(dur)
-	var turn atomic.Int64 // with dur 0, the next member to visit
-	next := func(rng *rand.Rand) (Target, bool) {
-		if dur == 0 {
-			i := int(turn.Add(1)) - 1
-			return targets[min(i, len(targets)-1)], i < len(targets)
+	deadline := time.Now().Add(l.dur)
+	var turn atomic.Int64
+	next := func(rng *rand.Rand) (ref, bool) {
+		i := int(turn.Add(1)) - 1
+		switch {
+		case l.dur == 0 && l.requests == 0:
+			return l.members[min(i, len(l.members)-1)], i < len(l.members)
+		case l.requests > 0:
+			return l.members[rng.IntN(len(l.members))], i < l.requests
 		}
-		return targets[rng.IntN(len(targets))], time.Now().Before(deadline)
+		return l.members[rng.IntN(len(l.members))], time.Now().Before(deadline)
 	}
 	var mu sync.Mutex
-	var all Result
+	total, byPage := &Result{}, map[string]*Result{}
+	for _, p := range l.pages {
+		byPage[p.name] = &Result{}
+	}
 	var wg sync.WaitGroup
 	start := time.Now()
-	for w := range conns {
+	for w := range l.conns {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			rng := rand.New(rand.NewPCG(uint64(w), 42))
-			var mine Result
-			for {
-				t, more := next(rng)
-				if !more {
-					break
-				}
-				path := "/dashboard"
-				if mix == "community" || (mix == "both" && rng.IntN(2) == 0) {
-					if len(t.Community) > 0 {
-						path = fmt.Sprintf("/communities/%d", t.Community[rng.IntN(len(t.Community))])
-					}
-				}
-				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+t.Host+path, nil)
-				req.AddCookie(&http.Cookie{Name: session.CookieName, Value: t.Cookie})
-				began := time.Now()
-				res, err := client.Do(req)
-				if err == nil {
-					_, _ = io.Copy(io.Discard, res.Body)
-					res.Body.Close()
-				}
-				mine.Latencies = append(mine.Latencies, time.Since(began))
-				mine.Requests++
-				if err != nil || res.StatusCode != http.StatusOK {
-					mine.Errors++
-				}
-			}
+			mine := l.work(ctx, client, rand.New(rand.NewPCG(uint64(w), 42)), next)
 			mu.Lock()
-			all.Requests += mine.Requests
-			all.Errors += mine.Errors
-			all.Latencies = append(all.Latencies, mine.Latencies...)
-			mu.Unlock()
+			defer mu.Unlock()
+			for name, res := range mine {
+				byPage[name].merge(res)
+				total.merge(res)
+			}
 		}()
 	}
 	wg.Wait()
-	all.Elapsed = time.Since(start)
-	return all
+	total.Elapsed = time.Since(start)
+	for _, r := range byPage {
+		r.Elapsed = total.Elapsed
+	}
+	return total, byPage
+}
+
+// work asks for pages as the members next gives until it says no more.
+func (l load) work(ctx context.Context, client *http.Client, rng *rand.Rand, next func(*rand.Rand) (ref, bool)) map[string]*Result {
+	mine := map[string]*Result{}
+	for r, more := next(rng); more; r, more = next(rng) {
+		p := l.pages[rng.IntN(len(l.pages))]
+		site, m := &l.sites[r.site], &l.sites[r.site].Members[r.member]
+		if mine[p.name] == nil {
+			mine[p.name] = &Result{}
+		}
+		mine[p.name].record(get(ctx, client, site.Host, p.path(rng, site, m), m.Cookie))
+	}
+	return mine
+}
+
+// get asks for path at host as the member of cookie and returns the
+// status (0 without an answer) and how long the whole answer took.
+func get(ctx context.Context, client *http.Client, host, path, cookie string) (int, time.Duration) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+host+path, nil)
+	if err != nil {
+		return 0, 0
+	}
+	req.AddCookie(&http.Cookie{Name: session.CookieName, Value: cookie})
+	began := time.Now()
+	res, err := client.Do(req)
+	if err != nil {
+		return 0, time.Since(began)
+	}
+	_, _ = io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res.StatusCode, time.Since(began)
 }

@@ -5,32 +5,63 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"os"
 	"time"
 
 	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/db"
-	"github.com/piazza-pa/piazza/platform/session"
+	"github.com/piazza-pa/piazza/platform/password"
 	"github.com/piazza-pa/piazza/tenant"
 )
 
-var themes = []string{"aerospace", "agrifood", "eco_industries", "creative_cultural", "health", "advanced_manufacturing", "sustainable_mobility", "smart_communities"}
+// figures are what seed puts in each tenant.
+type figures struct {
+	Users, Organizations, Communities, News, Discussions int
+	// Joins is how many communities a person joins, on average; Replies
+	// how many replies a discussion has, on average.
+	Joins, Replies int
+	// Seed makes the random content: the same seed and figures give the
+	// same tenants.
+	Seed uint64
+}
+
+// seedOptions are the seed command's settings beside the figures.
+type seedOptions struct {
+	tenants  int
+	prefix   string
+	password string
+	// progress receives a line per step (standard error).
+	progress io.Writer
+}
 
 func seedCommand(ctx context.Context, args []string) error {
-	var tenants, users, items, communities int
+	var f figures
+	o := seedOptions{progress: os.Stderr}
 	var dbURL, base string
 	err := flags("seed", args, func(fs *flag.FlagSet) {
-		fs.IntVar(&tenants, "tenants", 100, "tenants to provision (load-0001 …)")
-		fs.IntVar(&users, "users", 20, "members per tenant, each signed in")
-		fs.IntVar(&items, "items", 50, "news items per tenant")
-		fs.IntVar(&communities, "communities", 4, "communities per tenant")
+		fs.IntVar(&o.tenants, "tenants", 100, "tenants to provision (<prefix>-0001 …)")
+		fs.StringVar(&o.prefix, "prefix", "load", "the tenants' slug prefix")
+		fs.IntVar(&f.Users, "users", 20, "people per tenant, each with a profile and signed in")
+		fs.IntVar(&f.Organizations, "organizations", 0, "organisations per tenant, with members")
+		fs.IntVar(&f.Communities, "communities", 4, "communities per tenant (open, reserved and closed; some sub-communities)")
+		fs.IntVar(&f.Joins, "joins", 2, "communities a person joins, on average")
+		fs.IntVar(&f.News, "news", 50, "news items per tenant (tenant-wide, public or members-only, and in communities)")
+		fs.IntVar(&f.News, "items", 50, "the same as -news")
+		fs.IntVar(&f.Discussions, "discussions", 0, "discussions per tenant")
+		fs.IntVar(&f.Replies, "replies", 0, "replies per discussion, on average")
+		fs.Uint64Var(&f.Seed, "seed", 1, "seed of the random content")
+		fs.StringVar(&o.password, "password", "load-password", "every seeded person's password (local accounts are turned on)")
 		fs.StringVar(&dbURL, "db", "", "the application's database URL (default: piazza dev's cluster)")
 		fs.StringVar(&base, "base-domain", "localhost:8080", "the tenants' base domain (as the server's PIAZZA_BASE_DOMAIN)")
 	})
 	if err != nil {
 		return err
+	}
+	if err := password.Check(o.password); err != nil {
+		return fmt.Errorf("-password: %w", err)
 	}
 	url, _, stop, err := database(ctx, dbURL, "")
 	if err != nil {
@@ -49,82 +80,84 @@ func seedCommand(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	sessions := session.Tenant(12*time.Hour, 12*time.Hour)
-	var targets []Target
 	start := time.Now()
-	for i := 1; i <= tenants; i++ {
-		slug := fmt.Sprintf("load-%04d", i)
+	sites, err := seedTenants(ctx, reg, f, o)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("seeded %d tenants in %s; %d sessions in %s\n", len(sites), time.Since(start).Round(time.Millisecond),
+		members(sites), sessionsFile())
+	return writeSites(sites)
+}
+
+func members(sites []Site) int {
+	n := 0
+	for _, s := range sites {
+		n += len(s.Members)
+	}
+	return n
+}
+
+// seedTenants provisions the tenants that do not exist yet, fills each
+// with the figures (unless it was filled with them before, or refusing if
+// it holds something else) and signs every member in.
+func seedTenants(ctx context.Context, reg *tenant.Registry, f figures, o seedOptions) ([]Site, error) {
+	hash, err := password.Hash(o.password)
+	if err != nil {
+		return nil, err
+	}
+	var sites []Site
+	for i := 1; i <= o.tenants; i++ {
+		slug := fmt.Sprintf("%s-%04d", o.prefix, i)
 		t, err := reg.Get(ctx, slug)
 		if errors.Is(err, tenant.ErrNotFound) {
 			t, err = reg.Create(ctx, tenant.CreateParams{Slug: slug, Name: fmt.Sprintf("Ente di prova %d", i)})
 		}
 		if err != nil {
-			return fmt.Errorf("%s: %w", slug, err)
+			return nil, fmt.Errorf("%s: %w", slug, err)
 		}
-		err = db.InTenant(ctx, bdb, t.Scope(), func(ctx context.Context, tx bun.Tx) error {
-			ts, err := seedTenant(ctx, tx, sessions, users, items, communities)
-			for j := range ts {
-				ts[j].Host = reg.DefaultHost(slug)
+		step := func(what string, n int, began time.Time) {
+			fmt.Fprintf(o.progress, "%s: %d %s in %s\n", slug, n, what, time.Since(began).Round(time.Millisecond))
+		}
+		if o.tenants > 1 {
+			step = func(string, int, time.Time) {}
+		}
+		var site Site
+		err = db.InTenant(ctx, reg.DB(), t.Scope(), func(ctx context.Context, tx bun.Tx) error {
+			s := newSeeder(tx, f, uint64(i), hash, step)
+			if err := s.fill(ctx, slug); err != nil {
+				return err
 			}
-			targets = append(targets, ts...)
+			site, err = s.site(ctx)
 			return err
 		})
 		if err != nil {
-			return fmt.Errorf("%s: %w", slug, err)
+			return nil, fmt.Errorf("%s: %w", slug, err)
 		}
-		if i%10 == 0 || i == tenants {
-			fmt.Printf("\rseeded %d/%d tenants", i, tenants)
+		if err := giveRoles(ctx, reg.DB(), t, site); err != nil {
+			return nil, fmt.Errorf("%s: %w", slug, err)
+		}
+		site.Host = reg.DefaultHost(slug)
+		sites = append(sites, site)
+		if o.tenants > 1 && (i%10 == 0 || i == o.tenants) {
+			fmt.Fprintf(o.progress, "\rseeded %d/%d tenants", i, o.tenants)
+			if i == o.tenants {
+				fmt.Fprintln(o.progress)
+			}
 		}
 	}
-	fmt.Printf("\nseeded %d tenants × %d members × %d items in %s; %d sessions in %s\n",
-		tenants, users, items, time.Since(start).Round(time.Millisecond), len(targets), sessionsFile())
-	return writeTargets(targets)
+	return sites, nil
 }
 
-// seedTenant fills one tenant (once: a tenant with members is left as it
-// is, its members signed in again) and signs its members in.
-func seedTenant(ctx context.Context, tx bun.Tx, sessions *session.Store, users, items, communities int) ([]Target, error) {
-	var n int
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM users").Scan(&n); err != nil {
-		return nil, err
-	}
-	if n == 0 {
-		_, err := tx.ExecContext(ctx, `
-			INSERT INTO users (email, display_name, status, email_verified_at)
-				SELECT 'membro' || i || '@load.example', 'Membro ' || i, 'active', now() FROM generate_series(1, ?) AS i;
-			INSERT INTO profiles (user_id, themes, state)
-				SELECT id, ARRAY[(?::text[])[1 + id % 8]], 'validated' FROM users;
-			INSERT INTO communities (name, description, kind, themes, created_by)
-				SELECT 'Comunità ' || i, 'Una comunità di prova.', 'open', ARRAY[(?::text[])[1 + i % 8]], 1 FROM generate_series(1, ?) AS i;
-			INSERT INTO community_members (community_id, user_id, role, state)
-				SELECT c.id, u.id, CASE WHEN u.id = 1 THEN 'manager' ELSE 'participant' END, 'active'
-				FROM communities AS c JOIN users AS u ON u.id % ? = c.id % ? OR u.id = 1;
-			INSERT INTO news (title, summary, body, language, state, author_id, scope_kind, scope_communities, in_evidence, published_at)
-				SELECT 'Notizia ' || i, 'Sommario della notizia ' || i, '<p>Testo della notizia ' || i || '.</p>', 'it', 'published', 1,
-					CASE WHEN i % 2 = 0 THEN 'tenant' ELSE 'communities' END,
-					CASE WHEN i % 2 = 0 THEN '{}'::bigint[] ELSE ARRAY[1 + i % ?]::bigint[] END,
-					i % 25 = 0, now() - make_interval(mins => i)
-				FROM generate_series(1, ?) AS i`,
-			users, pgdialect.Array(themes), pgdialect.Array(themes), communities, communities, communities, communities, items)
-		if err != nil {
-			return nil, err
+// giveRoles makes the tenant's first person its admin and the second a
+// validator, so that the admin area and the validators' inbox have someone.
+func giveRoles(ctx context.Context, idb bun.IDB, t *tenant.Tenant, s Site) error {
+	for i, role := range []string{authz.RoleAdmin, authz.RoleValidator} {
+		if i < len(s.Members) {
+			if err := authz.Assign(ctx, idb, fmt.Sprintf("user:%d", s.Members[i].ID), role, t.Domain()); err != nil {
+				return err
+			}
 		}
 	}
-	var ids []int64
-	if err := tx.NewSelect().Table("users").Column("id").Order("id").Scan(ctx, &ids); err != nil {
-		return nil, err
-	}
-	var out []Target
-	for _, id := range ids {
-		token, err := sessions.Create(ctx, tx, &session.Session{UserID: id, Method: "load"})
-		if err != nil {
-			return nil, err
-		}
-		var cs []int64
-		if err := tx.NewSelect().Table("community_members").Column("community_id").Where("user_id = ?", id).Scan(ctx, &cs); err != nil {
-			return nil, err
-		}
-		out = append(out, Target{Cookie: token, Community: cs})
-	}
-	return out, nil
+	return nil
 }

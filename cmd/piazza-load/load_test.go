@@ -1,0 +1,196 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/modules/moduletest"
+	"github.com/piazza-pa/piazza/platform/dbtest"
+	"github.com/piazza-pa/piazza/platform/session"
+	"github.com/piazza-pa/piazza/platform/web/webtest"
+	"github.com/piazza-pa/piazza/tenant"
+)
+
+func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
+
+// tiny are the figures of the tests' tenant.
+var tiny = figures{Users: 30, Organizations: 4, Communities: 12, News: 40, Discussions: 12, Joins: 2, Replies: 2, Seed: 1}
+
+const testPassword = "una password di prova"
+
+// TestLoad seeds a tenant at tiny figures in the test world, checks what
+// it holds, signs every member in, drives load at every kind of page and
+// seeds it again.
+func TestLoad(t *testing.T) {
+	w := moduletest.New(t)
+	sites, err := seedTenants(context.Background(), w.Reg, tiny, seedOptions{tenants: 1, prefix: "load", password: testPassword, progress: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tn, err := w.Reg.Get(context.Background(), "load-0001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("counts", func(t *testing.T) { checkCounts(t, w, tn) })
+	if len(sites) != 1 || len(sites[0].Members) != tiny.Users || sites[0].Host != "load-0001.piazza.test" {
+		t.Fatalf("sites: %d, members %d", len(sites), len(sites[0].Members))
+	}
+	t.Run("sign in", func(t *testing.T) { signIn(t, w, tn, sites[0]) })
+	t.Run("run", func(t *testing.T) { run(t, w, sites) })
+	t.Run("again", func(t *testing.T) { seedAgain(t, w, sites) })
+}
+
+// checkCounts checks that the tenant holds the figures' people,
+// organisations, communities of every kind, news and discussions, and
+// text that search finds.
+func checkCounts(t *testing.T, w *moduletest.World, tn *tenant.Tenant) {
+	counts := map[string]int{
+		"SELECT count(*) FROM users WHERE status = 'active'":                                       tiny.Users,
+		"SELECT count(*) FROM profiles":                                                            tiny.Users,
+		"SELECT count(*) FROM organizations":                                                       tiny.Organizations,
+		"SELECT count(DISTINCT organization_id) FROM organization_members WHERE role = 'referent'": tiny.Organizations,
+		"SELECT count(*) FROM communities":                                                         tiny.Communities,
+		"SELECT count(DISTINCT kind) FROM communities":                                             3,
+		"SELECT count(*) FROM communities WHERE parent_id IS NOT NULL":                             1,
+		"SELECT count(*) FROM community_members WHERE role = 'manager'":                            tiny.Communities,
+		"SELECT count(*) FROM news":                                                                tiny.News,
+		"SELECT count(*) FROM discussions":                                                         tiny.Discussions,
+		"SELECT count(*) FROM sessions WHERE method = 'load'":                                      tiny.Users,
+	}
+	w.In(t, tn, func(ctx context.Context, tx bun.Tx) error {
+		for q, want := range counts {
+			var n int
+			if err := tx.QueryRowContext(ctx, q).Scan(&n); err != nil {
+				return err
+			}
+			if n != want {
+				t.Errorf("%s: %d, want %d", q, n, want)
+			}
+		}
+		var public, community, replies, found int
+		err := tx.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE public), count(*) FILTER (WHERE scope_kind = 'communities'),
+			(SELECT count(*) FROM comments WHERE content_type = 'discussion'),
+			(SELECT count(*) FROM news WHERE search @@ websearch_to_tsquery(piazza_ts_config(language), ?))
+			FROM news`, commonWords(&italian)[0]).Scan(&public, &community, &replies, &found)
+		if public == 0 || community == 0 || replies == 0 || found == 0 {
+			t.Errorf("public news %d, in communities %d, replies %d, news found by %q %d: want some of each",
+				public, community, replies, commonWords(&italian)[0], found)
+		}
+		return err
+	})
+}
+
+// signIn checks that every seeded member opens their dashboard with the
+// seed's session and signs in with the seed's password.
+func signIn(t *testing.T, w *moduletest.World, tn *tenant.Tenant, s Site) {
+	t.Helper()
+	emails := map[int64]string{}
+	w.In(t, tn, func(ctx context.Context, tx bun.Tx) error {
+		rows, err := tx.QueryContext(ctx, "SELECT id, email FROM users")
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var e string
+			if err := rows.Scan(&id, &e); err != nil {
+				return err
+			}
+			emails[id] = e
+		}
+		return rows.Err()
+	})
+	site := "http://" + s.Host
+	for _, m := range s.Members {
+		b := webtest.NewBrowser(t, w.Addr)
+		u, _ := url.Parse(site)
+		b.Client.Jar.SetCookies(u, []*http.Cookie{{Name: session.CookieName, Value: m.Cookie}})
+		if code, _ := b.Get(site + "/dashboard"); code != 200 {
+			t.Errorf("member %d with the seed's session: dashboard %d", m.ID, code)
+		}
+		fresh := webtest.NewBrowser(t, w.Addr)
+		res, _ := fresh.Post(site+"/auth/login", site+"/auth/login", url.Values{"email": {emails[m.ID]}, "password": {testPassword}})
+		if res.StatusCode != 303 {
+			t.Errorf("sign-in of %s: %d", emails[m.ID], res.StatusCode)
+		}
+	}
+}
+
+// seedAgain checks that the same figures are seeded again by signing the
+// members in anew, and that other figures are refused.
+func seedAgain(t *testing.T, w *moduletest.World, first []Site) {
+	ctx := context.Background()
+	again, err := seedTenants(ctx, w.Reg, tiny, seedOptions{tenants: 1, prefix: "load", password: testPassword, progress: io.Discard})
+	if err != nil {
+		t.Fatalf("seeding the same figures again: %v", err)
+	}
+	if len(again[0].Members) != len(first[0].Members) || again[0].Members[0].Cookie == first[0].Members[0].Cookie {
+		t.Errorf("seeding again: %d members (had %d), new sessions: %v", len(again[0].Members), len(first[0].Members),
+			again[0].Members[0].Cookie != first[0].Members[0].Cookie)
+	}
+	more := tiny
+	more.Users++
+	_, err = seedTenants(ctx, w.Reg, more, seedOptions{tenants: 1, prefix: "load", password: testPassword, progress: io.Discard})
+	if err == nil || !strings.Contains(err.Error(), "already holds 30 people") {
+		t.Errorf("seeding other figures into a seeded tenant: %v, want a refusal", err)
+	}
+}
+
+// run drives every kind of page for a few hundred requests.
+func run(t *testing.T, w *moduletest.World, sites []Site) {
+	var kinds []string
+	for k := range pageKinds {
+		kinds = append(kinds, k)
+	}
+	pages, err := parsePages(strings.Join(kinds, ",")+",/news?q=x", sites)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, err := serverPID(w.Addr)
+	if err != nil || pid != os.Getpid() {
+		t.Errorf("server's process: %d, %v; want %d", pid, err, os.Getpid())
+	}
+	l := load{addr: w.Addr, conns: 4, requests: 300, pages: pages, sites: sites, members: spread(sites, 0)}
+	total, byPage := l.drive(context.Background())
+	if total.Requests != 300 || total.Errors != 0 || total.Rate() <= 0 || total.Percentile(0.99) <= 0 {
+		t.Errorf("run: %d requests, %d errors %v, %.1f req/s, p99 %s", total.Requests, total.Errors, total.Statuses, total.Rate(), total.Percentile(0.99))
+	}
+	for name, r := range byPage {
+		if r.Errors > 0 {
+			t.Errorf("%s: %d errors %v", name, r.Errors, r.Statuses)
+		}
+	}
+	var out bytes.Buffer
+	l.requests = 50
+	if err := l.report(context.Background(), &out, pid, true); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"warm-up: each member once", "req/s", "p99", "RSS before", "server RSS after", "cached"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestPages(t *testing.T) {
+	sites := []Site{{Host: "a.example", Members: []Member{{ID: 1}}}}
+	if _, err := parsePages("news,nothing", sites); err == nil || !strings.Contains(err.Error(), `"nothing"`) {
+		t.Errorf("an unknown kind: %v", err)
+	}
+	if _, err := parsePages("news-item", sites); err == nil || !strings.Contains(err.Error(), "a.example has no published news") {
+		t.Errorf("items where there are none: %v", err)
+	}
+	p, err := parsePages("both,/people?q=rossi", sites)
+	if err != nil || len(p) != 3 || p[2].path(nil, &sites[0], &sites[0].Members[0]) != "/people?q=rossi" {
+		t.Errorf("both and a path: %v %v", p, err)
+	}
+}

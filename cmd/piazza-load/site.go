@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+)
+
+// site reads back what the load needs of the seeded tenant: its members
+// (signed in by signIn) with their communities, and the ids of what they
+// may open.
+func (s *seeder) site(ctx context.Context) (Site, error) {
+	var site Site
+	rows, err := s.tx.QueryContext(ctx, `SELECT u.id, coalesce(array_agg(m.community_id ORDER BY m.community_id)
+			FILTER (WHERE m.community_id IS NOT NULL), '{}')
+		FROM users AS u LEFT JOIN community_members AS m ON m.user_id = u.id AND m.state = 'active'
+		WHERE u.status = 'active' GROUP BY u.id ORDER BY u.id`)
+	if err != nil {
+		return site, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m Member
+		if err := rows.Scan(&m.ID, pgdialect.Array(&m.Communities)); err != nil {
+			return site, err
+		}
+		m.Cookie = s.tokens[m.ID]
+		site.Members = append(site.Members, m)
+	}
+	if err := rows.Err(); err != nil {
+		return site, err
+	}
+	const window = " AND (publish_from IS NULL OR publish_from <= now()) AND (publish_until IS NULL OR publish_until > now())"
+	if site.News, err = publishedItems(ctx, s.tx, "news", window); err != nil {
+		return site, err
+	}
+	if site.Discussions, err = publishedItems(ctx, s.tx, "discussions", ""); err != nil {
+		return site, err
+	}
+	for _, l := range []struct {
+		dst *[]int64
+		q   string
+	}{
+		{&site.Communities, "SELECT id FROM communities WHERE state = 'active' AND kind <> 'closed' ORDER BY id"},
+		{&site.Organizations, "SELECT id FROM organizations WHERE state = 'validated' ORDER BY id"},
+		{&site.People, `SELECT p.user_id FROM profiles AS p JOIN users AS u ON u.id = p.user_id
+			WHERE p.state = 'validated' AND u.status = 'active' ORDER BY 1`},
+	} {
+		if err := s.tx.NewRaw(l.q).Scan(ctx, l.dst); err != nil {
+			return site, err
+		}
+	}
+	return site, nil
+}
+
+// publishedItems are the ids of the published items of table for the
+// whole tenant, and those of each community.
+func publishedItems(ctx context.Context, tx bun.IDB, table, extra string) (Items, error) {
+	items := Items{ByCommunity: map[int64][]int64{}}
+	rows, err := tx.QueryContext(ctx, fmt.Sprintf(`SELECT id, scope_kind, scope_communities FROM %s
+		WHERE state = 'published' AND scope_kind IN ('tenant', 'communities')%s ORDER BY id`, table, extra))
+	if err != nil {
+		return items, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var kind string
+		var comms []int64
+		if err := rows.Scan(&id, &kind, pgdialect.Array(&comms)); err != nil {
+			return items, err
+		}
+		if kind == "tenant" {
+			items.All = append(items.All, id)
+		}
+		for _, c := range comms {
+			items.ByCommunity[c] = append(items.ByCommunity[c], id)
+		}
+	}
+	return items, rows.Err()
+}
