@@ -14,7 +14,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
 
-	"github.com/piazza-pa/piazza/platform/audit"
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/idp"
@@ -125,20 +124,6 @@ func (m *Module) renderFields(c *fiber.Ctx, status int, msg, errText string, err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return m.Render(c, status, "admin.html", v)
-}
-
-type auditView struct {
-	web.Page
-	Entries []audit.Entry
-}
-
-func (m *Module) auditLog(c *fiber.Ctx) error {
-	es, err := m.recent(c.UserContext())
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return m.Render(c, fiber.StatusOK, "audit.html", auditView{Page: m.PageFor(c, tenant.FromContext(c.UserContext()).Name), Entries: es})
 }
 
 func userID(c *fiber.Ctx) (int64, error) {

@@ -65,6 +65,11 @@ func TestAdminCannotLockThemselvesOut(t *testing.T) {
 	if code, _ := adm.Send(alpha+"/admin", alpha+fmt.Sprintf("/admin/members/%d/suspend", anna), nil); code != 200 {
 		t.Errorf("suspend another member: %d", code)
 	}
+	// The audit log says so in words, and holds no refused action.
+	_, log := adm.Get(alpha + "/admin/audit")
+	if !strings.Contains(log, `Account sospeso: <span class="fw-semibold">anna@alpha.example</span>`) || strings.Contains(log, "admin@alpha.example</span>") {
+		t.Error("the audit log does not say who was suspended, or records a refusal")
+	}
 }
 
 // Turning password sign-in off needs the admin to tick that they
