@@ -83,25 +83,25 @@ func choices(ctx context.Context, tx bun.IDB, _ *Topic, uid int64) (any, error) 
 	return content.ScopeChoices{Communities: joined}, err
 }
 
-// setClosed closes or reopens a topic to new replies: its author or who
-// may publish it does, once it is published.
+// setClosed closes or reopens a topic to new replies (SetClosed).
 func (m *Module) setClosed(closed bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
-		err := m.Tx(c, func(ctx context.Context, tx bun.Tx) error {
-			t, vw, may, err := m.Acting(ctx, tx, id)
-			if err != nil {
-				return err
-			}
-			if t.State != workflow.Published || (t.Author() != vw.UserID && !may("publish")) {
-				return authz.ErrForbidden
-			}
-			_, err = tx.NewUpdate().Table("discussions").Set("closed = ?, updated_at = now()", closed).Where("id = ?", id).Exec(ctx)
-			return err
-		})
-		if err != nil {
+		if err := m.SetClosed(c.UserContext(), id, closed); err != nil {
 			return err
 		}
 		return redirect.To(c, m.URL(id)+"?done=1")
 	}
+}
+
+// SetClosed closes or reopens topic id to new replies: its author or who
+// may publish it does, once it is published.
+func (m *Module) SetClosed(ctx context.Context, id int64, closed bool) error {
+	return m.Act(ctx, id, func(ctx context.Context, tx bun.Tx, t *Topic, vw scope.Viewer, may workflow.Guard) error {
+		if t.State != workflow.Published || (t.Author() != vw.UserID && !may("publish")) {
+			return authz.ErrForbidden
+		}
+		_, err := tx.NewUpdate().Table("discussions").Set("closed = ?, updated_at = now()", closed).Where("id = ?", id).Exec(ctx)
+		return err
+	})
 }

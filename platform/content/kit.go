@@ -138,12 +138,6 @@ func (k *Kit[T, P]) Item(p P) workflow.Item {
 	return workflow.Item{Type: k.Name, Table: k.Table, ID: p.Content().ID}
 }
 
-// Tx runs fn in the request's tenant transaction, for a type's own
-// handlers (Act runs a type's own action on an item).
-func (k *Kit[T, P]) Tx(c *fiber.Ctx, fn func(ctx context.Context, tx bun.Tx) error) error {
-	return k.Kit.Tx(c.UserContext(), fn)
-}
-
 // ViewerOf is the request's principal as a viewer of the type.
 func (k *Kit[T, P]) ViewerOf(ctx context.Context) scope.Viewer { return k.Viewer(ctx, k.Name) }
 
