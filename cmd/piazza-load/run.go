@@ -73,9 +73,12 @@ func runCommand(ctx context.Context, args []string) error {
 // with the server's memory before and after and its cache setting.
 func (l load) report(ctx context.Context, w io.Writer, pid int, warm bool) error {
 	cache, detail := cacheSetting(pid)
-	fmt.Fprintf(w, "%d members of %d tenants, %d connections, %s; server pid %d, %s (%s), RSS before %s\n",
-		len(l.members), len(l.sites), l.conns, l.span(), pid, cache, detail, rssText(pid))
+	fmt.Fprintf(w, "%d members of %d tenants, %d connections, %s, pages %s; server pid %d, %s (%s), RSS before %s\n",
+		len(l.members), len(l.sites), l.conns, l.span(), strings.Join(l.names(), ","), pid, cache, detail, rssText(pid))
 	what := fmt.Sprintf("GET %s (signed in, %s)", strings.Join(l.names(), ","), cache)
+	if len(l.pages) > 1 {
+		what = fmt.Sprintf("GET all %d (signed in, %s)", len(l.pages), cache)
+	}
 	if warm {
 		wl := l
 		wl.dur, wl.requests = 0, 0
