@@ -111,7 +111,10 @@ func (s *seeder) fresh(ctx context.Context) error {
 		}
 		s.step(st.what, n, began)
 	}
-	return nil
+	// The planner sees the new rows at once, as after autovacuum's pass.
+	_, err := s.tx.ExecContext(ctx, `ANALYZE users, profiles, organizations, organization_members, communities,
+		community_members, news, discussions, comments, workflow_history`)
+	return err
 }
 
 // signIn replaces the sessions of earlier seeds with a new one for every
