@@ -194,3 +194,19 @@ func TestPages(t *testing.T) {
 		t.Errorf("both and a path: %v %v", p, err)
 	}
 }
+
+func TestFigures(t *testing.T) {
+	for _, c := range []struct {
+		f  figures
+		ok bool
+	}{
+		{tiny, true},
+		{figures{}, true},
+		{figures{Users: 3, News: -1}, false},
+		{figures{Communities: 2}, false},
+	} {
+		if err := c.f.check(); (err == nil) != c.ok {
+			t.Errorf("%+v: %v", c.f, err)
+		}
+	}
+}

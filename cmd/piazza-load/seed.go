@@ -28,6 +28,20 @@ type figures struct {
 	Seed uint64
 }
 
+// check refuses figures that cannot be seeded.
+func (f figures) check() error {
+	for name, n := range map[string]int{"-users": f.Users, "-organizations": f.Organizations, "-communities": f.Communities,
+		"-news": f.News, "-discussions": f.Discussions, "-joins": f.Joins, "-replies": f.Replies} {
+		if n < 0 {
+			return fmt.Errorf("%s: %d is not a number of things", name, n)
+		}
+	}
+	if f.Users == 0 && f.Organizations+f.Communities+f.News+f.Discussions > 0 {
+		return errors.New("-users: someone must create the organisations, communities and items")
+	}
+	return nil
+}
+
 // seedOptions are the seed command's settings beside the figures.
 type seedOptions struct {
 	tenants  int
@@ -58,6 +72,9 @@ func seedCommand(ctx context.Context, args []string) error {
 		fs.StringVar(&base, "base-domain", "localhost:8080", "the tenants' base domain (as the server's PIAZZA_BASE_DOMAIN)")
 	})
 	if err != nil {
+		return err
+	}
+	if err := f.check(); err != nil {
 		return err
 	}
 	if err := password.Check(o.password); err != nil {
