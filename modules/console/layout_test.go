@@ -44,37 +44,27 @@ const measure = `(() => {
 
 // checkFit loads each page at a phone's width and a desktop's, in Italian
 // and English, and reports horizontal overflow, fields drawn without a
-// border or underline and messages left untranslated; it keeps a screenshot of each page on a phone. Each
-// language has a browser of its own from open (so that a slow machine
-// stays within a browser's time).
+// border or underline, messages left untranslated and serious or critical
+// accessibility violations (axe-core); it keeps a screenshot of each
+// Italian page on a phone. Each language and width has a browser of its
+// own from open (so that a slow machine stays within a browser's time).
 func checkFit(t *testing.T, open func() context.Context, site string, pages []string) {
 	t.Helper()
 	for _, lang := range []string{"it", "en"} {
-		ctx := open()
-		err := chromedp.Do(ctx, chromedp.Navigate(site+"/lang?l="+lang+"&return_to=/"), chromedp.WaitVisible(chromedp.CSS("main")))
-		if err != nil {
-			t.Fatal(err)
-		}
 		for _, width := range []int64{390, 1280} {
+			ctx := open()
+			err := chromedp.Do(ctx, chromedp.Navigate(site+"/lang?l="+lang+"&return_to=/"), chromedp.WaitVisible(chromedp.CSS("main")))
+			if err != nil {
+				t.Fatal(err)
+			}
 			for i, p := range pages {
+				where := fmt.Sprintf("%s%s [%s] at %d px", site, p, lang, width)
 				err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 900), chromedp.Navigate(site+p), chromedp.WaitVisible(chromedp.CSS("main")))
 				if err != nil {
 					t.Fatal(err)
 				}
-				f, err := chromedp.Run(ctx, chromedp.Evaluate[fit](measure))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if f.Scroll > f.Inner {
-					t.Errorf("%s%s [%s] at %d px is %d px wide: %v", site, p, lang, width, f.Scroll, f.Wide)
-				}
-				if len(f.Keys) > 0 {
-					t.Errorf("%s%s [%s]: untranslated messages %v", site, p, lang, f.Keys)
-				}
-				if len(f.Unseen) > 0 {
-					t.Errorf("%s%s [%s] at %d px: fields without a border or underline: %v", site, p, lang, width, f.Unseen)
-				}
-				if width == 390 {
+				checkPage(t, ctx, where, width == 1280)
+				if width == 390 && lang == "it" {
 					shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 					if err != nil {
 						t.Fatal(err)
@@ -83,6 +73,34 @@ func checkFit(t *testing.T, open func() context.Context, site string, pages []st
 				}
 			}
 		}
+	}
+}
+
+// checkPage checks the page the browser shows (with axe-core too when axe).
+func checkPage(t *testing.T, ctx context.Context, where string, axe bool) {
+	t.Helper()
+	f, err := chromedp.Run(ctx, chromedp.Evaluate[fit](measure))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Scroll > f.Inner {
+		t.Errorf("%s is %d px wide: %v", where, f.Scroll, f.Wide)
+	}
+	if len(f.Unseen) > 0 {
+		t.Errorf("%s: fields without a border or underline: %v", where, f.Unseen)
+	}
+	if len(f.Keys) > 0 {
+		t.Errorf("%s: untranslated messages %v", where, f.Keys)
+	}
+	if !axe {
+		return
+	}
+	bad, err := webtest.Axe(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range bad {
+		t.Errorf("%s: %s", where, v)
 	}
 }
 
