@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/keyset"
 	"github.com/piazza-pa/piazza/platform/screen"
 	"github.com/piazza-pa/piazza/platform/web"
 )
@@ -32,14 +33,24 @@ type ListView[T any] struct {
 	web.Page
 	Items  []T
 	Member bool
+	// Pager links the next page and the first (keyset-pager).
+	Pager keyset.Pager
 }
 
+// list shows a page of the items the viewer sees: the first, or the one
+// after the cursor ?after= (404 for a cursor no page of the list wrote).
 func (k *Kit[T, P]) list(c *fiber.Ctx) error {
-	items, err := k.Items(c.UserContext(), 100)
+	after := c.Query("after")
+	cur, err := keyset.Decode(k.Name, after)
+	if err != nil {
+		return err
+	}
+	items, next, err := k.Items(c.UserContext(), cur, keyset.Size)
 	if err != nil {
 		return err
 	}
 	v := ListView[T]{Page: k.Page(c), Items: items, Member: auth.UserFromContext(c.UserContext()) != nil}
+	v.Pager = keyset.Links(v.L, "content.list", k.Path, nil, after, next)
 	return k.Render(c, fiber.StatusOK, "list.html", v)
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform/form"
+	"github.com/piazza-pa/piazza/platform/keyset"
 	"github.com/piazza-pa/piazza/platform/notify"
 	"github.com/piazza-pa/piazza/platform/richtext"
 	"github.com/piazza-pa/piazza/platform/scope"
@@ -106,7 +107,8 @@ type Kit[T any, P Entry[T]] struct {
 var fields embed.FS
 
 // New parses the type's pages (templates/*.html of templates: list.html,
-// show.html, form.html) with the form fields' partials and returns its
+// show.html, form.html) with the form fields' partials and the list's
+// pager (keyset-pager, on ListView.Pager) and returns its
 // kit; messages are the type's message files.
 func New[T any, P Entry[T]](t Type[T, P], d Deps, r Rules, templates, messages fs.FS) (*Kit[T, P], error) {
 	funcs := template.FuncMap{
@@ -115,7 +117,7 @@ func New[T any, P Entry[T]](t Type[T, P], d Deps, r Rules, templates, messages f
 	}
 	maps.Copy(funcs, t.Funcs)
 	sk, err := screen.New(screen.Deps{DB: d.DB, Shell: d.Shell, PageFor: d.PageFor}, templates, messages, funcs,
-		screen.Partial{FS: fields, Pattern: "templates/fields.html"})
+		screen.Partial{FS: fields, Pattern: "templates/fields.html"}, screen.Partial{FS: keyset.Partials, Pattern: keyset.Pattern})
 	if err != nil {
 		return nil, err
 	}

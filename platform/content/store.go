@@ -8,6 +8,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/piazza-pa/piazza/platform/keyset"
 	"github.com/piazza-pa/piazza/platform/notify"
 	"github.com/piazza-pa/piazza/platform/scope"
 )
@@ -19,6 +20,29 @@ func (k *Kit[T, P]) List(ctx context.Context, tx bun.IDB, v scope.Viewer, limit 
 		return nil, fmt.Errorf("list %s: %w", k.Table, err)
 	}
 	return ts, nil
+}
+
+// ListAfter returns a page of the items v may see, newest first: at most
+// size of them after cur, and the cursor of the next page ("" for none).
+// The scope rules stay in the query, so that a page never holds what v may
+// not see and a cursor only says where it starts.
+func (k *Kit[T, P]) ListAfter(ctx context.Context, tx bun.IDB, v scope.Viewer, cur keyset.Cursor, size int) ([]T, string, error) {
+	var ts []T
+	if err := k.order().Page(k.Select(tx, v, &ts), cur, size).Scan(ctx); err != nil {
+		return nil, "", fmt.Errorf("list %s: %w", k.Table, err)
+	}
+	ts, next := keyset.Cut(ts, size, k.Name, func(t *T) keyset.Cursor {
+		b := P(t).Content()
+		return keyset.Cursor{At: b.When(), ID: b.ID}
+	})
+	return ts, next, nil
+}
+
+// order is the order of a type's lists: newest first (publication, else
+// creation: Base.When), then by id.
+func (k *Kit[T, P]) order() keyset.Order {
+	a := k.Alias
+	return keyset.Order{Key: "coalesce(" + a + ".published_at, " + a + ".created_at)", ID: a + ".id", Desc: true}
 }
 
 // OfCommunity returns the items of community id that v may see, newest first.

@@ -1,0 +1,47 @@
+package keyset
+
+import "github.com/uptrace/bun"
+
+// Size is the rows a list shows on a page, unless it says otherwise.
+const Size = 20
+
+// Order is how a list is ordered: by Key, then by ID (a unique column, so
+// that no two rows share a position), both descending when Desc. Key and
+// ID are SQL over the query's table, written by the code (never input);
+// Text says the key is text (Cursor.Text), else a date (Cursor.At). An
+// index on (Key, ID) serves both the order and the start of every page.
+type Order struct {
+	Key, ID string
+	Desc    bool
+	Text    bool
+}
+
+// Page adds to q the list's order, its start after c and a limit of size
+// rows and one more, which tells Cut whether a page follows.
+func (o Order) Page(q *bun.SelectQuery, c Cursor, size int) *bun.SelectQuery {
+	dir, op := " ASC", ">"
+	if o.Desc {
+		dir, op = " DESC", "<"
+	}
+	if c.Set {
+		var key any = c.At
+		if o.Text {
+			key = c.Text
+		}
+		q = q.Where("("+o.Key+", "+o.ID+") "+op+" (?, ?)", key, c.ID)
+	}
+	return q.OrderExpr(o.Key + dir + ", " + o.ID + dir).Limit(int64(size) + 1)
+}
+
+// Cut keeps the first size of rows (read with Order.Page) and returns the
+// cursor of list's next page after the last of them, "" when no row
+// follows; at is a row's position.
+func Cut[T any](rows []T, size int, list string, at func(*T) Cursor) ([]T, string) {
+	if len(rows) <= size {
+		return rows, ""
+	}
+	rows = rows[:size]
+	c := at(&rows[size-1])
+	c.Set = true
+	return rows, c.Encode(list)
+}
