@@ -1,12 +1,14 @@
 package community
 
 import (
+	"net/url"
 	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/piazza-pa/piazza/platform/form"
+	"github.com/piazza-pa/piazza/platform/keyset"
 	"github.com/piazza-pa/piazza/platform/taxonomy"
 	"github.com/piazza-pa/piazza/platform/web"
 )
@@ -17,14 +19,28 @@ type listView struct {
 	Themes      []string
 	Theme       string
 	Mine        bool
+	// Pager links the next page and the first, with the filters.
+	Pager keyset.Pager
 }
 
+// list shows a page of the communities, by name: the first, or the one
+// after the cursor ?after= (404 for a cursor no page of the list wrote).
 func (m *Module) list(c *fiber.Ctx) error {
 	v := listView{Page: m.Page(c), Themes: taxonomy.Themes, Theme: c.Query("theme"), Mine: c.Query("mine") != ""}
-	var err error
-	if v.Communities, err = m.List(c.UserContext(), Filter{Theme: v.Theme, Mine: v.Mine}); err != nil {
+	after := c.Query("after")
+	cur, err := keyset.Decode(list, after)
+	if err != nil {
 		return err
 	}
+	var next string
+	if v.Communities, next, err = m.List(c.UserContext(), Filter{Theme: v.Theme, Mine: v.Mine}, cur); err != nil {
+		return err
+	}
+	keep := url.Values{"theme": {v.Theme}}
+	if v.Mine {
+		keep.Set("mine", "1")
+	}
+	v.Pager = keyset.Links(v.L, "community.list", "/communities", keep, after, next)
 	return m.Render(c, fiber.StatusOK, "list.html", v)
 }
 

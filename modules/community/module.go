@@ -21,6 +21,7 @@ import (
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/form"
+	"github.com/piazza-pa/piazza/platform/keyset"
 	"github.com/piazza-pa/piazza/platform/mail"
 	"github.com/piazza-pa/piazza/platform/screen"
 	"github.com/piazza-pa/piazza/platform/taxonomy"
@@ -72,7 +73,8 @@ type Module struct {
 
 // New parses the module's pages.
 func New(d Deps) (*Module, error) {
-	k, err := screen.New(screen.Deps{DB: d.DB, Shell: d.Shell, PageFor: d.PageFor}, templates, Messages, template.FuncMap{"contains": slices.Contains[[]string]})
+	k, err := screen.New(screen.Deps{DB: d.DB, Shell: d.Shell, PageFor: d.PageFor}, templates, Messages, template.FuncMap{"contains": slices.Contains[[]string]},
+		screen.Partial{FS: keyset.Partials, Pattern: keyset.Pattern})
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/feed"
+	"github.com/piazza-pa/piazza/platform/keyset"
 	"github.com/piazza-pa/piazza/platform/membership"
 	"github.com/piazza-pa/piazza/platform/scope"
 	"github.com/piazza-pa/piazza/platform/setting"
@@ -56,13 +57,14 @@ func (m *Module) managed(ctx context.Context, id int64, fn func(ctx context.Cont
 	})
 }
 
-// List returns the communities the member of ctx sees matching f.
-func (m *Module) List(ctx context.Context, f Filter) (cs []Community, err error) {
+// List returns a page of the communities the member of ctx sees matching
+// f, after cur, and the cursor of the next page ("" for none).
+func (m *Module) List(ctx context.Context, f Filter, cur keyset.Cursor) (cs []Community, next string, err error) {
 	err = m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		cs, err = List(ctx, tx, viewerOf(ctx), f)
+		cs, next, err = List(ctx, tx, viewerOf(ctx), f, cur, keyset.Size)
 		return err
 	})
-	return cs, err
+	return cs, next, err
 }
 
 // Extending reads, for the form of a new community, whether new
@@ -220,6 +222,9 @@ func (m *Module) showData(ctx context.Context, id int64) (showData, time.Time, e
 	return d, until, err
 }
 
+// maxSubs bounds the sub-communities a community's page lists.
+const maxSubs = 100
+
 // readPeople reads what vw may do in d's community, its sub-communities,
 // and the people they see there: members, and for managers those waiting.
 func (d *showData) readPeople(ctx context.Context, tx bun.Tx, vw Viewer) error {
@@ -236,7 +241,7 @@ func (d *showData) readPeople(ctx context.Context, tx bun.Tx, vw Viewer) error {
 	}
 	d.Manage = authz.Can(rctx, d.Community.Object(), "manage") && d.Community.State == "active"
 	d.Validate = vw.Validator && d.Community.State == "to_validate"
-	if d.Subs, err = List(ctx, tx, vw, Filter{Parent: d.Community.ID}); err != nil {
+	if d.Subs, _, err = List(ctx, tx, vw, Filter{Parent: d.Community.ID}, keyset.Cursor{}, maxSubs); err != nil {
 		return err
 	}
 	if d.Member || d.Manage || d.Community.Kind == Open {

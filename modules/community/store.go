@@ -11,6 +11,7 @@ import (
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/directory"
+	"github.com/piazza-pa/piazza/platform/keyset"
 	"github.com/piazza-pa/piazza/platform/membership"
 )
 
@@ -74,6 +75,9 @@ type Community struct {
 	MyRole     string `bun:"my_role,scanonly"`
 	MyState    string `bun:"my_state,scanonly"`
 	Members    int    `bun:"members,scanonly"`
+	// ListKey is the community's place in the list (lower(name), as the
+	// database lowers it).
+	ListKey string `bun:"list_key,scanonly"`
 }
 
 // Object is the community's authorisation object for act on its members
@@ -97,11 +101,18 @@ const visibleSQL = `((c.state = 'active' AND (c.kind <> 'closed' OR EXISTS (SELE
 	WHERE vm.community_id = c.id AND vm.user_id = ?0 AND vm.state IN ('active', 'invited'))))
 	OR c.created_by = ?0 OR (c.state = 'to_validate' AND ?1))`
 
-// selectFor is the query of communities as v sees them.
+// selectFor is the query of communities as v sees them, each with its
+// count of members.
 func selectFor(tx bun.IDB, v Viewer, dst any) *bun.SelectQuery {
+	return selectWith(tx, v, dst, func(q *bun.SelectQuery) *bun.SelectQuery { return members.Mine(q, "c", "members", v.UserID) })
+}
+
+// selectWith is the query of communities as v sees them, with v's own
+// membership added by mine (members.Mine or members.Own).
+func selectWith(tx bun.IDB, v Viewer, dst any, mine func(*bun.SelectQuery) *bun.SelectQuery) *bun.SelectQuery {
 	return tx.NewSelect().Model(dst).ColumnExpr("c.id, c.parent_id, c.name, c.description, c.kind, c.themes, c.state, c.created_by, c.created_at").
 		ColumnExpr("coalesce(p.name, '') AS parent_name").
-		Apply(func(q *bun.SelectQuery) *bun.SelectQuery { return members.Mine(q, "c", "members", v.UserID) }).
+		Apply(mine).
 		Join("LEFT JOIN communities AS p ON p.id = c.parent_id").
 		Where(visibleSQL, v.UserID, v.Validator)
 }
@@ -113,10 +124,21 @@ type Filter struct {
 	Parent int64
 }
 
-// List returns the communities v may see, matching f.
-func List(ctx context.Context, tx bun.IDB, v Viewer, f Filter) ([]Community, error) {
-	return directory.All(ctx, func(cs *[]Community) *bun.SelectQuery {
-		q := directory.Theme(selectFor(tx, v, cs).OrderExpr("lower(c.name)").Limit(500), "c.themes", f.Theme)
+// List is the list's name for its cursors; order is its order: by name,
+// then by id.
+const list = "communities"
+
+var order = keyset.Order{Key: "lower(c.name)", ID: "c.id", Text: true}
+
+// List returns a page of the communities v may see matching f, by name:
+// at most size after cur, each with its count of members (one grouped
+// query for the page), and the cursor of the next page ("" for none).
+func List(ctx context.Context, tx bun.IDB, v Viewer, f Filter, cur keyset.Cursor, size int) ([]Community, string, error) {
+	cs, err := directory.All(ctx, func(cs *[]Community) *bun.SelectQuery {
+		own := func(q *bun.SelectQuery) *bun.SelectQuery {
+			return members.Own(q, "c", v.UserID).ColumnExpr(order.Key + " AS list_key")
+		}
+		q := directory.Theme(order.Page(selectWith(tx, v, cs, own), cur, size), "c.themes", f.Theme)
 		if f.Mine {
 			q = q.Where("mm.state IS NOT NULL AND mm.state <> 'rejected'")
 		}
@@ -125,6 +147,21 @@ func List(ctx context.Context, tx bun.IDB, v Viewer, f Filter) ([]Community, err
 		}
 		return q
 	}, "list communities")
+	if err != nil {
+		return nil, "", err
+	}
+	cs, next := keyset.Cut(cs, size, list, func(c *Community) keyset.Cursor {
+		return keyset.Cursor{Text: c.ListKey, ID: c.ID}
+	})
+	ids := make([]int64, len(cs))
+	for i := range cs {
+		ids[i] = cs[i].ID
+	}
+	n, err := members.Counts(ctx, tx, ids)
+	for i := range cs {
+		cs[i].Members = n[cs[i].ID]
+	}
+	return cs, next, err
 }
 
 // Get returns a community v may see, else ErrNotFound.

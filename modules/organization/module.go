@@ -11,6 +11,7 @@ import (
 	"embed"
 	"errors"
 	"html/template"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,6 +22,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/form"
+	"github.com/piazza-pa/piazza/platform/keyset"
 	"github.com/piazza-pa/piazza/platform/screen"
 	"github.com/piazza-pa/piazza/platform/setting"
 	"github.com/piazza-pa/piazza/platform/taxonomy"
@@ -43,7 +45,8 @@ type Module struct{ screen.Kit }
 
 // New parses the module's pages.
 func New(d Deps) (*Module, error) {
-	k, err := screen.New(d, templates, Messages, template.FuncMap{"contains": slices.Contains[[]string], "join": strings.Join, "dict": dict})
+	k, err := screen.New(d, templates, Messages, template.FuncMap{"contains": slices.Contains[[]string], "join": strings.Join, "dict": dict},
+		screen.Partial{FS: keyset.Partials, Pattern: keyset.Pattern})
 	if err != nil {
 		return nil, err
 	}
@@ -99,16 +102,27 @@ type listView struct {
 	Facilitator   bool
 	Validation    bool
 	States        []string
+	// Pager links the next page and the first, with the filters.
+	Pager keyset.Pager
 }
 
+// list shows a page of the organisations, by name: the first, or the one
+// after the cursor ?after= (404 for a cursor no page of the list wrote).
 func (m *Module) list(c *fiber.Ctx) error {
 	v := listView{Page: m.Page(c), Themes: taxonomy.Themes, States: []string{ToValidate, Validated, NotValidated},
 		Filter: Filter{Query: strings.TrimSpace(c.Query("q")), Theme: c.Query("theme"), State: c.Query("state")}}
-	vw, orgs, err := m.List(c.UserContext(), v.Filter)
+	after := c.Query("after")
+	cur, err := keyset.Decode(list, after)
+	if err != nil {
+		return err
+	}
+	vw, orgs, next, err := m.List(c.UserContext(), v.Filter, cur)
 	v.Facilitator, v.Validation, v.Organizations = vw.Facilitator, vw.Validation, orgs
 	if err != nil {
 		return err
 	}
+	keep := url.Values{"q": {v.Filter.Query}, "theme": {v.Filter.Theme}, "state": {v.Filter.State}}
+	v.Pager = keyset.Links(v.L, "organization.list", "/organizations", keep, after, next)
 	return m.Render(c, fiber.StatusOK, "list.html", v)
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/form"
+	"github.com/piazza-pa/piazza/platform/keyset"
 	"github.com/piazza-pa/piazza/platform/screen"
 	"github.com/piazza-pa/piazza/platform/setting"
 )
@@ -149,14 +150,15 @@ func (m *Module) Overview(ctx context.Context, id int64) (*Overview, error) {
 	return v, err
 }
 
-// List returns the viewer of ctx and the organisations they see matching f.
-func (m *Module) List(ctx context.Context, f Filter) (vw Viewer, os []Organization, err error) {
+// List returns the viewer of ctx, a page of the organisations they see
+// matching f, after cur, and the cursor of the next page ("" for none).
+func (m *Module) List(ctx context.Context, f Filter, cur keyset.Cursor) (vw Viewer, os []Organization, next string, err error) {
 	err = m.viewing(ctx, func(ctx context.Context, tx bun.Tx, v Viewer) error {
 		vw = v
-		os, err = List(ctx, tx, v, f)
+		os, next, err = List(ctx, tx, v, f, cur, keyset.Size)
 		return err
 	})
-	return vw, os, err
+	return vw, os, next, err
 }
 
 // Validation says whether the tenant validates new organisations.

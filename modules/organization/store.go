@@ -12,6 +12,7 @@ import (
 
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/directory"
+	"github.com/piazza-pa/piazza/platform/keyset"
 	"github.com/piazza-pa/piazza/platform/membership"
 )
 
@@ -74,6 +75,9 @@ type Organization struct {
 	MyRole    string `bun:"my_role,scanonly"`
 	MyState   string `bun:"my_state,scanonly"`
 	Employees int    `bun:"employees,scanonly"`
+	// ListKey is the organisation's place in the list (lower(name), as
+	// the database lowers it).
+	ListKey string `bun:"list_key,scanonly"`
 }
 
 // VAT is the VAT number, "" for none.
@@ -99,10 +103,18 @@ type Viewer struct {
 	Facilitator bool
 }
 
+// selectFor is the query of the organisations v sees, each with its count
+// of people.
 func selectFor(tx bun.IDB, v Viewer, dst any) *bun.SelectQuery {
+	return selectWith(tx, v, dst, func(q *bun.SelectQuery) *bun.SelectQuery { return people.Mine(q, "o", "employees", v.UserID) })
+}
+
+// selectWith is the query of the organisations v sees, with v's own link
+// added by mine (people.Mine or people.Own).
+func selectWith(tx bun.IDB, v Viewer, dst any, mine func(*bun.SelectQuery) *bun.SelectQuery) *bun.SelectQuery {
 	q := tx.NewSelect().Model(dst).ColumnExpr(`o.id, o.name, o.vat_number, o.fiscal_code, o.legal_form, o.registered_office, o.operating_office,
 		o.legal_representative, o.email, o.phone, o.website, o.description, o.competencies, o.themes, o.state, o.created_by, o.created_at, o.updated_at`).
-		Apply(func(q *bun.SelectQuery) *bun.SelectQuery { return people.Mine(q, "o", "employees", v.UserID) })
+		Apply(mine)
 	if !v.Facilitator {
 		q = q.Where(visibleSQL, v.UserID)
 	}
@@ -116,19 +128,49 @@ const visibleSQL = "(o.state = 'validated' OR o.created_by = ? OR mm.state = 'ac
 // Filter narrows the directory.
 type Filter struct{ Query, Theme, State string }
 
-// List returns the organisations v may see matching f.
-func List(ctx context.Context, tx bun.IDB, v Viewer, f Filter) ([]Organization, error) {
-	return directory.All(ctx, func(os *[]Organization) *bun.SelectQuery {
-		q := directory.Theme(selectFor(tx, v, os).OrderExpr("lower(o.name)").Limit(500), "o.themes", f.Theme)
-		if f.Query != "" {
-			like := "%" + strings.ToLower(f.Query) + "%"
-			q = q.Where("(lower(o.name) LIKE ? OR o.vat_number = ? OR EXISTS (SELECT 1 FROM unnest(o.competencies) AS k WHERE lower(k) LIKE ?))", like, f.Query, like)
+// list is the list's name for its cursors; order is its order: by name,
+// then by id.
+const list = "organizations"
+
+var order = keyset.Order{Key: "lower(o.name)", ID: "o.id", Text: true}
+
+// List returns a page of the organisations v may see matching f, by name:
+// at most size after cur, each with its count of people (one grouped query
+// for the page), and the cursor of the next page ("" for none).
+func List(ctx context.Context, tx bun.IDB, v Viewer, f Filter, cur keyset.Cursor, size int) ([]Organization, string, error) {
+	os, err := directory.All(ctx, func(os *[]Organization) *bun.SelectQuery {
+		own := func(q *bun.SelectQuery) *bun.SelectQuery {
+			return people.Own(q, "o", v.UserID).ColumnExpr(order.Key + " AS list_key")
 		}
-		if f.State != "" && v.Facilitator {
-			q = q.Where("o.state = ?", f.State)
-		}
-		return q
+		return filtered(order.Page(selectWith(tx, v, os, own), cur, size), v, f)
 	}, "list organisations")
+	if err != nil {
+		return nil, "", err
+	}
+	os, next := keyset.Cut(os, size, list, func(o *Organization) keyset.Cursor { return keyset.Cursor{Text: o.ListKey, ID: o.ID} })
+	ids := make([]int64, len(os))
+	for i := range os {
+		ids[i] = os[i].ID
+	}
+	n, err := people.Counts(ctx, tx, ids)
+	for i := range os {
+		os[i].Employees = n[os[i].ID]
+	}
+	return os, next, err
+}
+
+// filtered narrows q to the organisations matching f (the state only for
+// facilitators, who see every state).
+func filtered(q *bun.SelectQuery, v Viewer, f Filter) *bun.SelectQuery {
+	q = directory.Theme(q, "o.themes", f.Theme)
+	if f.Query != "" {
+		like := "%" + strings.ToLower(f.Query) + "%"
+		q = q.Where("(lower(o.name) LIKE ? OR o.vat_number = ? OR EXISTS (SELECT 1 FROM unnest(o.competencies) AS k WHERE lower(k) LIKE ?))", like, f.Query, like)
+	}
+	if f.State != "" && v.Facilitator {
+		q = q.Where("o.state = ?", f.State)
+	}
+	return q
 }
 
 // Get returns an organisation v may see.

@@ -34,7 +34,9 @@ func TestCursor(t *testing.T) {
 			}
 		}
 	}
-	raw := func(s string) string { return base64.RawURLEncoding.EncodeToString(append(sum("news", []byte(s)), s...)) }
+	raw := func(s string) string {
+		return base64.RawURLEncoding.EncodeToString(append(sum("news", []byte(s)), s...))
+	}
 	bad := []string{"garbage", "%%%", "MXwyfDN8NA", raw("1|2"), raw("x|2|a"), raw("1|y|a"), raw("99999999999999999999|1|"),
 		raw("1|1|\x00"), raw("1|1|\xff\xfe"), raw("1|1|" + strings.Repeat("a", maxText+1)),
 		Cursor{At: time.UnixMicro(math.MaxInt64), ID: 1}.Encode("news"), Cursor{At: time.UnixMicro(math.MinInt64), ID: 1}.Encode("news"),
