@@ -48,7 +48,8 @@ func (k *Kit[T, P]) order() keyset.Order {
 // OfCommunity returns the items of community id that v may see, newest first.
 func (k *Kit[T, P]) OfCommunity(ctx context.Context, tx bun.IDB, v scope.Viewer, id int64, limit int) ([]T, error) {
 	var ts []T
-	q := k.Select(tx, v, &ts).Where("?TableAlias.scope_kind = 'communities' AND ? = ANY (?TableAlias.scope_communities)", id)
+	// @> rather than = ANY: the GIN index on scope_communities serves it.
+	q := k.Select(tx, v, &ts).Where("?TableAlias.scope_kind = 'communities' AND ?TableAlias.scope_communities @> ARRAY[?]::bigint[]", id)
 	if err := k.newest(q, limit).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("community %s: %w", k.Table, err)
 	}
