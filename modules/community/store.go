@@ -124,7 +124,7 @@ type Filter struct {
 	Parent int64
 }
 
-// List is the list's name for its cursors; order is its order: by name,
+// list is the list's name for its cursors; order is its order: by name,
 // then by id.
 const list = "communities"
 
