@@ -2,6 +2,7 @@ package community
 
 import (
 	"context"
+	"html/template"
 
 	"github.com/uptrace/bun"
 
@@ -14,12 +15,19 @@ import (
 var searching = directory.Search{From: "communities AS c", Columns: "c.id, c.name AS title, c.created_at AS at", ID: "c.id",
 	Doc: "c.search", Text: "c.description", Kind: "community.kind_name", Prefix: "/communities/", What: "communities"}
 
-// Search finds the communities the member may see matching q (none for guests).
-func (m *Module) Search(ctx context.Context, tx bun.IDB, q string, uid int64, limit int) ([]search.Hit, error) {
+// Search finds the best communities after q.After that the member may see
+// matching q.Words (none for guests), without snippets.
+func (m *Module) Search(ctx context.Context, tx bun.IDB, q search.Query, uid int64) ([]search.Hit, error) {
 	who := func(ctx context.Context, _ bun.IDB) (Viewer, error) {
 		return Viewer{UserID: uid, Validator: authz.Can(ctx, "community/new", "validate")}, nil
 	}
-	return directory.Find(ctx, tx, searching, q, uid, limit, who, func(sq *bun.SelectQuery, v Viewer) *bun.SelectQuery {
+	return directory.Find(ctx, tx, searching, q, uid, who, func(sq *bun.SelectQuery, v Viewer) *bun.SelectQuery {
 		return sq.Where(visibleSQL, v.UserID, v.Validator)
 	})
+}
+
+// Snippets cuts the snippets of words from the communities ids (hits of
+// Search).
+func (m *Module) Snippets(ctx context.Context, tx bun.IDB, words string, ids []int64) (map[int64]template.HTML, error) {
+	return directory.Snippets(ctx, tx, searching, words, ids)
 }

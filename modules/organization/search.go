@@ -2,6 +2,7 @@ package organization
 
 import (
 	"context"
+	"html/template"
 
 	"github.com/uptrace/bun"
 
@@ -14,13 +15,20 @@ var searching = directory.Search{From: "organizations AS o", Columns: "o.id, o.n
 	Doc: "o.search", Text: "o.description || ' ' || piazza_join(o.competencies)",
 	Kind: "organization.kind_name", Prefix: "/organizations/", What: "organisations"}
 
-// Search finds the organisations the member may see matching q (none for guests).
-func (m *Module) Search(ctx context.Context, tx bun.IDB, q string, uid int64, limit int) ([]search.Hit, error) {
-	return directory.Find(ctx, tx, searching, q, uid, limit, viewer, func(sq *bun.SelectQuery, vw Viewer) *bun.SelectQuery {
+// Search finds the best organisations after q.After that the member may
+// see matching q.Words (none for guests), without snippets.
+func (m *Module) Search(ctx context.Context, tx bun.IDB, q search.Query, uid int64) ([]search.Hit, error) {
+	return directory.Find(ctx, tx, searching, q, uid, viewer, func(sq *bun.SelectQuery, vw Viewer) *bun.SelectQuery {
 		sq = sq.Join("LEFT JOIN organization_members AS mm ON mm.organization_id = o.id AND mm.user_id = ?", vw.UserID)
 		if !vw.Facilitator {
 			sq = sq.Where(visibleSQL, vw.UserID)
 		}
 		return sq
 	})
+}
+
+// Snippets cuts the snippets of words from the organisations ids (hits of
+// Search).
+func (m *Module) Snippets(ctx context.Context, tx bun.IDB, words string, ids []int64) (map[int64]template.HTML, error) {
+	return directory.Snippets(ctx, tx, searching, words, ids)
 }

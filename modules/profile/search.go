@@ -2,6 +2,7 @@ package profile
 
 import (
 	"context"
+	"html/template"
 
 	"github.com/uptrace/bun"
 
@@ -10,16 +11,36 @@ import (
 	"github.com/piazza-pa/piazza/platform/search"
 )
 
-// searching is the text search of profiles, by name, bio and competencies.
-var searching = directory.Search{From: "users AS u", Columns: "u.id, u.created_at AS at, " + auth.NameSQL("u") + " AS title", ID: "u.id",
-	Doc:  "(setweight(to_tsvector('simple', u.display_name), 'A') || coalesce(p.search, ''::tsvector))",
+// nameDoc is the text search document of the names of the member aliased
+// alias, as an index of users holds it (users_name_search_idx).
+func nameDoc(alias string) string {
+	return "to_tsvector('simple', " + alias + ".display_name || ' ' || " + alias + ".given_name || ' ' || " + alias + ".family_name)"
+}
+
+// searching is the text search of profiles, by name, bio and
+// competencies: a document spanning users and profiles. The two tables'
+// indexes find the candidates (an array, which the planner joins by
+// primary key rather than scanning every member) before the whole
+// document decides.
+var searching = directory.Search{From: "users AS u LEFT JOIN profiles AS p ON p.user_id = u.id",
+	Columns: "u.id, u.created_at AS at, " + auth.NameSQL("u") + " AS title", ID: "u.id",
+	Doc:  "(setweight(" + nameDoc("u") + ", 'A') || coalesce(p.search, ''::tsvector))",
 	Text: "coalesce(p.bio, '') || ' ' || piazza_join(p.competencies)",
+	Candidates: "u.id = ANY (ARRAY(SELECT cu.id FROM users AS cu WHERE " + nameDoc("cu") + " @@ " + search.AnyWord +
+		" UNION ALL SELECT cp.user_id FROM profiles AS cp WHERE cp.search @@ " + search.AnyWord + "))",
 	Kind: "profile.kind_name", Prefix: "/people/", What: "people"}
 
-// Search finds the profiles the member may see matching q, by name, bio
-// and competencies (none for guests).
-func (m *Module) Search(ctx context.Context, tx bun.IDB, q string, uid int64, limit int) ([]search.Hit, error) {
-	return directory.Find(ctx, tx, searching, q, uid, limit, viewer, func(sq *bun.SelectQuery, vw Viewer) *bun.SelectQuery {
-		return visible(sq.Join("LEFT JOIN profiles AS p ON p.user_id = u.id").Where("u.status = 'active'"), vw)
+// Search finds the best profiles after q.After that the member may see
+// matching q.Words, by name, bio and competencies (none for guests),
+// without snippets.
+func (m *Module) Search(ctx context.Context, tx bun.IDB, q search.Query, uid int64) ([]search.Hit, error) {
+	return directory.Find(ctx, tx, searching, q, uid, viewer, func(sq *bun.SelectQuery, vw Viewer) *bun.SelectQuery {
+		return visible(sq.Where("u.status = 'active'"), vw)
 	})
+}
+
+// Snippets cuts the snippets of words from the profiles of members ids
+// (hits of Search).
+func (m *Module) Snippets(ctx context.Context, tx bun.IDB, words string, ids []int64) (map[int64]template.HTML, error) {
+	return directory.Snippets(ctx, tx, searching, words, ids)
 }

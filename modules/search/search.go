@@ -1,12 +1,14 @@
 // Package search is the search page: one query over every module that can
 // be searched (news, people, organisations, communities …), each searching
 // its own tables with its visibility rules inside its query, the hits merged
-// by rank with the matched words highlighted.
+// by rank and paged by a cursor, with the matched words highlighted.
 package search
 
 import (
 	"context"
 	"embed"
+	"html/template"
+	"net/url"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -25,10 +27,13 @@ var templates embed.FS
 //go:embed locale/*.toml
 var Messages embed.FS
 
-// Source is a module that can be searched: it returns the hits of q that
-// the member uid (0 for a guest) may see.
+// Source is a module that can be searched. Search returns its best hits
+// of q.Words after q.After that the member uid (0 for a guest) may see, at
+// most q.Limit, in the order of results, without snippets; Snippets cuts
+// the snippets of words from its items ids, the hits a page shows.
 type Source interface {
-	Search(ctx context.Context, tx bun.IDB, q string, uid int64, limit int) ([]platformsearch.Hit, error)
+	Search(ctx context.Context, tx bun.IDB, q platformsearch.Query, uid int64) ([]platformsearch.Hit, error)
+	Snippets(ctx context.Context, tx bun.IDB, words string, ids []int64) (map[int64]template.HTML, error)
 }
 
 // Deps are what the page needs.
@@ -71,18 +76,35 @@ type view struct {
 	Query    string
 	Hits     []platformsearch.Hit
 	Searched bool
+	// First: the first page; Next and Start are the addresses of the next
+	// page and of the first ("" for none).
+	First       bool
+	Next, Start string
 }
 
+// search shows a page of results: the first, or the one after the cursor
+// "after" (bound to the words; any other is a 404).
 func (m *Module) search(c *fiber.Ctx) error {
 	q := platformsearch.Clean(strings.TrimSpace(c.Query("q")))
 	if len([]rune(q)) > maxQuery {
 		q = string([]rune(q)[:maxQuery])
 	}
-	v := view{Page: m.Page(c), Query: q, Searched: q != ""}
+	cur, err := platformsearch.DecodeCursor(q, c.Query("after"))
+	if err != nil {
+		return err
+	}
+	v := view{Page: m.Page(c), Query: q, Searched: q != "", First: !cur.Set}
 	if q != "" {
-		var err error
-		if v.Hits, err = m.Find(c.UserContext(), q); err != nil {
+		res, err := m.Find(c.UserContext(), q, cur)
+		if err != nil {
 			return err
+		}
+		v.Hits = res.Hits
+		if res.Next != "" {
+			v.Next = "/search?" + url.Values{"q": {q}, "after": {res.Next}}.Encode()
+		}
+		if cur.Set {
+			v.Start = "/search?" + url.Values{"q": {q}}.Encode()
 		}
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")

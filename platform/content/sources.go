@@ -3,6 +3,7 @@ package content
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -29,21 +30,32 @@ func (k *Kit[T, P]) Inbox(ctx context.Context, tx bun.IDB, uid int64, limit int)
 	return out, nil
 }
 
-// Search finds the items the viewer uid may see matching q, each in the
-// text search configuration of its own language.
-func (k *Kit[T, P]) Search(ctx context.Context, tx bun.IDB, q string, uid int64, limit int) ([]search.Hit, error) {
-	var rows []search.Row
+// searching is the type's search, for Ranked and Snippets.
+func (k *Kit[T, P]) searching() search.Source {
 	a := k.Alias
-	query := "websearch_to_tsquery(piazza_ts_config(" + a + ".language), ?)"
+	return search.Source{Kind: k.Key + ".kind", Prefix: k.Path + "/", What: k.Table,
+		From: k.Table + " AS " + a, ID: a + ".id", Config: "piazza_ts_config(" + a + ".language)", Text: k.SearchText}
+}
+
+// Search finds the best items after q.After that the viewer uid may see
+// matching q.Words, each in the text search configuration of its own
+// language, at most q.Limit, without snippets: the GIN index finds the
+// candidates in any language, the item's own language and the scope rules
+// keep them, and SQL ranks and cuts them.
+func (k *Kit[T, P]) Search(ctx context.Context, tx bun.IDB, q search.Query, uid int64) ([]search.Hit, error) {
+	a := k.Alias
+	own := search.OwnLanguage(a + ".language")
 	sq := tx.NewSelect().TableExpr(k.Table+" AS "+a).ColumnExpr(a+".id, "+a+".title, coalesce("+a+".published_at, "+a+".created_at) AS at").
-		ColumnExpr("ts_rank("+a+".search, "+query+") AS rank", q).
-		ColumnExpr("ts_headline(piazza_ts_config("+a+".language), "+k.SearchText+", "+query+", ?) AS snippet", q, search.HeadlineOptions).
-		Where(a+".search @@ "+query, q)
-	err := k.Visible(sq, k.ViewerAs(ctx, uid)).OrderExpr("rank DESC, "+a+".id DESC").Limit(int64(limit)).Scan(ctx, &rows)
-	if err != nil {
-		return nil, fmt.Errorf("search %s: %w", k.Table, err)
-	}
-	return search.Hits(k.Key+".kind", k.Path+"/", rows), nil
+		ColumnExpr("ts_rank("+a+".search, "+own+")::float8 AS rank", q.Words).
+		Where(a+".search @@ "+search.AnyLanguage, q.Words).
+		Where(a+".search @@ "+own, q.Words)
+	return search.Ranked(ctx, tx, k.searching(), k.Visible(sq, k.ViewerAs(ctx, uid)), q)
+}
+
+// Snippets cuts the snippets of words from the items ids (hits of Search
+// that a page shows).
+func (k *Kit[T, P]) Snippets(ctx context.Context, tx bun.IDB, words string, ids []int64) (map[int64]template.HTML, error) {
+	return search.Snippets(ctx, tx, k.searching(), words, ids)
 }
 
 // Card is an item on a community's page.

@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"html/template"
 
 	"github.com/uptrace/bun"
 
@@ -67,20 +68,31 @@ func Theme(q *bun.SelectQuery, column, theme string) *bun.SelectQuery {
 
 // Search is a directory's text search, in the 'simple' configuration.
 type Search struct {
-	// From is the table with its alias ("organizations AS o"); Columns
-	// select the entry's id, title and at; ID orders equal ranks.
+	// From is the table with its alias ("organizations AS o") and the
+	// joins Doc and Text need; Columns select the entry's id, title and
+	// at; ID is the SQL of its id.
 	From, Columns, ID string
 	// Doc is the text search document, Text the text snippets are cut from.
 	Doc, Text string
+	// Candidates, when Doc is an expression no index holds (a document
+	// spanning two tables), is a condition finding through indexes a
+	// superset of the entries whose Doc matches the words (?0).
+	Candidates string
 	// Kind (a message key) and Prefix (of an entry's URL) make the hits;
 	// What names the directory in errors.
 	Kind, Prefix, What string
 }
 
-// Find returns up to limit entries matching q (web search syntax), best
-// first, among those member uid may see: visible keeps them, with the
-// viewer who reads (and any join it needs). Guests (uid 0) find nothing.
-func Find[V any](ctx context.Context, tx bun.IDB, s Search, q string, uid int64, limit int,
+// source is the directory's search as the search package describes it.
+func (s Search) source() search.Source {
+	return search.Source{Kind: s.Kind, Prefix: s.Prefix, What: s.What, From: s.From, ID: s.ID, Config: "'simple'", Text: s.Text}
+}
+
+// Find returns the best entries after q.After matching q.Words (web search
+// syntax), at most q.Limit, in the order of results and without snippets,
+// among those member uid may see: visible keeps them, with the viewer who
+// reads (and any join it needs). Guests (uid 0) find nothing.
+func Find[V any](ctx context.Context, tx bun.IDB, s Search, q search.Query, uid int64,
 	who func(context.Context, bun.IDB) (V, error), visible func(*bun.SelectQuery, V) *bun.SelectQuery) ([]search.Hit, error) {
 	if uid == 0 {
 		return nil, nil
@@ -91,12 +103,16 @@ func Find[V any](ctx context.Context, tx bun.IDB, s Search, q string, uid int64,
 	}
 	const query = "websearch_to_tsquery('simple', ?)"
 	sq := tx.NewSelect().TableExpr(s.From).ColumnExpr(s.Columns).
-		ColumnExpr("ts_rank("+s.Doc+", "+query+") AS rank", q).
-		ColumnExpr("ts_headline('simple', "+s.Text+", "+query+", ?) AS snippet", q, search.HeadlineOptions).
-		Where(s.Doc+" @@ "+query, q)
-	var rows []search.Row
-	if err := visible(sq, v).OrderExpr("rank DESC, "+s.ID).Limit(int64(limit)).Scan(ctx, &rows); err != nil {
-		return nil, fmt.Errorf("search %s: %w", s.What, err)
+		ColumnExpr("ts_rank("+s.Doc+", "+query+")::float8 AS rank", q.Words).
+		Where(s.Doc+" @@ "+query, q.Words)
+	if s.Candidates != "" {
+		sq = sq.Where(s.Candidates, q.Words)
 	}
-	return search.Hits(s.Kind, s.Prefix, rows), nil
+	return search.Ranked(ctx, tx, s.source(), visible(sq, v), q)
+}
+
+// Snippets cuts the snippets of words from the entries ids (hits of Find
+// that a page shows).
+func Snippets(ctx context.Context, tx bun.IDB, s Search, words string, ids []int64) (map[int64]template.HTML, error) {
+	return search.Snippets(ctx, tx, s.source(), words, ids)
 }

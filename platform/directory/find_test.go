@@ -45,7 +45,7 @@ func titles(hits []search.Hit) string {
 // TestFind: a text search finds what the viewer may see, best first (a
 // match in the name before one in the competencies and description), at
 // most limit, in web search syntax, as hits of the directory's kind at its
-// URLs with the matched words marked; guests find nothing.
+// URLs, whose snippets mark the matched words; guests find nothing.
 func TestFind(t *testing.T) {
 	s := directoryTenant(t)
 	cases := []struct {
@@ -68,7 +68,7 @@ func TestFind(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			s.do(t, func(ctx context.Context, tx bun.Tx) error {
-				hits, err := directory.Find(ctx, tx, searching, c.q, c.uid, c.limit, c.who, visible)
+				hits, err := directory.Find(ctx, tx, searching, search.Query{Words: c.q, Limit: c.limit}, c.uid, c.who, visible)
 				if !errors.Is(err, c.wantErr) || titles(hits) != c.want {
 					t.Errorf("Find(%q): %s, %v; want %s, %v", c.q, titles(hits), err, c.want, c.wantErr)
 				}
@@ -77,10 +77,15 @@ func TestFind(t *testing.T) {
 		})
 	}
 	s.do(t, func(ctx context.Context, tx bun.Tx) error {
-		hits, err := directory.Find(ctx, tx, searching, "telemedicina", 7, 10, as(false), visible)
+		hits, err := directory.Find(ctx, tx, searching, search.Query{Words: "telemedicina", Limit: 10}, 7, as(false), visible)
 		if err != nil || len(hits) != 2 {
 			t.Fatalf("Find: %v, %v", hits, err)
 		}
+		snippets, err := directory.Snippets(ctx, tx, searching, "telemedicina", []int64{hits[0].ID, hits[1].ID})
+		if err != nil {
+			return err
+		}
+		hits[1].Snippet = snippets[hits[1].ID]
 		var id int64
 		if err := tx.QueryRowContext(ctx, "SELECT id FROM organizations WHERE name = 'Ospedale Digitale'").Scan(&id); err != nil {
 			return err
@@ -95,7 +100,7 @@ func TestFind(t *testing.T) {
 	broken := searching
 	broken.Doc = "o.no_such_column"
 	s.failing(t, func(ctx context.Context, tx bun.Tx) error {
-		_, err := directory.Find(ctx, tx, broken, "telemedicina", 7, 10, as(false), visible)
+		_, err := directory.Find(ctx, tx, broken, search.Query{Words: "telemedicina", Limit: 10}, 7, as(false), visible)
 		return err
 	}, "search organisations: ")
 }

@@ -1,23 +1,26 @@
-// Package search is what the modules share for full-text search: the text
-// search configuration of an item's language, the query, and snippets with
-// the matched words highlighted. Each module searches its own tables, with
-// its visibility rules inside the same query, and the search page merges
-// their hits by rank.
+// Package search is what the modules share for full-text search: the
+// words asked, the page of results (ordered by rank, then kind, then id,
+// and paged by a cursor on that order), the query that ranks and limits a
+// module's matches in SQL, and snippets with the matched words
+// highlighted, built only for the hits a page shows. Each module searches
+// its own tables, with its visibility rules inside the same query, and the
+// search page merges their hits.
 package search
 
 import (
+	"cmp"
 	"html"
 	"html/template"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 )
 
 // Hit is one result.
 type Hit struct {
-	// Kind is the message key of what it is ("search.kind.news" …).
+	// Kind is the message key of what it is ("news.kind" …); with ID it
+	// names the hit in the order of results.
 	Kind    string
+	ID      int64
 	Title   string
 	URL     string
 	Snippet template.HTML
@@ -25,10 +28,12 @@ type Hit struct {
 	At      time.Time
 }
 
-// Config is the SQL expression of the text search configuration for a
-// language column: italian, english, else simple.
-func Config(column string) string {
-	return "(CASE " + column + " WHEN 'it' THEN 'italian' WHEN 'en' THEN 'english' ELSE 'simple' END)::regconfig"
+// Query is what a module is asked: the words (web search syntax), where
+// the page starts, and how many hits at most.
+type Query struct {
+	Words string
+	After Cursor
+	Limit int
 }
 
 // The markers ts_headline puts around matched words: control characters
@@ -56,42 +61,15 @@ func Clean(s string) string {
 	return strings.NewReplacer(startMark, "", stopMark, "").Replace(s)
 }
 
-// Merge orders hits by rank, newest first among equals, keeping at most max.
-func Merge(max int, lists ...[]Hit) []Hit {
-	var all []Hit
-	for _, l := range lists {
-		all = append(all, l...)
+// Compare orders hits as results are ordered (negative when a comes
+// first): higher rank first, then by kind, then newer id first — the
+// order of Ranked and of Cursor.
+func Compare(a, b Hit) int {
+	if c := cmp.Compare(b.Rank, a.Rank); c != 0 {
+		return c
 	}
-	sort.SliceStable(all, func(i, j int) bool {
-		if all[i].Rank != all[j].Rank {
-			return all[i].Rank > all[j].Rank
-		}
-		return all[i].At.After(all[j].At)
-	})
-	if len(all) > max {
-		all = all[:max]
+	if c := strings.Compare(a.Kind, b.Kind); c != 0 {
+		return c
 	}
-	return all
-}
-
-// Row is what a module's search query selects: the item's id and title,
-// its date, the rank and the raw snippet (ts_headline with
-// HeadlineOptions).
-type Row struct {
-	ID      int64     `bun:"id"`
-	Title   string    `bun:"title"`
-	At      time.Time `bun:"at"`
-	Rank    float64   `bun:"rank"`
-	Snippet string    `bun:"snippet"`
-}
-
-// Hits turns a module's rows into hits of kind (a message key) at
-// prefix + id.
-func Hits(kind, prefix string, rows []Row) []Hit {
-	hits := make([]Hit, 0, len(rows))
-	for _, r := range rows {
-		hits = append(hits, Hit{Kind: kind, Title: r.Title, URL: prefix + strconv.FormatInt(r.ID, 10),
-			Snippet: Snippet(r.Snippet), Rank: r.Rank, At: r.At})
-	}
-	return hits
+	return cmp.Compare(b.ID, a.ID)
 }

@@ -1,0 +1,145 @@
+package search_test
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/modules/moduletest"
+	"github.com/piazza-pa/piazza/modules/search"
+)
+
+var (
+	hitRE  = regexp.MustCompile(`class="fw-semibold" href="(/[a-z]+/\d+)"`)
+	moreRE = regexp.MustCompile(`href="([^"]*)" id="more"`)
+)
+
+// page reads a page of results: the hits' addresses and the next page's.
+func page(t *testing.T, b *moduletest.Browser, u string) (hits []string, next string) {
+	t.Helper()
+	code, body := b.Get(alpha + u)
+	if code != 200 {
+		t.Fatalf("GET %s: %d", u, code)
+	}
+	for _, m := range hitRE.FindAllStringSubmatch(body, -1) {
+		hits = append(hits, m[1])
+	}
+	if m := moreRE.FindStringSubmatch(body); m != nil {
+		next = html.UnescapeString(m[1])
+	}
+	return hits, next
+}
+
+// insertNews writes n published news items of the whole tenant, written by
+// the validator, whose title is title and number and whose body repeats
+// word a varying number of times (so that they rank apart, some equally).
+func insertNews(t *testing.T, w *moduletest.World, n int, title, word string) {
+	t.Helper()
+	w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO news (title, body, language, state, author_id, scope_kind, published_at)
+			SELECT ? || ' ' || i, repeat(? || ' ', 1 + i % 7) || 'testo', 'it', 'published', ?, 'tenant', now()
+			FROM generate_series(1, ?) AS i`, title, word, w.ID("alpha", "validator"), n)
+		return err
+	})
+}
+
+// TestPaging: results come a page at a time, each starting where the one
+// before ended, none lost or repeated while items are added between pages;
+// the last page has no next one; a cursor altered or taken from other
+// words is a 404.
+func TestPaging(t *testing.T) {
+	w := moduletest.New(t)
+	bruno := w.Browser(t, alpha, "bruno")
+	const total = 2*search.PageSize + 5
+	insertNews(t, w, total, "Lanterna", "lanterna")
+	seen := map[string]int{}
+	u, pages := "/search?q=lanterna", 0
+	for u != "" {
+		hits, next := page(t, bruno, u)
+		if len(hits) > search.PageSize || (next != "" && len(hits) != search.PageSize) {
+			t.Fatalf("page %d holds %d hits, next %q", pages, len(hits), next)
+		}
+		for _, h := range hits {
+			seen[h]++
+		}
+		// Items added meanwhile, ranking both above and below the cursor.
+		insertNews(t, w, 3, fmt.Sprintf("Aggiunta %d", pages), "lanterna")
+		u, pages = next, pages+1
+		if pages > 10 {
+			t.Fatal("the pages do not end")
+		}
+	}
+	var original int
+	for h, n := range seen {
+		if n > 1 {
+			t.Errorf("%s shown %d times", h, n)
+		}
+	}
+	w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error {
+		var ids []int64
+		if err := tx.NewRaw("SELECT id FROM news WHERE title LIKE 'Lanterna %'").Scan(ctx, &ids); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if seen[fmt.Sprintf("/news/%d", id)] == 1 {
+				original++
+			}
+		}
+		return nil
+	})
+	if original != total || pages < 3 {
+		t.Errorf("%d of the %d items found once, in %d pages", original, total, pages)
+	}
+	// Cursors: altered, from other words, or not cursors at all.
+	_, next := page(t, bruno, "/search?q=lanterna")
+	after := next[strings.Index(next, "after=")+len("after="):]
+	after = after[:strings.IndexByte(after+"&", '&')]
+	for _, bad := range []string{"/search?q=lanterne&after=" + after, "/search?q=lanterna&after=" + after[:len(after)-1] + "A",
+		"/search?q=lanterna&after=garbage", "/search?q=lanterna&after=" + url.QueryEscape("%%%")} {
+		if code, _ := bruno.Get(alpha + bad); code != 404 {
+			t.Errorf("GET %s: %d, want 404", bad, code)
+		}
+	}
+}
+
+// TestRankedBelowHidden: an item the member may see is found even when
+// many better-ranked items they may not see match too (someone else's
+// drafts, a closed community's items): the visibility rules narrow the
+// matches before they are ranked and cut.
+func TestRankedBelowHidden(t *testing.T) {
+	w := moduletest.New(t)
+	anna := w.ID("alpha", "anna")
+	w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error {
+		var closed int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO communities (name, kind, created_by) VALUES ('Riservata', 'closed', ?) RETURNING id`, anna).Scan(&closed); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO community_members (community_id, user_id, role, state) VALUES (?, ?, 'manager', 'active')`, closed, anna); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO news (title, body, language, state, author_id, scope_kind, scope_communities, published_at)
+			SELECT 'Velocipede velocipede ' || i, repeat('velocipede ', 20), 'it', CASE WHEN i % 2 = 0 THEN 'draft' ELSE 'published' END, ?,
+				CASE WHEN i % 2 = 0 THEN 'tenant' ELSE 'communities' END, CASE WHEN i % 2 = 0 THEN '{}'::bigint[] ELSE ARRAY[?::bigint] END,
+				CASE WHEN i % 2 = 0 THEN NULL ELSE now() END
+			FROM generate_series(1, ?) AS i`, anna, closed, 3*search.PageSize)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO news (title, body, language, state, author_id, scope_kind, published_at)
+			VALUES ('Mercato del sabato', 'Tra le bancarelle anche un velocipede.', 'it', 'published', ?, 'tenant', now())`, w.ID("alpha", "validator"))
+		return err
+	})
+	hits, next := page(t, w.Browser(t, alpha, "bruno"), "/search?q=velocipede")
+	if len(hits) != 1 || next != "" {
+		t.Errorf("bruno finds %v (next %q), want the one item he may see", hits, next)
+	}
+	if hits, _ := page(t, w.Browser(t, alpha, "anna"), "/search?q=velocipede"); len(hits) != search.PageSize {
+		t.Errorf("anna finds %d on the first page, want a full page", len(hits))
+	}
+}

@@ -1,0 +1,102 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"strconv"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Source is a module's search, described for Ranked: the query of its
+// matching rows, and where the snippets of the hits shown are cut from.
+type Source struct {
+	// Kind (a message key) and Prefix (of an item's URL) make the hits;
+	// What names the module in errors.
+	Kind, Prefix, What string
+	// From is the table with its alias and any join the snippet text
+	// needs ("news AS n"); ID is the SQL of a row's id.
+	From, ID string
+	// Config is the SQL of a row's text search configuration, Text the
+	// SQL of the text its snippet is cut from.
+	Config, Text string
+}
+
+// row is what Ranked reads of a match.
+type row struct {
+	ID    int64     `bun:"id"`
+	Title string    `bun:"title"`
+	At    time.Time `bun:"at"`
+	Rank  float64   `bun:"rank"`
+}
+
+// Ranked returns the best hits of s after q.After, at most q.Limit, in the
+// order of results, without snippets. matches is the query of every row
+// matching the words that the viewer may see (the visibility rules inside
+// it), selecting id, title, at and rank (a float8); it is ranked once, in
+// a materialised step, so that the cursor's condition does not rank a row
+// twice, and only the rows kept leave the database.
+func Ranked(ctx context.Context, tx bun.IDB, s Source, matches *bun.SelectQuery, q Query) ([]Hit, error) {
+	cond, args := q.After.after(s.Kind)
+	var rows []row
+	err := tx.NewRaw("WITH h AS MATERIALIZED (?) SELECT h.id, h.title, h.at, h.rank FROM h WHERE "+cond+
+		" ORDER BY h.rank DESC, h.id DESC LIMIT ?", append(append([]any{matches}, args...), q.Limit)...).Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("search %s: %w", s.What, err)
+	}
+	hits := make([]Hit, 0, len(rows))
+	for _, r := range rows {
+		hits = append(hits, Hit{Kind: s.Kind, ID: r.ID, Title: r.Title, URL: s.Prefix + strconv.FormatInt(r.ID, 10), Rank: r.Rank, At: r.At})
+	}
+	return hits, nil
+}
+
+// Snippets returns the snippets of words in the rows ids of s, by id: the
+// matched words marked, the text escaped (Snippet). It is called with the
+// hits a page shows only, ts_headline being the costly part of a search.
+func Snippets(ctx context.Context, tx bun.IDB, s Source, words string, ids []int64) (map[int64]template.HTML, error) {
+	out := make(map[int64]template.HTML, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ID      int64  `bun:"id"`
+		Snippet string `bun:"snippet"`
+	}
+	err := tx.NewSelect().TableExpr(s.From).ColumnExpr(s.ID+" AS id").
+		ColumnExpr("ts_headline("+s.Config+", "+s.Text+", websearch_to_tsquery("+s.Config+", ?), ?) AS snippet", words, HeadlineOptions).
+		Where(s.ID+" IN (?)", bun.In(ids)).Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("snippets of %s: %w", s.What, err)
+	}
+	for _, r := range rows {
+		out[r.ID] = Snippet(r.Snippet)
+	}
+	return out, nil
+}
+
+// AnyLanguage is the SQL of the words (placeholder ?0) as a query in
+// every configuration that items of several languages are stored in
+// (italian, english, simple: piazza_ts_config). Unlike the query in an
+// item's own language it does not depend on the row, so the GIN index of
+// a column of several languages finds the candidates with it; the item's
+// own language then decides.
+const AnyLanguage = "(websearch_to_tsquery('italian', ?0) || websearch_to_tsquery('english', ?0) || websearch_to_tsquery('simple', ?0))"
+
+// OwnLanguage is the SQL of the words (placeholder ?0) as a query in the
+// text search configuration of the language in column, as
+// piazza_ts_config maps it: each of the three queries is a constant, so a
+// row costs a comparison rather than a parse of the words.
+func OwnLanguage(column string) string {
+	return "(CASE " + column + " WHEN 'it' THEN websearch_to_tsquery('italian', ?0) WHEN 'en' THEN websearch_to_tsquery('english', ?0)" +
+		" ELSE websearch_to_tsquery('simple', ?0) END)"
+}
+
+// AnyWord is the SQL of a query (of the words, placeholder ?0) matching a
+// text in the 'simple' configuration that holds any of the words: a
+// superset of what the web search syntax matches (but for a query of
+// negations alone), for the indexes of the parts of a document that spans
+// two tables.
+const AnyWord = "replace(plainto_tsquery('simple', ?0)::text, ' & ', ' | ')::tsquery"
