@@ -1,45 +1,26 @@
 package auth
 
 import (
-	"context"
 	"errors"
 	"slices"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/platform/redirect"
-	"github.com/piazza-pa/piazza/platform/site"
 )
 
-// withLocal runs fn in the tenant's transaction when local accounts are on,
-// and answers 404 when they are off.
-func (m *Module) withLocal(c *fiber.Ctx, fn func(ctx context.Context, tx bun.Tx) error) error {
-	return site.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
-		on, err := localEnabled(ctx, tx)
-		if err != nil {
-			return err
-		}
-		if !on {
-			return fiber.ErrNotFound
-		}
-		return fn(ctx, tx)
-	})
-}
-
 func (m *Module) registerForm(c *fiber.Ctx) error {
-	return m.withLocal(c, func(context.Context, bun.Tx) error {
-		return m.render(c, fiber.StatusOK, "register.html", view{Title: "auth.register"})
-	})
+	if err := m.RequireLocal(c.UserContext()); err != nil {
+		return err
+	}
+	return m.render(c, fiber.StatusOK, "register.html", view{Title: "auth.register"})
 }
 
 func (m *Module) register(c *fiber.Ctx) error {
 	r := Registration{Email: c.FormValue("email"), Name: c.FormValue("name"), Password: c.FormValue("password")}
-	err := m.withLocal(c, func(ctx context.Context, tx bun.Tx) error {
-		return m.Local.Register(ctx, tx, m.base(c), r)
-	})
+	err := m.RegisterAccount(c.UserContext(), m.base(c), r)
 	if errors.Is(err, platform.ErrInvalid) {
 		return m.render(c, fiber.StatusUnprocessableEntity, "register.html", view{Title: "auth.register", Error: m.errText(c, err), Field: fieldOf(err, ""), Email: r.Email, Name: r.Name})
 	}
@@ -51,10 +32,7 @@ func (m *Module) register(c *fiber.Ctx) error {
 }
 
 func (m *Module) verify(c *fiber.Ctx) error {
-	err := m.withLocal(c, func(ctx context.Context, tx bun.Tx) error {
-		_, err := m.Local.Verify(ctx, tx, c.Query("token"))
-		return err
-	})
+	err := m.VerifyAccount(c.UserContext(), c.Query("token"))
 	if errors.Is(err, ErrBadLink) {
 		return m.render(c, fiber.StatusBadRequest, "message.html", view{Title: "auth.invalid_link", Error: m.errText(c, err)})
 	}
@@ -66,28 +44,23 @@ func (m *Module) verify(c *fiber.Ctx) error {
 }
 
 func (m *Module) resetForm(c *fiber.Ctx) error {
-	return m.withLocal(c, func(context.Context, bun.Tx) error {
-		return m.render(c, fiber.StatusOK, "reset.html", view{Title: "auth.reset.title", Token: c.Query("token")})
-	})
+	if err := m.RequireLocal(c.UserContext()); err != nil {
+		return err
+	}
+	return m.render(c, fiber.StatusOK, "reset.html", view{Title: "auth.reset.title", Token: c.Query("token")})
 }
 
 func (m *Module) reset(c *fiber.Ctx) error {
 	token := c.FormValue("token")
 	title := "auth.reset.title"
 	if token == "" {
-		err := m.withLocal(c, func(ctx context.Context, tx bun.Tx) error {
-			return m.Local.RequestReset(ctx, tx, m.base(c), c.FormValue("email"))
-		})
-		if err != nil {
+		if err := m.RequestReset(c.UserContext(), m.base(c), c.FormValue("email")); err != nil {
 			return err
 		}
 		return m.render(c, fiber.StatusOK, "message.html", view{Title: title,
 			Message: "auth.reset.sent"})
 	}
-	err := m.withLocal(c, func(ctx context.Context, tx bun.Tx) error {
-		_, err := m.Local.Reset(ctx, tx, token, c.FormValue("password"))
-		return err
-	})
+	err := m.ResetPassword(c.UserContext(), token, c.FormValue("password"))
 	if errors.Is(err, platform.ErrInvalid) {
 		return m.render(c, fiber.StatusUnprocessableEntity, "reset.html", view{Title: title, Error: m.errText(c, err), Field: fieldOf(err, ""), Token: token})
 	}
@@ -109,19 +82,12 @@ func (m *Module) changePassword(c *fiber.Ctx) error {
 	if u == nil {
 		return redirect.To(c, "/auth/login?return_to=/auth/password")
 	}
-	var authErr error
-	err := site.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
-		authErr = m.Local.ChangePassword(ctx, tx, u.ID, c.FormValue("current"), c.FormValue("password"), c.Cookies(CookieName))
-		if errors.Is(authErr, ErrBadCredentials) || errors.Is(authErr, platform.ErrInvalid) {
-			return nil
-		}
-		return authErr
-	})
+	err := m.ChangePassword(c.UserContext(), u.ID, c.FormValue("current"), c.FormValue("password"), c.Cookies(CookieName))
+	if refused(err) {
+		return m.render(c, fiber.StatusUnprocessableEntity, "password.html", view{Title: "auth.account", Error: m.errText(c, err), Field: fieldOf(err, "current")})
+	}
 	if err != nil {
 		return err
-	}
-	if authErr != nil {
-		return m.render(c, fiber.StatusUnprocessableEntity, "password.html", view{Title: "auth.account", Error: m.errText(c, authErr), Field: fieldOf(authErr, "current")})
 	}
 	return m.render(c, fiber.StatusOK, "password.html", view{Title: "auth.account", Message: "auth.password_changed"})
 }
@@ -137,10 +103,7 @@ func (m *Module) language(c *fiber.Ctx) error {
 	if !slices.Contains(i18n.Supported, locale) {
 		return fiber.ErrUnprocessableEntity
 	}
-	err := site.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
-		return SetLanguage(ctx, tx, u.ID, locale)
-	})
-	if err != nil {
+	if err := m.SetLanguageOf(c.UserContext(), u.ID, locale); err != nil {
 		return err
 	}
 	return redirect.To(c, "/auth/password")

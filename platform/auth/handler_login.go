@@ -1,25 +1,17 @@
 package auth
 
 import (
-	"context"
 	"errors"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform/redirect"
 	"github.com/piazza-pa/piazza/platform/session"
-	"github.com/piazza-pa/piazza/platform/site"
 	"github.com/piazza-pa/piazza/platform/web"
 )
 
 func (m *Module) loginForm(c *fiber.Ctx) error {
-	var local bool
-	err := site.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
-		var err error
-		local, err = localEnabled(ctx, tx)
-		return err
-	})
+	local, err := m.LocalOn(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -32,7 +24,7 @@ func (m *Module) loginForm(c *fiber.Ctx) error {
 
 func (m *Module) login(c *fiber.Ctx) error {
 	email, pw, ret := c.FormValue("email"), c.FormValue("password"), redirect.Safe(c.FormValue("return_to"))
-	if err := m.withLocal(c, func(context.Context, bun.Tx) error { return nil }); err != nil {
+	if err := m.RequireLocal(c.UserContext()); err != nil {
 		return err
 	}
 	// Authenticate counts the attempt in a transaction of its own, committed
@@ -46,12 +38,7 @@ func (m *Module) login(c *fiber.Ctx) error {
 		return err
 	}
 	sess := session.Session{UserID: u.ID, ClientAddr: web.ClientAddr(c), UserAgent: truncate(c.Get(fiber.HeaderUserAgent), 300)}
-	var token string
-	err = site.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
-		var err error
-		token, err = m.Sessions.Create(ctx, tx, &sess)
-		return err
-	})
+	token, err := m.OpenSession(c.UserContext(), &sess)
 	if err != nil {
 		return err
 	}
@@ -63,11 +50,8 @@ func (m *Module) login(c *fiber.Ctx) error {
 func (m *Module) logout(c *fiber.Ctx) error {
 	var ended *session.Session
 	if token := c.Cookies(CookieName); token != "" {
-		err := site.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
-			ended, _ = m.Sessions.Lookup(ctx, tx, token)
-			return m.Sessions.Delete(ctx, tx, token)
-		})
-		if err != nil {
+		var err error
+		if ended, err = m.CloseSession(c.UserContext(), token); err != nil {
 			return err
 		}
 	}
@@ -86,10 +70,7 @@ func (m *Module) logoutEverywhere(c *fiber.Ctx) error {
 	if u == nil {
 		return redirect.To(c, "/auth/login")
 	}
-	err := site.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
-		return m.Sessions.DeleteUser(ctx, tx, u.ID)
-	})
-	if err != nil {
+	if err := m.CloseSessions(c.UserContext(), u.ID); err != nil {
 		return err
 	}
 	m.clearCookie(c)

@@ -10,7 +10,6 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform"
-	"github.com/piazza-pa/piazza/platform/site"
 )
 
 // inviteValidity is how long an invitation link works.
@@ -50,20 +49,12 @@ func (m *Module) inviteForm(c *fiber.Ctx) error {
 
 func (m *Module) acceptInvite(c *fiber.Ctx) error {
 	token := c.FormValue("token")
-	var bad error
-	err := site.Tx(c.UserContext(), m.DB, func(ctx context.Context, tx bun.Tx) error {
-		_, err := m.Local.AcceptInvite(ctx, tx, token, c.FormValue("password"))
-		if platformInvalid(err) {
-			bad = err
-			return nil
-		}
-		return err
-	})
+	err := m.AcceptInvitation(c.UserContext(), token, c.FormValue("password"))
+	if platformInvalid(err) {
+		return m.render(c, fiber.StatusUnprocessableEntity, "reset.html", view{Title: "auth.welcome.title", Error: m.errText(c, err), Field: fieldOf(err, ""), Token: token, Action: "/auth/invite"})
+	}
 	if err != nil {
 		return err
-	}
-	if bad != nil {
-		return m.render(c, fiber.StatusUnprocessableEntity, "reset.html", view{Title: "auth.welcome.title", Error: m.errText(c, bad), Field: fieldOf(bad, ""), Token: token, Action: "/auth/invite"})
 	}
 	return m.render(c, fiber.StatusOK, "message.html", view{Title: "auth.welcome.title", Message: "auth.welcome.done"})
 }
