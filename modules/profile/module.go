@@ -14,6 +14,7 @@ import (
 	"html/template"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,6 +26,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/form"
+	"github.com/piazza-pa/piazza/platform/keyset"
 	"github.com/piazza-pa/piazza/platform/mail"
 	"github.com/piazza-pa/piazza/platform/redirect"
 	"github.com/piazza-pa/piazza/platform/screen"
@@ -73,7 +75,7 @@ func New(d Deps) (*Module, error) {
 		"join":     strings.Join,
 		"lines":    func(s string) []string { return strings.Split(s, "\n") },
 		"excerpt":  excerpt,
-	}, screen.Partial{FS: parts, Pattern: "parts/*.html"})
+	}, screen.Partial{FS: parts, Pattern: "parts/*.html"}, screen.Partial{FS: keyset.Partials, Pattern: keyset.Pattern})
 	if err != nil {
 		return nil, err
 	}
@@ -120,16 +122,27 @@ type directoryView struct {
 	Facilitator bool
 	Validation  bool
 	States      []string
+	// Pager links the next page and the first, with the filters.
+	Pager keyset.Pager
 }
 
+// directory shows a page of the directory, by name: the first, or the one
+// after the cursor ?after= (404 for a cursor no page of it wrote).
 func (m *Module) directory(c *fiber.Ctx) error {
 	v := directoryView{Page: m.Page(c), Themes: taxonomy.Themes, States: []string{ToValidate, Validated, NotValidated, Draft},
 		Filter: Filter{Query: strings.TrimSpace(c.Query("q")), Theme: c.Query("theme"), Competency: strings.TrimSpace(c.Query("competency")), State: c.Query("state")}}
-	vw, ps, err := m.Directory(c.UserContext(), v.Filter)
+	after := c.Query("after")
+	cur, err := keyset.Decode(list, after)
+	if err != nil {
+		return err
+	}
+	vw, ps, next, err := m.Directory(c.UserContext(), v.Filter, cur)
 	v.Facilitator, v.Validation, v.Profiles = vw.Facilitator, vw.Validation, ps
 	if err != nil {
 		return err
 	}
+	keep := url.Values{"q": {v.Filter.Query}, "theme": {v.Filter.Theme}, "competency": {v.Filter.Competency}, "state": {v.Filter.State}}
+	v.Pager = keyset.Links(v.L, "profile.list", "/people", keep, after, next)
 	return m.Render(c, fiber.StatusOK, "directory.html", v)
 }
 

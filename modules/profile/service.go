@@ -7,6 +7,7 @@ import (
 
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
+	"github.com/piazza-pa/piazza/platform/keyset"
 	"github.com/piazza-pa/piazza/platform/screen"
 	"github.com/piazza-pa/piazza/platform/setting"
 	"github.com/piazza-pa/piazza/platform/taxonomy"
@@ -20,14 +21,15 @@ func (m *Module) viewing(ctx context.Context, fn func(ctx context.Context, tx bu
 	return screen.As(ctx, &m.Kit, viewer, fn)
 }
 
-// Directory returns the viewer of ctx and the profiles they see matching f.
-func (m *Module) Directory(ctx context.Context, f Filter) (vw Viewer, ps []Profile, err error) {
+// Directory returns the viewer of ctx and a page of the profiles they see
+// matching f, after cur, with the cursor of the next page ("" for none).
+func (m *Module) Directory(ctx context.Context, f Filter, cur keyset.Cursor) (vw Viewer, ps []Profile, next string, err error) {
 	err = m.viewing(ctx, func(ctx context.Context, tx bun.Tx, v Viewer) error {
 		vw = v
-		ps, err = Directory(ctx, tx, v, f)
+		ps, next, err = Directory(ctx, tx, v, f, cur, keyset.Size)
 		return err
 	})
-	return vw, ps, err
+	return vw, ps, next, err
 }
 
 // Card is what a profile's page shows its viewer.

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -51,6 +50,9 @@ type Profile struct {
 	ContactOff bool `bun:"contact_off"`
 	// Organizations are the names of the organisations the member works for.
 	Organizations []string `bun:"organizations,array"`
+	// ListKey is the member's place in the directory (their name as the
+	// database lowers it).
+	ListKey string `bun:"list_key,scanonly"`
 }
 
 // Viewer is who looks at profiles.
@@ -86,30 +88,6 @@ func visible(q *bun.SelectQuery, v Viewer) *bun.SelectQuery {
 		q = q.Where("(p.state = 'validated' OR u.id = ?)", v.UserID)
 	}
 	return q
-}
-
-// Filter narrows the directory.
-type Filter struct {
-	Query, Theme, Competency, State string
-}
-
-// Directory lists the profiles v may see matching f, by name.
-func Directory(ctx context.Context, tx bun.IDB, v Viewer, f Filter) ([]Profile, error) {
-	return directory.All(ctx, func(ps *[]Profile) *bun.SelectQuery {
-		q := selectProfiles(tx, v, ps).OrderExpr("lower(coalesce(nullif(u.display_name, ''), u.email)), u.id").Limit(200)
-		q = directory.Theme(q, "p.themes", f.Theme)
-		if f.Query != "" {
-			like := "%" + strings.ToLower(f.Query) + "%"
-			q = q.Where("(lower(u.display_name) LIKE ? OR lower(u.given_name || ' ' || u.family_name) LIKE ? OR lower(coalesce(p.bio, '')) LIKE ?)", like, like, like)
-		}
-		if f.Competency != "" {
-			q = q.Where("EXISTS (SELECT 1 FROM unnest(p.competencies) AS k WHERE lower(k) LIKE ?)", "%"+strings.ToLower(f.Competency)+"%")
-		}
-		if f.State != "" && v.Facilitator {
-			q = q.Where("coalesce(p.state, 'draft') = ?", f.State)
-		}
-		return q
-	}, "directory")
 }
 
 // Get returns a profile v may see.

@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"strings"
+	"unicode"
 
 	"github.com/uptrace/bun"
 
@@ -58,12 +60,26 @@ func All[T any](ctx context.Context, query func(dst *[]T) *bun.SelectQuery, op s
 }
 
 // Theme narrows q to the entries whose column of themes holds theme (all
-// for "").
+// for ""), in the form a GIN index of the column serves.
 func Theme(q *bun.SelectQuery, column, theme string) *bun.SelectQuery {
 	if theme == "" {
 		return q
 	}
-	return q.Where("? = ANY ("+column+")", theme)
+	return q.Where(column+" @> ARRAY[?]::text[]", theme)
+}
+
+// Prefixes is the text of a tsquery (for to_tsquery in the 'simple'
+// configuration) matching a text that holds words starting with each of
+// the words of s, with weight (a letter of A to D, "" for any): a filter
+// typed as the start of words ("ross" for Rossi) that a GIN index of the
+// text serves. Words are runs of letters and digits; "" when s has none,
+// which matches nothing.
+func Prefixes(s, weight string) string {
+	words := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	for i, w := range words {
+		words[i] = "'" + w + "':*" + weight
+	}
+	return strings.Join(words, " & ")
 }
 
 // Search is a directory's text search, in the 'simple' configuration.
