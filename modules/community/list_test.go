@@ -60,7 +60,9 @@ func TestListPages(t *testing.T) {
 			return err
 		})
 	}
-	isNew := func(s string) bool { return strings.HasPrefix(s, "Aggiunta prima ") || strings.HasPrefix(s, "Zona aggiunta ") }
+	isNew := func(s string) bool {
+		return strings.HasPrefix(s, "Aggiunta prima ") || strings.HasPrefix(s, "Zona aggiunta ")
+	}
 	b := w.Browser(t, alpha, "bruno")
 	for _, c := range []struct {
 		path string

@@ -67,7 +67,9 @@ func (m *module) Routes(r fiber.Router) {
 		return c.SendString("viewer " + got.Schema)
 	})
 	r.Get("/as-refused", func(c *fiber.Ctx) error {
-		who := func(context.Context, bun.IDB) (viewer, error) { return viewer{}, fmt.Errorf("who: %w", platform.ErrForbidden) }
+		who := func(context.Context, bun.IDB) (viewer, error) {
+			return viewer{}, fmt.Errorf("who: %w", platform.ErrForbidden)
+		}
 		return screen.As(c.UserContext(), &m.Kit, who, func(context.Context, bun.Tx, viewer) error { return errors.New("ran without a viewer") })
 	})
 	r.Get("/id/:id", func(c *fiber.Ctx) error { return c.SendString(fmt.Sprint(screen.ParamID(c, "id"))) })
