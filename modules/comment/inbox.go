@@ -12,39 +12,74 @@ import (
 	"github.com/piazza-pa/piazza/platform/feed"
 )
 
-// Inbox lists the comments waiting for uid's moderation.
+// maxItems bounds the items with waiting comments the inbox looks at.
+const maxItems = 500
+
+// Moderating is a Target that says in one query which of its items ids
+// uid may see and moderates the comments of, by id.
+type Moderating interface {
+	CommentModerated(ctx context.Context, tx bun.IDB, uid int64, ids []int64) (map[int64]Item, error)
+}
+
+// Inbox lists the comments waiting for uid's moderation, oldest first, at
+// most limit: the items with waiting comments (at most maxItems), those of
+// them uid moderates (one query per content type), then their waiting
+// comments (one query).
 func (m *Module) Inbox(ctx context.Context, tx bun.IDB, uid int64, limit int) ([]feed.Task, error) {
-	waiting, err := platformcomment.Waiting(ctx, tx, 500)
+	waiting, err := platformcomment.WaitingItems(ctx, tx, maxItems)
 	if err != nil {
 		return nil, err
 	}
-	var out []feed.Task
-	type key struct {
-		typ string
-		id  int64
+	byType := map[string][]int64{}
+	for _, w := range waiting {
+		byType[w.ContentType] = append(byType[w.ContentType], w.ItemID)
 	}
-	items := map[key]*Item{} // each item checked once (nil: not the member's to moderate)
-	for _, cm := range waiting {
-		k := key{cm.ContentType, cm.ItemID}
-		item, seen := items[k]
-		if !seen {
-			it, err := m.target(ctx, tx, cm.ContentType, cm.ItemID, uid)
-			if err != nil && !errors.Is(err, platform.ErrNotFound) {
-				return nil, err
-			}
-			if err == nil && it.Moderate {
-				item = &it
-			}
-			items[k] = item
+	mine, ids := map[string]map[int64]Item{}, map[string][]int64{}
+	for typ, all := range byType {
+		items, err := m.moderated(ctx, tx, typ, all, uid)
+		if err != nil {
+			return nil, err
 		}
-		if item == nil {
-			continue
+		for id := range items {
+			ids[typ] = append(ids[typ], id)
 		}
+		mine[typ] = items
+	}
+	cs, err := platformcomment.WaitingOn(ctx, tx, ids, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]feed.Task, 0, len(cs))
+	for _, cm := range cs {
+		item := mine[cm.ContentType][cm.ItemID]
 		base := "/comments/" + strconv.FormatInt(cm.ID, 10)
 		out = append(out, feed.Task{Label: "comment.task", Title: item.Title, Detail: excerpt(cm.Body), URL: item.URL + "#comment-" + strconv.FormatInt(cm.ID, 10),
 			At: cm.CreatedAt, Actions: feed.Decide("comment.approve", base+"/approve", "comment.reject", base+"/reject")})
-		if len(out) >= limit {
-			break
+	}
+	return out, nil
+}
+
+// moderated is which of the items ids of content type typ uid may see and
+// moderates: in one query when the type can say so, else item by item.
+func (m *Module) moderated(ctx context.Context, tx bun.IDB, typ string, ids []int64, uid int64) (map[int64]Item, error) {
+	t, ok := m.Targets[typ]
+	if !ok {
+		return nil, nil
+	}
+	if mt, ok := t.(Moderating); ok {
+		return mt.CommentModerated(ctx, tx, uid, ids)
+	}
+	out := map[int64]Item{}
+	for _, id := range ids {
+		it, err := t.CommentTarget(ctx, tx, id, uid)
+		if errors.Is(err, platform.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if it.Moderate {
+			out[id] = it
 		}
 	}
 	return out, nil

@@ -93,7 +93,10 @@ func sortFeed(es []feed.Entry) {
 func (m *Module) readInbox(ctx context.Context, uid int64, limit int) ([]feed.Task, error) {
 	var ts []feed.Task
 	err := m.tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		var err error
+		ctx, err := scope.Preload(ctx, tx, uid) // one lookup of memberships for every source
+		if err != nil {
+			return err
+		}
 		ts, err = m.tasks(ctx, tx, uid, limit)
 		return err
 	})

@@ -274,13 +274,3 @@ func Moderate(ctx context.Context, tx bun.IDB, id int64, publish bool) error {
 	}
 	return nil
 }
-
-// Waiting lists comments waiting for moderation, oldest first.
-func Waiting(ctx context.Context, tx bun.IDB, limit int) ([]Comment, error) {
-	var cs []Comment
-	err := tx.NewSelect().Model(&cs).ColumnExpr("cm.*").
-		ColumnExpr(auth.NameSQL("u") + " AS author_name").
-		Join("LEFT JOIN users AS u ON u.id = cm.author_id").
-		Where("cm.state = 'to_validate'").OrderExpr("cm.created_at").Limit(int64(limit)).Scan(ctx)
-	return cs, err
-}

@@ -35,6 +35,7 @@ type (
 type source interface {
 	Cards(ctx context.Context, tx bun.IDB, id, uid int64, limit int) ([]Card, error)
 	Target(ctx context.Context, tx bun.IDB, id, uid int64) (Target, error)
+	Moderated(ctx context.Context, tx bun.IDB, uid int64, ids []int64) (map[int64]Target, error)
 }
 
 // Sources offers a kit's items to the collectors in their own types (C a
@@ -66,6 +67,21 @@ func (s Sources[C, M, F]) CommentTarget(ctx context.Context, tx bun.IDB, id, uid
 		Title, URL     string
 		Open, Moderate bool
 	}{t.Title, t.URL, t.Open, t.Moderate}), err
+}
+
+// CommentModerated is, by id, the items among ids that uid may see and
+// moderates the comments of, in one query (for the comments' inbox; Open
+// is not read there and stays false).
+func (s Sources[C, M, F]) CommentModerated(ctx context.Context, tx bun.IDB, uid int64, ids []int64) (map[int64]M, error) {
+	ts, err := s.kit.Moderated(ctx, tx, uid, ids)
+	out := make(map[int64]M, len(ts))
+	for id, t := range ts {
+		out[id] = M(struct {
+			Title, URL     string
+			Open, Moderate bool
+		}{t.Title, t.URL, t.Open, t.Moderate})
+	}
+	return out, err
 }
 
 // FileTarget is an item for attachments: seen by uid, who may attach files

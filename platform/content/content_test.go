@@ -97,6 +97,10 @@ func (f fakeSource) Target(context.Context, bun.IDB, int64, int64) (Target, erro
 	return f.target, nil
 }
 
+func (f fakeSource) Moderated(context.Context, bun.IDB, int64, []int64) (map[int64]Target, error) {
+	return map[int64]Target{3: f.target}, nil
+}
+
 // TestSources checks that a kit's items reach the collectors whole, in
 // their own types.
 func TestSources(t *testing.T) {
@@ -113,5 +117,8 @@ func TestSources(t *testing.T) {
 	}
 	if f, err := s.FileTarget(context.Background(), nil, 3, 2); err != nil || f != (fileItem{URL: "/events/3", Upload: true}) {
 		t.Errorf("file target %+v, %v", f, err)
+	}
+	if m, err := s.CommentModerated(context.Background(), nil, 2, []int64{3}); err != nil || m[3] != (commentItem{Title: "Fiera", URL: "/events/3", Open: true}) {
+		t.Errorf("comments moderated %+v, %v", m, err)
 	}
 }

@@ -2,33 +2,13 @@ package content
 
 import (
 	"context"
-	"fmt"
 	"html/template"
 	"time"
 
 	"github.com/uptrace/bun"
 
-	"github.com/piazza-pa/piazza/platform/feed"
 	"github.com/piazza-pa/piazza/platform/search"
 )
-
-// Inbox lists the items waiting for uid's validation (for the inbox).
-func (k *Kit[T, P]) Inbox(ctx context.Context, tx bun.IDB, uid int64, limit int) ([]feed.Task, error) {
-	var ts []T
-	err := k.Select(tx, k.ViewerAs(ctx, uid), &ts).Where("?TableAlias.state = 'to_validate' AND ?TableAlias.author_id IS DISTINCT FROM ?", uid).
-		OrderExpr("?TableAlias.updated_at, ?TableAlias.id").Limit(int64(limit)).Scan(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("%s to validate: %w", k.Table, err)
-	}
-	out := make([]feed.Task, 0, len(ts))
-	for i := range ts {
-		b := P(&ts[i]).Content()
-		url := k.URL(b.ID)
-		out = append(out, feed.Task{Label: k.Key + ".task.validate", Title: b.Title, Detail: b.AuthorName, URL: url, At: b.UpdatedAt,
-			Actions: feed.Decide("workflow.action.approve", url+"/do/approve", "workflow.action.reject", url+"/do/reject")})
-	}
-	return out, nil
-}
 
 // searching is the type's search, for Ranked and Snippets.
 func (k *Kit[T, P]) searching() search.Source {
