@@ -21,6 +21,24 @@ type Moderating interface {
 	CommentModerated(ctx context.Context, tx bun.IDB, uid int64, ids []int64) (map[int64]Item, error)
 }
 
+// Moderators is a Target that says without a query whether uid may
+// moderate any of its items' comments (false: certainly not).
+type Moderators interface {
+	MayModerate(ctx context.Context, uid int64) bool
+}
+
+// Waits is the inbox's probe of Inbox: nothing for a member who moderates
+// no target's comments, else whether any comment waits (the index of the
+// comments waiting).
+func (m *Module) Waits(ctx context.Context, uid int64) (string, []any, bool) {
+	for _, t := range m.Targets {
+		if mt, ok := t.(Moderators); !ok || mt.MayModerate(ctx, uid) {
+			return "EXISTS (SELECT 1 FROM comments WHERE state = 'to_validate')", nil, true
+		}
+	}
+	return "", nil, false
+}
+
 // Inbox lists the comments waiting for uid's moderation, oldest first, at
 // most limit: the items with waiting comments (at most maxItems), those of
 // them uid moderates (one query per content type), then their waiting

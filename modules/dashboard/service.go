@@ -2,11 +2,14 @@ package dashboard
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"github.com/piazza-pa/piazza/platform/feed"
 	"github.com/piazza-pa/piazza/platform/scope"
@@ -112,10 +115,15 @@ func (m *Module) pending(ctx context.Context, uid int64) ([]feed.Task, error) {
 	})
 }
 
-// tasks gathers the inbox, oldest waiting first.
+// tasks gathers the inbox, oldest waiting first, from the sources where
+// something may wait (probed).
 func (m *Module) tasks(ctx context.Context, tx bun.IDB, uid int64, limit int) ([]feed.Task, error) {
+	sources, err := m.probe(ctx, tx, uid)
+	if err != nil {
+		return nil, err
+	}
 	var all []feed.Task
-	for _, s := range m.Inbox {
+	for _, s := range sources {
 		ts, err := s.Inbox(ctx, tx, uid, limit)
 		if err != nil {
 			return nil, err
@@ -127,6 +135,42 @@ func (m *Module) tasks(ctx context.Context, tx bun.IDB, uid int64, limit int) ([
 		all = all[:limit]
 	}
 	return all, nil
+}
+
+// probe is the inbox sources where something may wait for uid: those
+// without a probe, and those whose probe may hold, asked in one statement.
+func (m *Module) probe(ctx context.Context, tx bun.IDB, uid int64) ([]InboxSource, error) {
+	if readEverySource.Load() {
+		return m.Inbox, nil
+	}
+	var out, asked []InboxSource
+	var conds []string
+	var args []any
+	for _, s := range m.Inbox {
+		p, ok := s.(InboxProbe)
+		if !ok {
+			out = append(out, s)
+			continue
+		}
+		cond, a, maybe := p.Waits(ctx, uid)
+		if !maybe {
+			continue
+		}
+		asked, conds, args = append(asked, s), append(conds, "("+cond+")"), append(args, a...)
+	}
+	if len(asked) == 0 {
+		return out, nil
+	}
+	holds := make([]bool, len(asked))
+	if err := tx.QueryRowContext(ctx, "SELECT ARRAY["+strings.Join(conds, ", ")+"]", args...).Scan(pgdialect.Array(&holds)); err != nil {
+		return nil, fmt.Errorf("inbox probes: %w", err)
+	}
+	for i, s := range asked {
+		if i < len(holds) && holds[i] {
+			out = append(out, s)
+		}
+	}
+	return out, nil
 }
 
 // countLabel is a number of tasks as pages show it: "99+" past 99.

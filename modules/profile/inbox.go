@@ -9,6 +9,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/feed"
 )
 
@@ -61,4 +62,15 @@ func validations(ctx context.Context, tx bun.IDB, uid int64, limit int) ([]feed.
 			Actions: feed.Decide("profile.validate", base+"/validate", "profile.reject", base+"/reject")})
 	}
 	return out, nil
+}
+
+// Waits is the inbox's probe of Inbox: an unread message, or, for
+// facilitators, a profile waiting for validation (whether validation is
+// on is read only when one waits).
+func (m *Module) Waits(ctx context.Context, uid int64) (string, []any, bool) {
+	cond := "EXISTS (SELECT 1 FROM messages WHERE recipient_id = ? AND read_at IS NULL)"
+	if !authz.Can(ctx, "profile/member", "validate") {
+		return cond, []any{uid}, true
+	}
+	return cond + " OR EXISTS (SELECT 1 FROM profiles WHERE state = 'to_validate' AND user_id <> ?)", []any{uid, uid}, true
 }

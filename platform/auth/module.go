@@ -16,6 +16,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/csrf"
 	"github.com/piazza-pa/piazza/platform/redirect"
+	"github.com/piazza-pa/piazza/platform/scope"
 	"github.com/piazza-pa/piazza/platform/session"
 	"github.com/piazza-pa/piazza/platform/setting"
 	"github.com/piazza-pa/piazza/platform/site"
@@ -154,6 +155,9 @@ func (m *Module) Middleware() fiber.Handler {
 			if who.User != nil {
 				u := *who.User // the cached one is shared
 				ctx = NewContext(ctx, &u)
+				if c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead {
+					ctx = scope.Keep(ctx) // a page read: its transactions share the memberships
+				}
 				p = authz.Principal{Subject: u.Subject(), Member: true}
 				if who.Unread >= 0 {
 					c.Locals(web.LocalUnread, who.Unread)

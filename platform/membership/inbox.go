@@ -89,3 +89,19 @@ func (in *Inbox) task(r pending) feed.Task {
 	}
 	return t
 }
+
+// Waits is the inbox's probe of Tasks: whether a request waits in a group
+// uid leads, or an invitation for uid, or (when validate, a condition on
+// the groups aliased g with args, is not empty) a group to validate; each
+// through an index of what waits.
+func (s *Spec) Waits(uid int64, validate string, args ...any) (string, []any) {
+	cond := `EXISTS (SELECT 1 FROM ` + s.Table + ` AS me JOIN ` + s.Table + ` AS r ON r.` + s.Column + ` = me.` + s.Column + ` AND r.state = 'request_sent'
+		WHERE me.user_id = ? AND me.state = 'active' AND me.role = ?)
+		OR EXISTS (SELECT 1 FROM ` + s.Table + ` WHERE user_id = ? AND state = 'invited')`
+	all := []any{uid, s.Lead, uid}
+	if validate != "" {
+		cond += ` OR EXISTS (SELECT 1 FROM ` + s.Groups + ` AS g WHERE ` + validate + `)`
+		all = append(all, args...)
+	}
+	return cond, all
+}

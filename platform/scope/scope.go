@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
@@ -217,12 +218,52 @@ type Memberships struct {
 
 type membershipsKey struct{}
 
-// Preload reads uid's memberships in tx and returns ctx carrying them, for
-// the Filters of this request (From).
+// kept holds the memberships read by a request's first Preload.
+type kept struct {
+	mu sync.Mutex
+	m  *Memberships
+}
+
+type keptKey struct{}
+
+// Keep returns ctx in which the memberships the first Preload reads are
+// kept for the later ones: for a request that writes nothing (a page
+// read), whose transactions (the page's, the menu's count) would all read
+// the same.
+func Keep(ctx context.Context) context.Context {
+	return context.WithValue(ctx, keptKey{}, &kept{})
+}
+
+// Preload reads uid's memberships in tx (or takes those kept for the
+// request, see Keep) and returns ctx carrying them, for the Filters of
+// this request (From).
 func Preload(ctx context.Context, tx bun.IDB, uid int64) (context.Context, error) {
 	if uid == 0 {
 		return ctx, nil
 	}
+	k, _ := ctx.Value(keptKey{}).(*kept)
+	if k != nil {
+		k.mu.Lock()
+		m := k.m
+		k.mu.Unlock()
+		if m != nil && m.UserID == uid {
+			return context.WithValue(ctx, membershipsKey{}, m), nil
+		}
+	}
+	m, err := readMemberships(ctx, tx, uid)
+	if err != nil {
+		return ctx, err
+	}
+	if k != nil {
+		k.mu.Lock()
+		k.m = m
+		k.mu.Unlock()
+	}
+	return context.WithValue(ctx, membershipsKey{}, m), nil
+}
+
+// readMemberships reads uid's memberships in tx.
+func readMemberships(ctx context.Context, tx bun.IDB, uid int64) (*Memberships, error) {
 	m := &Memberships{UserID: uid}
 	err := tx.QueryRowContext(ctx, `SELECT
 		ARRAY(SELECT community_id FROM community_members WHERE user_id = ? AND state = 'active'),
@@ -233,9 +274,9 @@ func Preload(ctx context.Context, tx bun.IDB, uid int64) (context.Context, error
 		Scan(pgdialect.Array(&m.Communities), pgdialect.Array(&m.Managed), pgdialect.Array(&m.Organizations),
 			pgdialect.Array(&m.Themes), pgdialect.Array(&m.Tags))
 	if err != nil {
-		return ctx, fmt.Errorf("scope: memberships: %w", err)
+		return nil, fmt.Errorf("scope: memberships: %w", err)
 	}
-	return context.WithValue(ctx, membershipsKey{}, m), nil
+	return m, nil
 }
 
 // From returns v with the memberships ctx carries for its member, if any.

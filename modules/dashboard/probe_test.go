@@ -1,0 +1,76 @@
+package dashboard_test
+
+import (
+	"context"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/modules/dashboard"
+	"github.com/piazza-pa/piazza/modules/moduletest"
+)
+
+// taskRE finds what a task of the inbox leads to and offers.
+var taskRE = regexp.MustCompile(`(?:href|hx-post|action)="(/[a-z/]+/\d+[^"]*)"`)
+
+// TestInboxProbes: with something of every kind waiting (items and
+// community items to validate, comments, join requests, invitations,
+// groups and profiles to validate, unread messages), every member's
+// inbox lists exactly the same tasks whether the sources are probed
+// first or all read, and a member for whom nothing waits sees none.
+func TestInboxProbes(t *testing.T) {
+	w := moduletest.New(t)
+	w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO settings (key, value) VALUES ('profile.validation', 'true'), ('organization.validation', 'true')
+				ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value;
+			WITH c AS (INSERT INTO communities (name, kind) VALUES ('Orti urbani', 'reserved'), ('Nuova', 'open') RETURNING id, name),
+			m AS (INSERT INTO community_members (community_id, user_id, role, state)
+				SELECT c.id, u.id, v.role, v.state FROM c, users AS u,
+					(VALUES ('anna', 'manager', 'active'), ('bruno', 'participant', 'request_sent'), ('carla', 'participant', 'invited')) AS v (who, role, state)
+				WHERE c.name = 'Orti urbani' AND u.email LIKE v.who || '@%'),
+			v AS (UPDATE communities SET state = 'to_validate', created_by = ?0 WHERE name = 'Nuova'),
+			d AS (INSERT INTO discussions (title, language, state, author_id, scope_kind, scope_communities)
+				SELECT 'Orto comune', 'it', 'to_validate', ?0, 'communities', ARRAY[c.id] FROM c WHERE c.name = 'Orti urbani' RETURNING id),
+			n AS (INSERT INTO news (title, language, state, author_id, scope_kind, published_at)
+				VALUES ('Di tutti', 'it', 'to_validate', ?0, 'tenant', NULL), ('Pubblicata', 'it', 'published', ?0, 'tenant', now()) RETURNING id, state),
+			o AS (INSERT INTO organizations (name, state, created_by) VALUES ('Officina', 'to_validate', ?0) RETURNING id),
+			p AS (INSERT INTO profiles (user_id, state) VALUES (?0, 'to_validate') ON CONFLICT (user_id) DO UPDATE SET state = 'to_validate'),
+			g AS (INSERT INTO messages (sender_id, recipient_id, body) VALUES (?0, ?1, 'Ciao'))
+			INSERT INTO comments (content_type, item_id, author_id, body, state)
+			SELECT 'news', n.id, ?0, 'Commento', 'to_validate' FROM n WHERE n.state = 'published'`,
+			w.ID("alpha", "bruno"), w.ID("alpha", "dario"))
+		return err
+	})
+	tasks := func(who string) []string {
+		_, page := w.Browser(t, alpha, who).Get(alpha + "/dashboard/inbox")
+		var out []string
+		for _, m := range taskRE.FindAllStringSubmatch(page, -1) {
+			if !strings.HasPrefix(m[1], "/static/") {
+				out = append(out, m[1])
+			}
+		}
+		slices.Sort(out)
+		return slices.Compact(out)
+	}
+	probed := map[string][]string{}
+	for _, who := range moduletest.People {
+		probed[who] = tasks(who)
+	}
+	dashboard.ReadEverySource(true)
+	defer dashboard.ReadEverySource(false)
+	for _, who := range moduletest.People {
+		if all := tasks(who); !slices.Equal(all, probed[who]) {
+			t.Errorf("%s's inbox with probes:\n%v\nreading every source:\n%v", who, probed[who], all)
+		}
+	}
+	for who, want := range map[string]string{"anna": "/communities/", "carla": "/accept", "dario": "/profile/messages/",
+		"validator": "/news/", "facilitator": "/organizations/"} {
+		if !slices.ContainsFunc(probed[who], func(s string) bool { return strings.Contains(s, want) }) {
+			t.Errorf("%s's inbox lacks %s: %v", who, want, probed[who])
+		}
+	}
+}
