@@ -1,0 +1,101 @@
+package match
+
+import (
+	"strings"
+
+	"github.com/piazza-pa/piazza/platform/auth"
+)
+
+// perSource is how many candidates each source gives at most: the best
+// by text, and some of those who share all, then any, of the item's tags
+// and themes.
+const perSource = 100
+
+// The arguments of rankSQL, by index.
+const (
+	argQuery      = "?0" // the words, as a tsquery's text
+	argHasWords   = "?1" // whether there are words
+	argThemes     = "?2" // the item's themes, text[]
+	argTags       = "?3" // the item's tags, bigint[]
+	argUsers      = "?4" // people left out, bigint[]
+	argOrgs       = "?5" // organisations left out, bigint[]
+	argValidation = "?6" // whether the tenant validates profiles
+	argPerSource  = "?7"
+	argLimit      = "?8"
+)
+
+// words is the SQL of the item's words as a query.
+const words = "to_tsquery('simple', " + argQuery + ")"
+
+// A source of candidates: the one people and organisations share, with
+// from the table and its visibility rules (no row anyone else may not see
+// is counted against a source's limit).
+type source struct {
+	id, from, themes, tags, search string
+}
+
+var (
+	people = source{id: "p.user_id", themes: "p.themes", tags: "p.tags", search: "p.search",
+		from: "profiles AS p JOIN users AS u ON u.id = p.user_id WHERE u.status = 'active' AND (NOT " + argValidation +
+			" OR p.state = 'validated') AND p.user_id <> ALL (" + argUsers + "::bigint[])"}
+	organizations = source{id: "o.id", themes: "o.themes", search: "o.search",
+		from: "organizations AS o WHERE o.state = 'validated' AND o.id <> ALL (" + argOrgs + "::bigint[])"}
+)
+
+// candidates is the SQL of the ids of the source's candidates, each
+// source through its GIN index and limited: the best matches of the words
+// (ranked), those who share all of the tags, any of them, all of the
+// themes, any of them. A source with nothing to look for is a constant
+// false that the planner drops.
+func (s source) candidates() string {
+	sel := "(SELECT " + s.id + " AS id FROM " + s.from + " AND "
+	limit := " LIMIT " + argPerSource + ")"
+	parts := []string{sel + argHasWords + " AND " + s.search + " @@ " + words +
+		" ORDER BY ts_rank(" + s.search + ", " + words + ") DESC, " + s.id + limit}
+	for _, list := range []struct{ column, arg, typ string }{{s.tags, argTags, "bigint"}, {s.themes, argThemes, "text"}} {
+		if list.column == "" {
+			continue
+		}
+		arr := list.arg + "::" + list.typ + "[]"
+		for _, op := range []string{"@>", "&&"} {
+			parts = append(parts, sel+"cardinality("+arr+") > 0 AND "+list.column+" "+op+" "+arr+limit)
+		}
+	}
+	return strings.Join(parts, "\n\tUNION ")
+}
+
+// rankSQL ranks the candidates and returns the best ?8 with their
+// reasons. A candidate's score is a point per theme in common, two per
+// tag, three per competency holding one of the words, two per word found
+// in the rest of their text (bio; an organisation's name and
+// description), and the text's ts_rank (under one) to part the others.
+// Each candidate's row is read by primary key (OFFSET 0 keeps the
+// planner from joining the whole table), and names and tags' names only
+// for the rows returned.
+var rankSQL = `WITH pc AS (` + people.candidates() + `
+), oc AS (` + organizations.candidates() + `
+), c AS (
+	SELECT 'person' AS kind, pc.id, x.themes, x.tags, x.competencies, x.search
+	FROM pc CROSS JOIN LATERAL (SELECT p.themes, p.tags, p.competencies, p.search FROM profiles AS p WHERE p.user_id = pc.id OFFSET 0) AS x
+	UNION ALL
+	SELECT 'organization', oc.id, x.themes, '{}'::bigint[], x.competencies, x.search
+	FROM oc CROSS JOIN LATERAL (SELECT o.themes, o.competencies, o.search FROM organizations AS o WHERE o.id = oc.id OFFSET 0) AS x
+), r AS (
+	SELECT c.kind, c.id, c.tags,
+		ARRAY(SELECT t FROM unnest(` + argThemes + `::text[]) WITH ORDINALITY AS x (t, i) WHERE t = ANY (c.themes) ORDER BY i) AS themes,
+		(SELECT count(*) FROM unnest(c.tags) AS t WHERE t = ANY (` + argTags + `::bigint[])) AS tags_n,
+		ARRAY(SELECT k FROM unnest(c.competencies) WITH ORDINALITY AS x (k, i)
+			WHERE ` + argHasWords + ` AND to_tsvector('simple', k) @@ ` + words + ` ORDER BY i) AS competencies,
+		ARRAY(SELECT l.lexeme FROM unnest(c.search) AS l
+			WHERE ` + argHasWords + ` AND l.weights && '{A,C}' AND array_to_tsvector(ARRAY[l.lexeme]) @@ ` + words + ` ORDER BY l.lexeme) AS words,
+		CASE WHEN ` + argHasWords + ` THEN ts_rank(c.search, ` + words + `) ELSE 0 END AS text_rank
+	FROM c
+), top AS (
+	SELECT r.*, cardinality(r.themes) + 2 * r.tags_n + 3 * cardinality(r.competencies) + 2 * cardinality(r.words) + r.text_rank AS score
+	FROM r ORDER BY score DESC, r.kind, r.id LIMIT ` + argLimit + `
+)
+SELECT t.kind, t.id, t.score, t.themes, t.competencies, t.words[1:5] AS words,
+	CASE t.kind WHEN 'person' THEN (SELECT ` + auth.NameSQL("u") + ` FROM users AS u WHERE u.id = t.id)
+		ELSE (SELECT o.name FROM organizations AS o WHERE o.id = t.id) END AS name,
+	ARRAY(SELECT g.name FROM tags AS g WHERE g.id = ANY (t.tags) AND g.id = ANY (` + argTags + `::bigint[]) ORDER BY lower(g.name), g.id) AS tags
+FROM top AS t ORDER BY t.score DESC, t.kind, t.id`
