@@ -14,6 +14,7 @@ import (
 	"github.com/piazza-pa/piazza/modules/search"
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/i18n"
+	"github.com/piazza-pa/piazza/platform/match"
 	"github.com/piazza-pa/piazza/platform/web"
 )
 
@@ -42,7 +43,7 @@ func (b *builder) build() (*Set, error) {
 	if b.err != nil {
 		return nil, b.err
 	}
-	files := []fs.FS{i18n.Messages, auth.Messages}
+	files := []fs.FS{i18n.Messages, auth.Messages, match.Messages}
 	for _, m := range offered[messages](slices.Concat(tenantMods, operatorMods)) {
 		files = append(files, m.Messages())
 	}
