@@ -30,6 +30,10 @@ type (
 	// typed is a content type: comment and attachment routes name its
 	// items by it.
 	typed interface{ ContentType() string }
+	// several is a module that has items of more types than its own
+	// (a proposal's expressions of interest): each a typed value offering
+	// what it offers for its items.
+	several interface{ ContentTypes() []any }
 	// decorator adds the tenant's look to every page.
 	decorator interface {
 		Decorate(c *fiber.Ctx, p *web.Page)
@@ -78,7 +82,7 @@ func collect(mods []web.Module, shell *web.Shell) []web.Section {
 		case *file.Module:
 			m.Targets = byType[file.Target](mods)
 		case *community.Module:
-			m.Content = offered[community.ContentSource](mods)
+			m.Content, m.Origins = offered[community.ContentSource](mods), offered[community.Origin](mods)
 		case *search.Module:
 			m.Sources = offered[search.Source](mods)
 		case *dashboard.Module:
@@ -100,10 +104,18 @@ func offered[T any](mods []web.Module) []T { return web.Offered[T](mods) }
 // byType is what the content types of mods offer as T, by content type.
 func byType[T any](mods []web.Module) map[string]T {
 	out := map[string]T{}
-	for _, m := range mods {
+	add := func(m any) {
 		v, ok := m.(T)
 		if t, isType := m.(typed); ok && isType {
 			out[t.ContentType()] = v
+		}
+	}
+	for _, m := range mods {
+		add(m)
+		if s, ok := m.(several); ok {
+			for _, more := range s.ContentTypes() {
+				add(more)
+			}
 		}
 	}
 	return out

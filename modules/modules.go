@@ -11,10 +11,12 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/riverqueue/river"
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/i18n"
+	"github.com/piazza-pa/piazza/platform/jobs"
 	"github.com/piazza-pa/piazza/platform/mail"
 	"github.com/piazza-pa/piazza/platform/notify"
 	"github.com/piazza-pa/piazza/platform/secret"
@@ -51,6 +53,9 @@ type Deps struct {
 	// Dispatch tells people of what is published (nil: the notification
 	// schedule picks the events up later).
 	Dispatch notify.Dispatcher
+	// Jobs queues the modules' own jobs (nil: none are queued; the jobs'
+	// schedules catch up), worked by the client that Set.Jobs equips.
+	Jobs *jobs.Queue
 	// Invite mails a new tenant's first admin from the console (may be nil).
 	Invite func(ctx context.Context, t *tenant.Tenant) error
 	// Client makes the requests to identity providers (nil: one with a
@@ -100,6 +105,17 @@ type Set struct {
 	// CSRF, the tenant's languages and its switched-off sections.
 	Language fiber.Handler
 	Shared   []fiber.Handler
+}
+
+// Jobs adds the workers of the modules that have jobs of their own
+// (jobs.Offer) to ws and returns their periodic jobs, for the client that
+// works them.
+func (s *Set) Jobs(ws *river.Workers) []*river.PeriodicJob {
+	var periodic []*river.PeriodicJob
+	for _, o := range web.Offered[jobs.Offer](s.Tenant) {
+		periodic = append(periodic, o.Jobs(ws)...)
+	}
+	return periodic
 }
 
 // Build builds every module of the list from d.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/piazza-pa/piazza/modules"
 	"github.com/piazza-pa/piazza/modules/notification"
 	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/platform/jobs"
@@ -19,8 +20,9 @@ func (e *env) unsubscribeKey() []byte {
 }
 
 // background opens the job pool, brings River's tables up to date and
-// returns the notification worker with its client (not started).
-func (e *env) background(ctx context.Context, sender mail.Sender, bundle *i18n.Bundle) (*notification.Worker, *pgxpool.Pool, error) {
+// returns the notification worker with its client (not started), which
+// also works the jobs of the modules of set.
+func (e *env) background(ctx context.Context, sender mail.Sender, set *modules.Set) (*notification.Worker, *pgxpool.Pool, error) {
 	pool, err := jobs.Pool(ctx, e.dbURL, 8)
 	if err != nil {
 		return nil, nil, err
@@ -29,9 +31,11 @@ func (e *env) background(ctx context.Context, sender mail.Sender, bundle *i18n.B
 		pool.Close()
 		return nil, nil, err
 	}
-	w := &notification.Worker{Registry: e.registry, DB: e.db, Mail: sender, I18n: bundle, Key: e.unsubscribeKey(),
+	w := &notification.Worker{Registry: e.registry, DB: e.db, Mail: sender, I18n: set.Bundle, Key: e.unsubscribeKey(),
 		Scheme: e.scheme(), Zone: i18n.Zone}
-	client, err := jobs.New(pool, jobs.Config{Workers: w.Workers(), Periodic: w.Periodic(), Work: true, Log: e.log})
+	ws := w.Workers()
+	periodic := append(w.Periodic(), set.Jobs(ws)...)
+	client, err := jobs.New(pool, jobs.Config{Workers: ws, Periodic: periodic, Work: true, Log: e.log})
 	if err != nil {
 		pool.Close()
 		return nil, nil, err

@@ -18,6 +18,7 @@ import (
 	"github.com/piazza-pa/piazza/modules"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/db"
+	"github.com/piazza-pa/piazza/platform/jobs"
 	"github.com/piazza-pa/piazza/platform/mail"
 	"github.com/piazza-pa/piazza/platform/pgnotify"
 	"github.com/piazza-pa/piazza/platform/storage"
@@ -86,18 +87,20 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 	if err != nil {
 		return nil, nil, err
 	}
+	queue := &jobs.Queue{}
 	set, err := modules.Build(modules.Deps{DB: e.db, Registry: e.registry, Cache: cache, Authz: az, Mail: sender,
-		Files: e.files(), Box: box, Key: e.cfg.SecretKey, UnsubscribeKey: e.unsubscribeKey(),
+		Files: e.files(), Box: box, Key: e.cfg.SecretKey, UnsubscribeKey: e.unsubscribeKey(), Jobs: queue,
 		Secure: !e.cfg.Dev, Scheme: e.scheme(), Invite: e.inviteAdmin,
 		// The worker comes next: it writes e-mails with the modules' messages.
 		Dispatch: func(ctx context.Context, slug string, id int64) error { return e.worker.Dispatch(ctx, slug, id) }})
 	if err != nil {
 		return nil, nil, err
 	}
-	worker, pool, err := e.background(ctx, sender, set.Bundle)
+	worker, pool, err := e.background(ctx, sender, set)
 	if err != nil {
 		return nil, nil, err
 	}
+	queue.Use(worker.Client)
 	e.worker, e.jobsPool = worker, pool
 	e.onClose(pool.Close)
 	srv, err := set.Server(web.Config{

@@ -18,6 +18,8 @@ type showView struct {
 	Pending   []Member
 	Subs      []Community
 	Items     []Item
+	// Origin is what the community was born from (nil for nothing).
+	Origin *Item
 	// People is the page of members shown.
 	People membership.Shown[Member]
 	// Frequency is the member's own e-mail frequency here ("" for the profile's).
@@ -68,7 +70,7 @@ func (m *Module) showView(c *fiber.Ctx, errText string) (showView, error) {
 	if err != nil {
 		return v, err
 	}
-	v.Community, v.Pending, v.Subs, v.Items = d.Community, d.Pending, d.Subs, d.Items
+	v.Community, v.Pending, v.Subs, v.Items, v.Origin = d.Community, d.Pending, d.Subs, d.Items, d.Origin
 	v.Frequency, v.Manage, v.Validate, v.Member = d.Frequency, d.Manage, d.Validate, d.Member
 	v.Preview = !d.Member && d.Community.Kind != Closed
 	v.People = membership.PageOf(d.Members, func(x Member) string { return x.Name }, c.Query("who"), c.QueryInt("page", 1), perPage,

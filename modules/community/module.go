@@ -60,6 +60,8 @@ type Deps struct {
 	Local   *auth.Local
 	Scheme  string
 	Content []ContentSource
+	// Origins say what a community was born from (a proposal's work group).
+	Origins []Origin
 	// Cache, when set, keeps each member's view of a community's page
 	// until the tenant's data changes or an item's window opens or closes.
 	Cache *tenant.Cache

@@ -172,6 +172,8 @@ type showData struct {
 	Community        *Community
 	Members, Pending []Member
 	Subs             []Community
+	// Origin is what the community was born from (nil for nothing).
+	Origin *Item
 	// Items are the community's latest items the viewer may see: its
 	// content for a member, a preview (what the scope rules let them see
 	// already) for others, nothing for those invited to a closed one.
@@ -201,6 +203,9 @@ func (m *Module) showData(ctx context.Context, id int64) (showData, time.Time, e
 			return err
 		}
 		if err := d.readPeople(ctx, tx, vw); err != nil {
+			return err
+		}
+		if d.Origin, err = m.origin(ctx, tx, d.Community.ID, vw.UserID); err != nil {
 			return err
 		}
 		if !d.Member && d.Community.Kind == Closed {

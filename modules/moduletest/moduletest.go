@@ -67,6 +67,10 @@ type World struct {
 	// a replica (so every scenario runs with it).
 	Cache  *tenant.Cache
 	bundle *i18n.Bundle
+	// set is the module list served; queue queues the modules' jobs while
+	// StartJobs runs a client.
+	set   *modules.Set
+	queue *jobs.Queue
 }
 
 // New starts a world for the test.
@@ -134,12 +138,13 @@ func (w *World) serve(t *testing.T) {
 		}
 		return w.Worker.Dispatch(ctx, slug, id)
 	}
-	set, err := modules.Build(modules.Deps{DB: w.DB.DB, Registry: w.Reg, Cache: w.Cache, Authz: az, Mail: sender,
+	w.queue = &jobs.Queue{}
+	set, err := modules.Build(modules.Deps{DB: w.DB.DB, Registry: w.Reg, Cache: w.Cache, Authz: az, Mail: sender, Jobs: w.queue,
 		Files: storage.Disk{Dir: t.TempDir()}, Box: box, Key: bytes.Repeat([]byte{6}, 32), UnsubscribeKey: UnsubscribeKey,
 		Scheme: "http", Dispatch: dispatch, Sessions: modules.Lifetimes{Idle: time.Hour, Absolute: time.Hour},
 		SignIn: modules.Limits{Window: time.Minute, PerAccount: 50, PerAddr: 500}})
 	must(t, err)
-	w.bundle = set.Bundle
+	w.bundle, w.set = set.Bundle, set
 	srv, err := set.Server(web.Config{OperatorHost: "admin.piazza.test", DB: w.DB.DB, Tenant: tenant.Middleware(tenant.NewResolver(w.Reg))})
 	must(t, err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -228,10 +233,10 @@ func (b *Browser) Send(page, u string, form url.Values) (int, string) {
 // UnsubscribeKey signs the test world's unsubscribe links.
 var UnsubscribeKey = bytes.Repeat([]byte{7}, 32)
 
-// StartJobs runs the notification jobs (River on the test database,
-// polling every 100 ms), mailing through the world's SMTP server, with now as
-// the clock; the returned stop function stops the client (a restart is
-// StartJobs again).
+// StartJobs runs the notification jobs and the modules' own (River on the
+// test database, polling every 100 ms), mailing through the world's SMTP
+// server, with now as the notifications' clock; the returned stop function
+// stops the client (a restart is StartJobs again).
 func (w *World) StartJobs(t *testing.T, now func() time.Time) (stop func()) {
 	t.Helper()
 	ctx := context.Background()
@@ -241,11 +246,14 @@ func (w *World) StartJobs(t *testing.T, now func() time.Time) (stop func()) {
 	sender, _ := mail.NewSMTP(w.SMTP.URL(), "noreply@piazza.test")
 	worker := &notification.Worker{Registry: w.Reg, DB: w.DB.DB, Mail: sender, I18n: w.bundle, Key: UnsubscribeKey,
 		Scheme: "http", Zone: time.UTC, Now: now}
-	client, err := jobs.New(pool, jobs.Config{Workers: worker.Workers(), Work: true, Poll: 100 * time.Millisecond})
+	ws := worker.Workers()
+	periodic := w.set.Jobs(ws)
+	client, err := jobs.New(pool, jobs.Config{Workers: ws, Periodic: periodic, Work: true, Poll: 100 * time.Millisecond})
 	must(t, err)
 	worker.Client = client
 	must(t, client.Start(ctx))
 	w.Worker = worker
+	w.queue.Use(client)
 	stopped := false
 	stop = func() {
 		if stopped {
@@ -254,6 +262,7 @@ func (w *World) StartJobs(t *testing.T, now func() time.Time) (stop func()) {
 		stopped = true
 		sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		defer cancel()
+		w.queue.Use(nil)
 		_ = client.Stop(sctx)
 		pool.Close()
 		w.Worker = nil

@@ -163,7 +163,7 @@ func (w *Worker) message(t *tenant.Tenant, u *auth.User, frequency string, notes
 	var b strings.Builder
 	b.WriteString(w.I18n.For(lang).T("notification.mail.intro", "Site", t.Name, "Count", len(notes)) + "\n\n")
 	for _, n := range notes {
-		b.WriteString("- " + n.Title + "\n  " + base + n.URL + "\n")
+		b.WriteString("- " + n.Text(w.I18n.For(lang)) + "\n  " + base + n.URL + "\n")
 	}
 	link := fmt.Sprintf("%s/notifications/unsubscribe?u=%d&t=%s", base, u.ID, notify.UnsubscribeToken(w.Key, t.ID, u.ID))
 	b.WriteString("\n" + w.I18n.For(lang).T("notification.mail.unsubscribe", "Link", link) + "\n")

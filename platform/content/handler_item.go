@@ -1,6 +1,7 @@
 package content
 
 import (
+	"net/url"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -35,6 +36,8 @@ type ListView[T any] struct {
 	Member bool
 	// Pager links the next page and the first (keyset-pager).
 	Pager keyset.Pager
+	// Filter are the list's filters (Type.Filter), for its form.
+	Filter url.Values
 }
 
 // list shows a page of the items the viewer sees: the first, or the one
@@ -45,12 +48,17 @@ func (k *Kit[T, P]) list(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	items, next, err := k.Items(c.UserContext(), cur, keyset.Size)
+	var keep url.Values
+	var where Where
+	if k.Filter != nil {
+		keep, where = k.Filter(c)
+	}
+	items, next, err := k.ItemsWhere(c.UserContext(), cur, keyset.Size, where)
 	if err != nil {
 		return err
 	}
-	v := ListView[T]{Page: k.Page(c), Items: items, Member: auth.UserFromContext(c.UserContext()) != nil}
-	v.Pager = keyset.Links(v.L, "content.list", k.Path, nil, after, next)
+	v := ListView[T]{Page: k.Page(c), Items: items, Member: auth.UserFromContext(c.UserContext()) != nil, Filter: keep}
+	v.Pager = keyset.Links(v.L, "content.list", k.Path, keep, after, next)
 	return k.Render(c, fiber.StatusOK, "list.html", v)
 }
 

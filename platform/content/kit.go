@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"maps"
+	"net/url"
 	"slices"
 	"strconv"
 
@@ -88,7 +89,18 @@ type Type[T any, P Entry[T]] struct {
 	Choices func(ctx context.Context, tx bun.IDB, p P, uid int64) (any, error)
 	// Funcs are the type's own template functions.
 	Funcs template.FuncMap
+	// Filter reads the list's filters from its request: the values its
+	// pages keep on their links and the condition they add to the list's
+	// query (nil: a list without filters).
+	Filter func(c *fiber.Ctx) (keep url.Values, where Where)
+	// Published is told of item id just published, in the publishing
+	// transaction (nil: nothing more to do); what must wait for the commit
+	// it leaves to AfterCommit.
+	Published func(ctx context.Context, tx bun.IDB, id int64) error
 }
+
+// Where narrows a query of a type's items (nil: it does not).
+type Where func(q *bun.SelectQuery) *bun.SelectQuery
 
 // Kit is a content type's shared machinery, on the page skeleton every
 // module's pages share (platform/screen).

@@ -19,14 +19,44 @@ import (
 // once committed (announcing): there is no other way events leave the kit.
 
 // announcing runs fn in the tenant transaction of ctx and, once it has
-// committed, dispatches the events it recorded (notify.Announce).
+// committed, dispatches the events it recorded (notify.Announce) and runs
+// what it left for after the commit (AfterCommit).
 func (k *Kit[T, P]) announcing(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
 	ctx, sent := notify.WithOutbox(ctx)
+	later := &afterCommit{}
+	ctx = context.WithValue(ctx, afterKey{}, later)
 	if err := k.Kit.Tx(ctx, fn); err != nil {
 		return err
 	}
 	notify.DispatchAll(ctx, k.Dispatch, k.Slug(ctx), sent())
+	for _, f := range later.fns {
+		f(context.WithoutCancel(ctx))
+	}
 	return nil
+}
+
+// Announcing runs fn as the kit's own actions run: in the tenant
+// transaction of ctx, the events it recorded dispatched and what it left
+// to AfterCommit run once it has committed (for a type's actions on
+// things of its own, besides its items).
+func (k *Kit[T, P]) Announcing(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
+	return k.announcing(ctx, fn)
+}
+
+type afterKey struct{}
+
+// afterCommit is what a transaction leaves for after its commit.
+type afterCommit struct{ fns []func(ctx context.Context) }
+
+// AfterCommit leaves fn to run once the kit's transaction of ctx has
+// committed (in Create, Save, Transition, Act, Announcing), such as
+// queueing a job about what it wrote; it never runs when the transaction
+// rolls back, nor outside such a transaction. fn reports its own errors:
+// what it does must be safe to lose (a schedule catches up).
+func AfterCommit(ctx context.Context, fn func(ctx context.Context)) {
+	if a, ok := ctx.Value(afterKey{}).(*afterCommit); ok {
+		a.fns = append(a.fns, fn)
+	}
 }
 
 // FormChoices reads what the form of p offers the member of ctx: the

@@ -17,12 +17,17 @@ import (
 // The member's memberships are read once, so that the scope rules compare
 // arrays instead of running subqueries for every row.
 func (k *Kit[T, P]) Items(ctx context.Context, cur keyset.Cursor, size int) (ts []T, next string, err error) {
+	return k.ItemsWhere(ctx, cur, size, nil)
+}
+
+// ItemsWhere is Items of the list narrowed by where (the list's filters).
+func (k *Kit[T, P]) ItemsWhere(ctx context.Context, cur keyset.Cursor, size int, where Where) (ts []T, next string, err error) {
 	err = k.Kit.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		ctx, err := scope.Preload(ctx, tx, k.ViewerOf(ctx).UserID)
 		if err != nil {
 			return err
 		}
-		ts, next, err = k.ListAfter(ctx, tx, k.ViewerOf(ctx), cur, size)
+		ts, next, err = k.listAfter(ctx, tx, k.ViewerOf(ctx), cur, size, where)
 		return err
 	})
 	return ts, next, err
@@ -126,7 +131,7 @@ func (k *Kit[T, P]) Transition(ctx context.Context, id int64, action, note strin
 // the item (when the member of ctx sees it), who they are and what they
 // may do to it.
 func (k *Kit[T, P]) Act(ctx context.Context, id int64, fn func(ctx context.Context, tx bun.Tx, p P, vw scope.Viewer, may workflow.Guard) error) error {
-	return k.Kit.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	return k.announcing(ctx, func(ctx context.Context, tx bun.Tx) error {
 		p, vw, may, err := k.Acting(ctx, tx, id)
 		if err != nil {
 			return err

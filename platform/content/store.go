@@ -27,8 +27,17 @@ func (k *Kit[T, P]) List(ctx context.Context, tx bun.IDB, v scope.Viewer, limit 
 // The scope rules stay in the query, so that a page never holds what v may
 // not see and a cursor only says where it starts.
 func (k *Kit[T, P]) ListAfter(ctx context.Context, tx bun.IDB, v scope.Viewer, cur keyset.Cursor, size int) ([]T, string, error) {
+	return k.listAfter(ctx, tx, v, cur, size, nil)
+}
+
+// listAfter is ListAfter narrowed by where.
+func (k *Kit[T, P]) listAfter(ctx context.Context, tx bun.IDB, v scope.Viewer, cur keyset.Cursor, size int, where Where) ([]T, string, error) {
 	var ts []T
-	if err := k.order().Page(k.Select(tx, v, &ts), cur, size).Scan(ctx); err != nil {
+	q := k.Select(tx, v, &ts)
+	if where != nil {
+		q = where(q)
+	}
+	if err := k.order().Page(q, cur, size).Scan(ctx); err != nil {
 		return nil, "", fmt.Errorf("list %s: %w", k.Table, err)
 	}
 	ts, next := keyset.Cut(ts, size, k.Name, func(t *T) keyset.Cursor {
@@ -89,6 +98,12 @@ func (k *Kit[T, P]) published(ctx context.Context, tx bun.IDB, id int64) error {
 		return fmt.Errorf("publish %s: %w", k.Name, err)
 	}
 	b := p.Content()
-	return notify.Announce(ctx, tx, &notify.Event{ContentType: k.Name, ItemID: b.ID, Title: b.Title,
-		URL: k.URL(b.ID), AuthorID: b.AuthorID, Scope: b.Scope})
+	if err := notify.Announce(ctx, tx, &notify.Event{ContentType: k.Name, ItemID: b.ID, Title: b.Title,
+		URL: k.URL(b.ID), AuthorID: b.AuthorID, Scope: b.Scope}); err != nil {
+		return err
+	}
+	if k.Published == nil {
+		return nil
+	}
+	return k.Published(ctx, tx, b.ID)
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -90,4 +91,41 @@ func New(pool *pgxpool.Pool, c Config) (*Client, error) {
 		cfg.PollOnly = true
 	}
 	return river.NewClient(riverpgxv5.New(pool), cfg)
+}
+
+// Queue inserts the jobs of the modules through the client it is given
+// once that exists (Use): modules are built before the client that works
+// their jobs. Without a client it inserts nothing, so every job a module
+// queues after a commit must also be caught up by a schedule of its own.
+type Queue struct {
+	mu     sync.RWMutex
+	client *Client
+}
+
+// Use makes q insert through c.
+func (q *Queue) Use(c *Client) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.client = c
+}
+
+// Insert queues a job through q's client (nothing without one).
+func (q *Queue) Insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error {
+	if q == nil {
+		return nil
+	}
+	q.mu.RLock()
+	c := q.client
+	q.mu.RUnlock()
+	if c == nil {
+		return nil
+	}
+	_, err := c.Insert(ctx, args, opts)
+	return err
+}
+
+// Offer is a module with jobs of its own: it adds its workers to ws and
+// returns its periodic jobs, for the client that works them.
+type Offer interface {
+	Jobs(ws *river.Workers) []*river.PeriodicJob
 }

@@ -34,7 +34,12 @@ type Event struct {
 	AuthorID    *int64 `bun:"author_id"`
 	State       string `bun:"state"`
 	scope.Scope
-	CreatedAt time.Time `bun:"created_at,nullzero,default:now()"`
+	// RecipientID, when set, is the one person the event is for, whatever
+	// its scope (see Tell); Message is then the key of its sentence, which
+	// each person reads in their language with the title as {{.Title}}.
+	RecipientID *int64    `bun:"recipient_id"`
+	Message     string    `bun:"message"`
+	CreatedAt   time.Time `bun:"created_at,nullzero,default:now()"`
 }
 
 // Publish records the event of a published item, in the publishing
@@ -61,7 +66,7 @@ func Fanout(ctx context.Context, tx bun.IDB, eventID int64) ([]int64, error) {
 			(SELECT p.notify_frequency FROM profiles AS p WHERE p.user_id = u.id), 'daily')
 		FROM events AS e CROSS JOIN users AS u
 		WHERE e.id = ? AND e.dispatched_at IS NULL AND u.status = 'active' AND u.id IS DISTINCT FROM e.author_id
-			AND ` + scope.PublishedFor("e", "u.id") + `
+			AND CASE WHEN e.recipient_id IS NULL THEN ` + scope.PublishedFor("e", "u.id") + ` ELSE u.id = e.recipient_id END
 		ON CONFLICT (user_id, event_id) DO NOTHING
 		RETURNING user_id, frequency`
 	var rows []struct {
@@ -83,6 +88,18 @@ func Fanout(ctx context.Context, tx bun.IDB, eventID int64) ([]int64, error) {
 	return now, nil
 }
 
+// Tell records an event for one person only, to (in their frequency and
+// language: message is the key of its sentence, the title its argument
+// Title), in the transaction that changed what it tells of, keeping its id
+// in ctx's outbox as Announce does.
+func Tell(ctx context.Context, tx bun.IDB, e *Event, to int64, message string) error {
+	e.RecipientID, e.Message = &to, message
+	if e.Kind == "" {
+		e.Kind = scope.Tenant
+	}
+	return Announce(ctx, tx, e)
+}
+
 // Pending lists events not yet dispatched, older than age (a dispatch
 // lost between a commit and its job).
 func Pending(ctx context.Context, tx bun.IDB, age time.Duration, limit int) ([]int64, error) {
@@ -100,6 +117,22 @@ type Note struct {
 	Kind      string     `bun:"content_type"`
 	CreatedAt time.Time  `bun:"created_at"`
 	ReadAt    *time.Time `bun:"read_at"`
+	// Message is the key of its sentence ("" for the title alone).
+	Message string `bun:"message"`
+}
+
+// Translator translates a message key in a person's language.
+type Translator interface {
+	T(key string, args ...any) string
+}
+
+// Text is the note as its person reads it in l's language: its sentence
+// with the title, or the title alone.
+func (n Note) Text(l Translator) string {
+	if n.Message == "" {
+		return n.Title
+	}
+	return l.T(n.Message, "Title", n.Title)
 }
 
 // Unread counts uid's unread notifications.
@@ -111,7 +144,7 @@ func Unread(ctx context.Context, tx bun.IDB, uid int64) (int, error) {
 // List returns uid's latest notifications.
 func List(ctx context.Context, tx bun.IDB, uid int64, limit int) ([]Note, error) {
 	var ns []Note
-	err := tx.NewRaw(`SELECT n.id, e.title, e.url, e.content_type, n.created_at, n.read_at
+	err := tx.NewRaw(`SELECT n.id, e.title, e.url, e.content_type, n.created_at, n.read_at, e.message
 		FROM notifications AS n JOIN events AS e ON e.id = n.event_id WHERE n.user_id = ?
 		ORDER BY n.created_at DESC, n.id DESC LIMIT ?`, uid, limit).Scan(ctx, &ns)
 	return ns, err
@@ -155,7 +188,7 @@ func Claim(ctx context.Context, tx bun.IDB, uid int64, frequency, period string)
 	}
 	err = tx.NewRaw(`UPDATE notifications AS n SET emailed_at = now() FROM events AS e
 		WHERE e.id = n.event_id AND n.user_id = ? AND n.frequency = ? AND n.emailed_at IS NULL
-		RETURNING n.id, e.title, e.url, e.content_type, n.created_at, n.read_at`, uid, frequency).Scan(ctx, &notes)
+		RETURNING n.id, e.title, e.url, e.content_type, n.created_at, n.read_at, e.message`, uid, frequency).Scan(ctx, &notes)
 	if err != nil {
 		return nil, false, fmt.Errorf("digest items: %w", err)
 	}
