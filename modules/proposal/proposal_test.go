@@ -139,3 +139,5 @@ func exec(t *testing.T, w *moduletest.World, q string, args ...any) {
 		return err
 	})
 }
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }
