@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -141,3 +142,5 @@ func exec(t *testing.T, w *moduletest.World, q string, args ...any) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
