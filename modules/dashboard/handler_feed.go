@@ -63,7 +63,7 @@ func (m *Module) showFeed(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	pending, err := m.pending(ctx, uid)
+	pending, err := m.pendingOf(c, uid)
 	if err != nil {
 		return err
 	}

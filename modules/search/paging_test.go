@@ -13,6 +13,7 @@ import (
 
 	"github.com/piazza-pa/piazza/modules/moduletest"
 	"github.com/piazza-pa/piazza/modules/search"
+	platformsearch "github.com/piazza-pa/piazza/platform/search"
 )
 
 var (
@@ -141,5 +142,52 @@ func TestRankedBelowHidden(t *testing.T) {
 	}
 	if hits, _ := page(t, w.Browser(t, alpha, "anna"), "/search?q=velocipede"); len(hits) != search.PageSize {
 		t.Errorf("anna finds %d on the first page, want a full page", len(hits))
+	}
+}
+
+// TestWindow: a word in more items than a search ranks (platformsearch.Window)
+// finds the most recent of those the member may see, every one of them
+// once across the pages: newer items they may not see (others' drafts)
+// do not take the window's places, and the oldest are left out.
+func TestWindow(t *testing.T) {
+	w := moduletest.New(t)
+	const old = 30
+	w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO news (title, body, language, state, author_id, scope_kind, published_at, created_at)
+			SELECT 'Campanile ' || i, repeat('campanile ', 1 + i % 5), 'it', 'published', ?0, 'tenant',
+				now() - i * interval '1 hour', now() - i * interval '1 hour'
+			FROM generate_series(1, ?1) AS i;
+			INSERT INTO news (title, body, language, state, author_id, scope_kind, created_at)
+			SELECT 'Bozza ' || i, 'campanile', 'it', 'draft', ?0, 'tenant', now() FROM generate_series(1, 50) AS i`,
+			w.ID("alpha", "validator"), platformsearch.Window+old)
+		return err
+	})
+	bruno := w.Browser(t, alpha, "bruno")
+	seen := map[string]bool{}
+	for u, pages := "/search?q=campanile", 0; u != ""; pages++ {
+		if pages > platformsearch.Window {
+			t.Fatal("the pages do not end")
+		}
+		var hits []string
+		hits, u = page(t, bruno, u)
+		for _, h := range hits {
+			if seen[h] {
+				t.Errorf("%s shown twice", h)
+			}
+			seen[h] = true
+		}
+	}
+	var want []string
+	w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error {
+		return tx.NewRaw("SELECT '/news/' || id FROM news WHERE title LIKE 'Campanile %' ORDER BY published_at DESC LIMIT ?", platformsearch.Window).Scan(ctx, &want)
+	})
+	missing := 0
+	for _, h := range want {
+		if !seen[h] {
+			missing++
+		}
+	}
+	if len(seen) != platformsearch.Window || missing > 0 {
+		t.Errorf("found %d items, %d of the %d most recent missing", len(seen), missing, platformsearch.Window)
 	}
 }

@@ -48,7 +48,48 @@ type Authorizer struct {
 
 type entry struct {
 	domain string
-	e      *casbin.SyncedCachedEnforcer
+	e      *enforcer
+}
+
+// enforcer is a domain's enforcer and the subjects its rules name.
+type enforcer struct {
+	*casbin.SyncedCachedEnforcer
+	// named are the subjects of the domain's policies and role grants: a
+	// user not among them holds no role of their own, and deciding for
+	// them is deciding for role:member and role:guest (whose decisions are
+	// cached, where each user's would fill the cache one user at a time).
+	named map[string]bool
+}
+
+// newEnforcer loads domain's rules.
+func (a *Authorizer) newEnforcer(domain string) (*enforcer, error) {
+	m, err := model.NewModelFromString(config.RBACModel)
+	if err != nil {
+		return nil, err
+	}
+	e, err := casbin.NewSyncedCachedEnforcer(m)
+	if err != nil {
+		return nil, err
+	}
+	e.SetAdapter(&adapter{db: a.db})
+	if err := e.LoadFilteredPolicy(Filter{Domain: domain}); err != nil {
+		return nil, err
+	}
+	out := &enforcer{SyncedCachedEnforcer: e, named: map[string]bool{}}
+	ps, err := e.GetPolicy()
+	if err != nil {
+		return nil, err
+	}
+	gs, err := e.GetGroupingPolicy()
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range append(ps, gs...) {
+		if len(r) > 0 {
+			out.named[r[0]] = true
+		}
+	}
+	return out, nil
 }
 
 // New returns an Authorizer keeping the policies of at most maxDomains
@@ -90,7 +131,7 @@ func (a *Authorizer) forget(domain string) {
 func (a *Authorizer) forgetAll() { a.forget(AllDomains) }
 
 // enforcer returns domain's enforcer, from the cache when it can be trusted.
-func (a *Authorizer) enforcer(domain string) (*casbin.SyncedCachedEnforcer, error) {
+func (a *Authorizer) enforcer(domain string) (*enforcer, error) {
 	a.mu.Lock()
 	trusted, gen := a.trusted(), a.gen
 	if el, ok := a.entries[domain]; ok && trusted {
@@ -100,16 +141,8 @@ func (a *Authorizer) enforcer(domain string) (*casbin.SyncedCachedEnforcer, erro
 	}
 	a.mu.Unlock()
 
-	m, err := model.NewModelFromString(config.RBACModel)
+	e, err := a.newEnforcer(domain)
 	if err != nil {
-		return nil, err
-	}
-	e, err := casbin.NewSyncedCachedEnforcer(m)
-	if err != nil {
-		return nil, err
-	}
-	e.SetAdapter(&adapter{db: a.db})
-	if err := e.LoadFilteredPolicy(Filter{Domain: domain}); err != nil {
 		return nil, err
 	}
 	a.mu.Lock()
@@ -155,8 +188,15 @@ func (a *Authorizer) Decide(p Principal, domain, obj, act string) (bool, error) 
 			subs = []string{p.Subject, RoleMember, RoleGuest}
 		}
 	}
+	e, err := a.enforcer(domain)
+	if err != nil {
+		return false, err
+	}
 	for _, s := range subs {
-		ok, err := a.Enforce(s, domain, obj, act)
+		if s == p.Subject && !e.named[s] {
+			continue // no rule of their own: their roles decide
+		}
+		ok, err := e.Enforce(s, domain, obj, act)
 		if err != nil || ok {
 			return ok, err
 		}

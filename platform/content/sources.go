@@ -13,22 +13,22 @@ import (
 // searching is the type's search, for Ranked and Snippets.
 func (k *Kit[T, P]) searching() search.Source {
 	a := k.Alias
+	own := search.OwnLanguage(a + ".language")
 	return search.Source{Kind: k.Key + ".kind", Prefix: k.Path + "/", What: k.Table,
-		From: k.Table + " AS " + a, ID: a + ".id", Config: "piazza_ts_config(" + a + ".language)", Text: k.SearchText}
+		From: k.Table + " AS " + a, ID: a + ".id", Config: "piazza_ts_config(" + a + ".language)", Text: k.SearchText,
+		Match: a + ".search @@ " + own, Rank: "ts_rank(" + a + ".search, " + own + ")"}
 }
 
 // Search finds the best items after q.After that the viewer uid may see
 // matching q.Words, each in the text search configuration of its own
 // language, at most q.Limit, without snippets: the GIN index finds the
-// candidates in any language, the item's own language and the scope rules
-// keep them, and SQL ranks and cuts them.
+// candidates in any language, the scope rules keep them, and SQL matches
+// the most recent (search.Window) in the item's own language, ranks and
+// cuts them.
 func (k *Kit[T, P]) Search(ctx context.Context, tx bun.IDB, q search.Query, uid int64) ([]search.Hit, error) {
 	a := k.Alias
-	own := search.OwnLanguage(a + ".language")
 	sq := tx.NewSelect().TableExpr(k.Table+" AS "+a).ColumnExpr(a+".id, "+a+".title, coalesce("+a+".published_at, "+a+".created_at) AS at").
-		ColumnExpr("ts_rank("+a+".search, "+own+")::float8 AS rank", q.Words).
-		Where(a+".search @@ "+search.AnyLanguage, q.Words).
-		Where(a+".search @@ "+own, q.Words)
+		Where(a+".search @@ "+search.AnyLanguage, q.Words)
 	return search.Ranked(ctx, tx, k.searching(), k.Visible(sq, k.ViewerAs(ctx, uid)), q)
 }
 

@@ -101,7 +101,13 @@ type Search struct {
 
 // source is the directory's search as the search package describes it.
 func (s Search) source() search.Source {
-	return search.Source{Kind: s.Kind, Prefix: s.Prefix, What: s.What, From: s.From, ID: s.ID, Config: "'simple'", Text: s.Text}
+	const query = "websearch_to_tsquery('simple', ?0)"
+	src := search.Source{Kind: s.Kind, Prefix: s.Prefix, What: s.What, From: s.From, ID: s.ID, Config: "'simple'", Text: s.Text,
+		Rank: "ts_rank(" + s.Doc + ", " + query + ")"}
+	if s.Candidates != "" {
+		src.Match = s.Doc + " @@ " + query
+	}
+	return src
 }
 
 // Find returns the best entries after q.After matching q.Words (web search
@@ -117,12 +123,11 @@ func Find[V any](ctx context.Context, tx bun.IDB, s Search, q search.Query, uid 
 	if err != nil {
 		return nil, err
 	}
-	const query = "websearch_to_tsquery('simple', ?)"
-	sq := tx.NewSelect().TableExpr(s.From).ColumnExpr(s.Columns).
-		ColumnExpr("ts_rank("+s.Doc+", "+query+")::float8 AS rank", q.Words).
-		Where(s.Doc+" @@ "+query, q.Words)
+	sq := tx.NewSelect().TableExpr(s.From).ColumnExpr(s.Columns)
 	if s.Candidates != "" {
 		sq = sq.Where(s.Candidates, q.Words)
+	} else {
+		sq = sq.Where(s.Doc+" @@ websearch_to_tsquery('simple', ?)", q.Words)
 	}
 	return search.Ranked(ctx, tx, s.source(), visible(sq, v), q)
 }

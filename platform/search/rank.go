@@ -22,7 +22,17 @@ type Source struct {
 	// Config is the SQL of a row's text search configuration, Text the
 	// SQL of the text its snippet is cut from.
 	Config, Text string
+	// Match (empty: none) keeps the candidates that match the words
+	// exactly; Rank is the SQL of a row's rank (a float8). Both are over
+	// From's aliases, with the words as ?0.
+	Match, Rank string
 }
+
+// Window is how many candidates of a source a search ranks at most: the
+// most recent that the viewer may see. A word in thousands of items
+// costs the ranking of Window of them, not of thousands (reading a row's
+// text search document is the costly part of ranking).
+const Window = 200
 
 // row is what Ranked reads of a match.
 type row struct {
@@ -33,16 +43,26 @@ type row struct {
 }
 
 // Ranked returns the best hits of s after q.After, at most q.Limit, in the
-// order of results, without snippets. matches is the query of every row
-// matching the words that the viewer may see (the visibility rules inside
-// it), selecting id, title, at and rank (a float8); it is ranked once, in
-// a materialised step, so that the cursor's condition does not rank a row
+// order of results, without snippets. candidates is the query of the rows
+// the indexes find for the words that the viewer may see (the visibility
+// rules inside it), selecting id, title and at: the Window most recent of
+// them are matched exactly (s.Match) and ranked (s.Rank) once, in a
+// materialised step, so that the cursor's condition does not rank a row
 // twice, and only the rows kept leave the database.
-func Ranked(ctx context.Context, tx bun.IDB, s Source, matches *bun.SelectQuery, q Query) ([]Hit, error) {
+func Ranked(ctx context.Context, tx bun.IDB, s Source, candidates *bun.SelectQuery, q Query) ([]Hit, error) {
 	cond, args := q.After.after(s.Kind)
+	match := "TRUE"
+	if s.Match != "" {
+		match = "?"
+	}
+	all := []any{candidates.OrderExpr("at DESC, id DESC").Limit(Window), bun.SafeQuery(s.Rank, q.Words)}
+	if s.Match != "" {
+		all = append(all, bun.SafeQuery(s.Match, q.Words))
+	}
 	var rows []row
-	err := tx.NewRaw("WITH h AS MATERIALIZED (?) SELECT h.id, h.title, h.at, h.rank FROM h WHERE "+cond+
-		" ORDER BY h.rank DESC, h.id DESC LIMIT ?", append(append([]any{matches}, args...), q.Limit)...).Scan(ctx, &rows)
+	err := tx.NewRaw("WITH candidates AS MATERIALIZED (?), h AS MATERIALIZED (SELECT candidates.id, candidates.title, candidates.at, (?)::float8 AS rank"+
+		" FROM candidates, "+s.From+" WHERE "+s.ID+" = candidates.id AND "+match+") SELECT h.id, h.title, h.at, h.rank FROM h WHERE "+cond+
+		" ORDER BY h.rank DESC, h.id DESC LIMIT ?", append(append(all, args...), q.Limit)...).Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("search %s: %w", s.What, err)
 	}
