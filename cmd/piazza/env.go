@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
@@ -96,7 +98,12 @@ func openEnv(ctx context.Context, stderr io.Writer, o envOptions) (*env, error) 
 			return nil, err
 		}
 	}
-	if e.db, err = db.Open(ctx, e.dbURL, o.maxConns); err != nil {
+	conns, err := dbConns(o.maxConns)
+	if err != nil {
+		e.close(ctx)
+		return nil, err
+	}
+	if e.db, err = db.Open(ctx, e.dbURL, conns); err != nil {
 		e.close(ctx)
 		return nil, err
 	}
@@ -226,4 +233,17 @@ func (e *env) box() (*secret.Box, error) {
 		return nil, errors.New("PIAZZA_SECRET_KEY is required with PIAZZA_DATABASE_URL: it seals secrets at rest and must be the one the servers use")
 	}
 	return secret.New(e.cfg.SecretKey)
+}
+
+// dbConns is PIAZZA_DB_CONNS, the size of the database pool, or def.
+func dbConns(def int) (int, error) {
+	v := strings.TrimSpace(os.Getenv("PIAZZA_DB_CONNS"))
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 1000 {
+		return 0, fmt.Errorf("PIAZZA_DB_CONNS: %q is not a number of connections (1 to 1000)", v)
+	}
+	return n, nil
 }
