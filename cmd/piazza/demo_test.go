@@ -61,7 +61,7 @@ func TestDemoContent(t *testing.T) {
 	if len(taxonomy.KnownThemes(themes)) != len(taxonomy.Themes) {
 		t.Errorf("communities cover %d themes of %d", len(taxonomy.KnownThemes(themes)), len(taxonomy.Themes))
 	}
-	if communities != len(demoCommunities)+1 || profiles != len(demoPeople) || news != len(demoNews) {
+	if communities != len(demoCommunities)+2 || profiles != len(demoPeople) || news != len(demoNews) {
 		t.Errorf("seeded %d communities, %d profiles, %d news; seeded twice?", communities, profiles, news)
 	}
 	if pictures != len(demoNews) {
