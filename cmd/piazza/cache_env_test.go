@@ -16,3 +16,14 @@ func TestCacheByteLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestDefaultMemoryLimit: without a container's limit the runtime's soft
+// limit follows the cache's bound (about 200 MiB at the default 64 MiB).
+func TestDefaultMemoryLimit(t *testing.T) {
+	if got := defaultMemoryLimit(cacheBytes); got != 200<<20 {
+		t.Errorf("default memory limit %d MiB, want 200", got>>20)
+	}
+	if got := defaultMemoryLimit(256 << 20); got != 584<<20 {
+		t.Errorf("memory limit with a 256 MiB cache: %d MiB, want 584", got>>20)
+	}
+}
