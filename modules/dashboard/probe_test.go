@@ -18,7 +18,8 @@ var taskRE = regexp.MustCompile(`(?:href|hx-post|action)="(/[a-z/]+/\d+[^"]*)"`)
 
 // TestInboxProbes: with something of every kind waiting (items and
 // community items to validate, comments, join requests, invitations,
-// groups and profiles to validate, unread messages), every member's
+// groups and profiles to validate, unread messages, expressions of
+// interest and proposals), every member's
 // inbox lists exactly the same tasks whether the sources are probed
 // first or all read, and a member for whom nothing waits sees none.
 func TestInboxProbes(t *testing.T) {
@@ -39,7 +40,11 @@ func TestInboxProbes(t *testing.T) {
 				VALUES ('Di tutti', 'it', 'to_validate', ?0, 'tenant', NULL), ('Pubblicata', 'it', 'published', ?0, 'tenant', now()) RETURNING id, state),
 			o AS (INSERT INTO organizations (name, state, created_by) VALUES ('Officina', 'to_validate', ?0) RETURNING id),
 			p AS (INSERT INTO profiles (user_id, state) VALUES (?0, 'to_validate') ON CONFLICT (user_id) DO UPDATE SET state = 'to_validate'),
-			g AS (INSERT INTO messages (sender_id, recipient_id, body) VALUES (?0, ?1, 'Ciao'))
+			g AS (INSERT INTO messages (sender_id, recipient_id, body) VALUES (?0, ?1, 'Ciao')),
+			pr AS (INSERT INTO proposals (title, kind, trl, state, author_id, published_at)
+				SELECT 'Idrogeno verde', 'research', 4, 'published', u.id, now() FROM users AS u WHERE u.email LIKE 'carla@%'
+				UNION ALL SELECT 'Da validare', 'research', 2, 'to_validate', ?0, NULL RETURNING id, state),
+			ei AS (INSERT INTO proposal_interests (proposal_id, author_id, offer, state) SELECT pr.id, ?0, 'Offro', 'submitted' FROM pr WHERE pr.state = 'published')
 			INSERT INTO comments (content_type, item_id, author_id, body, state)
 			SELECT 'news', n.id, ?0, 'Commento', 'to_validate' FROM n WHERE n.state = 'published'`,
 			w.ID("alpha", "bruno"), w.ID("alpha", "dario"))
@@ -67,8 +72,8 @@ func TestInboxProbes(t *testing.T) {
 			t.Errorf("%s's inbox with probes:\n%v\nreading every source:\n%v", who, probed[who], all)
 		}
 	}
-	for who, want := range map[string]string{"anna": "/communities/", "carla": "/accept", "dario": "/profile/messages/",
-		"validator": "/news/", "facilitator": "/organizations/"} {
+	for who, want := range map[string]string{"anna": "/communities/", "carla": "/proposals/interests/", "dario": "/profile/messages/",
+		"validator": "/proposals/", "facilitator": "/organizations/"} {
 		if !slices.ContainsFunc(probed[who], func(s string) bool { return strings.Contains(s, want) }) {
 			t.Errorf("%s's inbox lacks %s: %v", who, want, probed[who])
 		}

@@ -26,9 +26,12 @@ func (m *Module) Inbox(ctx context.Context, tx bun.IDB, uid int64, limit int) ([
 	if off(ctx) {
 		return nil, nil
 	}
-	tasks, err := m.Kit.Inbox(ctx, tx, uid, limit)
-	if err != nil {
-		return nil, err
+	var tasks []feed.Task
+	if m.MayModerate(ctx, uid) {
+		var err error
+		if tasks, err = m.Kit.Inbox(ctx, tx, uid, limit); err != nil {
+			return nil, err
+		}
 	}
 	var rows []struct {
 		ID        int64     `bun:"id"`
@@ -37,7 +40,7 @@ func (m *Module) Inbox(ctx context.Context, tx bun.IDB, uid int64, limit int) ([
 		Name      string    `bun:"name"`
 		UpdatedAt time.Time `bun:"updated_at"`
 	}
-	err = tx.NewRaw(`SELECT i.id, p.title, i.state, i.updated_at, (SELECT `+auth.NameSQL("u")+` FROM users AS u WHERE u.id = i.author_id) AS name
+	err := tx.NewRaw(`SELECT i.id, p.title, i.state, i.updated_at, (SELECT `+auth.NameSQL("u")+` FROM users AS u WHERE u.id = i.author_id) AS name
 		`+waitingSQL+` ORDER BY i.updated_at, i.id LIMIT ?`, uid, limit).Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("expressions of interest waiting: %w", err)
@@ -50,13 +53,16 @@ func (m *Module) Inbox(ctx context.Context, tx bun.IDB, uid int64, limit int) ([
 	return tasks, nil
 }
 
-// Waits is the inbox's probe: whether a proposal of another author waits
-// for validation (the kit's own condition is not assumed), or an
+// Waits is the inbox's probe: whether a proposal waits for uid's
+// validation (the kit's probe, nothing for who validates none), or an
 // expression of interest waits for uid's decision (see waitingSQL).
 func (m *Module) Waits(ctx context.Context, uid int64) (string, []any, bool) {
 	if off(ctx) {
 		return "", nil, false
 	}
-	return "EXISTS (SELECT 1 FROM proposals WHERE state = 'to_validate' AND author_id IS DISTINCT FROM ?) OR EXISTS (SELECT 1 " + waitingSQL + ")",
-		[]any{uid, uid}, true
+	cond, args := "EXISTS (SELECT 1 "+waitingSQL+")", []any{uid}
+	if kc, ka, ok := m.Kit.Waits(ctx, uid); ok {
+		cond, args = kc+" OR "+cond, append(ka, uid)
+	}
+	return cond, args, true
 }
