@@ -10,6 +10,7 @@ import (
 
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/feed"
+	"github.com/piazza-pa/piazza/platform/keyset"
 	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/platform/web"
 	"github.com/piazza-pa/piazza/tenant"
@@ -36,7 +37,7 @@ func (m *Module) showFeed(c *fiber.Ctx) error {
 	uid := auth.UserFromContext(ctx).ID
 	cur, err := feed.DecodeCursor(c.Query("after"))
 	if err != nil {
-		return web.ErrBadValue
+		return keyset.ErrCursor // as every list answers a page that is not one of it: 404
 	}
 	v := feedView{Page: m.PageFor(c, tenant.FromContext(ctx).Name)}
 	render := func(p feedPage) (template.HTML, time.Time, error) {
