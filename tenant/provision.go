@@ -20,6 +20,9 @@ type CreateParams struct {
 	Hosts []string
 	// AdminEmail is the first tenant admin, recorded for sign-in.
 	AdminEmail string
+	// Setup, when set, finishes this tenant inside the transaction that
+	// provisions it (how its first admin signs in), after the hooks.
+	Setup Hook
 }
 
 // Validate checks and normalises p against the registry's rules, without
@@ -99,6 +102,9 @@ func (r *Registry) Create(ctx context.Context, p CreateParams) (*Tenant, error) 
 			if err := h(ctx, tx, t); err != nil {
 				return fmt.Errorf("provision %s: %w", t.Slug, err)
 			}
+		}
+		if p.Setup != nil {
+			return p.Setup(ctx, tx, t)
 		}
 		return nil
 	})
