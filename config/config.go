@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/netip"
 	"net/url"
 	"os"
@@ -118,6 +119,31 @@ func Load(lookup Lookup, mode Mode) (*Config, error) {
 // TenantHost is the host every tenant always answers on: <slug>.<base domain>.
 func (c *Config) TenantHost(slug string) string {
 	return slug + "." + c.BaseDomain
+}
+
+// Scheme is the scheme of every link Piazza writes to its sites (mails,
+// redirect URIs, printed URLs), decided from the configuration alone:
+// http under `piazza dev` and wherever the sites live under a loopback
+// name (localhost, *.localhost, 127.0.0.1: the dev server's, for which no
+// certificate exists), https otherwise (`piazza serve` behind TLS).
+func (c *Config) Scheme() string {
+	if c.Dev || loopbackHost(c.BaseDomain) {
+		return "http"
+	}
+	return "https"
+}
+
+// loopbackHost says whether hostport names this machine.
+func loopbackHost(hostport string) bool {
+	h := hostport
+	if host, _, err := net.SplitHostPort(hostport); err == nil {
+		h = host
+	}
+	h = strings.ToLower(strings.Trim(h, "[]"))
+	if ip, err := netip.ParseAddr(h); err == nil {
+		return ip.IsLoopback()
+	}
+	return h == "localhost" || strings.HasSuffix(h, ".localhost")
 }
 
 // LoadSecretKey fills SecretKey from the data directory when no

@@ -112,3 +112,34 @@ func TestTrustedProxies(t *testing.T) {
 		t.Fatalf("default: %v, %v (no proxy is trusted by default)", c.TrustedProxies, err)
 	}
 }
+
+// The scheme of every link is decided by the configuration: http under
+// `piazza dev` and for the dev server's loopback names (whatever command
+// reads them), https for a real domain; request headers play no part.
+func TestScheme(t *testing.T) {
+	for _, c := range []struct {
+		mode   Mode
+		base   string
+		scheme string
+	}{
+		{ModeDev, "", "http"},
+		{ModeTool, "", "http"}, // `piazza tenant create` beside `piazza dev`
+		{ModeTool, "piazza.localhost", "http"},
+		{ModeServe, "127.0.0.1:8080", "http"},
+		{ModeTool, "piazza.regione.example.it", "https"},
+		{ModeServe, "piazza.regione.example.it", "https"},
+		{ModeServe, "localhost.example.it", "https"},
+	} {
+		vars := map[string]string{}
+		if c.base != "" {
+			vars["PIAZZA_BASE_DOMAIN"] = c.base
+		}
+		cfg, err := Load(env(vars), c.mode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cfg.Scheme(); got != c.scheme {
+			t.Errorf("mode %d, base domain %q: scheme %s, want %s", c.mode, c.base, got, c.scheme)
+		}
+	}
+}

@@ -165,12 +165,7 @@ func (e *env) mailer() (mail.Sender, error) {
 }
 
 // scheme is the scheme of the links Piazza puts in e-mails.
-func (e *env) scheme() string {
-	if e.cfg.Dev {
-		return "http"
-	}
-	return "https"
-}
+func (e *env) scheme() string { return e.cfg.Scheme() }
 
 // gcPercent is the garbage collector's target when GOGC is not set: pages
 // allocate much and keep little, and the default (100) spends a fifth of
