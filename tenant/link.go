@@ -12,7 +12,7 @@ func (t *Tenant) Site() *site.Site {
 	if t == nil {
 		return nil
 	}
-	return &site.Site{ID: t.ID, Name: t.Name, Hosts: t.Hosts, Scope: t.Scope()}
+	return &site.Site{ID: t.ID, Name: t.Name, Hosts: t.Hosts, Scope: t.Scope(), Limits: t.Plan.Limits()}
 }
 
 // URL is the absolute address of path on t's site, for every link Piazza

@@ -20,6 +20,8 @@ type CreateParams struct {
 	Hosts []string
 	// AdminEmail is the first tenant admin, recorded for sign-in.
 	AdminEmail string
+	// Plan is the slug of the tenant's plan ("" for DefaultPlan).
+	Plan string
 	// Setup, when set, finishes this tenant inside the transaction that
 	// provisions it (how its first admin signs in), after the hooks.
 	Setup Hook
@@ -73,6 +75,11 @@ func (r *Registry) Create(ctx context.Context, p CreateParams) (*Tenant, error) 
 		SchemaName: schemaName(p.Slug), RoleName: r.roleName(p.Slug), Hosts: p.Hosts,
 	}
 	err := r.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		plan, err := planBySlug(ctx, tx, p.Plan)
+		if err != nil {
+			return err
+		}
+		t.PlanID, t.Plan = plan.ID, plan
 		if err := r.insert(ctx, tx, t); err != nil {
 			return err
 		}

@@ -95,7 +95,7 @@ func (r *Registry) Get(ctx context.Context, slug string) (*Tenant, error) {
 	if err := r.loadHosts(ctx, r.db, t); err != nil {
 		return nil, err
 	}
-	return t, nil
+	return t, r.loadPlans(ctx, r.db, t)
 }
 
 // List returns every tenant, by slug, with their hosts.
@@ -118,7 +118,7 @@ func (r *Registry) List(ctx context.Context) ([]*Tenant, error) {
 			t.Hosts = append(t.Hosts, h.Host)
 		}
 	}
-	return ts, nil
+	return ts, r.loadPlans(ctx, r.db, ts...)
 }
 
 func (r *Registry) loadHosts(ctx context.Context, idb bun.IDB, t *Tenant) error {
@@ -142,7 +142,10 @@ func (r *Registry) ByHost(ctx context.Context, h string) (*Tenant, error) {
 	if err != nil {
 		return nil, fmt.Errorf("resolve host: %w", err)
 	}
-	return t, r.loadHosts(ctx, r.db, t)
+	if err := r.loadHosts(ctx, r.db, t); err != nil {
+		return nil, err
+	}
+	return t, r.loadPlans(ctx, r.db, t)
 }
 
 // uniqueViolation returns the constraint name when err is a unique violation.

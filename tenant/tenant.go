@@ -39,11 +39,14 @@ type Tenant struct {
 	SchemaVersion int        `bun:"schema_version" json:"schema_version"`
 	AdminEmail    string     `bun:"admin_email,nullzero" json:"admin_email,omitempty"`
 	Brand         Brand      `bun:"brand,type:jsonb" json:"brand"`
+	PlanID        int64      `bun:"plan_id,nullzero,default:piazza.default_plan()" json:"-"`
 	DeletedAt     *time.Time `bun:"deleted_at" json:"deleted_at,omitempty"`
 	CreatedAt     time.Time  `bun:"created_at,nullzero,default:now()" json:"created_at"`
 	UpdatedAt     time.Time  `bun:"updated_at,nullzero,default:now()" json:"updated_at"`
 
 	Hosts []string `bun:"-" json:"hosts"`
+	// Plan is the tenant's plan, read with the tenant.
+	Plan *Plan `bun:"-" json:"plan,omitempty"`
 	// AdminUserID is the first admin's user id in the tenant's schema, set
 	// by Create when an admin e-mail was given (for provisioning hooks).
 	AdminUserID int64 `bun:"-" json:"-"`

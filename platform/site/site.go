@@ -7,6 +7,7 @@ package site
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -26,6 +27,30 @@ type Site struct {
 	Hosts []string
 	// Scope is where the tenant's queries run.
 	Scope db.Scope
+	// Limits are the quotas of the tenant's plan (nil: none, as for the
+	// command line and the demo's seeding).
+	Limits *Limits
+}
+
+// Limits are the quotas of a tenant's plan, as platform code enforces them.
+type Limits struct {
+	// Plan is the plan's slug.
+	Plan string
+	// Members is the most accounts that are active or invited.
+	Members int64
+	// StorageBytes is the most bytes of attached files.
+	StorageBytes int64
+	// Hosts is the most host names besides the default one; IdPs the most
+	// identity providers.
+	Hosts, IdPs int
+	// Modules are the keys of the modules the tenant may switch on (nil:
+	// every module).
+	Modules []string
+}
+
+// AllowsModule says whether the plan lets the tenant switch module key on.
+func (l *Limits) AllowsModule(key string) bool {
+	return l == nil || l.Modules == nil || slices.Contains(l.Modules, key)
 }
 
 // Domain is the site's authorisation domain: the tenant's id as text.

@@ -1,0 +1,134 @@
+package tenant
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform/site"
+)
+
+// DefaultPlan is the slug of the plan a tenant gets when none is named.
+const DefaultPlan = "standard"
+
+// Plan is what a region sells or gives to an administration: a price (none
+// for an inter-administration agreement) and the quotas Piazza enforces.
+type Plan struct {
+	bun.BaseModel `bun:"table:piazza.plans,alias:p"`
+
+	ID   int64  `bun:"id,pk,autoincrement" json:"-"`
+	Slug string `bun:"slug" json:"slug"`
+	Name string `bun:"name" json:"name"`
+	// PriceCents is the monthly price in cents; nil is no charge.
+	PriceCents *int64 `bun:"price_cents" json:"price_cents"`
+	Currency   string `bun:"currency" json:"currency"`
+	MaxMembers int64  `bun:"max_members" json:"max_members"`
+	MaxStorage int64  `bun:"max_storage_bytes" json:"max_storage_bytes"`
+	// Modules are the module keys a tenant may switch on; nil is every module.
+	Modules   []string  `bun:"modules,array" json:"modules"`
+	MaxHosts  int       `bun:"max_hosts" json:"max_hosts"`
+	MaxIdPs   int       `bun:"max_idps" json:"max_idps"`
+	CreatedAt time.Time `bun:"created_at,nullzero,default:now()" json:"created_at"`
+	UpdatedAt time.Time `bun:"updated_at,nullzero,default:now()" json:"updated_at"`
+}
+
+// Limits are the plan's quotas as platform code enforces them.
+func (p *Plan) Limits() *site.Limits {
+	if p == nil {
+		return nil
+	}
+	return &site.Limits{Plan: p.Slug, Members: p.MaxMembers, StorageBytes: p.MaxStorage,
+		Hosts: p.MaxHosts, IdPs: p.MaxIdPs, Modules: p.Modules}
+}
+
+// AllowsModule says whether the plan lets a tenant switch module key on.
+func (p *Plan) AllowsModule(key string) bool {
+	return p == nil || p.Modules == nil || slices.Contains(p.Modules, key)
+}
+
+// ErrPlanNotFound is a plan slug that names none.
+var ErrPlanNotFound = errors.New("no such plan")
+
+// Plans returns every plan, by slug.
+func (r *Registry) Plans(ctx context.Context) ([]*Plan, error) {
+	var ps []*Plan
+	if err := r.db.NewSelect().Model(&ps).Order("slug").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("list plans: %w", err)
+	}
+	return ps, nil
+}
+
+// Plan returns the plan with slug ("" is the default plan).
+func (r *Registry) Plan(ctx context.Context, slug string) (*Plan, error) {
+	return planBySlug(ctx, r.db, slug)
+}
+
+func planBySlug(ctx context.Context, idb bun.IDB, slug string) (*Plan, error) {
+	if slug == "" {
+		slug = DefaultPlan
+	}
+	p := new(Plan)
+	err := idb.NewSelect().Model(p).Where("slug = ?", slug).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, &InputError{msg: fmt.Sprintf("%v: %q (see `piazza plan list`)", ErrPlanNotFound, slug),
+			key: "tenant.error.plan_unknown", args: []any{"Plan", slug}, Field: "plan"}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get plan: %w", err)
+	}
+	return p, nil
+}
+
+// loadPlans sets the plan of each of ts.
+func (r *Registry) loadPlans(ctx context.Context, idb bun.IDB, ts ...*Tenant) error {
+	seen := map[int64]bool{}
+	var ids []int64
+	for _, t := range ts {
+		if !seen[t.PlanID] {
+			seen[t.PlanID] = true
+			ids = append(ids, t.PlanID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	var ps []*Plan
+	if err := idb.NewSelect().Model(&ps).Where("id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+		return fmt.Errorf("load plans: %w", err)
+	}
+	byID := make(map[int64]*Plan, len(ps))
+	for _, p := range ps {
+		byID[p.ID] = p
+	}
+	for _, t := range ts {
+		t.Plan = byID[t.PlanID]
+	}
+	return nil
+}
+
+// SetPlan gives tenant slug plan planSlug; the new quotas hold on every
+// replica at once.
+func (r *Registry) SetPlan(ctx context.Context, slug, planSlug string) (*Tenant, error) {
+	p, err := r.Plan(ctx, planSlug)
+	if err != nil {
+		return nil, err
+	}
+	res, err := r.db.NewUpdate().Model((*Tenant)(nil)).Set("plan_id = ?", p.ID).Set("updated_at = now()").
+		Where("slug = ?", slug).Exec(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("set plan: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil, fmt.Errorf("%w: %q", ErrNotFound, slug)
+	}
+	t, err := r.Get(ctx, slug)
+	if err == nil {
+		r.changed(t.ID)
+	}
+	return t, err
+}
