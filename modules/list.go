@@ -25,6 +25,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/notify"
 	"github.com/piazza-pa/piazza/platform/session"
 	"github.com/piazza-pa/piazza/platform/web"
+	"github.com/piazza-pa/piazza/tenant/onboard"
 )
 
 // tenantModules is the module list of a tenant's site, built in this order.
@@ -59,7 +60,7 @@ func (b *builder) tenantModules() []web.Module {
 func (b *builder) operatorModules() []web.Module {
 	return []web.Module{
 		b.use(console.New(console.Deps{DB: b.DB, Registry: b.Registry, CSRF: b.csrf, Secure: b.Secure, Shell: b.shell,
-			Sessions: session.Operator(b.Sessions.Idle, b.Sessions.Absolute), Invite: b.Invite,
+			Sessions: session.Operator(b.Sessions.Idle, b.Sessions.Absolute), Onboard: b.onboarder(),
 			Throttle: &auth.Throttle{Table: "piazza.operator_auth_failures", Window: b.SignIn.Window,
 				MaxPerAccount: b.SignIn.PerAccount, MaxPerAddr: b.SignIn.PerAddr}})),
 	}
@@ -113,6 +114,11 @@ func (b *builder) use(m web.Module, err error) web.Module {
 		b.shell.AddPartials(p.Partials(), "templates/*.html")
 	}
 	return m
+}
+
+// onboarder provisions tenants with their first admin's way to sign in.
+func (b *builder) onboarder() *onboard.Onboarder {
+	return &onboard.Onboarder{DB: b.DB, Registry: b.Registry, IdPs: b.flow.Store, Check: b.flow.Check, Local: b.local, Scheme: b.Scheme}
 }
 
 // pageFor fills the shell's data for a tenant's page.

@@ -56,8 +56,6 @@ type Deps struct {
 	// Jobs queues the modules' own jobs (nil: none are queued; the jobs'
 	// schedules catch up), worked by the client that Set.Jobs equips.
 	Jobs *jobs.Queue
-	// Invite mails a new tenant's first admin from the console (may be nil).
-	Invite func(ctx context.Context, t *tenant.Tenant) error
 	// Client makes the requests to identity providers (nil: one with a
 	// timeout of 15 seconds).
 	Client *http.Client

@@ -1,34 +1,32 @@
 package main
 
 import (
-	"context"
 	"log/slog"
-
-	"github.com/uptrace/bun"
+	"net/http"
+	"time"
 
 	"github.com/piazza-pa/piazza/platform/auth"
-	"github.com/piazza-pa/piazza/platform/db"
+	"github.com/piazza-pa/piazza/platform/idp"
 	"github.com/piazza-pa/piazza/platform/mail"
-	"github.com/piazza-pa/piazza/tenant"
+	"github.com/piazza-pa/piazza/tenant/onboard"
 )
 
-// inviteAdmin mails the first tenant admin recorded at provisioning a link
-// to set up their account. Without PIAZZA_SMTP_URL the e-mail, link
-// included, is printed instead.
-func (e *env) inviteAdmin(ctx context.Context, t *tenant.Tenant) error {
-	if t.AdminEmail == "" {
-		return nil
-	}
+// onboarder provisions tenants from the command line with their first
+// admin's way to sign in. Without PIAZZA_SMTP_URL the invitations, links
+// included, are printed instead of mailed.
+func (e *env) onboarder() (*onboard.Onboarder, error) {
 	sender, err := e.mailer()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if _, ok := sender.(mail.Log); ok {
 		sender = mail.Log{Logger: slog.New(slog.NewTextHandler(e.stderr, nil))}
 	}
-	local := &auth.Local{Mail: sender}
-	base := t.URL(e.scheme(), e.registry.DefaultHost(t.Slug), "")
-	return db.InTenant(ctx, e.db, t.Scope(), func(ctx context.Context, tx bun.Tx) error {
-		return local.Invite(ctx, tx, base, t.Name, t.AdminEmail)
-	})
+	box, err := e.box()
+	if err != nil {
+		return nil, err
+	}
+	flow := &idp.Flow{Client: &http.Client{Timeout: 15 * time.Second}}
+	return &onboard.Onboarder{DB: e.db, Registry: e.registry, IdPs: idp.NewStore(e.db, box), Check: flow.Check,
+		Local: &auth.Local{Mail: sender}, Scheme: e.scheme()}, nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/piazza-pa/piazza/tenant"
+	"github.com/piazza-pa/piazza/tenant/onboard"
 )
 
 func tenantCommand() *cobra.Command {
@@ -48,18 +49,12 @@ func report(cmd *cobra.Command, format string, args ...any) error {
 
 func tenantCreateCommand() *cobra.Command {
 	var p tenant.CreateParams
-	use := "create --slug SLUG --name NAME [--host HOST ...] [--admin-email EMAIL]"
+	var f signInFlags
+	use := "create --slug SLUG --name NAME [--host HOST ...] [--admin-email EMAIL] [--local-accounts] [--idp-issuer URL --idp-client-id ID ...]"
 	cmd := envCommand(use, "Provision a tenant", toolEnv(), func(ctx context.Context, cmd *cobra.Command, e *env) error {
-		t, err := e.registry.Create(ctx, p)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(cmd.OutOrStdout(), "created tenant %s (%s), serving on %s\n", t.Slug, t.Name, strings.Join(t.Hosts, ", "))
-		if err := e.inviteAdmin(ctx, t); err != nil {
-			return fmt.Errorf("tenant created, but the invitation to %s failed: %w", t.AdminEmail, err)
-		}
-		return nil
+		return createTenant(ctx, cmd, e, p, &f)
 	})
+	f.register(cmd)
 	cmd.Example = `  piazza tenant create --slug lazio --name "Regione Lazio" --host partecipa.regione.lazio.it`
 	cmd.Flags().StringVar(&p.Slug, "slug", "", "short name: 2-40 lower-case letters, digits, hyphens (required)")
 	cmd.Flags().StringVar(&p.Name, "name", "", "display name (required)")
@@ -183,14 +178,18 @@ func importTenants(ctx context.Context, cmd *cobra.Command, e *env, name string,
 		}
 		return exitError(1)
 	}
+	o, err := e.onboarder()
+	if err != nil {
+		return err
+	}
 	p := newProgress(cmd.ErrOrStderr(), "provisioning tenants")
 	p.update(0, len(rows))
 	for i, row := range rows {
-		t, err := e.registry.Create(ctx, row.Params)
-		if err != nil {
+		t, err := o.Create(ctx, row.Params, onboard.Choice{})
+		if t == nil {
 			return fmt.Errorf("line %d: %w (the %d rows before it were provisioned)", row.Line, err, i)
 		}
-		if err := e.inviteAdmin(ctx, t); err != nil {
+		if err != nil {
 			return fmt.Errorf("line %d: tenant created, but the invitation to %s failed: %w", row.Line, t.AdminEmail, err)
 		}
 		p.update(i+1, len(rows))

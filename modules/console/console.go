@@ -22,6 +22,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/session"
 	"github.com/piazza-pa/piazza/platform/web"
 	"github.com/piazza-pa/piazza/tenant"
+	"github.com/piazza-pa/piazza/tenant/onboard"
 )
 
 //go:embed templates/*.html
@@ -46,8 +47,9 @@ type Deps struct {
 	Throttle *auth.Throttle
 	// Shell lays out and translates the pages.
 	Shell *web.Shell
-	// Invite mails a new tenant's first admin (may be nil).
-	Invite func(ctx context.Context, t *tenant.Tenant) error
+	// Onboard provisions tenants with their first admin's way to sign in
+	// and changes their sign-in methods.
+	Onboard *onboard.Onboarder
 }
 
 // Module is the operator console.
@@ -77,6 +79,9 @@ func (m *Module) Routes(r fiber.Router) {
 	r.Post("/tenants", m.create)
 	r.Post("/import", m.importCSV)
 	r.Get("/tenants/:slug", m.show)
+	r.Post("/tenants/:slug/signin/local", m.setLocal)
+	r.Post("/tenants/:slug/signin/idps", m.addIdP)
+	r.Post("/tenants/:slug/signin/idps/:key/remove", m.removeIdP)
 	r.Post("/tenants/:slug/:action", m.act)
 }
 

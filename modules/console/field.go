@@ -20,3 +20,8 @@ func (v *listView) Input(id, kind, value string, flags ...string) field {
 	}
 	return f
 }
+
+// Field is a field of the tenant page's add-a-provider form.
+func (v *tenantView) Field(id, kind, value string, required bool) field {
+	return field{L: v.L, ID: id, Kind: kind, Value: value, Required: required, Error: v.Errors[id]}
+}

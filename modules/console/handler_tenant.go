@@ -8,8 +8,10 @@ import (
 
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/audit"
+	"github.com/piazza-pa/piazza/platform/idp"
 	"github.com/piazza-pa/piazza/platform/web"
 	"github.com/piazza-pa/piazza/tenant"
+	"github.com/piazza-pa/piazza/tenant/onboard"
 )
 
 // createForm is what the create form holds, kept on errors, with the
@@ -17,6 +19,7 @@ import (
 type createForm struct {
 	Slug, Name, Hosts, AdminEmail string
 	Field, FieldError             string
+	signInForm
 }
 
 // row is one tenant of the list, with its member count and storage.
@@ -67,29 +70,24 @@ func (m *Module) renderList(c *fiber.Ctx, status int, v *listView) error {
 func (m *Module) create(c *fiber.Ctx) error {
 	f := createForm{Slug: strings.TrimSpace(c.FormValue("slug")), Name: c.FormValue("name"),
 		Hosts: c.FormValue("hosts"), AdminEmail: strings.TrimSpace(c.FormValue("admin_email"))}
-	t, err := m.Registry.Create(c.UserContext(), tenant.CreateParams{Slug: f.Slug, Name: f.Name,
-		Hosts: strings.Fields(f.Hosts), AdminEmail: f.AdminEmail})
+	choice := f.readSignIn(c)
+	t, err := m.Onboard.Create(c.UserContext(), tenant.CreateParams{Slug: f.Slug, Name: f.Name,
+		Hosts: strings.Fields(f.Hosts), AdminEmail: f.AdminEmail}, choice)
 	if errors.Is(err, platform.ErrInvalid) || errors.Is(err, platform.ErrConflict) {
-		f.Field, f.FieldError = tenant.FieldOf(err), m.errText(c, err)
+		f.Field, f.FieldError = createFieldOf(err), m.errText(c, err)
 		v := &listView{Form: f}
 		if f.Field == "" {
 			v.Error = f.FieldError
 		}
 		return m.renderList(c, fiber.StatusUnprocessableEntity, v)
 	}
-	if err != nil {
+	if t == nil {
 		return err
 	}
-	if err := m.record(c, t, "tenant.create", map[string]any{"name": t.Name, "hosts": t.Hosts}); err != nil {
+	if err := m.record(c, t, "tenant.create", map[string]any{"name": t.Name, "hosts": t.Hosts, "local": choice.Local || t.AdminEmail != "" && choice.IdP == nil}); err != nil {
 		return err
 	}
-	msg := m.t(c, "console.created_tenant", "Slug", t.Slug)
-	if m.Invite != nil {
-		if err := m.Invite(c.UserContext(), t); err != nil {
-			msg += " " + err.Error()
-		}
-	}
-	return m.renderList(c, fiber.StatusCreated, &listView{view: view{Message: msg}})
+	return m.renderList(c, fiber.StatusCreated, &listView{view: view{Message: m.createdText(c, t, choice, err)}})
 }
 
 func (m *Module) importCSV(c *fiber.Ctx) error {
@@ -117,16 +115,13 @@ func (m *Module) importCSV(c *fiber.Ctx) error {
 		return m.renderList(c, fiber.StatusUnprocessableEntity, v)
 	}
 	for i, row := range rows {
-		t, err := m.Registry.Create(c.UserContext(), row.Params)
-		if err != nil {
+		t, err := m.Onboard.Create(c.UserContext(), row.Params, onboard.Choice{})
+		if t == nil {
 			return m.renderList(c, fiber.StatusUnprocessableEntity, &listView{view: view{
 				Error: m.t(c, "console.import_stopped", "Line", row.Line, "Text", m.errText(c, err), "Count", i)}})
 		}
 		if err := m.record(c, t, "tenant.create", map[string]any{"name": t.Name, "import": true}); err != nil {
 			return err
-		}
-		if m.Invite != nil {
-			_ = m.Invite(c.UserContext(), t)
 		}
 	}
 	return m.renderList(c, fiber.StatusCreated, &listView{view: view{Message: m.t(c, "console.imported", "Count", len(rows))}})
@@ -135,6 +130,7 @@ func (m *Module) importCSV(c *fiber.Ctx) error {
 type tenantView struct {
 	view
 	Tenant  *tenant.Tenant
+	SignIn  signInView
 	Members string
 	Storage string
 	Audit   []audit.Entry
@@ -145,11 +141,20 @@ func (m *Module) show(c *fiber.Ctx) error {
 }
 
 func (m *Module) renderTenant(c *fiber.Ctx, status int, slug string, v view) error {
+	return m.renderTenantForm(c, status, slug, v, idp.IdP{})
+}
+
+// renderTenantForm shows a tenant's page with form in its add-a-provider form.
+func (m *Module) renderTenantForm(c *fiber.Ctx, status int, slug string, v view, form idp.IdP) error {
 	t, entries, err := m.tenantState(c.UserContext(), slug)
 	if err != nil {
 		return err
 	}
 	tv := &tenantView{view: v, Tenant: t, Audit: entries}
+	if tv.SignIn, err = m.signInOf(c, t); err != nil {
+		return err
+	}
+	tv.SignIn.Form = form
 	tv.Members, tv.Storage = m.usageText(c, t)
 	return m.render(c, status, "tenant.html", tv)
 }

@@ -147,3 +147,21 @@ func (s *Store) Update(ctx context.Context, i *IdP) error {
 	}
 	return nil
 }
+
+// In is the store working inside db (a transaction of the caller's), with
+// the same box.
+func (s *Store) In(db bun.IDB) *Store { return &Store{vault{db: db, box: s.box, purpose: s.purpose}} }
+
+// Remove deletes an IdP of a tenant; its users keep their accounts (their
+// links to the provider stay in the tenant's schema, unused). It takes
+// effect at once on every replica.
+func (s *Store) Remove(ctx context.Context, tenantID int64, key string) error {
+	res, err := s.db.NewDelete().Model((*IdP)(nil)).Where("tenant_id = ? AND key = ?", tenantID, key).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("remove identity provider: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("%w: %s", ErrNotFound, key)
+	}
+	return nil
+}

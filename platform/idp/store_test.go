@@ -186,3 +186,25 @@ func TestNormalizeFiscalNumber(t *testing.T) {
 		}
 	}
 }
+
+// Remove deletes one tenant's provider only: the same key of another
+// tenant stays, and a key that is not there is not found.
+func TestStoreRemove(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	if err := w.store.Remove(ctx, w.b.ID, "spid"); !errors.Is(err, idp.ErrNotFound) {
+		t.Fatalf("removing alpha's key from beta: %v", err)
+	}
+	if err := w.store.Remove(ctx, w.a.ID, "regione"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.store.Get(ctx, w.a.ID, "regione"); !errors.Is(err, idp.ErrNotFound) {
+		t.Fatalf("alpha's provider after removal: %v", err)
+	}
+	if _, err := w.store.Get(ctx, w.b.ID, "regione"); err != nil {
+		t.Fatalf("beta's provider of the same key: %v", err)
+	}
+	if err := w.store.Remove(ctx, w.a.ID, "regione"); !errors.Is(err, idp.ErrNotFound) {
+		t.Fatalf("removing twice: %v", err)
+	}
+}
