@@ -80,7 +80,8 @@ func render(t *testing.T, l match.List) string {
 
 // TestPartial: each suggestion links to its page with its explanation and
 // an Invite button posting its kind and id, with the CSRF token, to the
-// caller's URL; no URL, no button; nobody, a sentence saying so.
+// caller's URL, or says it was invited already; no URL, no button;
+// nobody, a sentence saying so.
 func TestPartial(t *testing.T) {
 	b := bundle(t)
 	list := match.List{L: b.For("en"), CSRF: "tok", Invite: "/proposals/7/invite", Suggestions: []match.Suggestion{
@@ -99,6 +100,11 @@ func TestPartial(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("the list lacks %s:\n%s", want, out)
 		}
+	}
+	list.Suggestions[0].Invited = true
+	if out := render(t, list); strings.Contains(out, `aria-label="Invite Anna Idrogeno"`) || !strings.Contains(out, `<div id="invite-person-12" aria-live="polite"><span class="badge bg-success">Invited</span></div>`) ||
+		!strings.Contains(out, `aria-label="Invite H2 Lombardia"`) {
+		t.Errorf("a suggestion invited already still has its button, or the others lost theirs:\n%s", out)
 	}
 	list.Invite = ""
 	if out := render(t, list); strings.Contains(out, "<form") || strings.Contains(out, "_csrf") {

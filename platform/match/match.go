@@ -66,6 +66,9 @@ type Suggestion struct {
 	Name  string  `bun:"name"`
 	Score float64 `bun:"score"`
 	Reasons
+	// Invited is the caller's: the list shows that they were invited
+	// instead of the button.
+	Invited bool `bun:"-"`
 }
 
 // URL is the suggestion's page.

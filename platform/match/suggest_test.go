@@ -2,6 +2,7 @@ package match_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -221,5 +222,66 @@ func TestTenants(t *testing.T) {
 	out := render(t, match.List{L: bundle(t).For("en"), Invite: "/proposals/1/invite", Suggestions: inBeta})
 	if strings.Contains(out, "<script>") || strings.Contains(out, "<b ") || !strings.Contains(out, "&lt;b onmouseover=alert(2)&gt;idrogeno&lt;/b&gt;") {
 		t.Errorf("HTML of a profile is live or lost:\n%s", out)
+	}
+}
+
+// TestCandidate: a person or organisation posted by kind and id is found
+// as the directory shows it to members — people of any profile state when
+// the tenant does not validate profiles — and never a hidden one, another
+// tenant's, or an unknown kind.
+func TestCandidate(t *testing.T) {
+	ss := tenants(t, "alpha", "beta")
+	alpha, beta := ss[0], ss[1]
+	alpha.seed(t, true, tags, region, regionOrgs)
+	beta.seed(t, false, nil, []person{
+		{"Zeno Bozza", "active", "draft", "{}", "{}", "{}", ""}, {"Yuri Sospeso", "suspended", "validated", "{}", "{}", "{}", ""},
+	}, nil)
+	beta.do(t, func(ctx context.Context, tx bun.Tx) error { // a member without a profile, id 3
+		_, err := tx.ExecContext(ctx, "INSERT INTO users (email, display_name, status) VALUES ('x@example.org', 'Xena Senza', 'active')")
+		return err
+	})
+	candidate := func(s site, kind string, id int64) (match.Suggestion, error) {
+		var c match.Suggestion
+		err := s.in(func(ctx context.Context, tx bun.Tx) error {
+			var err error
+			c, err = match.Candidate(ctx, tx, kind, id)
+			return err
+		})
+		return c, err
+	}
+	type lookup struct {
+		s    site
+		kind string
+		id   int64
+		name string // "" for not found
+	}
+	found := []lookup{
+		{alpha, match.Person, 2, "Anna Idrogeno"},
+		{alpha, match.Organization, 2, "H2 Lombardia"},
+		{beta, match.Person, 1, "Zeno Bozza"},
+		{beta, match.Person, 3, "Xena Senza"},
+		{beta, match.Person, 2, ""},        // suspended
+		{beta, match.Person, 11, ""},       // alpha's Ugo, not beta's
+		{beta, match.Organization, 2, ""},  // alpha's organisation, not beta's
+		{alpha, match.Person, 12, ""},      // nobody
+		{alpha, "community", 1, ""},        // not a kind
+		{alpha, match.Organization, 4, ""}, // a draft organisation
+	}
+	for i, p := range region {
+		if strings.Contains(p.name, "(hidden)") {
+			found = append(found, lookup{alpha, match.Person, int64(i + 1), ""})
+		}
+	}
+	for _, f := range found {
+		c, err := candidate(f.s, f.kind, f.id)
+		if f.name == "" {
+			if !errors.Is(err, match.ErrNotFound) {
+				t.Errorf("%s %d: %+v, %v; want not found", f.kind, f.id, c, err)
+			}
+			continue
+		}
+		if err != nil || c.Kind != f.kind || c.ID != f.id || c.Name != f.name {
+			t.Errorf("%s %d: %+v, %v; want %s", f.kind, f.id, c, err, f.name)
+		}
 	}
 }

@@ -1,0 +1,49 @@
+package match
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/setting"
+)
+
+// ErrNotFound is a person or organisation that the tenant's directory does
+// not show, or no kind of suggestion.
+var ErrNotFound = platform.NewError(platform.ErrNotFound, "no such person or organisation")
+
+// candidateSQL reads a person as the people's directory shows them to
+// members (an active account; a validated profile when the tenant
+// validates profiles: ?0), or a validated organisation, by kind (?1) and
+// id (?2).
+var candidateSQL = `SELECT 'person' AS kind, u.id, ` + auth.NameSQL("u") + ` AS name
+	FROM users AS u LEFT JOIN profiles AS p ON p.user_id = u.id
+	WHERE ?1 = 'person' AND u.id = ?2 AND u.status = 'active' AND (NOT ?0 OR p.state = 'validated')
+UNION ALL
+SELECT 'organization', o.id, o.name FROM organizations AS o WHERE ?1 = 'organization' AND o.id = ?2 AND o.state = 'validated'`
+
+// Candidate returns the person or organisation (kind, id) of the tenant
+// of tx, with its name, when the directory shows it to members (the
+// people and organisations Suggest chooses from), and ErrNotFound
+// otherwise: a caller acting on a suggestion (an invitation) checks with
+// it what the form posted.
+func Candidate(ctx context.Context, tx bun.IDB, kind string, id int64) (Suggestion, error) {
+	validation, err := setting.Bool(ctx, tx, setting.ProfileValidation)
+	if err != nil {
+		return Suggestion{}, err
+	}
+	var s Suggestion
+	err = tx.NewRaw(candidateSQL, validation, kind, id).Scan(ctx, &s)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Suggestion{}, ErrNotFound
+	}
+	if err != nil {
+		return Suggestion{}, fmt.Errorf("match: candidate: %w", err)
+	}
+	return s, nil
+}
