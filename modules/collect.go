@@ -61,7 +61,7 @@ func (b *builder) build() (*Set, error) {
 	return &Set{Bundle: bundle, Shell: b.shell, Tenant: tenantMods, Operator: operatorMods,
 		Language: bundle.Middleware(browserLanguages, b.Secure),
 		Shared: []fiber.Handler{b.Cache.Middleware(), b.csrf.Handler(), b.signIn.Middleware(),
-			bundle.Middleware(brand.Languages, b.Secure), web.SectionGuard(sections, brand.Off)},
+			bundle.Middleware(brand.Languages, b.Secure), web.SectionGuard(sections, brand.OffAmong(sections))},
 	}, nil
 }
 

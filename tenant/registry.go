@@ -13,6 +13,7 @@ import (
 
 	"github.com/piazza-pa/piazza/migrations"
 	"github.com/piazza-pa/piazza/platform/migrate"
+	"github.com/piazza-pa/piazza/platform/quota"
 )
 
 // Registry is the control plane's store of tenants and their hosts.
@@ -177,7 +178,21 @@ func (r *Registry) AddHost(ctx context.Context, id int64, h string) (string, err
 	if err := r.checkHost(n, false); err != nil {
 		return "", err
 	}
-	_, err = r.db.NewInsert().Model(&host{Host: n, TenantID: id}).Exec(ctx)
+	err = r.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		l, err := quota.Control(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		extra, err := tx.NewSelect().Model((*host)(nil)).Where("tenant_id = ? AND NOT is_default", id).Count(ctx)
+		if err != nil {
+			return err
+		}
+		if extra >= int64(l.Hosts) {
+			return &quota.Exceeded{What: "hosts", Max: l.Hosts}
+		}
+		_, err = tx.NewInsert().Model(&host{Host: n, TenantID: id}).Exec(ctx)
+		return err
+	})
 	if _, ok := uniqueViolation(err); ok {
 		return "", hostTaken(n, "")
 	}

@@ -86,7 +86,8 @@ func (m *Module) Routes(r fiber.Router) {
 // Decorate links the tenant's look into a page: the published one, or the
 // draft when an admin asks for a preview (?preview=1).
 func (m *Module) Decorate(c *fiber.Ctx, p *web.Page) {
-	if tenant.FromContext(c.UserContext()) == nil {
+	t := tenant.FromContext(c.UserContext())
+	if t == nil {
 		return
 	}
 	look := Shown(c)
@@ -112,7 +113,7 @@ func (m *Module) Decorate(c *fiber.Ctx, p *web.Page) {
 		p.FooterLinks = append(p.FooterLinks, web.Link{Label: l.Label, URL: l.URL})
 	}
 	for _, s := range m.Sections {
-		if !slices.Contains(look.Off, s.Key) {
+		if !slices.Contains(look.Off, s.Key) && t.Plan.AllowsModule(s.Key) {
 			p.Nav = append(p.Nav, web.Link{Label: p.L.T(s.Label), URL: s.Path})
 		}
 	}
@@ -144,6 +145,24 @@ func Off(c *fiber.Ctx) []string {
 		return t.Brand.Published.Off
 	}
 	return nil
+}
+
+// OffAmong is Off, for web.SectionGuard, with the sections of sections
+// that the tenant's plan leaves out.
+func OffAmong(sections []web.Section) func(c *fiber.Ctx) []string {
+	return func(c *fiber.Ctx) []string {
+		t := tenant.FromContext(c.UserContext())
+		if t == nil {
+			return nil
+		}
+		off := t.Brand.Published.Off
+		for _, s := range sections {
+			if !t.Plan.AllowsModule(s.Key) {
+				off = append(slices.Clip(off), s.Key)
+			}
+		}
+		return off
+	}
 }
 
 // Languages says, for the language middleware, which languages the

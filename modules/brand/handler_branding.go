@@ -36,10 +36,17 @@ type formView struct {
 	IntroLanguages []string
 	// Errors are the problems by field id (for the error summary).
 	Errors map[string]string
+	// Plan is the tenant's plan (the modules it allows).
+	Plan *tenant.Plan
 }
 
 // IsOn says whether the form's look keeps a module on.
-func (v formView) IsOn(key string) bool { return !slices.Contains(v.Look.Off, key) }
+func (v formView) IsOn(key string) bool {
+	return !slices.Contains(v.Look.Off, key) && v.Plan.AllowsModule(key)
+}
+
+// InPlan says whether the tenant's plan lets the module be switched on.
+func (v formView) InPlan(key string) bool { return v.Plan.AllowsModule(key) }
 
 // HasLanguage says whether the form's look enables lang.
 func (v formView) HasLanguage(lang string) bool {
@@ -60,7 +67,7 @@ func (m *Module) render(c *fiber.Ctx, status int, v formView) error {
 	v.HasDraft = t.Brand.Draft != nil
 	v.Look = t.Brand.Editing()
 	v.AllLanguages = i18n.Supported
-	v.Sections = m.Sections
+	v.Sections, v.Plan = m.Sections, t.Plan
 	v.IntroLanguages = introLanguages(v.Look)
 	typed := v.Intro
 	v.Intro = maps.Clone(v.Look.Intro)

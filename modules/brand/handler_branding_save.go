@@ -160,10 +160,14 @@ func (m *Module) readModules(c *fiber.Ctx, look *tenant.Look) *refusal {
 		return nil
 	}
 	on := form.Values(c, "modules")
+	plan := tenant.FromContext(c.UserContext()).Plan
 	look.Off = nil
 	for _, s := range m.Sections {
-		if !slices.Contains(on, s.Key) {
+		switch {
+		case !slices.Contains(on, s.Key):
 			look.Off = append(look.Off, s.Key)
+		case !plan.AllowsModule(s.Key):
+			return &refusal{msg: m.t(c, "quota.error.module") + " (" + m.t(c, s.Label) + ")", field: "modules"}
 		}
 	}
 	return nil

@@ -21,7 +21,7 @@ import (
 // either (its pages answer 404, see web.SectionGuard).
 func off(ctx context.Context) bool {
 	t := tenant.FromContext(ctx)
-	return t != nil && slices.Contains(t.Brand.Published.Off, "proposal")
+	return t != nil && (slices.Contains(t.Brand.Published.Off, "proposal") || !t.Plan.AllowsModule("proposal"))
 }
 
 // Feed lists the published proposals for uid, newest first, after cur

@@ -12,6 +12,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -28,6 +29,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/form"
 	"github.com/piazza-pa/piazza/platform/i18n"
+	"github.com/piazza-pa/piazza/platform/quota"
 	"github.com/piazza-pa/piazza/platform/storage"
 )
 
@@ -122,6 +124,12 @@ func Add(ctx context.Context, tx bun.IDB, store storage.Store, tenant string, a 
 		errs.Add("file", "attachment.error.extension")
 	}
 	if err := errs.Err(); err != nil {
+		return err
+	}
+	if err := quota.AddBytes(ctx, tx, int64(len(data))); errors.Is(err, quota.ErrStorage) {
+		errs.Add("file", "quota.error.storage")
+		return errs.Err()
+	} else if err != nil {
 		return err
 	}
 	sum := sha256.Sum256(data)

@@ -15,6 +15,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/i18n"
 	mailer "github.com/piazza-pa/piazza/platform/mail"
 	"github.com/piazza-pa/piazza/platform/password"
+	"github.com/piazza-pa/piazza/platform/quota"
 	"github.com/piazza-pa/piazza/platform/session"
 )
 
@@ -82,6 +83,9 @@ func (l *Local) Register(ctx context.Context, tx bun.IDB, base string, r Registr
 			base+"/auth/reset", base+"/auth/reset")
 	}
 	if !errors.Is(err, ErrUserNotFound) {
+		return err
+	}
+	if err := quota.AddMembers(ctx, tx, 1); err != nil {
 		return err
 	}
 	u := &User{Email: email, DisplayName: strings.TrimSpace(r.Name), Locale: r.Locale, Status: "active", PasswordHash: hash}
@@ -189,6 +193,11 @@ func (l *Local) passwordByLink(ctx context.Context, tx bun.IDB, token, purpose, 
 	id, err := useLinkToken(ctx, tx, token, purpose, l.now())
 	if err != nil {
 		return 0, err
+	}
+	if activate {
+		if err := takePlace(ctx, tx, id); err != nil {
+			return 0, err
+		}
 	}
 	if err := l.setPassword(ctx, tx, id, pw); err != nil {
 		return 0, err

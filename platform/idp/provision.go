@@ -12,6 +12,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/quota"
 	"github.com/piazza-pa/piazza/platform/secret"
 )
 
@@ -56,6 +57,9 @@ func provisionUser(ctx context.Context, tx bun.IDB, i *IdP, claims map[string]an
 			return nil, err
 		}
 	}
+	if err := takePlace(ctx, tx, id); err != nil {
+		return nil, err
+	}
 	_, err = tx.ExecContext(ctx, `UPDATE users SET
 		given_name = coalesce(nullif(?, ''), given_name), family_name = coalesce(nullif(?, ''), family_name),
 		status = CASE status WHEN 'invited' THEN 'active' ELSE status END,
@@ -94,6 +98,9 @@ func linkOrCreate(ctx context.Context, tx bun.IDB, i *IdP, sub, email string, em
 			// placeholder the user replaces in their profile.
 			email = "user-" + secret.Token(32)[:16] + "@users.invalid"
 		}
+		if err := quota.AddMembers(ctx, tx, 1); err != nil {
+			return 0, err
+		}
 		name := strings.TrimSpace(given + " " + family)
 		err = tx.QueryRowContext(ctx, `INSERT INTO users (email, display_name, given_name, family_name, fiscal_number, status)
 			VALUES (?, ?, ?, ?, nullif(?, ''), 'active') ON CONFLICT DO NOTHING RETURNING id`, email, name, given, family, fiscal).Scan(&id)
@@ -111,3 +118,20 @@ func linkOrCreate(ctx context.Context, tx bun.IDB, i *IdP, sub, email string, em
 }
 
 func urlEscape(s string) string { return url.QueryEscape(s) }
+
+// takePlace checks, for a known account (id not 0) that signs in for the
+// first time after an invitation, that it may become active under the
+// site's plan (quota.ErrMembers past it).
+func takePlace(ctx context.Context, tx bun.IDB, id int64) error {
+	if id == 0 {
+		return nil
+	}
+	var status string
+	if err := tx.QueryRowContext(ctx, "SELECT status FROM users WHERE id = ?", id).Scan(&status); err != nil {
+		return fmt.Errorf("read user status: %w", err)
+	}
+	if status != auth.StatusInvited {
+		return nil
+	}
+	return quota.Activate(ctx, tx)
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/db"
+	"github.com/piazza-pa/piazza/platform/quota"
 	"github.com/piazza-pa/piazza/platform/secret"
 )
 
@@ -72,7 +73,9 @@ func (s *Store) Add(ctx context.Context, i *IdP) error {
 	if err := s.sealSecret(i); err != nil {
 		return err
 	}
-	_, err := s.db.NewInsert().Model(i).Exec(ctx)
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		return addWithin(ctx, tx, i)
+	})
 	if db.IsUnique(err) {
 		return fmt.Errorf("%w: %s", ErrExists, i.Key)
 	}
@@ -80,6 +83,25 @@ func (s *Store) Add(ctx context.Context, i *IdP) error {
 		return fmt.Errorf("add identity provider: %w", err)
 	}
 	return nil
+}
+
+// addWithin inserts i when the tenant's plan allows one more identity
+// provider (quota.Exceeded otherwise), under the lock of the tenant's
+// registry row.
+func addWithin(ctx context.Context, tx bun.Tx, i *IdP) error {
+	l, err := quota.Control(ctx, tx, i.TenantID)
+	if err != nil {
+		return err
+	}
+	n, err := tx.NewSelect().Model((*IdP)(nil)).Where("tenant_id = ?", i.TenantID).Count(ctx)
+	if err != nil {
+		return err
+	}
+	if n >= int64(l.IdPs) {
+		return &quota.Exceeded{What: "idps", Max: l.IdPs}
+	}
+	_, err = tx.NewInsert().Model(i).Exec(ctx)
+	return err
 }
 
 // SetEnabled enables or disables an IdP.

@@ -136,3 +136,38 @@ func AddBytes(ctx context.Context, tx bun.IDB, n int64) error {
 
 // Near says whether used is at least 80% of max (the admins' warning).
 func Near(used, max int64) bool { return max > 0 && used*5 >= max*4 }
+
+// Control locks tenant id's registry row until tx (a transaction on the
+// control schema) ends, and returns its plan's limits as the registry has
+// them now: the quotas of what lives in the control schema (host names,
+// identity providers) are checked under this lock.
+func Control(ctx context.Context, tx bun.IDB, id int64) (*site.Limits, error) {
+	l := new(site.Limits)
+	err := tx.QueryRowContext(ctx, `SELECT p.slug, p.max_members, p.max_storage_bytes, p.max_hosts, p.max_idps
+		FROM piazza.tenants t JOIN piazza.plans p ON p.id = t.plan_id WHERE t.id = ? FOR UPDATE OF t`, id).
+		Scan(&l.Plan, &l.Members, &l.StorageBytes, &l.Hosts, &l.IdPs)
+	if err != nil {
+		return nil, fmt.Errorf("read the tenant's plan: %w", err)
+	}
+	return l, nil
+}
+
+// Exceeded is a quota of the control schema already reached.
+type Exceeded struct {
+	// What is "hosts" or "idps".
+	What string
+	Max  int
+}
+
+func (e *Exceeded) Error() string {
+	return fmt.Sprintf("the plan allows %d %s: remove one or ask for a larger plan", e.Max, e.What)
+}
+
+// Unwrap makes the error of kind platform.ErrConflict.
+func (e *Exceeded) Unwrap() error { return platform.ErrConflict }
+
+// MessageKey is the refusal's message.
+func (e *Exceeded) MessageKey() string { return "quota.error." + e.What }
+
+// MessageArgs are the values the message names.
+func (e *Exceeded) MessageArgs() []any { return []any{"Max", e.Max} }
