@@ -6,7 +6,6 @@
 package modules
 
 import (
-	"context"
 	"net/http"
 	"time"
 
