@@ -27,7 +27,7 @@ type RowError struct {
 func (e RowError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
 
 // importHeader is the optional first line of an import file.
-var importHeader = []string{"slug", "name", "hosts", "admin_email"}
+var importHeader = []string{"slug", "name", "hosts", "admin_email", "plan"}
 
 // ParseImport reads slug,name,hosts,admin_email rows (hosts separated by
 // spaces or semicolons; the header line is optional) and checks every row
@@ -40,6 +40,7 @@ func (r *Registry) ParseImport(ctx context.Context, in io.Reader) ([]ImportRow, 
 	cr.TrimLeadingSpace = true
 	var rows []ImportRow
 	var bad []RowError
+	plans := knownPlans{}
 	for first := true; ; first = false {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -54,19 +55,23 @@ func (r *Registry) ParseImport(ctx context.Context, in io.Reader) ([]ImportRow, 
 		if err != nil {
 			return nil, nil, fmt.Errorf("read import file: %w", err)
 		}
-		if first && strings.EqualFold(strings.Join(trimAll(rec), ","), strings.Join(importHeader, ",")) {
+		if first && isHeader(rec) {
 			continue
 		}
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // blank line
 		}
-		if len(rec) < 2 || len(rec) > 4 {
-			bad = append(bad, RowError{Line: line, Err: invalid("fields", []any{"Count", len(rec)}, "has %d fields: want slug,name[,hosts[,admin_email]]", len(rec))})
+		if len(rec) < 2 || len(rec) > 5 {
+			bad = append(bad, RowError{Line: line, Err: invalid("fields", []any{"Count", len(rec)}, "has %d fields: want slug,name[,hosts[,admin_email[,plan]]]", len(rec))})
 			continue
 		}
-		rec = append(trimAll(rec), "", "")[:4]
-		p := CreateParams{Slug: rec[0], Name: rec[1], Hosts: strings.FieldsFunc(rec[2], isHostSep), AdminEmail: rec[3]}
+		rec = append(trimAll(rec), "", "", "")[:5]
+		p := CreateParams{Slug: rec[0], Name: rec[1], Hosts: strings.FieldsFunc(rec[2], isHostSep), AdminEmail: rec[3], Plan: rec[4]}
 		if err := r.Validate(&p); err != nil {
+			bad = append(bad, RowError{Line: line, Err: err})
+			continue
+		}
+		if err := plans.check(ctx, r, p.Plan); err != nil {
 			bad = append(bad, RowError{Line: line, Err: err})
 			continue
 		}
@@ -128,4 +133,22 @@ func trimAll(rec []string) []string {
 		out[i] = strings.TrimSpace(f)
 	}
 	return out
+}
+
+// isHeader says whether rec is the header line (with or without the plan).
+func isHeader(rec []string) bool {
+	line := strings.Join(trimAll(rec), ",")
+	return strings.EqualFold(line, strings.Join(importHeader, ",")) || strings.EqualFold(line, strings.Join(importHeader[:4], ","))
+}
+
+// knownPlans remembers which plan slugs of an import file exist.
+type knownPlans map[string]error
+
+func (k knownPlans) check(ctx context.Context, r *Registry, slug string) error {
+	if err, ok := k[slug]; ok {
+		return err
+	}
+	_, err := r.Plan(ctx, slug)
+	k[slug] = err
+	return err
 }

@@ -21,7 +21,7 @@ func tenantCommand() *cobra.Command {
 		tenantStatusCommand("suspend", "Suspend a tenant: its hosts answer 503 until resumed", (*tenant.Registry).Suspend),
 		tenantStatusCommand("resume", "Resume a suspended tenant", (*tenant.Registry).Resume),
 		tenantStatusCommand("restore", "Restore a deleted tenant not yet purged (it comes back suspended)", (*tenant.Registry).Restore),
-		tenantDeleteCommand(), tenantRevokeCommand(), tenantLocalAccountsCommand(), tenantIdPCommand())
+		tenantDeleteCommand(), tenantPlanCommand(), tenantUsageCommand(), tenantRevokeCommand(), tenantLocalAccountsCommand(), tenantIdPCommand())
 }
 
 // withRegistry runs fn in the environment of the management commands.
@@ -60,6 +60,7 @@ func tenantCreateCommand() *cobra.Command {
 	cmd.Flags().StringVar(&p.Name, "name", "", "display name (required)")
 	cmd.Flags().StringArrayVar(&p.Hosts, "host", nil, "extra host name (repeatable); <slug>.<base domain> is always added")
 	cmd.Flags().StringVar(&p.AdminEmail, "admin-email", "", "e-mail of the first tenant admin")
+	cmd.Flags().StringVar(&p.Plan, "plan", "", "the tenant's plan (default: "+tenant.DefaultPlan+"; see `piazza plan list`)")
 	_ = cmd.MarkFlagRequired("slug")
 	_ = cmd.MarkFlagRequired("name")
 	return cmd

@@ -99,6 +99,8 @@ type overview struct {
 	// Self is the signed-in admin, whose own row offers no controls.
 	Self  int64
 	Roles []string
+	// NearQuota warns of the plan's quotas used at 80% or more.
+	NearQuota []string
 	*state
 }
 
@@ -122,6 +124,9 @@ func (m *Module) renderFields(c *fiber.Ctx, status int, msg, errText string, err
 	if v.state, err = m.overviewState(ctx, v.Query); err != nil {
 		return err
 	}
+	if v.NearQuota, err = m.nearQuota(c); err != nil {
+		return err
+	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return m.Render(c, status, "admin.html", v)
 }
@@ -132,4 +137,23 @@ func userID(c *fiber.Ctx) (int64, error) {
 		return 0, fiber.ErrNotFound
 	}
 	return id, nil
+}
+
+// nearQuota are the warnings, in the request's language, of the plan's
+// quotas the tenant uses at 80% or more.
+func (m *Module) nearQuota(c *fiber.Ctx) ([]string, error) {
+	t := tenant.FromContext(c.UserContext())
+	if t.Plan == nil {
+		return nil, nil
+	}
+	u, err := m.Registry.Usage(c.UserContext(), t)
+	if err != nil {
+		return nil, err
+	}
+	l := m.Shell.I18n.FromContext(c.UserContext())
+	var out []string
+	for _, what := range u.Near() {
+		out = append(out, l.T("admin.quota_near."+what, "Plan", t.Plan.Name))
+	}
+	return out, nil
 }
