@@ -20,6 +20,9 @@ import (
 // figures are what seed puts in each tenant.
 type figures struct {
 	Users, Organizations, Communities, News, Discussions int
+	// Proposals are collaboration proposals; Interests the expressions of
+	// interest in them.
+	Proposals, Interests int
 	// Joins is how many communities a person joins, on average; Replies
 	// how many replies a discussion has, on average.
 	Joins, Replies int
@@ -31,13 +34,17 @@ type figures struct {
 // check refuses figures that cannot be seeded.
 func (f figures) check() error {
 	for name, n := range map[string]int{"-users": f.Users, "-organizations": f.Organizations, "-communities": f.Communities,
-		"-news": f.News, "-discussions": f.Discussions, "-joins": f.Joins, "-replies": f.Replies} {
+		"-news": f.News, "-discussions": f.Discussions, "-joins": f.Joins, "-replies": f.Replies,
+		"-proposals": f.Proposals, "-interests": f.Interests} {
 		if n < 0 {
 			return fmt.Errorf("%s: %d is not a number of things", name, n)
 		}
 	}
-	if f.Users == 0 && f.Organizations+f.Communities+f.News+f.Discussions > 0 {
+	if f.Users == 0 && f.Organizations+f.Communities+f.News+f.Discussions+f.Proposals > 0 {
 		return errors.New("-users: someone must create the organisations, communities and items")
+	}
+	if f.Interests > 0 && (f.Proposals == 0 || f.Users < 2) {
+		return errors.New("-interests: expressions of interest need -proposals and people besides the proposers")
 	}
 	return nil
 }
@@ -66,6 +73,8 @@ func seedCommand(ctx context.Context, args []string) error {
 		fs.IntVar(&f.News, "items", 50, "the same as -news")
 		fs.IntVar(&f.Discussions, "discussions", 0, "discussions per tenant")
 		fs.IntVar(&f.Replies, "replies", 0, "replies per discussion, on average")
+		fs.IntVar(&f.Proposals, "proposals", 0, "collaboration proposals per tenant (most published, some closed; tenant-wide or in communities)")
+		fs.IntVar(&f.Interests, "interests", 0, "expressions of interest per tenant, in published and closed proposals (needs -proposals)")
 		fs.Uint64Var(&f.Seed, "seed", 1, "seed of the random content")
 		fs.StringVar(&o.password, "password", "load-password", "every seeded person's password (local accounts are turned on)")
 		fs.StringVar(&dbURL, "db", "", "the application's database URL (default: piazza dev's cluster)")

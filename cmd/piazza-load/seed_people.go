@@ -130,6 +130,9 @@ func (s *seeder) seedOrganizationMembers(ctx context.Context, referents []int64)
 	add := func(o, u int64, r, st string) {
 		if !seen[[2]int64{o, u}] {
 			seen[[2]int64{o, u}] = true
+			if _, ok := s.orgOf[u]; !ok && st == "active" {
+				s.orgOf[u] = o
+			}
 			org, user, role, state = append(org, o), append(user, u), append(role, r), append(state, st)
 		}
 	}

@@ -27,11 +27,21 @@ type seeder struct {
 	people []int64
 	lang   []string // each person's language
 	orgs   []int64
+	// orgOf is the organisation each person is an active member of (the
+	// first one, for who has several).
+	orgOf map[int64]int64
+	// tags are the tenant's tags (none unless its admins added some).
+	tags []int64
 	// communities, with each one's manager and active members (ids).
 	communities []int64
 	managers    []int64
 	members     [][]int64
 	discussions []discussionRow
+	// proposals are the published and closed proposals for the whole
+	// tenant or a community (those people express interest in); groups
+	// counts the work groups made.
+	proposals []proposalRow
+	groups    int
 	// tokens are the members' session tokens, by user id.
 	tokens map[int64]string
 }
@@ -49,29 +59,35 @@ const sessionMethod = "load"
 func newSeeder(tx bun.Tx, f figures, tenantNo uint64, hash string, step func(string, int, time.Time)) *seeder {
 	rng := rand.New(rand.NewPCG(f.Seed, tenantNo))
 	return &seeder{tx: tx, f: f, rng: rng, it: newWriter(rng, &italian, "it"), en: newWriter(rng, &english, "en"),
-		hash: hash, step: step, tokens: map[int64]string{}}
+		hash: hash, step: step, tokens: map[int64]string{}, orgOf: map[int64]int64{}}
 }
 
 // fill seeds a tenant with no people yet; a tenant already holding the
-// same numbers of people, organisations and communities is taken as
-// seeded before (its content is left as it is); another one is refused.
+// same numbers of people, organisations, communities (besides the
+// proposals' work groups), proposals and expressions of interest is taken
+// as seeded before (its content is left as it is); another one is refused.
 // Either way every person is then signed in anew.
 func (s *seeder) fill(ctx context.Context, slug string) error {
-	var users, orgs, comms int
+	var has figures
 	err := s.tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM organizations),
-		(SELECT count(*) FROM communities)`).Scan(&users, &orgs, &comms)
+		(SELECT count(*) FROM communities WHERE id NOT IN (SELECT work_group_id FROM proposals WHERE work_group_id IS NOT NULL)),
+		(SELECT count(*) FROM proposals), (SELECT count(*) FROM proposal_interests)`).
+		Scan(&has.Users, &has.Organizations, &has.Communities, &has.Proposals, &has.Interests)
 	if err != nil {
 		return err
 	}
+	f := s.f
 	switch {
-	case users == 0:
+	case has.Users == 0:
 		if err := s.fresh(ctx); err != nil {
 			return err
 		}
-	case users != s.f.Users || orgs != s.f.Organizations || comms != s.f.Communities:
-		return fmt.Errorf("already holds %d people, %d organisations and %d communities, not the %d, %d and %d asked: "+
-			"seed under another -prefix, or delete it first (piazza tenant delete %s --purge)",
-			users, orgs, comms, s.f.Users, s.f.Organizations, s.f.Communities, slug)
+	case has.Users != f.Users || has.Organizations != f.Organizations || has.Communities != f.Communities ||
+		has.Proposals != f.Proposals || has.Interests != f.Interests:
+		return fmt.Errorf("already holds %d people, %d organisations, %d communities, %d proposals and %d expressions of interest, "+
+			"not the %d, %d, %d, %d and %d asked: seed under another -prefix, or delete it first (piazza tenant delete %s --purge)",
+			has.Users, has.Organizations, has.Communities, has.Proposals, has.Interests,
+			f.Users, f.Organizations, f.Communities, f.Proposals, f.Interests, slug)
 	}
 	return s.signIn(ctx)
 }
@@ -95,8 +111,11 @@ func (s *seeder) fresh(ctx context.Context) error {
 		{"news", &s.f.News, s.seedNews},
 		{"discussions", &s.f.Discussions, s.seedDiscussions},
 		{"discussions' replies", nil, s.seedReplies},
-		// Collaboration proposals, expressions of interest, projects and
-		// documents take their steps here once their modules exist.
+		{"proposals", &s.f.Proposals, s.seedProposals},
+		{"expressions of interest", &s.f.Interests, s.seedInterests},
+		{"work groups", &s.groups, s.seedWorkGroups},
+		// Projects and documents take their steps here once their modules
+		// exist.
 	}
 	for _, st := range steps {
 		began := time.Now()
@@ -113,7 +132,7 @@ func (s *seeder) fresh(ctx context.Context) error {
 	}
 	// The planner sees the new rows at once, as after autovacuum's pass.
 	_, err := s.tx.ExecContext(ctx, `ANALYZE users, profiles, organizations, organization_members, communities,
-		community_members, news, discussions, comments, workflow_history`)
+		community_members, news, discussions, comments, proposals, proposal_interests, workflow_history`)
 	return err
 }
 

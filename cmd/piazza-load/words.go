@@ -11,6 +11,8 @@ type vocabulary struct {
 	// rare are words each seeded item mentions seldom (a place, a technical
 	// term): a search for one finds a handful of items.
 	rare []string
+	// roles are the parts a respondent offers to play in a proposal.
+	roles []string
 }
 
 // words splits a space-separated list; "_" stands for a space inside an
@@ -62,6 +64,8 @@ var italian = vocabulary{
 		perovskite sinterizzazione cobot biobanca metagenomica proteomica radioterapia adroterapia neuroprotesi
 		biosensore microfluidica spettrometria interferometro magnetometro sismografo pluviometro idrovora chiusa
 		vendemmia casaro malga transumanza pizzocchero bitto taleggio gorgonzola risotto mostarda torrone liuteria`),
+	roles: words(`Partner_tecnologico Partner_di_ricerca Capofila Utente_finale Fornitore Sito_di_sperimentazione
+		Consulente Cofinanziatore Laboratorio_di_prova Partner_industriale`),
 }
 
 var english = vocabulary{
@@ -85,6 +89,8 @@ var english = vocabulary{
 		renews builds shares tests gathers`),
 	links: words(`for with across towards beyond through among`),
 	rare:  italian.rare,
+	roles: words(`Technology_partner Research_partner Lead_partner End_user Supplier Test_site Advisor Co-funder
+		Testing_laboratory Industrial_partner`),
 }
 
 // Given names, family names and the competencies of seeded people.
