@@ -2,15 +2,17 @@
 // the project's own code (the tenant registry and provisioning) and their
 // content through SQL in each tenant's transaction: people with profiles
 // and sessions, organisations, communities, news, discussions and their
-// replies, in Italian and English, at a small tenant's figures or at a
+// replies, collaboration proposals with expressions of interest and work
+// groups, in Italian and English, at a small tenant's figures or at a
 // region's; it drives HTTP load at any page as those members and prints
 // throughput, latency percentiles, errors by status and the server's
 // memory; the pgbench mode prints the same figures for `pgbench -S` on the
 // same PostgreSQL, for comparison.
 //
 //	piazza-load seed -tenants 100 -users 20 -news 50
-//	piazza-load seed -prefix region -tenants 1 -users 22000 -organizations 2400 -communities 700 -news 6800 -discussions 3000 -replies 4 -joins 3
+//	piazza-load seed -prefix region -tenants 1 -users 22000 -organizations 2400 -communities 700 -news 6800 -discussions 3000 -replies 4 -joins 3 -proposals 16000 -interests 500
 //	piazza-load run -addr 127.0.0.1:8080 -c 16 -d 30s -pages news,news-item,search
+//	piazza-load run -c 16 -d 20s -warm=false -pages proposals,proposal-item,proposal-own,search-common
 //	piazza-load pgbench -c 16 -d 30s
 //
 // Without -db it uses the private cluster of `piazza dev` (.piazza/pg).
@@ -94,9 +96,14 @@ func database(ctx context.Context, app, super string) (string, string, func(), e
 type Site struct {
 	Host    string   `json:"host"`
 	Members []Member `json:"members"`
-	// News and Discussions are the published items, by who may see them.
+	// News and Discussions are the published items, by who may see them;
+	// Proposals the published and closed ones.
 	News        Items `json:"news"`
 	Discussions Items `json:"discussions"`
+	Proposals   Items `json:"proposals"`
+	// Proposers are the members with a published proposal of their own
+	// (positions in Members).
+	Proposers []int `json:"proposers"`
 	// Communities are the open and reserved communities (their pages are
 	// shown to every member); Organizations and People the validated ones.
 	Communities   []int64 `json:"communities"`
@@ -110,6 +117,8 @@ type Member struct {
 	Cookie string `json:"cookie"`
 	// Communities are those the member belongs to (active).
 	Communities []int64 `json:"communities"`
+	// Proposals are the member's own published proposals.
+	Proposals []int64 `json:"proposals,omitempty"`
 }
 
 // Items are the ids of a content type's published items: those for every

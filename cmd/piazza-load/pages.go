@@ -15,6 +15,8 @@ type page struct {
 	path func(rng *rand.Rand, s *Site, m *Member) string
 	// missing says what the sites lack for this page, if anything.
 	missing func(s *Site) string
+	// as, when set, is who asks for the page instead of the member drawn.
+	as func(rng *rand.Rand, s *Site) *Member
 }
 
 // pageKinds are the pages -pages may name.
@@ -29,6 +31,9 @@ var pageKinds = map[string]page{
 	"community":       {path: communityPath},
 	"news-item":       itemPage("/news/", "published news for the whole tenant", func(s *Site) *Items { return &s.News }),
 	"discussion-item": itemPage("/discussions/", "published discussions for the whole tenant", func(s *Site) *Items { return &s.Discussions }),
+	"proposals":       fixed("/proposals"),
+	"proposal-item":   itemPage("/proposals/", "published proposals for the whole tenant", func(s *Site) *Items { return &s.Proposals }),
+	"proposal-own":    ownProposal(),
 	"person":          listed("/people/", "validated profiles", func(s *Site) []int64 { return s.People }),
 	"organization":    listed("/organizations/", "validated organisations", func(s *Site) []int64 { return s.Organizations }),
 	"search":          searchPage(2),
@@ -138,4 +143,22 @@ func searchPage(which int) page {
 		}
 		return "/search?q=" + url.QueryEscape(l[rng.IntN(len(l))])
 	}}
+}
+
+// ownProposal is a published proposal opened by its proposer (who sees
+// its management and the partners suggested for it): a random member with
+// one, whoever was drawn.
+func ownProposal() page {
+	return page{
+		path: func(rng *rand.Rand, _ *Site, m *Member) string {
+			return fmt.Sprintf("/proposals/%d", m.Proposals[rng.IntN(len(m.Proposals))])
+		},
+		as: func(rng *rand.Rand, s *Site) *Member { return &s.Members[s.Proposers[rng.IntN(len(s.Proposers))]] },
+		missing: func(s *Site) string {
+			if len(s.Proposers) == 0 {
+				return "members with a published proposal"
+			}
+			return ""
+		},
+	}
 }

@@ -189,6 +189,9 @@ func (l load) work(ctx context.Context, client *http.Client, rng *rand.Rand, nex
 	for r, more := next(rng); more; r, more = next(rng) {
 		p := l.pages[rng.IntN(len(l.pages))]
 		site, m := &l.sites[r.site], &l.sites[r.site].Members[r.member]
+		if p.as != nil {
+			m = p.as(rng, site)
+		}
 		if mine[p.name] == nil {
 			mine[p.name] = &Result{}
 		}

@@ -39,6 +39,12 @@ func (s *seeder) site(ctx context.Context) (Site, error) {
 	if site.Discussions, err = publishedItems(ctx, s.tx, "discussions", ""); err != nil {
 		return site, err
 	}
+	if site.Proposals, err = publishedItems(ctx, s.tx, "proposals", "", "closed"); err != nil {
+		return site, err
+	}
+	if err := s.proposers(ctx, &site); err != nil {
+		return site, err
+	}
 	for _, l := range []struct {
 		dst *[]int64
 		q   string
@@ -55,12 +61,14 @@ func (s *seeder) site(ctx context.Context) (Site, error) {
 	return site, nil
 }
 
-// publishedItems are the ids of the published items of table for the
-// whole tenant, and those of each community.
-func publishedItems(ctx context.Context, tx bun.IDB, table, extra string) (Items, error) {
+// publishedItems are the ids of the published items of table (and of
+// those in the further states readable as published) for the whole
+// tenant, and those of each community.
+func publishedItems(ctx context.Context, tx bun.IDB, table, extra string, states ...string) (Items, error) {
 	items := Items{ByCommunity: map[int64][]int64{}}
 	rows, err := tx.QueryContext(ctx, fmt.Sprintf(`SELECT id, scope_kind, scope_communities FROM %s
-		WHERE state = 'published' AND scope_kind IN ('tenant', 'communities')%s ORDER BY id`, table, extra))
+		WHERE state IN (?) AND scope_kind IN ('tenant', 'communities')%s ORDER BY id`, table, extra),
+		bun.In(append([]string{"published"}, states...)))
 	if err != nil {
 		return items, err
 	}
@@ -80,4 +88,30 @@ func publishedItems(ctx context.Context, tx bun.IDB, table, extra string) (Items
 		}
 	}
 	return items, rows.Err()
+}
+
+// proposers gives each member of site their own published proposals, and
+// lists the members with some.
+func (s *seeder) proposers(ctx context.Context, site *Site) error {
+	own := map[int64][]int64{}
+	rows, err := s.tx.QueryContext(ctx, `SELECT author_id, array_agg(id ORDER BY id) FROM proposals
+		WHERE state = 'published' AND author_id IS NOT NULL GROUP BY author_id`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var uid int64
+		var ids []int64
+		if err := rows.Scan(&uid, pgdialect.Array(&ids)); err != nil {
+			return err
+		}
+		own[uid] = ids
+	}
+	for i := range site.Members {
+		if site.Members[i].Proposals = own[site.Members[i].ID]; len(site.Members[i].Proposals) > 0 {
+			site.Proposers = append(site.Proposers, i)
+		}
+	}
+	return rows.Err()
 }
