@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"os"
@@ -22,15 +23,18 @@ import (
 func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
 
 // tiny are the figures of the tests' tenant.
-var tiny = figures{Users: 30, Organizations: 4, Communities: 12, News: 40, Discussions: 12, Joins: 2, Replies: 2, Seed: 1}
+var tiny = figures{Users: 30, Organizations: 4, Communities: 12, News: 40, Discussions: 12, Joins: 2, Replies: 2,
+	Proposals: 200, Interests: 60, Seed: 1}
 
 const testPassword = "una password di prova"
 
-// TestLoad seeds a tenant at tiny figures in the test world, checks what
-// it holds, signs every member in, drives load at every kind of page and
+// TestLoad seeds a tenant at tiny figures in the test world (its admins
+// having added two tags), checks what it holds, signs every member in,
+// checks what they see of proposals, drives load at every kind of page and
 // seeds it again.
 func TestLoad(t *testing.T) {
 	w := moduletest.New(t)
+	addTags(t, w, "load-0001")
 	sites, err := seedTenants(context.Background(), w.Reg, tiny, seedOptions{tenants: 1, prefix: "load", password: testPassword, progress: io.Discard})
 	if err != nil {
 		t.Fatal(err)
@@ -40,30 +44,42 @@ func TestLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Run("counts", func(t *testing.T) { checkCounts(t, w, tn) })
+	t.Run("proposals", func(t *testing.T) { checkProposals(t, w, tn) })
+	t.Run("interests", func(t *testing.T) { checkInterests(t, w, tn) })
 	if len(sites) != 1 || len(sites[0].Members) != tiny.Users || sites[0].Host != "load-0001.piazza.test" {
 		t.Fatalf("sites: %d, members %d", len(sites), len(sites[0].Members))
 	}
 	t.Run("sign in", func(t *testing.T) { signIn(t, w, tn, sites[0]) })
+	t.Run("proposal scope", func(t *testing.T) { proposalScope(t, w, tn, sites[0]) })
 	t.Run("run", func(t *testing.T) { run(t, w, sites) })
-	t.Run("again", func(t *testing.T) { seedAgain(t, w, sites) })
+	t.Run("again", func(t *testing.T) { seedAgain(t, w, tn, sites) })
+}
+
+// notWorkGroup keeps the communities (by their id, col) seeded as such,
+// not the proposals' work groups.
+func notWorkGroup(col string) string {
+	return " WHERE " + col + " NOT IN (SELECT work_group_id FROM proposals WHERE work_group_id IS NOT NULL)"
 }
 
 // checkCounts checks that the tenant holds the figures' people,
-// organisations, communities of every kind, news and discussions, and
-// text that search finds.
+// organisations, communities of every kind (besides the work groups),
+// news, discussions, proposals and expressions of interest, and text that
+// search finds.
 func checkCounts(t *testing.T, w *moduletest.World, tn *tenant.Tenant) {
 	counts := map[string]int{
-		"SELECT count(*) FROM users WHERE status = 'active'":                                       tiny.Users,
-		"SELECT count(*) FROM profiles":                                                            tiny.Users,
-		"SELECT count(*) FROM organizations":                                                       tiny.Organizations,
-		"SELECT count(DISTINCT organization_id) FROM organization_members WHERE role = 'referent'": tiny.Organizations,
-		"SELECT count(*) FROM communities":                                                         tiny.Communities,
-		"SELECT count(DISTINCT kind) FROM communities":                                             3,
-		"SELECT count(*) FROM communities WHERE parent_id IS NOT NULL":                             1,
-		"SELECT count(*) FROM community_members WHERE role = 'manager'":                            tiny.Communities,
-		"SELECT count(*) FROM news":                                                                tiny.News,
-		"SELECT count(*) FROM discussions":                                                         tiny.Discussions,
-		"SELECT count(*) FROM sessions WHERE method = 'load'":                                      tiny.Users,
+		"SELECT count(*) FROM users WHERE status = 'active'":                                              tiny.Users,
+		"SELECT count(*) FROM profiles":                                                                   tiny.Users,
+		"SELECT count(*) FROM organizations":                                                              tiny.Organizations,
+		"SELECT count(DISTINCT organization_id) FROM organization_members WHERE role = 'referent'":        tiny.Organizations,
+		"SELECT count(*) FROM communities" + notWorkGroup("id"):                                           tiny.Communities,
+		"SELECT count(DISTINCT kind) FROM communities":                                                    3,
+		"SELECT count(*) FROM communities WHERE parent_id IS NOT NULL":                                    1,
+		"SELECT count(*) FROM community_members" + notWorkGroup("community_id") + " AND role = 'manager'": tiny.Communities,
+		"SELECT count(*) FROM news":                                                                       tiny.News,
+		"SELECT count(*) FROM discussions":                                                                tiny.Discussions,
+		"SELECT count(*) FROM proposals":                                                                  tiny.Proposals,
+		"SELECT count(*) FROM proposal_interests":                                                         tiny.Interests,
+		"SELECT count(*) FROM sessions WHERE method = 'load'":                                             tiny.Users,
 	}
 	w.In(t, tn, func(ctx context.Context, tx bun.Tx) error {
 		for q, want := range counts {
@@ -126,8 +142,10 @@ func signIn(t *testing.T, w *moduletest.World, tn *tenant.Tenant, s Site) {
 }
 
 // seedAgain checks that the same figures are seeded again by signing the
-// members in anew, and that other figures are refused.
-func seedAgain(t *testing.T, w *moduletest.World, first []Site) {
+// members in anew, leaving the content as it was (the proposals' work
+// groups apart from the communities asked for), and that other figures,
+// proposals and expressions of interest included, are refused.
+func seedAgain(t *testing.T, w *moduletest.World, tn *tenant.Tenant, first []Site) {
 	ctx := context.Background()
 	again, err := seedTenants(ctx, w.Reg, tiny, seedOptions{tenants: 1, prefix: "load", password: testPassword, progress: io.Discard})
 	if err != nil {
@@ -137,11 +155,25 @@ func seedAgain(t *testing.T, w *moduletest.World, first []Site) {
 		t.Errorf("seeding again: %d members (had %d), new sessions: %v", len(again[0].Members), len(first[0].Members),
 			again[0].Members[0].Cookie != first[0].Members[0].Cookie)
 	}
-	more := tiny
-	more.Users++
-	_, err = seedTenants(ctx, w.Reg, more, seedOptions{tenants: 1, prefix: "load", password: testPassword, progress: io.Discard})
-	if err == nil || !strings.Contains(err.Error(), "already holds 30 people") {
-		t.Errorf("seeding other figures into a seeded tenant: %v, want a refusal", err)
+	if len(again[0].Proposals.All) != len(first[0].Proposals.All) || len(again[0].Proposers) != len(first[0].Proposers) {
+		t.Errorf("seeding again: %d proposals for the whole tenant and %d proposers, had %d and %d", len(again[0].Proposals.All),
+			len(again[0].Proposers), len(first[0].Proposals.All), len(first[0].Proposers))
+	}
+	checkCounts(t, w, tn)
+	for _, c := range []struct {
+		change func(*figures)
+		want   string
+	}{
+		{func(f *figures) { f.Users++ }, "already holds 30 people"},
+		{func(f *figures) { f.Proposals++ }, "200 proposals and 60 expressions of interest, not the 30, 4, 12, 201 and 60 asked"},
+		{func(f *figures) { f.Interests-- }, "not the 30, 4, 12, 200 and 59 asked"},
+	} {
+		more := tiny
+		c.change(&more)
+		_, err = seedTenants(ctx, w.Reg, more, seedOptions{tenants: 1, prefix: "load", password: testPassword, progress: io.Discard})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("seeding other figures into a seeded tenant: %v, want a refusal (%s)", err, c.want)
+		}
 	}
 }
 
@@ -193,6 +225,19 @@ func TestPages(t *testing.T) {
 	if err != nil || len(p) != 3 || p[2].path(nil, &sites[0], &sites[0].Members[0]) != "/people?q=rossi" {
 		t.Errorf("both and a path: %v %v", p, err)
 	}
+	if _, err := parsePages("proposal-own", sites); err == nil || !strings.Contains(err.Error(), "no members with a published proposal") {
+		t.Errorf("a proposer's page where nobody proposed anything: %v", err)
+	}
+	sites[0].Members = append(sites[0].Members, Member{ID: 2, Proposals: []int64{7}})
+	sites[0].Proposers = []int{1}
+	p, err = parsePages("proposal-own", sites)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	if m := p[0].as(rng, &sites[0]); m.ID != 2 || p[0].path(rng, &sites[0], m) != "/proposals/7" {
+		t.Errorf("a proposer's page: %s as member %d, want /proposals/7 as 2", p[0].path(rng, &sites[0], m), m.ID)
+	}
 }
 
 func TestFigures(t *testing.T) {
@@ -204,6 +249,9 @@ func TestFigures(t *testing.T) {
 		{figures{}, true},
 		{figures{Users: 3, News: -1}, false},
 		{figures{Communities: 2}, false},
+		{figures{Users: 3, Proposals: 2}, true},
+		{figures{Users: 3, Interests: 2}, false},
+		{figures{Users: 3, Proposals: -1}, false},
 	} {
 		if err := c.f.check(); (err == nil) != c.ok {
 			t.Errorf("%+v: %v", c.f, err)
