@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/piazza-pa/piazza/platform/i18n"
+	"github.com/piazza-pa/piazza/platform/keyset"
 	"github.com/piazza-pa/piazza/platform/membership"
 	"github.com/piazza-pa/piazza/platform/screen"
 	"github.com/piazza-pa/piazza/platform/web"
@@ -15,13 +16,19 @@ import (
 type showView struct {
 	web.Page
 	Community *Community
-	Pending   []Member
 	Subs      []Community
 	Items     []Item
 	// Origin is what the community was born from (nil for nothing).
 	Origin *Item
-	// People is the page of members shown.
-	People membership.Shown[Member]
+	// People is the page of the list of people shown, List which list
+	// it is, Pager the links to its next page and back to the first,
+	// Filter whether the list offers the filter by name.
+	People []Member
+	List   membership.List
+	Pager  keyset.Pager
+	Filter bool
+	// States are the lists of people the viewer may see (a manager's tabs).
+	States []string
 	// Frequency is the member's own e-mail frequency here ("" for the profile's).
 	Frequency      string
 	Frequencies    []string
@@ -60,28 +67,35 @@ func (m *Module) renderShow(c *fiber.Ctx, status int, errText string) error {
 	return m.Render(c, status, "show.html", v)
 }
 
-// showView reads the page of the community of the path for the viewer.
+// showView reads the page of the community of the path for the viewer,
+// with the page of its people that ?state= (members, requests or
+// invitations), ?who= (a part of a name) and ?after= (a cursor) ask for.
 func (m *Module) showView(c *fiber.Ctx, errText string) (showView, error) {
 	v := showView{Page: m.Page(c), Roles: Roles, Frequencies: frequencies, Error: errText}
 	if d := c.Query("done"); d != "" && errText == "" {
 		v.Message = m.T(c, "community.done."+safeKey(d))
 	}
-	d, err := m.Show(c.UserContext(), screen.ParamID(c, "id"))
+	id, after := screen.ParamID(c, "id"), c.Query("after")
+	l, err := OpenList(c.UserContext(), id, c.Query("state"), c.Query("who"), after)
 	if err != nil {
 		return v, err
 	}
-	v.Community, v.Pending, v.Subs, v.Items, v.Origin = d.Community, d.Pending, d.Subs, d.Items, d.Origin
+	d, err := m.Show(c.UserContext(), id, l)
+	if err != nil {
+		return v, err
+	}
+	v.Community, v.Subs, v.Items, v.Origin = d.Community, d.Subs, d.Items, d.Origin
 	v.Frequency, v.Manage, v.Validate, v.Member = d.Frequency, d.Manage, d.Validate, d.Member
 	v.Preview = !d.Member && d.Community.Kind != Closed
-	v.People = membership.PageOf(d.Members, func(x Member) string { return x.Name }, c.Query("who"), c.QueryInt("page", 1), perPage,
-		"/communities/"+strconv.FormatInt(d.Community.ID, 10), "members-h")
+	v.People, v.List, v.Filter = d.People, l, l.Who != "" || after != "" || d.Next != ""
+	v.Pager = keyset.Links(v.L, "community.people", "/communities/"+strconv.FormatInt(id, 10), l.Keep(), after, d.Next)
+	if v.Manage {
+		v.States = membership.States
+	}
 	v.Invite = inviteView{L: v.L, CSRF: v.CSRF, ID: d.Community.ID}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return v, nil
 }
-
-// perPage is how many members a page of the members' table shows.
-const perPage = 25
 
 // flashes are the outcomes an action reports on the page it returns to.
 var flashes = []string{"frequency", "created", "joined", "requested", "left", "accepted", "declined", "invited",

@@ -6,12 +6,15 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/modules/moduletest"
+	"github.com/piazza-pa/piazza/platform/keyset/keysettest"
+	"github.com/piazza-pa/piazza/platform/membership"
 )
 
 // hx gets u as htmx does (HX-Request), returning the status and the body.
@@ -184,30 +187,108 @@ func TestMemberManagement(t *testing.T) {
 	}
 }
 
-// TestLongMemberList: past a page, the members' table is paged and can be
-// filtered by name.
-func TestLongMemberList(t *testing.T) {
+// memberRE is a row of the members' table: the member's name.
+var memberRE = regexp.MustCompile(`<td><a href="/people/\d+">([^<]+)</a></td>`)
+
+// pendingRE is a person of a list of requests or invitations.
+var pendingRE = regexp.MustCompile(`<li class="mb-2 d-flex flex-wrap align-items-center gap-2">([^<]+) <span`)
+
+// TestMemberPages: a long list of members is paged by keyset, fifty at a
+// time, leaders first and then by name, each member once while people
+// join between one page and the next; the filter by name and the list of
+// requests keep on every page; requests and invitations are lists for the
+// managers only; a cursor altered, of another list (another state, another
+// community) or of another tenant names no page.
+func TestMemberPages(t *testing.T) {
 	w := moduletest.New(t)
 	anna := w.Browser(t, alpha, "anna")
 	id := create(t, anna, "Grande community", "open")
-	w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error {
-		_, err := tx.ExecContext(ctx, `WITH u AS (INSERT INTO users (email, display_name)
-			SELECT 'socio' || i || '@alpha.example', 'Socio ' || lpad(i::text, 2, '0') FROM generate_series(1, 30) AS i RETURNING id)
-			INSERT INTO community_members (community_id, user_id, role, state) SELECT ?::bigint, id, 'participant', 'active' FROM u`, id)
+	other := create(t, anna, "Piccola community", "open")
+	w.In(t, w.B, func(ctx context.Context, tx bun.Tx) error { // communities of the same ids in beta
+		_, err := tx.ExecContext(ctx, "INSERT INTO communities (name, kind) VALUES ('Di Beta uno', 'open'), ('Di Beta due', 'open')")
 		return err
 	})
-	page := alpha + "/communities/" + id
-	_, first := anna.Get(page)
-	rows := between(first, "members", "</table>")
-	if n := strings.Count(rows, "<tr>") - 1; n != 25 || !strings.Contains(first, `id="who"`) || !strings.Contains(first, "page=2") {
-		t.Errorf("the first page shows %d members, or no filter, or no next page", n)
+	w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.ExecContext(ctx, `WITH u AS (INSERT INTO users (email, display_name)
+				SELECT 'socio' || i || '-' || c || '@alpha.example', CASE WHEN c = 1 THEN 'Socio ' ELSE 'SOCIO ' END || lpad(i::text, 2, '0')
+				FROM generate_series(1, 60) AS i, generate_series(1, 2) AS c RETURNING id)
+			INSERT INTO community_members (community_id, user_id, role, state) SELECT ?0::bigint, id, 'participant', 'active' FROM u;
+			WITH u AS (INSERT INTO users (email, display_name) VALUES ('z1@alpha.example', 'Zeta Guida'), ('z2@alpha.example', 'Zoe Guida') RETURNING id)
+			INSERT INTO community_members (community_id, user_id, role, state) SELECT ?0::bigint, id, 'manager', 'active' FROM u;
+			WITH u AS (INSERT INTO users (email, display_name) SELECT 'chiede' || i || '@alpha.example', 'Richiedente ' || lpad(i::text, 2, '0')
+				FROM generate_series(1, 55) AS i RETURNING id)
+			INSERT INTO community_members (community_id, user_id, state) SELECT ?0::bigint, id, 'request_sent' FROM u;
+			WITH u AS (INSERT INTO users (email, display_name) VALUES ('invitato@alpha.example', 'Invitato Uno') RETURNING id)
+			INSERT INTO community_members (community_id, user_id, state) SELECT ?0::bigint, id, 'invited' FROM u`, id)
+		return err
+	})
+	var members, requests []string
+	for i := 1; i <= 60; i++ {
+		members = append(members, fmt.Sprintf("Socio %02d", i), fmt.Sprintf("SOCIO %02d", i))
 	}
-	_, second := anna.Get(page + "?page=2")
-	if n := strings.Count(between(second, "members", "</table>"), "<tr>") - 1; n != 6 {
-		t.Errorf("the second page shows %d members, want 6", n)
+	for i := 1; i <= 55; i++ {
+		requests = append(requests, fmt.Sprintf("Richiedente %02d", i))
 	}
-	_, one := anna.Get(page + "?who=socio+07")
-	if rows := between(one, "members", "</table>"); strings.Count(rows, "<tr>")-1 != 1 || !strings.Contains(rows, "Socio 07") {
-		t.Errorf("the filter by name does not keep the one member: %s", rows)
+	joined := 0
+	join := func(int) {
+		joined++
+		w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error {
+			_, err := tx.ExecContext(ctx, `WITH u AS (INSERT INTO users (email, display_name) VALUES
+					('prima' || ?0 || '@alpha.example', 'Aaa nuovo ' || ?0), ('dopo' || ?0 || '@alpha.example', 'Socio 30 nuovo ' || ?0) RETURNING id)
+				INSERT INTO community_members (community_id, user_id, state) SELECT ?1::bigint, id, 'active' FROM u`, joined, id)
+			return err
+		})
+	}
+	isNew := func(s string) bool { return strings.HasPrefix(s, "Socio 30 nuovo ") }
+	page := "/communities/" + id
+	seen := keysettest.WalkSize(t, anna, alpha, page, memberRE, membership.PageSize, join)
+	if len(seen) < 3 || strings.Join(seen[:3], ",") != "Anna,Zeta Guida,Zoe Guida" {
+		t.Errorf("the managers do not come first: %v", seen[:min(3, len(seen))])
+	}
+	missing, repeated, unexpected := keysettest.Once(seen[3:], members, isNew)
+	if len(missing)+len(repeated)+len(unexpected) > 0 || joined < 3 {
+		t.Errorf("members missing %v, repeated %v, unexpected %v (%d pages)", missing, repeated, unexpected, joined)
+	}
+	_, one := anna.Get(alpha + page + "?who=socio+07")
+	if rows := memberRE.FindAllStringSubmatch(one, -1); len(rows) != 2 || !strings.Contains(one, `value="socio 07"`) {
+		t.Errorf("the filter by name does not keep the two members: %v", rows)
+	}
+	bruno := w.Browser(t, alpha, "bruno")
+	seen = keysettest.WalkSize(t, anna, alpha, page+"?state=request_sent", pendingRE, membership.PageSize, nil)
+	if missing, repeated, unexpected := keysettest.Once(seen, requests, nil); len(missing)+len(repeated)+len(unexpected) > 0 {
+		t.Errorf("requests missing %v, repeated %v, unexpected %v", missing, repeated, unexpected)
+	}
+	for _, state := range []string{"request_sent", "invited"} {
+		if code, body := bruno.Get(alpha + page + "?state=" + state); code != 404 || strings.Contains(body, "Richiedente") || strings.Contains(body, "Invitato") {
+			t.Errorf("someone who does not manage the community reads its list %s: %d", state, code)
+		}
+	}
+	if _, p := anna.Get(alpha + page + "?state=invited"); !strings.Contains(between(p, "pending", "</ul>"), "Invitato Uno") {
+		t.Error("the manager does not read the invitations")
+	}
+	cursorsRefused(t, anna, w.Browser(t, beta, "anna"), page, "/communities/"+other)
+}
+
+// cursorsRefused: the cursor of the second page of list page opens it,
+// and names no page altered, of another list (the requests, another
+// group at otherPage), or on the same path of another tenant.
+func cursorsRefused(t *testing.T, b, other *moduletest.Browser, page, otherPage string) {
+	t.Helper()
+	_, first := b.Get(alpha + page)
+	m := regexp.MustCompile(`href="` + regexp.QuoteMeta(page) + `\?after=([^"&]+)" id="more"`).FindStringSubmatch(first)
+	if m == nil {
+		t.Fatal("the first page links no next page")
+	}
+	if code, _ := b.Get(alpha + page + "?after=" + m[1]); code != 200 {
+		t.Fatalf("the second page: %d", code)
+	}
+	for _, bad := range []string{page + "?after=garbage", page + "?after=" + m[1] + "A", page + "?after=" + m[1][:len(m[1])-2],
+		page + "?state=request_sent&after=" + m[1], page + "?state=rejected", otherPage + "?after=" + m[1]} {
+		if code, _ := b.Get(alpha + bad); code != 404 {
+			t.Errorf("%s: %d", bad, code)
+		}
+	}
+	if code, body := other.Get(beta + page + "?after=" + m[1]); code != 404 || strings.Contains(body, "Socio") {
+		t.Errorf("another tenant's member reads the second page: %d", code)
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/form"
 	"github.com/piazza-pa/piazza/platform/keyset"
 	"github.com/piazza-pa/piazza/platform/mail"
+	"github.com/piazza-pa/piazza/platform/membership"
 	"github.com/piazza-pa/piazza/platform/screen"
 	"github.com/piazza-pa/piazza/platform/taxonomy"
 	"github.com/piazza-pa/piazza/platform/web"
@@ -114,10 +115,7 @@ func (m *Module) back(c *fiber.Ctx, id int64, flash string) error {
 	if id != 0 {
 		u += "/" + strconv.FormatInt(id, 10)
 	}
-	if flash != "" {
-		u += "?done=" + flash
-	}
-	return web.Done(c, u, m.T(c, "community.done."+safeKey(flash)))
+	return web.Done(c, membership.Back(u, flash), m.T(c, "community.done."+safeKey(flash)))
 }
 
 // themesOf keeps the known themes of the form's "themes" values.

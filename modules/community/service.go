@@ -169,9 +169,13 @@ func (m *Module) SetFrequency(ctx context.Context, id int64, f string) error {
 // showData is what a community's page shows its viewer, kept in the cache
 // between their visits.
 type showData struct {
-	Community        *Community
-	Members, Pending []Member
-	Subs             []Community
+	Community *Community
+	// People are the page of the list of people shown (members, or for
+	// managers requests or invitations), Next the cursor of the page
+	// after it ("" for none).
+	People []Member
+	Next   string
+	Subs   []Community
 	// Origin is what the community was born from (nil for nothing).
 	Origin *Item
 	// Items are the community's latest items the viewer may see: its
@@ -182,18 +186,30 @@ type showData struct {
 	Manage, Validate, Member bool
 }
 
-// Show reads community id's page for the member of ctx: to its members the
-// members and the content, to managers the requests and invitations, to
-// others what they may see and do to join. The read is kept per member
-// until the tenant's data changes or an item's window opens or closes.
-func (m *Module) Show(ctx context.Context, id int64) (showData, error) {
+// Show reads community id's page for the member of ctx with page l of its
+// people: to its members the members and the content, to managers the
+// requests and invitations, to others what they may see and do to join.
+// The page with the first page of the members is kept per member until
+// the tenant's data changes or an item's window opens or closes; other
+// pages of the lists are read each time.
+func (m *Module) Show(ctx context.Context, id int64, l membership.List) (showData, error) {
+	if l.Asked {
+		d, _, err := m.showData(ctx, id, l)
+		return d, err
+	}
 	key := "community:" + strconv.FormatInt(id, 10) + ":" + strconv.FormatInt(auth.UserFromContext(ctx).ID, 10)
-	return tenant.Cached(ctx, m.Cache, key, func() (showData, time.Time, error) { return m.showData(ctx, id) })
+	return tenant.Cached(ctx, m.Cache, key, func() (showData, time.Time, error) { return m.showData(ctx, id, l) })
 }
 
-// showData reads what community id's page shows the member, and until
-// when it stays true if nothing is written.
-func (m *Module) showData(ctx context.Context, id int64) (showData, time.Time, error) {
+// OpenList reads which list of community id's people an address asks for
+// (membership.Spec.Open): a page not of it is a 404.
+func OpenList(ctx context.Context, id int64, state, who, after string) (membership.List, error) {
+	return members.Open(ctx, id, state, who, after)
+}
+
+// showData reads what community id's page shows the member, with page l
+// of its people, and until when it stays true if nothing is written.
+func (m *Module) showData(ctx context.Context, id int64, l membership.List) (showData, time.Time, error) {
 	var d showData
 	until := time.Now().Add(time.Hour)
 	vw := viewerOf(ctx) // roles are read with the data, under the cache's watch
@@ -202,7 +218,7 @@ func (m *Module) showData(ctx context.Context, id int64) (showData, time.Time, e
 		if d.Community, err = Get(ctx, tx, vw, id); err != nil {
 			return err
 		}
-		if err := d.readPeople(ctx, tx, vw); err != nil {
+		if err := d.readPeople(ctx, tx, vw, l); err != nil {
 			return err
 		}
 		if d.Origin, err = m.origin(ctx, tx, d.Community.ID, vw.UserID); err != nil {
@@ -231,8 +247,9 @@ func (m *Module) showData(ctx context.Context, id int64) (showData, time.Time, e
 const maxSubs = 100
 
 // readPeople reads what vw may do in d's community, its sub-communities,
-// and the people they see there: members, and for managers those waiting.
-func (d *showData) readPeople(ctx context.Context, tx bun.Tx, vw Viewer) error {
+// and page l of the people they see there: members, and for managers
+// those waiting. A list they may not see is not found.
+func (d *showData) readPeople(ctx context.Context, tx bun.Tx, vw Viewer, l membership.List) error {
 	rctx, err := WithRoles(ctx, tx, vw.UserID, d.Community.ID)
 	if err != nil {
 		return err
@@ -249,13 +266,11 @@ func (d *showData) readPeople(ctx context.Context, tx bun.Tx, vw Viewer) error {
 	if d.Subs, _, err = List(ctx, tx, vw, Filter{Parent: d.Community.ID}, keyset.Cursor{}, maxSubs); err != nil {
 		return err
 	}
-	if d.Member || d.Manage || d.Community.Kind == Open {
-		if d.Members, err = Members(ctx, tx, d.Community.ID, Active); err != nil {
-			return err
-		}
-	}
-	if d.Manage {
-		d.Pending, err = Members(ctx, tx, d.Community.ID, RequestSent, Invited)
+	switch {
+	case l.State == Active && (d.Member || d.Manage || d.Community.Kind == Open), d.Manage:
+		d.People, d.Next, err = MembersPage(ctx, tx, d.Community.ID, l, membership.PageSize)
+	case l.Asked:
+		err = errNotFound // a list they may not see: no page of it
 	}
 	return err
 }

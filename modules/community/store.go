@@ -194,9 +194,20 @@ type Member struct {
 
 	Name  string `bun:"name,scanonly"`
 	Email string `bun:"email,scanonly"`
+	// ListKey is the member's place in a page of a list (membership.Page).
+	ListKey string `bun:"list_key,scanonly"`
 }
 
-// Members lists a community's memberships in the given states, by name.
+// MembersPage returns page l of community id's list of people (its members,
+// requests or invitations), at most size, and the next page's cursor.
+func MembersPage(ctx context.Context, tx bun.IDB, id int64, l membership.List, size int) ([]Member, string, error) {
+	return membership.Page(ctx, members, id, l, size, func(ms *[]Member) *bun.SelectQuery {
+		return tx.NewSelect().Model(ms).ColumnExpr("m.*")
+	}, func(m *Member) (string, string, int64) { return m.Role, m.ListKey, m.UserID })
+}
+
+// Members lists all of a community's memberships in the given states, by
+// name, for work on the whole community (a page shows MembersPage).
 func Members(ctx context.Context, tx bun.IDB, id int64, states ...string) ([]Member, error) {
 	var ms []Member
 	if err := members.People(tx.NewSelect().Model(&ms).ColumnExpr("m.*, u.email"), id, states...).Scan(ctx); err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/i18n"
+	"github.com/piazza-pa/piazza/platform/keyset"
 	"github.com/piazza-pa/piazza/platform/membership"
 	"github.com/piazza-pa/piazza/platform/redirect"
 	"github.com/piazza-pa/piazza/platform/screen"
@@ -18,10 +19,16 @@ import (
 
 type showView struct {
 	web.Page
-	Org     *Organization
-	Pending []Person
-	// People is the page of the organisation's people shown.
-	People membership.Shown[Person]
+	Org *Organization
+	// People is the page of the list of people shown, List which list it
+	// is, Pager the links to its next page and back to the first, Filter
+	// whether the list offers the filter by name.
+	People []Person
+	List   membership.List
+	Pager  keyset.Pager
+	Filter bool
+	// States are the lists of people the viewer may see (a referent's tabs).
+	States []string
 	// Manage: the viewer refers for it (or administers); Decide: they
 	// validate it.
 	Manage, Decide bool
@@ -42,9 +49,6 @@ type inviteView struct {
 	Searched, Short bool
 }
 
-// perPage is how many people a page of the people's table shows.
-const perPage = 25
-
 // flashes are the outcomes an action reports on the page it returns to.
 var flashes = []string{"created", "saved", "requested", "accepted", "invited", "approved", "rejected", "removed", "validated", "refused"}
 
@@ -58,19 +62,29 @@ func (m *Module) renderShow(c *fiber.Ctx, status int, errText string) error {
 	return m.Render(c, status, "show.html", v)
 }
 
-// showView reads the page of the organisation of the path for the viewer.
+// showView reads the page of the organisation of the path for the viewer,
+// with the page of its people that ?state= (people, requests or
+// invitations), ?who= (a part of a name) and ?after= (a cursor) ask for.
 func (m *Module) showView(c *fiber.Ctx, errText string) (showView, error) {
 	v := showView{Page: m.Page(c), Error: errText}
 	if d := c.Query("done"); slices.Contains(flashes, d) && errText == "" {
 		v.Message = v.L.T("organization.done." + d)
 	}
-	o, err := m.Overview(c.UserContext(), screen.ParamID(c, "id"))
+	id, after := screen.ParamID(c, "id"), c.Query("after")
+	l, err := OpenList(c.UserContext(), id, c.Query("state"), c.Query("who"), after)
 	if err != nil {
 		return v, err
 	}
-	v.Org, v.Pending, v.Manage, v.Decide = o.Org, o.Pending, o.Manage, o.Decide
-	v.People = membership.PageOf(o.People, func(p Person) string { return p.Name }, c.Query("who"), c.QueryInt("page", 1), perPage,
-		"/organizations/"+strconv.FormatInt(o.Org.ID, 10), "people-h")
+	o, err := m.Overview(c.UserContext(), id, l)
+	if err != nil {
+		return v, err
+	}
+	v.Org, v.Manage, v.Decide = o.Org, o.Manage, o.Decide
+	v.People, v.List, v.Filter = o.People, l, l.Who != "" || after != "" || o.Next != ""
+	v.Pager = keyset.Links(v.L, "organization.people", "/organizations/"+strconv.FormatInt(id, 10), l.Keep(), after, o.Next)
+	if v.Manage {
+		v.States = membership.States
+	}
 	v.Invite = inviteView{L: v.L, CSRF: v.CSRF, ID: o.Org.ID}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return v, nil

@@ -23,6 +23,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/form"
 	"github.com/piazza-pa/piazza/platform/keyset"
+	"github.com/piazza-pa/piazza/platform/membership"
 	"github.com/piazza-pa/piazza/platform/screen"
 	"github.com/piazza-pa/piazza/platform/setting"
 	"github.com/piazza-pa/piazza/platform/taxonomy"
@@ -88,10 +89,9 @@ func (m *Module) back(c *fiber.Ctx, id int64, flash string) error {
 	u := "/organizations/" + strconv.FormatInt(id, 10)
 	key := "organization.done.saved"
 	if flash != "" {
-		u += "?done=" + flash
 		key = "organization.done." + flash
 	}
-	return web.Done(c, u, m.T(c, key))
+	return web.Done(c, membership.Back(u, flash), m.T(c, key))
 }
 
 type listView struct {

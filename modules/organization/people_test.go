@@ -6,12 +6,15 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/modules/moduletest"
+	"github.com/piazza-pa/piazza/platform/keyset/keysettest"
+	"github.com/piazza-pa/piazza/platform/membership"
 )
 
 // hx gets u as htmx does (HX-Request), returning the status and the body.
@@ -90,7 +93,7 @@ func TestPeopleSearch(t *testing.T) {
 	if code, _ := anna.Send(alpha+"/organizations/"+id, alpha+"/organizations/"+id+"/invite", url.Values{"user": {fmt.Sprint(w.ID("alpha", "dario"))}}); code != 303 {
 		t.Fatalf("invite from the matches: %d", code)
 	}
-	if _, p := anna.Get(alpha + "/organizations/" + id); !strings.Contains(p[strings.Index(p, `id="pending"`):], "Dario") {
+	if _, p := anna.Get(alpha + "/organizations/" + id + "?state=invited"); !strings.Contains(p[strings.Index(p, `id="pending"`):], "Dario") {
 		t.Error("the invited person does not wait among the requests and invitations")
 	}
 	if code, body := hx(t, w.Browser(t, alpha, "bruno"), search+"ele"); code != 403 || strings.Contains(body, "Elena") {
@@ -147,5 +150,78 @@ func TestPeopleRoles(t *testing.T) {
 	_, p = anna.Get(page)
 	if !strings.Contains(row(p, bid), ">Referente<") || row(p, cid) != "" {
 		t.Errorf("the new role or the removal does not show: %q / %q", row(p, bid), row(p, cid))
+	}
+}
+
+// personRE is a row of the people's table: the person's name.
+var personRE = regexp.MustCompile(`<td><a href="/people/\d+">([^<]+)</a></td>`)
+
+// TestPeoplePages: an organisation's people are paged by keyset, fifty at
+// a time, referents first and then by name, each once while people join
+// between pages; its requests are a list for its referents only, paged
+// too; a cursor altered, of another list or of another tenant names no
+// page.
+func TestPeoplePages(t *testing.T) {
+	w := moduletest.New(t)
+	anna := w.Browser(t, alpha, "anna")
+	id := create(t, anna, url.Values{"name": {"Officine Grandi"}})
+	w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.ExecContext(ctx, `WITH u AS (INSERT INTO users (email, display_name)
+				SELECT 'dip' || i || '@alpha.example', 'Dipendente ' || lpad(i::text, 3, '0') FROM generate_series(1, 110) AS i RETURNING id)
+			INSERT INTO organization_members (organization_id, user_id, role, state) SELECT ?0::bigint, id, 'employee', 'active' FROM u;
+			WITH u AS (INSERT INTO users (email, display_name) SELECT 'chiede' || i || '@alpha.example', 'Richiedente ' || lpad(i::text, 2, '0')
+				FROM generate_series(1, 52) AS i RETURNING id)
+			INSERT INTO organization_members (organization_id, user_id, state) SELECT ?0::bigint, id, 'request_sent' FROM u`, id)
+		return err
+	})
+	w.In(t, w.B, func(ctx context.Context, tx bun.Tx) error { // an organisation of the same id in beta
+		_, err := tx.ExecContext(ctx, "INSERT INTO organizations (name) VALUES ('Di Beta')")
+		return err
+	})
+	var people, requests []string
+	for i := 1; i <= 110; i++ {
+		people = append(people, fmt.Sprintf("Dipendente %03d", i))
+	}
+	for i := 1; i <= 52; i++ {
+		requests = append(requests, fmt.Sprintf("Richiedente %02d", i))
+	}
+	joined := 0
+	join := func(int) {
+		joined++
+		w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error {
+			_, err := tx.ExecContext(ctx, `WITH u AS (INSERT INTO users (email, display_name) VALUES
+					('prima' || ?0 || '@alpha.example', 'Aaa nuovo ' || ?0), ('dopo' || ?0 || '@alpha.example', 'Dipendente 080 nuovo ' || ?0) RETURNING id)
+				INSERT INTO organization_members (organization_id, user_id, state) SELECT ?1::bigint, id, 'active' FROM u`, joined, id)
+			return err
+		})
+	}
+	page := "/organizations/" + id
+	seen := keysettest.WalkSize(t, anna, alpha, page, personRE, membership.PageSize, join)
+	if len(seen) == 0 || seen[0] != "Anna" {
+		t.Errorf("the referent does not come first: %v", seen[:min(1, len(seen))])
+	}
+	isNew := func(s string) bool { return strings.HasPrefix(s, "Dipendente 080 nuovo ") }
+	if missing, repeated, unexpected := keysettest.Once(seen[min(1, len(seen)):], people, isNew); len(missing)+len(repeated)+len(unexpected) > 0 || joined < 3 {
+		t.Errorf("people missing %v, repeated %v, unexpected %v (%d pages)", missing, repeated, unexpected, joined)
+	}
+	seen = keysettest.WalkSize(t, anna, alpha, page+"?state=request_sent", regexp.MustCompile(`gap-2">([^<]+) <span`), membership.PageSize, nil)
+	if missing, repeated, unexpected := keysettest.Once(seen, requests, nil); len(missing)+len(repeated)+len(unexpected) > 0 {
+		t.Errorf("requests missing %v, repeated %v, unexpected %v", missing, repeated, unexpected)
+	}
+	if code, body := w.Browser(t, alpha, "bruno").Get(alpha + page + "?state=request_sent"); code != 404 || strings.Contains(body, "Richiedente") {
+		t.Errorf("someone who does not refer for it reads its requests: %d", code)
+	}
+	_, first := anna.Get(alpha + page)
+	m := regexp.MustCompile(`href="` + page + `\?after=([^"&]+)" id="more"`).FindStringSubmatch(first)
+	if m == nil {
+		t.Fatal("the first page links no next page")
+	}
+	for _, bad := range []string{"?after=garbage", "?after=" + m[1] + "A", "?state=request_sent&after=" + m[1], "?state=rejected"} {
+		if code, _ := anna.Get(alpha + page + bad); code != 404 {
+			t.Errorf("%s: %d", bad, code)
+		}
+	}
+	if code, body := w.Browser(t, beta, "anna").Get(beta + page + "?after=" + m[1]); code != 404 || strings.Contains(body, "Dipendente") {
+		t.Errorf("another tenant's member reads the second page: %d", code)
 	}
 }

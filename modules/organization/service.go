@@ -9,6 +9,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/form"
 	"github.com/piazza-pa/piazza/platform/keyset"
+	"github.com/piazza-pa/piazza/platform/membership"
 	"github.com/piazza-pa/piazza/platform/screen"
 	"github.com/piazza-pa/piazza/platform/setting"
 )
@@ -123,28 +124,37 @@ func (m *Module) Validate(ctx context.Context, id int64, state string) error {
 
 // Overview is what an organisation's page shows its viewer.
 type Overview struct {
-	Org             *Organization
-	People, Pending []Person
+	Org *Organization
+	// People are the page of the list of people shown (its people, or for
+	// those who manage it requests or invitations), Next the cursor of the
+	// page after it ("" for none).
+	People []Person
+	Next   string
 	// Manage: the viewer refers for it (or administers); Decide: they
 	// validate it; Validation: the tenant validates organisations.
 	Manage, Decide, Validation bool
 }
 
-// Overview reads organisation id's page for the member of ctx: its people,
-// and for those who manage it the requests and invitations waiting.
-func (m *Module) Overview(ctx context.Context, id int64) (*Overview, error) {
+// OpenList reads which list of organisation id's people an address asks
+// for (membership.Spec.Open): a page not of it is a 404.
+func OpenList(ctx context.Context, id int64, state, who, after string) (membership.List, error) {
+	return people.Open(ctx, id, state, who, after)
+}
+
+// Overview reads organisation id's page for the member of ctx, with page l
+// of its people: the people linked to it, and for those who manage it the
+// requests and invitations waiting (to others, those lists are not found).
+func (m *Module) Overview(ctx context.Context, id int64, l membership.List) (*Overview, error) {
 	v := new(Overview)
 	err := m.visible(ctx, id, func(ctx context.Context, tx bun.Tx, vw Viewer, o *Organization) error {
 		v.Org, v.Validation = o, vw.Validation
 		v.Manage = (o.MyRole == Referent && o.MyState == Active) || authz.Can(ctx, "admin/organizations", "manage")
 		v.Decide = vw.Facilitator && o.State == ToValidate
+		if l.State != Active && !v.Manage {
+			return ErrNotFound
+		}
 		var err error
-		if v.People, err = People(ctx, tx, o.ID, Active); err != nil {
-			return err
-		}
-		if v.Manage {
-			v.Pending, err = People(ctx, tx, o.ID, RequestSent, Invited)
-		}
+		v.People, v.Next, err = PeoplePage(ctx, tx, o.ID, l, membership.PageSize)
 		return err
 	})
 	return v, err

@@ -217,15 +217,17 @@ type Person struct {
 	CreatedAt      time.Time  `bun:"created_at,nullzero,default:now()"`
 	DecidedAt      *time.Time `bun:"decided_at"`
 	Name           string     `bun:"name,scanonly"`
+	// ListKey is the person's place in a page of a list (membership.Page).
+	ListKey string `bun:"list_key,scanonly"`
 }
 
-// People lists the people linked to an organisation in the given states.
-func People(ctx context.Context, tx bun.IDB, id int64, states ...string) ([]Person, error) {
-	var ps []Person
-	if err := people.People(tx.NewSelect().Model(&ps).ColumnExpr("m.*"), id, states...).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("organisation people: %w", err)
-	}
-	return ps, nil
+// PeoplePage returns page l of organisation id's list of people (those
+// linked, the requests or the invitations), at most size, and the next
+// page's cursor.
+func PeoplePage(ctx context.Context, tx bun.IDB, id int64, l membership.List, size int) ([]Person, string, error) {
+	return membership.Page(ctx, people, id, l, size, func(ps *[]Person) *bun.SelectQuery {
+		return tx.NewSelect().Model(ps).ColumnExpr("m.*")
+	}, func(p *Person) (string, string, int64) { return p.Role, p.ListKey, p.UserID })
 }
 
 // WorksForAll reports whether uid is linked (active) to every organisation

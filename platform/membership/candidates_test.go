@@ -9,7 +9,6 @@ import (
 
 	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/dbtest"
-	"github.com/piazza-pa/piazza/platform/membership"
 	"github.com/piazza-pa/piazza/tenant"
 )
 
@@ -75,23 +74,5 @@ func TestCandidates(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
-	}
-}
-
-// TestPageOf: people are paged, and filtered by name in any case.
-func TestPageOf(t *testing.T) {
-	names := []string{"Anna", "Bruno", "Carla", "Dario", "Elena"}
-	name := func(s string) string { return s }
-	p := membership.PageOf(names, name, "", 2, 2, "/communities/1", "members-h")
-	if !slices.Equal(p.List, []string{"Carla", "Dario"}) || p.Total != 5 || !p.Filter ||
-		p.Prev != "/communities/1?page=1#members-h" || p.Next != "/communities/1?page=3#members-h" {
-		t.Errorf("page 2: %+v", p)
-	}
-	p = membership.PageOf(names, name, " AR ", 9, 2, "/communities/1", "members-h")
-	if !slices.Equal(p.List, []string{"Carla", "Dario"}) || p.Total != 2 || p.Prev != "" || p.Next != "" {
-		t.Errorf("filtered: %+v", p)
-	}
-	if p := membership.PageOf(names, name, "", 1, 10, "/x", "y"); p.Filter || len(p.List) != 5 {
-		t.Errorf("a short list: %+v", p)
 	}
 }

@@ -80,7 +80,7 @@ func (in *Inbox) task(r pending) feed.Task {
 	switch r.What {
 	case "request":
 		person := fmt.Sprintf("%s/%s/%d/", base, in.People, r.UID)
-		t.Detail = r.Who
+		t.URL, t.Detail = base+"?state="+RequestSent, r.Who // the group's requests
 		t.Actions = feed.Decide(in.Keys+"."+in.ApproveRequest, person+Approve, in.Keys+".reject_request", person+Reject)
 	case "invitation":
 		t.Actions = feed.Decide(in.Keys+".accept", base+"/accept", in.Keys+".decline", base+"/decline")

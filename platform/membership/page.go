@@ -1,51 +1,163 @@
 package membership
 
 import (
+	"context"
+	"fmt"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
+
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/keyset"
+	"github.com/piazza-pa/piazza/platform/site"
 )
 
-// Shown is a page of a group's people, as its page lists them: filtered
-// by name when the list is long.
-type Shown[T any] struct {
-	List []T
-	// Who filters the people by name; Total is how many match.
+// PageSize is how many people a page of a group's list shows.
+const PageSize = 50
+
+// States are the lists of a group's people a page offers: its members
+// (to whoever sees them), and its requests and invitations (to those
+// who lead it).
+var States = []string{Active, RequestSent, Invited}
+
+// List is one page of one of a group's lists of people: the people in
+// State whose name holds Who (any case), after the cursor After.
+type List struct {
+	// Name is the list's name for its cursors: the site, the group and
+	// the state, so that a cursor of another list names no page of it.
+	Name  string
+	State string
 	Who   string
-	Total int
-	// Prev and Next are the links to the pages around ("" for none).
-	Prev, Next string
-	// Filter: the list is long enough to offer the filter.
-	Filter bool
+	After keyset.Cursor
+	// Asked: the address asked for more than the first page of the
+	// members (another list, a filter or a cursor).
+	Asked bool
 }
 
-// PageOf is page n (from 1) of people, per to a page, keeping those whose
-// name holds who (in any case); the links to the pages around go to base
-// (the group's page) and its anchor.
-func PageOf[T any](people []T, name func(T) string, who string, n, per int, base, anchor string) Shown[T] {
-	p := Shown[T]{Who: strings.TrimSpace(who), Filter: len(people) > per}
-	if p.Who != "" {
-		p.Filter = true
-		needle := strings.ToLower(p.Who)
-		people = slices.DeleteFunc(slices.Clone(people), func(x T) bool { return !strings.Contains(strings.ToLower(name(x)), needle) })
+// order is how a list is ordered within the leaders and within the others:
+// by the name shown, as lowered, then id — the order of users_name_order_idx,
+// which serves each page's start.
+var order = keyset.Order{Key: "lower(" + auth.NameSQL("u") + ")", ID: "u.id", Text: true}
+
+// A cursor's text starts with the part of the list it points into.
+const (
+	leaders = "l"
+	others  = "o"
+)
+
+// Open reads which list of group gid an address asks for: its state
+// (Active when none), a filter by name and the cursor after (""
+// for the first page). A state that is not a list, or a cursor that no
+// page of this list wrote, is keyset.ErrCursor (404).
+func (s *Spec) Open(ctx context.Context, gid int64, state, who, after string) (List, error) {
+	l := List{State: state, Who: strings.TrimSpace(who), Asked: state != "" || after != "" || strings.TrimSpace(who) != ""}
+	if l.State == "" {
+		l.State = Active
 	}
-	p.Total = len(people)
-	last := max(1, (len(people)+per-1)/per)
-	n = min(max(n, 1), last)
-	p.List = people[(n-1)*per : min(n*per, len(people))]
-	link := func(page int) string {
-		q := url.Values{"page": {strconv.Itoa(page)}}
-		if p.Who != "" {
-			q.Set("who", p.Who)
+	if !slices.Contains(States, l.State) || len(l.Who) > 100 {
+		return l, keyset.ErrCursor
+	}
+	var sid int64
+	if st := site.FromContext(ctx); st != nil {
+		sid = st.ID
+	}
+	l.Name = fmt.Sprintf("%s/%d/%d/%s", s.Table, sid, gid, l.State)
+	var err error
+	if l.After, err = keyset.Decode(l.Name, after); err != nil {
+		return l, err
+	}
+	if l.After.Set && !strings.HasPrefix(l.After.Text, leaders) && !strings.HasPrefix(l.After.Text, others) {
+		return l, keyset.ErrCursor
+	}
+	return l, nil
+}
+
+// Page reads into a page of l of group gid the rows sel selects (a select
+// of T over the links aliased m; Page joins users aliased u and adds
+// name and list_key); at is a row's role, list_key and person: the leaders first, then the others, each by name and id. Each
+// part is one query through the order's index and the links' key, at
+// most a page long. It returns the page and the cursor of the next one
+// ("" for none).
+func Page[T any](ctx context.Context, s *Spec, gid int64, l List, size int, sel func(*[]T) *bun.SelectQuery, at func(*T) (role, key string, id int64)) ([]T, string, error) {
+	var rows []T
+	read := func(lead bool, cur keyset.Cursor) error {
+		var got []T
+		if cur.Set {
+			cur.Text = cur.Text[1:] // the key, without the part
 		}
-		return base + "?" + q.Encode() + "#" + anchor
+		if err := s.part(sel(&got), gid, l, lead, cur, size-len(rows)).Scan(ctx); err != nil {
+			return fmt.Errorf("%s people: %w", s.Groups, err)
+		}
+		rows = append(rows, got...)
+		return nil
 	}
-	if n > 1 {
-		p.Prev = link(n - 1)
+	if !l.After.Set || strings.HasPrefix(l.After.Text, leaders) {
+		if err := read(true, l.After); err != nil {
+			return nil, "", err
+		}
+		l.After = keyset.Cursor{} // the others from their first
 	}
-	if n < last {
-		p.Next = link(n + 1)
+	if len(rows) <= size {
+		if err := read(false, l.After); err != nil {
+			return nil, "", err
+		}
 	}
-	return p
+	rows, next := keyset.Cut(rows, size, l.Name, func(r *T) keyset.Cursor {
+		role, key, id := at(r)
+		if role == s.Lead {
+			return keyset.Cursor{Text: leaders + key, ID: id}
+		}
+		return keyset.Cursor{Text: others + key, ID: id}
+	})
+	return rows, next, nil
+}
+
+// part narrows q to the leaders of l (lead) or the others, after cur, at
+// most size and one more.
+func (s *Spec) part(q *bun.SelectQuery, gid int64, l List, lead bool, cur keyset.Cursor, size int) *bun.SelectQuery {
+	q = q.ColumnExpr(auth.NameSQL("u")+" AS name").ColumnExpr(order.Key+" AS list_key").
+		Join("JOIN users AS u ON u.id = m.user_id").
+		Where("m.? = ? AND m.state = ?", bun.Ident(s.Column), gid, l.State)
+	if lead {
+		q = q.Where("m.role = ?", s.Lead)
+	} else {
+		q = q.Where("m.role <> ?", s.Lead)
+	}
+	if l.Who != "" {
+		q = q.Where("strpos("+order.Key+", lower(?)) > 0", l.Who)
+	}
+	return order.Page(q, cur, size)
+}
+
+// Keep is what the links to a list's other pages keep of the address:
+// the state when not the members, and the filter.
+func (l List) Keep() url.Values {
+	keep := url.Values{"who": {l.Who}}
+	if l.State != Active {
+		keep.Set("state", l.State)
+	}
+	return keep
+}
+
+// tabs are the lists a group's page shows again after a decision on its
+// people, by the decision's flash.
+var tabs = map[string]string{"invited": Invited, "approved": RequestSent, "rejected": RequestSent}
+
+// Back is the address of the group's page path after an action with flash
+// ("" for none): after an invitation the invitations, after a decision
+// on a request the requests, so that the manager sees the next one.
+func Back(path, flash string) string {
+	q := url.Values{}
+	if s := tabs[flash]; s != "" {
+		q.Set("state", s)
+	}
+	if flash != "" {
+		q.Set("done", flash)
+	}
+	if len(q) == 0 {
+		return path
+	}
+	return path + "?" + q.Encode()
 }

@@ -9,12 +9,14 @@ import (
 	"github.com/piazza-pa/piazza/platform/auth"
 )
 
-// People narrows q, over the links aliased m, to group gid's links in
-// states, with each person's name: leaders first, then by name.
+// People narrows q, over the links aliased m, to all of group gid's links
+// in states, with each person's name: leaders first, then by name. It is
+// for work on the whole group (who is in a work group already); a page
+// shows a list's people a page at a time (Page).
 func (s *Spec) People(q *bun.SelectQuery, gid int64, states ...string) *bun.SelectQuery {
 	return q.ColumnExpr(auth.NameSQL("u")+" AS name").Join("JOIN users AS u ON u.id = m.user_id").
 		Where("m.? = ? AND m.state IN (?)", bun.Ident(s.Column), gid, bun.List(states)).
-		OrderExpr("m.role = ? DESC, lower(u.display_name), u.id", s.Lead).Limit(1000)
+		OrderExpr("m.role = ? DESC, "+order.Key+", u.id", s.Lead)
 }
 
 // Mine adds to q, over the groups aliased alias, uid's own link (my_role

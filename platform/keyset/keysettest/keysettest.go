@@ -25,6 +25,12 @@ var nextRE = regexp.MustCompile(`href="([^"]+)" id="more"`)
 // with the number of pages read so far.
 func Walk(t *testing.T, b Getter, site, path string, row *regexp.Regexp, between func(pages int)) []string {
 	t.Helper()
+	return WalkSize(t, b, site, path, row, keyset.Size, between)
+}
+
+// WalkSize is Walk over a list whose pages show size rows.
+func WalkSize(t *testing.T, b Getter, site, path string, row *regexp.Regexp, size int, between func(pages int)) []string {
+	t.Helper()
 	var seen []string
 	next := path
 	for pages := 0; next != ""; pages++ {
@@ -36,8 +42,8 @@ func Walk(t *testing.T, b Getter, site, path string, row *regexp.Regexp, between
 			t.Fatalf("%s: %d", next, code)
 		}
 		rows := row.FindAllStringSubmatch(page, -1)
-		if len(rows) > keyset.Size {
-			t.Errorf("%s shows %d rows, more than a page's %d", next, len(rows), keyset.Size)
+		if len(rows) > size {
+			t.Errorf("%s shows %d rows, more than a page's %d", next, len(rows), size)
 		}
 		for _, m := range rows {
 			seen = append(seen, html.UnescapeString(m[1]))
