@@ -22,6 +22,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/content"
 	"github.com/piazza-pa/piazza/platform/csrf"
 	"github.com/piazza-pa/piazza/platform/idp"
+	"github.com/piazza-pa/piazza/platform/match"
 	"github.com/piazza-pa/piazza/platform/notify"
 	"github.com/piazza-pa/piazza/platform/session"
 	"github.com/piazza-pa/piazza/platform/web"
@@ -87,6 +88,7 @@ func newBuilder(d Deps) (*builder, error) {
 	if err != nil {
 		return nil, err
 	}
+	shell.AddPartials(match.Partials, match.Pattern) // who could be interested, on the proposals' pages
 	b := &builder{Deps: d, shell: shell, csrf: csrf.New(csrf.Config{Key: d.Key, Secure: d.Secure}),
 		local: &auth.Local{Mail: d.Mail, Window: d.SignIn.Window, MaxPerAccount: d.SignIn.PerAccount, MaxPerAddr: d.SignIn.PerAddr}}
 	sessions := session.Tenant(d.Sessions.Idle, d.Sessions.Absolute)

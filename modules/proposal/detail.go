@@ -7,6 +7,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/modules/community"
+	"github.com/piazza-pa/piazza/platform/match"
 	"github.com/piazza-pa/piazza/platform/scope"
 	"github.com/piazza-pa/piazza/platform/taxonomy"
 	"github.com/piazza-pa/piazza/platform/workflow"
@@ -14,8 +15,8 @@ import (
 
 // Detail is the proposal's part of its page: its tags' names, the
 // viewer's own expression of interest or whether they may express one,
-// and for its proposer (and the facilitators) the expressions received
-// and the work group.
+// and for its proposer (and the facilitators) the expressions received,
+// the work group and who could be interested.
 type Detail struct {
 	Tags []string
 	// Mine is the viewer's expression of interest (nil for none);
@@ -29,6 +30,10 @@ type Detail struct {
 	// Relevant counts the respondents judged relevant; Joinable those of
 	// them not yet in the work group (all, before it exists).
 	Relevant, Joinable int
+	// Matching: the viewer (proposer, facilitator) sees who could be
+	// interested in the open proposal, Suggestions, and invites them.
+	Matching    bool
+	Suggestions []match.Suggestion
 }
 
 // detail reads the proposal's part of its page for v.
@@ -53,7 +58,12 @@ func (m *Module) detail(ctx context.Context, tx bun.IDB, v scope.Viewer, p *Prop
 	}
 	d.Respond = d.Mine == nil && !d.Proposer && p.Open()
 	if d.Proposer && d.Relevant > 0 && (p.State == workflow.Published || p.State == Closed) {
-		err = m.joinable(ctx, tx, p, &d)
+		if err := m.joinable(ctx, tx, p, &d); err != nil {
+			return nil, err
+		}
+	}
+	if d.Matching = p.Open() && matches(ctx, p, v.UserID); d.Matching {
+		d.Suggestions, err = suggest(ctx, tx, p, v.UserID)
 	}
 	return d, err
 }

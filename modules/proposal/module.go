@@ -82,12 +82,12 @@ func (m *Module) definition() content.Type[Proposal, *Proposal] {
 		Funcs: template.FuncMap{"hasString": func(l []string, s string) bool { return slices.Contains(l, s) },
 			"dateValue": dateValue, "deref": func(p *int64) int64 { return *p }, "kinds": func() []string { return Kinds }, "themes": func() []string { return taxonomy.Themes },
 			"trls":     func() []string { return []string{"1", "2", "3", "4", "5", "6", "7", "8", "9"} },
-			"statuses": func() []string { return []string{"open", Closed} }},
+			"statuses": func() []string { return []string{"open", Closed} }, "matchList": matchList},
 	}
 }
 
 // Routes registers the kit's pages (see content.Kit.Mount) and those of
-// the expressions of interest and of the work group.
+// the expressions of interest, the work group and invitations.
 func (m *Module) Routes(r fiber.Router) {
 	g := m.Mount(r)
 	g.Get("/:id<int>/interest", auth.RequireMember, m.interestForm)
@@ -97,6 +97,7 @@ func (m *Module) Routes(r fiber.Router) {
 	g.Post("/interests/:iid<int>/edit", auth.RequireMember, m.interestSave)
 	g.Post("/interests/:iid<int>/do/:action", auth.RequireMember, m.interestTransition)
 	g.Post("/:id<int>/work-group", auth.RequireMember, m.workGroup)
+	g.Post("/:id<int>/invite", auth.RequireMember, m.invitePost)
 }
 
 // guard is community.Guard with the proposer's own permission: they close

@@ -9,8 +9,8 @@ import (
 )
 
 // TestOtherTenant: a member of beta, signed in at beta, reaches none of
-// alpha's proposals, expressions of interest or work groups by id on any
-// route (404), and changes nothing.
+// alpha's proposals, expressions of interest, work groups or invitations
+// by id on any route (404), and changes nothing.
 func TestOtherTenant(t *testing.T) {
 	w := moduletest.New(t)
 	anna, bruno := w.Browser(t, alpha, "anna"), w.Browser(t, alpha, "bruno")
@@ -51,6 +51,7 @@ func TestOtherTenant(t *testing.T) {
 			"/proposals/" + id + "/do/archive":                 nil,
 			"/proposals/" + id + "/edit":                       fields("Presa", nil),
 			"/proposals/" + id + "/work-group":                 nil,
+			"/proposals/" + id + "/invite":                     {"kind": {"person"}, "id": {"4"}},
 			"/files/proposal_interest/" + iid:                  nil,
 			"/files/proposal/" + id:                            nil,
 			"/comments/proposal/" + id:                         {"body": {"intruso"}},
@@ -65,8 +66,8 @@ func TestOtherTenant(t *testing.T) {
 		UNION ALL SELECT state, updated_at FROM proposal_interests) AS x`); after != before {
 		t.Error("beta's members changed alpha's proposals or expressions")
 	}
-	if n := query[int](t, w, "SELECT count(*) FROM proposal_interests WHERE offer = 'intrusa'"); n != 0 {
-		t.Error("an expression landed in alpha")
+	if n := query[int](t, w, "SELECT count(*) FROM proposal_interests WHERE offer = 'intrusa'") + query[int](t, w, "SELECT count(*) FROM proposal_invitations"); n != 0 {
+		t.Error("an expression or an invitation landed in alpha")
 	}
 	// Alpha's pages never show beta's proposal, nor the reverse.
 	if _, page := w.Browser(t, beta, "anna").Get(beta + "/proposals"); strings.Contains(page, "Solo di Alpha") {

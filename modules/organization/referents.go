@@ -1,0 +1,32 @@
+package organization
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/uptrace/bun"
+)
+
+// Referents returns the active referents of the organisations ids (their
+// user ids, by organisation), for a module that tells an organisation of
+// something.
+func Referents(ctx context.Context, tx bun.IDB, ids []int64) (map[int64][]int64, error) {
+	out := map[int64][]int64{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		Org  int64 `bun:"organization_id"`
+		User int64 `bun:"user_id"`
+	}
+	err := tx.NewSelect().Table("organization_members").Column("organization_id", "user_id").
+		Where("organization_id IN (?) AND role = ? AND state = ?", bun.List(ids), Referent, Active).
+		OrderExpr("organization_id, user_id").Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("organisation referents: %w", err)
+	}
+	for _, r := range rows {
+		out[r.Org] = append(out[r.Org], r.User)
+	}
+	return out, nil
+}
