@@ -208,27 +208,7 @@ func TestMemberPages(t *testing.T) {
 		_, err := tx.ExecContext(ctx, "INSERT INTO communities (name, kind) VALUES ('Di Beta uno', 'open'), ('Di Beta due', 'open')")
 		return err
 	})
-	w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error {
-		_, err := tx.ExecContext(ctx, `WITH u AS (INSERT INTO users (email, display_name)
-				SELECT 'socio' || i || '-' || c || '@alpha.example', CASE WHEN c = 1 THEN 'Socio ' ELSE 'SOCIO ' END || lpad(i::text, 2, '0')
-				FROM generate_series(1, 60) AS i, generate_series(1, 2) AS c RETURNING id)
-			INSERT INTO community_members (community_id, user_id, role, state) SELECT ?0::bigint, id, 'participant', 'active' FROM u;
-			WITH u AS (INSERT INTO users (email, display_name) VALUES ('z1@alpha.example', 'Zeta Guida'), ('z2@alpha.example', 'Zoe Guida') RETURNING id)
-			INSERT INTO community_members (community_id, user_id, role, state) SELECT ?0::bigint, id, 'manager', 'active' FROM u;
-			WITH u AS (INSERT INTO users (email, display_name) SELECT 'chiede' || i || '@alpha.example', 'Richiedente ' || lpad(i::text, 2, '0')
-				FROM generate_series(1, 55) AS i RETURNING id)
-			INSERT INTO community_members (community_id, user_id, state) SELECT ?0::bigint, id, 'request_sent' FROM u;
-			WITH u AS (INSERT INTO users (email, display_name) VALUES ('invitato@alpha.example', 'Invitato Uno') RETURNING id)
-			INSERT INTO community_members (community_id, user_id, state) SELECT ?0::bigint, id, 'invited' FROM u`, id)
-		return err
-	})
-	var members, requests []string
-	for i := 1; i <= 60; i++ {
-		members = append(members, fmt.Sprintf("Socio %02d", i), fmt.Sprintf("SOCIO %02d", i))
-	}
-	for i := 1; i <= 55; i++ {
-		requests = append(requests, fmt.Sprintf("Richiedente %02d", i))
-	}
+	members, requests := seedMembers(t, w, id)
 	joined := 0
 	join := func(int) {
 		joined++
@@ -267,6 +247,34 @@ func TestMemberPages(t *testing.T) {
 		t.Error("the manager does not read the invitations")
 	}
 	cursorsRefused(t, anna, w.Browser(t, beta, "anna"), page, "/communities/"+other)
+}
+
+// seedMembers gives community id 120 members (each name twice, in two
+// cases), two more managers, 55 requests and an invitation, in alpha; it
+// returns the members' names and the requests'.
+func seedMembers(t *testing.T, w *moduletest.World, id string) (members, requests []string) {
+	t.Helper()
+	w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.ExecContext(ctx, `WITH u AS (INSERT INTO users (email, display_name)
+				SELECT 'socio' || i || '-' || c || '@alpha.example', CASE WHEN c = 1 THEN 'Socio ' ELSE 'SOCIO ' END || lpad(i::text, 2, '0')
+				FROM generate_series(1, 60) AS i, generate_series(1, 2) AS c RETURNING id)
+			INSERT INTO community_members (community_id, user_id, role, state) SELECT ?0::bigint, id, 'participant', 'active' FROM u;
+			WITH u AS (INSERT INTO users (email, display_name) VALUES ('z1@alpha.example', 'Zeta Guida'), ('z2@alpha.example', 'Zoe Guida') RETURNING id)
+			INSERT INTO community_members (community_id, user_id, role, state) SELECT ?0::bigint, id, 'manager', 'active' FROM u;
+			WITH u AS (INSERT INTO users (email, display_name) SELECT 'chiede' || i || '@alpha.example', 'Richiedente ' || lpad(i::text, 2, '0')
+				FROM generate_series(1, 55) AS i RETURNING id)
+			INSERT INTO community_members (community_id, user_id, state) SELECT ?0::bigint, id, 'request_sent' FROM u;
+			WITH u AS (INSERT INTO users (email, display_name) VALUES ('invitato@alpha.example', 'Invitato Uno') RETURNING id)
+			INSERT INTO community_members (community_id, user_id, state) SELECT ?0::bigint, id, 'invited' FROM u`, id)
+		return err
+	})
+	for i := 1; i <= 60; i++ {
+		members = append(members, fmt.Sprintf("Socio %02d", i), fmt.Sprintf("SOCIO %02d", i))
+	}
+	for i := 1; i <= 55; i++ {
+		requests = append(requests, fmt.Sprintf("Richiedente %02d", i))
+	}
+	return members, requests
 }
 
 // cursorsRefused: the cursor of the second page of list page opens it,

@@ -153,18 +153,11 @@ func TestPeopleRoles(t *testing.T) {
 	}
 }
 
-// personRE is a row of the people's table: the person's name.
-var personRE = regexp.MustCompile(`<td><a href="/people/\d+">([^<]+)</a></td>`)
-
-// TestPeoplePages: an organisation's people are paged by keyset, fifty at
-// a time, referents first and then by name, each once while people join
-// between pages; its requests are a list for its referents only, paged
-// too; a cursor altered, of another list or of another tenant names no
-// page.
-func TestPeoplePages(t *testing.T) {
-	w := moduletest.New(t)
-	anna := w.Browser(t, alpha, "anna")
-	id := create(t, anna, url.Values{"name": {"Officine Grandi"}})
+// seedPeople links 110 employees and 52 requests to organisation id in
+// alpha, and an organisation of the same id to beta; it returns the
+// employees' names and the requests'.
+func seedPeople(t *testing.T, w *moduletest.World, id string) (people, requests []string) {
+	t.Helper()
 	w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error {
 		_, err := tx.ExecContext(ctx, `WITH u AS (INSERT INTO users (email, display_name)
 				SELECT 'dip' || i || '@alpha.example', 'Dipendente ' || lpad(i::text, 3, '0') FROM generate_series(1, 110) AS i RETURNING id)
@@ -178,13 +171,28 @@ func TestPeoplePages(t *testing.T) {
 		_, err := tx.ExecContext(ctx, "INSERT INTO organizations (name) VALUES ('Di Beta')")
 		return err
 	})
-	var people, requests []string
 	for i := 1; i <= 110; i++ {
 		people = append(people, fmt.Sprintf("Dipendente %03d", i))
 	}
 	for i := 1; i <= 52; i++ {
 		requests = append(requests, fmt.Sprintf("Richiedente %02d", i))
 	}
+	return people, requests
+}
+
+// personRE is a row of the people's table: the person's name.
+var personRE = regexp.MustCompile(`<td><a href="/people/\d+">([^<]+)</a></td>`)
+
+// TestPeoplePages: an organisation's people are paged by keyset, fifty at
+// a time, referents first and then by name, each once while people join
+// between pages; its requests are a list for its referents only, paged
+// too; a cursor altered, of another list or of another tenant names no
+// page.
+func TestPeoplePages(t *testing.T) {
+	w := moduletest.New(t)
+	anna := w.Browser(t, alpha, "anna")
+	id := create(t, anna, url.Values{"name": {"Officine Grandi"}})
+	people, requests := seedPeople(t, w, id)
 	joined := 0
 	join := func(int) {
 		joined++

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/uptrace/bun"
 
@@ -56,7 +57,7 @@ func (s *Spec) Open(ctx context.Context, gid int64, state, who, after string) (L
 	if l.State == "" {
 		l.State = Active
 	}
-	if !slices.Contains(States, l.State) || len(l.Who) > 100 {
+	if !slices.Contains(States, l.State) || utf8.RuneCountInString(l.Who) > 100 {
 		return l, keyset.ErrCursor
 	}
 	var sid int64
@@ -74,12 +75,13 @@ func (s *Spec) Open(ctx context.Context, gid int64, state, who, after string) (L
 	return l, nil
 }
 
-// Page reads into a page of l of group gid the rows sel selects (a select
-// of T over the links aliased m; Page joins users aliased u and adds
-// name and list_key); at is a row's role, list_key and person: the leaders first, then the others, each by name and id. Each
-// part is one query through the order's index and the links' key, at
-// most a page long. It returns the page and the cursor of the next one
-// ("" for none).
+// Page reads a page of list l of group gid, at most size rows of what sel
+// selects (a select of T over the links aliased m, to which Page joins the
+// users aliased u and adds the columns name and list_key): those who lead
+// first, then the others, each part by name and id and read by one query
+// through its index (the leaders' links, or the users' names probing the
+// links' key). at is a row's role, list_key and person. It returns the
+// page and the cursor of the next one ("" for none).
 func Page[T any](ctx context.Context, s *Spec, gid int64, l List, size int, sel func(*[]T) *bun.SelectQuery, at func(*T) (role, key string, id int64)) ([]T, string, error) {
 	var rows []T
 	read := func(lead bool, cur keyset.Cursor) error {
