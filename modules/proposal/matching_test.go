@@ -74,6 +74,9 @@ func TestMatchingPanel(t *testing.T) {
 			t.Errorf("the proposer's panel lacks %s:\n%s", want, got)
 		}
 	}
+	if !strings.Contains(p, "Tutti i membri del sito") {
+		t.Error("the page does not say who may see the proposal")
+	}
 	for _, out := range []string{">Carla</a>", ">Anna</a>"} {
 		if strings.Contains(got, out) {
 			t.Errorf("the panel suggests %s, already involved", out)
