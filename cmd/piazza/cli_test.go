@@ -54,7 +54,7 @@ func TestTenantCommands(t *testing.T) {
 		errText string
 	}{
 		{[]string{"tenant", "create", "--slug", "lazio", "--name", "Regione Lazio", "--host", "partecipa.regione.lazio.it", "--admin-email", "admin@regione.lazio.it"},
-			"created tenant lazio (Regione Lazio), serving on lazio.piazza.test, partecipa.regione.lazio.it", ""},
+			"created tenant lazio (Regione Lazio), serving on https://lazio.piazza.test, https://partecipa.regione.lazio.it\nsign-in page: https://lazio.piazza.test/auth/login\n", ""},
 		{[]string{"tenant", "create", "--slug", "lazio", "--name", "Ancora Lazio"}, "", `slug already taken: "lazio"`},
 		{[]string{"tenant", "create", "--slug", "www", "--name", "W"}, "", "reserved"},
 		{[]string{"tenant", "create", "--name", "No slug"}, "", `"slug" not set`},
