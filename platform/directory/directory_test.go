@@ -14,9 +14,9 @@ import (
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/dbtest"
+	"github.com/piazza-pa/piazza/platform/dbtest/tenanttest"
 	"github.com/piazza-pa/piazza/platform/directory"
 	"github.com/piazza-pa/piazza/platform/form"
-	"github.com/piazza-pa/piazza/tenant"
 )
 
 func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
@@ -104,15 +104,8 @@ func (s site) failing(t *testing.T, read func(ctx context.Context, tx bun.Tx) er
 func directoryTenant(t *testing.T) site {
 	t.Helper()
 	ctx := context.Background()
-	d := dbtest.New(t)
-	reg, err := tenant.NewRegistry(ctx, d.DB, tenant.Options{BaseDomain: "piazza.test", OperatorHost: "admin.piazza.test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tn, err := reg.Create(ctx, tenant.CreateParams{Slug: "alpha", Name: "Alpha"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ts := tenanttest.One(t)
+	d, tn := ts, ts.Tenant
 	s := site{in: func(fn func(ctx context.Context, tx bun.Tx) error) error {
 		return db.InTenant(ctx, d.DB, tn.Scope(), fn)
 	}}

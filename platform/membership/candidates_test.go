@@ -8,8 +8,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform/db"
-	"github.com/piazza-pa/piazza/platform/dbtest"
-	"github.com/piazza-pa/piazza/tenant"
+	"github.com/piazza-pa/piazza/platform/dbtest/tenanttest"
 )
 
 // TestCandidates: the people offered for an invitation are the active
@@ -19,15 +18,9 @@ import (
 // wildcards finds nobody.
 func TestCandidates(t *testing.T) {
 	ctx := context.Background()
-	d := dbtest.New(t)
-	reg, err := tenant.NewRegistry(ctx, d.DB, tenant.Options{BaseDomain: "piazza.test", OperatorHost: "admin.piazza.test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tn, err := reg.Create(ctx, tenant.CreateParams{Slug: "alpha", Name: "Alpha"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ts := tenanttest.One(t)
+	d, tn := ts, ts.Tenant
+	var err error
 	err = db.InTenant(ctx, d.DB, tn.Scope(), func(ctx context.Context, tx bun.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO users (email, display_name, status) VALUES
 				('anna@a.example', 'Anna Bianchi', 'active'), ('bruno@a.example', 'Bruno Bianco', 'active'),

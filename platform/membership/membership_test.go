@@ -11,8 +11,8 @@ import (
 
 	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/dbtest"
+	"github.com/piazza-pa/piazza/platform/dbtest/tenanttest"
 	"github.com/piazza-pa/piazza/platform/membership"
-	"github.com/piazza-pa/piazza/tenant"
 )
 
 func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
@@ -35,15 +35,8 @@ var spec = &membership.Spec{Table: "community_members", Column: "community_id", 
 // outcome, the error and the state of user 2's link its row says.
 func TestDecisions(t *testing.T) {
 	ctx := context.Background()
-	d := dbtest.New(t)
-	reg, err := tenant.NewRegistry(ctx, d.DB, tenant.Options{BaseDomain: "piazza.test", OperatorHost: "admin.piazza.test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tn, err := reg.Create(ctx, tenant.CreateParams{Slug: "alpha", Name: "Alpha"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ts := tenanttest.One(t)
+	d, tn := ts, ts.Tenant
 	in := func(fn func(ctx context.Context, tx bun.Tx) error) error {
 		return db.InTenant(ctx, d.DB, tn.Scope(), fn)
 	}
@@ -135,15 +128,9 @@ func TestDecisions(t *testing.T) {
 // the invited their invitation, and the validation condition adds groups.
 func TestTasks(t *testing.T) {
 	ctx := context.Background()
-	d := dbtest.New(t)
-	reg, err := tenant.NewRegistry(ctx, d.DB, tenant.Options{BaseDomain: "piazza.test", OperatorHost: "admin.piazza.test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tn, err := reg.Create(ctx, tenant.CreateParams{Slug: "alpha", Name: "Alpha"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ts := tenanttest.One(t)
+	d, tn := ts, ts.Tenant
+	var err error
 	err = db.InTenant(ctx, d.DB, tn.Scope(), func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO users (email, display_name) SELECT 'u' || i || '@a.example', 'U' || i FROM generate_series(1, 3) AS i;
 			INSERT INTO communities (name, kind, state) VALUES ('uno', 'reserved', 'active'), ('due', 'open', 'to_validate');

@@ -10,11 +10,10 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform/db"
-	"github.com/piazza-pa/piazza/platform/dbtest"
+	"github.com/piazza-pa/piazza/platform/dbtest/tenanttest"
 	"github.com/piazza-pa/piazza/platform/keyset"
 	"github.com/piazza-pa/piazza/platform/membership"
 	"github.com/piazza-pa/piazza/platform/site"
-	"github.com/piazza-pa/piazza/tenant"
 )
 
 // person is a row of a page of a group's people.
@@ -70,15 +69,8 @@ func pages(t *testing.T, in func(func(ctx context.Context, tx bun.Tx) error) err
 // state or of another site names no page.
 func TestPage(t *testing.T) {
 	ctx := context.Background()
-	d := dbtest.New(t)
-	reg, err := tenant.NewRegistry(ctx, d.DB, tenant.Options{BaseDomain: "piazza.test", OperatorHost: "admin.piazza.test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tn, err := reg.Create(ctx, tenant.CreateParams{Slug: "alpha", Name: "Alpha"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ts := tenanttest.One(t)
+	d, tn := ts, ts.Tenant
 	in := func(fn func(ctx context.Context, tx bun.Tx) error) error {
 		return db.InTenant(ctx, d.DB, tn.Scope(), fn)
 	}

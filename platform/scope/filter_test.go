@@ -11,8 +11,8 @@ import (
 
 	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/dbtest"
+	"github.com/piazza-pa/piazza/platform/dbtest/tenanttest"
 	"github.com/piazza-pa/piazza/platform/scope"
-	"github.com/piazza-pa/piazza/tenant"
 )
 
 func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
@@ -22,15 +22,9 @@ func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
 // with every kind of membership, validators or not.
 func TestPreloadedFilterAgrees(t *testing.T) {
 	ctx := context.Background()
-	d := dbtest.New(t)
-	reg, err := tenant.NewRegistry(ctx, d.DB, tenant.Options{BaseDomain: "piazza.test", OperatorHost: "admin.piazza.test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tn, err := reg.Create(ctx, tenant.CreateParams{Slug: "alpha", Name: "Alpha"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ts := tenanttest.One(t)
+	d, tn := ts, ts.Tenant
+	var err error
 	err = db.InTenant(ctx, d.DB, tn.Scope(), func(ctx context.Context, tx bun.Tx) error {
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO users (email) SELECT 'u' || i || '@a.example' FROM generate_series(1, 6) AS i;

@@ -8,9 +8,8 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform/db"
-	"github.com/piazza-pa/piazza/platform/dbtest"
+	"github.com/piazza-pa/piazza/platform/dbtest/tenanttest"
 	"github.com/piazza-pa/piazza/platform/scope"
-	"github.com/piazza-pa/piazza/tenant"
 )
 
 // TestKeep: in a request that keeps its memberships, the second Preload
@@ -18,15 +17,8 @@ import (
 // same member only; without Keep each Preload reads them again.
 func TestKeep(t *testing.T) {
 	ctx := context.Background()
-	d := dbtest.New(t)
-	reg, err := tenant.NewRegistry(ctx, d.DB, tenant.Options{BaseDomain: "piazza.test", OperatorHost: "admin.piazza.test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tn, err := reg.Create(ctx, tenant.CreateParams{Slug: "alpha", Name: "Alpha"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ts := tenanttest.One(t)
+	d, tn := ts, ts.Tenant
 	in := func(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) {
 		if err := db.InTenant(ctx, d.DB, tn.Scope(), fn); err != nil {
 			t.Fatal(err)

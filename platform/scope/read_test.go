@@ -8,9 +8,8 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform/db"
-	"github.com/piazza-pa/piazza/platform/dbtest"
+	"github.com/piazza-pa/piazza/platform/dbtest/tenanttest"
 	"github.com/piazza-pa/piazza/platform/scope"
-	"github.com/piazza-pa/piazza/tenant"
 )
 
 // TestFilterReadClosed: with FilterRead a closed item is seen by exactly
@@ -19,15 +18,9 @@ import (
 // only, as an archived one.
 func TestFilterReadClosed(t *testing.T) {
 	ctx := context.Background()
-	d := dbtest.New(t)
-	reg, err := tenant.NewRegistry(ctx, d.DB, tenant.Options{BaseDomain: "piazza.test", OperatorHost: "admin.piazza.test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tn, err := reg.Create(ctx, tenant.CreateParams{Slug: "alpha", Name: "Alpha"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ts := tenanttest.One(t)
+	d, tn := ts, ts.Tenant
+	var err error
 	err = db.InTenant(ctx, d.DB, tn.Scope(), func(ctx context.Context, tx bun.Tx) error {
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO users (email) SELECT 'u' || i || '@a.example' FROM generate_series(1, 4) AS i;

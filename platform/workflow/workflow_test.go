@@ -11,8 +11,8 @@ import (
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/dbtest"
+	"github.com/piazza-pa/piazza/platform/dbtest/tenanttest"
 	"github.com/piazza-pa/piazza/platform/workflow"
-	"github.com/piazza-pa/piazza/tenant"
 )
 
 func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
@@ -21,15 +21,9 @@ func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
 // a state and the rows of its transitions.
 func TestApply(t *testing.T) {
 	ctx := context.Background()
-	d := dbtest.New(t)
-	reg, err := tenant.NewRegistry(ctx, d.DB, tenant.Options{BaseDomain: "piazza.test", OperatorHost: "admin.piazza.test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tn, err := reg.Create(ctx, tenant.CreateParams{Slug: "alpha", Name: "Alpha"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ts := tenanttest.One(t)
+	d, tn := ts, ts.Tenant
+	var err error
 	in := func(fn func(ctx context.Context, tx bun.Tx) error) error {
 		return db.InTenant(ctx, d.DB, tn.Scope(), fn)
 	}
