@@ -1,6 +1,7 @@
 package console
 
 import (
+	"cmp"
 	"errors"
 	"strings"
 
@@ -18,6 +19,7 @@ import (
 // error shown next to its field.
 type createForm struct {
 	Slug, Name, Hosts, AdminEmail string
+	Plan                          string
 	Field, FieldError             string
 	signInForm
 }
@@ -41,6 +43,8 @@ type listView struct {
 	Statuses  []string
 	Form      createForm
 	RowErrors []string
+	// Plans are the plans a new tenant may get.
+	Plans []*tenant.Plan
 }
 
 func (m *Module) list(c *fiber.Ctx) error {
@@ -56,6 +60,10 @@ func (m *Module) renderList(c *fiber.Ctx, status int, v *listView) error {
 	if err != nil {
 		return err
 	}
+	if v.Plans, err = m.Registry.Plans(c.UserContext()); err != nil {
+		return err
+	}
+	v.Form.Plan = cmp.Or(v.Form.Plan, tenant.DefaultPlan)
 	v.Next = next
 	for _, t := range ts {
 		members, storage := m.usageText(c, t)
@@ -69,10 +77,10 @@ func (m *Module) renderList(c *fiber.Ctx, status int, v *listView) error {
 
 func (m *Module) create(c *fiber.Ctx) error {
 	f := createForm{Slug: strings.TrimSpace(c.FormValue("slug")), Name: c.FormValue("name"),
-		Hosts: c.FormValue("hosts"), AdminEmail: strings.TrimSpace(c.FormValue("admin_email"))}
+		Hosts: c.FormValue("hosts"), AdminEmail: strings.TrimSpace(c.FormValue("admin_email")), Plan: c.FormValue("plan")}
 	choice := f.readSignIn(c)
 	t, err := m.Onboard.Create(c.UserContext(), tenant.CreateParams{Slug: f.Slug, Name: f.Name,
-		Hosts: strings.Fields(f.Hosts), AdminEmail: f.AdminEmail}, choice)
+		Hosts: strings.Fields(f.Hosts), AdminEmail: f.AdminEmail, Plan: f.Plan}, choice)
 	if errors.Is(err, platform.ErrInvalid) || errors.Is(err, platform.ErrConflict) {
 		f.Field, f.FieldError = createFieldOf(err), m.errText(c, err)
 		v := &listView{Form: f}
@@ -134,6 +142,10 @@ type tenantView struct {
 	Members string
 	Storage string
 	Audit   []audit.Entry
+	// Quotas are the tenant's usage against its plan's quotas; Plans the
+	// plans it may be moved to.
+	Quotas []quotaRow
+	Plans  []*tenant.Plan
 }
 
 func (m *Module) show(c *fiber.Ctx) error {
@@ -156,6 +168,9 @@ func (m *Module) renderTenantForm(c *fiber.Ctx, status int, slug string, v view,
 	}
 	tv.SignIn.Form = form
 	tv.Members, tv.Storage = m.usageText(c, t)
+	if tv.Quotas, tv.Plans, err = m.quotas(c, t); err != nil {
+		return err
+	}
 	return m.render(c, status, "tenant.html", tv)
 }
 
