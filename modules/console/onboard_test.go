@@ -123,7 +123,7 @@ func TestOnboardingLocalAccount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(local, "attivi") {
+	if !strings.Contains(local, "Turn local accounts off") && !strings.Contains(local, "Disattiva gli account locali") {
 		t.Fatalf("the tenant page says of local accounts: %q", local)
 	}
 }

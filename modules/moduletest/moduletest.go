@@ -81,7 +81,11 @@ func New(t *testing.T) *World {
 	var err error
 	w.Reg, err = tenant.NewRegistry(ctx, w.DB.DB, tenant.Options{BaseDomain: "piazza.test", OperatorHost: "admin.piazza.test",
 		OnProvision: []tenant.Hook{func(ctx context.Context, tx bun.Tx, t *tenant.Tenant) error {
-			return authz.SeedTenant(ctx, tx, t.Domain())
+			if err := authz.SeedTenant(ctx, tx, t.Domain()); err != nil || t.AdminUserID == 0 {
+				return err
+			}
+			// A tenant created with a first admin (the console's), as cmd/piazza does.
+			return authz.Assign(ctx, tx, fmt.Sprintf("user:%d", t.AdminUserID), authz.RoleAdmin, t.Domain())
 		}}})
 	must(t, err)
 	w.A, err = w.Reg.Create(ctx, tenant.CreateParams{Slug: "alpha", Name: "Comune di Alpha"})
