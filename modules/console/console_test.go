@@ -22,11 +22,14 @@ import (
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/csrf"
 	"github.com/piazza-pa/piazza/platform/db"
+	"github.com/piazza-pa/piazza/platform/idp"
 	"github.com/piazza-pa/piazza/platform/dbtest"
 	"github.com/piazza-pa/piazza/platform/operator"
+	"github.com/piazza-pa/piazza/platform/secret"
 	"github.com/piazza-pa/piazza/platform/session"
 	"github.com/piazza-pa/piazza/platform/web"
 	"github.com/piazza-pa/piazza/tenant"
+	"github.com/piazza-pa/piazza/tenant/onboard"
 )
 
 func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
@@ -51,7 +54,12 @@ func TestOperatorSignIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	con, err := console.New(console.Deps{Shell: shell, DB: d.DB, Registry: reg, Sessions: session.Operator(time.Hour, time.Hour), CSRF: p,
+	box, err := secret.New(bytes.Repeat([]byte{3}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	onb := &onboard.Onboarder{DB: d.DB, Registry: reg, IdPs: idp.NewStore(d.DB, box), Check: (&idp.Flow{}).Check, Local: &auth.Local{}, Scheme: "http"}
+	con, err := console.New(console.Deps{Shell: shell, DB: d.DB, Registry: reg, Sessions: session.Operator(time.Hour, time.Hour), CSRF: p, Onboard: onb,
 		Throttle: &auth.Throttle{Table: "piazza.operator_auth_failures", Window: time.Minute, MaxPerAccount: 3, MaxPerAddr: 100}})
 	if err != nil {
 		t.Fatal(err)
@@ -221,7 +229,12 @@ func TestTenantSessionIsNoOperator(t *testing.T) {
 	}
 	shell, _ := web.NewShellFrom(auth.Messages, console.Messages)
 	p := csrf.New(csrf.Config{Key: make([]byte, 32)})
-	con, err := console.New(console.Deps{Shell: shell, DB: d.DB, Registry: reg, Sessions: session.Operator(time.Hour, time.Hour), CSRF: p,
+	box, err := secret.New(bytes.Repeat([]byte{3}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	onb := &onboard.Onboarder{DB: d.DB, Registry: reg, IdPs: idp.NewStore(d.DB, box), Check: (&idp.Flow{}).Check, Local: &auth.Local{}, Scheme: "http"}
+	con, err := console.New(console.Deps{Shell: shell, DB: d.DB, Registry: reg, Sessions: session.Operator(time.Hour, time.Hour), CSRF: p, Onboard: onb,
 		Throttle: &auth.Throttle{Table: "piazza.operator_auth_failures", Window: time.Minute, MaxPerAccount: 3, MaxPerAddr: 100}})
 	if err != nil {
 		t.Fatal(err)
