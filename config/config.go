@@ -64,6 +64,10 @@ type Config struct {
 	// Forwarded headers name the visitor (PIAZZA_TRUSTED_PROXIES); none by
 	// default.
 	TrustedProxies []netip.Prefix
+	// StripeKey is the Stripe secret key (PIAZZA_STRIPE_KEY); empty turns
+	// billing off. StripeWebhookSecret verifies Stripe's webhooks
+	// (PIAZZA_STRIPE_WEBHOOK_SECRET), required with the key.
+	StripeKey, StripeWebhookSecret string
 	// Dev is true under `piazza dev`: insecure cookies allowed, details in errors.
 	Dev bool
 }
@@ -106,6 +110,9 @@ func Load(lookup Lookup, mode Mode) (*Config, error) {
 	}
 	if mode == ModeServe && c.DatabaseURL != "" && c.SecretKey == nil {
 		bad("PIAZZA_SECRET_KEY", "required with PIAZZA_DATABASE_URL under serve: every replica must share the same key (32 random bytes, base64 or hex)")
+	}
+	if c.StripeKey != "" && c.StripeWebhookSecret == "" {
+		bad("PIAZZA_STRIPE_WEBHOOK_SECRET", "required with PIAZZA_STRIPE_KEY: the signing secret of the webhook endpoint (whsec_…)")
 	}
 	if c.OperatorHost == c.BaseDomain {
 		bad("PIAZZA_OPERATOR_HOST", "must differ from PIAZZA_BASE_DOMAIN")

@@ -65,6 +65,9 @@ func TestLoadInvalid(t *testing.T) {
 		{"PIAZZA_TRUSTED_PROXIES", "10.0.0.0/8, ingress", ModeDev, "PIAZZA_TRUSTED_PROXIES"},
 		{"PIAZZA_TRUSTED_PROXIES", "10.0.0.0/33", ModeDev, "PIAZZA_TRUSTED_PROXIES"},
 		{"PIAZZA_DATABASE_URL", "postgres://piazza:s3cret@db/piazza", ModeServe, "PIAZZA_SECRET_KEY: required"},
+		{"PIAZZA_STRIPE_KEY", "pk_test_123456", ModeDev, "PIAZZA_STRIPE_KEY: must be a Stripe secret"},
+		{"PIAZZA_STRIPE_KEY", "sk_test_123456", ModeDev, "PIAZZA_STRIPE_WEBHOOK_SECRET: required with PIAZZA_STRIPE_KEY"},
+		{"PIAZZA_STRIPE_WEBHOOK_SECRET", "secret", ModeDev, "PIAZZA_STRIPE_WEBHOOK_SECRET: must be the signing secret"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.key+"="+tc.value, func(t *testing.T) {

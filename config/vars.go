@@ -89,4 +89,18 @@ var variables = []variable{
 		}
 		return nil
 	}},
+	{"PIAZZA_STRIPE_KEY", func(c *Config, v string) error {
+		c.StripeKey = v
+		if !strings.HasPrefix(v, "sk_") && !strings.HasPrefix(v, "rk_") || len(v) < 8 || strings.ContainsAny(v, " \t") {
+			return fmt.Errorf("must be a Stripe secret or restricted key (sk_… or rk_…)")
+		}
+		return nil
+	}},
+	{"PIAZZA_STRIPE_WEBHOOK_SECRET", func(c *Config, v string) error {
+		c.StripeWebhookSecret = v
+		if !strings.HasPrefix(v, "whsec_") || len(v) < 10 || strings.ContainsAny(v, " \t") {
+			return fmt.Errorf("must be the signing secret of a Stripe webhook endpoint (whsec_…)")
+		}
+		return nil
+	}},
 }
