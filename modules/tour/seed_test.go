@@ -25,6 +25,8 @@ var idRE = regexp.MustCompile(`/(\d+)(?:\?|$|#)`)
 // seeded are the ids of what the tour visits.
 type seeded struct {
 	News, PublicNews, Mine, Discussion, Open, Closed, Organization, Anna, Bruno string
+	// Proposal is Anna's, with Bruno's expression of Interest in it.
+	Proposal, Interest string
 }
 
 // seed writes, through the pages people use, one of each thing the tour
@@ -60,6 +62,7 @@ func seed(t *testing.T, w *moduletest.World) seeded {
 		url.Values{"message": {"Buongiorno, possiamo sentirci per il progetto sugli orti?"}}); code != 303 {
 		t.Fatalf("contact: %d %.300s", code, body)
 	}
+	s.Proposal, s.Interest = proposal(t, w, anna, validator, bruno)
 	if _, err := operator.Create(context.Background(), w.DB.DB, operatorEmail, "Ops", operatorPass); err != nil {
 		t.Fatal(err)
 	}
@@ -75,4 +78,30 @@ func create(t *testing.T, b *moduletest.Browser, path string, form url.Values) s
 		t.Fatalf("create %s %q: %d %s %.300s", path, form.Get("title")+form.Get("name"), res.StatusCode, res.Header.Get("Location"), body)
 	}
 	return m[1]
+}
+
+// proposal has Anna write a proposal on telemedicine that the validator
+// approves, Bruno express his interest in it, and Carla fill a profile
+// that its matching panel suggests; it returns the ids of the proposal
+// and of the expression.
+func proposal(t *testing.T, w *moduletest.World, anna, validator, bruno *moduletest.Browser) (string, string) {
+	t.Helper()
+	id := create(t, anna, "/proposals", url.Values{"title": {"Telemedicina nei comuni di montagna"}, "language": {"it"}, "scope_kind": {"tenant"},
+		"summary": {"Visite a distanza e monitoraggio dei pazienti cronici nelle valli."}, "body": {"Cerchiamo partner per la telemedicina."},
+		"offer": {"Una piattaforma di televisita."}, "expected": {"Dispositivi medici connessi."}, "kind": {"technology"}, "trl": {"6"},
+		"ip_status": {"none"}, "themes": {"health"}, "countries": {"IT"}, "languages": {"it"}, "action": {"submit"}})
+	if code, _ := validator.Send(alpha+"/proposals/"+id, alpha+"/proposals/"+id+"/do/approve", nil); code != 303 {
+		t.Fatalf("approve the proposal: %d", code)
+	}
+	res, body := bruno.Post(alpha+"/proposals/"+id+"/interest", alpha+"/proposals/"+id+"/interest",
+		url.Values{"offer": {"Sensori per il monitoraggio a domicilio."}, "role": {"Partner tecnologico"}, "action": {"submit"}})
+	m := idRE.FindStringSubmatch(res.Header.Get("Location"))
+	if res.StatusCode != 303 || m == nil {
+		t.Fatalf("express interest: %d %.300s", res.StatusCode, body)
+	}
+	if code, body := w.Browser(t, alpha, "carla").Send(alpha+"/profile", alpha+"/profile", url.Values{"name": {"Carla"}, "themes": {"health"},
+		"competencies": {"telemedicina, cartella clinica elettronica"}, "notify_frequency": {"daily"}}); code != 303 {
+		t.Fatalf("Carla's profile: %d %.300s", code, body)
+	}
+	return id, m[1]
 }

@@ -39,7 +39,8 @@ func visitors(s seeded) []visitor {
 			"/", "/dashboard", "/dashboard/inbox", "/news", "/news/new", "/news/" + s.News, "/news/" + s.Mine + "/edit",
 			"/discussions", "/discussions/new", "/discussions/" + s.Discussion, "/communities", "/communities/new",
 			"/communities/" + s.Open, "/organizations", "/organizations/new", "/organizations/" + s.Organization,
-			"/people", "/people/" + s.Anna, "/people/" + s.Bruno, "/profile", "/profile/messages", "/notifications", "/search?q=orti", "/auth/password"}},
+			"/people", "/people/" + s.Anna, "/people/" + s.Bruno, "/profile", "/profile/messages", "/notifications", "/search?q=orti", "/auth/password",
+			"/proposals", "/proposals/new", "/proposals/" + s.Proposal, "/proposals/interests/" + s.Interest}},
 		{who: "validator", site: alpha, email: "validator@alpha.example", password: moduletest.Password, pages: []string{
 			"/dashboard/inbox", "/news/" + s.Mine}},
 		{who: "admin", site: alpha, email: "admin@alpha.example", password: moduletest.Password, pages: []string{
