@@ -34,6 +34,9 @@ func Middleware(res *Resolver) fiber.Handler {
 			return fmt.Errorf("%w: unknown host", ErrNotFound)
 		}
 		c.Locals(web.LocalSiteName, t.Name)
+		if err := billingGate(c, t); err != nil {
+			return err
+		}
 		c.SetUserContext(NewContext(c.UserContext(), t))
 		return c.Next()
 	}

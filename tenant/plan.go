@@ -30,11 +30,21 @@ type Plan struct {
 	MaxMembers int64  `bun:"max_members" json:"max_members"`
 	MaxStorage int64  `bun:"max_storage_bytes" json:"max_storage_bytes"`
 	// Modules are the module keys a tenant may switch on; nil is every module.
-	Modules   []string  `bun:"modules,array" json:"modules"`
-	MaxHosts  int       `bun:"max_hosts" json:"max_hosts"`
-	MaxIdPs   int       `bun:"max_idps" json:"max_idps"`
-	CreatedAt time.Time `bun:"created_at,nullzero,default:now()" json:"created_at"`
-	UpdatedAt time.Time `bun:"updated_at,nullzero,default:now()" json:"updated_at"`
+	Modules  []string `bun:"modules,array" json:"modules"`
+	MaxHosts int      `bun:"max_hosts" json:"max_hosts"`
+	MaxIdPs  int      `bun:"max_idps" json:"max_idps"`
+	// Stripe are the plan's prices in Stripe (tenant/billing creates them).
+	Stripe    StripePrices `bun:"embed:stripe_" json:"-"`
+	CreatedAt time.Time    `bun:"created_at,nullzero,default:now()" json:"created_at"`
+	UpdatedAt time.Time    `bun:"updated_at,nullzero,default:now()" json:"updated_at"`
+}
+
+// StripePrices are a priced plan's prices in Stripe: the monthly base price
+// and the metered prices of active members and of storage.
+type StripePrices struct {
+	Price   string `bun:"price_id,nullzero"`
+	Members string `bun:"members_price_id,nullzero"`
+	Storage string `bun:"storage_price_id,nullzero"`
 }
 
 // Limits are the plan's quotas as platform code enforces them.

@@ -41,6 +41,10 @@ type Tenant struct {
 	Brand         Brand      `bun:"brand,type:jsonb" json:"brand"`
 	PlanID        int64      `bun:"plan_id,nullzero,default:piazza.default_plan()" json:"-"`
 	DeletedAt     *time.Time `bun:"deleted_at" json:"deleted_at,omitempty"`
+	// Billing is where the tenant stands with its payments (see package
+	// tenant/billing); BillingGraceUntil ends a grace period.
+	Billing           BillingState `bun:"billing_state,nullzero,default:'none'" json:"billing,omitempty"`
+	BillingGraceUntil *time.Time   `bun:"billing_grace_until" json:"billing_grace_until,omitempty"`
 	CreatedAt     time.Time  `bun:"created_at,nullzero,default:now()" json:"created_at"`
 	UpdatedAt     time.Time  `bun:"updated_at,nullzero,default:now()" json:"updated_at"`
 
