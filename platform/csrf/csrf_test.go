@@ -104,3 +104,25 @@ func TestCSRF(t *testing.T) {
 		})
 	}
 }
+
+func TestExemptPath(t *testing.T) {
+	app := fiber.New(fiber.Config{ErrorHandler: func(c *fiber.Ctx, err error) error {
+		return c.Status(fiber.StatusForbidden).SendString("forbidden")
+	}})
+	p := csrf.New(csrf.Config{Key: bytes.Repeat([]byte{1}, 32), Exempt: []string{"/hook"}})
+	app.Use(p.Handler())
+	ok := func(c *fiber.Ctx) error { return c.SendString("done") }
+	app.Post("/hook", ok)
+	app.Post("/hook/more", ok)
+	for path, want := range map[string]int{"/hook": 200, "/hook/more": 403} {
+		req := httptest.NewRequest("POST", "http://admin.piazza.test"+path, strings.NewReader("{}"))
+		req.RequestURI = req.URL.RequestURI()
+		res, err := app.Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.StatusCode != want {
+			t.Errorf("%s without a token: %d, want %d", path, res.StatusCode, want)
+		}
+	}
+}
