@@ -89,7 +89,7 @@ func collect(mods []web.Module, shell *web.Shell) []web.Section {
 			m.Feed, m.Inbox = offered[dashboard.FeedSource](mods), offered[dashboard.InboxSource](mods)
 		}
 		if d, ok := m.(decorator); ok {
-			shell.Decorate = d.Decorate
+			shell.Decorate = chain(shell.Decorate, d.Decorate)
 		}
 		if c, ok := m.(web.Collector); ok {
 			c.Collect(mods)
@@ -125,4 +125,15 @@ func byType[T any](mods []web.Module) map[string]T {
 // choice, made before the tenant is known.
 func browserLanguages(*fiber.Ctx) (enabled []string, def, user string) {
 	return i18n.Supported, i18n.Default, ""
+}
+
+// chain is a decorator that runs first, then next (first may be nil).
+func chain(first, next func(c *fiber.Ctx, p *web.Page)) func(c *fiber.Ctx, p *web.Page) {
+	if first == nil {
+		return next
+	}
+	return func(c *fiber.Ctx, p *web.Page) {
+		first(c, p)
+		next(c, p)
+	}
 }

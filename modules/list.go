@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/piazza-pa/piazza/modules/admin"
+	"github.com/piazza-pa/piazza/modules/billing"
 	"github.com/piazza-pa/piazza/modules/brand"
 	"github.com/piazza-pa/piazza/modules/comment"
 	"github.com/piazza-pa/piazza/modules/community"
@@ -26,6 +27,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/notify"
 	"github.com/piazza-pa/piazza/platform/session"
 	"github.com/piazza-pa/piazza/platform/web"
+	billsvc "github.com/piazza-pa/piazza/tenant/billing"
 	"github.com/piazza-pa/piazza/tenant/onboard"
 )
 
@@ -40,6 +42,7 @@ func (b *builder) tenantModules() []web.Module {
 		b.use(brand.New(brand.Deps{Registry: b.Registry, Shell: b.shell, PageFor: b.pageFor, Record: b.record})),
 		b.use(admin.New(admin.Deps{DB: b.DB, Registry: b.Registry, IdPs: b.flow.Store, Check: b.flow.Check, Local: b.local,
 			Shell: b.shell, Scheme: b.Scheme, PageFor: b.pageFor, Record: b.record})),
+		b.use(billing.New(billing.Deps{DB: b.DB, Billing: b.Billing, Shell: b.shell, PageFor: b.pageFor})),
 		b.use(home.New(b.shell)),
 		b.use(comment.New(comment.Deps{DB: b.DB, Shell: b.shell}), nil),
 		b.use(file.New(file.Deps{DB: b.DB, Shell: b.shell, Store: b.Files}), nil),
@@ -60,6 +63,7 @@ func (b *builder) tenantModules() []web.Module {
 // operatorModules is the module list of the operator console.
 func (b *builder) operatorModules() []web.Module {
 	return []web.Module{
+		billing.Webhook{Billing: b.Billing}, // before the console, whose routes after sign-in need an operator
 		b.use(console.New(console.Deps{DB: b.DB, Registry: b.Registry, CSRF: b.csrf, Secure: b.Secure, Shell: b.shell,
 			Sessions: session.Operator(b.Sessions.Idle, b.Sessions.Absolute), Onboard: b.onboarder(),
 			Throttle: &auth.Throttle{Table: "piazza.operator_auth_failures", Window: b.SignIn.Window,
@@ -89,7 +93,7 @@ func newBuilder(d Deps) (*builder, error) {
 		return nil, err
 	}
 	shell.AddPartials(match.Partials, match.Pattern) // who could be interested, on the proposals' pages
-	b := &builder{Deps: d, shell: shell, csrf: csrf.New(csrf.Config{Key: d.Key, Secure: d.Secure}),
+	b := &builder{Deps: d, shell: shell, csrf: csrf.New(csrf.Config{Key: d.Key, Secure: d.Secure, Exempt: []string{billsvc.WebhookPath}}),
 		local: &auth.Local{Mail: d.Mail, Window: d.SignIn.Window, MaxPerAccount: d.SignIn.PerAccount, MaxPerAddr: d.SignIn.PerAddr}}
 	sessions := session.Tenant(d.Sessions.Idle, d.Sessions.Absolute)
 	b.flow = &idp.Flow{DB: d.DB, Store: idp.NewStore(d.DB, d.Box), Keys: idp.NewKeys(d.DB, d.Box), Sessions: sessions,

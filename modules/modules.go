@@ -22,6 +22,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/storage"
 	"github.com/piazza-pa/piazza/platform/web"
 	"github.com/piazza-pa/piazza/tenant"
+	"github.com/piazza-pa/piazza/tenant/billing"
 )
 
 // Deps are what the modules need from the process. What differs between the
@@ -52,6 +53,8 @@ type Deps struct {
 	// Dispatch tells people of what is published (nil: the notification
 	// schedule picks the events up later).
 	Dispatch notify.Dispatcher
+	// Billing bills paying administrations (nil, or no provider: off).
+	Billing *billing.Service
 	// Jobs queues the modules' own jobs (nil: none are queued; the jobs'
 	// schedules catch up), worked by the client that Set.Jobs equips.
 	Jobs *jobs.Queue

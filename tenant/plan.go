@@ -137,8 +137,29 @@ func (r *Registry) SetPlan(ctx context.Context, slug, planSlug string) (*Tenant,
 		return nil, fmt.Errorf("%w: %q", ErrNotFound, slug)
 	}
 	t, err := r.Get(ctx, slug)
-	if err == nil {
-		r.changed(t.ID)
+	if err != nil {
+		return nil, err
 	}
-	return t, err
+	r.changed(t.ID)
+	return t, r.planChanged(ctx, t)
+}
+
+// OnPlan adds f to what runs once a tenant is created on a plan or moved
+// to another (billing subscribes it); wired once at start-up.
+func (r *Registry) OnPlan(f func(ctx context.Context, t *Tenant) error) {
+	r.onPlan = append(r.onPlan, f)
+}
+
+// planChanged runs the OnPlan functions for t; the tenant stays on its
+// plan whatever they answer.
+func (r *Registry) planChanged(ctx context.Context, t *Tenant) error {
+	if t.Plan == nil {
+		return nil
+	}
+	for _, f := range r.onPlan {
+		if err := f(ctx, t); err != nil {
+			return fmt.Errorf("tenant %s on plan %s: %w", t.Slug, t.Plan.Slug, err)
+		}
+	}
+	return nil
 }

@@ -119,7 +119,7 @@ func (r *Registry) Create(ctx context.Context, p CreateParams) (*Tenant, error) 
 		return nil, err
 	}
 	r.changed(t.ID)
-	return t, nil
+	return t, r.planChanged(ctx, t)
 }
 
 // insert writes the tenant's registry rows, turning unique violations into

@@ -25,6 +25,7 @@ type Registry struct {
 	rolePrefix   string
 	onProvision  []Hook
 	onPurge      []Hook
+	onPlan       []func(ctx context.Context, t *Tenant) error
 	// local are told at once when this process changes a tenant (other
 	// replicas learn it from NOTIFY a moment later).
 	local []func(id int64)

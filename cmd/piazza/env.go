@@ -25,6 +25,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/pgcluster"
 	"github.com/piazza-pa/piazza/platform/secret"
 	"github.com/piazza-pa/piazza/tenant"
+	"github.com/piazza-pa/piazza/tenant/billing"
 )
 
 // env is what every subcommand works with: configuration, logger, database
@@ -37,6 +38,7 @@ type env struct {
 	db       *bun.DB
 	cluster  *pgcluster.Cluster // nil with PIAZZA_DATABASE_URL
 	registry *tenant.Registry
+	billing  *billing.Service
 	stderr   io.Writer
 	// Set by server: the notification jobs.
 	worker   *notification.Worker
@@ -125,7 +127,20 @@ func openEnv(ctx context.Context, stderr io.Writer, o envOptions) (*env, error) 
 		e.close(ctx)
 		return nil, err
 	}
+	e.billing = e.billingService()
 	return e, nil
+}
+
+// billingService is billing through Stripe when PIAZZA_STRIPE_KEY is set
+// (off otherwise); a tenant created on a priced plan or moved to one is
+// subscribed, whichever command or page does it.
+func (e *env) billingService() *billing.Service {
+	s := &billing.Service{DB: e.db, Registry: e.registry, Secret: e.cfg.StripeWebhookSecret}
+	if e.cfg.StripeKey != "" {
+		s.Provider = billing.NewStripe(e.cfg.StripeKey, "", nil)
+		e.registry.OnPlan(s.Sync)
+	}
+	return s
 }
 
 func (e *env) startCluster(ctx context.Context) error {

@@ -108,7 +108,10 @@ type Page struct {
 	Unread int
 	// Menu is the signed-in member's user menu, labels translated (the
 	// account and sign-out entries are the layout's own).
-	Menu   []MenuLink
+	Menu []MenuLink
+	// Notice is a warning shown above every page's content, with a link
+	// to what to do (nil: none).
+	Notice *Link
 	assets *Assets
 }
 

@@ -45,8 +45,9 @@ func newWorld(t *testing.T) *world {
 		}
 	}
 	m := stripemock.Start(t)
-	return &world{db: d.DB, reg: reg, mock: m,
-		svc: &billing.Service{DB: d.DB, Registry: reg, Provider: m.Provider(), Secret: secret}}
+	svc := &billing.Service{DB: d.DB, Registry: reg, Provider: m.Provider(), Secret: secret}
+	reg.OnPlan(svc.Sync)
+	return &world{db: d.DB, reg: reg, mock: m, svc: svc}
 }
 
 // account reads slug's billing account (nil: none).
@@ -87,13 +88,13 @@ func (w *world) audited(t *testing.T, slug, action string) int64 {
 func TestPlanAssignmentSubscribes(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
-	if _, err := w.svc.SetPlan(ctx, "alpha", "standard"); err != nil {
+	if _, err := w.reg.SetPlan(ctx, "alpha", "standard"); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(w.mock.Requests("", "")); n != 0 || w.account(t, "alpha") != nil {
 		t.Fatalf("a plan with no charge sent %d requests to Stripe", n)
 	}
-	if _, err := w.svc.SetPlan(ctx, "alpha", "pro"); err != nil {
+	if _, err := w.reg.SetPlan(ctx, "alpha", "pro"); err != nil {
 		t.Fatal(err)
 	}
 	cust := w.mock.Requests("POST", "/v1/customers")
@@ -122,14 +123,14 @@ func TestPlanAssignmentSubscribes(t *testing.T) {
 		t.Fatal("subscription not in the audit log")
 	}
 	// Beta on the same plan: the plan's prices are created once.
-	if _, err := w.svc.SetPlan(ctx, "beta", "pro"); err != nil {
+	if _, err := w.reg.SetPlan(ctx, "beta", "pro"); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(w.mock.Requests("POST", "/v1/prices")); n != 3 {
 		t.Fatalf("prices created again: %d requests", n)
 	}
 	// Back to no charge: the subscription ends, the tenant is no longer billed.
-	if _, err := w.svc.SetPlan(ctx, "alpha", "standard"); err != nil {
+	if _, err := w.reg.SetPlan(ctx, "alpha", "standard"); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(w.mock.Requests("DELETE", "/v1/subscriptions/"+a.Subscription)); n != 1 {
@@ -138,12 +139,20 @@ func TestPlanAssignmentSubscribes(t *testing.T) {
 	if tn := w.tenantState(t, "alpha"); tn.Billing != tenant.BillingNone {
 		t.Fatalf("alpha on no charge is %q", tn.Billing)
 	}
+	// A tenant created on a priced plan is subscribed at its creation.
+	if _, err := w.reg.Create(ctx, tenant.CreateParams{Slug: "gamma", Name: "Unione dei comuni", AdminEmail: "ragioneria@gamma.example",
+		Plan: "pro"}); err != nil {
+		t.Fatal(err)
+	}
+	if a := w.account(t, "gamma"); a == nil || a.Subscription == "" || a.InvoiceEmail != "ragioneria@gamma.example" {
+		t.Fatalf("gamma's account: %+v", a)
+	}
 }
 
 func TestUsageReportedOncePerPeriod(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
-	if _, err := w.svc.SetPlan(ctx, "alpha", "pro"); err != nil {
+	if _, err := w.reg.SetPlan(ctx, "alpha", "pro"); err != nil {
 		t.Fatal(err)
 	}
 	a := w.account(t, "alpha")

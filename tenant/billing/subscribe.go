@@ -10,18 +10,8 @@ import (
 	"github.com/piazza-pa/piazza/tenant"
 )
 
-// SetPlan puts tenant slug on plan planSlug (tenant.Registry.SetPlan) and
-// bills it accordingly (Sync).
-func (s *Service) SetPlan(ctx context.Context, slug, planSlug string) (*tenant.Tenant, error) {
-	t, err := s.Registry.SetPlan(ctx, slug, planSlug)
-	if err != nil {
-		return nil, err
-	}
-	return t, s.Sync(ctx, t)
-}
-
 // Sync bills tenant t for its plan, after a tenant's creation or a change
-// of plan: a priced plan gets the administration a Stripe customer (its
+// of plan (tenant.Registry.OnPlan): a priced plan gets the administration a Stripe customer (its
 // legal name and invoice e-mail from the tenant until its admins say
 // otherwise) and a subscription to the plan's prices, replacing one to
 // another plan; a plan with no charge ends the subscription. Billing off:

@@ -50,7 +50,7 @@ func (w *world) events(t *testing.T) int64 {
 // subscribed puts alpha on the priced plan and returns its customer id.
 func (w *world) subscribed(t *testing.T) string {
 	t.Helper()
-	if _, err := w.svc.SetPlan(context.Background(), "alpha", "pro"); err != nil {
+	if _, err := w.reg.SetPlan(context.Background(), "alpha", "pro"); err != nil {
 		t.Fatal(err)
 	}
 	return w.account(t, "alpha").CustomerID
