@@ -49,15 +49,15 @@ func TestPlanInput(t *testing.T) {
 		t.Fatalf("created %+v, %v", p, err)
 	}
 	for field, in := range map[string]tenant.PlanInput{
-		"slug": {Slug: "No!", Name: "x", Members: "1", Storage: "1", Hosts: "0", IdPs: "0"},
-		"name": {Slug: "n1", Name: " ", Members: "1", Storage: "1", Hosts: "0", IdPs: "0"},
-		"price": {Slug: "n2", Name: "x", Price: "gratis", Members: "1", Storage: "1", Hosts: "0", IdPs: "0"},
+		"slug":     {Slug: "No!", Name: "x", Members: "1", Storage: "1", Hosts: "0", IdPs: "0"},
+		"name":     {Slug: "n1", Name: " ", Members: "1", Storage: "1", Hosts: "0", IdPs: "0"},
+		"price":    {Slug: "n2", Name: "x", Price: "gratis", Members: "1", Storage: "1", Hosts: "0", IdPs: "0"},
 		"currency": {Slug: "n3", Name: "x", Currency: "euro", Members: "1", Storage: "1", Hosts: "0", IdPs: "0"},
-		"members": {Slug: "n4", Name: "x", Members: "0", Storage: "1", Hosts: "0", IdPs: "0"},
-		"storage": {Slug: "n5", Name: "x", Members: "1", Storage: "-1", Hosts: "0", IdPs: "0"},
-		"modules": {Slug: "n6", Name: "x", Members: "1", Storage: "1", Modules: "News!", Hosts: "0", IdPs: "0"},
-		"hosts": {Slug: "n7", Name: "x", Members: "1", Storage: "1", Hosts: "", IdPs: "0"},
-		"idps": {Slug: "n8", Name: "x", Members: "1", Storage: "1", Hosts: "0", IdPs: "x"},
+		"members":  {Slug: "n4", Name: "x", Members: "0", Storage: "1", Hosts: "0", IdPs: "0"},
+		"storage":  {Slug: "n5", Name: "x", Members: "1", Storage: "-1", Hosts: "0", IdPs: "0"},
+		"modules":  {Slug: "n6", Name: "x", Members: "1", Storage: "1", Modules: "News!", Hosts: "0", IdPs: "0"},
+		"hosts":    {Slug: "n7", Name: "x", Members: "1", Storage: "1", Hosts: "", IdPs: "0"},
+		"idps":     {Slug: "n8", Name: "x", Members: "1", Storage: "1", Hosts: "0", IdPs: "x"},
 	} {
 		if _, err := r.CreatePlan(ctx, in); tenant.FieldOf(err) != field {
 			t.Errorf("%s: %v (field %q)", field, err, tenant.FieldOf(err))

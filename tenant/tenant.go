@@ -45,8 +45,8 @@ type Tenant struct {
 	// tenant/billing); BillingGraceUntil ends a grace period.
 	Billing           BillingState `bun:"billing_state,nullzero,default:'none'" json:"billing,omitempty"`
 	BillingGraceUntil *time.Time   `bun:"billing_grace_until" json:"billing_grace_until,omitempty"`
-	CreatedAt     time.Time  `bun:"created_at,nullzero,default:now()" json:"created_at"`
-	UpdatedAt     time.Time  `bun:"updated_at,nullzero,default:now()" json:"updated_at"`
+	CreatedAt         time.Time    `bun:"created_at,nullzero,default:now()" json:"created_at"`
+	UpdatedAt         time.Time    `bun:"updated_at,nullzero,default:now()" json:"updated_at"`
 
 	Hosts []string `bun:"-" json:"hosts"`
 	// Plan is the tenant's plan, read with the tenant.

@@ -16,7 +16,7 @@ import (
 type signInForm struct {
 	// LocalOff is a posted form whose local-account box was left empty
 	// (the box is ticked on a fresh form).
-	LocalOff                                  bool
+	LocalOff                                 bool
 	IdPIssuer, IdPClientID, IdPLabel, IdPKey string
 }
 

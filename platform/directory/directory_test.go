@@ -14,9 +14,9 @@ import (
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/dbtest"
-	"github.com/piazza-pa/piazza/platform/dbtest/tenanttest"
 	"github.com/piazza-pa/piazza/platform/directory"
 	"github.com/piazza-pa/piazza/platform/form"
+	"github.com/piazza-pa/piazza/tenant/tenanttest"
 )
 
 func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }

@@ -8,7 +8,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform/db"
-	"github.com/piazza-pa/piazza/platform/dbtest/tenanttest"
+	"github.com/piazza-pa/piazza/tenant/tenanttest"
 )
 
 // TestCandidates: the people offered for an invitation are the active

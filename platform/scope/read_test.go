@@ -8,8 +8,8 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform/db"
-	"github.com/piazza-pa/piazza/platform/dbtest/tenanttest"
 	"github.com/piazza-pa/piazza/platform/scope"
+	"github.com/piazza-pa/piazza/tenant/tenanttest"
 )
 
 // TestFilterReadClosed: with FilterRead a closed item is seen by exactly

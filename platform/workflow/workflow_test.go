@@ -11,8 +11,8 @@ import (
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/dbtest"
-	"github.com/piazza-pa/piazza/platform/dbtest/tenanttest"
 	"github.com/piazza-pa/piazza/platform/workflow"
+	"github.com/piazza-pa/piazza/tenant/tenanttest"
 )
 
 func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
