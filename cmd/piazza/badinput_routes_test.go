@@ -2,10 +2,14 @@ package main
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"math"
+	"net"
+	"net/http"
 	"net/url"
 	"strings"
+	"testing"
 	"time"
 
 	"github.com/piazza-pa/piazza/platform/feed"
@@ -15,6 +19,12 @@ import (
 type demoIDs struct {
 	community, requester, news, draft, toSubmit, discussion, toArchive, comment, person, org, attachment, tag int64
 	attachmentName, sha                                                                                       string
+	// proposal is a published proposal of the demo admin, with expressions
+	// of interest received (toEvaluate, submitted) and a relevant one;
+	// proposalDraft and proposalToSubmit are drafts of theirs; respond and
+	// answer are others' published proposals the admin has not answered,
+	// and interest the admin's draft answer to a third.
+	proposal, proposalDraft, proposalToSubmit, respond, answer, interest, toEvaluate int64
 }
 
 // demoData finds the demo data the routes take, adding drafts and a tag
@@ -22,9 +32,9 @@ type demoIDs struct {
 func (s *site) demoData() demoIDs {
 	s.t.Helper()
 	var d demoIDs
-	one := func(q string) int64 {
+	one := func(q string, args ...any) int64 {
 		var id int64
-		if err := s.pg.QueryRow(s.t.Context(), q).Scan(&id); err != nil {
+		if err := s.pg.QueryRow(s.t.Context(), q, args...).Scan(&id); err != nil {
 			s.t.Fatalf("%s: %v", q, err)
 		}
 		return id
@@ -47,10 +57,41 @@ func (s *site) demoData() demoIDs {
 	d.tag = one(`INSERT INTO t_demo.tags (name) VALUES ('Etichetta della prova') RETURNING id`)
 	d.attachmentName = s.one(`SELECT name FROM t_demo.attachments WHERE id = $1`, d.attachment)
 	d.sha = s.one(`SELECT sha256 FROM piazza.tenant_assets ORDER BY 1 LIMIT 1`)
+	s.demoProposals(&d, one)
 	return d
 }
 
-// badCursors are dashboard positions out of range, or not positions.
+// demoProposals finds the demo proposals and expressions of interest the
+// routes take, adding the admin's drafts and their draft answer.
+func (s *site) demoProposals(d *demoIDs, one func(string, ...any) int64) {
+	admin := one(`SELECT id FROM t_demo.users WHERE email = 'admin@demo.example.org'`)
+	byTitle := func(i int) int64 {
+		return one(`SELECT id FROM t_demo.proposals WHERE title = $1`, demoProposals[i].title)
+	}
+	d.proposal, d.respond, d.answer = byTitle(0), byTitle(1), byTitle(4)
+	draft := `INSERT INTO t_demo.proposals (title, kind, trl, author_id) VALUES ($1, 'research', 5, $2) RETURNING id`
+	d.proposalDraft = one(draft, "Proposta in bozza della prova", admin)
+	d.proposalToSubmit = one(draft, "Proposta da inviare", admin)
+	d.interest = one(`INSERT INTO t_demo.proposal_interests (proposal_id, author_id, offer) VALUES ($1, $2, 'Un laboratorio.') RETURNING id`,
+		byTitle(6), admin)
+	d.toEvaluate = one(`SELECT min(id) FROM t_demo.proposal_interests WHERE proposal_id = $1 AND state = 'submitted'`, d.proposal)
+}
+
+// openAnswer is a form for an expression of interest in proposal pid by the
+// demo admin, each the first: it removes the one the last accepted form
+// wrote (a member answers a proposal once).
+func (s *site) openAnswer(pid int64) func(int) url.Values {
+	return func(int) url.Values {
+		if _, err := s.pg.Exec(s.t.Context(), `DELETE FROM t_demo.proposal_interests WHERE proposal_id = $1
+			AND author_id = (SELECT id FROM t_demo.users WHERE email = 'admin@demo.example.org')`, pid); err != nil {
+			s.t.Fatal(err)
+		}
+		return url.Values{"offer": {"Abbiamo un laboratorio."}, "action": {"draft"}}
+	}
+}
+
+// badCursors are positions in a list (the dashboard's, a content list's)
+// out of range, or not positions.
 func badCursors() []string {
 	raw := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
 	return []string{
@@ -109,6 +150,26 @@ func routeTable(s *site) map[string]route {
 	}
 	idpText := []string{"key", "label", "kind", "issuer", "client_id", "client_auth", "client_secret", "scopes", "acr", "link_by"}
 	s.post(admin(s), "/admin/idps", idpForm(0))
+	proposal := fixed(url.Values{"title": {"Una proposta di prova"}, "kind": {"research"}, "trl": {"5"}, "ip_status": {"none"},
+		"language": {"it"}, "scope_kind": {"tenant"}, "action": {"draft"}})
+	proposalText := []string{"title", "summary", "body", "offer", "expected", "kind", "ip_status", "countries", "languages", "themes",
+		"closes_at", "language", "scope_kind", "scope_themes", "public", "action"}
+	proposalLong := map[string]int{"title": 200, "summary": 600, "body": 100000, "offer": 4000, "expected": 4000}
+	proposalIDs := []string{"trl", "organization_id", "tags", "scope_communities", "scope_tags"}
+	answer := fixed(url.Values{"offer": {"Abbiamo un laboratorio."}, "action": {"save"}})
+	answerText := []string{"offer", "role", "action"}
+	answerLong := map[string]int{"offer": 4000, "role": 200}
+	planForm := func(n int) url.Values {
+		return url.Values{"plan_slug": {fmt.Sprintf("prova-%d", n)}, "plan_name": {"Piano di prova"}, "plan_price": {"120,00"}, "plan_currency": {"EUR"},
+			"plan_members": {"100000"}, "plan_storage": {"100GiB"}, "plan_modules": {""}, "plan_hosts": {"20"}, "plan_idps": {"10"}}
+	}
+	planText := []string{"plan_slug", "plan_name", "plan_price", "plan_currency", "plan_members", "plan_storage", "plan_modules", "plan_hosts", "plan_idps"}
+	issuer := discovery(s.t)
+	signInForm := func(n int) url.Values {
+		return url.Values{"key": {fmt.Sprintf("idp-%d", n)}, "label": {"Accesso di prova"}, "issuer": {issuer}, "client_id": {"piazza"}, "client_secret": {"segreto"}}
+	}
+	s.post(op(s), "/plans", planForm(0))
+	s.post(op(s), "/tenants/esempio/signin/idps", signInForm(0))
 	return map[string]route{
 		"tenant GET /auth/login":              {path: "/auth/login", who: guest, text: []string{"return_to"}},
 		"tenant POST /auth/login":             {path: "/auth/login", who: guest, text: []string{"email", "password", "return_to"}, form: fixed(url.Values{"email": {"nessuno@demo.example.org"}, "password": {"sbagliata"}})},
@@ -135,6 +196,8 @@ func routeTable(s *site) map[string]route {
 		"tenant POST /admin/branding":                                  {path: "/admin/branding", who: admin, upload: "logo", text: []string{"name", "primary", "languages", "language", "header_links", "footer_links", "modules"}},
 		"tenant POST /admin/branding/publish":                          {path: "/admin/branding/publish", who: admin},
 		"tenant GET /admin/":                                           {path: "/admin/", who: admin, text: []string{"q"}},
+		"tenant GET /admin/billing/":                                   {path: "/admin/billing", who: admin},
+		"tenant POST /admin/billing/email":                             {path: "/admin/billing/email", who: admin, text: []string{"email"}, form: fixed(url.Values{"email": {"ragioneria@demo.example.org"}})},
 		"tenant GET /admin/audit":                                      {path: "/admin/audit", who: admin, text: []string{"q", "action"}},
 		"tenant POST /admin/members/invite":                            {path: "/admin/members/invite", who: admin, text: []string{"email", "name"}, form: func(n int) url.Values { return url.Values{"email": {fmt.Sprintf("invitata%d@example.org", n)}} }, long: map[string]int{"email": 254}},
 		"tenant POST /admin/members/:id/:action":                       {path: id("/admin/members/%d/role", d.person), who: admin, text: []string{"role"}, form: fixed(url.Values{"role": {"member"}})},
@@ -221,14 +284,58 @@ func routeTable(s *site) map[string]route {
 		"tenant POST /organizations/:id<int>/validate":                 {path: id("/organizations/%d/validate", d.org), who: admin},
 		"tenant POST /organizations/:id<int>/reject":                   {path: id("/organizations/%d/reject", d.org), who: admin},
 		"tenant GET /search":                                           {path: "/search", who: admin, text: []string{"q"}},
+		"tenant GET /proposals/":                                       {path: "/proposals/", who: admin, text: []string{"kind", "theme", "trl", "status"}, ids: []string{"trl"}, cursor: "after"},
+		"tenant GET /proposals/new":                                    {path: "/proposals/new", who: admin},
+		"tenant POST /proposals/":                                      {path: "/proposals/", who: admin, form: proposal, text: proposalText, long: proposalLong, rich: []string{"body"}, times: []string{"closes_at"}, ids: proposalIDs},
+		"tenant GET /proposals/:id<int>":                               {path: id("/proposals/%d", d.proposal), who: admin, text: []string{"done"}},
+		"tenant GET /proposals/:id<int>/edit":                          {path: id("/proposals/%d/edit", d.proposalDraft), who: admin},
+		"tenant POST /proposals/:id<int>/edit":                         {path: id("/proposals/%d/edit", d.proposalDraft), who: admin, form: proposal, text: proposalText, long: proposalLong, rich: []string{"body"}, times: []string{"closes_at"}, ids: proposalIDs},
+		"tenant POST /proposals/:id<int>/do/:action":                   {path: id("/proposals/%d/do/submit", d.proposalToSubmit), who: admin, form: note, text: []string{"note"}, long: map[string]int{"note": 1000}},
+		"tenant GET /proposals/:id<int>/interest":                      {path: id("/proposals/%d/interest", d.answer), who: admin},
+		"tenant POST /proposals/:id<int>/interest":                     {path: id("/proposals/%d/interest", d.respond), who: admin, form: s.openAnswer(d.respond), text: answerText, long: answerLong, ids: []string{"organization_id"}},
+		"tenant GET /proposals/interests/:iid<int>":                    {path: id("/proposals/interests/%d", d.interest), who: admin, text: []string{"done"}},
+		"tenant GET /proposals/interests/:iid<int>/edit":               {path: id("/proposals/interests/%d/edit", d.interest), who: admin},
+		"tenant POST /proposals/interests/:iid<int>/edit":              {path: id("/proposals/interests/%d/edit", d.interest), who: admin, form: answer, text: answerText, long: answerLong, ids: []string{"organization_id"}},
+		"tenant POST /proposals/interests/:iid<int>/do/:action":        {path: id("/proposals/interests/%d/do/evaluate", d.toEvaluate), who: admin, form: note, text: []string{"note"}, long: map[string]int{"note": 1000}},
+		"tenant POST /proposals/:id<int>/work-group":                   {path: id("/proposals/%d/work-group", d.proposal), who: admin},
+		"tenant POST /proposals/:id<int>/invite":                       {path: id("/proposals/%d/invite", d.proposal), who: admin, form: fixed(url.Values{"kind": {"person"}, "id": {fmt.Sprint(d.person)}}), text: []string{"kind"}, ids: []string{"id"}},
 		"operator GET /":                                               {path: "/", who: op, text: []string{"q", "status"}, ids: []string{"page"}},
 		"operator GET /tenants/:slug":                                  {path: "/tenants/esempio", who: op},
 		"operator POST /login":                                         {path: "/login", who: opGuest, text: []string{"email", "password"}, form: fixed(url.Values{"email": {"nessuno@piazza.test"}, "password": {"sbagliata"}})},
+		"operator POST /billing/webhook":                               {path: "/billing/webhook", who: opGuest},
 		"operator POST /logout":                                        {path: "/logout", who: opGuest},
-		"operator POST /tenants": {path: "/tenants", who: op, text: []string{"slug", "name", "hosts", "admin_email"}, form: func(n int) url.Values {
+		"operator POST /tenants": {path: "/tenants", who: op, text: []string{"slug", "name", "hosts", "admin_email", "plan", "local", "idp_issuer", "idp_client_id", "idp_client_secret", "idp_label", "idp_key"}, form: func(n int) url.Values {
 			return url.Values{"slug": {fmt.Sprintf("prova%d", n)}, "name": {"Ente di prova"}}
 		}, long: map[string]int{"name": 200, "admin_email": 254}},
-		"operator POST /import":                {path: "/import", who: op, upload: "file", files: badImports()},
-		"operator POST /tenants/:slug/:action": {path: "/tenants/esempio/suspend", who: op, text: []string{"confirm"}},
+		"operator POST /import":                                {path: "/import", who: op, upload: "file", files: badImports()},
+		"operator POST /tenants/:slug/plan":                    {path: "/tenants/esempio/plan", who: op, form: fixed(url.Values{"plan": {"standard"}}), text: []string{"plan"}},
+		"operator GET /plans":                                  {path: "/plans", who: op},
+		"operator POST /plans":                                 {path: "/plans", who: op, form: planForm, text: planText, ids: []string{"plan_members", "plan_hosts", "plan_idps"}, long: map[string]int{"plan_name": 200}},
+		"operator GET /plans/:slug":                            {path: "/plans/prova-0", who: op},
+		"operator POST /plans/:slug":                           {path: "/plans/prova-0", who: op, form: planForm, text: planText, ids: []string{"plan_members", "plan_hosts", "plan_idps"}, long: map[string]int{"plan_name": 200}},
+		"operator POST /tenants/:slug/signin/local":            {path: "/tenants/esempio/signin/local", who: op, form: fixed(url.Values{"on": {"on"}}), text: []string{"on"}},
+		"operator POST /tenants/:slug/signin/idps":             {path: "/tenants/esempio/signin/idps", who: op, form: signInForm, text: []string{"key", "label", "issuer", "client_id", "client_secret"}, long: map[string]int{"label": 100}},
+		"operator POST /tenants/:slug/signin/idps/:key/remove": {path: "/tenants/esempio/signin/idps/idp-0/remove", who: op},
+		"operator POST /tenants/:slug/:action":                 {path: "/tenants/esempio/suspend", who: op, text: []string{"confirm"}},
+		"tenant GET /admin/billing/":                           {path: "/admin/billing/", who: admin, text: []string{"saved"}},
+		"tenant POST /admin/billing/email":                     {path: "/admin/billing/email", who: admin, text: []string{"email"}},
+		"operator POST /billing/webhook":                       {path: "/billing/webhook", who: opGuest},
 	}
+}
+
+// discovery serves an OpenID provider's discovery document on the loopback
+// interface and returns its issuer (adding a provider reads it first).
+func discovery(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	issuer := "http://" + ln.Addr().String()
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_ = json.NewEncoder(w).Encode(map[string]any{"issuer": issuer, "authorization_endpoint": issuer + "/authorize",
+			"token_endpoint": issuer + "/token", "jwks_uri": issuer + "/jwks", "id_token_signing_alg_values_supported": []string{"RS256"}})
+	})}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { srv.Close() })
+	return issuer
 }
