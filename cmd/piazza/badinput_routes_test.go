@@ -196,8 +196,6 @@ func routeTable(s *site) map[string]route {
 		"tenant POST /admin/branding":                                  {path: "/admin/branding", who: admin, upload: "logo", text: []string{"name", "primary", "languages", "language", "header_links", "footer_links", "modules"}},
 		"tenant POST /admin/branding/publish":                          {path: "/admin/branding/publish", who: admin},
 		"tenant GET /admin/":                                           {path: "/admin/", who: admin, text: []string{"q"}},
-		"tenant GET /admin/billing/":                                   {path: "/admin/billing", who: admin},
-		"tenant POST /admin/billing/email":                             {path: "/admin/billing/email", who: admin, text: []string{"email"}, form: fixed(url.Values{"email": {"ragioneria@demo.example.org"}})},
 		"tenant GET /admin/audit":                                      {path: "/admin/audit", who: admin, text: []string{"q", "action"}},
 		"tenant POST /admin/members/invite":                            {path: "/admin/members/invite", who: admin, text: []string{"email", "name"}, form: func(n int) url.Values { return url.Values{"email": {fmt.Sprintf("invitata%d@example.org", n)}} }, long: map[string]int{"email": 254}},
 		"tenant POST /admin/members/:id/:action":                       {path: id("/admin/members/%d/role", d.person), who: admin, text: []string{"role"}, form: fixed(url.Values{"role": {"member"}})},
@@ -302,7 +300,6 @@ func routeTable(s *site) map[string]route {
 		"operator GET /":                                               {path: "/", who: op, text: []string{"q", "status"}, ids: []string{"page"}},
 		"operator GET /tenants/:slug":                                  {path: "/tenants/esempio", who: op},
 		"operator POST /login":                                         {path: "/login", who: opGuest, text: []string{"email", "password"}, form: fixed(url.Values{"email": {"nessuno@piazza.test"}, "password": {"sbagliata"}})},
-		"operator POST /billing/webhook":                               {path: "/billing/webhook", who: opGuest},
 		"operator POST /logout":                                        {path: "/logout", who: opGuest},
 		"operator POST /tenants": {path: "/tenants", who: op, text: []string{"slug", "name", "hosts", "admin_email", "plan", "local", "idp_issuer", "idp_client_id", "idp_client_secret", "idp_label", "idp_key"}, form: func(n int) url.Values {
 			return url.Values{"slug": {fmt.Sprintf("prova%d", n)}, "name": {"Ente di prova"}}
