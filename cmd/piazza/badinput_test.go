@@ -110,6 +110,9 @@ var (
 	anyCode  expectation = func(int, string) bool { return true }
 	refused  expectation = func(c int, _ string) bool { return c == 400 }
 	formBack expectation = func(c int, _ string) bool { return c == 422 }
+	// notFound is a page that does not exist, as a list answers a cursor
+	// that none of its pages wrote.
+	notFound expectation = func(c int, _ string) bool { return c == 404 }
 )
 
 func (pr *prober) send(path string, form url.Values, multi bool) (int, string) {
@@ -187,7 +190,7 @@ func (pr *prober) values() {
 	}
 	if pr.cursor != "" {
 		for _, c := range badCursors() {
-			pr.expect("cursor "+c, refused, pr.path, pr.with(pr.cursor, c), false)
+			pr.expect("cursor "+c, notFound, pr.path, pr.with(pr.cursor, c), false)
 		}
 	}
 	for _, f := range pr.times {
