@@ -31,8 +31,9 @@ type Provider interface {
 	Prices(ctx context.Context, p *tenant.Plan) (tenant.StripePrices, error)
 	// Customer creates the customer of a, returning its id.
 	Customer(ctx context.Context, a *Account) (string, error)
-	// UpdateEmail changes the e-mail that customer id's invoices go to.
-	UpdateEmail(ctx context.Context, id, email string) error
+	// UpdateCustomer sends account a's legal name and invoice e-mail to its
+	// customer, and its VAT number too when vat says it changed.
+	UpdateCustomer(ctx context.Context, a *Account, vat bool) error
 	// Subscribe subscribes customer to prices, returning the subscription.
 	Subscribe(ctx context.Context, customer string, prices tenant.StripePrices, tenantID int64) (*Subscription, error)
 	// Cancel ends subscription id.

@@ -85,7 +85,7 @@ func (s *Stripe) Customer(ctx context.Context, a *Account) (string, error) {
 		Name: stripe.String(a.LegalName), Email: stripe.String(a.InvoiceEmail),
 		Metadata: map[string]string{"piazza_tenant": strconv.FormatInt(a.TenantID, 10)}}
 	if a.VATNumber != "" {
-		cp.TaxIDData = []*stripe.CustomerTaxIDDataParams{{Type: stripe.String("eu_vat"), Value: stripe.String(a.VATNumber)}}
+		cp.TaxIDData = []*stripe.CustomerTaxIDDataParams{{Type: stripe.String("eu_vat"), Value: stripe.String(euVAT(a.VATNumber))}}
 	}
 	c, err := s.api.Customers.New(cp)
 	if err != nil {
@@ -94,10 +94,45 @@ func (s *Stripe) Customer(ctx context.Context, a *Account) (string, error) {
 	return c.ID, nil
 }
 
-// UpdateEmail changes customer id's invoice e-mail.
-func (s *Stripe) UpdateEmail(ctx context.Context, id, email string) error {
-	_, err := s.api.Customers.Update(id, &stripe.CustomerParams{Params: params(ctx, ""), Email: stripe.String(email)})
+// UpdateCustomer sends a's legal name and invoice e-mail to its customer
+// and, when vat changed, replaces the customer's EU VAT ids with a's.
+func (s *Stripe) UpdateCustomer(ctx context.Context, a *Account, vat bool) error {
+	_, err := s.api.Customers.Update(a.CustomerID, &stripe.CustomerParams{Params: params(ctx, ""),
+		Name: stripe.String(a.LegalName), Email: stripe.String(a.InvoiceEmail)})
+	if err != nil || !vat {
+		return err
+	}
+	lp := &stripe.TaxIDListParams{Customer: stripe.String(a.CustomerID)}
+	lp.Context = ctx
+	var old []string
+	it := s.api.TaxIDs.List(lp)
+	for it.Next() {
+		if x := it.TaxID(); x.Type == stripe.TaxIDTypeEUVAT {
+			old = append(old, x.ID)
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	for _, id := range old {
+		if _, err := s.api.TaxIDs.Del(id, &stripe.TaxIDParams{Params: params(ctx, ""), Customer: stripe.String(a.CustomerID)}); err != nil {
+			return err
+		}
+	}
+	if a.VATNumber == "" {
+		return nil
+	}
+	_, err = s.api.TaxIDs.New(&stripe.TaxIDParams{Params: params(ctx, ""), Customer: stripe.String(a.CustomerID),
+		Type: stripe.String(string(stripe.TaxIDTypeEUVAT)), Value: stripe.String(euVAT(a.VATNumber))})
 	return err
+}
+
+// euVAT is an Italian VAT number as an EU VAT id (its country first).
+func euVAT(v string) string {
+	if strings.HasPrefix(v, "IT") {
+		return v
+	}
+	return "IT" + v
 }
 
 // Subscribe subscribes customer to the base price, then adds the metered
