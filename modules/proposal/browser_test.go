@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -37,12 +38,37 @@ func keep(t *testing.T, ctx context.Context, name string) {
 	webtest.Artefact(t, name, png)
 }
 
-// do runs the steps of what, failing the test when one fails.
+// do runs the steps of what, failing the test when one fails or when
+// what it waits for has not come after two minutes.
 func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
 	if err := chromedp.Do(ctx, steps...); err != nil {
 		t.Fatalf("%s: %v", what, err)
 	}
+}
+
+// inPlace clicks the button of a form that htmx sends (once the page's
+// scripts have run, so that the click is htmx's) and returns what
+// replaced the form in the element target: a confirmation, or the
+// failure of what.
+func inPlace(t *testing.T, ctx context.Context, what, button, target string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.readyState === "complete" && !!window.htmx`)); err != nil {
+		t.Fatalf("%s: the page's scripts: %v", what, err)
+	}
+	answer := target + ` [role="status"], ` + target + ` [role="alert"]`
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(button)), chromedp.WaitVisible(chromedp.CSS(answer))); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	text, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(answer)))
+	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('`+target+` [role="alert"]').length`)); n > 0 {
+		t.Fatalf("%s: refused: %s", what, text)
+	}
+	return text
 }
 
 // partners are alpha's members who could be interested in a proposal on
@@ -114,8 +140,7 @@ func propose(t *testing.T, ctx context.Context) string {
 // place.
 func approve(t *testing.T, ctx context.Context) {
 	t.Helper()
-	do(t, ctx, "the validator approves from the inbox", chromedp.Click(chromedp.CSS(`#tasks form[action$="/do/approve"] button`)),
-		chromedp.WaitVisible(chromedp.CSS(`#tasks [role="status"]`)))
+	inPlace(t, ctx, "the validator approves from the inbox", `#tasks form[action$="/do/approve"] button`, "#tasks")
 	keep(t, ctx, "proposal-2-validator-approves.png")
 }
 
@@ -142,8 +167,8 @@ func respond(t *testing.T, ctx context.Context) string {
 // path.
 func evaluate(t *testing.T, ctx context.Context, id string) string {
 	t.Helper()
-	do(t, ctx, "the proposer judges the expression relevant from my activities", chromedp.Navigate(alpha+"/dashboard/inbox"),
-		chromedp.Click(chromedp.CSS(`#tasks form[action$="/do/relevant"] button`)), chromedp.WaitVisible(chromedp.CSS(`#tasks [role="status"]`)))
+	do(t, ctx, "the proposer opens my activities", chromedp.Navigate(alpha+"/dashboard/inbox"), chromedp.WaitVisible(chromedp.ID("tasks")))
+	inPlace(t, ctx, "the proposer judges the expression relevant from my activities", `#tasks form[action$="/do/relevant"] button`, "#tasks")
 	keep(t, ctx, "proposal-4-proposer-judges-relevant.png")
 	do(t, ctx, "the proposer makes the work group", chromedp.Navigate(alpha+"/proposals/"+id),
 		chromedp.Click(chromedp.ID("do-work-group")), chromedp.WaitVisible(chromedp.ID("work-group-link")))
@@ -154,8 +179,9 @@ func evaluate(t *testing.T, ctx context.Context, id string) string {
 			t.Errorf("the matching panel lacks %s: %q", want, panel)
 		}
 	}
-	do(t, ctx, "the proposer invites the first suggestion in place", chromedp.Click(chromedp.CSS(`#match-list form button`)),
-		chromedp.WaitVisible(chromedp.CSS(`#match-list [role="status"]`)))
+	if said := inPlace(t, ctx, "the proposer invites the first suggestion", `#match-list form button`, "#match-list"); !strings.Contains(said, "Invit") {
+		t.Errorf("the invitation says %q", said)
+	}
 	keep(t, ctx, "proposal-6-proposer-invites.png")
 	// Seen again, the panel says who was invited (docs/screenshots).
 	do(t, ctx, "the proposer opens the proposal again", chromedp.Navigate(alpha+"/proposals/"+id), chromedp.WaitVisible(chromedp.CSS(`#match-list .badge.bg-success`)))
