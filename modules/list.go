@@ -65,7 +65,7 @@ func (b *builder) operatorModules() []web.Module {
 	return []web.Module{
 		billing.Webhook{Billing: b.Billing}, // before the console, whose routes after sign-in need an operator
 		b.use(console.New(console.Deps{DB: b.DB, Registry: b.Registry, CSRF: b.csrf, Secure: b.Secure, Shell: b.shell,
-			Sessions: session.Operator(b.Sessions.Idle, b.Sessions.Absolute), Onboard: b.onboarder(),
+			Sessions: session.Operator(b.Sessions.Idle, b.Sessions.Absolute), Onboard: b.onboarder(), Billing: b.Billing,
 			Throttle: &auth.Throttle{Table: "piazza.operator_auth_failures", Window: b.SignIn.Window,
 				MaxPerAccount: b.SignIn.PerAccount, MaxPerAddr: b.SignIn.PerAddr}})),
 	}

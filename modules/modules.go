@@ -90,6 +90,9 @@ func (d Deps) withDefaults() Deps {
 	if d.Client == nil {
 		d.Client = &http.Client{Timeout: 15 * time.Second}
 	}
+	if d.Billing == nil { // off, yet billing accounts are kept for when it is on
+		d.Billing = &billing.Service{DB: d.DB, Registry: d.Registry}
+	}
 	return d
 }
 

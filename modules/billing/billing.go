@@ -13,8 +13,9 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/uptrace/bun"
 
-	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
+	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/platform/redirect"
 	"github.com/piazza-pa/piazza/platform/screen"
 	"github.com/piazza-pa/piazza/platform/web"
@@ -58,7 +59,7 @@ func New(d Deps) (*Module, error) {
 func (m *Module) Routes(r fiber.Router) {
 	g := r.Group("/admin/billing", authz.Require("admin/area", "manage"))
 	g.Get("/", m.show)
-	g.Post("/email", m.setEmail)
+	g.Post("/account", m.setAccount)
 }
 
 type view struct {
@@ -69,37 +70,75 @@ type view struct {
 	Tenant         *tenant.Tenant
 	Error, Message string
 	*service.Overview
+	// Form is the billing account as the form shows it, Errors the
+	// reasons its fields were refused, by field name.
+	Form   *service.Account
+	Errors map[string]string
+}
+
+// field is a field of the billing account's form.
+type field struct {
+	L                                  *i18n.Localizer
+	ID, Name, Kind, Value, Error, Auto string
+}
+
+// Field is the account form's field id (its messages billing.field.<id>
+// and <id>_help), posted as name, of input type kind.
+func (v view) Field(id, name, kind, value, auto string) field {
+	return field{L: v.L, ID: id, Name: name, Kind: kind, Value: value, Error: v.Errors[id], Auto: auto}
 }
 
 func (m *Module) show(c *fiber.Ctx) error {
 	msg := ""
 	if c.Query("saved") == "1" {
-		msg = m.T(c, "billing.email_saved")
+		msg = m.T(c, "billing.account_saved")
 	}
-	return m.render(c, fiber.StatusOK, msg, "")
+	return m.render(c, fiber.StatusOK, view{Message: msg})
 }
 
-func (m *Module) render(c *fiber.Ctx, status int, msg, errText string) error {
+func (m *Module) render(c *fiber.Ctx, status int, v view) error {
 	t := tenant.FromContext(c.UserContext())
-	v := view{Page: m.PageFor(c, t.Name), On: m.Billing.On(), Plan: t.Plan, State: t.Billing, Tenant: t,
-		Message: msg, Error: errText, Overview: &service.Overview{}}
+	v.Page, v.On, v.Plan, v.State, v.Tenant, v.Overview = m.PageFor(c, t.Name), m.Billing.On(), t.Plan, t.Billing, t, &service.Overview{}
 	if v.On {
 		o, err := m.Billing.Overview(c.UserContext(), t)
 		if err != nil {
 			return err
 		}
 		v.Overview = o
+		if v.Form == nil {
+			if v.Form, err = m.Billing.AccountOf(c.UserContext(), m.DB, t, false); err != nil {
+				return err
+			}
+		}
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return m.Render(c, status, "billing.html", v)
 }
 
-func (m *Module) setEmail(c *fiber.Ctx) error {
-	err := m.Billing.SetEmail(c.UserContext(), tenant.FromContext(c.UserContext()), c.FormValue("email"))
-	if err != nil {
-		if errors.Is(err, platform.ErrInvalid) {
-			return m.render(c, fiber.StatusUnprocessableEntity, "", m.ErrText(c, err))
+// setAccount changes the legal name, VAT number and invoice e-mail of the
+// administration; a refused field is shown next to it, nothing saved.
+func (m *Module) setAccount(c *fiber.Ctx) error {
+	if !m.Billing.On() {
+		return service.ErrOff
+	}
+	t := tenant.FromContext(c.UserContext())
+	actor := "?"
+	if u := auth.UserFromContext(c.UserContext()); u != nil {
+		actor = u.Subject() + " " + u.Email
+	}
+	name, vat, email := c.FormValue("legal_name"), c.FormValue("vat_number"), c.FormValue("email")
+	_, err := m.Billing.SetAccount(c.UserContext(), t, service.AccountInput{LegalName: &name, VATNumber: &vat, Email: &email,
+		Actor: actor, ClientAddr: web.ClientAddr(c)})
+	var bad service.Invalid
+	if errors.As(err, &bad) {
+		v := view{Form: &service.Account{LegalName: name, VATNumber: vat, InvoiceEmail: email}, Errors: map[string]string{},
+			Error: m.T(c, "billing.account_refused")}
+		for f, e := range bad {
+			v.Errors[f] = m.ErrText(c, e)
 		}
+		return m.render(c, fiber.StatusUnprocessableEntity, v)
+	}
+	if err != nil {
 		return err
 	}
 	return redirect.To(c, "/admin/billing?saved=1")

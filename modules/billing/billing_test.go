@@ -24,7 +24,7 @@ func TestBillingPageWhenOff(t *testing.T) {
 	if code, page := admin.Get(moduletest.Alpha + "/admin/billing"); code != 200 || !strings.Contains(page, `id="billing-off"`) {
 		t.Fatalf("admin's billing page: %d", code)
 	}
-	if code, _ := admin.Send(moduletest.Alpha+"/admin/billing", moduletest.Alpha+"/admin/billing/email",
+	if code, _ := admin.Send(moduletest.Alpha+"/admin/billing", moduletest.Alpha+"/admin/billing/account",
 		url.Values{"email": {"ragioneria@alpha.example"}}); code != 404 {
 		t.Fatalf("changing the invoice e-mail with billing off: %d", code)
 	}

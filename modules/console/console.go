@@ -22,6 +22,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/session"
 	"github.com/piazza-pa/piazza/platform/web"
 	"github.com/piazza-pa/piazza/tenant"
+	"github.com/piazza-pa/piazza/tenant/billing"
 	"github.com/piazza-pa/piazza/tenant/onboard"
 )
 
@@ -50,6 +51,9 @@ type Deps struct {
 	// Onboard provisions tenants with their first admin's way to sign in
 	// and changes their sign-in methods.
 	Onboard *onboard.Onboarder
+	// Billing keeps the paying administrations' billing accounts (nil:
+	// the tenant page has no billing account form).
+	Billing *billing.Service
 }
 
 // Module is the operator console.
@@ -80,6 +84,7 @@ func (m *Module) Routes(r fiber.Router) {
 	r.Post("/import", m.importCSV)
 	r.Get("/tenants/:slug", m.show)
 	r.Post("/tenants/:slug/plan", m.setPlan)
+	r.Post("/tenants/:slug/billing", m.setBilling)
 	r.Get("/plans", m.plans)
 	r.Post("/plans", m.createPlan)
 	r.Get("/plans/:slug", m.editPlan)

@@ -12,6 +12,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/idp"
 	"github.com/piazza-pa/piazza/platform/web"
 	"github.com/piazza-pa/piazza/tenant"
+	"github.com/piazza-pa/piazza/tenant/billing"
 	"github.com/piazza-pa/piazza/tenant/onboard"
 )
 
@@ -146,6 +147,9 @@ type tenantView struct {
 	// plans it may be moved to.
 	Quotas []quotaRow
 	Plans  []*tenant.Plan
+	// Account is the billing account's form (nil: no billing service).
+	Account *billing.Account
+	idpForm idp.IdP
 }
 
 func (m *Module) show(c *fiber.Ctx) error {
@@ -158,18 +162,28 @@ func (m *Module) renderTenant(c *fiber.Ctx, status int, slug string, v view) err
 
 // renderTenantForm shows a tenant's page with form in its add-a-provider form.
 func (m *Module) renderTenantForm(c *fiber.Ctx, status int, slug string, v view, form idp.IdP) error {
+	return m.renderTenantView(c, status, slug, &tenantView{view: v, idpForm: form})
+}
+
+// renderTenantView shows a tenant's page with the forms as tv holds them.
+func (m *Module) renderTenantView(c *fiber.Ctx, status int, slug string, tv *tenantView) error {
 	t, entries, err := m.tenantState(c.UserContext(), slug)
 	if err != nil {
 		return err
 	}
-	tv := &tenantView{view: v, Tenant: t, Audit: entries}
+	tv.Tenant, tv.Audit = t, entries
 	if tv.SignIn, err = m.signInOf(c, t); err != nil {
 		return err
 	}
-	tv.SignIn.Form = form
+	tv.SignIn.Form = tv.idpForm
 	tv.Members, tv.Storage = m.usageText(c, t)
 	if tv.Quotas, tv.Plans, err = m.quotas(c, t); err != nil {
 		return err
+	}
+	if tv.Account == nil && m.Billing != nil {
+		if tv.Account, err = m.Billing.AccountOf(c.UserContext(), m.DB, t, false); err != nil {
+			return err
+		}
 	}
 	return m.render(c, status, "tenant.html", tv)
 }
@@ -209,14 +223,18 @@ func (m *Module) act(c *fiber.Ctx) error {
 	return m.renderTenant(c, fiber.StatusOK, slug, view{Message: m.t(c, "console.done")})
 }
 
+// actor is the signed-in operator, as the audit trail names them.
+func actor(c *fiber.Ctx) string {
+	if o := operatorOf(c); o != nil {
+		return o.Subject() + " " + o.Email
+	}
+	return "operator:?"
+}
+
 // record writes the operator's action to the audit trail.
 func (m *Module) record(c *fiber.Ctx, t *tenant.Tenant, action string, detail map[string]any) error {
-	actor := "operator:?"
-	if o := operatorOf(c); o != nil {
-		actor = o.Subject() + " " + o.Email
-	}
 	id := t.ID
-	return audit.Record(c.UserContext(), m.DB, audit.Entry{Actor: actor, TenantID: &id, TenantSlug: t.Slug,
+	return audit.Record(c.UserContext(), m.DB, audit.Entry{Actor: actor(c), TenantID: &id, TenantSlug: t.Slug,
 		Action: action, Detail: detail, ClientAddr: web.ClientAddr(c)})
 }
 
