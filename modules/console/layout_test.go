@@ -125,5 +125,7 @@ func TestConsolePagesFit(t *testing.T) {
 		}
 		return ctx
 	}
-	checkFit(t, ops, console, []string{"/", "/?q=alpha", "/tenants/alpha"})
+	// The tenant's page holds its usage against its plan and its billing
+	// account; the plans' list and a plan's form.
+	checkFit(t, ops, console, []string{"/", "/?q=alpha", "/tenants/alpha", "/plans", "/plans/standard"})
 }
