@@ -306,6 +306,7 @@ func routeTable(s *site) map[string]route {
 		}, long: map[string]int{"name": 200, "admin_email": 254}},
 		"operator POST /import":                                {path: "/import", who: op, upload: "file", files: badImports()},
 		"operator POST /tenants/:slug/plan":                    {path: "/tenants/esempio/plan", who: op, form: fixed(url.Values{"plan": {"standard"}}), text: []string{"plan"}},
+		"operator POST /tenants/:slug/billing":                 {path: "/tenants/esempio/billing", who: op, text: []string{"legal_name", "vat_number", "invoice_email"}},
 		"operator GET /plans":                                  {path: "/plans", who: op},
 		"operator POST /plans":                                 {path: "/plans", who: op, form: planForm, text: planText, ids: []string{"plan_members", "plan_hosts", "plan_idps"}, long: map[string]int{"plan_name": 200}},
 		"operator GET /plans/:slug":                            {path: "/plans/prova-0", who: op},
@@ -315,7 +316,7 @@ func routeTable(s *site) map[string]route {
 		"operator POST /tenants/:slug/signin/idps/:key/remove": {path: "/tenants/esempio/signin/idps/idp-0/remove", who: op},
 		"operator POST /tenants/:slug/:action":                 {path: "/tenants/esempio/suspend", who: op, text: []string{"confirm"}},
 		"tenant GET /admin/billing/":                           {path: "/admin/billing/", who: admin, text: []string{"saved"}},
-		"tenant POST /admin/billing/email":                     {path: "/admin/billing/email", who: admin, text: []string{"email"}},
+		"tenant POST /admin/billing/account":                   {path: "/admin/billing/account", who: admin, text: []string{"legal_name", "vat_number", "email"}},
 		"operator POST /billing/webhook":                       {path: "/billing/webhook", who: opGuest},
 	}
 }
