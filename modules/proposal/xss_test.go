@@ -20,6 +20,8 @@ func TestStoredXSS(t *testing.T) {
 	w := moduletest.New(t)
 	validator, anna, bruno := w.Browser(t, alpha, "validator"), w.Browser(t, alpha, "anna"), w.Browser(t, alpha, "bruno")
 	w.StartJobs(t, time.Now)
+	exec(t, w, "INSERT INTO profiles (user_id, notify_frequency) VALUES (?0, 'immediate') ON CONFLICT (user_id) DO UPDATE SET notify_frequency = 'immediate'",
+		w.ID("alpha", "anna")) // her e-mails go out at once, payloads and all
 	var pages []string
 	pdf := []byte("%PDF-1.4\n%%EOF\n")
 	for i, p := range webtest.Payloads {
@@ -65,6 +67,17 @@ func TestStoredXSS(t *testing.T) {
 	}
 	if _, page := validator.Get(alpha + "/dashboard/inbox"); !strings.Contains(page, "/proposals/interests/") {
 		t.Error("the proposer's inbox lists no expression (the payloads went unchecked there)")
+	}
+	// The e-mails that carry the payloads are plain text only: no part a
+	// mail reader would render as HTML.
+	m := w.SMTP.Wait(t, "anna@alpha.example")
+	if !strings.Contains(m.Text, "alert") {
+		t.Errorf("the respondent's e-mail carries no payload (unchecked): %q", m.Text)
+	}
+	for _, m := range w.SMTP.Messages() {
+		if ct := m.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") {
+			t.Errorf("e-mail to %s is %q, not plain text alone", m.To, ct)
+		}
 	}
 }
 
