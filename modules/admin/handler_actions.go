@@ -57,7 +57,7 @@ func (m *Module) invite(c *fiber.Ctx) error {
 	t := tenant.FromContext(c.UserContext())
 	email := strings.TrimSpace(c.FormValue("email"))
 	err := m.Invite(c.UserContext(), email, tenant.SiteURL(c, m.Scheme, ""))
-	if errors.Is(err, platform.ErrInvalid) || errors.Is(err, platform.ErrUnavailable) {
+	if errors.Is(err, platform.ErrInvalid) || errors.Is(err, platform.ErrUnavailable) || errors.Is(err, platform.ErrConflict) {
 		return m.renderFields(c, fiber.StatusUnprocessableEntity, "", "", map[string]string{"invite": m.ErrText(c, err)})
 	}
 	if err != nil {

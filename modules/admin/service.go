@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/comment"
 	"github.com/piazza-pa/piazza/platform/idp"
+	"github.com/piazza-pa/piazza/platform/quota"
 	"github.com/piazza-pa/piazza/platform/session"
 	"github.com/piazza-pa/piazza/platform/setting"
 	"github.com/piazza-pa/piazza/platform/taxonomy"
@@ -169,7 +171,13 @@ func (m *Module) SetRole(ctx context.Context, u *auth.User, role string) error {
 // and mails them a link to set it up (base is the site's URL).
 func (m *Module) Invite(ctx context.Context, email, base string) error {
 	return m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if _, err := auth.CreateInvited(ctx, tx, email); err != nil {
+		// Past the plan's members the plan's refusal; any other failure
+		// is the address the table refused.
+		_, err := auth.CreateInvited(ctx, tx, email)
+		switch {
+		case errors.Is(err, quota.ErrMembers):
+			return err
+		case err != nil:
 			return platform.NewKeyedError(platform.ErrInvalid, "auth.error.invalid_email", "not an e-mail address")
 		}
 		return m.Local.Invite(ctx, tx, base, tenant.FromContext(ctx).Name, email)
