@@ -16,7 +16,9 @@ import (
 func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
 
 // either says whether page holds the English or the Italian text.
-func either(page, en, it string) bool { return strings.Contains(page, en) || strings.Contains(page, it) }
+func either(page, en, it string) bool {
+	return strings.Contains(page, en) || strings.Contains(page, it)
+}
 
 func TestBillingPageWhenOff(t *testing.T) {
 	w := moduletest.New(t)
