@@ -68,11 +68,16 @@ func createTenant(t *testing.T, ctx context.Context, fields map[string]string, l
 	for id, v := range fields {
 		actions = append(actions, chromedp.SendKeys(chromedp.CSS("#"+id), v))
 	}
-	if !local {
-		actions = append(actions, chromedp.Click(chromedp.CSS("#local")))
-	}
-	actions = append(actions, chromedp.Submit(chromedp.CSS("#slug")), chromedp.WaitVisible(chromedp.CSS(".alert")))
 	if err := chromedp.Do(ctx, actions...); err != nil {
+		t.Fatal(err)
+	}
+	if !local { // untick local accounts (a DOM click: the styled box is covered by its label)
+		checked, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const c = document.getElementById("local"); if (c.checked) c.click(); return c.checked })()`))
+		if err != nil || checked {
+			t.Fatalf("local accounts still ticked (%v)", err)
+		}
+	}
+	if err := chromedp.Do(ctx, chromedp.Submit(chromedp.CSS("#slug")), chromedp.WaitVisible(chromedp.CSS(".alert"))); err != nil {
 		t.Fatal(err)
 	}
 	msg, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(".alert")))
