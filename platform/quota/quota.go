@@ -76,27 +76,29 @@ func Lock(ctx context.Context, tx bun.IDB, tenantID int64) error {
 // past the plan of ctx's site; otherwise the lock it took keeps the count
 // until tx ends, for the caller to write them.
 func AddMembers(ctx context.Context, tx bun.IDB, n int64) error {
-	l, id := limits(ctx)
-	if l == nil {
-		return nil
-	}
-	if err := Lock(ctx, tx, id); err != nil {
-		return err
-	}
-	var count int64
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM users WHERE status IN ('active', 'invited')").Scan(&count); err != nil {
-		return fmt.Errorf("count members: %w", err)
-	}
-	if count+n > l.Members {
-		return ErrMembers
-	}
-	return nil
+	return check(ctx, tx, "SELECT count(*) FROM users WHERE status IN ('active', 'invited')", n,
+		func(l *site.Limits) int64 { return l.Members }, ErrMembers)
 }
 
 // Activate refuses, with ErrMembers, to make one more account active (an
 // invitation accepted, a suspended member resumed) when the active ones
 // already fill the plan of ctx's site.
 func Activate(ctx context.Context, tx bun.IDB) error {
+	return check(ctx, tx, "SELECT count(*) FROM users WHERE status = 'active'", 1,
+		func(l *site.Limits) int64 { return l.Members }, ErrMembers)
+}
+
+// AddBytes refuses, with ErrStorage, n more bytes of files past the plan of
+// ctx's site; call it before the bytes are stored.
+func AddBytes(ctx context.Context, tx bun.IDB, n int64) error {
+	return check(ctx, tx, "SELECT coalesce(sum(size), 0)::bigint FROM attachments", n,
+		func(l *site.Limits) int64 { return l.StorageBytes }, ErrStorage)
+}
+
+// check refuses, with refusal, adding n to what used (a query of one
+// number) reads when it would pass the plan's max; it takes the tenant's
+// quota lock first, which holds until tx ends.
+func check(ctx context.Context, tx bun.IDB, used string, n int64, max func(*site.Limits) int64, refusal error) error {
 	l, id := limits(ctx)
 	if l == nil {
 		return nil
@@ -105,31 +107,11 @@ func Activate(ctx context.Context, tx bun.IDB) error {
 		return err
 	}
 	var count int64
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM users WHERE status = 'active'").Scan(&count); err != nil {
-		return fmt.Errorf("count members: %w", err)
+	if err := tx.QueryRowContext(ctx, used).Scan(&count); err != nil {
+		return fmt.Errorf("quota: %w", err)
 	}
-	if count+1 > l.Members {
-		return ErrMembers
-	}
-	return nil
-}
-
-// AddBytes refuses, with ErrStorage, n more bytes of files past the plan of
-// ctx's site; call it before the bytes are stored.
-func AddBytes(ctx context.Context, tx bun.IDB, n int64) error {
-	l, id := limits(ctx)
-	if l == nil {
-		return nil
-	}
-	if err := Lock(ctx, tx, id); err != nil {
-		return err
-	}
-	var used int64
-	if err := tx.QueryRowContext(ctx, "SELECT coalesce(sum(size), 0)::bigint FROM attachments").Scan(&used); err != nil {
-		return fmt.Errorf("sum storage: %w", err)
-	}
-	if used+n > l.StorageBytes {
-		return ErrStorage
+	if count+n > max(l) {
+		return refusal
 	}
 	return nil
 }
