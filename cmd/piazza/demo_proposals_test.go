@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"io"
 	"slices"
 	"testing"
 
 	"github.com/uptrace/bun"
 
-	"github.com/piazza-pa/piazza/config"
 	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/taxonomy"
 )
@@ -17,14 +15,8 @@ import (
 // every state, expressions of interest in every state, one work group of
 // the relevant respondents, and expressions waiting for the demo admin.
 func TestDemoProposals(t *testing.T) {
-	useDatabase(t)
-	t.Setenv("PIAZZA_DATA_DIR", t.TempDir())
 	ctx := context.Background()
-	e, err := openEnv(ctx, io.Discard, envOptions{mode: config.ModeDev, migrate: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.close(ctx)
+	e := devEnv(t)
 	if _, err := e.ensureDemo(ctx); err != nil {
 		t.Fatal(err)
 	}

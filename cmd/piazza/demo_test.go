@@ -16,14 +16,8 @@ import (
 // TestDemoContent: `piazza dev` seeds people, organisations with valid
 // legal data and communities over the eight themes, once.
 func TestDemoContent(t *testing.T) {
-	useDatabase(t)
-	t.Setenv("PIAZZA_DATA_DIR", t.TempDir())
 	ctx := context.Background()
-	e, err := openEnv(ctx, io.Discard, envOptions{mode: config.ModeDev, migrate: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.close(ctx)
+	e := devEnv(t)
 	for range 2 { // the second run must add nothing
 		if _, err := e.ensureDemo(ctx); err != nil {
 			t.Fatal(err)
@@ -79,4 +73,19 @@ func TestDemoContent(t *testing.T) {
 	if len(vats) != len(demoOrganizations) {
 		t.Errorf("%d organisations", len(vats))
 	}
+}
+
+// devEnv opens the environment of piazza dev (its own data directory, on
+// the tests' database), closed with the test.
+func devEnv(t *testing.T) *env {
+	t.Helper()
+	useDatabase(t)
+	t.Setenv("PIAZZA_DATA_DIR", t.TempDir())
+	ctx := context.Background()
+	e, err := openEnv(ctx, io.Discard, envOptions{mode: config.ModeDev, migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.close(ctx) })
+	return e
 }
