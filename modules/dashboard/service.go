@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
 
+	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/feed"
 	"github.com/piazza-pa/piazza/platform/scope"
 	"github.com/piazza-pa/piazza/tenant"
@@ -138,7 +139,8 @@ func (m *Module) tasks(ctx context.Context, tx bun.IDB, uid int64, limit int) ([
 }
 
 // probe is the inbox sources where something may wait for uid: those
-// without a probe, and those whose probe may hold, asked in one statement.
+// without a probe, and those whose probe may hold, asked in one prepared
+// statement (its text is the same for members of the same roles).
 func (m *Module) probe(ctx context.Context, tx bun.IDB, uid int64) ([]InboxSource, error) {
 	if readEverySource.Load() {
 		return m.Inbox, nil
@@ -162,7 +164,7 @@ func (m *Module) probe(ctx context.Context, tx bun.IDB, uid int64) ([]InboxSourc
 		return out, nil
 	}
 	holds := make([]bool, len(asked))
-	if err := tx.QueryRowContext(ctx, "SELECT ARRAY["+strings.Join(conds, ", ")+"]", args...).Scan(pgdialect.Array(&holds)); err != nil {
+	if err := db.QueryRow(ctx, tx, "SELECT ARRAY["+strings.Join(conds, ", ")+"]", args...).Scan(pgdialect.Array(&holds)); err != nil {
 		return nil, fmt.Errorf("inbox probes: %w", err)
 	}
 	for i, s := range asked {

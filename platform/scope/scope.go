@@ -20,6 +20,7 @@ import (
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
 
+	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/form"
 	"github.com/piazza-pa/piazza/platform/taxonomy"
 )
@@ -265,7 +266,7 @@ func Preload(ctx context.Context, tx bun.IDB, uid int64) (context.Context, error
 // readMemberships reads uid's memberships in tx.
 func readMemberships(ctx context.Context, tx bun.IDB, uid int64) (*Memberships, error) {
 	m := &Memberships{UserID: uid}
-	err := tx.QueryRowContext(ctx, `SELECT
+	err := db.QueryRow(ctx, tx, `SELECT
 		ARRAY(SELECT community_id FROM community_members WHERE user_id = ? AND state = 'active'),
 		ARRAY(SELECT community_id FROM community_members WHERE user_id = ? AND state = 'active' AND role = 'manager'),
 		ARRAY(SELECT organization_id FROM organization_members WHERE user_id = ? AND state = 'active'),
