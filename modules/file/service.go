@@ -20,11 +20,7 @@ import (
 // tenant's transactions, for the member (or guest) of ctx, with the item's
 // module asked who may see and who may attach.
 
-var (
-	errNotFound = platform.NewError(platform.ErrNotFound, "not found")
-	errEmpty    = platform.NewKeyedError(platform.ErrInvalid, "attachment.error.empty", "no file sent")
-	errSize     = platform.NewKeyedError(platform.ErrInvalid, "attachment.error.size", "file too large")
-)
+var errNotFound = platform.NewError(platform.ErrNotFound, "not found")
 
 // Upload is a file sent to an item or to one of its comments.
 type Upload struct {
@@ -84,19 +80,7 @@ func (m *Module) mayAttach(ctx context.Context, tx bun.IDB, a *attachment.Attach
 // keep checks and stores file fh as a, and tells the item's module of a
 // file attached to the item itself.
 func (m *Module) keep(ctx context.Context, tx bun.IDB, slug string, a *attachment.Attachment, fh *multipart.FileHeader) error {
-	if fh == nil {
-		return errEmpty
-	}
-	if fh.Size > attachment.MaxSize {
-		return errSize
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	a.Name = fh.Filename
-	if err := attachment.Add(ctx, tx, m.Store, slug, a, fh.Header.Get("Content-Type"), f); err != nil {
+	if err := attachment.AddFile(ctx, tx, m.Store, slug, a, fh); err != nil {
 		return err
 	}
 	if at, ok := m.Targets[a.ContentType].(Attacher); ok && a.CommentID == nil {
