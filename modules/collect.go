@@ -82,7 +82,7 @@ func collect(mods []web.Module, shell *web.Shell) []web.Section {
 		case *file.Module:
 			m.Targets = byType[file.Target](mods)
 		case *community.Module:
-			m.Content, m.Origins = offered[community.ContentSource](mods), offered[community.Origin](mods)
+			m.Content, m.Origins, m.Tabs = offered[community.ContentSource](mods), offered[community.Origin](mods), offered[community.Tab](mods)
 		case *search.Module:
 			m.Sources = offered[search.Source](mods)
 		case *dashboard.Module:

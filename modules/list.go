@@ -11,6 +11,7 @@ import (
 	"github.com/piazza-pa/piazza/modules/console"
 	"github.com/piazza-pa/piazza/modules/dashboard"
 	"github.com/piazza-pa/piazza/modules/discussion"
+	"github.com/piazza-pa/piazza/modules/document"
 	"github.com/piazza-pa/piazza/modules/file"
 	"github.com/piazza-pa/piazza/modules/home"
 	"github.com/piazza-pa/piazza/modules/news"
@@ -53,6 +54,7 @@ func (b *builder) tenantModules() []web.Module {
 		b.use(discussion.New(discussion.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor, Dispatch: b.Dispatch})),
 		b.use(proposal.New(proposal.Deps{Deps: content.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor, Dispatch: b.Dispatch},
 			Registry: b.Registry, Jobs: b.Jobs})),
+		b.use(document.New(document.Deps{Deps: content.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor, Dispatch: b.Dispatch}, Files: b.Files})),
 		b.use(profile.New(profile.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor, Mail: b.Mail, Scheme: b.Scheme})),
 		b.use(organization.New(organization.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor})),
 		b.use(search.New(search.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor})),

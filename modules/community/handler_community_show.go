@@ -20,6 +20,8 @@ type showView struct {
 	Items     []Item
 	// Origin is what the community was born from (nil for nothing).
 	Origin *Item
+	// Tabs link to the community's pages in other modules (its library).
+	Tabs []Item
 	// People is the page of the list of people shown, List which list
 	// it is, Pager the links to its next page and back to the first,
 	// Filter whether the list offers the filter by name.
@@ -84,7 +86,7 @@ func (m *Module) showView(c *fiber.Ctx, errText string) (showView, error) {
 	if err != nil {
 		return v, err
 	}
-	v.Community, v.Subs, v.Items, v.Origin = d.Community, d.Subs, d.Items, d.Origin
+	v.Community, v.Subs, v.Items, v.Origin, v.Tabs = d.Community, d.Subs, d.Items, d.Origin, d.Tabs
 	v.Frequency, v.Manage, v.Validate, v.Member = d.Frequency, d.Manage, d.Validate, d.Member
 	v.Preview = !d.Member && d.Community.Kind != Closed
 	v.People, v.List, v.Filter = d.People, l, l.Who != "" || after != "" || d.Next != ""

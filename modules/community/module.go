@@ -63,6 +63,8 @@ type Deps struct {
 	Content []ContentSource
 	// Origins say what a community was born from (a proposal's work group).
 	Origins []Origin
+	// Tabs link a community's page to its modules' own pages (its library).
+	Tabs []Tab
 	// Cache, when set, keeps each member's view of a community's page
 	// until the tenant's data changes or an item's window opens or closes.
 	Cache *tenant.Cache

@@ -14,6 +14,30 @@ type Origin interface {
 	CommunityOrigin(ctx context.Context, tx bun.IDB, id, uid int64) (item Item, ok bool, err error)
 }
 
+// Tab is a module with a page of its own in every community (its
+// library): the link to it on the community's page, as uid (a member)
+// may see it (ok false: none); the link's label is the message
+// <item.Type>.tab.
+type Tab interface {
+	CommunityTab(ctx context.Context, tx bun.IDB, id, uid int64) (item Item, ok bool, err error)
+}
+
+// tabs are the links of community id's page to its modules' own pages
+// that uid may see.
+func (m *Module) tabs(ctx context.Context, tx bun.IDB, id, uid int64) ([]Item, error) {
+	var out []Item
+	for _, t := range m.Tabs {
+		it, ok, err := t.CommunityTab(ctx, tx, id, uid)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, it)
+		}
+	}
+	return out, nil
+}
+
 // origin is what community id was born from, as uid may see it (nil for
 // nothing), asked of the modules that give birth to communities.
 func (m *Module) origin(ctx context.Context, tx bun.IDB, id, uid int64) (*Item, error) {

@@ -178,6 +178,9 @@ type showData struct {
 	Subs   []Community
 	// Origin is what the community was born from (nil for nothing).
 	Origin *Item
+	// Tabs are the links to the community's pages in other modules, for
+	// its members.
+	Tabs []Item
 	// Items are the community's latest items the viewer may see: its
 	// content for a member, a preview (what the scope rules let them see
 	// already) for others, nothing for those invited to a closed one.
@@ -223,6 +226,11 @@ func (m *Module) showData(ctx context.Context, id int64, l membership.List) (sho
 		}
 		if d.Origin, err = m.origin(ctx, tx, d.Community.ID, vw.UserID); err != nil {
 			return err
+		}
+		if d.Member {
+			if d.Tabs, err = m.tabs(ctx, tx, d.Community.ID, vw.UserID); err != nil {
+				return err
+			}
 		}
 		if !d.Member && d.Community.Kind == Closed {
 			return nil // a closed community previews nothing
