@@ -103,3 +103,16 @@ func ParamID(c *fiber.Ctx, name string) int64 {
 	id, _ := strconv.ParseInt(c.Params(name), 10, 64)
 	return id
 }
+
+// Dict makes a map of name/value pairs, for a page calling a partial with
+// several values: {{template "field" (dict "Name" "title" "Value" .Title)}}.
+// A name that is not a string, and a last name without a value, are left out.
+func Dict(kv ...any) map[string]any {
+	out := make(map[string]any, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		if k, ok := kv[i].(string); ok {
+			out[k] = kv[i+1]
+		}
+	}
+	return out
+}
