@@ -1,0 +1,121 @@
+package project
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"strconv"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/modules/community"
+	"github.com/piazza-pa/piazza/platform/directory"
+	"github.com/piazza-pa/piazza/platform/feed"
+	"github.com/piazza-pa/piazza/platform/lineage"
+	"github.com/piazza-pa/piazza/platform/search"
+)
+
+// What the module offers the rest of the site: the projects born from an
+// item (the proposal's page links them), the project a community belongs
+// to, the late tasks in "my activities", and search. Each answers only
+// with the projects the person is a member of.
+
+// nameSQL is a project's name as lists show it (Project.Name).
+const nameSQL = "(CASE WHEN p.acronym <> '' THEN p.acronym || ' — ' || p.title ELSE p.title END)"
+
+// Children are the projects born from item (kind, id) that uid is a
+// member of, and the form that starts one from it.
+func (m *Module) Children(ctx context.Context, tx bun.IDB, kind string, id, uid int64) ([]lineage.Link, string, error) {
+	if off(ctx) || kind != "proposal" {
+		return nil, "", nil
+	}
+	var ps []Project
+	if err := ofMember(tx, uid, &ps).Where("p.origin_kind = ? AND p.origin_id = ?", kind, id).Scan(ctx); err != nil {
+		return nil, "", fmt.Errorf("projects born from %s %d: %w", kind, id, err)
+	}
+	out := make([]lineage.Link, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, lineage.Link{Kind: "project.kind", Title: p.Name(), URL: p.URL()})
+	}
+	return out, "/projects/new?from=" + Origin{Kind: kind, ID: id}.String(), nil
+}
+
+// CommunityOrigin is the project community id belongs to, for its page
+// ("born from"), when uid is one of its people.
+func (m *Module) CommunityOrigin(ctx context.Context, tx bun.IDB, id, uid int64) (community.Item, bool, error) {
+	if off(ctx) {
+		return community.Item{}, false, nil
+	}
+	var ps []Project
+	if err := ofMember(tx, uid, &ps).Where("p.community_id = ?", id).Limit(1).Scan(ctx); err != nil {
+		return community.Item{}, false, fmt.Errorf("project of a community: %w", err)
+	}
+	if len(ps) == 0 {
+		return community.Item{}, false, nil
+	}
+	p := ps[0]
+	return community.Item{Type: Key, Title: p.Name(), URL: p.URL(), Summary: p.Summary, State: p.Status, At: p.CreatedAt}, true, nil
+}
+
+// lateSQL finds the tasks assigned to a person (its first argument), not
+// done, that should have ended before a day (its second), in projects they are still a member of
+// (index project_task_assignees_user_idx, then each task by its key).
+const lateSQL = `FROM project_task_assignees AS a JOIN project_tasks AS t ON t.id = a.task_id
+	JOIN project_members AS pm ON pm.project_id = t.project_id AND pm.user_id = a.user_id
+	WHERE a.user_id = ? AND t.status <> 'done' AND t.ends_on < ?`
+
+// Inbox lists uid's late tasks, the longest late first, at most limit.
+func (m *Module) Inbox(ctx context.Context, tx bun.IDB, uid int64, limit int) ([]feed.Task, error) {
+	if off(ctx) {
+		return nil, nil
+	}
+	var rows []struct {
+		ID        int64     `bun:"id"`
+		ProjectID int64     `bun:"project_id"`
+		Title     string    `bun:"title"`
+		Project   string    `bun:"project"`
+		EndsOn    time.Time `bun:"ends_on"`
+	}
+	err := tx.NewRaw(`SELECT t.id, t.project_id, t.title, t.ends_on, (SELECT `+nameSQL+` FROM projects AS p WHERE p.id = t.project_id) AS project
+		`+lateSQL+` ORDER BY t.ends_on, t.id LIMIT ?`, uid, m.today(), limit).Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("late tasks: %w", err)
+	}
+	tasks := make([]feed.Task, 0, len(rows))
+	for _, r := range rows {
+		tasks = append(tasks, feed.Task{Label: "project.task.late", Title: r.Title, Detail: r.Project, At: r.EndsOn,
+			URL: Path(r.ProjectID) + "/tasks/" + strconv.FormatInt(r.ID, 10)})
+	}
+	return tasks, nil
+}
+
+// Waits is the inbox's probe: whether a task assigned to uid is late.
+func (m *Module) Waits(ctx context.Context, uid int64) (string, []any, bool) {
+	if off(ctx) {
+		return "", nil, false
+	}
+	return "EXISTS (SELECT 1 " + lateSQL + ")", []any{uid, m.today()}, true
+}
+
+// searching is the text search of projects: title, acronym and summary.
+var searching = directory.Search{From: "projects AS p", Columns: "p.id, " + nameSQL + " AS title, p.created_at AS at", ID: "p.id",
+	Doc: "p.search", Text: "p.title || ' ' || p.acronym || ' ' || p.summary", Kind: "project.kind", Prefix: "/projects/", What: "projects"}
+
+// Search finds the best projects after q.After matching q.Words among
+// those uid is a member of.
+func (m *Module) Search(ctx context.Context, tx bun.IDB, q search.Query, uid int64) ([]search.Hit, error) {
+	if off(ctx) {
+		return nil, nil
+	}
+	who := func(context.Context, bun.IDB) (int64, error) { return uid, nil }
+	return directory.Find(ctx, tx, searching, q, uid, who, func(sq *bun.SelectQuery, uid int64) *bun.SelectQuery {
+		return sq.Where("EXISTS (SELECT 1 FROM project_members AS vm WHERE vm.project_id = p.id AND vm.user_id = ?)", uid)
+	})
+}
+
+// Snippets cuts the snippets of words from the projects ids (hits of
+// Search).
+func (m *Module) Snippets(ctx context.Context, tx bun.IDB, words string, ids []int64) (map[int64]template.HTML, error) {
+	return directory.Snippets(ctx, tx, searching, words, ids)
+}
