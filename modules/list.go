@@ -18,6 +18,7 @@ import (
 	"github.com/piazza-pa/piazza/modules/notification"
 	"github.com/piazza-pa/piazza/modules/organization"
 	"github.com/piazza-pa/piazza/modules/profile"
+	"github.com/piazza-pa/piazza/modules/project"
 	"github.com/piazza-pa/piazza/modules/proposal"
 	"github.com/piazza-pa/piazza/modules/search"
 	"github.com/piazza-pa/piazza/platform/auth"
@@ -26,6 +27,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/idp"
 	"github.com/piazza-pa/piazza/platform/match"
 	"github.com/piazza-pa/piazza/platform/notify"
+	"github.com/piazza-pa/piazza/platform/screen"
 	"github.com/piazza-pa/piazza/platform/session"
 	"github.com/piazza-pa/piazza/platform/web"
 	billsvc "github.com/piazza-pa/piazza/tenant/billing"
@@ -54,6 +56,7 @@ func (b *builder) tenantModules() []web.Module {
 		b.use(discussion.New(discussion.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor, Dispatch: b.Dispatch})),
 		b.use(proposal.New(proposal.Deps{Deps: content.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor, Dispatch: b.Dispatch},
 			Registry: b.Registry, Jobs: b.Jobs})),
+		b.use(project.New(project.Deps{Deps: screen.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor}})),
 		b.use(document.New(document.Deps{Deps: content.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor, Dispatch: b.Dispatch}, Files: b.Files})),
 		b.use(profile.New(profile.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor, Mail: b.Mail, Scheme: b.Scheme})),
 		b.use(organization.New(organization.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor})),
