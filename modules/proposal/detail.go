@@ -7,6 +7,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/modules/community"
+	"github.com/piazza-pa/piazza/platform/lineage"
 	"github.com/piazza-pa/piazza/platform/match"
 	"github.com/piazza-pa/piazza/platform/scope"
 	"github.com/piazza-pa/piazza/platform/taxonomy"
@@ -34,6 +35,11 @@ type Detail struct {
 	// interested in the open proposal, Suggestions, and invites them.
 	Matching    bool
 	Suggestions []match.Suggestion
+	// Born are the items born from the proposal that the viewer sees (a
+	// project); Continue, for its proposer, the form that starts one from
+	// its work group ("" for none).
+	Born     []lineage.Link
+	Continue string
 }
 
 // detail reads the proposal's part of its page for v.
@@ -61,6 +67,9 @@ func (m *Module) detail(ctx context.Context, tx bun.IDB, v scope.Viewer, p *Prop
 		if err := m.joinable(ctx, tx, p, &d); err != nil {
 			return nil, err
 		}
+	}
+	if err := m.born(ctx, tx, p, v.UserID, &d); err != nil {
+		return nil, err
 	}
 	if d.Matching = p.Open() && matches(ctx, p, v.UserID); d.Matching {
 		d.Suggestions, err = suggest(ctx, tx, p, v.UserID)

@@ -24,6 +24,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/content"
 	"github.com/piazza-pa/piazza/platform/jobs"
+	"github.com/piazza-pa/piazza/platform/lineage"
 	"github.com/piazza-pa/piazza/platform/scope"
 	"github.com/piazza-pa/piazza/platform/taxonomy"
 	"github.com/piazza-pa/piazza/platform/workflow"
@@ -53,6 +54,9 @@ type Module struct {
 	content.Sources[community.Item, comment.Item, file.Item]
 	registry *tenant.Registry
 	jobs     *jobs.Queue
+	// children are the modules whose items may be born from a proposal
+	// (projects), found on the module list (Collect).
+	children []lineage.Child
 }
 
 // New parses the module's pages.
