@@ -55,7 +55,7 @@ func (u *User) Name() string {
 
 // UserByID returns a user of the tenant of tx.
 func UserByID(ctx context.Context, tx bun.IDB, id int64) (*User, error) {
-	return oneUser(ctx, tx.NewSelect().Where("id = ?", id))
+	return oneUser(ctx, tx.NewSelect().Conn(db.Prepared(tx, id)).Where("id = $1"))
 }
 
 // UserByEmail returns the user with email (case-insensitive).

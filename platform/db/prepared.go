@@ -25,6 +25,49 @@ import (
 // numbered holds each query's text with $1, $2 … for its ? placeholders.
 var numbered sync.Map
 
+// Prepared returns idb (a transaction, connection or pool of bun) as the
+// connection of one bun query whose text holds $1, $2 … for args: bun
+// builds the query and scans its rows, the statement goes prepared. The
+// query's text must not depend on the arguments' values.
+//
+//	tx.NewSelect().Conn(db.Prepared(tx, id)).Model(u).Where("id = $1").Scan(ctx)
+func Prepared(idb bun.IDB, args ...any) bun.IConn {
+	return prepared{conn: sqlConn(idb), args: append([]any{pgx.QueryExecModeCacheStatement}, args...)}
+}
+
+type prepared struct {
+	conn bun.IConn
+	args []any
+}
+
+func (p prepared) QueryContext(ctx context.Context, query string, _ ...any) (*sql.Rows, error) {
+	return p.conn.QueryContext(ctx, query, p.args...)
+}
+
+func (p prepared) ExecContext(ctx context.Context, query string, _ ...any) (sql.Result, error) {
+	return p.conn.ExecContext(ctx, query, p.args...)
+}
+
+func (p prepared) QueryRowContext(ctx context.Context, query string, _ ...any) *sql.Row {
+	return p.conn.QueryRowContext(ctx, query, p.args...)
+}
+
+// sqlConn is the database/sql side of idb, where arguments reach the
+// driver as parameters rather than through bun's formatting.
+func sqlConn(idb bun.IDB) bun.IConn {
+	switch d := idb.(type) {
+	case bun.Tx:
+		return d.Tx
+	case *bun.Tx:
+		return d.Tx
+	case bun.Conn:
+		return d.Conn
+	case *bun.DB:
+		return d.DB
+	}
+	return idb
+}
+
 // QueryRow runs the statement query, of fixed text and with plain ?
 // placeholders for args, as a prepared statement in idb (a transaction,
 // connection or pool of bun), and returns its row.
@@ -33,18 +76,7 @@ func QueryRow(ctx context.Context, idb bun.IDB, query string, args ...any) *sql.
 	if !ok {
 		q, _ = numbered.LoadOrStore(query, Numbered(query))
 	}
-	all := append([]any{pgx.QueryExecModeCacheStatement}, args...)
-	switch d := idb.(type) {
-	case bun.Tx:
-		return d.Tx.QueryRowContext(ctx, q.(string), all...)
-	case *bun.Tx:
-		return d.Tx.QueryRowContext(ctx, q.(string), all...)
-	case bun.Conn:
-		return d.Conn.QueryRowContext(ctx, q.(string), all...)
-	case *bun.DB:
-		return d.DB.QueryRowContext(ctx, q.(string), all...)
-	}
-	return idb.QueryRowContext(ctx, query, args...)
+	return Prepared(idb, args...).QueryRowContext(ctx, q.(string))
 }
 
 // Numbered returns query with its ? placeholders numbered as PostgreSQL's

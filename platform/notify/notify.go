@@ -19,6 +19,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/scope"
 )
 
@@ -137,7 +138,7 @@ func (n Note) Text(l Translator) string {
 
 // Unread counts uid's unread notifications.
 func Unread(ctx context.Context, tx bun.IDB, uid int64) (int, error) {
-	n, err := tx.NewSelect().Table("notifications").Where("user_id = ? AND read_at IS NULL", uid).Count(ctx)
+	n, err := tx.NewSelect().Conn(db.Prepared(tx, uid)).Table("notifications").Where("user_id = $1 AND read_at IS NULL").Count(ctx)
 	return int(n), err
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform"
+	pdb "github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/secret"
 )
 
@@ -87,7 +88,7 @@ func (s *Store) lookup(ctx context.Context, db bun.IDB, token string, lazily boo
 		return nil, ErrNoSession
 	}
 	sess := new(Session)
-	err := db.NewSelect().Model(sess).ModelTableExpr(s.table+" AS s").Where("token_hash = ?", secret.Digest(token)).Scan(ctx)
+	err := db.NewSelect().Conn(pdb.Prepared(db, secret.Digest(token))).Model(sess).ModelTableExpr(s.table + " AS s").Where("token_hash = $1").Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNoSession
 	}
