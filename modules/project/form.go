@@ -111,7 +111,13 @@ func ParseEuro(s string) (int64, bool) {
 	if i := strings.LastIndexAny(s, ".,"); i >= 0 && len(s)-i-1 <= 2 && len(s)-i-1 > 0 {
 		whole, frac = s[:i], s[i+1:]
 	}
-	whole = strings.NewReplacer(".", "", ",", "").Replace(whole)
+	groups := strings.FieldsFunc(whole, func(r rune) bool { return r == '.' || r == ',' })
+	for i, g := range groups {
+		if len(groups) > 1 && (len(g) > 3 || i > 0 && len(g) != 3) {
+			return 0, false // thousands come in threes
+		}
+	}
+	whole = strings.Join(groups, "")
 	if whole == "" || len(whole) > 12 || strings.Trim(whole+frac, "0123456789") != "" {
 		return 0, false
 	}

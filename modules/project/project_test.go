@@ -26,11 +26,11 @@ const alpha, beta = moduletest.Alpha, moduletest.Beta
 
 var idRE = regexp.MustCompile(`/projects/(\d+)(?:/tasks/(\d+))?`)
 
-// fields are a valid project's form from 2026-01-01 to 2027-12-31, with
+// fields are a valid project's form from 2030-01-01 to 2031-12-31, with
 // the values of more over them.
 func fields(title string, more url.Values) url.Values {
-	f := url.Values{"title": {title}, "acronym": {"PRJ"}, "summary": {"Un progetto di prova."}, "starts_on": {"2026-01-01"},
-		"ends_on": {"2027-12-31"}, "status": {"running"}, "programme": {"PR FESR"}, "funding_call": {"Bando 1"}, "grant": {"150.000,50"},
+	f := url.Values{"title": {title}, "acronym": {"PRJ"}, "summary": {"Un progetto di prova."}, "starts_on": {"2030-01-01"},
+		"ends_on": {"2031-12-31"}, "status": {"running"}, "programme": {"PR FESR"}, "funding_call": {"Bando 1"}, "grant": {"150.000,50"},
 		"themes": {"health"}}
 	for k, v := range more {
 		f[k] = v
@@ -86,11 +86,11 @@ func join(t *testing.T, w *moduletest.World, id, name, role string) {
 		SELECT community_id, ?1, 'participant', 'active' FROM projects WHERE id = ?0 ON CONFLICT DO NOTHING`, id, w.ID("alpha", name), role)
 }
 
-// plan adds to project id (2026-01-01 – 2027-12-31) work packages WP1
-// (2026-01-01 – 2026-06-30) and WP2 (2026-07-01 – 2027-06-30), tasks A
-// (WP1, 2026-01-10 – 2026-02-28), B (WP1, 2026-03-01 – 2026-04-30, after
-// A), C (WP2, 2026-07-01 – 2026-09-30, after B) and a milestone M1
-// (2026-06-30, WP1): it returns the ids by name.
+// plan adds to project id (2030-01-01 – 2031-12-31) work packages WP1
+// (2030-01-01 – 2030-06-30) and WP2 (2030-07-01 – 2031-06-30), tasks A
+// (WP1, 2030-01-10 – 2030-02-28), B (WP1, 2030-03-01 – 2030-04-30, after
+// A), C (WP2, 2030-07-01 – 2030-09-30, after B) and a milestone M1
+// (2030-06-30, WP1): it returns the ids by name.
 func plan(t *testing.T, w *moduletest.World, id string) map[string]string {
 	t.Helper()
 	ids := map[string]string{}
@@ -102,13 +102,13 @@ func plan(t *testing.T, w *moduletest.World, id string) map[string]string {
 			}
 		}
 		const wp = "INSERT INTO project_work_packages (project_id, code, title, starts_on, ends_on) VALUES (?, ?, ?, ?, ?) RETURNING id"
-		q(&wp1, wp, id, "WP1", "Analisi", "2026-01-01", "2026-06-30")
-		q(&wp2, wp, id, "WP2", "Sviluppo", "2026-07-01", "2027-06-30")
+		q(&wp1, wp, id, "WP1", "Analisi", "2030-01-01", "2030-06-30")
+		q(&wp2, wp, id, "WP2", "Sviluppo", "2030-07-01", "2031-06-30")
 		const task = "INSERT INTO project_tasks (project_id, work_package_id, title, starts_on, ends_on, progress) VALUES (?, ?, ?, ?, ?, ?) RETURNING id"
-		q(&a, task, id, wp1, "Raccolta requisiti", "2026-01-10", "2026-02-28", 100)
-		q(&b, task, id, wp1, "Disegno", "2026-03-01", "2026-04-30", 50)
-		q(&c, task, id, wp2, "Prototipo", "2026-07-01", "2026-09-30", 0)
-		q(&m, "INSERT INTO project_milestones (project_id, work_package_id, title, due_on) VALUES (?, ?, 'Requisiti approvati', '2026-06-30') RETURNING id", id, wp1)
+		q(&a, task, id, wp1, "Raccolta requisiti", "2030-01-10", "2030-02-28", 100)
+		q(&b, task, id, wp1, "Disegno", "2030-03-01", "2030-04-30", 50)
+		q(&c, task, id, wp2, "Prototipo", "2030-07-01", "2030-09-30", 0)
+		q(&m, "INSERT INTO project_milestones (project_id, work_package_id, title, due_on) VALUES (?, ?, 'Requisiti approvati', '2030-06-30') RETURNING id", id, wp1)
 		_, err := tx.ExecContext(ctx, `INSERT INTO project_task_dependencies (project_id, predecessor_id, successor_id) VALUES (?0, ?1, ?2), (?0, ?2, ?3)`, id, a, b, c)
 		for k, v := range map[string]int64{"WP1": wp1, "WP2": wp2, "A": a, "B": b, "C": c, "M1": m} {
 			ids[k] = strconv.FormatInt(v, 10)

@@ -100,8 +100,9 @@ type Effect struct {
 // Impact is what giving task changed its new dates does to the tasks that
 // depend on it, in the order of the dependencies (each one after those it
 // depends on): the tasks that would start before a predecessor ends, each
-// moved just enough, and whether it still fits. Tasks are the plan's, wps
-// its work packages' ends by id.
+// moved just enough, and whether it still fits (a task that does not stays
+// where it is, late, and pushes nothing further). Tasks are the plan's,
+// wpEnd its work packages' ends by id.
 func Impact(tasks []Task, wpEnd map[int64]time.Time, projectEnd time.Time, deps []Dependency, changed Task) []Effect {
 	g := NewGraph(deps)
 	byID := make(map[int64]*Task, len(tasks))
@@ -127,8 +128,9 @@ func Impact(tasks []Task, wpEnd map[int64]time.Time, projectEnd time.Time, deps 
 		}
 		days := need - start
 		e := Effect{Task: *t, StartsOn: dateOf(need), EndsOn: dateOf(end[id] + days), Days: days}
-		end[id] += days
-		e.Fits = !e.EndsOn.After(projectEnd) && !e.EndsOn.After(wpEnd[t.WorkPackageID])
+		if e.Fits = !e.EndsOn.After(projectEnd) && !e.EndsOn.After(wpEnd[t.WorkPackageID]); e.Fits {
+			end[id] += days // it moves; one that does not fit stays, late
+		}
 		out = append(out, e)
 	}
 	return out
