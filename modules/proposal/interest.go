@@ -13,6 +13,7 @@ import (
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
+	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/workflow"
 )
 
@@ -102,19 +103,20 @@ func readerOf(ctx context.Context, uid int64) reader {
 // interestsFor is the query of the expressions of interest r may read:
 // their own, those sent to their proposals and, for facilitators, all but
 // drafts; nothing for a guest. Nobody else reads one, not even a member of
-// the proposal's communities.
-func interestsFor(tx bun.IDB, r reader, dst any) *bun.SelectQuery {
-	return tx.NewSelect().Model(dst).ColumnExpr("i.*").
+// the proposal's communities. The statement goes prepared: the caller's
+// conditions name the one argument arg as $3.
+func interestsFor(tx bun.IDB, r reader, dst any, arg any) *bun.SelectQuery {
+	return tx.NewSelect().Conn(db.Prepared(tx, r.UserID, r.Facilitator, arg)).Model(dst).ColumnExpr("?TableColumns").
 		ColumnExpr(auth.NameSQL("u")+" AS author_name").Join("JOIN users AS u ON u.id = i.author_id").
 		ColumnExpr("coalesce(o.name, '') AS organization_name").Join("LEFT JOIN organizations AS o ON o.id = i.organization_id").
 		ColumnExpr("pr.title AS proposal_title, coalesce(pr.author_id, 0) AS proposer_id").Join("JOIN proposals AS pr ON pr.id = i.proposal_id").
-		Where("?0 > 0 AND (i.author_id = ?0 OR (i.state <> 'draft' AND (pr.author_id = ?0 OR ?1)))", r.UserID, r.Facilitator)
+		Where("$1::bigint > 0 AND (i.author_id = $1 OR (i.state <> 'draft' AND (pr.author_id = $1 OR $2)))")
 }
 
 // getInterest returns expression id when r may read it.
 func getInterest(ctx context.Context, tx bun.IDB, r reader, id int64) (*Interest, error) {
 	i := new(Interest)
-	err := interestsFor(tx, r, i).Where("i.id = ?", id).Scan(ctx)
+	err := interestsFor(tx, r, i, id).Where("i.id = $3").Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrInterestNotFound
 	}
@@ -128,7 +130,7 @@ func getInterest(ctx context.Context, tx bun.IDB, r reader, id int64) (*Interest
 // read, oldest first.
 func interestsOf(ctx context.Context, tx bun.IDB, r reader, pid int64) ([]Interest, error) {
 	var is []Interest
-	if err := interestsFor(tx, r, &is).Where("i.proposal_id = ?", pid).OrderExpr("i.created_at, i.id").Scan(ctx); err != nil {
+	if err := interestsFor(tx, r, &is, pid).Where("i.proposal_id = $3").OrderExpr("i.created_at, i.id").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("expressions of interest: %w", err)
 	}
 	return is, nil

@@ -203,11 +203,11 @@ const maxDepth = 5
 // viewer's own waiting ones, plus all waiting ones for a moderator.
 func List(ctx context.Context, tx bun.IDB, contentType string, itemID, uid int64, moderator bool) ([]Comment, error) {
 	var cs []Comment
-	err := tx.NewSelect().Model(&cs).ColumnExpr("cm.*").
+	err := tx.NewSelect().Conn(db.Prepared(tx, contentType, itemID, moderator, uid)).Model(&cs).ColumnExpr("?TableColumns").
 		ColumnExpr(auth.NameSQL("u")+" AS author_name").
 		Join("LEFT JOIN users AS u ON u.id = cm.author_id").
-		Where("cm.content_type = ? AND cm.item_id = ?", contentType, itemID).
-		Where("(cm.state = 'published' OR (cm.state = 'to_validate' AND (? OR cm.author_id = ?)))", moderator, uid).
+		Where("cm.content_type = $1 AND cm.item_id = $2").
+		Where("(cm.state = 'published' OR (cm.state = 'to_validate' AND ($3 OR cm.author_id = $4)))").
 		OrderExpr("cm.created_at, cm.id").Limit(2000).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list comments: %w", err)

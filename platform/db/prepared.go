@@ -28,7 +28,10 @@ var numbered sync.Map
 // Prepared returns idb (a transaction, connection or pool of bun) as the
 // connection of one bun query whose text holds $1, $2 … for args: bun
 // builds the query and scans its rows, the statement goes prepared. The
-// query's text must not depend on the arguments' values.
+// query's text must not depend on the arguments' values, and it names its
+// columns (never *: a column that a migration adds would change the result
+// of the statements already prepared, and tenants part-way through a
+// rollout would differ).
 //
 //	tx.NewSelect().Conn(db.Prepared(tx, id)).Model(u).Where("id = $1").Scan(ctx)
 func Prepared(idb bun.IDB, args ...any) bun.IConn {

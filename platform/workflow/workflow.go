@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/db"
 	"time"
 	"unicode/utf8"
 
@@ -112,7 +113,7 @@ func Record(ctx context.Context, tx bun.IDB, it Item, action, from, to string, a
 // Available lists the actions of contentType open from state that may allows.
 func Available(ctx context.Context, tx bun.IDB, contentType, state string, may Guard) ([]Transition, error) {
 	var all []Transition
-	if err := tx.NewSelect().Model(&all).Where("content_type = ? AND from_state = ?", contentType, state).
+	if err := tx.NewSelect().Conn(db.Prepared(tx, contentType, state)).Model(&all).Where("content_type = $1 AND from_state = $2").
 		Order("action").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("workflow: transitions: %w", err)
 	}
@@ -144,11 +145,11 @@ type Step struct {
 // History lists the steps of an item, oldest first, with who took them.
 func History(ctx context.Context, tx bun.IDB, it Item) ([]Step, error) {
 	var steps []Step
-	err := tx.NewSelect().Model(&steps).
-		ColumnExpr("h.*").
+	err := tx.NewSelect().Conn(db.Prepared(tx, it.Type, it.ID)).Model(&steps).
+		ColumnExpr("?TableColumns").
 		ColumnExpr(auth.NameSQL("u")+" AS actor_name").
 		Join("LEFT JOIN users AS u ON u.id = h.actor_id").
-		Where("h.content_type = ? AND h.item_id = ?", it.Type, it.ID).Order("h.at", "h.id").Scan(ctx)
+		Where("h.content_type = $1 AND h.item_id = $2").Order("h.at", "h.id").Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("workflow: history: %w", err)
 	}
