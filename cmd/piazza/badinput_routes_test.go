@@ -25,6 +25,10 @@ type demoIDs struct {
 	// answer are others' published proposals the admin has not answered,
 	// and interest the admin's draft answer to a third.
 	proposal, proposalDraft, proposalToSubmit, respond, answer, interest, toEvaluate int64
+	// library is a community library of the demo admin's, folder one of its
+	// folders and document one of its files; emptyFolder and toDelete are
+	// a folder and a link of the tenant library that the probes may remove.
+	library, folder, parent, document, emptyFolder, toDelete int64
 }
 
 // demoData finds the demo data the routes take, adding drafts and a tag
@@ -58,7 +62,20 @@ func (s *site) demoData() demoIDs {
 	d.attachmentName = s.one(`SELECT name FROM t_demo.attachments WHERE id = $1`, d.attachment)
 	d.sha = s.one(`SELECT sha256 FROM piazza.tenant_assets ORDER BY 1 LIMIT 1`)
 	s.demoProposals(&d, one)
+	s.demoDocuments(&d, one)
 	return d
+}
+
+// demoDocuments finds the demo library, folder and file the routes take,
+// adding a folder and a link that the probes may remove.
+func (s *site) demoDocuments(d *demoIDs, one func(string, ...any) int64) {
+	d.document = one(`SELECT min(id) FROM t_demo.documents WHERE kind = 'file' AND community_id IS NOT NULL`)
+	d.library = one(`SELECT community_id FROM t_demo.documents WHERE id = $1`, d.document)
+	d.folder = one(`SELECT folder_id FROM t_demo.documents WHERE id = $1`, d.document)
+	d.parent = one(`SELECT parent_id FROM t_demo.document_folders WHERE id = $1`, d.folder)
+	d.emptyFolder = one(`INSERT INTO t_demo.document_folders (name) VALUES ('Cartella vuota della prova') RETURNING id`)
+	d.toDelete = one(`INSERT INTO t_demo.documents (kind, title, link, author_id)
+		SELECT 'link', 'Collegamento da eliminare', 'https://example.org/', id FROM t_demo.users WHERE email = 'admin@demo.example.org' RETURNING id`)
 }
 
 // demoProposals finds the demo proposals and expressions of interest the
@@ -159,6 +176,15 @@ func routeTable(s *site) map[string]route {
 	answer := fixed(url.Values{"offer": {"Abbiamo un laboratorio."}, "action": {"save"}})
 	answerText := []string{"offer", "role", "action"}
 	answerLong := map[string]int{"offer": 4000, "role": 200}
+	docText := []string{"q", "theme", "kind", "sort", "done"}
+	document := fixed(url.Values{"kind": {"link"}, "title": {"Un collegamento di prova"}, "link": {"https://example.org/"}, "language": {"it"}, "scope_kind": {"tenant"}})
+	documentText := []string{"kind", "title", "body", "link", "language", "themes", "scope_kind", "scope_themes", "public"}
+	documentIDs := []string{"community", "folder", "tags", "scope_communities", "scope_tags", "scope_organizations"}
+	documentLong := map[string]int{"title": 200, "body": 2000}
+	documentEdit := fixed(url.Values{"kind": {"file"}, "title": {"Un documento di prova"}, "language": {"it"}, "community": {fmt.Sprint(d.library)}})
+	folderForm := func(n int) url.Values {
+		return url.Values{"community": {fmt.Sprint(d.library)}, "name": {fmt.Sprintf("Cartella %d", n)}}
+	}
 	planForm := func(n int) url.Values {
 		return url.Values{"plan_slug": {fmt.Sprintf("prova-%d", n)}, "plan_name": {"Piano di prova"}, "plan_price": {"120,00"}, "plan_currency": {"EUR"},
 			"plan_members": {"100000"}, "plan_storage": {"100GiB"}, "plan_modules": {""}, "plan_hosts": {"20"}, "plan_idps": {"10"}}
@@ -297,6 +323,21 @@ func routeTable(s *site) map[string]route {
 		"tenant POST /proposals/interests/:iid<int>/do/:action":        {path: id("/proposals/interests/%d/do/evaluate", d.toEvaluate), who: admin, form: note, text: []string{"note"}, long: map[string]int{"note": 1000}},
 		"tenant POST /proposals/:id<int>/work-group":                   {path: id("/proposals/%d/work-group", d.proposal), who: admin},
 		"tenant POST /proposals/:id<int>/invite":                       {path: id("/proposals/%d/invite", d.proposal), who: admin, form: fixed(url.Values{"kind": {"person"}, "id": {fmt.Sprint(d.person)}}), text: []string{"kind"}, ids: []string{"id"}},
+		"tenant GET /documents/":                                       {path: "/documents/", who: admin, text: docText, cursor: "after"},
+		"tenant GET /documents/communities/:cid<int>":                  {path: id("/documents/communities/%d", d.library), who: admin, text: docText, cursor: "after"},
+		"tenant GET /documents/folders/:fid<int>":                      {path: id("/documents/folders/%d", d.folder), who: admin, text: docText, cursor: "after"},
+		"tenant POST /documents/folders":                               {path: "/documents/folders", who: admin, form: folderForm, text: []string{"name"}, ids: []string{"community", "parent"}, long: map[string]int{"name": 200}},
+		"tenant POST /documents/folders/:fid<int>/edit":                {path: id("/documents/folders/%d/edit", d.folder), who: admin, form: fixed(url.Values{"name": {"2025"}, "parent": {fmt.Sprint(d.parent)}}), text: []string{"name"}, ids: []string{"parent"}, long: map[string]int{"name": 200}},
+		"tenant POST /documents/folders/:fid<int>/delete":              {path: id("/documents/folders/%d/delete", d.emptyFolder), who: admin},
+		"tenant GET /documents/new":                                    {path: "/documents/new", who: admin, ids: []string{"community", "folder"}},
+		"tenant POST /documents/":                                      {path: "/documents/", who: admin, form: document, text: documentText, long: documentLong, ids: documentIDs, upload: "file"},
+		"tenant GET /documents/:id<int>":                               {path: id("/documents/%d", d.document), who: admin, text: []string{"done"}},
+		"tenant GET /documents/:id<int>/edit":                          {path: id("/documents/%d/edit", d.document), who: admin},
+		"tenant POST /documents/:id<int>/edit":                         {path: id("/documents/%d/edit", d.document), who: admin, form: documentEdit, text: documentText, long: documentLong, ids: documentIDs},
+		"tenant POST /documents/:id<int>/delete":                       {path: id("/documents/%d/delete", d.toDelete), who: admin},
+		"tenant POST /documents/:id<int>/versions":                     {path: id("/documents/%d/versions", d.document), who: admin, upload: "file"},
+		"tenant GET /documents/:id<int>/versions/:n<int>":              {path: id("/documents/%d/versions/1", d.document), who: admin},
+		"tenant POST /documents/:id<int>/versions/:n<int>/restore":     {path: id("/documents/%d/versions/1/restore", d.document), who: admin},
 		"operator GET /":                                               {path: "/", who: op, text: []string{"q", "status"}, ids: []string{"page"}},
 		"operator GET /tenants/:slug":                                  {path: "/tenants/esempio", who: op},
 		"operator POST /login":                                         {path: "/login", who: opGuest, text: []string{"email", "password"}, form: fixed(url.Values{"email": {"nessuno@piazza.test"}, "password": {"sbagliata"}})},

@@ -21,8 +21,8 @@ type demoSeed struct {
 }
 
 // seedDemoContent fills a new demo tenant with people, organisations,
-// communities, news, discussions and collaboration proposals across the
-// eight themes; it does nothing when the
+// communities, news, discussions, collaboration proposals and document
+// libraries across the eight themes; it does nothing when the
 // tenant has communities already.
 func seedDemoContent(ctx context.Context, tx bun.Tx, store storage.Store, slug string, adminID int64) error {
 	if n, err := tx.NewSelect().Table("communities").Count(ctx); err != nil || n > 0 {
@@ -30,7 +30,7 @@ func seedDemoContent(ctx context.Context, tx bun.Tx, store storage.Store, slug s
 	}
 	s := &demoSeed{tx: tx, store: store, slug: slug, admin: adminID}
 	for _, step := range []func(context.Context) error{s.seedPeople, s.seedOrganizations, s.seedCommunities,
-		s.seedSubCommunity, s.seedNews, s.seedDiscussions, s.seedWaiting, s.seedProposals} {
+		s.seedSubCommunity, s.seedNews, s.seedDiscussions, s.seedWaiting, s.seedProposals, s.seedDocuments} {
 		if err := step(ctx); err != nil {
 			return err
 		}

@@ -86,6 +86,9 @@ func (m *Module) RemoveFolder(ctx context.Context, id int64) (back string, err e
 // library and may change it.
 func (m *Module) changingFolder(ctx context.Context, id int64, fn func(ctx context.Context, tx bun.Tx, f *Folder) error) error {
 	uid := auth.UserFromContext(ctx).ID
+	if id <= 0 {
+		return ErrNotFound
+	}
 	return m.kit.Kit.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		lib, f, err := locate(ctx, tx, Place{Folder: id}, uid)
 		if err != nil {

@@ -53,6 +53,9 @@ func flash(v *web.Page, done string) string {
 // its query asks for.
 func (m *Module) showLibrary(c *fiber.Ctx) error {
 	at := Place{Community: screen.ParamID(c, "cid"), Folder: screen.ParamID(c, "fid")}
+	if (c.Params("cid") != "" && at.Community <= 0) || (c.Params("fid") != "" && at.Folder <= 0) {
+		return ErrNotFound // no community or folder has that id (0 would be the tenant library)
+	}
 	return m.renderLibrary(c, fiber.StatusOK, at, QueryOf(func(k string) string { return c.Query(k) }), libraryView{})
 }
 

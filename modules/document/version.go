@@ -1,6 +1,7 @@
 package document
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/attachment"
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/content"
+	"github.com/piazza-pa/piazza/platform/storage"
 )
 
 // Upload is the file of a form (File nil: none was sent).
@@ -70,19 +72,36 @@ func (m *Module) addVersion(ctx context.Context, tx bun.IDB, w *written, d *Docu
 		return err
 	}
 	w.keys = append(w.keys, a.StorageKey)
+	return record(ctx, tx, d.ID, uid, a, restored)
+}
+
+// record makes attachment a, stored by uid, document id's next version
+// (restoring the version numbered restored, nil for none), its current.
+func record(ctx context.Context, tx bun.IDB, id, uid int64, a *attachment.Attachment, restored *int) error {
 	var n int
 	err := tx.QueryRowContext(ctx, `INSERT INTO document_versions (document_id, number, attachment_id, restored_from, created_by)
 		SELECT ?, coalesce(max(number), 0) + 1, ?, ?, ? FROM document_versions WHERE document_id = ? RETURNING number`,
-		d.ID, a.ID, restored, uid, d.ID).Scan(&n)
+		id, a.ID, restored, uid, id).Scan(&n)
 	if err != nil {
 		return fmt.Errorf("record version: %w", err)
 	}
 	_, err = tx.NewUpdate().Table("documents").Set("versions = ?, size = ?, mime = ?, file_name = ?, updated_at = now()", n, a.Size, a.MIME, a.Name).
-		Where("id = ?", d.ID).Exec(ctx)
+		Where("id = ?", id).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("current version: %w", err)
 	}
 	return nil
+}
+
+// Seed stores data, named name and of type declared, as the next version
+// of document id by uid, in the caller's transaction of a tenant whose
+// files store keeps under slug (the demo's documents).
+func Seed(ctx context.Context, tx bun.IDB, store storage.Store, slug string, id, uid int64, name, declared string, data []byte) error {
+	a := &attachment.Attachment{ContentType: ContentType, ItemID: id, UploadedBy: &uid, Name: name}
+	if err := attachment.Add(ctx, tx, store, slug, a, declared, bytes.NewReader(data)); err != nil {
+		return err
+	}
+	return record(ctx, tx, id, uid, a, nil)
 }
 
 // AddVersion uploads the form's file as the next version of document id,
