@@ -153,8 +153,9 @@ func (c *Chart) diamond(m *Milestone, x float64, late bool) {
 }
 
 // arrows draws each dependency whose two tasks are on the chart: out of
-// the predecessor's end, down (or up) to the successor's row, into its
-// start; late when the successor starts before the predecessor ends.
+// the predecessor's end, along to the successor's start and down (or up)
+// into it; when the successor starts before the predecessor ends (late),
+// round and into its start from the left.
 func (c *Chart) arrows(deps []Dependency, st Status) {
 	at := make(map[int64]int, len(c.Rows))
 	for i, r := range c.Rows {
@@ -170,16 +171,19 @@ func (c *Chart) arrows(deps []Dependency, st Status) {
 		}
 		p, s := &c.Rows[i], &c.Rows[j]
 		x0, y0, x1, y1 := p.X+p.W, p.Y+p.H/2, s.X, s.Y+s.H/2
-		turn := x0 + 6
-		path := "M" + num(x0) + " " + num(y0) + " H" + num(turn)
-		if x1 < turn+4 { // the successor starts before: go round
+		var path string
+		if x1 >= x0 { // along, then down (or up) into the successor's start
+			edge := s.Y
+			if y1 < y0 {
+				edge = s.Y + s.H
+			}
+			path = "M" + num(x0) + " " + num(y0) + " H" + num(x1+min(4, s.W/2)) + " V" + num(edge)
+		} else { // the successor starts before: out, round, and in from the left
 			mid := y1 - ganttRow/2
 			if y1 < y0 {
 				mid = y1 + ganttRow/2
 			}
-			path += " V" + num(mid) + " H" + num(x1-6) + " V" + num(y1) + " H" + num(x1)
-		} else {
-			path += " V" + num(y1) + " H" + num(x1)
+			path = "M" + num(x0) + " " + num(y0) + " H" + num(x0+6) + " V" + num(mid) + " H" + num(x1-6) + " V" + num(y1) + " H" + num(x1)
 		}
 		c.Arrows = append(c.Arrows, Arrow{From: d.Predecessor, To: d.Successor, D: path, Late: st.blocked[d.Successor]})
 	}
