@@ -84,7 +84,7 @@ func one(ctx context.Context, tx bun.IDB, model any, alias string, pid, id int64
 func saveTask(ctx context.Context, tx bun.IDB, t *Task) error {
 	var err error
 	if t.ID == 0 {
-		_, err = tx.NewInsert().Model(t).ExcludeColumn("id", "assignees").Returning("id").Exec(ctx)
+		_, err = tx.NewInsert().Model(t).Returning("id").Exec(ctx)
 	} else {
 		_, err = tx.NewUpdate().Model(t).Column("work_package_id", "title", "description", "starts_on", "ends_on", "status", "progress").
 			Set("updated_at = now()").WherePK().Exec(ctx)
