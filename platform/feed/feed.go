@@ -57,6 +57,26 @@ func (c Cursor) After(inEvidence bool, at time.Time, kind string, id int64) bool
 	return id < c.ID
 }
 
+// Page cuts q, the query of a source whose entries are all of kind and
+// never in evidence, dated by the SQL expression at and numbered by id
+// (names the code chose, never input), to the entries after c, in feed
+// order, at most limit. The conditions compare (at, id) as a row or at
+// alone, so that an index on (at DESC, id DESC) starts each page where
+// the cursor is rather than reading the pages before it.
+func (c Cursor) Page(q *bun.SelectQuery, kind, at, id string, limit int) *bun.SelectQuery {
+	if c.Set && !c.InEvidence { // after an entry in evidence every entry of kind comes
+		switch {
+		case kind == c.Kind:
+			q = q.Where("("+at+", "+id+") < (?, ?)", c.At, c.ID)
+		case kind > c.Kind:
+			q = q.Where(at+" <= ?", c.At)
+		default:
+			q = q.Where(at+" < ?", c.At)
+		}
+	}
+	return q.OrderExpr(at + " DESC, " + id + " DESC").Limit(int64(limit))
+}
+
 // Task is something waiting for the member's decision.
 type Task struct {
 	Label   string // message key of what it is
