@@ -109,6 +109,15 @@ type Site struct {
 	Communities   []int64 `json:"communities"`
 	Organizations []int64 `json:"organizations"`
 	People        []int64 `json:"people"`
+	// Projects are the projects with their manager (a position in
+	// Members), who opens their timeline.
+	Projects []Project `json:"projects,omitempty"`
+}
+
+// Project is a project and the member who manages it.
+type Project struct {
+	ID      int64 `json:"id"`
+	Manager int   `json:"manager"`
 }
 
 // Member is one signed-in member the load acts as.

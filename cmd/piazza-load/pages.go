@@ -34,6 +34,7 @@ var pageKinds = map[string]page{
 	"proposals":       fixed("/proposals"),
 	"proposal-item":   itemPage("/proposals/", "published proposals for the whole tenant", func(s *Site) *Items { return &s.Proposals }),
 	"proposal-own":    ownProposal(),
+	"gantt":           gantt(),
 	"person":          listed("/people/", "validated profiles", func(s *Site) []int64 { return s.People }),
 	"organization":    listed("/organizations/", "validated organisations", func(s *Site) []int64 { return s.Organizations }),
 	"search":          searchPage(2),
@@ -157,6 +158,30 @@ func ownProposal() page {
 		missing: func(s *Site) string {
 			if len(s.Proposers) == 0 {
 				return "members with a published proposal"
+			}
+			return ""
+		},
+	}
+}
+
+// gantt is a project's timeline, opened by its manager: a project drawn
+// at random, as its manager.
+func gantt() page {
+	return page{
+		path: func(rng *rand.Rand, s *Site, m *Member) string {
+			for _, p := range s.Projects {
+				if s.Members[p.Manager].ID == m.ID {
+					return fmt.Sprintf("/projects/%d/gantt", p.ID)
+				}
+			}
+			return fmt.Sprintf("/projects/%d/gantt", s.Projects[rng.IntN(len(s.Projects))].ID)
+		},
+		as: func(rng *rand.Rand, s *Site) *Member {
+			return &s.Members[s.Projects[rng.IntN(len(s.Projects))].Manager]
+		},
+		missing: func(s *Site) string {
+			if len(s.Projects) == 0 {
+				return "projects (seed -projects)"
 			}
 			return ""
 		},

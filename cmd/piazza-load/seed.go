@@ -23,6 +23,9 @@ type figures struct {
 	// Proposals are collaboration proposals; Interests the expressions of
 	// interest in them.
 	Proposals, Interests int
+	// Projects are projects of the timeline's benchmark size (forty work
+	// packages, four hundred tasks).
+	Projects int
 	// Joins is how many communities a person joins, on average; Replies
 	// how many replies a discussion has, on average.
 	Joins, Replies int
@@ -35,12 +38,12 @@ type figures struct {
 func (f figures) check() error {
 	for name, n := range map[string]int{"-users": f.Users, "-organizations": f.Organizations, "-communities": f.Communities,
 		"-news": f.News, "-discussions": f.Discussions, "-joins": f.Joins, "-replies": f.Replies,
-		"-proposals": f.Proposals, "-interests": f.Interests} {
+		"-proposals": f.Proposals, "-interests": f.Interests, "-projects": f.Projects} {
 		if n < 0 {
 			return fmt.Errorf("%s: %d is not a number of things", name, n)
 		}
 	}
-	if f.Users == 0 && f.Organizations+f.Communities+f.News+f.Discussions+f.Proposals > 0 {
+	if f.Users == 0 && f.Organizations+f.Communities+f.News+f.Discussions+f.Proposals+f.Projects > 0 {
 		return errors.New("-users: someone must create the organisations, communities and items")
 	}
 	if f.Interests > 0 && (f.Proposals == 0 || f.Users < 2) {
@@ -75,6 +78,7 @@ func seedCommand(ctx context.Context, args []string) error {
 		fs.IntVar(&f.Replies, "replies", 0, "replies per discussion, on average")
 		fs.IntVar(&f.Proposals, "proposals", 0, "collaboration proposals per tenant (most published, some closed; tenant-wide or in communities)")
 		fs.IntVar(&f.Interests, "interests", 0, "expressions of interest per tenant, in published and closed proposals (needs -proposals)")
+		fs.IntVar(&f.Projects, "projects", 0, "projects per tenant, each of 40 work packages, 400 tasks with dependencies and 40 milestones (the timeline's benchmark)")
 		fs.Uint64Var(&f.Seed, "seed", 1, "seed of the random content")
 		fs.StringVar(&o.password, "password", "load-password", "every seeded person's password (local accounts are turned on)")
 		fs.StringVar(&dbURL, "db", "", "the application's database URL (default: piazza dev's cluster)")

@@ -70,9 +70,10 @@ func newSeeder(tx bun.Tx, f figures, tenantNo uint64, hash string, step func(str
 func (s *seeder) fill(ctx context.Context, slug string) error {
 	var has figures
 	err := s.tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM organizations),
-		(SELECT count(*) FROM communities WHERE id NOT IN (SELECT work_group_id FROM proposals WHERE work_group_id IS NOT NULL)),
-		(SELECT count(*) FROM proposals), (SELECT count(*) FROM proposal_interests)`).
-		Scan(&has.Users, &has.Organizations, &has.Communities, &has.Proposals, &has.Interests)
+		(SELECT count(*) FROM communities WHERE id NOT IN (SELECT work_group_id FROM proposals WHERE work_group_id IS NOT NULL)
+			AND id NOT IN (SELECT community_id FROM projects WHERE community_id IS NOT NULL)),
+		(SELECT count(*) FROM proposals), (SELECT count(*) FROM proposal_interests), (SELECT count(*) FROM projects)`).
+		Scan(&has.Users, &has.Organizations, &has.Communities, &has.Proposals, &has.Interests, &has.Projects)
 	if err != nil {
 		return err
 	}
@@ -83,11 +84,11 @@ func (s *seeder) fill(ctx context.Context, slug string) error {
 			return err
 		}
 	case has.Users != f.Users || has.Organizations != f.Organizations || has.Communities != f.Communities ||
-		has.Proposals != f.Proposals || has.Interests != f.Interests:
-		return fmt.Errorf("already holds %d people, %d organisations, %d communities, %d proposals and %d expressions of interest, "+
-			"not the %d, %d, %d, %d and %d asked: seed under another -prefix, or delete it first (piazza tenant delete %s --purge)",
-			has.Users, has.Organizations, has.Communities, has.Proposals, has.Interests,
-			f.Users, f.Organizations, f.Communities, f.Proposals, f.Interests, slug)
+		has.Proposals != f.Proposals || has.Interests != f.Interests || has.Projects != f.Projects:
+		return fmt.Errorf("already holds %d people, %d organisations, %d communities, %d proposals, %d expressions of interest and %d projects, "+
+			"not the %d, %d, %d, %d, %d and %d asked: seed under another -prefix, or delete it first (piazza tenant delete %s --purge)",
+			has.Users, has.Organizations, has.Communities, has.Proposals, has.Interests, has.Projects,
+			f.Users, f.Organizations, f.Communities, f.Proposals, f.Interests, f.Projects, slug)
 	}
 	return s.signIn(ctx)
 }
@@ -114,8 +115,8 @@ func (s *seeder) fresh(ctx context.Context) error {
 		{"proposals", &s.f.Proposals, s.seedProposals},
 		{"expressions of interest", &s.f.Interests, s.seedInterests},
 		{"work groups", &s.groups, s.seedWorkGroups},
-		// Projects and documents take their steps here once their modules
-		// exist.
+		{"projects", &s.f.Projects, s.seedProjects},
+		// Documents take their step here once their module exists.
 	}
 	for _, st := range steps {
 		began := time.Now()
@@ -132,7 +133,8 @@ func (s *seeder) fresh(ctx context.Context) error {
 	}
 	// The planner sees the new rows at once, as after autovacuum's pass.
 	_, err := s.tx.ExecContext(ctx, `ANALYZE users, profiles, organizations, organization_members, communities,
-		community_members, news, discussions, comments, proposals, proposal_interests, workflow_history`)
+		community_members, news, discussions, comments, proposals, proposal_interests, workflow_history,
+		projects, project_members, project_work_packages, project_tasks, project_task_dependencies, project_task_assignees, project_milestones`)
 	return err
 }
 

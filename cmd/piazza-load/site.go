@@ -45,6 +45,9 @@ func (s *seeder) site(ctx context.Context) (Site, error) {
 	if err := s.proposers(ctx, &site); err != nil {
 		return site, err
 	}
+	if err := s.projectManagers(ctx, &site); err != nil {
+		return site, err
+	}
 	for _, l := range []struct {
 		dst *[]int64
 		q   string
@@ -114,4 +117,26 @@ func (s *seeder) proposers(ctx context.Context, site *Site) error {
 		}
 	}
 	return rows.Err()
+}
+
+// projectManagers lists the projects with the member who manages each.
+func (s *seeder) projectManagers(ctx context.Context, site *Site) error {
+	at := make(map[int64]int, len(site.Members))
+	for i, m := range site.Members {
+		at[m.ID] = i
+	}
+	var rows []struct {
+		ID   int64 `bun:"project_id"`
+		User int64 `bun:"user_id"`
+	}
+	if err := s.tx.NewRaw(`SELECT DISTINCT ON (project_id) project_id, user_id FROM project_members WHERE role = 'manager'
+		ORDER BY project_id, user_id`).Scan(ctx, &rows); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if i, ok := at[r.User]; ok {
+			site.Projects = append(site.Projects, Project{ID: r.ID, Manager: i})
+		}
+	}
+	return nil
 }
