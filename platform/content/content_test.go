@@ -6,12 +6,15 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform/form"
 )
 
 // TestFromForm checks the common fields of a posted item: what is kept and
@@ -120,5 +123,36 @@ func TestSources(t *testing.T) {
 	}
 	if m, err := s.CommentModerated(context.Background(), nil, 2, []int64{3}); err != nil || m[3] != (commentItem{Title: "Fiera", URL: "/events/3", Open: true}) {
 		t.Errorf("comments moderated %+v, %v", m, err)
+	}
+}
+
+// TestMountImported: a type without Parse (its items are imported) has no
+// page of a new item and takes none by POST; one with Parse has both.
+func TestMountImported(t *testing.T) {
+	type item struct{ Base }
+	routes := func(parse func(c *fiber.Ctx) (*item, form.Errors)) []string {
+		app := fiber.New()
+		k := &Kit[item, *item]{Type: Type[item, *item]{Path: "/things", Parse: parse}}
+		k.Mount(app)
+		var out []string
+		for _, r := range app.GetRoutes() {
+			if r.Method != "HEAD" {
+				out = append(out, r.Method+" "+r.Path)
+			}
+		}
+		return out
+	}
+	imported := routes(nil)
+	for _, r := range []string{"GET /things/new", "POST /things/"} {
+		if slices.Contains(imported, r) {
+			t.Errorf("an imported type serves %s: %v", r, imported)
+		}
+	}
+	if !slices.Contains(imported, "GET /things/:id<int>") {
+		t.Errorf("an imported type has no item page: %v", imported)
+	}
+	written := routes(func(*fiber.Ctx) (*item, form.Errors) { return nil, nil })
+	if !slices.Contains(written, "GET /things/new") || !slices.Contains(written, "POST /things/") {
+		t.Errorf("a written type lacks its form: %v", written)
 	}
 }

@@ -14,12 +14,15 @@ import (
 
 // Mount registers the type's pages under its path and returns their group
 // for the type's own: reading is open to guests (what their scope shows
-// them), writing to members; editing when the type has Update.
+// them), writing to members; writing new items when the type has Parse
+// (imported types have none), editing when it has Update.
 func (k *Kit[T, P]) Mount(r fiber.Router) fiber.Router {
 	g := r.Group(k.Path)
 	g.Get("/", k.list)
-	g.Get("/new", auth.RequireMember, k.newForm)
-	g.Post("/", auth.RequireMember, k.create)
+	if k.Parse != nil {
+		g.Get("/new", auth.RequireMember, k.newForm)
+		g.Post("/", auth.RequireMember, k.create)
+	}
 	g.Get("/:id<int>", k.show)
 	if k.Update != nil {
 		g.Get("/:id<int>/edit", auth.RequireMember, k.editForm)

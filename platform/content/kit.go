@@ -77,8 +77,9 @@ type Type[T any, P Entry[T]] struct {
 	// Kinds are the scopes the form offers.
 	Kinds []string
 	// Parse reads an item from the form and checks it (see FromForm);
-	// Check checks it against the database before it is written (nil:
-	// nothing more than its scope).
+	// nil: members write no items of the type (they are imported), and
+	// its pages have no form of a new item. Check checks it against the
+	// database before it is written (nil: nothing more than its scope).
 	Parse func(c *fiber.Ctx) (P, form.Errors)
 	Check func(ctx context.Context, tx bun.IDB, p P, uid int64, errs form.Errors) error
 	// Update saves an edited item; nil: items are not edited after creation.
