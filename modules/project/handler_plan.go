@@ -46,8 +46,25 @@ func itemAction(pid int64, kind string, id int64) string {
 	return Path(pid) + "/" + kind + "/" + strconv.FormatInt(id, 10) + "/edit"
 }
 
+// itemID is the id of the item the path names by parameter name: 0 on a
+// path without it (a new item's form), ErrNotFound for one that is not
+// an id.
+func itemID(c *fiber.Ctx, name string) (int64, error) {
+	if c.Params(name) == "" {
+		return 0, nil
+	}
+	if id := screen.ParamID(c, name); id > 0 {
+		return id, nil
+	}
+	return 0, ErrNotFound
+}
+
 func (m *Module) workPackageForm(c *fiber.Ctx) error {
-	id, wid := screen.ParamID(c, "id"), screen.ParamID(c, "wid")
+	id := screen.ParamID(c, "id")
+	wid, err := itemID(c, "wid")
+	if err != nil {
+		return err
+	}
 	v := planForm{WP: &WorkPackage{}, Action: itemAction(id, "work-packages", wid)}
 	if wid != 0 {
 		_, pl, err := m.Planned(c.UserContext(), id, PlanEdit)
@@ -64,8 +81,11 @@ func (m *Module) workPackageForm(c *fiber.Ctx) error {
 func (m *Module) workPackageSave(c *fiber.Ctx) error {
 	id := screen.ParamID(c, "id")
 	w, errs := workPackageForm(c)
-	w.ID = screen.ParamID(c, "wid")
-	err := m.SaveWorkPackage(c.UserContext(), id, w, errs)
+	var err error
+	if w.ID, err = itemID(c, "wid"); err != nil {
+		return err
+	}
+	err = m.SaveWorkPackage(c.UserContext(), id, w, errs)
 	if fe, ok := form.FieldsOf(err); ok {
 		return m.renderPlanForm(c, "wp_form.html", planForm{WP: w, Action: itemAction(id, "work-packages", w.ID)}, fe)
 	}
@@ -84,7 +104,11 @@ func (m *Module) workPackageDelete(c *fiber.Ctx) error {
 }
 
 func (m *Module) milestoneForm(c *fiber.Ctx) error {
-	id, mid := screen.ParamID(c, "id"), screen.ParamID(c, "mid")
+	id := screen.ParamID(c, "id")
+	mid, err := itemID(c, "mid")
+	if err != nil {
+		return err
+	}
 	v := planForm{Milestone: &Milestone{}, Action: itemAction(id, "milestones", mid)}
 	if mid != 0 {
 		_, pl, err := m.Planned(c.UserContext(), id, PlanEdit)
@@ -107,8 +131,11 @@ func (m *Module) milestoneForm(c *fiber.Ctx) error {
 func (m *Module) milestoneSave(c *fiber.Ctx) error {
 	id := screen.ParamID(c, "id")
 	ms, errs := milestoneForm(c)
-	ms.ID = screen.ParamID(c, "mid")
-	err := m.SaveMilestone(c.UserContext(), id, ms, errs)
+	var err error
+	if ms.ID, err = itemID(c, "mid"); err != nil {
+		return err
+	}
+	err = m.SaveMilestone(c.UserContext(), id, ms, errs)
 	if fe, ok := form.FieldsOf(err); ok {
 		return m.renderPlanForm(c, "milestone_form.html", planForm{Milestone: ms, Action: itemAction(id, "milestones", ms.ID)}, fe)
 	}

@@ -32,7 +32,11 @@ type taskView struct {
 
 // renderTask draws page name for task tid of project id with v's form.
 func (m *Module) renderTask(c *fiber.Ctx, status int, name string, v taskView, action string) error {
-	id, tid := screen.ParamID(c, "id"), screen.ParamID(c, "tid")
+	id := screen.ParamID(c, "id")
+	tid, err := itemID(c, "tid")
+	if err != nil || (tid == 0 && name == "task.html") {
+		return errOr(err, ErrNotFound)
+	}
 	tv, err := m.TaskPage(c.UserContext(), id, tid, action)
 	if err != nil {
 		return err
@@ -71,7 +75,10 @@ func (m *Module) taskForm(c *fiber.Ctx) error {
 func (m *Module) taskSave(c *fiber.Ctx) error {
 	id := screen.ParamID(c, "id")
 	t, errs := taskForm(c)
-	t.ID = screen.ParamID(c, "tid")
+	var err error
+	if t.ID, err = itemID(c, "tid"); err != nil {
+		return err
+	}
 	effects, err := m.SaveTask(c.UserContext(), id, t, errs, c.FormValue("reschedule"))
 	if fe, ok := form.FieldsOf(err); ok {
 		v := taskView{Form: t}
