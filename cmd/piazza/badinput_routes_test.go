@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"net"
 	"net/http"
@@ -196,7 +197,7 @@ func routeTable(s *site) map[string]route {
 	}
 	s.post(op(s), "/plans", planForm(0))
 	s.post(op(s), "/tenants/esempio/signin/idps", signInForm(0))
-	return map[string]route{
+	routes := map[string]route{
 		"tenant GET /auth/login":              {path: "/auth/login", who: guest, text: []string{"return_to"}},
 		"tenant POST /auth/login":             {path: "/auth/login", who: guest, text: []string{"email", "password", "return_to"}, form: fixed(url.Values{"email": {"nessuno@demo.example.org"}, "password": {"sbagliata"}})},
 		"tenant POST /auth/logout":            {path: "/auth/logout", who: guest},
@@ -360,6 +361,8 @@ func routeTable(s *site) map[string]route {
 		"tenant POST /admin/billing/account":                   {path: "/admin/billing/account", who: admin, text: []string{"legal_name", "vat_number", "email"}},
 		"operator POST /billing/webhook":                       {path: "/billing/webhook", who: opGuest},
 	}
+	maps.Copy(routes, projectRoutes(s, admin))
+	return routes
 }
 
 // discovery serves an OpenID provider's discovery document on the loopback
