@@ -61,6 +61,15 @@ func (p *Plan) AllowsModule(key string) bool {
 	return p == nil || p.Modules == nil || slices.Contains(p.Modules, key)
 }
 
+// Offers says whether the tenant's site offers module key: its plan
+// allows the module and its published look does not switch it off (nil:
+// outside any tenant, every module). What a module gives other pages —
+// the feed, search — it gives only while offered, as its pages answer 404
+// otherwise (web.SectionGuard).
+func (t *Tenant) Offers(key string) bool {
+	return t == nil || (!slices.Contains(t.Brand.Published.Off, key) && t.Plan.AllowsModule(key))
+}
+
 // ErrPlanNotFound is a plan slug that names none.
 var ErrPlanNotFound = errors.New("no such plan")
 
