@@ -74,7 +74,7 @@ type World struct {
 }
 
 // New starts a world for the test.
-func New(t *testing.T) *World {
+func New(t testing.TB) *World {
 	t.Helper()
 	ctx := context.Background()
 	w := &World{DB: dbtest.New(t), SMTP: mailtest.Start(t), ids: map[string]int64{}}
@@ -115,7 +115,7 @@ func New(t *testing.T) *World {
 	return w
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
@@ -124,7 +124,7 @@ func must(t *testing.T, err error) {
 
 // serve builds the module list as cmd/piazza does (modules.Build), with the
 // world's mail server, keys and generous sign-in limits, and serves it.
-func (w *World) serve(t *testing.T) {
+func (w *World) serve(t testing.TB) {
 	az, _ := authz.New(w.DB.DB, 10)
 	w.Cache = tenant.NewCache(1000)
 	l := pgnotify.New(w.DB.URL, nil)
@@ -164,7 +164,7 @@ func (w *World) ID(slug, name string) int64 { return w.ids[slug+"/"+name] }
 
 // In runs fn in the tenant's transaction (to arrange or inspect data); the
 // server's next page shows what it wrote, as after a request that wrote.
-func (w *World) In(t *testing.T, tn *tenant.Tenant, fn func(ctx context.Context, tx bun.Tx) error) {
+func (w *World) In(t testing.TB, tn *tenant.Tenant, fn func(ctx context.Context, tx bun.Tx) error) {
 	t.Helper()
 	must(t, db.InTenant(context.Background(), w.DB.DB, tn.Scope(), fn))
 	w.Cache.Forget(tn.SchemaName)
@@ -201,12 +201,12 @@ func (b *Browser) Eventually(u, what string, ok func(code int, page string) bool
 // Browser is a visitor of the world.
 type Browser struct {
 	*webtest.Browser
-	t *testing.T
+	t testing.TB
 }
 
 // Browser returns a new visitor, signed in as name@<site's slug>.example
 // at site when name is not "".
-func (w *World) Browser(t *testing.T, site, name string) *Browser {
+func (w *World) Browser(t testing.TB, site, name string) *Browser {
 	b := &Browser{Browser: webtest.NewBrowser(t, w.Addr), t: t}
 	if name != "" {
 		u, _ := url.Parse(site)
