@@ -268,13 +268,12 @@ func (m *Module) Remove(ctx context.Context, id int64) (back string, err error) 
 	return back, err
 }
 
-// announce tells the members of a community's library of a document added
-// or versioned there by uid (message: the sentence's key); the tenant
-// library's documents are told of by no one.
+// announce tells those who see document d of its being added or versioned
+// by uid (message: the sentence's key): the members of its community, or
+// whom the scope of a document of the tenant library reaches — the same
+// condition that shows it in the library (a community's document carries
+// its community as its scope).
 func announce(ctx context.Context, tx bun.IDB, d *Document, uid int64, message string) error {
-	if d.CommunityID == nil {
-		return nil
-	}
 	return notify.Announce(ctx, tx, &notify.Event{ContentType: ContentType, ItemID: d.ID, Title: d.Title, URL: d.URL(),
 		AuthorID: &uid, Scope: d.Scope, Message: message})
 }

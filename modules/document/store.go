@@ -56,6 +56,10 @@ type Document struct {
 	FileName string `bun:"file_name"`
 
 	FolderName string `bun:"folder_name,scanonly"`
+	// FeedAt is when it was added or last given a version; CommunityName
+	// its community's name (read for the dashboard's feed only).
+	FeedAt        time.Time `bun:"feed_at,scanonly"`
+	CommunityName string    `bun:"community_name,scanonly"`
 	// ListKey is the document's place in a list ordered by a text key.
 	ListKey string `bun:"list_key,scanonly"`
 }

@@ -76,7 +76,8 @@ func (m *Module) addVersion(ctx context.Context, tx bun.IDB, w *written, d *Docu
 }
 
 // record makes attachment a, stored by uid, document id's next version
-// (restoring the version numbered restored, nil for none), its current.
+// (restoring the version numbered restored, nil for none), its current,
+// and brings the document back to the top of the dashboard's feed.
 func record(ctx context.Context, tx bun.IDB, id, uid int64, a *attachment.Attachment, restored *int) error {
 	var n int
 	err := tx.QueryRowContext(ctx, `INSERT INTO document_versions (document_id, number, attachment_id, restored_from, created_by)
@@ -85,7 +86,7 @@ func record(ctx context.Context, tx bun.IDB, id, uid int64, a *attachment.Attach
 	if err != nil {
 		return fmt.Errorf("record version: %w", err)
 	}
-	_, err = tx.NewUpdate().Table("documents").Set("versions = ?, size = ?, mime = ?, file_name = ?, updated_at = now()", n, a.Size, a.MIME, a.Name).
+	_, err = tx.NewUpdate().Table("documents").Set("versions = ?, size = ?, mime = ?, file_name = ?, updated_at = now(), feed_at = now()", n, a.Size, a.MIME, a.Name).
 		Where("id = ?", id).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("current version: %w", err)
