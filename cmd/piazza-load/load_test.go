@@ -24,7 +24,7 @@ func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
 
 // tiny are the figures of the tests' tenant.
 var tiny = figures{Users: 30, Organizations: 4, Communities: 12, News: 40, Discussions: 12, Joins: 2, Replies: 2,
-	Proposals: 200, Interests: 60, Seed: 1}
+	Proposals: 200, Interests: 60, Projects: 1, Seed: 1}
 
 const testPassword = "una password di prova"
 
@@ -58,11 +58,13 @@ func TestLoad(t *testing.T) {
 // notWorkGroup keeps the communities (by their id, col) seeded as such,
 // not the proposals' work groups.
 func notWorkGroup(col string) string {
-	return " WHERE " + col + " NOT IN (SELECT work_group_id FROM proposals WHERE work_group_id IS NOT NULL)"
+	return " WHERE " + col + " NOT IN (SELECT work_group_id FROM proposals WHERE work_group_id IS NOT NULL)" +
+		" AND " + col + " NOT IN (SELECT community_id FROM projects)"
 }
 
 // checkCounts checks that the tenant holds the figures' people,
-// organisations, communities of every kind (besides the work groups),
+// organisations, communities of every kind (besides the work groups and
+// the projects' communities),
 // news, discussions, proposals and expressions of interest, and text that
 // search finds.
 func checkCounts(t *testing.T, w *moduletest.World, tn *tenant.Tenant) {
@@ -79,6 +81,7 @@ func checkCounts(t *testing.T, w *moduletest.World, tn *tenant.Tenant) {
 		"SELECT count(*) FROM discussions":                                                                tiny.Discussions,
 		"SELECT count(*) FROM proposals":                                                                  tiny.Proposals,
 		"SELECT count(*) FROM proposal_interests":                                                         tiny.Interests,
+		"SELECT count(*) FROM projects":                                                                   tiny.Projects,
 		"SELECT count(*) FROM sessions WHERE method = 'load'":                                             tiny.Users,
 	}
 	w.In(t, tn, func(ctx context.Context, tx bun.Tx) error {
@@ -165,8 +168,8 @@ func seedAgain(t *testing.T, w *moduletest.World, tn *tenant.Tenant, first []Sit
 		want   string
 	}{
 		{func(f *figures) { f.Users++ }, "already holds 30 people"},
-		{func(f *figures) { f.Proposals++ }, "200 proposals and 60 expressions of interest, not the 30, 4, 12, 201 and 60 asked"},
-		{func(f *figures) { f.Interests-- }, "not the 30, 4, 12, 200 and 59 asked"},
+		{func(f *figures) { f.Proposals++ }, "not the 30, 4, 12, 201, 60 and 1 asked"},
+		{func(f *figures) { f.Interests-- }, "not the 30, 4, 12, 200, 59 and 1 asked"},
 	} {
 		more := tiny
 		c.change(&more)

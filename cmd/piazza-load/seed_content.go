@@ -23,7 +23,9 @@ type item struct {
 // are for the whole tenant (half of those public), one in twenty for the
 // people interested in some themes, the rest in a community (written by
 // one of its members). Ninety-six in a hundred are published, three wait
-// for validation, one is a draft.
+// for validation, one is a draft; those four were written at times spread
+// like the others' (a tenant's drafts and waiting items accumulate over
+// the years), and have no publication date.
 func (s *seeder) item(i, n, tenantShare int) item {
 	it := item{lang: s.language(), kind: "tenant", state: "published", author: s.person(), community: -1}
 	switch r := s.rng.IntN(20); {
@@ -42,9 +44,9 @@ func (s *seeder) item(i, n, tenantShare int) item {
 	it.ago = int64(n-i)*step + s.rng.Int64N(max(step, 1))
 	switch r := s.rng.IntN(100); {
 	case r >= 99:
-		it.state, it.ago, it.public = "draft", -1, 0
+		it.state, it.public = "draft", 0
 	case r >= 96:
-		it.state, it.ago, it.public = "to_validate", -1, 0
+		it.state, it.public = "to_validate", 0
 	}
 	return it
 }
@@ -53,17 +55,20 @@ func (s *seeder) item(i, n, tenantShare int) item {
 func itemColumns(items []item) []column {
 	n := len(items)
 	lang, kind, themes, comms, state := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	author, public, ago := make([]int64, n), make([]int64, n), make([]int64, n)
+	author, public, ago, published := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
 	for i, it := range items {
 		lang[i], kind[i], themes[i], comms[i], state[i] = it.lang, it.kind, it.themes, it.communities, it.state
-		author[i], public[i], ago[i] = it.author, it.public, it.ago
+		author[i], public[i], ago[i], published[i] = it.author, it.public, it.ago, it.ago
+		if it.state == "draft" || it.state == "to_validate" {
+			published[i] = -1
+		}
 	}
 	const at = "CASE WHEN %[1]s < 0 THEN NULL ELSE now() - make_interval(mins => %[1]s::int) END"
 	const made = "now() - make_interval(mins => greatest(%[1]s, 0)::int)"
 	return []column{textCol("language", lang), textCol("scope_kind", kind),
 		textCol("scope_themes", themes).with("string_to_array(%s, ',')"),
 		textCol("scope_communities", comms).with("string_to_array(%s, ',')::bigint[]"), textCol("state", state),
-		intCol("author_id", author), intCol("public", public).with("%s <> 0"), intCol("published_at", ago).with(at),
+		intCol("author_id", author), intCol("public", public).with("%s <> 0"), intCol("published_at", published).with(at),
 		intCol("created_at", ago).with(made), intCol("updated_at", ago).with(made)}
 }
 
