@@ -17,6 +17,7 @@ import (
 	"github.com/piazza-pa/piazza/modules/news"
 	"github.com/piazza-pa/piazza/modules/notification"
 	"github.com/piazza-pa/piazza/modules/organization"
+	"github.com/piazza-pa/piazza/modules/partnership"
 	"github.com/piazza-pa/piazza/modules/profile"
 	"github.com/piazza-pa/piazza/modules/project"
 	"github.com/piazza-pa/piazza/modules/proposal"
@@ -56,6 +57,7 @@ func (b *builder) tenantModules() []web.Module {
 		b.use(discussion.New(discussion.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor, Dispatch: b.Dispatch})),
 		b.use(proposal.New(proposal.Deps{Deps: content.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor, Dispatch: b.Dispatch},
 			Registry: b.Registry, Jobs: b.Jobs})),
+		b.use(partnership.New(partnership.Deps{Deps: content.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor, Dispatch: b.Dispatch}, Record: b.record})),
 		b.use(project.New(project.Deps{Deps: screen.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor}})),
 		b.use(document.New(document.Deps{Deps: content.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor, Dispatch: b.Dispatch}, Files: b.Files})),
 		b.use(profile.New(profile.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor, Mail: b.Mail, Scheme: b.Scheme})),

@@ -84,7 +84,7 @@ func (m *Module) Routes(r fiber.Router) {
 }
 
 // roles are the roles an admin can give, "member" meaning none stored.
-var roles = []string{"member", "admin", "validator", "facilitator"}
+var roles = []string{"member", "admin", "validator", "facilitator", "een_advisor"}
 
 type member struct {
 	auth.User
