@@ -3,6 +3,8 @@ package partnership
 import (
 	"context"
 	"errors"
+	"strings"
+	"unicode"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
@@ -87,7 +89,13 @@ func (m *Module) adminImport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := m.audit(c, "partnership.import", map[string]any{"file": fh.Filename, "full": full, "created": s.Created,
+	name := strings.ToValidUTF8(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, fh.Filename), "")
+	if err := m.audit(c, "partnership.import", map[string]any{"file": name, "full": full, "created": s.Created,
 		"updated": s.Updated, "unchanged": s.Unchanged, "expired": s.Expired}); err != nil {
 		return err
 	}

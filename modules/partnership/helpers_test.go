@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -112,4 +113,29 @@ func express(t *testing.T, w *moduletest.World, b *moduletest.Browser, id, messa
 		t.Fatalf("interest in %s: %d", id, code)
 	}
 	return fmt.Sprint(query[int64](t, w, "SELECT max(id) FROM partnership_interests"))
+}
+
+// waitMail waits (ten seconds at most) for an e-mail to to whose text
+// holds want, and returns that text.
+func waitMail(t *testing.T, w *moduletest.World, to, want string) string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, m := range w.SMTP.Messages() {
+			if strings.EqualFold(m.To, to) && strings.Contains(m.Text, want) {
+				return m.Text
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("no e-mail to %s says %q", to, want)
+	return ""
+}
+
+// fresh moves alpha's profiles' dates by the days between the sample's
+// day (1 December 2026) and today, so that what is open or past in the
+// sample stays so whenever the tests run (without a change of updated_at).
+func fresh(t *testing.T, w *moduletest.World) {
+	exec(t, w, `UPDATE partnerships SET deadline = deadline + (current_date - date '2026-12-01'),
+		published_at = published_at + (current_date - date '2026-12-01') * interval '1 day'`)
 }

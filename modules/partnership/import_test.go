@@ -77,7 +77,7 @@ func TestImportRefused(t *testing.T) {
 	w := moduletest.New(t)
 	good := sample()
 	cases := []struct {
-		name, file string
+		name, file  string
 		line, index int
 		ref, code   string
 	}{
