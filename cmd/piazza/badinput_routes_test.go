@@ -362,6 +362,7 @@ func routeTable(s *site) map[string]route {
 		"operator POST /billing/webhook":                       {path: "/billing/webhook", who: opGuest},
 	}
 	maps.Copy(routes, projectRoutes(s, admin))
+	maps.Copy(routes, partnershipRoutes(s, admin))
 	return routes
 }
 

@@ -30,7 +30,7 @@ func seedDemoContent(ctx context.Context, tx bun.Tx, store storage.Store, slug s
 	}
 	s := &demoSeed{tx: tx, store: store, slug: slug, admin: adminID}
 	for _, step := range []func(context.Context) error{s.seedPeople, s.seedOrganizations, s.seedCommunities,
-		s.seedSubCommunity, s.seedNews, s.seedDiscussions, s.seedWaiting, s.seedProposals, s.seedProject, s.seedDocuments} {
+		s.seedSubCommunity, s.seedNews, s.seedDiscussions, s.seedWaiting, s.seedProposals, s.seedPartnerships, s.seedProject, s.seedDocuments} {
 		if err := step(ctx); err != nil {
 			return err
 		}
