@@ -58,7 +58,7 @@ func (b *builder) tenantModules() []web.Module {
 		b.use(proposal.New(proposal.Deps{Deps: content.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor, Dispatch: b.Dispatch},
 			Registry: b.Registry, Jobs: b.Jobs})),
 		b.use(partnership.New(partnership.Deps{Deps: content.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor, Dispatch: b.Dispatch}, Record: b.record})),
-		b.use(project.New(project.Deps{Deps: screen.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor}})),
+		b.use(project.New(project.Deps{Deps: screen.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor}, Files: b.Files, Dispatch: b.Dispatch})),
 		b.use(document.New(document.Deps{Deps: content.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor, Dispatch: b.Dispatch}, Files: b.Files})),
 		b.use(profile.New(profile.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor, Mail: b.Mail, Scheme: b.Scheme})),
 		b.use(organization.New(organization.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor})),

@@ -79,6 +79,8 @@ CREATE INDEX project_reports_project_idx ON project_reports (project_id, period_
 -- reports waiting for a manager's decision
 CREATE INDEX project_reports_open_idx ON project_reports (partner_id, period_end) WHERE state IN ('draft', 'sent_back');
 CREATE INDEX project_reports_submitted_idx ON project_reports (project_id) WHERE state = 'submitted';
+-- the partners a person is the referent of (their reports in "my activities")
+CREATE INDEX project_partners_referent_idx ON project_partners (referent_id) WHERE referent_id IS NOT NULL;
 
 INSERT INTO workflow_transitions (content_type, action, from_state, to_state, permission) VALUES
     ('project_report', 'submit', 'draft', 'submitted', 'write'),

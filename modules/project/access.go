@@ -30,6 +30,14 @@ const (
 	PlanEdit = "plan"
 	// Report is reporting the progress of a task assigned to oneself.
 	Report = "progress"
+	// BudgetOwn is changing the budget lines and expenses of the partner
+	// one is the referent of; BudgetAll those of every partner.
+	BudgetOwn = "budget"
+	BudgetAll = "budget_all"
+	// Write is writing the progress reports of the partner one is the
+	// referent of; Review is approving them or sending them back.
+	Write  = "report"
+	Review = "review"
 )
 
 // object is the prefix of project id's authorisation objects.
@@ -64,15 +72,32 @@ func uidOf(ctx context.Context) int64 { return auth.UserFromContext(ctx).ID }
 // transaction ends, so that changes of one plan run one after the other.
 func (m *Module) in(ctx context.Context, id int64, action string, lock bool, fn func(ctx context.Context, tx bun.Tx, p *Project) error) error {
 	return m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		p, err := get(ctx, tx, uidOf(ctx), id, lock)
+		p, err := enter(ctx, tx, id, action, lock)
 		if err != nil {
 			return err
 		}
-		if !can(ctx, p, action) {
-			return authz.ErrForbidden
-		}
 		return fn(ctx, tx, p)
 	})
+}
+
+// enter reads project id in tx for the member of ctx when they may do
+// action on it (see in).
+func enter(ctx context.Context, tx bun.IDB, id int64, action string, lock bool) (*Project, error) {
+	p, err := get(ctx, tx, uidOf(ctx), id, lock)
+	if err != nil {
+		return nil, err
+	}
+	if !can(ctx, p, action) {
+		return nil, authz.ErrForbidden
+	}
+	return p, nil
+}
+
+// mayBudget says whether the member of ctx may change the budget of the
+// partner whose referent is referent in p: every partner's for who holds
+// BudgetAll, their own partner's for a referent.
+func mayBudget(ctx context.Context, p *Project, referent *int64) bool {
+	return can(ctx, p, BudgetAll) || (referent != nil && *referent == uidOf(ctx) && can(ctx, p, BudgetOwn))
 }
 
 // off says whether the tenant of ctx switched the module off: then it

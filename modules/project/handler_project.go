@@ -16,7 +16,8 @@ import (
 
 // flashes are the outcomes an action reports on the page it returns to.
 var flashes = []string{"created", "saved", "member", "removed", "partner", "partner_removed", "wp", "wp_deleted",
-	"task", "task_deleted", "progress", "dependency", "dependency_removed", "milestone", "milestone_deleted", "moved"}
+	"task", "task_deleted", "progress", "dependency", "dependency_removed", "milestone", "milestone_deleted", "moved",
+	"line", "line_deleted", "expense", "expense_deleted", "file", "reports", "report_saved", "report_step"}
 
 // message is the sentence of the page's ?done= outcome ("" for none).
 func (m *Module) message(c *fiber.Ctx) string {

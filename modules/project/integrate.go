@@ -65,11 +65,24 @@ const lateSQL = `FROM project_task_assignees AS a JOIN project_tasks AS t ON t.i
 	JOIN project_members AS pm ON pm.project_id = t.project_id AND pm.user_id = a.user_id
 	WHERE a.user_id = ? AND t.status <> 'done' AND t.ends_on < ?`
 
-// Inbox lists uid's late tasks, the longest late first, at most limit.
+// Inbox lists what waits for uid in their projects: their late tasks, the
+// late reports of the partners they are the referent of, and the reports
+// submitted to the projects they manage, the longest waiting first, at
+// most limit of each.
 func (m *Module) Inbox(ctx context.Context, tx bun.IDB, uid int64, limit int) ([]feed.Task, error) {
 	if off(ctx) {
 		return nil, nil
 	}
+	tasks, err := m.lateTasks(ctx, tx, uid, limit)
+	if err != nil {
+		return nil, err
+	}
+	reports, err := m.waitingReports(ctx, tx, uid, limit)
+	return append(tasks, reports...), err
+}
+
+// lateTasks are uid's late tasks, the longest late first.
+func (m *Module) lateTasks(ctx context.Context, tx bun.IDB, uid int64, limit int) ([]feed.Task, error) {
 	var rows []struct {
 		ID        int64     `bun:"id"`
 		ProjectID int64     `bun:"project_id"`
@@ -90,12 +103,65 @@ func (m *Module) Inbox(ctx context.Context, tx bun.IDB, uid int64, limit int) ([
 	return tasks, nil
 }
 
-// Waits is the inbox's probe: whether a task assigned to uid is late.
+// lateReportsSQL finds the reports not submitted of the partners a person
+// (its first argument) is the referent of, whose period ended before a
+// day (its second), in projects they are still a member of (index
+// project_partners_referent_idx, then project_reports_open_idx).
+const lateReportsSQL = `FROM project_partners AS pp JOIN project_reports AS r ON r.partner_id = pp.id AND r.state IN ('draft', 'sent_back')
+	JOIN project_members AS pm ON pm.project_id = pp.project_id AND pm.user_id = pp.referent_id
+	WHERE pp.referent_id = ? AND r.period_end < ?`
+
+// submittedSQL finds the reports submitted to the projects a person (its
+// argument) manages (index project_members_user_idx, then
+// project_reports_submitted_idx).
+const submittedSQL = `FROM project_members AS pm JOIN project_reports AS r ON r.project_id = pm.project_id AND r.state = 'submitted'
+	WHERE pm.user_id = ? AND pm.role = 'manager'`
+
+// reportRow is a report as the inbox lists it.
+type reportRow struct {
+	ProgressReport
+	Project string `bun:"project"`
+}
+
+// waitingReports are uid's late reports, then the reports waiting for
+// their decision, each the longest waiting first.
+func (m *Module) waitingReports(ctx context.Context, tx bun.IDB, uid int64, limit int) ([]feed.Task, error) {
+	const cols = `SELECT r.id, r.project_id, r.partner_id, r.period_start, r.period_end, r.state, r.updated_at,
+		(SELECT o.name FROM project_partners AS x JOIN organizations AS o ON o.id = x.organization_id WHERE x.id = r.partner_id) AS partner_name,
+		(SELECT ` + nameSQL + ` FROM projects AS p WHERE p.id = r.project_id) AS project `
+	var late, waiting []reportRow
+	err := tx.NewRaw(cols+lateReportsSQL+" ORDER BY r.period_end, r.id LIMIT ?", uid, m.lateDay(), limit).Scan(ctx, &late)
+	if err == nil {
+		err = tx.NewRaw(cols+submittedSQL+" ORDER BY r.updated_at, r.id LIMIT ?", uid, limit).Scan(ctx, &waiting)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reports waiting: %w", err)
+	}
+	var tasks []feed.Task
+	for _, r := range late {
+		tasks = append(tasks, feed.Task{Label: "project.report.late", Title: r.PartnerName + " · " + date(r.PeriodStart) + " – " + date(r.PeriodEnd),
+			Detail: r.Project, At: r.PeriodEnd, URL: r.URL()})
+	}
+	for _, r := range waiting {
+		tasks = append(tasks, feed.Task{Label: "project.report.waiting", Title: r.PartnerName + " · " + date(r.PeriodStart) + " – " + date(r.PeriodEnd),
+			Detail: r.Project, At: r.UpdatedAt, URL: r.URL(), Actions: []feed.Action{{Label: "project.report.action.approve", URL: r.URL() + "/do/approve"}}})
+	}
+	return tasks, nil
+}
+
+// lateDay is the day before which a report's period must have ended for
+// it to be late, not submitted.
+func (m *Module) lateDay() time.Time { return m.today().AddDate(0, 0, -LateAfter) }
+
+// Waits is the inbox's probe: whether a task assigned to uid is late, a
+// report of a partner they are the referent of is late, or a report
+// waits for their decision.
 func (m *Module) Waits(ctx context.Context, uid int64) (string, []any, bool) {
 	if off(ctx) {
 		return "", nil, false
 	}
-	return "EXISTS (SELECT 1 " + lateSQL + ")", []any{uid, m.today()}, true
+	return "EXISTS (SELECT 1 " + lateSQL + ") OR EXISTS (SELECT 1 " + lateReportsSQL + ") OR EXISTS (SELECT 1 " + submittedSQL + ")",
+		[]any{uid, m.today(), uid, m.lateDay(), uid}, true
 }
 
 // searching is the text search of projects: title, acronym and summary.

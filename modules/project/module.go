@@ -21,7 +21,10 @@ import (
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/keyset"
 	"github.com/piazza-pa/piazza/platform/lineage"
+	"github.com/piazza-pa/piazza/platform/notify"
+	"github.com/piazza-pa/piazza/platform/richtext"
 	"github.com/piazza-pa/piazza/platform/screen"
+	"github.com/piazza-pa/piazza/platform/storage"
 	"github.com/piazza-pa/piazza/platform/taxonomy"
 	"github.com/piazza-pa/piazza/platform/web"
 )
@@ -45,12 +48,18 @@ type Deps struct {
 	screen.Deps
 	// Now is the clock that says what is late (nil: time.Now).
 	Now func() time.Time
+	// Files keeps the expenses' evidence; Dispatch queues the
+	// notifications of progress reports once committed.
+	Files    storage.Store
+	Dispatch notify.Dispatcher
 }
 
 // Module is the projects module.
 type Module struct {
 	screen.Kit
-	now func() time.Time
+	now      func() time.Time
+	files    storage.Store
+	dispatch notify.Dispatcher
 	// parents are the modules projects may be born from (proposals).
 	parents []lineage.Parent
 }
@@ -60,13 +69,15 @@ func New(d Deps) (*Module, error) {
 	funcs := template.FuncMap{"contains": slices.Contains[[]string], "has": slices.Contains[[]int64], "themes": func() []string { return taxonomy.Themes },
 		"statuses": func() []string { return Statuses }, "taskStatuses": func() []string { return TaskStatuses },
 		"roles": func() []string { return Roles }, "dateValue": dateValue, "euro": Euro, "num": num, "dict": screen.Dict, "short": short,
-		"deref": func(p *int64) int64 { return *p }}
+		"deref": func(p *int64) int64 { return *p }, "money": Money, "categories": func() []string { return Categories },
+		"rich": richtext.HTML, "percent": percent,
+		"add": func(a, b int) int { return a + b }, "neg": func(n int64) int64 { return -n }, "min": func(a, b int64) int64 { return min(a, b) }}
 	k, err := screen.New(d.Deps, templates, Messages, funcs, screen.Partial{FS: keyset.Partials, Pattern: keyset.Pattern},
 		screen.Partial{FS: partials, Pattern: "partials/*.html"})
 	if err != nil {
 		return nil, err
 	}
-	m := &Module{Kit: k, now: d.Now}
+	m := &Module{Kit: k, now: d.Now, files: d.Files, dispatch: d.Dispatch}
 	if m.now == nil {
 		m.now = time.Now
 	}
@@ -117,6 +128,36 @@ func (m *Module) Routes(r fiber.Router) {
 	g.Get("/:id<int>/milestones/:mid<int>/edit", m.milestoneForm)
 	g.Post("/:id<int>/milestones/:mid<int>/edit", m.milestoneSave)
 	g.Post("/:id<int>/milestones/:mid<int>/delete", m.milestoneDelete)
+	m.budgetRoutes(g)
+	m.reportRoutes(g)
+}
+
+// budgetRoutes are the budget's pages, forms and exports.
+func (m *Module) budgetRoutes(g fiber.Router) {
+	g.Get("/:id<int>/budget", m.budget)
+	g.Get("/:id<int>/budget/history", m.budgetHistory)
+	g.Get("/:id<int>/budget.csv", m.budgetCSV)
+	g.Get("/:id<int>/expenses.csv", m.expensesCSV)
+	g.Get("/:id<int>/budget/lines/new", m.lineForm)
+	g.Post("/:id<int>/budget/lines", m.lineSave)
+	g.Get("/:id<int>/budget/lines/:lid<int>/edit", m.lineForm)
+	g.Post("/:id<int>/budget/lines/:lid<int>/edit", m.lineSave)
+	g.Post("/:id<int>/budget/lines/:lid<int>/delete", m.lineDelete)
+	g.Get("/:id<int>/budget/expenses/new", m.expenseForm)
+	g.Post("/:id<int>/budget/expenses", m.expenseSave)
+	g.Get("/:id<int>/budget/expenses/:eid<int>", m.expenseShow)
+	g.Post("/:id<int>/budget/expenses/:eid<int>", m.expenseSave)
+	g.Post("/:id<int>/budget/expenses/:eid<int>/delete", m.expenseDelete)
+}
+
+// reportRoutes are the progress reports' pages, forms and steps.
+func (m *Module) reportRoutes(g fiber.Router) {
+	g.Get("/:id<int>/reports", m.reports)
+	g.Post("/:id<int>/reports", m.reportCreate)
+	g.Get("/:id<int>/reports/:rid<int>", m.reportShow)
+	g.Get("/:id<int>/reports/:rid<int>/edit", m.reportForm)
+	g.Post("/:id<int>/reports/:rid<int>/edit", m.reportSave)
+	g.Post("/:id<int>/reports/:rid<int>/do/:action", m.reportStep)
 }
 
 // today is the date of the module's clock.

@@ -287,9 +287,15 @@ func (m *Module) AddPartner(ctx context.Context, id, org, uid int64) error {
 }
 
 // RemovePartner takes partner pid out of project id (its referent stays a
-// member, with their role).
+// member, with their role); a partner with a budget or reports stays, as
+// they are the project's accounts.
 func (m *Module) RemovePartner(ctx context.Context, id, pid int64) error {
 	return m.in(ctx, id, Edit, true, func(ctx context.Context, tx bun.Tx, p *Project) error {
+		var used bool
+		if err := tx.NewRaw(`SELECT EXISTS (SELECT 1 FROM project_budget_lines WHERE partner_id = ?0 AND project_id = ?1)
+			OR EXISTS (SELECT 1 FROM project_reports WHERE partner_id = ?0 AND project_id = ?1)`, pid, p.ID).Scan(ctx, &used); err != nil || used {
+			return errOr(err, ErrPartnerHasBudget)
+		}
 		res, err := tx.NewDelete().Table("project_partners").Where("project_id = ? AND id = ?", p.ID, pid).Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("remove partner: %w", err)

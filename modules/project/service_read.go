@@ -26,6 +26,10 @@ type Overview struct {
 	// thirty days (not reached).
 	Late []Task
 	Due  []Milestone
+	// Burn is the budget at a glance; LateReports the reports not
+	// submitted LateAfter days after their period.
+	Burn        Burn
+	LateReports []ProgressReport
 	// Candidates (people of its community without a role) and
 	// Affiliations (possible partners) are read for who edits it.
 	Candidates   []Candidate
@@ -51,6 +55,9 @@ func (m *Module) Overview(ctx context.Context, id int64) (*Overview, error) {
 		}
 		o.Status = StatusOf(o.Plan.Tasks, o.Plan.Dependencies, today)
 		o.dashboard(today)
+		if err := o.money(ctx, tx, today); err != nil {
+			return err
+		}
 		if p.OriginKind != nil {
 			if l, ok, err := lineage.Origin(ctx, tx, m.parents, *p.OriginKind, *p.OriginID, uidOf(ctx)); err != nil {
 				return err
@@ -84,6 +91,22 @@ func (o *Overview) dashboard(today time.Time) {
 			o.Due = append(o.Due, ms)
 		}
 	}
+}
+
+// money fills the budget's burn and the late reports.
+func (o *Overview) money(ctx context.Context, tx bun.IDB, today time.Time) error {
+	ls, err := linesOf(ctx, tx, o.Project.ID)
+	if err != nil {
+		return err
+	}
+	o.Burn = burnOf(ls)
+	rs, err := reportsOf(ctx, tx, o.Project.ID)
+	for _, r := range rs {
+		if r.Late(today) {
+			o.LateReports = append(o.LateReports, r)
+		}
+	}
+	return err
 }
 
 // Timeline is a project's plan with its chart and its people's names.
