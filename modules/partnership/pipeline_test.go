@@ -30,13 +30,32 @@ func TestPipeline(t *testing.T) {
 		t.Fatal("a member is not offered to express interest")
 	}
 	iid := express(t, w, anna, id, "We develop rehabilitation software for tablets.")
+	private(t, id, iid, map[string]*moduletest.Browser{"anna": anna, "carla (advisor)": carla, "admin": admin},
+		map[string]*moduletest.Browser{"bruno": bruno, "dario": dario, "validator": validator, "facilitator": facilitator, "guest": guest})
+	path := "/partnerships/interests/" + iid
+	carla.Eventually(alpha+"/notifications", "the advisor told of the new interest", func(_ int, p string) bool {
+		return strings.Contains(p, "Nuovo interesse per il profilo EEN")
+	})
+	if _, p := carla.Get(alpha + "/dashboard/inbox"); !strings.Contains(p, path+"/do/take_over") {
+		t.Error("the advisor's inbox offers no interest to take over")
+	}
+	if _, p := dario.Get(alpha + "/dashboard/inbox"); strings.Contains(p, "/partnerships/interests/") {
+		t.Error("a member who is no advisor finds the interest in their inbox")
+	}
+	followUp(t, w, id, iid, anna, bruno, carla, validator)
+	withdrawal(t, w, bruno, carla, id)
+}
+
+// private: the interest iid in profile id is read by readers, and by
+// none of others, neither by its address nor on the profile's page.
+func private(t *testing.T, id, iid string, readers, others map[string]*moduletest.Browser) {
 	page := alpha + "/partnerships/interests/" + iid
-	for who, b := range map[string]*moduletest.Browser{"anna": anna, "carla (advisor)": carla, "admin": admin} {
+	for who, b := range readers {
 		if code, p := b.Get(page); code != 200 || !strings.Contains(p, "rehabilitation software for tablets") {
 			t.Errorf("%s cannot read the interest: %d", who, code)
 		}
 	}
-	for who, b := range map[string]*moduletest.Browser{"bruno": bruno, "dario": dario, "validator": validator, "facilitator": facilitator, "guest": guest} {
+	for who, b := range others {
 		if code, p := b.Get(page); code != 404 && !(who == "guest" && code == 303) || strings.Contains(p, "rehabilitation software") {
 			t.Errorf("%s reads the interest: %d", who, code)
 		}
@@ -44,16 +63,14 @@ func TestPipeline(t *testing.T) {
 			t.Errorf("%s sees the interest on the profile's page", who)
 		}
 	}
-	carla.Eventually(alpha+"/notifications", "the advisor told of the new interest", func(_ int, p string) bool {
-		return strings.Contains(p, "Nuovo interesse per il profilo EEN")
-	})
-	path := "/partnerships/interests/" + iid
-	if _, p := carla.Get(alpha + "/dashboard/inbox"); !strings.Contains(p, path+"/do/take_over") {
-		t.Error("the advisor's inbox offers no interest to take over")
-	}
-	if _, p := dario.Get(alpha + "/dashboard/inbox"); strings.Contains(p, "/partnerships/interests/") {
-		t.Error("a member who is no advisor finds the interest in their inbox")
-	}
+}
+
+// followUp takes interest iid in profile id (anna's) through its steps:
+// each by the advisor carla, refused to the member and to others; the
+// history keeps the notes; anna is told of each step by e-mail, in
+// English.
+func followUp(t *testing.T, w *moduletest.World, id, iid string, anna, bruno, carla, validator *moduletest.Browser) {
+	page, path := alpha+"/partnerships/interests/"+iid, "/partnerships/interests/"+iid
 	step := func(b *moduletest.Browser, action, note string) int {
 		code, _ := b.Send(alpha+"/partnerships/"+id, page+"/do/"+action, url.Values{"note": {note}})
 		return code
@@ -104,7 +121,6 @@ func TestPipeline(t *testing.T) {
 	for _, want := range []string{"has taken over your interest", "needs information on your interest", "Agreement reached on your interest"} {
 		waitMail(t, w, "anna@alpha.example", want)
 	}
-	withdrawal(t, w, bruno, carla, id)
 }
 
 // withdrawal: a member withdraws an interest an advisor took over, the

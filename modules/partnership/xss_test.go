@@ -38,22 +38,8 @@ func TestStoredXSS(t *testing.T) {
 		exec(t, w, "INSERT INTO partnership_keywords (keyword, theme) VALUES (lower(?), 'health') ON CONFLICT DO NOTHING", cut(p, 100))
 	}
 	mustImport(t, w, payloadFile(payloads), false)
-	pages := []string{"/partnerships", "/partnerships?theme=health", "/dashboard/inbox", "/search?q=alert", "/search?q=script", "/notifications"}
-	for i, p := range payloads {
-		id := profileID(t, w, fmt.Sprintf("XSS%03d", i))
-		pages = append(pages, "/partnerships/"+id)
-		if i >= 8 {
-			continue
-		}
-		iid := express(t, w, anna, id, "alert "+p)
-		page := alpha + "/partnerships/interests/" + iid
-		for _, a := range []string{"take_over", "request_info"} {
-			if code, _ := carla.Send(page, page+"/do/"+a, url.Values{"note": {p}}); code != 303 {
-				t.Fatalf("%s with payload %d: %d", a, i, code)
-			}
-		}
-		pages = append(pages, "/partnerships/interests/"+iid, "/partnerships/"+id+"/interest")
-	}
+	pages := append(followed(t, w, anna, carla, payloads), "/partnerships", "/partnerships?theme=health", "/dashboard/inbox",
+		"/search?q=alert", "/search?q=script", "/notifications")
 	badDate := strings.Replace(sample(), "<published>2026-08-20</published>", "<published>"+escape(payloads[0])+"</published>", 1)
 	if code, page := upload(t, admin, alpha, "<script>alert(1)</script>.xml", []byte(badDate), false); code != 422 || webtest.Inert(page) != "" {
 		t.Errorf("refused file with a payload: %d %s", code, webtest.Inert(page))
@@ -85,6 +71,29 @@ func TestStoredXSS(t *testing.T) {
 			t.Errorf("e-mail to %s is %q, not plain text alone", m.To, ct)
 		}
 	}
+}
+
+// followed are the pages of the payloads' profiles and, for the first
+// eight, of an interest of anna's carrying it, on which carla took two
+// steps with it as note.
+func followed(t *testing.T, w *moduletest.World, anna, carla *moduletest.Browser, payloads []string) []string {
+	var pages []string
+	for i, p := range payloads {
+		id := profileID(t, w, fmt.Sprintf("XSS%03d", i))
+		pages = append(pages, "/partnerships/"+id)
+		if i >= 8 {
+			continue
+		}
+		iid := express(t, w, anna, id, "alert "+p)
+		page := alpha + "/partnerships/interests/" + iid
+		for _, a := range []string{"take_over", "request_info"} {
+			if code, _ := carla.Send(page, page+"/do/"+a, url.Values{"note": {p}}); code != 303 {
+				t.Fatalf("%s with payload %d: %d", a, i, code)
+			}
+		}
+		pages = append(pages, "/partnerships/interests/"+iid, "/partnerships/"+id+"/interest")
+	}
+	return pages
 }
 
 // payloadFile is an export of one profile per payload, the payload in
