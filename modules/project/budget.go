@@ -147,7 +147,7 @@ func ParseAmount(s, lang string) (int64, string) {
 	if len(whole) > 11 {
 		return 0, "large"
 	}
-	n, err := strconv.ParseInt("0"+whole+(frac+"00")[:2], 10, 64)
+	n, err := strconv.ParseInt("0"+whole+(frac + "00")[:2], 10, 64)
 	if err != nil || n > maxAmount {
 		return 0, "large"
 	}

@@ -15,7 +15,7 @@ import (
 
 type reportsView struct {
 	web.Page
-	*Reports
+	*ReportList
 	Period  *ProgressReport
 	Message string
 	Errors  map[string]string
@@ -28,7 +28,7 @@ func (m *Module) renderReports(c *fiber.Ctx, v reportsView, errs form.Errors) er
 	if err != nil {
 		return err
 	}
-	v.Page, v.Reports = m.Page(c), rs
+	v.Page, v.ReportList = m.Page(c), rs
 	if v.Period == nil {
 		v.Period = &ProgressReport{}
 	}
@@ -77,7 +77,7 @@ func (m *Module) renderReport(c *fiber.Ctx, name string, v reportView, errs form
 	}
 	v.Page, v.ReportView = m.Page(c), rv
 	if v.Body == "" {
-		v.Body = rv.ProgressReport.Body
+		v.Body = rv.Report.Body
 	}
 	status := fiber.StatusOK
 	if len(errs) > 0 {

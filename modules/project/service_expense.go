@@ -34,7 +34,7 @@ func lineFor(ctx context.Context, tx bun.IDB, p *Project, lid int64) (*Line, err
 // category then come from the form, one line per partner and category;
 // afterwards only its planned amount and note change).
 func (m *Module) SaveLine(ctx context.Context, id int64, l *Line, errs form.Errors) error {
-	return m.write(ctx, id, Read, func(ctx context.Context, tx bun.Tx, p *Project, _ *effects) error {
+	return m.write(ctx, id, BudgetOwn, func(ctx context.Context, tx bun.Tx, p *Project, _ *effects) error {
 		c := &Change{ProjectID: p.ID, ActorID: ptr(uidOf(ctx)), After: ptr(l.PlannedCents), Action: "line_created"}
 		if l.ID != 0 {
 			was, err := lineFor(ctx, tx, p, l.ID)
@@ -92,7 +92,7 @@ func (m *Module) newLine(ctx context.Context, tx bun.IDB, p *Project, l *Line, e
 
 // DeleteLine removes line lid of project id, which has no expense.
 func (m *Module) DeleteLine(ctx context.Context, id, lid int64) error {
-	return m.write(ctx, id, Read, func(ctx context.Context, tx bun.Tx, p *Project, _ *effects) error {
+	return m.write(ctx, id, BudgetOwn, func(ctx context.Context, tx bun.Tx, p *Project, _ *effects) error {
 		l, err := lineFor(ctx, tx, p, lid)
 		if err != nil {
 			return err
@@ -117,7 +117,7 @@ func ptr[T any](v T) *T { return &v }
 // bringing the line's actual below zero (read with the line held). A
 // correction keeps its line.
 func (m *Module) SaveExpense(ctx context.Context, id int64, e *Expense, errs form.Errors, fh *multipart.FileHeader) error {
-	return m.write(ctx, id, Read, func(ctx context.Context, tx bun.Tx, p *Project, fx *effects) error {
+	return m.write(ctx, id, BudgetOwn, func(ctx context.Context, tx bun.Tx, p *Project, fx *effects) error {
 		var was *Expense
 		if e.ID != 0 {
 			var err error
@@ -181,7 +181,7 @@ func (m *Module) putExpense(ctx context.Context, tx bun.IDB, fx *effects, l *Lin
 // DeleteExpense removes expense eid of project id with its evidence,
 // unless its line's actual would go below zero without it.
 func (m *Module) DeleteExpense(ctx context.Context, id, eid int64) error {
-	return m.write(ctx, id, Read, func(ctx context.Context, tx bun.Tx, p *Project, fx *effects) error {
+	return m.write(ctx, id, BudgetOwn, func(ctx context.Context, tx bun.Tx, p *Project, fx *effects) error {
 		e, err := expenseOf(ctx, tx, p.ID, eid)
 		if err != nil {
 			return err

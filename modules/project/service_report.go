@@ -22,8 +22,8 @@ import (
 // managers of a submitted report, the referent of a decided one) once
 // committed, in their language.
 
-// Reports is a project's reports page.
-type Reports struct {
+// ReportList is a project's reports page.
+type ReportList struct {
 	Project *Project
 	Reports []ProgressReport
 	// Partners are those the viewer may start reports for: every partner
@@ -39,8 +39,8 @@ func mayStart(ctx context.Context, p *Project, x Partner) bool {
 }
 
 // ListReports reads project id's reports for the member of ctx.
-func (m *Module) ListReports(ctx context.Context, id int64) (*Reports, error) {
-	v := &Reports{Today: m.today()}
+func (m *Module) ListReports(ctx context.Context, id int64) (*ReportList, error) {
+	v := &ReportList{Today: m.today()}
 	err := m.in(ctx, id, Read, false, func(ctx context.Context, tx bun.Tx, p *Project) error {
 		v.Project = p
 		ps, err := partners(ctx, tx, p.ID)
@@ -62,7 +62,7 @@ func (m *Module) ListReports(ctx context.Context, id int64) (*Reports, error) {
 // project for its partner (0: every partner the member of ctx starts
 // reports for), skipping those that exist.
 func (m *Module) StartReports(ctx context.Context, id int64, rp *ProgressReport, errs form.Errors) error {
-	return m.write(ctx, id, Read, func(ctx context.Context, tx bun.Tx, p *Project, _ *effects) error {
+	return m.write(ctx, id, Write, func(ctx context.Context, tx bun.Tx, p *Project, _ *effects) error {
 		ps, err := partners(ctx, tx, p.ID)
 		if err != nil {
 			return err
@@ -115,7 +115,7 @@ func startReports(ctx context.Context, tx bun.IDB, pid int64, partners []int64, 
 // workflow steps and what the viewer may do.
 type ReportView struct {
 	Project *Project
-	ProgressReport  *ProgressReport
+	Report  *ProgressReport
 	Author  string
 	Actions []workflow.Transition
 	History []workflow.Step
@@ -129,17 +129,17 @@ func (m *Module) ReadReport(ctx context.Context, id, rid int64) (*ReportView, er
 	err := m.in(ctx, id, Read, false, func(ctx context.Context, tx bun.Tx, p *Project) error {
 		var err error
 		v.Project = p
-		if v.ProgressReport, err = reportOf(ctx, tx, p.ID, rid); err != nil {
+		if v.Report, err = reportOf(ctx, tx, p.ID, rid); err != nil {
 			return err
 		}
-		v.Edit = v.ProgressReport.Open() && v.ProgressReport.Writes(ctx, p)
-		if v.Author, err = authorName(ctx, tx, v.ProgressReport.AuthorID); err != nil {
+		v.Edit = v.Report.Open() && v.Report.Writes(ctx, p)
+		if v.Author, err = authorName(ctx, tx, v.Report.AuthorID); err != nil {
 			return err
 		}
-		if v.Actions, err = workflow.Available(ctx, tx, ReportType, v.ProgressReport.State, v.ProgressReport.Guard(ctx, p)); err != nil {
+		if v.Actions, err = workflow.Available(ctx, tx, ReportType, v.Report.State, v.Report.Guard(ctx, p)); err != nil {
 			return err
 		}
-		v.History, err = workflow.History(ctx, tx, v.ProgressReport.Item())
+		v.History, err = workflow.History(ctx, tx, v.Report.Item())
 		return err
 	})
 	return v, err
@@ -149,7 +149,7 @@ func (m *Module) ReadReport(ctx context.Context, id, rid int64) (*ReportView, er
 // the member of ctx writes and is not submitted, and submits it when
 // submit says so.
 func (m *Module) SaveReport(ctx context.Context, id, rid int64, body string, submit bool, errs form.Errors) error {
-	return m.write(ctx, id, Read, func(ctx context.Context, tx bun.Tx, p *Project, _ *effects) error {
+	return m.write(ctx, id, Write, func(ctx context.Context, tx bun.Tx, p *Project, _ *effects) error {
 		r, err := reportOf(ctx, tx, p.ID, rid)
 		if err != nil {
 			return err
