@@ -1,7 +1,6 @@
 package project
 
 import (
-	"strconv"
 	"time"
 )
 
@@ -96,7 +95,8 @@ func Layout(p *Project, wps []WorkPackage, tasks []Task, deps []Dependency, ms [
 	for i := range ms {
 		from, to = min(from, dayOf(ms[i].DueOn)), max(to, dayOf(ms[i].DueOn))
 	}
-	c := Chart{Left: ganttLeft, DayWidth: dayWidth(to - from + 1)}
+	c := Chart{Left: ganttLeft, DayWidth: dayWidth(to - from + 1), Rows: make([]Row, 0, len(wps)+len(tasks)+len(ms)),
+		Arrows: make([]Arrow, 0, len(deps))}
 	x := func(d int) float64 { return ganttLeft + float64(d-from)*c.DayWidth }
 	c.Width = x(to+1) + 8
 	byWP := map[int64][]int{}
@@ -210,4 +210,4 @@ func (c *Chart) ticks(from, to int, x func(int) float64) {
 }
 
 // num writes a coordinate with at most one decimal.
-func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+func num(f float64) string { return string(appendNum(nil, f)) }

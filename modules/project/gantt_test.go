@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -99,41 +100,48 @@ func TestGanttPage(t *testing.T) {
 	// The work package's progress: A 40 days at 40%, B 30 days at 0%: 22%.
 	bars[0].done = strconv.FormatFloat(640*22.0/100, 'f', -1, 64)
 	for _, want := range bars {
-		r, ok := svg[want.id]
-		if !ok {
+		row := svg[strings.Replace(want.id, "bar-", "row-", 1)]
+		r := part(row, "rect", "")
+		if r == nil {
 			t.Errorf("no %s", want.id)
 			continue
 		}
 		if r.attr("x") != want.x || r.attr("width") != want.w {
 			t.Errorf("%s at x=%s width=%s, want %s %s", want.id, r.attr("x"), r.attr("width"), want.x, want.w)
 		}
-		if done := findDone(svg[strings.Replace(want.id, "bar-", "row-", 1)]); done != want.done {
+		if done := findDone(row); done != want.done {
 			t.Errorf("%s's progress part: %s, want %s", want.id, done, want.done)
 		}
 	}
 	row := svg["row-task-"+a]
-	if row == nil || row.attr("data-late") != "true" || !strings.Contains(fmt.Sprint(row), "⚠") {
-		t.Error("the late task is not marked (colour and text)")
+	if !late(row) || !strings.Contains(fmt.Sprint(row), "⚠") || part(row, "rect", "h") == nil {
+		t.Error("the late task is not marked (colour, hatching and text)")
 	}
-	if r := svg["row-task-"+b]; r == nil || r.attr("data-late") != "false" {
+	if r := svg["row-task-"+b]; r == nil || late(r) || part(r, "rect", "h") != nil {
 		t.Error("the next task is marked late")
 	}
-	if p := svg["bar-milestone-"+m]; p == nil || !strings.HasPrefix(p.attr("points"), strconv.Itoa(240+90*4+2)+",") {
+	if p := part(svg["row-milestone-"+m], "polygon", ""); p == nil || !strings.HasPrefix(p.attr("points"), strconv.Itoa(240+90*4+2)+",") {
 		t.Errorf("the milestone's diamond: %v", p)
 	}
-	if arrow := svg["arrow-"+a+"-"+b]; arrow == nil || !strings.HasPrefix(arrow.attr("d"), "M"+x(-10)+" ") {
-		t.Error("no arrow from the end of the late task to the next")
+	// The arrow leaves the late task's end, at its middle, and comes down
+	// into the next one's start, at its top.
+	from := "M" + x(-10) + " " + strconv.Itoa(28+26+13) + " "
+	to := " H" + strconv.Itoa(240+60*4+4) + " V" + strconv.Itoa(28+2*26+6)
+	if arrow := part(svg["gantt-arrows"], "path", ""); arrow == nil || !strings.HasPrefix(arrow.attr("d"), from) || !strings.HasSuffix(arrow.attr("d"), to) {
+		t.Errorf("no arrow from the end of the late task to the next: %v", arrow)
 	}
 	if line := svg["gantt-today"]; line == nil || line.Nodes[0].attr("x1") != strconv.Itoa(240+60*4+2) {
 		t.Error("no today line where today is")
 	}
 	// The table: the same rows in the same order, with the same dates.
-	rowRE := regexp.MustCompile(`<tr id="table-(\w+)-(\d+)"[^>]*>(?s:.*?)<td data-date="([0-9-]+)">.*?<td data-date="([0-9-]+)">`)
+	rowRE := regexp.MustCompile(`<tr id="table-(\w+)-(\d+)"[^>]*><td>[^<]*</td><th scope="row">.*?</th><td>([^<]*)</td><td>([^<]*)</td>`)
 	var got []string
 	for _, r := range rowRE.FindAllStringSubmatch(page, -1) {
 		got = append(got, r[1]+"-"+r[2]+" "+r[3]+" "+r[4])
 	}
-	want := []string{"wp-" + wp + " " + d(-60) + " " + d(99), "task-" + a + " " + d(-50) + " " + d(-11), "task-" + b + " " + d(0) + " " + d(29), "milestone-" + m + " " + d(30) + " " + d(30)}
+	it := func(n int) string { return italian(today.AddDate(0, 0, n)) }
+	want := []string{"wp-" + wp + " " + it(-60) + " " + it(99), "task-" + a + " " + it(-50) + " " + it(-11), "task-" + b + " " + it(0) + " " + it(29),
+		"milestone-" + m + " " + it(30) + " " + it(30)}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("the table: %v, want %v", got, want)
 	}
@@ -154,15 +162,38 @@ func TestGanttPage(t *testing.T) {
 	}
 }
 
-// findDone is the width of a row's progress part.
+// findDone is the width of a row's progress part ("0": none is drawn).
 func findDone(row *svgNode) string {
 	if row == nil {
 		return ""
 	}
-	for i := range row.Nodes {
-		if row.Nodes[i].attr("class") == "pz-gantt-done" {
-			return row.Nodes[i].attr("width")
+	if d := part(row, "rect", "d"); d != nil {
+		return d.attr("width")
+	}
+	return "0"
+}
+
+// part is the first child element of n named name with class class
+// (nil for none).
+func part(n *svgNode, name, class string) *svgNode {
+	if n == nil {
+		return nil
+	}
+	for i := range n.Nodes {
+		if c := &n.Nodes[i]; c.XMLName.Local == name && c.attr("class") == class {
+			return c
 		}
 	}
-	return ""
+	return nil
+}
+
+// late says whether row is marked late.
+func late(row *svgNode) bool {
+	return row != nil && slices.Contains(strings.Fields(row.attr("class")), "l")
+}
+
+// italian is day d as the Italian pages write it.
+func italian(d time.Time) string {
+	months := []string{"gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"}
+	return fmt.Sprintf("%d %s %d", d.Day(), months[d.Month()-1], d.Year())
 }
