@@ -90,7 +90,10 @@ func (s *demoSeed) seedProject(ctx context.Context) error {
 	if _, err := community.AddParticipants(ctx, s.tx, group, []int64{s.admin}, proposer); err != nil {
 		return err
 	}
-	return s.seedPlan(ctx, id)
+	if err := s.seedPlan(ctx, id); err != nil {
+		return err
+	}
+	return s.seedBudget(ctx, id)
 }
 
 // seedPlan adds the demo project's work packages, tasks (assigned to its

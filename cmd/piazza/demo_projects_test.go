@@ -50,3 +50,35 @@ func TestDemoProject(t *testing.T) {
 		t.Errorf("the demo project: %+v", got)
 	}
 }
+
+// TestDemoBudget: the demo project has a budget line per partner and
+// category with expenses (one line over its plan), each line's actual
+// equal to the sum of its expenses, every expense in the budget's history,
+// and two reports of its first partner: one approved, one submitted and
+// waiting for a manager.
+func TestDemoBudget(t *testing.T) {
+	ctx := context.Background()
+	e := devEnv(t)
+	if _, err := e.ensureDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	demo, err := e.registry.Get(ctx, "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct{ Lines, Expenses, Wrong, Over, Unrecorded, Approved, Submitted int }
+	err = db.InTenant(ctx, e.db, demo.Scope(), func(ctx context.Context, tx bun.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM project_budget_lines), (SELECT count(*) FROM project_expenses),
+			(SELECT count(*) FROM project_budget_lines l WHERE actual_cents <> coalesce((SELECT sum(amount_cents) FROM project_expenses WHERE line_id = l.id), 0)),
+			(SELECT count(*) FROM project_budget_lines WHERE actual_cents > planned_cents),
+			(SELECT count(*) FROM project_expenses x WHERE NOT EXISTS (SELECT 1 FROM project_budget_history h WHERE h.expense_id = x.id)),
+			(SELECT count(*) FROM project_reports WHERE state = 'approved'), (SELECT count(*) FROM project_reports WHERE state = 'submitted')`).
+			Scan(&got.Lines, &got.Expenses, &got.Wrong, &got.Over, &got.Unrecorded, &got.Approved, &got.Submitted)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Lines < 8 || got.Expenses != len(demoExpenses) || got.Wrong != 0 || got.Over < 1 || got.Unrecorded != 0 || got.Approved != 1 || got.Submitted != 1 {
+		t.Errorf("the demo budget: %+v", got)
+	}
+}
