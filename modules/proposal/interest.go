@@ -107,7 +107,7 @@ func readerOf(ctx context.Context, uid int64) reader {
 // conditions name the one argument arg as $3.
 func interestsFor(tx bun.IDB, r reader, dst any, arg any) *bun.SelectQuery {
 	return tx.NewSelect().Conn(db.Prepared(tx, r.UserID, r.Facilitator, arg)).Model(dst).ColumnExpr("?TableColumns").
-		ColumnExpr(auth.NameSQL("u")+" AS author_name").Join("JOIN users AS u ON u.id = i.author_id").
+		ColumnExpr(auth.NameSQL("u") + " AS author_name").Join("JOIN users AS u ON u.id = i.author_id").
 		ColumnExpr("coalesce(o.name, '') AS organization_name").Join("LEFT JOIN organizations AS o ON o.id = i.organization_id").
 		ColumnExpr("pr.title AS proposal_title, coalesce(pr.author_id, 0) AS proposer_id").Join("JOIN proposals AS pr ON pr.id = i.proposal_id").
 		Where("$1::bigint > 0 AND (i.author_id = $1 OR (i.state <> 'draft' AND (pr.author_id = $1 OR $2)))")

@@ -204,7 +204,7 @@ const maxDepth = 5
 func List(ctx context.Context, tx bun.IDB, contentType string, itemID, uid int64, moderator bool) ([]Comment, error) {
 	var cs []Comment
 	err := tx.NewSelect().Conn(db.Prepared(tx, contentType, itemID, moderator, uid)).Model(&cs).ColumnExpr("?TableColumns").
-		ColumnExpr(auth.NameSQL("u")+" AS author_name").
+		ColumnExpr(auth.NameSQL("u") + " AS author_name").
 		Join("LEFT JOIN users AS u ON u.id = cm.author_id").
 		Where("cm.content_type = $1 AND cm.item_id = $2").
 		Where("(cm.state = 'published' OR (cm.state = 'to_validate' AND ($3 OR cm.author_id = $4)))").
