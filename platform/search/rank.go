@@ -32,7 +32,7 @@ type Source struct {
 // most recent that the viewer may see. A word in thousands of items
 // costs the ranking of Window of them, not of thousands (reading a row's
 // text search document is the costly part of ranking).
-const Window = 200
+const Window = 100
 
 // row is what Ranked reads of a match.
 type row struct {
@@ -60,8 +60,12 @@ func Ranked(ctx context.Context, tx bun.IDB, s Source, candidates *bun.SelectQue
 		all = append(all, bun.SafeQuery(s.Match, q.Words))
 	}
 	var rows []row
-	err := tx.NewRaw("WITH candidates AS MATERIALIZED (?), h AS MATERIALIZED (SELECT candidates.id, candidates.title, candidates.at, (?)::float8 AS rank"+
-		" FROM candidates, "+s.From+" WHERE "+s.ID+" = candidates.id AND "+match+") SELECT h.id, h.title, h.at, h.rank FROM h WHERE "+cond+
+	// Each candidate's row is read again by its key (the subquery is not
+	// flattened: OFFSET 0), never by a scan of the whole table that a
+	// join's estimate may prefer.
+	err := tx.NewRaw("WITH candidates AS MATERIALIZED (?), h AS MATERIALIZED (SELECT candidates.id, candidates.title, candidates.at, r.rank"+
+		" FROM candidates CROSS JOIN LATERAL (SELECT (?)::float8 AS rank FROM "+s.From+" WHERE "+s.ID+" = candidates.id AND "+match+" OFFSET 0) AS r)"+
+		" SELECT h.id, h.title, h.at, h.rank FROM h WHERE "+cond+
 		" ORDER BY h.rank DESC, h.id DESC LIMIT ?", append(append(all, args...), q.Limit)...).Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("search %s: %w", s.What, err)
