@@ -255,6 +255,9 @@ func TestFigures(t *testing.T) {
 		{figures{Users: 3, Proposals: 2}, true},
 		{figures{Users: 3, Interests: 2}, false},
 		{figures{Users: 3, Proposals: -1}, false},
+		{figures{Users: 3, Organizations: 1, Projects: 1}, true},
+		{figures{Users: 3, Projects: 1}, false},
+		{figures{Users: 1, Organizations: 1, Projects: 1}, false},
 	} {
 		if err := c.f.check(); (err == nil) != c.ok {
 			t.Errorf("%+v: %v", c.f, err)

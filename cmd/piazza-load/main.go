@@ -3,7 +3,8 @@
 // content through SQL in each tenant's transaction: people with profiles
 // and sessions, organisations, communities, news, discussions and their
 // replies, collaboration proposals with expressions of interest and work
-// groups, in Italian and English, at a small tenant's figures or at a
+// groups, projects with their plans, budgets and progress reports, in
+// Italian and English, at a small tenant's figures or at a
 // region's; it drives HTTP load at any page as those members and prints
 // throughput, latency percentiles, errors by status and the server's
 // memory; the pgbench mode prints the same figures for `pgbench -S` on the
@@ -13,6 +14,8 @@
 //	piazza-load seed -prefix region -tenants 1 -users 22000 -organizations 2400 -communities 700 -news 6800 -discussions 3000 -replies 4 -joins 3 -proposals 16000 -interests 500
 //	piazza-load run -addr 127.0.0.1:8080 -c 16 -d 30s -pages news,news-item,search
 //	piazza-load run -c 16 -d 20s -warm=false -pages proposals,proposal-item,proposal-own,search-common
+//	piazza-load seed -prefix projects -tenants 1 -users 40 -organizations 20 -projects 2
+//	piazza-load run -c 16 -d 20s -warm=false -pages budget
 //	piazza-load pgbench -c 16 -d 30s
 //
 // Without -db it uses the private cluster of `piazza dev` (.piazza/pg).

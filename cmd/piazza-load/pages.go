@@ -34,7 +34,8 @@ var pageKinds = map[string]page{
 	"proposals":       fixed("/proposals"),
 	"proposal-item":   itemPage("/proposals/", "published proposals for the whole tenant", func(s *Site) *Items { return &s.Proposals }),
 	"proposal-own":    ownProposal(),
-	"gantt":           gantt(),
+	"gantt":           projectPage("gantt"),
+	"budget":          projectPage("budget"),
 	"person":          listed("/people/", "validated profiles", func(s *Site) []int64 { return s.People }),
 	"organization":    listed("/organizations/", "validated organisations", func(s *Site) []int64 { return s.Organizations }),
 	"search":          searchPage(2),
@@ -164,17 +165,18 @@ func ownProposal() page {
 	}
 }
 
-// gantt is a project's timeline, opened by its manager: a project drawn
-// at random, as its manager.
-func gantt() page {
+// projectPage is a project's page (its timeline, "gantt", or its budget,
+// "budget"), opened by its manager: a project drawn at random, as
+// its manager.
+func projectPage(tab string) page {
 	return page{
 		path: func(rng *rand.Rand, s *Site, m *Member) string {
 			for _, p := range s.Projects {
 				if s.Members[p.Manager].ID == m.ID {
-					return fmt.Sprintf("/projects/%d/gantt", p.ID)
+					return fmt.Sprintf("/projects/%d/%s", p.ID, tab)
 				}
 			}
-			return fmt.Sprintf("/projects/%d/gantt", s.Projects[rng.IntN(len(s.Projects))].ID)
+			return fmt.Sprintf("/projects/%d/%s", s.Projects[rng.IntN(len(s.Projects))].ID, tab)
 		},
 		as: func(rng *rand.Rand, s *Site) *Member {
 			return &s.Members[s.Projects[rng.IntN(len(s.Projects))].Manager]

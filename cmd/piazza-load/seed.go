@@ -23,8 +23,9 @@ type figures struct {
 	// Proposals are collaboration proposals; Interests the expressions of
 	// interest in them.
 	Proposals, Interests int
-	// Projects are projects of the timeline's benchmark size (forty work
-	// packages, four hundred tasks).
+	// Projects are projects of the timeline's and the budget's benchmark
+	// size (forty work packages, four hundred tasks, two thousand
+	// expenses), their partners among the organisations.
 	Projects int
 	// Joins is how many communities a person joins, on average; Replies
 	// how many replies a discussion has, on average.
@@ -45,6 +46,9 @@ func (f figures) check() error {
 	}
 	if f.Users == 0 && f.Organizations+f.Communities+f.News+f.Discussions+f.Proposals+f.Projects > 0 {
 		return errors.New("-users: someone must create the organisations, communities and items")
+	}
+	if f.Projects > 0 && (f.Organizations == 0 || f.Users < 2) {
+		return errors.New("-projects: a project's partners are organisations, with a referent besides the manager: give -organizations and two people or more")
 	}
 	if f.Interests > 0 && (f.Proposals == 0 || f.Users < 2) {
 		return errors.New("-interests: expressions of interest need -proposals and people besides the proposers")
@@ -78,7 +82,8 @@ func seedCommand(ctx context.Context, args []string) error {
 		fs.IntVar(&f.Replies, "replies", 0, "replies per discussion, on average")
 		fs.IntVar(&f.Proposals, "proposals", 0, "collaboration proposals per tenant (most published, some closed; tenant-wide or in communities)")
 		fs.IntVar(&f.Interests, "interests", 0, "expressions of interest per tenant, in published and closed proposals (needs -proposals)")
-		fs.IntVar(&f.Projects, "projects", 0, "projects per tenant, each of 40 work packages, 400 tasks with dependencies and 40 milestones (the timeline's benchmark)")
+		fs.IntVar(&f.Projects, "projects", 0, "projects per tenant, each of 40 work packages, 400 tasks with dependencies and 40 milestones, up to 8 partners (needs -organizations) "+
+			"with a budget line per category, 2,000 expenses and progress reports (the timeline's and the budget's benchmarks)")
 		fs.Uint64Var(&f.Seed, "seed", 1, "seed of the random content")
 		fs.StringVar(&o.password, "password", "load-password", "every seeded person's password (local accounts are turned on)")
 		fs.StringVar(&dbURL, "db", "", "the application's database URL (default: piazza dev's cluster)")

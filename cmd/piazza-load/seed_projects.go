@@ -9,9 +9,11 @@ import (
 	"github.com/piazza-pa/piazza/modules/community"
 )
 
-// The projects of the timeline's benchmark: each the size the issue
-// names (forty work packages, four hundred tasks), over four years around
-// today, managed by one person with a dozen others taking part.
+// The projects of the timeline's and the budget's benchmarks: each the
+// size the issue names (forty work packages, four hundred tasks, two
+// thousand expenses), over four years around today, managed by one person
+// with a dozen others taking part, some of them the referents of the
+// project's partners.
 
 // The shape of a seeded project.
 const (
@@ -21,11 +23,12 @@ const (
 )
 
 // seedProjects adds s.f.Projects projects, each with its closed community,
-// its people (the manager, participants, a partner referent, an
+// its people (the manager, participants, partners' referents, an
 // observer), forty work packages a month apart lasting six months each,
 // ten tasks in each (in sequence, each after the one before: 360
 // dependencies, some tasks done, some late, one person assigned to each),
-// and a milestone at each work package's end.
+// a milestone at each work package's end, and its partners' budget and
+// progress reports (seed_budget.go).
 func (s *seeder) seedProjects(ctx context.Context) error {
 	for i := range s.f.Projects {
 		if err := s.project(ctx, i); err != nil {
@@ -51,26 +54,44 @@ func (s *seeder) project(ctx context.Context, i int) error {
 		return err
 	}
 	start := time.Now().UTC().AddDate(-2, 0, 0).Truncate(24 * time.Hour)
+	grant := 1_000_000_00 + s.rng.Int64N(5_000_000_00)
 	var id int64
 	err := s.tx.QueryRowContext(ctx, `INSERT INTO projects (title, acronym, summary, themes, starts_on, ends_on, status, programme, grant_cents, community_id, created_by)
 		VALUES (?, ?, ?, string_to_array(?, ','), ?::date, ?::date, 'running', 'Horizon Europe', ?, ?, ?) RETURNING id`,
 		title, fmt.Sprintf("LOAD-%d", i+1), clip(w.sentences(2), 4000), s.someThemes(), start, start.AddDate(4, 0, -1),
-		100_000_00+s.rng.Int64N(900_000_00), g.ID, manager).Scan(&id)
+		grant, g.ID, manager).Scan(&id)
 	if err != nil {
 		return err
 	}
+	picks := s.partnerPicks(people)
+	if _, err := insert(ctx, s.tx, "project_members", false, intCol("project_id", repeat(id, len(people))), intCol("user_id", people),
+		textCol("role", projectRoles(people, picks))); err != nil {
+		return err
+	}
+	if err := s.projectPlan(ctx, id, start, people); err != nil {
+		return err
+	}
+	return s.projectBudget(ctx, &budgetPlan{project: id, start: start, grant: grant, manager: manager, picks: picks})
+}
+
+// projectRoles are the roles of a project's people: the first manages
+// it, the partners' referents are referents, the third (when no referent)
+// observes, the others take part.
+func projectRoles(people []int64, picks []partnerPick) []string {
 	roles := make([]string, len(people))
-	for j := range people {
-		roles[j] = []string{"manager", "referent", "observer"}[min(j, 2)]
-		if j > 2 {
+	for j, p := range people {
+		switch {
+		case j == 0:
+			roles[j] = "manager"
+		case slices.ContainsFunc(picks, func(x partnerPick) bool { return x.referent == p }):
+			roles[j] = "referent"
+		case j == 2:
+			roles[j] = "observer"
+		default:
 			roles[j] = "participant"
 		}
 	}
-	if _, err := insert(ctx, s.tx, "project_members", false, intCol("project_id", repeat(id, len(people))), intCol("user_id", people),
-		textCol("role", roles)); err != nil {
-		return err
-	}
-	return s.projectPlan(ctx, id, start, people)
+	return roles
 }
 
 // projectPlan seeds project id's work packages, tasks, dependencies,

@@ -134,7 +134,8 @@ func (s *seeder) fresh(ctx context.Context) error {
 	// The planner sees the new rows at once, as after autovacuum's pass.
 	_, err := s.tx.ExecContext(ctx, `ANALYZE users, profiles, organizations, organization_members, communities,
 		community_members, news, discussions, comments, proposals, proposal_interests, workflow_history,
-		projects, project_members, project_work_packages, project_tasks, project_task_dependencies, project_task_assignees, project_milestones`)
+		projects, project_members, project_work_packages, project_tasks, project_task_dependencies, project_task_assignees, project_milestones,
+		project_partners, project_budget_lines, project_expenses, project_budget_history, project_reports`)
 	return err
 }
 
