@@ -24,8 +24,11 @@ type Plan struct {
 	Milestones   []Milestone
 }
 
+// taskFields are a task's own columns.
+const taskFields = `t.id, t.project_id, t.work_package_id, t.title, t.description, t.starts_on, t.ends_on, t.status, t.progress`
+
 // taskColumns are a task's columns with its assignees' ids.
-const taskColumns = `t.id, t.project_id, t.work_package_id, t.title, t.description, t.starts_on, t.ends_on, t.status, t.progress,
+const taskColumns = taskFields + `,
 	coalesce((SELECT array_agg(a.user_id ORDER BY a.user_id) FROM project_task_assignees AS a WHERE a.task_id = t.id), '{}') AS assignees`
 
 // readPlan reads project id's plan, each kind in order of dates.
@@ -34,8 +37,11 @@ func readPlan(ctx context.Context, tx bun.IDB, id int64) (*Plan, error) {
 	if err := tx.NewSelect().Model(&pl.WorkPackages).Where("w.project_id = ?", id).OrderExpr("w.starts_on, w.id").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("work packages: %w", err)
 	}
-	if err := tx.NewSelect().Model(&pl.Tasks).ColumnExpr(taskColumns).Where("t.project_id = ?", id).OrderExpr("t.starts_on, t.id").Scan(ctx); err != nil {
+	if err := tx.NewSelect().Model(&pl.Tasks).ColumnExpr(taskFields).Where("t.project_id = ?", id).OrderExpr("t.starts_on, t.id").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("tasks: %w", err)
+	}
+	if err := readAssignees(ctx, tx, id, pl.Tasks); err != nil {
+		return nil, err
 	}
 	if err := tx.NewSelect().Model(&pl.Dependencies).Where("d.project_id = ?", id).OrderExpr("d.predecessor_id, d.successor_id").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("dependencies: %w", err)
@@ -44,6 +50,31 @@ func readPlan(ctx context.Context, tx bun.IDB, id int64) (*Plan, error) {
 		return nil, fmt.Errorf("milestones: %w", err)
 	}
 	return pl, nil
+}
+
+// readAssignees fills the assignees of project id's tasks ts in one
+// query (joined by hash, whatever the estimates: a subquery per task may
+// be planned as a scan of every assignment per task).
+func readAssignees(ctx context.Context, tx bun.IDB, id int64, ts []Task) error {
+	var as []struct {
+		TaskID int64 `bun:"task_id"`
+		UserID int64 `bun:"user_id"`
+	}
+	if err := tx.NewRaw(`SELECT a.task_id, a.user_id FROM project_task_assignees AS a JOIN project_tasks AS t ON t.id = a.task_id
+		WHERE t.project_id = ? ORDER BY a.task_id, a.user_id`, id).Scan(ctx, &as); err != nil {
+		return fmt.Errorf("assignees: %w", err)
+	}
+	at := make(map[int64]int, len(ts))
+	for i := range ts {
+		at[ts[i].ID] = i
+		ts[i].Assignees = []int64{}
+	}
+	for _, a := range as {
+		if i, ok := at[a.TaskID]; ok {
+			ts[i].Assignees = append(ts[i].Assignees, a.UserID)
+		}
+	}
+	return nil
 }
 
 // WorkPackage is work package id of the plan (nil for none).
