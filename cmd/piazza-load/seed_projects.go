@@ -40,7 +40,9 @@ func (s *seeder) seedProjects(ctx context.Context) error {
 
 // project seeds the i-th project.
 func (s *seeder) project(ctx context.Context, i int) error {
-	manager := s.people[i%len(s.people)]
+	// the managers are members past the tenant's admin and validator (the
+	// first two people), whose every page lists what waits in the tenant
+	manager := s.people[(2+i)%len(s.people)]
 	people := []int64{manager}
 	for len(people) < min(projectPeople, len(s.people)) {
 		if p := s.person(); !slices.Contains(people, p) {
