@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform/site"
+	"github.com/piazza-pa/piazza/platform/web"
 )
 
 // DefaultPlan is the slug of the plan a tenant gets when none is named.
@@ -68,6 +69,24 @@ func (p *Plan) AllowsModule(key string) bool {
 // otherwise (web.SectionGuard).
 func (t *Tenant) Offers(key string) bool {
 	return t == nil || (!slices.Contains(t.Brand.Published.Off, key) && t.Plan.AllowsModule(key))
+}
+
+// Offered is what of sources (modules giving other pages their search,
+// feed, inbox, community tabs) the tenant of ctx offers: a module that is
+// a section of the navigation gives nothing while switched off or outside
+// the tenant's plan; the others always give.
+func Offered[S any](ctx context.Context, sources []S) []S {
+	t := FromContext(ctx)
+	if t == nil {
+		return sources
+	}
+	out := sources[:0:0]
+	for _, s := range sources {
+		if sec, ok := any(s).(web.Sectioned); !ok || t.Offers(sec.Section().Key) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // ErrPlanNotFound is a plan slug that names none.

@@ -144,6 +144,9 @@ func (e *env) caches(ctx context.Context, l *pgnotify.Listener) (*tenant.Cache, 
 	}
 	az.Subscribe(l)
 	cache.Domain(l, authz.Channel) // after the authoriser: see Cache.Domain
+	// a tenant's published look (the modules it offers) and plan change
+	// what its pages show
+	cache.Domain(l, tenant.ChangeChannel)
 	return cache, az, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/piazza-pa/piazza/tenant"
 	"github.com/uptrace/bun"
 )
 
@@ -26,7 +27,7 @@ type Tab interface {
 // that uid may see.
 func (m *Module) tabs(ctx context.Context, tx bun.IDB, id, uid int64) ([]Item, error) {
 	var out []Item
-	for _, t := range m.Tabs {
+	for _, t := range tenant.Offered(ctx, m.Tabs) {
 		it, ok, err := t.CommunityTab(ctx, tx, id, uid)
 		if err != nil {
 			return nil, err

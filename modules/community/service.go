@@ -238,14 +238,15 @@ func (m *Module) showData(ctx context.Context, id int64, l membership.List) (sho
 		if ctx, err = scope.Preload(ctx, tx, vw.UserID); err != nil {
 			return err
 		}
-		for _, src := range m.Content {
+		content := tenant.Offered(ctx, m.Content)
+		for _, src := range content {
 			items, err := src.CommunityItems(ctx, tx, d.Community.ID, vw.UserID, 20)
 			if err != nil {
 				return err
 			}
 			d.Items = append(d.Items, items...)
 		}
-		until, err = feed.Until(ctx, tx, until, m.Content)
+		until, err = feed.Until(ctx, tx, until, content)
 		return err
 	})
 	return d, until, err

@@ -63,14 +63,15 @@ func (m *Module) readFeed(ctx context.Context, uid int64, cur feed.Cursor) (feed
 			return err
 		}
 		var all []feed.Entry
-		for _, s := range m.Feed {
+		sources := tenant.Offered(ctx, m.Feed)
+		for _, s := range sources {
 			es, err := s.Feed(ctx, tx, uid, cur, PageSize+1)
 			if err != nil {
 				return err
 			}
 			all = append(all, es...)
 		}
-		if p.Until, err = feed.Until(ctx, tx, p.Until, m.Feed); err != nil {
+		if p.Until, err = feed.Until(ctx, tx, p.Until, sources); err != nil {
 			return err
 		}
 		sortFeed(all)
@@ -143,12 +144,12 @@ func (m *Module) tasks(ctx context.Context, tx bun.IDB, uid int64, limit int) ([
 // statement (its text is the same for members of the same roles).
 func (m *Module) probe(ctx context.Context, tx bun.IDB, uid int64) ([]InboxSource, error) {
 	if readEverySource.Load() {
-		return m.Inbox, nil
+		return tenant.Offered(ctx, m.Inbox), nil
 	}
 	var out, asked []InboxSource
 	var conds []string
 	var args []any
-	for _, s := range m.Inbox {
+	for _, s := range tenant.Offered(ctx, m.Inbox) {
 		p, ok := s.(InboxProbe)
 		if !ok {
 			out = append(out, s)

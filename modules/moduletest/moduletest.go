@@ -132,6 +132,7 @@ func (w *World) serve(t testing.TB) {
 	// Roles are read at every decision here (az is not subscribed: tests
 	// give roles and act at once), but the cache hears of their changes.
 	w.Cache.Domain(l, authz.Channel)
+	w.Cache.Domain(l, tenant.ChangeChannel)
 	must(t, l.Start(t.Context(), 10*time.Second))
 	sender, _ := mail.NewSMTP(w.SMTP.URL(), "noreply@piazza.test")
 	box, err := secret.New(bytes.Repeat([]byte{5}, 32))

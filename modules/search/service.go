@@ -9,6 +9,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/scope"
 	platformsearch "github.com/piazza-pa/piazza/platform/search"
+	"github.com/piazza-pa/piazza/tenant"
 )
 
 // PageSize is how many hits a page of results shows.
@@ -65,7 +66,7 @@ func (m *Module) Find(ctx context.Context, words string, cur platformsearch.Curs
 // ranked is every source's best hits of q, merged in the order of results.
 func (m *Module) ranked(ctx context.Context, tx bun.IDB, q platformsearch.Query, uid int64) ([]found, error) {
 	var all []found
-	for _, s := range m.Sources {
+	for _, s := range tenant.Offered(ctx, m.Sources) {
 		hits, err := s.Search(ctx, tx, q, uid)
 		if err != nil {
 			return nil, err
