@@ -2,10 +2,15 @@ package match
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform/site"
 )
 
 // The item's words that are looked for in profiles and organisations.
@@ -83,11 +88,69 @@ func distinctive(ctx context.Context, tx bun.IDB, text, lang string) ([]term, er
 	if strings.TrimSpace(text) == "" {
 		return nil, nil
 	}
+	key := ""
+	if s := site.FromContext(ctx); s != nil {
+		sum := sha256.Sum256([]byte(text))
+		key = s.Scope.Schema + "\x00" + lang + "\x00" + string(sum[:])
+		if ts, ok := kept.get(key, time.Now()); ok {
+			return ts, nil
+		}
+	}
 	var ts []term
 	if err := tx.NewRaw(termsSQL, text, lang, budget, maxTerms, minStem).Scan(ctx, &ts); err != nil {
 		return nil, fmt.Errorf("match words: %w", err)
 	}
+	if key != "" {
+		kept.put(key, ts, time.Now())
+	}
 	return ts, nil
+}
+
+// The distinctive words of the texts matched lately, per tenant: they
+// change only with the statistics that ANALYZE keeps (refreshed by
+// autovacuum as the tables change, every few minutes at most), while a
+// proposer opens their proposal, and its panel, many times.
+const (
+	keptFor  = 10 * time.Minute
+	keptMost = 4096
+)
+
+// kept are the words of the texts matched lately, by tenant schema,
+// language and the text's checksum.
+var kept = &termsKept{m: map[string]keptTerms{}}
+
+type keptTerms struct {
+	ts    []term
+	until time.Time
+}
+
+type termsKept struct {
+	mu sync.Mutex
+	m  map[string]keptTerms
+}
+
+func (k *termsKept) get(key string, now time.Time) ([]term, bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	e, ok := k.m[key]
+	return e.ts, ok && now.Before(e.until)
+}
+
+// put keeps ts for key; when full, it first drops what expired, or all.
+func (k *termsKept) put(key string, ts []term, now time.Time) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if len(k.m) >= keptMost {
+		for key, e := range k.m {
+			if !now.Before(e.until) {
+				delete(k.m, key)
+			}
+		}
+		if len(k.m) >= keptMost {
+			clear(k.m)
+		}
+	}
+	k.m[key] = keptTerms{ts: ts, until: now.Add(keptFor)}
 }
 
 // tsquery is the text of a query (for to_tsquery in the 'simple'
