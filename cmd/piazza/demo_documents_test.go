@@ -13,17 +13,9 @@ import (
 // library, each with nested folders, files with several versions (counted
 // in the site's storage) and links.
 func TestDemoDocuments(t *testing.T) {
-	ctx := context.Background()
-	e := devEnv(t)
-	if _, err := e.ensureDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
-	demo, err := e.registry.Get(ctx, "demo")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, e, demo := demoEnv(t)
 	var libraries, nested, versioned, links, consistent, stored int
-	err = db.InTenant(ctx, e.db, demo.Scope(), func(ctx context.Context, tx bun.Tx) error {
+	err := db.InTenant(ctx, e.db, demo.Scope(), func(ctx context.Context, tx bun.Tx) error {
 		for q, dst := range map[string]*int{
 			"SELECT count(DISTINCT coalesce(community_id, 0)) FROM documents":                                                         &libraries,
 			"SELECT count(*) FROM document_folders WHERE parent_id IS NOT NULL":                                                       &nested,

@@ -15,18 +15,10 @@ import (
 // of the follow-up, one taken over by the demo admin and one new, both
 // waiting for them.
 func TestDemoPartnerships(t *testing.T) {
-	ctx := context.Background()
-	e := devEnv(t)
-	if _, err := e.ensureDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
-	demo, err := e.registry.Get(ctx, "demo")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, e, demo := demoEnv(t)
 	var states []string
 	var profiles, themeless, waiting int
-	err = db.InTenant(ctx, e.db, demo.Scope(), func(ctx context.Context, tx bun.Tx) error {
+	err := db.InTenant(ctx, e.db, demo.Scope(), func(ctx context.Context, tx bun.Tx) error {
 		if err := tx.NewRaw("SELECT DISTINCT state FROM partnership_interests").Scan(ctx, &states); err != nil {
 			return err
 		}

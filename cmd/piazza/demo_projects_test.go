@@ -15,21 +15,13 @@ import (
 // eight tasks with dependencies (some late, assigned) and three
 // milestones, all within its dates.
 func TestDemoProject(t *testing.T) {
-	ctx := context.Background()
-	e := devEnv(t)
-	if _, err := e.ensureDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
-	demo, err := e.registry.Get(ctx, "demo")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, e, demo := demoEnv(t)
 	var got struct {
 		Status                                                        string
 		Born, AdminManages                                            bool
 		People, WPs, Tasks, Deps, Late, Milestones, Outside, Assigned int
 	}
-	err = db.InTenant(ctx, e.db, demo.Scope(), func(ctx context.Context, tx bun.Tx) error {
+	err := db.InTenant(ctx, e.db, demo.Scope(), func(ctx context.Context, tx bun.Tx) error {
 		return tx.QueryRowContext(ctx, `SELECT p.status, p.community_id = q.work_group_id AND p.origin_kind = 'proposal',
 			EXISTS (SELECT 1 FROM project_members m JOIN users u ON u.id = m.user_id WHERE m.project_id = p.id AND m.role = 'manager' AND u.email = 'admin@demo.example.org'),
 			(SELECT count(*) FROM project_members WHERE project_id = p.id), (SELECT count(*) FROM project_work_packages WHERE project_id = p.id),
@@ -57,17 +49,9 @@ func TestDemoProject(t *testing.T) {
 // and two reports of its first partner: one approved, one submitted and
 // waiting for a manager.
 func TestDemoBudget(t *testing.T) {
-	ctx := context.Background()
-	e := devEnv(t)
-	if _, err := e.ensureDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
-	demo, err := e.registry.Get(ctx, "demo")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, e, demo := demoEnv(t)
 	var got struct{ Lines, Expenses, Wrong, Over, Unrecorded, Approved, Submitted int }
-	err = db.InTenant(ctx, e.db, demo.Scope(), func(ctx context.Context, tx bun.Tx) error {
+	err := db.InTenant(ctx, e.db, demo.Scope(), func(ctx context.Context, tx bun.Tx) error {
 		return tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM project_budget_lines), (SELECT count(*) FROM project_expenses),
 			(SELECT count(*) FROM project_budget_lines l WHERE actual_cents <> coalesce((SELECT sum(amount_cents) FROM project_expenses WHERE line_id = l.id), 0)),
 			(SELECT count(*) FROM project_budget_lines WHERE actual_cents > planned_cents),

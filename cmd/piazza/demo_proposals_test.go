@@ -15,18 +15,10 @@ import (
 // every state, expressions of interest in every state, one work group of
 // the relevant respondents, and expressions waiting for the demo admin.
 func TestDemoProposals(t *testing.T) {
-	ctx := context.Background()
-	e := devEnv(t)
-	if _, err := e.ensureDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
-	demo, err := e.registry.Get(ctx, "demo")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, e, demo := demoEnv(t)
 	var themes, states, interestStates []string
 	var groups, waiting int
-	err = db.InTenant(ctx, e.db, demo.Scope(), func(ctx context.Context, tx bun.Tx) error {
+	err := db.InTenant(ctx, e.db, demo.Scope(), func(ctx context.Context, tx bun.Tx) error {
 		for q, dst := range map[string]*[]string{"SELECT DISTINCT unnest(themes) FROM proposals": &themes,
 			"SELECT DISTINCT state FROM proposals": &states, "SELECT DISTINCT state FROM proposal_interests": &interestStates} {
 			if err := tx.NewRaw(q).Scan(ctx, dst); err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/taxid"
 	"github.com/piazza-pa/piazza/platform/taxonomy"
+	"github.com/piazza-pa/piazza/tenant"
 )
 
 // TestDemoContent: `piazza dev` seeds people, organisations with valid
@@ -77,6 +78,21 @@ func TestDemoContent(t *testing.T) {
 
 // devEnv opens the environment of piazza dev (its own data directory, on
 // the tests' database), closed with the test.
+// demoEnv is a fresh environment with the demo seeded, and its tenant.
+func demoEnv(t *testing.T) (context.Context, *env, *tenant.Tenant) {
+	t.Helper()
+	ctx := context.Background()
+	e := devEnv(t)
+	if _, err := e.ensureDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	demo, err := e.registry.Get(ctx, "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ctx, e, demo
+}
+
 func devEnv(t *testing.T) *env {
 	t.Helper()
 	useDatabase(t)
