@@ -5,43 +5,12 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/piazza-pa/piazza/modules/moduletest"
 	"github.com/piazza-pa/piazza/platform/web/webtest"
 )
-
-// chrome opens a browser signed in as alpha's name, at path once what
-// waitFor selects shows.
-func chrome(t *testing.T, w *moduletest.World, name, path, waitFor string) context.Context {
-	t.Helper()
-	ctx := webtest.Chromium(t, webtest.HostRules("piazza.test", w.Addr))
-	// The first steps run on the browser's own context, which starts it
-	// for the whole test (a context with a deadline would end it).
-	err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(alpha+"/auth/login?return_to="+url.QueryEscape(path)),
-		chromedp.WaitVisible(chromedp.ID("email")))
-	if err != nil {
-		t.Fatalf("%s opens the sign-in page: %v", name, err)
-	}
-	do(t, ctx, name+" signs in to "+path, chromedp.SendKeys(chromedp.ID("email"), name+"@alpha.example"),
-		chromedp.SendKeys(chromedp.ID("password"), moduletest.Password), chromedp.Submit(chromedp.ID("password")),
-		chromedp.WaitVisible(chromedp.CSS(waitFor)))
-	return ctx
-}
-
-// do runs the steps of what, failing the test when one fails or when
-// what it waits for has not come after two minutes.
-func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
-	t.Helper()
-	limited, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
-	if err := chromedp.Do(limited, steps...); err != nil {
-		loc, _ := chromedp.Run(ctx, chromedp.Location())
-		t.Fatalf("%s: %v (at %s)", what, err, loc)
-	}
-}
 
 // TestPartnershipInBrowser: a member finds an imported profile in the
 // list, opens it and expresses her interest through its form; the EEN
@@ -55,8 +24,8 @@ func TestPartnershipInBrowser(t *testing.T) {
 	fresh(t, w)
 	advisor(t, w, w.A, "carla")
 	id := profileID(t, w, "RDDE20261105005")
-	anna := chrome(t, w, "anna", "/partnerships", `#main a[href="/partnerships/`+id+`"]`)
-	do(t, anna, "the member opens the profile and its interest form", chromedp.Click(chromedp.CSS(`#main a[href="/partnerships/`+id+`"]`)),
+	anna := w.Chrome(t, "anna", "/partnerships", `#main a[href="/partnerships/`+id+`"]`)
+	moduletest.Do(t, anna, "the member opens the profile and its interest form", chromedp.Click(chromedp.CSS(`#main a[href="/partnerships/`+id+`"]`)),
 		chromedp.WaitVisible(chromedp.ID("express")), chromedp.Click(chromedp.ID("express")), chromedp.WaitVisible(chromedp.ID("send")),
 		chromedp.SendKeys(chromedp.ID("message"), "Cerchiamo un partner per la riabilitazione a distanza."),
 		chromedp.Click(chromedp.ID("send")), chromedp.WaitVisible(chromedp.ID("state")))
@@ -65,10 +34,10 @@ func TestPartnershipInBrowser(t *testing.T) {
 		t.Fatalf("after expressing interest: %s", loc)
 	}
 	interest := "/partnerships/interests/" + profileIDOf(loc)
-	carla := chrome(t, w, "carla", interest, "#steps")
+	carla := w.Chrome(t, "carla", interest, "#steps")
 	accessible(t, anna, "anna", "/partnerships", "/partnerships/"+id, "/partnerships/"+id+"/interest", interest)
 	accessible(t, carla, "carla", "/partnerships/"+id, interest)
-	accessible(t, chrome(t, w, "admin", "/admin/partnerships", "#import"), "admin", "/admin/partnerships")
+	accessible(t, w.Chrome(t, "admin", "/admin/partnerships", "#import"), "admin", "/admin/partnerships")
 }
 
 // profileIDOf is the last number of the address loc, before its query.
@@ -84,7 +53,7 @@ func accessible(t *testing.T, ctx context.Context, who string, pages ...string) 
 	t.Helper()
 	for _, lang := range []string{"it", "en"} {
 		for _, p := range pages {
-			do(t, ctx, who+" opens "+p, chromedp.Navigate(alpha+"/lang?l="+lang+"&return_to="+url.QueryEscape(p)), chromedp.WaitReady(chromedp.CSS("footer")))
+			moduletest.Do(t, ctx, who+" opens "+p, chromedp.Navigate(alpha+"/lang?l="+lang+"&return_to="+url.QueryEscape(p)), chromedp.WaitReady(chromedp.CSS("footer")))
 			if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.lang`)); got != lang {
 				t.Errorf("%s [%s] as %s: the page is in %q", p, lang, who, got)
 			}

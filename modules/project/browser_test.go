@@ -19,29 +19,9 @@ import (
 // once what waitFor selects shows.
 func chrome(t *testing.T, w *moduletest.World, name, path, waitFor string) context.Context {
 	t.Helper()
-	ctx := webtest.Chromium(t, webtest.HostRules("piazza.test", w.Addr))
-	// The first steps run on the browser's own context, which starts it
-	// for the whole test (a context with a deadline would end it).
-	err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(alpha+"/auth/login?return_to="+url.QueryEscape(path)),
-		chromedp.WaitVisible(chromedp.ID("email")))
-	if err != nil {
-		t.Fatalf("%s opens the sign-in page: %v", name, err)
-	}
-	do(t, ctx, name+" signs in to "+path, chromedp.SendKeys(chromedp.ID("email"), name+"@alpha.example"),
-		chromedp.SendKeys(chromedp.ID("password"), moduletest.Password), chromedp.Submit(chromedp.ID("password")),
-		chromedp.WaitVisible(chromedp.CSS(waitFor)))
-	do(t, ctx, name+" reads in English", chromedp.Navigate(alpha+"/lang?l=en&return_to="+url.QueryEscape(path)), chromedp.WaitVisible(chromedp.CSS(waitFor)))
+	ctx := w.Chrome(t, name, path, waitFor)
+	moduletest.Do(t, ctx, name+" reads in English", chromedp.Navigate(alpha+"/lang?l=en&return_to="+url.QueryEscape(path)), chromedp.WaitVisible(chromedp.CSS(waitFor)))
 	return ctx
-}
-
-// keep keeps the page's full screenshot (testdata/artefacts).
-func keep(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatal(err)
-	}
-	webtest.Artefact(t, name, png)
 }
 
 // shot keeps a picture of the part of the page that the elements from
@@ -67,19 +47,6 @@ func shot(t *testing.T, ctx context.Context, name, from, to string) {
 		if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
 			t.Fatal(err)
 		}
-	}
-}
-
-// do runs the steps of what, failing the test when one fails or when
-// what it waits for has not come after two minutes.
-func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
-	t.Helper()
-	limited, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
-	if err := chromedp.Do(limited, steps...); err != nil {
-		loc, _ := chromedp.Run(ctx, chromedp.Location())
-		said, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll(".invalid-feedback, [role=alert]")].map(e => e.textContent.trim()).join(" | ")`))
-		t.Fatalf("%s: %v (at %s: %s)", what, err, loc, said)
 	}
 }
 
@@ -152,16 +119,16 @@ func newCalendar() calendar {
 // project's id is returned.
 func startProject(t *testing.T, ctx context.Context, day calendar) string {
 	t.Helper()
-	do(t, ctx, "the proposer opens the form from the work group", chromedp.Click(chromedp.ID("start-project")), chromedp.WaitVisible(chromedp.ID("seed")))
+	moduletest.Do(t, ctx, "the proposer opens the form from the work group", chromedp.Click(chromedp.ID("start-project")), chromedp.WaitVisible(chromedp.ID("seed")))
 	if title, _ := chromedp.Run(ctx, chromedp.Value(chromedp.ID("title"))); title != "Laboratorio condiviso" {
 		t.Errorf("the form's title: %q", title)
 	}
-	do(t, ctx, "the proposer starts the project",
+	moduletest.Do(t, ctx, "the proposer starts the project",
 		chromedp.SendKeys(chromedp.ID("acronym"), "LABCO"), chromedp.SetValue(chromedp.ID("starts_on"), day(0, 0)),
 		chromedp.SetValue(chromedp.ID("ends_on"), day(24, -1)), chromedp.SetValue(chromedp.ID("status"), "running"),
 		chromedp.Clear(chromedp.ID("grant")), chromedp.SendKeys(chromedp.ID("grant"), "250000"))
-	keep(t, ctx, "project-1-started-from-proposal.png")
-	do(t, ctx, "the project is created", chromedp.Click(chromedp.ID("save")), chromedp.WaitVisible(chromedp.ID("project-title")))
+	moduletest.Keep(t, ctx, "project-1-started-from-proposal.png")
+	moduletest.Do(t, ctx, "the project is created", chromedp.Click(chromedp.ID("save")), chromedp.WaitVisible(chromedp.ID("project-title")))
 	if origin, _ := chromedp.Run(ctx, chromedp.Text(chromedp.ID("origin"))); !strings.Contains(origin, "Laboratorio condiviso") {
 		t.Errorf("the project's page does not say where it was born: %q", origin)
 	}
@@ -176,28 +143,28 @@ func startProject(t *testing.T, ctx context.Context, day calendar) string {
 // tasks' ids.
 func planProject(t *testing.T, ctx context.Context, id string, day calendar) (string, string) {
 	t.Helper()
-	do(t, ctx, "the manager adds a work package", chromedp.Click(chromedp.ID("new-wp")), chromedp.WaitVisible(chromedp.ID("code")),
+	moduletest.Do(t, ctx, "the manager adds a work package", chromedp.Click(chromedp.ID("new-wp")), chromedp.WaitVisible(chromedp.ID("code")),
 		chromedp.SendKeys(chromedp.ID("code"), "WP1"), chromedp.SendKeys(chromedp.ID("title"), "Allestimento del laboratorio"),
 		chromedp.SetValue(chromedp.ID("starts_on"), day(0, 0)), chromedp.SetValue(chromedp.ID("ends_on"), day(6, -1)),
 		chromedp.Click(chromedp.ID("save")), chromedp.WaitVisible(chromedp.CSS(`#work-packages tr[id^="wp-"]`)))
 	a := task(t, ctx, id, "Scelta delle attrezzature", day(0, 0), day(1, -1))
-	do(t, ctx, "the manager reports the first task done", chromedp.SetValue(chromedp.ID("status"), "done"), chromedp.Clear(chromedp.ID("progress")),
+	moduletest.Do(t, ctx, "the manager reports the first task done", chromedp.SetValue(chromedp.ID("status"), "done"), chromedp.Clear(chromedp.ID("progress")),
 		chromedp.SendKeys(chromedp.ID("progress"), "100"), chromedp.Click(chromedp.ID("save-progress")), chromedp.WaitVisible(chromedp.CSS(`.alert-success[role="status"]`)))
 	b := task(t, ctx, id, "Installazione e collaudo", day(2, 0), day(5, -1))
-	do(t, ctx, "the manager puts the second task after the first", chromedp.SetValue(chromedp.ID("predecessor_id"), a),
+	moduletest.Do(t, ctx, "the manager puts the second task after the first", chromedp.SetValue(chromedp.ID("predecessor_id"), a),
 		chromedp.Click(chromedp.CSS("#add-dependency button")), chromedp.WaitVisible(chromedp.CSS(`#predecessors a[href$="/tasks/`+a+`"]`)))
-	keep(t, ctx, "project-2-task-after-another.png")
-	do(t, ctx, "the manager adds a milestone", chromedp.Navigate(alpha+"/projects/"+id), chromedp.Click(chromedp.ID("new-milestone")),
+	moduletest.Keep(t, ctx, "project-2-task-after-another.png")
+	moduletest.Do(t, ctx, "the manager adds a milestone", chromedp.Navigate(alpha+"/projects/"+id), chromedp.Click(chromedp.ID("new-milestone")),
 		chromedp.WaitVisible(chromedp.ID("due_on")), chromedp.SendKeys(chromedp.ID("title"), "Laboratorio operativo"),
 		chromedp.SetValue(chromedp.ID("due_on"), day(6, -1)))
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.getElementById("work_package_id").selectedIndex = 1`)); err != nil {
 		t.Fatalf("the milestone's work package: %v", err)
 	}
-	do(t, ctx, "the manager saves the milestone", chromedp.Click(chromedp.ID("save")), chromedp.WaitVisible(chromedp.CSS(`#milestones a[href*="/milestones/"]`)))
+	moduletest.Do(t, ctx, "the manager saves the milestone", chromedp.Click(chromedp.ID("save")), chromedp.WaitVisible(chromedp.CSS(`#milestones a[href*="/milestones/"]`)))
 	if m := textOf(t, ctx, "#milestones"); !strings.Contains(m, "Laboratorio operativo") {
 		t.Errorf("the milestones: %q", m)
 	}
-	keep(t, ctx, "project-3-plan.png")
+	moduletest.Keep(t, ctx, "project-3-plan.png")
 	return a, b
 }
 
@@ -205,7 +172,7 @@ func planProject(t *testing.T, ctx context.Context, id string, day calendar) (st
 // form and returns its id.
 func task(t *testing.T, ctx context.Context, id, title, from, to string) string {
 	t.Helper()
-	do(t, ctx, "the manager adds the task "+title, chromedp.Navigate(alpha+"/projects/"+id+"/tasks/new"), chromedp.WaitVisible(chromedp.ID("work_package_id")),
+	moduletest.Do(t, ctx, "the manager adds the task "+title, chromedp.Navigate(alpha+"/projects/"+id+"/tasks/new"), chromedp.WaitVisible(chromedp.ID("work_package_id")),
 		chromedp.SendKeys(chromedp.ID("title"), title), chromedp.SetValue(chromedp.ID("starts_on"), from), chromedp.SetValue(chromedp.ID("ends_on"), to),
 		chromedp.Click(chromedp.ID("save")), chromedp.WaitVisible(chromedp.ID("task-title")))
 	if got := textOf(t, ctx, "#task-title"); got != title {
@@ -219,7 +186,7 @@ func task(t *testing.T, ctx context.Context, id, title, from, to string) string 
 // phone the chart scrolls sideways in its box and the page does not.
 func checkGantt(t *testing.T, ctx context.Context, id, a, b string) {
 	t.Helper()
-	do(t, ctx, "the manager opens the timeline", chromedp.Navigate(alpha+"/projects/"+id), chromedp.Click(chromedp.ID("tab-gantt")),
+	moduletest.Do(t, ctx, "the manager opens the timeline", chromedp.Navigate(alpha+"/projects/"+id), chromedp.Click(chromedp.ID("tab-gantt")),
 		chromedp.WaitVisible(chromedp.ID("gantt")))
 	for _, sel := range []string{"#row-task-" + a + " rect", "#row-task-" + b + " rect", "#gantt-arrows path", `#gantt-rows g[id^="row-milestone-"] polygon`,
 		"#table-task-" + a, "#table-task-" + b} {
@@ -230,9 +197,9 @@ func checkGantt(t *testing.T, ctx context.Context, id, a, b string) {
 	if after := textOf(t, ctx, "#table-task-"+b); !strings.Contains(after, "Scelta delle attrezzature") {
 		t.Errorf("the table does not say the second task comes after the first: %q", after)
 	}
-	keep(t, ctx, "project-4-gantt.png")
+	moduletest.Keep(t, ctx, "project-4-gantt.png")
 	shot(t, ctx, "project-gantt.png", "#gantt-h", "#gantt-table")
-	do(t, ctx, "the manager opens the timeline on a phone", chromedp.EmulateViewport(390, 844), chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("gantt")))
+	moduletest.Do(t, ctx, "the manager opens the timeline on a phone", chromedp.EmulateViewport(390, 844), chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("gantt")))
 	widths, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`(() => { const box = document.querySelector(".pz-gantt-scroll");
 		return [box.scrollWidth, box.clientWidth, document.documentElement.scrollWidth, window.innerWidth] })()`))
 	if err != nil || len(widths) != 4 {
@@ -242,18 +209,18 @@ func checkGantt(t *testing.T, ctx context.Context, id, a, b string) {
 		t.Errorf("on a phone the chart (%d in a box of %d) and the page (%d on a screen of %d): the chart should scroll in its box, not the page",
 			widths[0], widths[1], widths[2], widths[3])
 	}
-	keep(t, ctx, "project-5-gantt-phone.png")
-	do(t, ctx, "back to a desktop", chromedp.EmulateViewport(1280, 900))
+	moduletest.Keep(t, ctx, "project-5-gantt-phone.png")
+	moduletest.Do(t, ctx, "back to a desktop", chromedp.EmulateViewport(1280, 900))
 }
 
 // spendBudget plans three budget lines of the partner of project id and
 // records an expense on each, one over its line; the totals shown follow.
 func spendBudget(t *testing.T, ctx context.Context, id string, day calendar) {
 	t.Helper()
-	do(t, ctx, "the manager opens the budget", chromedp.Navigate(alpha+"/projects/"+id), chromedp.Click(chromedp.ID("tab-budget")),
+	moduletest.Do(t, ctx, "the manager opens the budget", chromedp.Navigate(alpha+"/projects/"+id), chromedp.Click(chromedp.ID("tab-budget")),
 		chromedp.WaitVisible(chromedp.ID("budget-total")))
 	for _, l := range [][2]string{{"personnel", "20000"}, {"equipment", "12,000"}, {"travel", "1500.00"}} {
-		do(t, ctx, "the manager plans a line of "+l[0], chromedp.Click(chromedp.ID("new-line")), chromedp.WaitVisible(chromedp.ID("category")),
+		moduletest.Do(t, ctx, "the manager plans a line of "+l[0], chromedp.Click(chromedp.ID("new-line")), chromedp.WaitVisible(chromedp.ID("category")),
 			chromedp.SetValue(chromedp.ID("category"), l[0]), chromedp.SendKeys(chromedp.ID("planned"), l[1]),
 			chromedp.Click(chromedp.ID("save")), chromedp.WaitVisible(chromedp.ID("new-expense")))
 	}
@@ -262,17 +229,17 @@ func spendBudget(t *testing.T, ctx context.Context, id string, day calendar) {
 		{"Equipment", day(1, 3), "7,900.00", "Banco di prova e strumenti di misura"},
 		{"Travel", day(1, 9), "1800", "Trasferta per il collaudo"},
 	} {
-		do(t, ctx, "the manager opens the expense's form", chromedp.Navigate(alpha+"/projects/"+id+"/budget/expenses/new"), chromedp.WaitVisible(chromedp.ID("line_id")))
+		moduletest.Do(t, ctx, "the manager opens the expense's form", chromedp.Navigate(alpha+"/projects/"+id+"/budget/expenses/new"), chromedp.WaitVisible(chromedp.ID("line_id")))
 		line, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll("#line_id option")].find(o => o.textContent.includes("`+e.category+`")).value`))
 		if err != nil {
 			t.Fatalf("no line of %s to choose: %v", e.category, err)
 		}
-		do(t, ctx, "the manager records "+e.what,
+		moduletest.Do(t, ctx, "the manager records "+e.what,
 			chromedp.SetValue(chromedp.ID("line_id"), line), chromedp.SetValue(chromedp.ID("spent_on"), e.on), chromedp.SendKeys(chromedp.ID("amount"), e.amount),
 			chromedp.SendKeys(chromedp.ID("description"), e.what), chromedp.Click(chromedp.ID("save")),
 			chromedp.WaitVisible(chromedp.CSS(`.alert-success[role="status"]`)))
 	}
-	do(t, ctx, "the manager opens the budget again", chromedp.Navigate(alpha+"/projects/"+id+"/budget"), chromedp.WaitVisible(chromedp.ID("chart-partners")))
+	moduletest.Do(t, ctx, "the manager opens the budget again", chromedp.Navigate(alpha+"/projects/"+id+"/budget"), chromedp.WaitVisible(chromedp.ID("chart-partners")))
 	for sel, want := range map[string]string{"#total-planned": "€ 33,500.00", "#total-actual": "€ 13,950.50 (41%)", "#total-variance": "€ 19,549.50"} {
 		if got := textOf(t, ctx, sel); got != want {
 			t.Errorf("%s: %q, want %q", sel, got, want)
@@ -281,7 +248,7 @@ func spendBudget(t *testing.T, ctx context.Context, id string, day calendar) {
 	if over := textOf(t, ctx, "#table-categories"); !strings.Contains(over, "-300.00") {
 		t.Errorf("the travel line over its plan is not shown: %q", over)
 	}
-	keep(t, ctx, "project-6-budget.png")
+	moduletest.Keep(t, ctx, "project-6-budget.png")
 	shot(t, ctx, "project-budget.png", "#budget-h", "#by-category")
 }
 
@@ -291,27 +258,27 @@ func spendBudget(t *testing.T, ctx context.Context, id string, day calendar) {
 // path.
 func reportPeriod(t *testing.T, manager, referent context.Context, id string, day calendar) string {
 	t.Helper()
-	do(t, manager, "the manager starts the period's reports", chromedp.Navigate(alpha+"/projects/"+id+"/reports"), chromedp.WaitVisible(chromedp.ID("start")),
+	moduletest.Do(t, manager, "the manager starts the period's reports", chromedp.Navigate(alpha+"/projects/"+id+"/reports"), chromedp.WaitVisible(chromedp.ID("start")),
 		chromedp.SetValue(chromedp.ID("period_start"), day(0, 0)), chromedp.SetValue(chromedp.ID("period_end"), day(1, -1)),
 		chromedp.Click(chromedp.ID("start")), chromedp.WaitVisible(chromedp.CSS(`#reports tr[id^="report-"] a`)))
-	do(t, referent, "the referent opens his report", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`#reports tr[id^="report-"] a`)),
+	moduletest.Do(t, referent, "the referent opens his report", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`#reports tr[id^="report-"] a`)),
 		chromedp.Click(chromedp.CSS(`#reports tr[id^="report-"] a`)), chromedp.WaitVisible(chromedp.ID("edit")),
 		chromedp.Click(chromedp.ID("edit")), chromedp.WaitVisible(chromedp.CSS("textarea#body")),
 		chromedp.SendKeys(chromedp.CSS("textarea#body"), "Scelte le attrezzature con i laboratori dei partner; ordini emessi."))
-	keep(t, referent, "project-7-referent-writes-report.png")
-	do(t, referent, "the referent submits it", chromedp.Click(chromedp.ID("submit")), chromedp.WaitVisible(chromedp.ID("state")))
+	moduletest.Keep(t, referent, "project-7-referent-writes-report.png")
+	moduletest.Do(t, referent, "the referent submits it", chromedp.Click(chromedp.ID("submit")), chromedp.WaitVisible(chromedp.ID("state")))
 	if state := textOf(t, referent, "#state"); state != "submitted" {
 		t.Errorf("the submitted report's state: %q", state)
 	}
 	loc, _ := chromedp.Run(referent, chromedp.Location())
 	report := strings.TrimPrefix(loc[:strings.IndexAny(loc+"?", "?")], alpha)
-	do(t, manager, "the manager approves it", chromedp.Navigate(alpha+report), chromedp.WaitVisible(chromedp.ID("do-approve")),
+	moduletest.Do(t, manager, "the manager approves it", chromedp.Navigate(alpha+report), chromedp.WaitVisible(chromedp.ID("do-approve")),
 		chromedp.Click(chromedp.ID("do-approve")), chromedp.WaitVisible(chromedp.CSS(`.alert-success[role="status"]`)))
 	if state := textOf(t, manager, "#state"); state != "approved" {
 		t.Errorf("the approved report's state for the manager: %q", state)
 	}
-	keep(t, manager, "project-8-manager-approves.png")
-	do(t, referent, "the referent opens his report again", chromedp.Navigate(alpha+report), chromedp.WaitVisible(chromedp.ID("state")))
+	moduletest.Keep(t, manager, "project-8-manager-approves.png")
+	moduletest.Do(t, referent, "the referent opens his report again", chromedp.Navigate(alpha+report), chromedp.WaitVisible(chromedp.ID("state")))
 	if state := textOf(t, referent, "#state"); state != "approved" {
 		t.Errorf("the approved report's state for the referent: %q", state)
 	}
@@ -326,13 +293,13 @@ func reportPeriod(t *testing.T, manager, referent context.Context, id string, da
 // the reports' page.
 func lateReport(t *testing.T, ctx context.Context, id string, day calendar) {
 	t.Helper()
-	do(t, ctx, "the manager starts the second month's reports", chromedp.Navigate(alpha+"/projects/"+id+"/reports"), chromedp.WaitVisible(chromedp.ID("start")),
+	moduletest.Do(t, ctx, "the manager starts the second month's reports", chromedp.Navigate(alpha+"/projects/"+id+"/reports"), chromedp.WaitVisible(chromedp.ID("start")),
 		chromedp.SetValue(chromedp.ID("period_start"), day(1, 0)), chromedp.SetValue(chromedp.ID("period_end"), day(2, -1)),
 		chromedp.Click(chromedp.ID("start")), chromedp.WaitVisible(chromedp.CSS(`#reports tr.table-danger a`)))
 	if row := textOf(t, ctx, "#reports tr.table-danger"); !strings.Contains(row, "Officine Bruno") || !strings.Contains(row, "late") {
 		t.Errorf("the late report's row: %q", row)
 	}
-	keep(t, ctx, "project-9-reports.png")
+	moduletest.Keep(t, ctx, "project-9-reports.png")
 }
 
 // pdf is a small PDF document, and pdf2 its next version.
@@ -372,7 +339,7 @@ func accessible(t *testing.T, ctx context.Context, who string, pages ...string) 
 	t.Helper()
 	for _, lang := range []string{"it", "en"} {
 		for _, p := range pages {
-			do(t, ctx, who+" opens "+p, chromedp.Navigate(alpha+"/lang?l="+lang+"&return_to="+url.QueryEscape(p)), chromedp.WaitReady(chromedp.CSS("footer")))
+			moduletest.Do(t, ctx, who+" opens "+p, chromedp.Navigate(alpha+"/lang?l="+lang+"&return_to="+url.QueryEscape(p)), chromedp.WaitReady(chromedp.CSS("footer")))
 			if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.lang`)); got != lang {
 				t.Errorf("%s [%s] as %s: the page is in %q", p, lang, who, got)
 			}

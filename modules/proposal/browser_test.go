@@ -13,42 +13,6 @@ import (
 	"github.com/piazza-pa/piazza/platform/web/webtest"
 )
 
-// chrome opens a browser signed in as alpha's name, at path once what
-// waitFor selects shows.
-func chrome(t *testing.T, w *moduletest.World, name, path, waitFor string) context.Context {
-	t.Helper()
-	ctx := webtest.Chromium(t, webtest.HostRules("piazza.test", w.Addr))
-	err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(alpha+"/auth/login?return_to="+url.QueryEscape(path)),
-		chromedp.WaitVisible(chromedp.ID("email")), chromedp.SendKeys(chromedp.ID("email"), name+"@alpha.example"),
-		chromedp.SendKeys(chromedp.ID("password"), moduletest.Password), chromedp.Submit(chromedp.ID("password")),
-		chromedp.WaitVisible(chromedp.CSS(waitFor)))
-	if err != nil {
-		t.Fatalf("%s signs in to %s: %v", name, path, err)
-	}
-	return ctx
-}
-
-// keep keeps the page's full screenshot (testdata/artefacts).
-func keep(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatal(err)
-	}
-	webtest.Artefact(t, name, png)
-}
-
-// do runs the steps of what, failing the test when one fails or when
-// what it waits for has not come after two minutes.
-func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
-	if err := chromedp.Do(ctx, steps...); err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
-}
-
 // inPlace clicks the button of a form that htmx sends (once the page's
 // scripts have run, so that the click is htmx's) and returns what
 // replaced the form in the element target: a confirmation, or the
@@ -99,26 +63,26 @@ func partners(t *testing.T, w *moduletest.World) {
 func TestProposalInBrowser(t *testing.T) {
 	w := moduletest.New(t)
 	partners(t, w)
-	anna := chrome(t, w, "anna", "/proposals/new", "#title")
+	anna := w.Chrome(t, "anna", "/proposals/new", "#title")
 	id := propose(t, anna)
-	approve(t, chrome(t, w, "validator", "/dashboard/inbox", "#tasks"))
-	bruno := chrome(t, w, "bruno", "/proposals/"+id, "#express")
+	approve(t, w.Chrome(t, "validator", "/dashboard/inbox", "#tasks"))
+	bruno := w.Chrome(t, "bruno", "/proposals/"+id, "#express")
 	iid := respond(t, bruno)
 	group := evaluate(t, anna, id)
-	do(t, bruno, "the respondent opens the work group", chromedp.Navigate(alpha+group), chromedp.WaitVisible(chromedp.ID("origin")))
+	moduletest.Do(t, bruno, "the respondent opens the work group", chromedp.Navigate(alpha+group), chromedp.WaitVisible(chromedp.ID("origin")))
 	if origin, _ := chromedp.Run(bruno, chromedp.Evaluate[string](`document.querySelector("#origin a").getAttribute("href")`)); origin != "/proposals/"+id {
 		t.Errorf("the work group's page leads to %q", origin)
 	}
-	keep(t, bruno, "proposal-7-respondent-work-group.png")
+	moduletest.Keep(t, bruno, "proposal-7-respondent-work-group.png")
 	accessible(t, anna, "anna", "/proposals", "/proposals/"+id, "/proposals/new", "/proposals/interests/"+iid)
-	accessible(t, chrome(t, w, "carla", "/proposals/"+id+"/interest", "#offer"), "carla", "/proposals/"+id+"/interest")
+	accessible(t, w.Chrome(t, "carla", "/proposals/"+id+"/interest", "#offer"), "carla", "/proposals/"+id+"/interest")
 }
 
 // propose fills and submits the proposal's form as its proposer, and
 // returns its id.
 func propose(t *testing.T, ctx context.Context) string {
 	t.Helper()
-	do(t, ctx, "the proposer writes the proposal",
+	moduletest.Do(t, ctx, "the proposer writes the proposal",
 		chromedp.SendKeys(chromedp.ID("title"), "Telemedicina nei comuni di montagna"),
 		chromedp.SendKeys(chromedp.ID("summary"), "Visite a distanza e monitoraggio dei pazienti cronici nelle valli."),
 		chromedp.SendKeys(chromedp.ID("body"), "Cerchiamo partner per portare la telemedicina negli ambulatori dei comuni montani."),
@@ -126,8 +90,8 @@ func propose(t *testing.T, ctx context.Context) string {
 		chromedp.SendKeys(chromedp.ID("expected"), "Dispositivi medici connessi, competenze di cartella clinica elettronica."),
 		chromedp.SetValue(chromedp.ID("kind"), "technology"), chromedp.SetValue(chromedp.ID("trl"), "6"),
 		chromedp.Click(chromedp.ID("th-health")), chromedp.Click(chromedp.ID("co-IT")), chromedp.Click(chromedp.ID("wl-it")))
-	keep(t, ctx, "proposal-1-proposer-writes.png")
-	do(t, ctx, "the proposer submits it", chromedp.Click(chromedp.ID("submit")), chromedp.WaitVisible(chromedp.ID("state")))
+	moduletest.Keep(t, ctx, "proposal-1-proposer-writes.png")
+	moduletest.Do(t, ctx, "the proposer submits it", chromedp.Click(chromedp.ID("submit")), chromedp.WaitVisible(chromedp.ID("state")))
 	loc, err := chromedp.Run(ctx, chromedp.Location())
 	m := idRE.FindStringSubmatch(loc)
 	if err != nil || m == nil {
@@ -141,18 +105,18 @@ func propose(t *testing.T, ctx context.Context) string {
 func approve(t *testing.T, ctx context.Context) {
 	t.Helper()
 	inPlace(t, ctx, "the validator approves from the inbox", `#tasks form[action$="/do/approve"] button`, "#tasks")
-	keep(t, ctx, "proposal-2-validator-approves.png")
+	moduletest.Keep(t, ctx, "proposal-2-validator-approves.png")
 }
 
 // respond expresses the member's interest in the proposal whose page is
 // open and sends it; it returns the expression's id.
 func respond(t *testing.T, ctx context.Context) string {
 	t.Helper()
-	do(t, ctx, "the member expresses interest", chromedp.Click(chromedp.ID("express")), chromedp.WaitVisible(chromedp.ID("offer")),
+	moduletest.Do(t, ctx, "the member expresses interest", chromedp.Click(chromedp.ID("express")), chromedp.WaitVisible(chromedp.ID("offer")),
 		chromedp.SendKeys(chromedp.ID("offer"), "Produciamo sensori per il monitoraggio a domicilio."),
 		chromedp.SendKeys(chromedp.ID("role"), "Partner tecnologico"))
-	keep(t, ctx, "proposal-3-member-expresses-interest.png")
-	do(t, ctx, "the member sends it", chromedp.Click(chromedp.ID("submit")), chromedp.WaitVisible(chromedp.ID("state")))
+	moduletest.Keep(t, ctx, "proposal-3-member-expresses-interest.png")
+	moduletest.Do(t, ctx, "the member sends it", chromedp.Click(chromedp.ID("submit")), chromedp.WaitVisible(chromedp.ID("state")))
 	loc, _ := chromedp.Run(ctx, chromedp.Location())
 	m := idRE.FindStringSubmatch(loc)
 	if !strings.Contains(loc, "/proposals/interests/") || m == nil {
@@ -167,12 +131,12 @@ func respond(t *testing.T, ctx context.Context) string {
 // path.
 func evaluate(t *testing.T, ctx context.Context, id string) string {
 	t.Helper()
-	do(t, ctx, "the proposer opens my activities", chromedp.Navigate(alpha+"/dashboard/inbox"), chromedp.WaitVisible(chromedp.ID("tasks")))
+	moduletest.Do(t, ctx, "the proposer opens my activities", chromedp.Navigate(alpha+"/dashboard/inbox"), chromedp.WaitVisible(chromedp.ID("tasks")))
 	inPlace(t, ctx, "the proposer judges the expression relevant from my activities", `#tasks form[action$="/do/relevant"] button`, "#tasks")
-	keep(t, ctx, "proposal-4-proposer-judges-relevant.png")
-	do(t, ctx, "the proposer makes the work group", chromedp.Navigate(alpha+"/proposals/"+id),
+	moduletest.Keep(t, ctx, "proposal-4-proposer-judges-relevant.png")
+	moduletest.Do(t, ctx, "the proposer makes the work group", chromedp.Navigate(alpha+"/proposals/"+id),
 		chromedp.Click(chromedp.ID("do-work-group")), chromedp.WaitVisible(chromedp.ID("work-group-link")))
-	keep(t, ctx, "proposal-5-work-group-made.png")
+	moduletest.Keep(t, ctx, "proposal-5-work-group-made.png")
 	panel, _ := chromedp.Run(ctx, chromedp.Text(chromedp.ID("match")))
 	for _, want := range []string{"Carla Ferri", "Francesca Riva", "Ospedale Valle Brembana", "telemedicina"} {
 		if !strings.Contains(panel, want) {
@@ -182,10 +146,10 @@ func evaluate(t *testing.T, ctx context.Context, id string) string {
 	if said := inPlace(t, ctx, "the proposer invites the first suggestion", `#match-list form button`, "#match-list"); !strings.Contains(said, "Invit") {
 		t.Errorf("the invitation says %q", said)
 	}
-	keep(t, ctx, "proposal-6-proposer-invites.png")
+	moduletest.Keep(t, ctx, "proposal-6-proposer-invites.png")
 	// Seen again, the panel says who was invited (docs/screenshots).
-	do(t, ctx, "the proposer opens the proposal again", chromedp.Navigate(alpha+"/proposals/"+id), chromedp.WaitVisible(chromedp.CSS(`#match-list .badge.bg-success`)))
-	keep(t, ctx, "proposal-matching.png")
+	moduletest.Do(t, ctx, "the proposer opens the proposal again", chromedp.Navigate(alpha+"/proposals/"+id), chromedp.WaitVisible(chromedp.CSS(`#match-list .badge.bg-success`)))
+	moduletest.Keep(t, ctx, "proposal-matching.png")
 	group, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("work-group-link").getAttribute("href")`))
 	if !strings.HasPrefix(group, "/communities/") {
 		t.Fatalf("the work group's link: %q", group)
@@ -199,7 +163,7 @@ func accessible(t *testing.T, ctx context.Context, who string, pages ...string) 
 	t.Helper()
 	for _, lang := range []string{"it", "en"} {
 		for _, p := range pages {
-			do(t, ctx, who+" opens "+p, chromedp.Navigate(alpha+"/lang?l="+lang+"&return_to="+url.QueryEscape(p)), chromedp.WaitReady(chromedp.CSS("footer")))
+			moduletest.Do(t, ctx, who+" opens "+p, chromedp.Navigate(alpha+"/lang?l="+lang+"&return_to="+url.QueryEscape(p)), chromedp.WaitReady(chromedp.CSS("footer")))
 			if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.lang`)); got != lang {
 				t.Errorf("%s [%s] as %s: the page is in %q", p, lang, who, got)
 			}
