@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"net"
 	"net/http"
 	"net/url"
@@ -70,4 +71,32 @@ func (s *site) raw(t *testing.T, req string) string {
 		t.Fatal(err)
 	}
 	return strings.TrimSpace(line)
+}
+
+// TestSnapshotSeesWrites: the snapshots that TestBadInput compares see a
+// row inserted, changed or deleted in any tenant's table or the control
+// schema's, and not a row updated to the values it had.
+func TestSnapshotSeesWrites(t *testing.T) {
+	s := startSite(t)
+	ctx := context.Background()
+	var tags string
+	if err := s.pg.QueryRow(ctx, `SELECT format('%I.tags', nspname) FROM pg_namespace WHERE nspname LIKE 't\_%' ORDER BY 1 LIMIT 1`).Scan(&tags); err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []struct{ sql, want string }{
+		{"INSERT INTO " + tags + " (name) VALUES ('scritto')", tags},
+		{"UPDATE " + tags + " SET name = name", ""},
+		{"UPDATE " + tags + " SET name = 'riscritto' WHERE name = 'scritto'", tags},
+		{"DELETE FROM " + tags + " WHERE name = 'riscritto'", tags},
+		{"UPDATE piazza.tenants SET name = name || '!' WHERE slug = 'demo'", "piazza.tenants"},
+	} {
+		before := s.snapshot()
+		if _, err := s.pg.Exec(ctx, step.sql); err != nil {
+			t.Fatalf("%s: %v", step.sql, err)
+		}
+		ch := changed(before, s.snapshot())
+		if step.want == "" && len(ch) > 0 || step.want != "" && (len(ch) != 1 || ch[0] != step.want) {
+			t.Errorf("%s: the snapshots see %v written", step.sql, ch)
+		}
+	}
 }

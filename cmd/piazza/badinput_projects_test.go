@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
 	"strconv"
 )
@@ -51,6 +52,7 @@ func (s *site) demoProjectData() demoProject {
 // projectRoutes are the entries of the projects' routes.
 func projectRoutes(s *site, who func(*site) *visitor) map[string]route {
 	p := s.demoProjectData()
+	routes := budgetRoutes(s, who, p)
 	id := func(f string, v ...any) string { return fmt.Sprintf("/projects/%d"+f, append([]any{p.id}, v...)...) }
 	fixed := func(v url.Values) func(int) url.Values {
 		return func(int) url.Values {
@@ -74,7 +76,7 @@ func projectRoutes(s *site, who func(*site) *visitor) map[string]route {
 	taskLong, taskIDs := map[string]int{"title": 200, "description": 4000}, []string{"work_package_id", "progress", "assignees"}
 	milestone := fixed(url.Values{"title": {"Una milestone"}, "due_on": {p.ends}})
 	msText, msLong := []string{"title", "due_on", "deliverables", "reached"}, map[string]int{"title": 200, "deliverables": 4000}
-	return map[string]route{
+	maps.Copy(routes, map[string]route{
 		"tenant GET /projects/":                                                        {path: "/projects/", who: who, cursor: "after", text: []string{"done"}},
 		"tenant GET /projects/new":                                                     {path: "/projects/new", who: who, text: []string{"from"}},
 		"tenant POST /projects/":                                                       {path: "/projects/", who: who, form: project, text: append(projectText, "origin"), long: projectLong},
@@ -108,5 +110,6 @@ func projectRoutes(s *site, who func(*site) *visitor) map[string]route {
 		"tenant GET /projects/:id<int>/milestones/:mid<int>/edit":                      {path: id("/milestones/%d/edit", p.milestone), who: who},
 		"tenant POST /projects/:id<int>/milestones/:mid<int>/edit":                     {path: id("/milestones/%d/edit", p.milestone), who: who, form: milestone, text: msText, long: msLong, ids: []string{"work_package_id"}},
 		"tenant POST /projects/:id<int>/milestones/:mid<int>/delete":                   {path: id("/milestones/%d/delete", p.milestoneToDelete), who: who},
-	}
+	})
+	return routes
 }

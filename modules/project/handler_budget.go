@@ -194,7 +194,11 @@ func (m *Module) renderExpense(c *fiber.Ctx, eid int64, v expenseView, errs form
 func (m *Module) expenseForm(c *fiber.Ctx) error { return m.renderExpense(c, 0, expenseView{}, nil) }
 
 func (m *Module) expenseShow(c *fiber.Ctx) error {
-	return m.renderExpense(c, screen.ParamID(c, "eid"), expenseView{Message: m.message(c)}, nil)
+	eid, err := itemID(c, "eid")
+	if err != nil {
+		return err
+	}
+	return m.renderExpense(c, eid, expenseView{Message: m.message(c)}, nil)
 }
 
 // expenseSave records a new expense, or corrects one (with more evidence).
