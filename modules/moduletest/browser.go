@@ -51,3 +51,25 @@ func Keep(t *testing.T, ctx context.Context, name string) {
 	}
 	webtest.Artefact(t, name, png)
 }
+
+// Accessible checks Alpha's pages with axe-core in Italian and English,
+// as the browser's member who sees them: no serious or critical violation
+// of WCAG 2.1 AA, and each page in the language asked for.
+func Accessible(t *testing.T, ctx context.Context, who string, pages ...string) {
+	t.Helper()
+	for _, lang := range []string{"it", "en"} {
+		for _, p := range pages {
+			Do(t, ctx, who+" opens "+p, chromedp.Navigate(Alpha+"/lang?l="+lang+"&return_to="+url.QueryEscape(p)), chromedp.WaitReady(chromedp.CSS("footer")))
+			if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.lang`)); got != lang {
+				t.Errorf("%s [%s] as %s: the page is in %q", p, lang, who, got)
+			}
+			bad, err := webtest.Axe(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range bad {
+				t.Errorf("%s [%s] as %s: %s", p, lang, who, v)
+			}
+		}
+	}
+}

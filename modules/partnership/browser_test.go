@@ -1,15 +1,12 @@
 package partnership_test
 
 import (
-	"context"
-	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/piazza-pa/piazza/modules/moduletest"
-	"github.com/piazza-pa/piazza/platform/web/webtest"
 )
 
 // TestPartnershipInBrowser: a member finds an imported profile in the
@@ -35,9 +32,9 @@ func TestPartnershipInBrowser(t *testing.T) {
 	}
 	interest := "/partnerships/interests/" + profileIDOf(loc)
 	carla := w.Chrome(t, "carla", interest, "#steps")
-	accessible(t, anna, "anna", "/partnerships", "/partnerships/"+id, "/partnerships/"+id+"/interest", interest)
-	accessible(t, carla, "carla", "/partnerships/"+id, interest)
-	accessible(t, w.Chrome(t, "admin", "/admin/partnerships", "#import"), "admin", "/admin/partnerships")
+	moduletest.Accessible(t, anna, "anna", "/partnerships", "/partnerships/"+id, "/partnerships/"+id+"/interest", interest)
+	moduletest.Accessible(t, carla, "carla", "/partnerships/"+id, interest)
+	moduletest.Accessible(t, w.Chrome(t, "admin", "/admin/partnerships", "#import"), "admin", "/admin/partnerships")
 }
 
 // profileIDOf is the last number of the address loc, before its query.
@@ -45,25 +42,4 @@ func profileIDOf(loc string) string {
 	loc, _, _ = strings.Cut(loc, "?")
 	loc, _, _ = strings.Cut(loc, "#")
 	return loc[strings.LastIndex(loc, "/")+1:]
-}
-
-// accessible checks the pages with axe-core in Italian and English, as
-// who sees them: no serious or critical violation of WCAG 2.1 AA.
-func accessible(t *testing.T, ctx context.Context, who string, pages ...string) {
-	t.Helper()
-	for _, lang := range []string{"it", "en"} {
-		for _, p := range pages {
-			moduletest.Do(t, ctx, who+" opens "+p, chromedp.Navigate(alpha+"/lang?l="+lang+"&return_to="+url.QueryEscape(p)), chromedp.WaitReady(chromedp.CSS("footer")))
-			if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.lang`)); got != lang {
-				t.Errorf("%s [%s] as %s: the page is in %q", p, lang, who, got)
-			}
-			bad, err := webtest.Axe(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, v := range bad {
-				t.Errorf("%s [%s] as %s: %s", p, lang, who, v)
-			}
-		}
-	}
 }

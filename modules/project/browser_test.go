@@ -99,9 +99,9 @@ func TestProjectInBrowser(t *testing.T) {
 	report := reportPeriod(t, anna, bruno, id, day)
 	lateReport(t, anna, id, day)
 	p := "/projects/" + id
-	accessible(t, anna, "anna", "/projects", p, p+"/gantt", p+"/tasks", p+"/tasks/"+a, p+"/budget", p+"/reports", report)
-	accessible(t, bruno, "bruno", report)
-	accessible(t, anna, "anna", library(t, w, id)...)
+	moduletest.Accessible(t, anna, "anna", "/projects", p, p+"/gantt", p+"/tasks", p+"/tasks/"+a, p+"/budget", p+"/reports", report)
+	moduletest.Accessible(t, bruno, "bruno", report)
+	moduletest.Accessible(t, anna, "anna", library(t, w, id)...)
 }
 
 // calendar gives the journey's days: month m and day n (from 0) after
@@ -331,25 +331,4 @@ func library(t *testing.T, w *moduletest.World, id string) []string {
 		t.Fatalf("a second version: %d %s", code, excerpt(body))
 	}
 	return []string{"/documents", "/documents/communities/" + cid, doc}
-}
-
-// accessible checks the pages with axe-core in Italian and English, as
-// who sees them: no serious or critical violation of WCAG 2.1 AA.
-func accessible(t *testing.T, ctx context.Context, who string, pages ...string) {
-	t.Helper()
-	for _, lang := range []string{"it", "en"} {
-		for _, p := range pages {
-			moduletest.Do(t, ctx, who+" opens "+p, chromedp.Navigate(alpha+"/lang?l="+lang+"&return_to="+url.QueryEscape(p)), chromedp.WaitReady(chromedp.CSS("footer")))
-			if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.lang`)); got != lang {
-				t.Errorf("%s [%s] as %s: the page is in %q", p, lang, who, got)
-			}
-			bad, err := webtest.Axe(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, v := range bad {
-				t.Errorf("%s [%s] as %s: %s", p, lang, who, v)
-			}
-		}
-	}
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/piazza-pa/piazza/modules/moduletest"
-	"github.com/piazza-pa/piazza/platform/web/webtest"
 )
 
 // inPlace clicks the button of a form that htmx sends (once the page's
@@ -74,8 +73,8 @@ func TestProposalInBrowser(t *testing.T) {
 		t.Errorf("the work group's page leads to %q", origin)
 	}
 	moduletest.Keep(t, bruno, "proposal-7-respondent-work-group.png")
-	accessible(t, anna, "anna", "/proposals", "/proposals/"+id, "/proposals/new", "/proposals/interests/"+iid)
-	accessible(t, w.Chrome(t, "carla", "/proposals/"+id+"/interest", "#offer"), "carla", "/proposals/"+id+"/interest")
+	moduletest.Accessible(t, anna, "anna", "/proposals", "/proposals/"+id, "/proposals/new", "/proposals/interests/"+iid)
+	moduletest.Accessible(t, w.Chrome(t, "carla", "/proposals/"+id+"/interest", "#offer"), "carla", "/proposals/"+id+"/interest")
 }
 
 // propose fills and submits the proposal's form as its proposer, and
@@ -155,25 +154,4 @@ func evaluate(t *testing.T, ctx context.Context, id string) string {
 		t.Fatalf("the work group's link: %q", group)
 	}
 	return group
-}
-
-// accessible checks the pages with axe-core in Italian and English, as
-// who sees them: no serious or critical violation of WCAG 2.1 AA.
-func accessible(t *testing.T, ctx context.Context, who string, pages ...string) {
-	t.Helper()
-	for _, lang := range []string{"it", "en"} {
-		for _, p := range pages {
-			moduletest.Do(t, ctx, who+" opens "+p, chromedp.Navigate(alpha+"/lang?l="+lang+"&return_to="+url.QueryEscape(p)), chromedp.WaitReady(chromedp.CSS("footer")))
-			if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.lang`)); got != lang {
-				t.Errorf("%s [%s] as %s: the page is in %q", p, lang, who, got)
-			}
-			bad, err := webtest.Axe(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, v := range bad {
-				t.Errorf("%s [%s] as %s: %s", p, lang, who, v)
-			}
-		}
-	}
 }
