@@ -128,5 +128,5 @@ func TestAdminPagesFit(t *testing.T) {
 		}
 		return ctx
 	}
-	checkFit(t, open, alpha, []string{"/admin", "/admin?q=anna", "/admin/audit", "/admin/collaboration", "/admin/idps/new", "/admin/idps/regione"})
+	checkFit(t, open, alpha, []string{"/admin", "/admin?q=anna", "/admin/audit", "/admin/collaboration", "/admin/idps/new", "/admin/idps/regione", "/admin/billing"})
 }
