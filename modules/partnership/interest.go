@@ -2,7 +2,6 @@ package partnership
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -124,15 +123,11 @@ func interestsFor(tx bun.IDB, r reader, dst any, arg any) *bun.SelectQuery {
 
 // getInterest returns interest id when r may read it.
 func getInterest(ctx context.Context, tx bun.IDB, r reader, id int64) (*Interest, error) {
-	i := new(Interest)
-	err := interestsFor(tx, r, i, id).Where("i.id = $3").Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrInterestNotFound
-	}
-	if err != nil {
+	i, err := db.One[Interest](ctx, interestsFor(tx, r, new(Interest), id).Where("i.id = $3"), ErrInterestNotFound)
+	if err != nil && !errors.Is(err, ErrInterestNotFound) {
 		return nil, fmt.Errorf("get interest: %w", err)
 	}
-	return i, nil
+	return i, err
 }
 
 // interestsOf lists the interests in profile pid that r may read, oldest

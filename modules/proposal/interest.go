@@ -2,7 +2,6 @@ package proposal
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
@@ -115,15 +114,11 @@ func interestsFor(tx bun.IDB, r reader, dst any, arg any) *bun.SelectQuery {
 
 // getInterest returns expression id when r may read it.
 func getInterest(ctx context.Context, tx bun.IDB, r reader, id int64) (*Interest, error) {
-	i := new(Interest)
-	err := interestsFor(tx, r, i, id).Where("i.id = $3").Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrInterestNotFound
-	}
-	if err != nil {
+	i, err := db.One[Interest](ctx, interestsFor(tx, r, new(Interest), id).Where("i.id = $3"), ErrInterestNotFound)
+	if err != nil && !errors.Is(err, ErrInterestNotFound) {
 		return nil, fmt.Errorf("get expression of interest: %w", err)
 	}
-	return i, nil
+	return i, err
 }
 
 // interestsOf lists the expressions of interest in proposal pid that r may
