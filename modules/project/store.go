@@ -2,7 +2,6 @@ package project
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/keyset"
 )
 
@@ -32,19 +32,15 @@ func ofMember(tx bun.IDB, uid int64, dst any) *bun.SelectQuery {
 // (every change of its plan does, so that two changes of one plan run one
 // after the other).
 func get(ctx context.Context, tx bun.IDB, uid, id int64, lock bool) (*Project, error) {
-	p := new(Project)
-	q := ofMember(tx, uid, p).Where("p.id = ?", id)
+	q := ofMember(tx, uid, new(Project)).Where("p.id = ?", id)
 	if lock {
 		q = q.For("UPDATE OF p")
 	}
-	err := q.Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
+	p, err := db.One[Project](ctx, q, ErrNotFound)
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, fmt.Errorf("project: %w", err)
 	}
-	return p, nil
+	return p, err
 }
 
 // listOrder is the list's order: the newest projects first.

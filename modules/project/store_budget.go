@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/keyset"
 )
 
@@ -45,19 +46,15 @@ func linesOf(ctx context.Context, tx bun.IDB, pid int64) ([]Line, error) {
 // its row until the transaction ends, so that the changes of its actual
 // run one after the other.
 func lineOf(ctx context.Context, tx bun.IDB, pid, lid int64, lock bool) (*Line, error) {
-	l := new(Line)
-	q := linesQuery(tx, l, pid).Where("bl.id = ?", lid)
+	q := linesQuery(tx, new(Line), pid).Where("bl.id = ?", lid)
 	if lock {
 		q = q.For("UPDATE OF bl")
 	}
-	err := q.Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
+	l, err := db.One[Line](ctx, q, ErrNotFound)
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, fmt.Errorf("budget line: %w", err)
 	}
-	return l, nil
+	return l, err
 }
 
 // addActual adds delta to line lid's actual.
