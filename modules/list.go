@@ -50,7 +50,7 @@ func (b *builder) tenantModules() []web.Module {
 		b.use(home.New(b.shell)),
 		b.use(comment.New(comment.Deps{DB: b.DB, Shell: b.shell}), nil),
 		b.use(file.New(file.Deps{DB: b.DB, Shell: b.shell, Store: b.Files}), nil),
-		b.use(dashboard.New(dashboard.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor, Cache: b.Cache})),
+		b.use(b.dashboard()),
 		b.use(community.New(community.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor, Mail: b.Mail, Local: b.local,
 			Scheme: b.Scheme, Cache: b.Cache})),
 		b.use(news.New(news.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor, Dispatch: b.Dispatch})),
@@ -112,6 +112,16 @@ func newBuilder(d Deps) (*builder, error) {
 		return nil, err
 	}
 	return b, nil
+}
+
+// dashboard makes the dashboard, whose inbox probes a member's page read
+// asks in the session's transaction (see dashboard.Preread).
+func (b *builder) dashboard() (*dashboard.Module, error) {
+	d, err := dashboard.New(dashboard.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor, Cache: b.Cache})
+	if err == nil {
+		b.signIn.Prepare, b.signIn.Preread = dashboard.KeepProbe, d.Preread
+	}
+	return d, err
 }
 
 // use keeps the first error of a constructor and adds m's partials to the

@@ -111,6 +111,9 @@ func (m *Module) readInbox(ctx context.Context, uid int64, limit int) ([]feed.Ta
 // pending is what waits for uid's decision, oldest first, counted up to
 // MaxWaiting: kept per replica, for the pages that show how much waits.
 func (m *Module) pending(ctx context.Context, uid int64) ([]feed.Task, error) {
+	if sources, ok := keptProbe(ctx, uid); ok && len(sources) == 0 {
+		return nil, nil // the request's Preread found nothing that may wait
+	}
 	return tenant.Cached(ctx, m.Cache, "dashboard:pending:"+strconv.FormatInt(uid, 10), func() ([]feed.Task, time.Time, error) {
 		ts, err := m.readInbox(ctx, uid, MaxWaiting)
 		return ts, time.Now().Add(time.Hour), err
@@ -143,6 +146,9 @@ func (m *Module) tasks(ctx context.Context, tx bun.IDB, uid int64, limit int) ([
 // without a probe, and those whose probe may hold, asked in one prepared
 // statement (its text is the same for members of the same roles).
 func (m *Module) probe(ctx context.Context, tx bun.IDB, uid int64) ([]InboxSource, error) {
+	if sources, ok := keptProbe(ctx, uid); ok {
+		return sources, nil
+	}
 	if readEverySource.Load() {
 		return tenant.Offered(ctx, m.Inbox), nil
 	}

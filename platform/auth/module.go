@@ -63,6 +63,15 @@ type Deps struct {
 	// Unread, when set, counts a signed-in member's unread notifications
 	// (the bell of every page) in the transaction that loaded them.
 	Unread func(ctx context.Context, tx bun.IDB, uid int64) (int, error)
+	// Prepare and Preread, when set, let a member's page read share the
+	// session's transaction with what its shell reads of them anyway
+	// (whether anything waits for them, for the menu): Prepare returns the
+	// request's context with the holders that Preread fills; Preread reads
+	// as the member, their memberships loaded (scope.Preload), in that
+	// transaction. The memberships are kept for the request's later
+	// transactions in any case (scope.Keep).
+	Prepare func(ctx context.Context) context.Context
+	Preread func(ctx context.Context, tx bun.IDB, uid int64) error
 	// Cache, when set, keeps what a session's reading requests load (its
 	// member and their bell) until the tenant's data changes or the
 	// session's idle timer is due for a refresh.
@@ -148,6 +157,12 @@ func (m *Module) Middleware() fiber.Handler {
 		}
 		p := authz.Principal{}
 		if token := c.Cookies(CookieName); token != "" {
+			if reading(c) { // a page read: its transactions share the memberships
+				ctx = scope.Keep(ctx)
+				if m.Prepare != nil {
+					ctx = m.Prepare(ctx)
+				}
+			}
 			who, err := m.signedIn(c, ctx, token)
 			if err != nil {
 				return err
@@ -155,9 +170,6 @@ func (m *Module) Middleware() fiber.Handler {
 			if who.User != nil {
 				u := *who.User // the cached one is shared
 				ctx = NewContext(ctx, &u)
-				if c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead {
-					ctx = scope.Keep(ctx) // a page read: its transactions share the memberships
-				}
 				p = authz.Principal{Subject: u.Subject(), Member: true}
 				if who.Unread >= 0 {
 					c.Locals(web.LocalUnread, who.Unread)
@@ -181,7 +193,7 @@ type member struct {
 // signedIn loads the member of token's session; reading requests go
 // through the cache when there is one.
 func (m *Module) signedIn(c *fiber.Ctx, ctx context.Context, token string) (member, error) {
-	reading := c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead
+	reading := reading(c)
 	load := func() (member, time.Time, error) {
 		who := member{Unread: -1}
 		var until time.Time
@@ -204,10 +216,15 @@ func (m *Module) signedIn(c *fiber.Ctx, ctx context.Context, token string) (memb
 				return err
 			}
 			who.User, until = u, m.Sessions.TrustUntil(sess)
-			if m.Unread != nil && reading {
-				who.Unread, err = m.Unread(ctx, tx, u.ID)
+			if !reading {
+				return nil
 			}
-			return err
+			if m.Unread != nil {
+				if who.Unread, err = m.Unread(ctx, tx, u.ID); err != nil {
+					return err
+				}
+			}
+			return m.preread(ctx, tx, u)
 		})
 		return who, until, err
 	}
@@ -216,6 +233,22 @@ func (m *Module) signedIn(c *fiber.Ctx, ctx context.Context, token string) (memb
 		return who, err
 	}
 	return site.Cached(ctx, m.Cache, "session:"+string(session.TokenHash(token)), load)
+}
+
+// reading says whether c is a page read (it writes nothing).
+func reading(c *fiber.Ctx) bool {
+	return c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead
+}
+
+// preread loads u's memberships for the request's transactions (kept, see
+// scope.Keep) and runs Preread as u, in tx.
+func (m *Module) preread(ctx context.Context, tx bun.IDB, u *User) error {
+	ctx, err := scope.Preload(ctx, tx, u.ID)
+	if err != nil || m.Preread == nil {
+		return err
+	}
+	ctx = authz.NewContext(NewContext(ctx, u), m.Authz, authz.Principal{Subject: u.Subject(), Member: true}, site.FromContext(ctx).Domain())
+	return m.Preread(ctx, tx, u.ID)
 }
 
 // view is the data of every page of the module; Title and Message are
