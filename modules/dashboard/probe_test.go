@@ -72,10 +72,17 @@ func TestInboxProbes(t *testing.T) {
 			t.Errorf("%s's inbox with probes:\n%v\nreading every source:\n%v", who, probed[who], all)
 		}
 	}
-	for who, want := range map[string]string{"anna": "/communities/", "carla": "/proposals/interests/", "dario": "/profile/messages/",
-		"validator": "/proposals/", "facilitator": "/organizations/"} {
+	// anna manages Orti urbani, not a validator: its discussion waits for
+	// her, the tenant-wide news waiting does not (her probe asks only her
+	// communities).
+	for _, c := range [][2]string{{"anna", "/communities/"}, {"anna", "/discussions/"}, {"carla", "/proposals/interests/"},
+		{"dario", "/profile/messages/"}, {"validator", "/proposals/"}, {"validator", "/news/"}, {"facilitator", "/organizations/"}} {
+		who, want := c[0], c[1]
 		if !slices.ContainsFunc(probed[who], func(s string) bool { return strings.Contains(s, want) }) {
 			t.Errorf("%s's inbox lacks %s: %v", who, want, probed[who])
 		}
+	}
+	if slices.ContainsFunc(probed["anna"], func(s string) bool { return strings.Contains(s, "/news/") }) {
+		t.Errorf("anna's inbox lists news waiting outside her communities: %v", probed["anna"])
 	}
 }

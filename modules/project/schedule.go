@@ -3,6 +3,8 @@ package project
 import (
 	"slices"
 	"time"
+
+	"github.com/piazza-pa/piazza/platform/i18n"
 )
 
 // The rules of a plan's schedule, on the plan as read (no database): a
@@ -20,13 +22,10 @@ func dayOf(t time.Time) int {
 // dateOf is the date of day number d.
 func dateOf(d int) time.Time { return time.Unix(int64(d)*86400, 0).UTC() }
 
-// Today is the date of now, in Italy (where the plans' dates are meant).
+// Today is the date of now, in Italy (where the plans' dates are meant:
+// i18n.Zone, loaded once).
 func Today(now time.Time) time.Time {
-	loc, err := time.LoadLocation("Europe/Rome")
-	if err != nil {
-		loc = time.UTC
-	}
-	n := now.In(loc)
+	n := now.In(i18n.Zone)
 	return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC)
 }
 

@@ -15,11 +15,20 @@ func (k *Kit[T, P]) MayModerate(ctx context.Context, uid int64) bool {
 }
 
 // Waits is the inbox's probe of the items waiting for validation: nothing
-// for a member who may decide on none, else whether any item of another
-// author waits (through the type's index of the items waiting).
+// for a member who may decide on none; for a validator of the type (or a
+// member whose memberships are unknown), whether any item of another
+// author waits; for a community's manager, whether one waits in a
+// community they manage — as the scope rules show items waiting for
+// validation to their deciders (through the type's index of the items
+// waiting).
 func (k *Kit[T, P]) Waits(ctx context.Context, uid int64) (string, []any, bool) {
-	if !k.MayModerate(ctx, uid) {
-		return "", nil, false
+	v := scope.From(ctx, k.ViewerAs(ctx, uid))
+	waiting := "EXISTS (SELECT 1 FROM " + k.Table + " WHERE state = 'to_validate' AND author_id IS DISTINCT FROM ?"
+	switch {
+	case v.Validator || v.M == nil:
+		return waiting + ")", []any{uid}, true
+	case len(v.M.Managed) > 0:
+		return waiting + " AND scope_kind = 'communities' AND scope_communities && ?::bigint[])", []any{uid, v.M.Managed}, true
 	}
-	return "EXISTS (SELECT 1 FROM " + k.Table + " WHERE state = 'to_validate' AND author_id IS DISTINCT FROM ?)", []any{uid}, true
+	return "", nil, false
 }
