@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/piazza-pa/piazza/modules/admin"
+	"github.com/piazza-pa/piazza/modules/api"
 	"github.com/piazza-pa/piazza/modules/billing"
 	"github.com/piazza-pa/piazza/modules/brand"
 	"github.com/piazza-pa/piazza/modules/comment"
@@ -64,6 +65,7 @@ func (b *builder) tenantModules() []web.Module {
 		b.use(organization.New(organization.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor})),
 		b.use(search.New(search.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor})),
 		b.use(notification.New(notification.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor, Key: b.UnsubscribeKey})),
+		b.use(api.New(api.Deps{Deps: screen.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor}, Authz: b.Authz, Scheme: b.Scheme, Record: b.record})),
 	}
 }
 
@@ -100,7 +102,7 @@ func newBuilder(d Deps) (*builder, error) {
 		return nil, err
 	}
 	shell.AddPartials(match.Partials, match.Pattern) // who could be interested, on the proposals' pages
-	b := &builder{Deps: d, shell: shell, csrf: csrf.New(csrf.Config{Key: d.Key, Secure: d.Secure, Exempt: []string{billsvc.WebhookPath}}),
+	b := &builder{Deps: d, shell: shell, csrf: csrf.New(csrf.Config{Key: d.Key, Secure: d.Secure, Exempt: []string{billsvc.WebhookPath, api.Path + "/"}}),
 		local: &auth.Local{Mail: d.Mail, Window: d.SignIn.Window, MaxPerAccount: d.SignIn.PerAccount, MaxPerAddr: d.SignIn.PerAddr}}
 	sessions := session.Tenant(d.Sessions.Idle, d.Sessions.Absolute)
 	b.flow = &idp.Flow{DB: d.DB, Store: idp.NewStore(d.DB, d.Box), Keys: idp.NewKeys(d.DB, d.Box), Sessions: sessions,

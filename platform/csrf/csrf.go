@@ -14,6 +14,7 @@ import (
 	"encoding/base64"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -42,7 +43,9 @@ type Config struct {
 	// Secure marks the cookie Secure (everywhere but `piazza dev`).
 	Secure bool
 	// Exempt are paths whose requests prove themselves otherwise (a
-	// webhook verified by its signature), sent by servers, not browsers.
+	// webhook verified by its signature, the JSON API's bearer tokens),
+	// sent by programs, not browsers; one ending in "/" exempts every
+	// path under it.
 	Exempt []string
 }
 
@@ -65,7 +68,7 @@ func New(cfg Config) *Protector {
 // and DELETE requests whose token or origin does not match.
 func (p *Protector) Handler() fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if slices.Contains(p.exempt, c.Path()) {
+		if p.exempted(c.Path()) {
 			return c.Next()
 		}
 		seed := c.Cookies(CookieName)
@@ -91,6 +94,13 @@ func (p *Protector) Handler() fiber.Handler {
 		}
 		return c.Next()
 	}
+}
+
+// exempted says whether path is one of the exempt paths or under one.
+func (p *Protector) exempted(path string) bool {
+	return slices.ContainsFunc(p.exempt, func(e string) bool {
+		return path == e || strings.HasSuffix(e, "/") && strings.HasPrefix(path, e)
+	})
 }
 
 // Token is the request's CSRF token, for forms and htmx headers.

@@ -126,3 +126,26 @@ func TestExemptPath(t *testing.T) {
 		}
 	}
 }
+
+func TestExemptPrefix(t *testing.T) {
+	app := fiber.New(fiber.Config{ErrorHandler: func(c *fiber.Ctx, err error) error {
+		return c.Status(fiber.StatusForbidden).SendString("forbidden")
+	}})
+	p := csrf.New(csrf.Config{Key: bytes.Repeat([]byte{1}, 32), Exempt: []string{"/api/v1/"}})
+	app.Use(p.Handler())
+	ok := func(c *fiber.Ctx) error { return c.SendString("done") }
+	for _, path := range []string{"/api/v1/items/1/interests", "/api/v1", "/api/v10/x", "/api/x"} {
+		app.Post(path, ok)
+	}
+	for path, want := range map[string]int{"/api/v1/items/1/interests": 200, "/api/v1": 403, "/api/v10/x": 403, "/api/x": 403} {
+		req := httptest.NewRequest("POST", "http://alpha.piazza.test"+path, strings.NewReader("{}"))
+		req.RequestURI = req.URL.RequestURI()
+		res, err := app.Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.StatusCode != want {
+			t.Errorf("%s without a token: %d, want %d", path, res.StatusCode, want)
+		}
+	}
+}
