@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/modules/community"
+	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/directory"
 	"github.com/piazza-pa/piazza/platform/feed"
 	"github.com/piazza-pa/piazza/platform/lineage"
@@ -90,8 +91,7 @@ func (m *Module) lateTasks(ctx context.Context, tx bun.IDB, uid int64, limit int
 		Project   string    `bun:"project"`
 		EndsOn    time.Time `bun:"ends_on"`
 	}
-	err := tx.NewRaw(`SELECT t.id, t.project_id, t.title, t.ends_on, (SELECT `+nameSQL+` FROM projects AS p WHERE p.id = t.project_id) AS project
-		`+lateSQL+` ORDER BY t.ends_on, t.id LIMIT ?`, uid, m.today(), limit).Scan(ctx, &rows)
+	err := tx.NewRaw(lateTasksQuery).Conn(db.Prepared(tx, uid, m.today(), limit)).Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("late tasks: %w", err)
 	}
@@ -117,6 +117,19 @@ const lateReportsSQL = `FROM project_partners AS pp JOIN project_reports AS r ON
 const submittedSQL = `FROM project_members AS pm JOIN project_reports AS r ON r.project_id = pm.project_id AND r.state = 'submitted'
 	WHERE pm.user_id = ? AND pm.role = 'manager'`
 
+// The inbox's statements, sent prepared (db.Prepared: every page of a
+// member with something waiting in a project asks them, for the menu's
+// count).
+var (
+	lateTasksQuery = db.Numbered(`SELECT t.id, t.project_id, t.title, t.ends_on, (SELECT ` + nameSQL + ` FROM projects AS p WHERE p.id = t.project_id) AS project
+		` + lateSQL + ` ORDER BY t.ends_on, t.id LIMIT ?`)
+	reportCols = `SELECT r.id, r.project_id, r.partner_id, r.period_start, r.period_end, r.state, r.updated_at,
+		(SELECT o.name FROM project_partners AS x JOIN organizations AS o ON o.id = x.organization_id WHERE x.id = r.partner_id) AS partner_name,
+		(SELECT ` + nameSQL + ` FROM projects AS p WHERE p.id = r.project_id) AS project `
+	lateReportsQuery = db.Numbered(reportCols + lateReportsSQL + " ORDER BY r.period_end, r.id LIMIT ?")
+	submittedQuery   = db.Numbered(reportCols + submittedSQL + " ORDER BY r.updated_at, r.id LIMIT ?")
+)
+
 // reportRow is a report as the inbox lists it.
 type reportRow struct {
 	ProgressReport
@@ -126,13 +139,10 @@ type reportRow struct {
 // waitingReports are uid's late reports, then the reports waiting for
 // their decision, each the longest waiting first.
 func (m *Module) waitingReports(ctx context.Context, tx bun.IDB, uid int64, limit int) ([]feed.Task, error) {
-	const cols = `SELECT r.id, r.project_id, r.partner_id, r.period_start, r.period_end, r.state, r.updated_at,
-		(SELECT o.name FROM project_partners AS x JOIN organizations AS o ON o.id = x.organization_id WHERE x.id = r.partner_id) AS partner_name,
-		(SELECT ` + nameSQL + ` FROM projects AS p WHERE p.id = r.project_id) AS project `
 	var late, waiting []reportRow
-	err := tx.NewRaw(cols+lateReportsSQL+" ORDER BY r.period_end, r.id LIMIT ?", uid, m.lateDay(), limit).Scan(ctx, &late)
+	err := tx.NewRaw(lateReportsQuery).Conn(db.Prepared(tx, uid, m.lateDay(), limit)).Scan(ctx, &late)
 	if err == nil {
-		err = tx.NewRaw(cols+submittedSQL+" ORDER BY r.updated_at, r.id LIMIT ?", uid, limit).Scan(ctx, &waiting)
+		err = tx.NewRaw(submittedQuery).Conn(db.Prepared(tx, uid, limit)).Scan(ctx, &waiting)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reports waiting: %w", err)
