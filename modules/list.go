@@ -13,6 +13,7 @@ import (
 	"github.com/piazza-pa/piazza/modules/dashboard"
 	"github.com/piazza-pa/piazza/modules/discussion"
 	"github.com/piazza-pa/piazza/modules/document"
+	"github.com/piazza-pa/piazza/modules/exchange"
 	"github.com/piazza-pa/piazza/modules/file"
 	"github.com/piazza-pa/piazza/modules/home"
 	"github.com/piazza-pa/piazza/modules/news"
@@ -59,6 +60,7 @@ func (b *builder) tenantModules() []web.Module {
 		b.use(proposal.New(proposal.Deps{Deps: content.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor, Dispatch: b.Dispatch},
 			Registry: b.Registry, Jobs: b.Jobs})),
 		b.use(partnership.New(partnership.Deps{Deps: content.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor, Dispatch: b.Dispatch}, Record: b.record})),
+		b.use(exchange.New(exchange.Deps{Deps: screen.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor}, Registry: b.Registry, Jobs: b.Jobs, Dispatch: b.Dispatch, Cache: b.Cache, Record: b.record})),
 		b.use(project.New(project.Deps{Deps: screen.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor}, Files: b.Files, Dispatch: b.Dispatch})),
 		b.use(document.New(document.Deps{Deps: content.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor, Dispatch: b.Dispatch}, Files: b.Files})),
 		b.use(profile.New(profile.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor, Mail: b.Mail, Scheme: b.Scheme})),

@@ -48,8 +48,10 @@ func (r *Registry) transition(ctx context.Context, slug, verb string, from []Sta
 		} else {
 			q = q.Set("deleted_at = NULL")
 		}
-		_, err := q.Returning("*").Exec(ctx)
-		return err
+		if _, err := q.Returning("*").Exec(ctx); err != nil || to == StatusActive {
+			return err
+		}
+		return leaveExchange(ctx, tx, t.ID)
 	})
 	if err != nil {
 		return nil, err

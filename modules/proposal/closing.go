@@ -11,6 +11,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/uptrace/bun"
 
+	"github.com/piazza-pa/piazza/modules/exchange/share"
 	"github.com/piazza-pa/piazza/platform/content"
 	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/workflow"
@@ -76,10 +77,16 @@ func (m *Module) queueClose(ctx context.Context, args CloseArgs) error {
 // closing date (read again) has come; otherwise, or done already, it does
 // nothing.
 func (m *Module) closeJob(ctx context.Context, job *river.Job[CloseArgs]) error {
-	return m.inTenant(ctx, job.Args.Tenant, func(ctx context.Context, tx bun.Tx) error {
-		_, err := CloseDue(ctx, tx, job.Args.ProposalID)
+	var closed bool
+	err := m.inTenant(ctx, job.Args.Tenant, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		closed, err = CloseDue(ctx, tx, job.Args.ProposalID)
 		return err
 	})
+	if err == nil && closed { // a shared proposal leaves the exchange now
+		share.Kick(ctx, m.jobs, job.Args.Tenant)
+	}
+	return err
 }
 
 // CloseDue closes proposal id when it is published and its closing date

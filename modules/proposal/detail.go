@@ -40,6 +40,9 @@ type Detail struct {
 	// its work group ("" for none).
 	Born     []lineage.Link
 	Continue string
+	// Exchange is the form that shares the proposal with other
+	// administrations, for who may (nil: none).
+	Exchange *Exchange
 }
 
 // detail reads the proposal's part of its page for v.
@@ -69,6 +72,9 @@ func (m *Module) detail(ctx context.Context, tx bun.IDB, v scope.Viewer, p *Prop
 		}
 	}
 	if err := m.born(ctx, tx, p, v.UserID, &d); err != nil {
+		return nil, err
+	}
+	if err := m.exchange(ctx, tx, p, v.UserID, &d); err != nil {
 		return nil, err
 	}
 	if d.Matching = p.Open() && matches(ctx, p, v.UserID); d.Matching {

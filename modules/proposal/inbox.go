@@ -40,7 +40,8 @@ func (m *Module) Inbox(ctx context.Context, tx bun.IDB, uid int64, limit int) ([
 		Name      string    `bun:"name"`
 		UpdatedAt time.Time `bun:"updated_at"`
 	}
-	err := tx.NewRaw(`SELECT i.id, p.title, i.state, i.updated_at, (SELECT `+auth.NameSQL("u")+` FROM users AS u WHERE u.id = i.author_id) AS name
+	err := tx.NewRaw(`SELECT i.id, p.title, i.state, i.updated_at, coalesce((SELECT `+auth.NameSQL("u")+` FROM users AS u WHERE u.id = i.author_id),
+		i.external_name || ' (' || i.external_tenant || ')') AS name
 		`+waitingSQL+` ORDER BY i.updated_at, i.id LIMIT ?`, uid, limit).Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("expressions of interest waiting: %w", err)

@@ -53,6 +53,10 @@ type Interest struct {
 	Note           string    `bun:"note"`
 	CreatedAt      time.Time `bun:"created_at,nullzero,default:now()"`
 	UpdatedAt      time.Time `bun:"updated_at,nullzero,default:now()"`
+	// ExternalTenant is the administration of a respondent from another
+	// tenant, through the exchange ("" for a member); such a respondent has
+	// no account here (AuthorID 0).
+	ExternalTenant string `bun:"external_tenant"`
 
 	AuthorName       string `bun:"author_name,scanonly"`
 	OrganizationName string `bun:"organization_name,scanonly"`
@@ -106,8 +110,10 @@ func readerOf(ctx context.Context, uid int64) reader {
 // conditions name the one argument arg as $3.
 func interestsFor(tx bun.IDB, r reader, dst any, arg any) *bun.SelectQuery {
 	return tx.NewSelect().Conn(db.Prepared(tx, r.UserID, r.Facilitator, arg)).Model(dst).ColumnExpr("?TableColumns").
-		ColumnExpr(auth.NameSQL("u") + " AS author_name").Join("JOIN users AS u ON u.id = i.author_id").
-		ColumnExpr("coalesce(o.name, '') AS organization_name").Join("LEFT JOIN organizations AS o ON o.id = i.organization_id").
+		ColumnExpr("CASE WHEN i.author_id IS NULL THEN i.external_name ELSE "+auth.NameSQL("u")+" END AS author_name").
+		Join("LEFT JOIN users AS u ON u.id = i.author_id").
+		ColumnExpr("CASE WHEN i.author_id IS NULL THEN i.external_organization ELSE coalesce(o.name, '') END AS organization_name").
+		Join("LEFT JOIN organizations AS o ON o.id = i.organization_id").
 		ColumnExpr("pr.title AS proposal_title, coalesce(pr.author_id, 0) AS proposer_id").Join("JOIN proposals AS pr ON pr.id = i.proposal_id").
 		Where("$1::bigint > 0 AND (i.author_id = $1 OR (i.state <> 'draft' AND (pr.author_id = $1 OR $2)))")
 }

@@ -230,8 +230,10 @@ func (m *Module) tell(ctx context.Context, tx bun.IDB, i *Interest, to string, a
 	e := func() *notify.Event {
 		return &notify.Event{ContentType: InterestType, ItemID: i.ID, Title: i.ProposalTitle, URL: i.URL(), AuthorID: &actor}
 	}
-	if err := notify.Tell(ctx, tx, e(), i.AuthorID, "proposal.notify."+to); err != nil {
-		return err
+	if i.AuthorID != 0 { // a respondent from another administration has no account here
+		if err := notify.Tell(ctx, tx, e(), i.AuthorID, "proposal.notify."+to); err != nil {
+			return err
+		}
 	}
 	if to == Submitted && i.ProposerID != 0 {
 		return notify.Tell(ctx, tx, e(), i.ProposerID, "proposal.notify.received")

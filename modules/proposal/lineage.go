@@ -53,7 +53,7 @@ func (m *Module) Handover(ctx context.Context, tx bun.IDB, kind string, id, uid 
 		s.Community = *p.WorkGroupID
 	}
 	err = tx.NewRaw(`SELECT author_id AS user_id, coalesce(organization_id, 0) AS organization_id FROM proposal_interests
-		WHERE proposal_id = ? AND state = 'relevant' ORDER BY id`, p.ID).Scan(ctx, &s.People)
+		WHERE proposal_id = ? AND state = 'relevant' AND author_id IS NOT NULL ORDER BY id`, p.ID).Scan(ctx, &s.People)
 	return s, true, err
 }
 

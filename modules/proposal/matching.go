@@ -65,7 +65,7 @@ func involved(ctx context.Context, tx bun.IDB, p *Proposal, uid int64) (users, o
 		Users []int64 `bun:"users,array"`
 		Orgs  []int64 `bun:"orgs,array"`
 	}
-	err = tx.NewRaw(`SELECT ARRAY(SELECT author_id FROM proposal_interests WHERE proposal_id = ?0) AS users,
+	err = tx.NewRaw(`SELECT ARRAY(SELECT author_id FROM proposal_interests WHERE proposal_id = ?0 AND author_id IS NOT NULL) AS users,
 		ARRAY(SELECT organization_id FROM proposal_interests WHERE proposal_id = ?0 AND organization_id IS NOT NULL) AS orgs`, p.ID).Scan(ctx, &r)
 	if err != nil {
 		return nil, nil, fmt.Errorf("involved in proposal: %w", err)

@@ -100,6 +100,7 @@ func (m *Module) update(ctx context.Context, tx bun.IDB, p *Proposal) error {
 	if err != nil {
 		return fmt.Errorf("save proposal: %w", err)
 	}
+	m.exchanged(ctx)
 	if p.State == workflow.Published {
 		return m.scheduleClosing(ctx, tx, p.ID)
 	}

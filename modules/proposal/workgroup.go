@@ -22,8 +22,9 @@ var ErrNoRelevant = platform.NewKeyedError(platform.ErrConflict, "proposal.error
 	"no respondent has been judged relevant yet")
 
 // relevantSQL lists the respondents of proposal ? judged relevant; no
-// other respondent ever enters the work group.
-const relevantSQL = "SELECT author_id FROM proposal_interests WHERE proposal_id = ? AND state = 'relevant' ORDER BY id"
+// other respondent ever enters the work group (nor one from another
+// administration, who has no account here).
+const relevantSQL = "SELECT author_id FROM proposal_interests WHERE proposal_id = ? AND state = 'relevant' AND author_id IS NOT NULL ORDER BY id"
 
 // WorkGroup makes the work group of proposal id for its proposer, the
 // member of ctx: a closed community they manage, whose participants are

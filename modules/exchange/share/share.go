@@ -1,0 +1,128 @@
+// Package share is what a content module needs to offer its items to the
+// exchange between administrations (package exchange): the public snapshot
+// of an item, an expression of interest arriving from another tenant, the
+// interface a module implements for the exchange to find it, and the
+// tenant's record of what it shared with its outbox. It reads no schema but
+// the one of the transaction it is given, except OptedIn, which reads the
+// control plane outside any tenant transaction.
+package share
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform/jobs"
+)
+
+// Snapshot is what leaves a tenant of a shared item: only the fields meant
+// for the public.
+type Snapshot struct {
+	Title, Summary, Kind string
+	Themes, Countries    []string
+	// Stage is a proposal's TRL, a partnership profile's stage.
+	Stage string
+	// ClosesAt is the closing date or deadline (nil for none).
+	ClosesAt *time.Time
+	Language string
+	// At is when the item last changed.
+	At time.Time
+}
+
+// External is an expression of interest from a member of another tenant,
+// as the exchange delivers it: Ref names its mailbox entry (a second
+// delivery of the same Ref records nothing).
+type External struct {
+	Ref                                int64
+	Name, Organization, Tenant, Offer string
+}
+
+// Source is a module whose items can be shared to the exchange (found on
+// the module list). Every method runs in the item's tenant transaction tx.
+type Source interface {
+	// ExchangeType names its items in the exchange ("proposal").
+	ExchangeType() string
+	// ExchangeSnapshot is item id's snapshot; ok is false when the item
+	// is gone or no longer to be shown (not published, closed, archived).
+	ExchangeSnapshot(ctx context.Context, tx bun.IDB, id int64) (s Snapshot, ok bool, err error)
+	// ExchangeMayShare says whether the member of ctx may share item id
+	// or withdraw it (its author, or who may publish it).
+	ExchangeMayShare(ctx context.Context, tx bun.IDB, id int64) (bool, error)
+	// ExchangeReceive records e as an expression of interest in item id,
+	// told to its proposer as a local one; ok is false when the item
+	// takes none (closed, gone).
+	ExchangeReceive(ctx context.Context, tx bun.IDB, id int64, e External) (ok bool, err error)
+	// URL is item id's page.
+	URL(id int64) string
+}
+
+// Shared says whether item id of type typ is shared to the exchange.
+func Shared(ctx context.Context, tx bun.IDB, typ string, id int64) (bool, error) {
+	ok, err := tx.NewSelect().Table("exchange_shares").Where("item_type = ? AND item_id = ?", typ, id).Exists(ctx)
+	if err != nil {
+		return false, fmt.Errorf("exchange share: %w", err)
+	}
+	return ok, nil
+}
+
+// Set shares item id of type typ (on) or withdraws it, by uid, and writes
+// the outbox in the same transaction.
+func Set(ctx context.Context, tx bun.IDB, typ string, id, uid int64, on bool) error {
+	var err error
+	if on {
+		_, err = tx.NewRaw(`INSERT INTO exchange_shares (item_type, item_id, shared_by) VALUES (?, ?, ?)
+			ON CONFLICT (item_type, item_id) DO NOTHING`, typ, id, uid).Exec(ctx)
+	} else {
+		_, err = tx.NewRaw("DELETE FROM exchange_shares WHERE item_type = ? AND item_id = ?", typ, id).Exec(ctx)
+	}
+	if err == nil {
+		err = Changed(ctx, tx, typ, id)
+	}
+	if err != nil {
+		return fmt.Errorf("exchange share: %w", err)
+	}
+	return nil
+}
+
+// Changed writes the outbox for item id of type typ.
+func Changed(ctx context.Context, tx bun.IDB, typ string, id int64) error {
+	_, err := tx.NewRaw("INSERT INTO exchange_outbox (item_type, item_id) VALUES (?, ?)", typ, id).Exec(ctx)
+	return err
+}
+
+// All writes the outbox for every item the tenant shares (after it opts in
+// again, or is resumed).
+func All(ctx context.Context, tx bun.IDB) error {
+	_, err := tx.NewRaw("INSERT INTO exchange_outbox (item_type, item_id) SELECT item_type, item_id FROM exchange_shares").Exec(ctx)
+	return err
+}
+
+// OptedIn says whether tenant id takes part in the exchange. It reads the
+// control plane: never call it with a tenant transaction, only the pool.
+func OptedIn(ctx context.Context, db bun.IDB, id int64) (bool, error) {
+	ok, err := db.NewSelect().Table("piazza.exchange_members").Where("tenant_id = ?", id).Exists(ctx)
+	if err != nil {
+		return false, fmt.Errorf("exchange membership: %w", err)
+	}
+	return ok, nil
+}
+
+// SyncArgs is the job that copies tenant Tenant's outbox to the exchange.
+type SyncArgs struct {
+	Tenant string `json:"tenant"`
+}
+
+// Kind names the job.
+func (SyncArgs) Kind() string { return "exchange_sync" }
+
+// Kick queues the copy of tenant slug's outbox (safe to lose: a schedule
+// catches up).
+func Kick(ctx context.Context, q *jobs.Queue, slug string) {
+	if err := q.Insert(ctx, SyncArgs{Tenant: slug}, &river.InsertOpts{MaxAttempts: 5}); err != nil {
+		slog.ErrorContext(ctx, "queue exchange sync", "tenant", slug, "err", err)
+	}
+}
