@@ -109,11 +109,11 @@ var routes = []struct {
 }
 
 // unmatched answers what no route took: 405 with Allow for a path of the
-// API asked with another method, else 404.
+// API asked with another method, else 404 (an id out of range too).
 func (m *Module) unmatched(c *fiber.Ctx) error {
 	p := strings.ToLower(c.Path())
 	for _, r := range routes {
-		if r.re.MatchString(p) {
+		if r.re.MatchString(p) && !strings.Contains(r.allow, c.Method()) {
 			c.Set(fiber.HeaderAllow, r.allow)
 			return m.fail(c, &Problem{Status: fiber.StatusMethodNotAllowed, Code: "method_not_allowed"})
 		}

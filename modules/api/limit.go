@@ -52,7 +52,9 @@ func LimitsFrom(getenv func(string) string) (Limits, error) {
 
 // limiters are the API's three counters (Fiber's limiter, in memory, a
 // fixed window each): per address without a token, per token, and per
-// address of the refused requests with a token. Each refusal answers 429
+// address of the refused requests with a token (counted after the
+// token's own, so that a token over its limit costs its address
+// nothing, and each guessed token costs it one). Each refusal answers 429
 // with Retry-After (the seconds until the window ends) and a JSON error.
 func (m *Module) limiters() []fiber.Handler {
 	reached := func(c *fiber.Ctx) error { return m.fail(c, errTooMany) }
@@ -62,10 +64,10 @@ func (m *Module) limiters() []fiber.Handler {
 	return []fiber.Handler{
 		limiter.New(limiter.Config{Max: m.limits.PerAddr, Expiration: m.limits.Window, Next: withToken,
 			KeyGenerator: addr, LimitReached: reached}),
-		limiter.New(limiter.Config{Max: m.limits.PerAddr, Expiration: m.limits.Window, Next: without,
-			KeyGenerator: addr, LimitReached: reached, SkipSuccessfulRequests: true}),
 		limiter.New(limiter.Config{Max: m.limits.PerToken, Expiration: m.limits.Window, Next: without,
 			KeyGenerator: func(c *fiber.Ctx) string { return "token " + hex.EncodeToString(secret.Digest(tokenOf(c))) },
 			LimitReached: reached}),
+		limiter.New(limiter.Config{Max: m.limits.PerAddr, Expiration: m.limits.Window, Next: without,
+			KeyGenerator: addr, LimitReached: reached, SkipSuccessfulRequests: true}),
 	}
 }

@@ -192,12 +192,14 @@ func TestPublicData(t *testing.T) {
 		t.Error("markup left unescaped in the JSON")
 	}
 	var groups struct{ Data []struct{ Name, Kind string } }
-	guest.get(alpha + "/api/v1/communities").JSON(t, &groups)
+	guest.get(alpha+"/api/v1/communities").JSON(t, &groups)
 	if len(groups.Data) != 1 || groups.Data[0].Name != "Comunità aperta" {
 		t.Errorf("communities: %+v", groups.Data)
 	}
-	var orgs struct{ Data []struct{ Name, Website string } }
-	guest.get(alpha + "/api/v1/organizations").JSON(t, &orgs)
+	var orgs struct {
+		Data []struct{ Name, Website string }
+	}
+	guest.get(alpha+"/api/v1/organizations").JSON(t, &orgs)
 	if len(orgs.Data) != 1 || orgs.Data[0].Name != "Officina Pubblica" || orgs.Data[0].Website == "" {
 		t.Errorf("organisations: %+v", orgs.Data)
 	}
@@ -205,7 +207,7 @@ func TestPublicData(t *testing.T) {
 	exec(t, w, `INSERT INTO partnerships (reference, kind, title, summary, source_hash, published_at, state)
 		VALUES ('TOIT20260101001', 'technology_offer', 'Profilo `+marker+`', '`+marker+`', 'x', now(), 'published')`)
 	var profiles struct{ Data []any }
-	member.get(alpha + "/api/v1/partnerships").JSON(t, &profiles)
+	member.get(alpha+"/api/v1/partnerships").JSON(t, &profiles)
 	if len(profiles.Data) != 0 {
 		t.Errorf("a profile that is not public is listed: %+v", profiles.Data)
 	}
@@ -214,7 +216,7 @@ func TestPublicData(t *testing.T) {
 		t.Errorf("a profile that is not public: %d", r.Code)
 	}
 	exec(t, w, "UPDATE partnerships SET public = true, title = 'Profilo pubblico', summary = 'Sintesi'")
-	member.get(alpha + "/api/v1/partnerships").JSON(t, &profiles)
+	member.get(alpha+"/api/v1/partnerships").JSON(t, &profiles)
 	if len(profiles.Data) != 1 {
 		t.Errorf("a public profile is not listed: %+v", profiles.Data)
 	}

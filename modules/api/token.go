@@ -10,9 +10,9 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"database/sql"
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/auth"
-	"database/sql"
 	"github.com/piazza-pa/piazza/platform/form"
 	"github.com/piazza-pa/piazza/platform/secret"
 )
