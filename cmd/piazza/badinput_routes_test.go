@@ -363,6 +363,7 @@ func routeTable(s *site) map[string]route {
 	}
 	maps.Copy(routes, projectRoutes(s, admin))
 	maps.Copy(routes, partnershipRoutes(s, admin))
+	maps.Copy(routes, apiRoutes(s, admin))
 	return routes
 }
 
