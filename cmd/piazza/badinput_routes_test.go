@@ -364,6 +364,7 @@ func routeTable(s *site) map[string]route {
 	maps.Copy(routes, projectRoutes(s, admin))
 	maps.Copy(routes, partnershipRoutes(s, admin))
 	maps.Copy(routes, apiRoutes(s, admin))
+	maps.Copy(routes, exchangeRoutes(s, admin))
 	return routes
 }
 

@@ -110,7 +110,7 @@ func readerOf(ctx context.Context, uid int64) reader {
 // conditions name the one argument arg as $3.
 func interestsFor(tx bun.IDB, r reader, dst any, arg any) *bun.SelectQuery {
 	return tx.NewSelect().Conn(db.Prepared(tx, r.UserID, r.Facilitator, arg)).Model(dst).ColumnExpr("?TableColumns").
-		ColumnExpr("CASE WHEN i.author_id IS NULL THEN i.external_name ELSE "+auth.NameSQL("u")+" END AS author_name").
+		ColumnExpr("CASE WHEN i.author_id IS NULL THEN i.external_name ELSE " + auth.NameSQL("u") + " END AS author_name").
 		Join("LEFT JOIN users AS u ON u.id = i.author_id").
 		ColumnExpr("CASE WHEN i.author_id IS NULL THEN i.external_organization ELSE coalesce(o.name, '') END AS organization_name").
 		Join("LEFT JOIN organizations AS o ON o.id = i.organization_id").

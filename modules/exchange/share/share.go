@@ -37,7 +37,7 @@ type Snapshot struct {
 // as the exchange delivers it: Ref names its mailbox entry (a second
 // delivery of the same Ref records nothing).
 type External struct {
-	Ref                                int64
+	Ref                               int64
 	Name, Organization, Tenant, Offer string
 }
 
