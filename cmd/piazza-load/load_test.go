@@ -168,8 +168,8 @@ func seedAgain(t *testing.T, w *moduletest.World, tn *tenant.Tenant, first []Sit
 		want   string
 	}{
 		{func(f *figures) { f.Users++ }, "already holds 30 people"},
-		{func(f *figures) { f.Proposals++ }, "not the 30, 4, 12, 201, 60 and 1 asked"},
-		{func(f *figures) { f.Interests-- }, "not the 30, 4, 12, 200, 59 and 1 asked"},
+		{func(f *figures) { f.Proposals++ }, "not the 30, 4, 12, 201, 60, 1 and 0 asked"},
+		{func(f *figures) { f.Interests-- }, "not the 30, 4, 12, 200, 59, 1 and 0 asked"},
 	} {
 		more := tiny
 		c.change(&more)

@@ -34,6 +34,8 @@ var pageKinds = map[string]page{
 	"proposals":       fixed("/proposals"),
 	"proposal-item":   itemPage("/proposals/", "published proposals for the whole tenant", func(s *Site) *Items { return &s.Proposals }),
 	"proposal-own":    ownProposal(),
+	"documents":       fixed("/documents"),
+	"library":         {path: libraryPath},
 	"gantt":           projectPage("gantt"),
 	"budget":          projectPage("budget"),
 	"person":          listed("/people/", "validated profiles", func(s *Site) []int64 { return s.People }),
@@ -91,6 +93,15 @@ func communityPath(rng *rand.Rand, s *Site, m *Member) string {
 		return fmt.Sprintf("/communities/%d", s.Communities[rng.IntN(len(s.Communities))])
 	}
 	return "/communities"
+}
+
+// libraryPath is the document library of one of the member's
+// communities, or the tenant's for a member of none.
+func libraryPath(rng *rand.Rand, _ *Site, m *Member) string {
+	if len(m.Communities) > 0 {
+		return fmt.Sprintf("/documents/communities/%d", m.Communities[rng.IntN(len(m.Communities))])
+	}
+	return "/documents"
 }
 
 // itemPage is an item the member may see: half the time one of a

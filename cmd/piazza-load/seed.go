@@ -14,6 +14,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/password"
+	"github.com/piazza-pa/piazza/platform/storage"
 	"github.com/piazza-pa/piazza/tenant"
 )
 
@@ -27,6 +28,9 @@ type figures struct {
 	// size (forty work packages, four hundred tasks, two thousand
 	// expenses), their partners among the organisations.
 	Projects int
+	// Documents are documents in the communities' libraries and the
+	// tenant's, with folders, files' versions and links.
+	Documents int
 	// Joins is how many communities a person joins, on average; Replies
 	// how many replies a discussion has, on average.
 	Joins, Replies int
@@ -39,12 +43,12 @@ type figures struct {
 func (f figures) check() error {
 	for name, n := range map[string]int{"-users": f.Users, "-organizations": f.Organizations, "-communities": f.Communities,
 		"-news": f.News, "-discussions": f.Discussions, "-joins": f.Joins, "-replies": f.Replies,
-		"-proposals": f.Proposals, "-interests": f.Interests, "-projects": f.Projects} {
+		"-proposals": f.Proposals, "-interests": f.Interests, "-projects": f.Projects, "-documents": f.Documents} {
 		if n < 0 {
 			return fmt.Errorf("%s: %d is not a number of things", name, n)
 		}
 	}
-	if f.Users == 0 && f.Organizations+f.Communities+f.News+f.Discussions+f.Proposals+f.Projects > 0 {
+	if f.Users == 0 && f.Organizations+f.Communities+f.News+f.Discussions+f.Proposals+f.Projects+f.Documents > 0 {
 		return errors.New("-users: someone must create the organisations, communities and items")
 	}
 	if f.Projects > 0 && (f.Organizations == 0 || f.Users < 2) {
@@ -61,6 +65,8 @@ type seedOptions struct {
 	tenants  int
 	prefix   string
 	password string
+	// files is the server's files directory (the documents' versions).
+	files string
 	// progress receives a line per step (standard error).
 	progress io.Writer
 }
@@ -84,6 +90,9 @@ func seedCommand(ctx context.Context, args []string) error {
 		fs.IntVar(&f.Interests, "interests", 0, "expressions of interest per tenant, in published and closed proposals (needs -proposals)")
 		fs.IntVar(&f.Projects, "projects", 0, "projects per tenant, each of 40 work packages, 400 tasks with dependencies and 40 milestones, up to 8 partners (needs -organizations) "+
 			"with a budget line per category, 2,000 expenses and progress reports (the timeline's and the budget's benchmarks)")
+		fs.IntVar(&f.Documents, "documents", 0, "documents per tenant, in the communities' libraries and the tenant's, in folders; "+
+			"files with one to three versions (stored in -files) and links")
+		fs.StringVar(&o.files, "files", filesDir(), "where the server keeps the tenants' files (piazza dev's data directory's files)")
 		fs.Uint64Var(&f.Seed, "seed", 1, "seed of the random content")
 		fs.StringVar(&o.password, "password", "load-password", "every seeded person's password (local accounts are turned on)")
 		fs.StringVar(&dbURL, "db", "", "the application's database URL (default: piazza dev's cluster)")
@@ -160,6 +169,7 @@ func seedTenants(ctx context.Context, reg *tenant.Registry, f figures, o seedOpt
 		var site Site
 		err = db.InTenant(ctx, reg.DB(), t.Scope(), func(ctx context.Context, tx bun.Tx) error {
 			s := newSeeder(tx, f, uint64(i), hash, step)
+			s.files = storage.Disk{Dir: o.files}
 			if err := s.fill(ctx, slug); err != nil {
 				return err
 			}

@@ -73,12 +73,17 @@ func fill(n int, v string) []string {
 
 // joinPicks is k distinct entries of l, joined by sep.
 func joinPicks(rng *rand.Rand, l []string, k int, sep string) string {
+	return strings.Join(pickN(rng, l, k), sep)
+}
+
+// pickN is k distinct entries of l (all of them when it has fewer).
+func pickN(rng *rand.Rand, l []string, k int) []string {
 	k = min(k, len(l))
 	picked := make([]string, 0, k)
 	for _, i := range rng.Perm(len(l))[:k] {
 		picked = append(picked, l[i])
 	}
-	return strings.Join(picked, sep)
+	return picked
 }
 
 // seedOrganizations adds the organisations, each created by its referent,

@@ -11,6 +11,7 @@ import (
 
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/secret"
+	"github.com/piazza-pa/piazza/platform/storage"
 )
 
 // seeder fills one tenant inside its transaction. What later steps refer to
@@ -42,6 +43,9 @@ type seeder struct {
 	// counts the work groups made.
 	proposals []proposalRow
 	groups    int
+	// files keeps the documents' versions; slug is the tenant's.
+	files storage.Store
+	slug  string
 	// tokens are the members' session tokens, by user id.
 	tokens map[int64]string
 }
@@ -68,12 +72,14 @@ func newSeeder(tx bun.Tx, f figures, tenantNo uint64, hash string, step func(str
 // as seeded before (its content is left as it is); another one is refused.
 // Either way every person is then signed in anew.
 func (s *seeder) fill(ctx context.Context, slug string) error {
+	s.slug = slug
 	var has figures
 	err := s.tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM organizations),
 		(SELECT count(*) FROM communities WHERE id NOT IN (SELECT work_group_id FROM proposals WHERE work_group_id IS NOT NULL)
 			AND id NOT IN (SELECT community_id FROM projects WHERE community_id IS NOT NULL)),
-		(SELECT count(*) FROM proposals), (SELECT count(*) FROM proposal_interests), (SELECT count(*) FROM projects)`).
-		Scan(&has.Users, &has.Organizations, &has.Communities, &has.Proposals, &has.Interests, &has.Projects)
+		(SELECT count(*) FROM proposals), (SELECT count(*) FROM proposal_interests), (SELECT count(*) FROM projects),
+		(SELECT count(*) FROM documents)`).
+		Scan(&has.Users, &has.Organizations, &has.Communities, &has.Proposals, &has.Interests, &has.Projects, &has.Documents)
 	if err != nil {
 		return err
 	}
@@ -84,11 +90,11 @@ func (s *seeder) fill(ctx context.Context, slug string) error {
 			return err
 		}
 	case has.Users != f.Users || has.Organizations != f.Organizations || has.Communities != f.Communities ||
-		has.Proposals != f.Proposals || has.Interests != f.Interests || has.Projects != f.Projects:
-		return fmt.Errorf("already holds %d people, %d organisations, %d communities, %d proposals, %d expressions of interest and %d projects, "+
-			"not the %d, %d, %d, %d, %d and %d asked: seed under another -prefix, or delete it first (piazza tenant delete %s --purge)",
-			has.Users, has.Organizations, has.Communities, has.Proposals, has.Interests, has.Projects,
-			f.Users, f.Organizations, f.Communities, f.Proposals, f.Interests, f.Projects, slug)
+		has.Proposals != f.Proposals || has.Interests != f.Interests || has.Projects != f.Projects || has.Documents != f.Documents:
+		return fmt.Errorf("already holds %d people, %d organisations, %d communities, %d proposals, %d expressions of interest, %d projects and %d documents, "+
+			"not the %d, %d, %d, %d, %d, %d and %d asked: seed under another -prefix, or delete it first (piazza tenant delete %s --purge)",
+			has.Users, has.Organizations, has.Communities, has.Proposals, has.Interests, has.Projects, has.Documents,
+			f.Users, f.Organizations, f.Communities, f.Proposals, f.Interests, f.Projects, f.Documents, slug)
 	}
 	return s.signIn(ctx)
 }
@@ -116,7 +122,7 @@ func (s *seeder) fresh(ctx context.Context) error {
 		{"expressions of interest", &s.f.Interests, s.seedInterests},
 		{"work groups", &s.groups, s.seedWorkGroups},
 		{"projects", &s.f.Projects, s.seedProjects},
-		// Documents take their step here once their module exists.
+		{"documents", &s.f.Documents, func(ctx context.Context) error { return s.seedDocuments(ctx, s.slug, s.files) }},
 	}
 	for _, st := range steps {
 		began := time.Now()

@@ -65,7 +65,9 @@ type World struct {
 	Worker *notification.Worker
 	// Cache is the server's cache of tenant data, kept by a listener as on
 	// a replica (so every scenario runs with it).
-	Cache  *tenant.Cache
+	Cache *tenant.Cache
+	// Files keeps the tenants' files (attachments, documents' versions).
+	Files  storage.Disk
 	bundle *i18n.Bundle
 	// set is the module list served; queue queues the modules' jobs while
 	// StartJobs runs a client.
@@ -144,8 +146,9 @@ func (w *World) serve(t testing.TB) {
 		return w.Worker.Dispatch(ctx, slug, id)
 	}
 	w.queue = &jobs.Queue{}
+	w.Files = storage.Disk{Dir: t.TempDir()}
 	set, err := modules.Build(modules.Deps{DB: w.DB.DB, Registry: w.Reg, Cache: w.Cache, Authz: az, Mail: sender, Jobs: w.queue,
-		Files: storage.Disk{Dir: t.TempDir()}, Box: box, Key: bytes.Repeat([]byte{6}, 32), UnsubscribeKey: UnsubscribeKey,
+		Files: w.Files, Box: box, Key: bytes.Repeat([]byte{6}, 32), UnsubscribeKey: UnsubscribeKey,
 		Scheme: "http", Dispatch: dispatch, Sessions: modules.Lifetimes{Idle: time.Hour, Absolute: time.Hour},
 		SignIn: modules.Limits{Window: time.Minute, PerAccount: 50, PerAddr: 500}})
 	must(t, err)
