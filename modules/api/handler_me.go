@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -80,9 +81,7 @@ func (m *Module) myInterests(c *fiber.Ctx) error {
 			return m.answer(c, err)
 		}
 		for _, i := range is {
-			out = append(out, Interest{ID: i.ID, Type: "proposal", ItemID: i.ProposalID, ItemTitle: i.ProposalTitle, State: i.State,
-				Text: i.Offer, Role: i.Role, Note: i.Note, Organization: i.OrganizationName, CreatedAt: i.CreatedAt, UpdatedAt: i.UpdatedAt,
-				URL: m.link(c, i.URL())})
+			out = append(out, m.proposalInterest(c, i))
 		}
 	}
 	if m.partnerships != nil && offers(ctx, m.partnerships.Key) {
@@ -132,8 +131,24 @@ func (m *Module) interestCreate(c *fiber.Ctx) error {
 	if err := m.proposals.Respond(ctx, i, form.Errors{}, "submit"); err != nil {
 		return m.answer(c, err)
 	}
-	return c.Status(fiber.StatusCreated).JSON(Interest{ID: i.ID, Type: "proposal", ItemID: id, State: proposal.Submitted, Text: i.Offer,
-		Role: i.Role, CreatedAt: i.CreatedAt, UpdatedAt: i.UpdatedAt, URL: m.link(c, i.URL())})
+	// Read back as /me/interests shows it (its proposal, organisation and
+	// state as stored).
+	is, err := m.proposals.OwnInterests(ctx)
+	if err != nil {
+		return m.answer(c, err)
+	}
+	for _, got := range is {
+		if got.ID == i.ID {
+			return c.Status(fiber.StatusCreated).JSON(m.proposalInterest(c, got))
+		}
+	}
+	return m.answer(c, fmt.Errorf("expression of interest %d not read back", i.ID))
+}
+
+// proposalInterest is i as the API shows it.
+func (m *Module) proposalInterest(c *fiber.Ctx, i proposal.Interest) Interest {
+	return Interest{ID: i.ID, Type: "proposal", ItemID: i.ProposalID, ItemTitle: i.ProposalTitle, State: i.State, Text: i.Offer,
+		Role: i.Role, Note: i.Note, Organization: i.OrganizationName, CreatedAt: i.CreatedAt, UpdatedAt: i.UpdatedAt, URL: m.link(c, i.URL())}
 }
 
 // readInterest reads the body: a JSON object with offer (required), role

@@ -73,12 +73,13 @@ func TestInterestWrite(t *testing.T) {
 	// The write, through the proposals' service: submitted, proposer told.
 	r := writer.do(http.MethodPost, u(open), body)
 	var got struct {
-		ID     int64
-		State  string
-		ItemID int64 `json:"item_id"`
+		ID        int64
+		State     string
+		ItemID    int64  `json:"item_id"`
+		ItemTitle string `json:"item_title"`
 	}
 	r.JSON(t, &got)
-	if r.Code != 201 || got.State != "submitted" || got.ItemID == 0 {
+	if r.Code != 201 || got.State != "submitted" || got.ItemID == 0 || got.ItemTitle != "Aperta" {
 		t.Fatalf("express: %d %s", r.Code, r.Body)
 	}
 	if st := query[string](t, w, "alpha", "SELECT state FROM proposal_interests WHERE id = ?", got.ID); st != "submitted" {
