@@ -98,7 +98,7 @@ func (m *Module) Deliver(ctx context.Context, id int64) error {
 		return m.mark(ctx, id, "refused", "")
 	}
 	if !to.Active {
-		return m.mark(ctx, id, "pending", "tenant not active")
+		return nil // it waits, without counting an attempt, until the tenant is resumed
 	}
 	t, err := m.registry.Get(ctx, to.Slug)
 	if err != nil {
