@@ -28,8 +28,9 @@ func tokenOf(c *fiber.Ctx) string {
 }
 
 // start reads the request's Authorization header: none, or "Bearer
-// <token>"; anything else is refused (401). Every answer of the API is
-// kept by no cache and varies with the token and the format asked for.
+// <token>"; anything else stands as a token no site has, refused (401)
+// once the limits have counted it. Every answer of the API is kept by no
+// cache and varies with the token and the format asked for.
 func (m *Module) start(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Vary(fiber.HeaderAuthorization, fiber.HeaderAccept, fiber.HeaderAcceptLanguage)
@@ -40,7 +41,7 @@ func (m *Module) start(c *fiber.Ctx) error {
 	scheme, tok, ok := strings.Cut(h, " ")
 	tok = strings.TrimSpace(tok)
 	if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" {
-		return m.fail(c, errUnauthorized)
+		tok = "malformed " + h
 	}
 	c.Locals(localToken, strings.Clone(tok))
 	return c.Next()
@@ -55,6 +56,9 @@ func (m *Module) authenticate(c *fiber.Ctx) error {
 	if tok == "" {
 		c.SetUserContext(m.as(ctx, nil))
 		return c.Next()
+	}
+	if !strings.HasPrefix(tok, Prefix) || len(tok) > maxToken {
+		return m.fail(c, errUnauthorized) // no token of any site: no transaction for it
 	}
 	var b bearer
 	err := m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {

@@ -17,6 +17,9 @@ import (
 	"github.com/piazza-pa/piazza/platform/secret"
 )
 
+// maxToken is longer than any token's secret.
+const maxToken = 200
+
 // Prefix starts every token's secret, so that a leaked one is recognised
 // (by secret scanners too) for what it is.
 const Prefix = "pzt_"
@@ -144,7 +147,7 @@ var errBadToken = errors.New("token refused")
 // marking it used (at most once a minute, so that reading does not write
 // at every request).
 func lookup(ctx context.Context, tx bun.IDB, s string, now time.Time) (bearer, error) {
-	if !strings.HasPrefix(s, Prefix) || len(s) > 200 {
+	if !strings.HasPrefix(s, Prefix) || len(s) > maxToken {
 		return bearer{}, errBadToken
 	}
 	digest := secret.Digest(s)
