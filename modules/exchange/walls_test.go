@@ -153,6 +153,14 @@ func TestWalls(t *testing.T) {
 	waitFor(t, bruno, beta+"/exchange", "withdrawn", unlisted("Reti di sensori"))
 	optIn(t, w, alpha, "leave")
 	time.Sleep(500 * time.Millisecond) // the jobs' last statements
+	rec.check(t, w, "piazza.exchange_snapshots")
+}
+
+// check fails t when a recorded statement was refused by a wall or names
+// one of w's tenant schemas, or when the recording missed the outbox or
+// the control-plane table want.
+func (rec *recorder) check(t *testing.T, w *moduletest.World, want string) {
+	t.Helper()
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	if len(rec.all) < 100 {
@@ -170,9 +178,37 @@ func TestWalls(t *testing.T) {
 			}
 		}
 		outbox = outbox || strings.Contains(q, "exchange_outbox")
-		control = control || strings.Contains(q, "piazza.exchange_snapshots")
+		control = control || strings.Contains(q, want)
 	}
 	if !outbox || !control {
-		t.Errorf("the recording missed the exchange (outbox %v, snapshots %v)", outbox, control)
+		t.Errorf("the recording missed the exchange (outbox %v, %s %v)", outbox, want, control)
 	}
+}
+
+// TestWallsPartnership: as TestWalls, through partnership profiles (an
+// advisor shares one, a member of the other tenant expresses interest, the
+// advisor takes it over and agrees, the profile is withdrawn): no
+// statement refused by a wall, none naming a tenant's schema.
+func TestWallsPartnership(t *testing.T) {
+	w := moduletest.New(t)
+	rec := &recorder{}
+	w.DB.DB.AddQueryHook(rec)
+	w.StartJobs(t, time.Now)
+	id, sid := sharedProfile(t, w)
+	carla, bruno := w.Browser(t, alpha, "carla"), w.Browser(t, beta, "bruno")
+	_, _ = bruno.Get(beta + "/exchange?q=brackets&type=partnership&kind=technology_offer")
+	if code, _ := bruno.Send(beta+"/exchange/"+sid, beta+"/exchange/"+sid+"/interest", url.Values{"offer": {"Satelliti"}}); code != 303 {
+		t.Fatalf("interest: %d", code)
+	}
+	waitFor(t, carla, alpha+"/dashboard/inbox", "the interest at alpha", listed("Comune di Beta"))
+	iid := itoa(in[int64](t, w, w.A, "SELECT id FROM partnership_interests WHERE profile_id = ?", id))
+	for _, action := range []string{"take_over", "agree"} {
+		if code, _ := carla.Send(alpha+"/partnerships/interests/"+iid, alpha+"/partnerships/interests/"+iid+"/do/"+action, url.Values{"note": {"Bene"}}); code != 303 {
+			t.Fatalf("%s: %d", action, code)
+		}
+	}
+	shareProfile(t, carla, id, "withdraw")
+	waitFor(t, bruno, beta+"/exchange", "withdrawn", unlisted(brackets))
+	time.Sleep(500 * time.Millisecond) // the jobs' last statements
+	rec.check(t, w, "piazza.exchange_mailbox")
 }

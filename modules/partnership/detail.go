@@ -20,6 +20,9 @@ type Detail struct {
 	// the others' interests in the profile, which they follow up.
 	Advisor   bool
 	Interests []Interest
+	// Exchange is the form that shares the profile with other
+	// administrations (nil: not offered).
+	Exchange *Exchange
 }
 
 // detail reads the profile's part of its page for v.
@@ -42,5 +45,8 @@ func (m *Module) detail(ctx context.Context, tx bun.IDB, v scope.Viewer, p *Prof
 	}
 	d.Advisor = r.Advisor
 	d.Respond = p.Open() && (d.Mine == nil || d.Mine.State == Withdrawn)
+	if err := m.exchange(ctx, tx, p, v.UserID, &d); err != nil {
+		return nil, err
+	}
 	return d, nil
 }

@@ -53,7 +53,7 @@ func waiting(ctx context.Context, tx bun.IDB, from string, uid int64, limit int,
 		UpdatedAt time.Time `bun:"updated_at"`
 	}
 	err := tx.NewRaw(`SELECT i.id, i.state, i.updated_at, (SELECT pa.title FROM partnerships AS pa WHERE pa.id = i.profile_id) AS title,
-		(SELECT `+auth.NameSQL("u")+` FROM users AS u WHERE u.id = i.author_id) AS name
+		coalesce((SELECT `+auth.NameSQL("u")+` FROM users AS u WHERE u.id = i.author_id), i.external_name || ' (' || i.external_tenant || ')') AS name
 		`+from+` ORDER BY i.updated_at, i.id LIMIT ?`, uid, limit).Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("interests waiting: %w", err)

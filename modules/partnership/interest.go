@@ -59,6 +59,13 @@ type Interest struct {
 	AdvisorID      *int64    `bun:"advisor_id"`
 	CreatedAt      time.Time `bun:"created_at,nullzero,default:now()"`
 	UpdatedAt      time.Time `bun:"updated_at,nullzero,default:now()"`
+	// ExternalTenant is the administration of a respondent from another
+	// tenant, through the exchange ("" for a member); such a respondent has
+	// no account here (AuthorID 0).
+	ExternalTenant string `bun:"external_tenant"`
+	// ExternalRef is the exchange's mailbox entry it came from (nil for a
+	// member's).
+	ExternalRef *int64 `bun:"external_ref"`
 
 	AuthorName       string `bun:"author_name,scanonly"`
 	OrganizationName string `bun:"organization_name,scanonly"`
@@ -114,8 +121,10 @@ func (r reader) guard(i *Interest) workflow.Guard {
 // as $3.
 func interestsFor(tx bun.IDB, r reader, dst any, arg any) *bun.SelectQuery {
 	return tx.NewSelect().Conn(db.Prepared(tx, r.UserID, r.Advisor, arg)).Model(dst).ColumnExpr("?TableColumns").
-		ColumnExpr(auth.NameSQL("u") + " AS author_name").Join("JOIN users AS u ON u.id = i.author_id").
-		ColumnExpr("coalesce(o.name, '') AS organization_name").Join("LEFT JOIN organizations AS o ON o.id = i.organization_id").
+		ColumnExpr("CASE WHEN i.author_id IS NULL THEN i.external_name ELSE " + auth.NameSQL("u") + " END AS author_name").
+		Join("LEFT JOIN users AS u ON u.id = i.author_id").
+		ColumnExpr("CASE WHEN i.author_id IS NULL THEN i.external_organization ELSE coalesce(o.name, '') END AS organization_name").
+		Join("LEFT JOIN organizations AS o ON o.id = i.organization_id").
 		ColumnExpr("coalesce((SELECT " + auth.NameSQL("a") + " FROM users AS a WHERE a.id = i.advisor_id), '') AS advisor_name").
 		ColumnExpr("pa.title AS profile_title, pa.reference AS profile_reference").Join("JOIN partnerships AS pa ON pa.id = i.profile_id").
 		Where("$1::bigint > 0 AND (i.author_id = $1 OR $2::boolean)")

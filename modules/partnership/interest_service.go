@@ -197,6 +197,9 @@ func (m *Module) InterestTransition(ctx context.Context, iid int64, action, note
 			}
 		}
 		e := &notify.Event{ContentType: InterestType, ItemID: i.ID, Title: i.ProfileTitle, URL: i.URL(), AuthorID: &r.UserID}
+		if tr.Permission == Advise && i.AuthorID == 0 { // a respondent of another administration: told there
+			return m.replied(ctx, tx, i, tr.To, note)
+		}
 		if tr.Permission == Advise {
 			return notify.Tell(ctx, tx, e, i.AuthorID, "partnership.notify."+tr.To)
 		}

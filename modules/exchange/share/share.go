@@ -101,6 +101,22 @@ func All(ctx context.Context, tx bun.IDB) error {
 	return err
 }
 
+// Reply writes, in the transaction of a step an item's people take on
+// interest id of type typ that came from another administration through
+// mailbox entry ref (its new state and their note, at most 1,000
+// characters), the reply the exchange carries back to its respondent.
+func Reply(ctx context.Context, tx bun.IDB, typ string, id, ref int64, state, note string) error {
+	if r := []rune(note); len(r) > 1000 {
+		note = string(r[:1000])
+	}
+	_, err := tx.NewRaw("INSERT INTO exchange_reply_outbox (item_type, interest_id, ref, state, note) VALUES (?, ?, ?, ?, ?)",
+		typ, id, ref, state, note).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("exchange reply: %w", err)
+	}
+	return nil
+}
+
 // OptedIn says whether tenant id takes part in the exchange. It reads the
 // control plane: never call it with a tenant transaction, only the pool.
 func OptedIn(ctx context.Context, db bun.IDB, id int64) (bool, error) {
