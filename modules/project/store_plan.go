@@ -9,6 +9,7 @@ import (
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
 
+	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/keyset"
 )
 
@@ -37,13 +38,25 @@ func readPlan(ctx context.Context, tx bun.IDB, id int64) (*Plan, error) {
 	if err := tx.NewSelect().Model(&pl.WorkPackages).Where("w.project_id = ?", id).OrderExpr("w.starts_on, w.id").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("work packages: %w", err)
 	}
-	if err := tx.NewSelect().Model(&pl.Tasks).ColumnExpr(taskFields).Where("t.project_id = ?", id).OrderExpr("t.starts_on, t.id").Scan(ctx); err != nil {
+	err := eachRow(ctx, tx, tasksQuery, id, func(rows *sql.Rows) error {
+		var t Task
+		err := rows.Scan(&t.ID, &t.ProjectID, &t.WorkPackageID, &t.Title, &t.Description, &t.StartsOn, &t.EndsOn, &t.Status, &t.Progress)
+		pl.Tasks = append(pl.Tasks, t)
+		return err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("tasks: %w", err)
 	}
 	if err := readAssignees(ctx, tx, id, pl.Tasks); err != nil {
 		return nil, err
 	}
-	if err := tx.NewSelect().Model(&pl.Dependencies).Where("d.project_id = ?", id).OrderExpr("d.predecessor_id, d.successor_id").Scan(ctx); err != nil {
+	err = eachRow(ctx, tx, dependenciesQuery, id, func(rows *sql.Rows) error {
+		var d Dependency
+		err := rows.Scan(&d.ProjectID, &d.Predecessor, &d.Successor)
+		pl.Dependencies = append(pl.Dependencies, d)
+		return err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("dependencies: %w", err)
 	}
 	if err := tx.NewSelect().Model(&pl.Milestones).Where("ms.project_id = ?", id).OrderExpr("ms.due_on, ms.id").Scan(ctx); err != nil {
@@ -56,25 +69,52 @@ func readPlan(ctx context.Context, tx bun.IDB, id int64) (*Plan, error) {
 // query (joined by hash, whatever the estimates: a subquery per task may
 // be planned as a scan of every assignment per task).
 func readAssignees(ctx context.Context, tx bun.IDB, id int64, ts []Task) error {
-	var as []struct {
-		TaskID int64 `bun:"task_id"`
-		UserID int64 `bun:"user_id"`
-	}
-	if err := tx.NewRaw(`SELECT a.task_id, a.user_id FROM project_task_assignees AS a JOIN project_tasks AS t ON t.id = a.task_id
-		WHERE t.project_id = ? ORDER BY a.task_id, a.user_id`, id).Scan(ctx, &as); err != nil {
-		return fmt.Errorf("assignees: %w", err)
-	}
 	at := make(map[int64]int, len(ts))
 	for i := range ts {
 		at[ts[i].ID] = i
 		ts[i].Assignees = []int64{}
 	}
-	for _, a := range as {
-		if i, ok := at[a.TaskID]; ok {
-			ts[i].Assignees = append(ts[i].Assignees, a.UserID)
+	err := eachRow(ctx, tx, assigneesQuery, id, func(rows *sql.Rows) error {
+		var task, user int64
+		if err := rows.Scan(&task, &user); err != nil {
+			return err
 		}
+		if i, ok := at[task]; ok {
+			ts[i].Assignees = append(ts[i].Assignees, user)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("assignees: %w", err)
 	}
 	return nil
+}
+
+// The statements of a plan's many rows, sent prepared and scanned by
+// hand (bun's reflection took most of the page's reading time at 400
+// tasks).
+const (
+	tasksQuery     = `SELECT ` + taskFields + ` FROM project_tasks AS t WHERE t.project_id = $1 ORDER BY t.starts_on, t.id`
+	assigneesQuery = `SELECT a.task_id, a.user_id FROM project_task_assignees AS a JOIN project_tasks AS t ON t.id = a.task_id
+		WHERE t.project_id = $1 ORDER BY a.task_id, a.user_id`
+	dependenciesQuery = `SELECT d.project_id, d.predecessor_id, d.successor_id FROM project_task_dependencies AS d
+		WHERE d.project_id = $1 ORDER BY d.predecessor_id, d.successor_id`
+)
+
+// eachRow runs the prepared statement query (its one parameter: id) in
+// tx and calls each for every row.
+func eachRow(ctx context.Context, tx bun.IDB, query string, id int64, each func(*sql.Rows) error) error {
+	rows, err := db.Prepared(tx, id).QueryContext(ctx, query)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // WorkPackage is work package id of the plan (nil for none).

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -167,19 +168,12 @@ func Render(c *fiber.Ctx, status int, page *template.Template, data any) error {
 	if page == nil {
 		return fmt.Errorf("render: no such page")
 	}
-	// The page is written straight into the response's body, a buffer
-	// the server reuses from request to request (no page-sized buffer to
-	// allocate, grow and copy); a template that fails leaves it empty for
-	// the error page.
-	res := c.Response()
-	res.ResetBody()
-	if err := page.ExecuteTemplate(res.BodyWriter(), "layout", data); err != nil {
-		res.ResetBody()
+	var buf bytes.Buffer
+	if err := page.ExecuteTemplate(&buf, "layout", data); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	c.Status(status)
-	return nil
+	return c.Status(status).Send(buf.Bytes())
 }
 
 // NewShellFrom builds the bundle of the given message files (the platform's
