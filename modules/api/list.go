@@ -163,15 +163,18 @@ func since(s string) (time.Time, bool) {
 	return t, err == nil && t.Year() >= 1 && t.Year() <= 9999
 }
 
-// sharedWhere narrows a content type's list by language and
-// updated_since (on the table aliased alias, a name of the code's).
+// sharedWhere narrows a content type's list by the request's language
+// and updated_since (on the table aliased alias, a name of the code's),
+// read once here.
 func sharedWhere(c *fiber.Ctx, alias string) func(*bun.SelectQuery) *bun.SelectQuery {
+	lang := strings.Clone(c.Query("language"))
+	from, after := since(c.Query("updated_since"))
 	return func(q *bun.SelectQuery) *bun.SelectQuery {
-		if l := c.Query("language"); l != "" {
-			q = q.Where(alias+".language = ?", l)
+		if lang != "" {
+			q = q.Where(alias+".language = ?", lang)
 		}
-		if t, ok := since(c.Query("updated_since")); ok && c.Query("updated_since") != "" {
-			q = q.Where(alias+".updated_at >= ?", t)
+		if after {
+			q = q.Where(alias+".updated_at >= ?", from)
 		}
 		return q
 	}
