@@ -19,8 +19,10 @@ import (
 type showView struct {
 	web.Page
 	Item *Snapshot
-	// Sent is the member's expression of interest, once sent (nil: none).
-	Sent *Letter
+	// Sent is the member's expression of interest, once sent (nil: none),
+	// Replies the evaluations of it delivered to them, the newest first.
+	Sent    *Letter
+	Replies []Reply
 	// Organizations are the member's, for the form.
 	Organizations []organization.Organization
 	// Offer and OrganizationID are the form's values, Error its problem.
@@ -52,7 +54,11 @@ func (m *Module) show(c *fiber.Ctx) (*showView, error) {
 		return nil, err
 	}
 	v := &showView{Page: m.Page(c), Item: s}
-	if v.Sent, err = sent(ctx, m.DB, s, t.ID, u.ID); err != nil || v.Sent != nil {
+	if v.Sent, err = sent(ctx, m.DB, s, t.ID, u.ID); err != nil {
+		return v, err
+	}
+	if v.Sent != nil {
+		v.Replies, err = replies(ctx, m.DB, v.Sent)
 		return v, err
 	}
 	err = m.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {

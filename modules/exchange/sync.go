@@ -37,6 +37,7 @@ func (m *Module) Jobs(ws *river.Workers) []*river.PeriodicJob {
 	river.AddWorker(ws, river.WorkFunc(func(ctx context.Context, j *river.Job[DeliverArgs]) error {
 		return m.Deliver(ctx, j.Args.Mailbox)
 	}))
+	river.AddWorker(ws, river.WorkFunc(func(ctx context.Context, j *river.Job[ReplyArgs]) error { return m.DeliverReply(ctx, j.Args.Reply) }))
 	river.AddWorker(ws, river.WorkFunc(func(ctx context.Context, _ *river.Job[SweepArgs]) error { return m.Sweep(ctx) }))
 	return []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(m.every),
 		func() (river.JobArgs, *river.InsertOpts) { return SweepArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})}
@@ -60,6 +61,8 @@ const batch = 200
 // after a crash between the two, it writes the same snapshots again. A
 // tenant that is not active or does not take part writes nothing (its
 // entries are marked done: opting in again copies every shared item).
+// Then the tenant's replies to respondents of other administrations are
+// copied (see syncReplies).
 func (m *Module) Sync(ctx context.Context, slug string) error {
 	t, err := m.registry.Get(ctx, slug)
 	if errors.Is(err, tenant.ErrNotFound) {
@@ -70,8 +73,11 @@ func (m *Module) Sync(ctx context.Context, slug string) error {
 	}
 	for {
 		n, err := m.syncBatch(ctx, t)
-		if err != nil || n < batch {
+		if err != nil {
 			return err
+		}
+		if n < batch {
+			return m.syncReplies(ctx, t)
 		}
 	}
 }
@@ -165,7 +171,8 @@ func (m *Module) pending(ctx context.Context, tx bun.IDB, in bool) ([]int64, []c
 // Sweep catches up with every active tenant that takes part: a tenant
 // whose registry row changed since its last full copy (resumed) has all
 // its shared items copied anew; a tenant with outbox entries waiting has
-// them copied; then every mailbox entry waiting is delivered.
+// them copied; then every mailbox entry and every reply waiting is
+// delivered.
 func (m *Module) Sweep(ctx context.Context) error {
 	var ts []struct {
 		Slug  string `bun:"slug"`
@@ -191,11 +198,11 @@ func (m *Module) Sweep(ctx context.Context) error {
 			slog.ErrorContext(ctx, "exchange delivery", "mailbox", id, "err", err)
 		}
 	}
-	return nil
+	return m.deliverReplies(ctx)
 }
 
-// catchUp copies tenant slug's outbox, after writing every shared item to
-// it when stale.
+// catchUp copies tenant slug's outboxes (of snapshots and of replies),
+// after writing every shared item to the first when stale.
 func (m *Module) catchUp(ctx context.Context, slug string, stale bool) error {
 	t, err := m.registry.Get(ctx, slug)
 	if err != nil {
@@ -208,7 +215,10 @@ func (m *Module) catchUp(ctx context.Context, slug string, stale bool) error {
 				return err
 			}
 		}
-		waiting, err = tx.NewSelect().Table("exchange_outbox").Where("done_at IS NULL").Exists(ctx)
+		if waiting, err = tx.NewSelect().Table("exchange_outbox").Where("done_at IS NULL").Exists(ctx); err != nil || waiting {
+			return err
+		}
+		waiting, err = tx.NewSelect().Table("exchange_reply_outbox").Where("done_at IS NULL").Exists(ctx)
 		return err
 	})
 	if err != nil {

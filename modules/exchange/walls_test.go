@@ -109,7 +109,8 @@ func (r *recorder) AfterQuery(_ context.Context, e *bun.QueryEvent) {
 // exchange's tables are beyond them too: inside a tenant's transaction the
 // control plane's snapshots and mailbox and another tenant's outbox are
 // out of reach. Then, through the whole exchange (opting in, sharing, the
-// outbox job, listing, an interest delivered, evaluated, opting out), every
+// outbox job, listing, an interest delivered, evaluated and the evaluation
+// told to the respondent, opting out), every
 // statement the server and the jobs ran is recorded: none was refused by a
 // wall (so none tried to cross one), and none names a tenant's schema (so
 // each ran only where its transaction's search path put it: its own tenant).
@@ -119,6 +120,8 @@ func TestWalls(t *testing.T) {
 	for _, q := range []string{
 		"SELECT count(*) FROM piazza.exchange_snapshots", "SELECT count(*) FROM piazza.exchange_mailbox",
 		"SELECT count(*) FROM piazza.exchange_members", "INSERT INTO piazza.exchange_members (tenant_id) VALUES (1)",
+		"SELECT count(*) FROM piazza.exchange_replies", "SELECT count(*) FROM " + w.B.SchemaName + ".exchange_reply_outbox",
+		"SELECT count(*) FROM " + w.B.SchemaName + ".partnership_interests",
 		"SELECT count(*) FROM " + w.B.SchemaName + ".exchange_outbox", "SELECT count(*) FROM " + w.B.SchemaName + ".proposal_interests",
 		"INSERT INTO " + w.B.SchemaName + ".exchange_outbox (item_type, item_id) VALUES ('proposal', 1)",
 	} {
@@ -149,6 +152,9 @@ func TestWalls(t *testing.T) {
 	if code, _ := anna.Send(alpha+"/proposals/interests/"+itoa(iid), alpha+"/proposals/interests/"+itoa(iid)+"/do/not_relevant", nil); code != 303 {
 		t.Fatal("evaluate")
 	}
+	waitFor(t, bruno, beta+"/exchange/"+sid, "the evaluation told in beta", func(code int, page string) bool {
+		return code == 200 && strings.Contains(page, `id="reply-latest"`)
+	})
 	shareIt(t, anna, id, "withdraw")
 	waitFor(t, bruno, beta+"/exchange", "withdrawn", unlisted("Reti di sensori"))
 	optIn(t, w, alpha, "leave")
@@ -187,7 +193,8 @@ func (rec *recorder) check(t *testing.T, w *moduletest.World, want string) {
 
 // TestWallsPartnership: as TestWalls, through partnership profiles (an
 // advisor shares one, a member of the other tenant expresses interest, the
-// advisor takes it over and agrees, the profile is withdrawn): no
+// advisor takes it over and agrees, each step told to the respondent in
+// their tenant, the profile is withdrawn): no
 // statement refused by a wall, none naming a tenant's schema.
 func TestWallsPartnership(t *testing.T) {
 	w := moduletest.New(t)
@@ -207,8 +214,11 @@ func TestWallsPartnership(t *testing.T) {
 			t.Fatalf("%s: %d", action, code)
 		}
 	}
+	waitFor(t, bruno, beta+"/exchange/"+sid, "the steps told in beta", func(code int, page string) bool {
+		return code == 200 && strings.Contains(page, `id="reply-latest"`) && strings.Contains(page, "Accordo raggiunto")
+	})
 	shareProfile(t, carla, id, "withdraw")
 	waitFor(t, bruno, beta+"/exchange", "withdrawn", unlisted(brackets))
 	time.Sleep(500 * time.Millisecond) // the jobs' last statements
-	rec.check(t, w, "piazza.exchange_mailbox")
+	rec.check(t, w, "piazza.exchange_replies")
 }

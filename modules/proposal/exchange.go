@@ -155,3 +155,22 @@ func (m *Module) ExchangeReceive(ctx context.Context, tx bun.IDB, id int64, e sh
 	ev := &notify.Event{ContentType: InterestType, ItemID: in.ID, Title: p.Title, URL: in.URL()}
 	return true, notify.Tell(ctx, tx, ev, *p.AuthorID, "proposal.notify.received")
 }
+
+// replied writes, in the transaction of an evaluation of expression iid
+// (its new state to, the proposer's note), the reply the exchange carries
+// back to its respondent when it came from another administration, and
+// queues the copy once committed; nothing for a member's.
+func (m *Module) replied(ctx context.Context, tx bun.IDB, iid int64, to, note string) error {
+	var ref *int64
+	if err := tx.NewSelect().Table("proposal_interests").Column("external_ref").Where("id = ?", iid).Scan(ctx, &ref); err != nil {
+		return fmt.Errorf("external interest: %w", err)
+	}
+	if ref == nil {
+		return nil
+	}
+	if err := share.Reply(ctx, tx, ContentType, iid, *ref, to, note); err != nil {
+		return err
+	}
+	m.exchanged(ctx)
+	return nil
+}

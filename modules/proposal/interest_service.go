@@ -221,6 +221,11 @@ func (m *Module) step(ctx context.Context, tx bun.IDB, iid int64, action, note s
 			return err
 		}
 	}
+	if tr.Permission == "evaluate" && i.AuthorID == 0 { // from another administration: told there
+		if err := m.replied(ctx, tx, i.ID, tr.To, note); err != nil {
+			return err
+		}
+	}
 	return m.tell(ctx, tx, i, tr.To, uid)
 }
 
