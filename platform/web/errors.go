@@ -5,6 +5,7 @@ import (
 	"html"
 	"html/template"
 	"log/slog"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -82,6 +83,13 @@ func errorHandler(shell *Shell, tmpl *template.Template, log *slog.Logger, dev b
 			c.Set(fiber.HeaderRetryAfter, "300")
 		}
 		c.Set(fiber.HeaderCacheControl, "no-store")
+		if strings.HasPrefix(c.Path(), APIPrefix) { // a program's request: the API's JSON error
+			text := p.Text
+			if p.Detail != "" {
+				text = p.Detail
+			}
+			return c.Status(status).JSON(fiber.Map{"error": fiber.Map{"code": apiCode(status), "message": text}})
+		}
 		if c.Get("HX-Request") == "true" { // shown in place, next to the form
 			text := p.Text
 			if p.Detail != "" {
@@ -96,6 +104,38 @@ func errorHandler(shell *Shell, tmpl *template.Template, log *slog.Logger, dev b
 		}
 		return nil
 	}
+}
+
+// APIPrefix is where the open API answers (modules/api): an error the
+// site answers before the API does (bad text, a suspended site, a site in
+// its payment grace period …) is JSON there too, as the API's own are.
+const APIPrefix = "/api/"
+
+// apiCode is the API's code of an error status.
+func apiCode(status int) string {
+	switch {
+	case status == fiber.StatusBadRequest:
+		return "invalid"
+	case status == fiber.StatusUnauthorized:
+		return "unauthorized"
+	case status == fiber.StatusForbidden:
+		return "forbidden"
+	case status == fiber.StatusNotFound:
+		return "not_found"
+	case status == fiber.StatusMethodNotAllowed:
+		return "method_not_allowed"
+	case status == fiber.StatusConflict:
+		return "conflict"
+	case status == fiber.StatusRequestEntityTooLarge:
+		return "too_large"
+	case status == fiber.StatusTooManyRequests:
+		return "rate_limited"
+	case status == fiber.StatusServiceUnavailable:
+		return "unavailable"
+	case status < 500:
+		return "bad_request"
+	}
+	return "server_error"
 }
 
 // fiberText says whether err is Fiber's own error, with no message key.

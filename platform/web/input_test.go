@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -118,5 +119,50 @@ func TestBadTextRefused(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestAPIErrorsAreJSON: under the open API's path, an error the site
+// answers before any handler (here bad text) is the API's JSON error, in
+// the request's language; elsewhere it stays the site's page.
+func TestAPIErrorsAreJSON(t *testing.T) {
+	seen := 0
+	shell, err := web.NewShellFrom()
+	if err != nil {
+		t.Fatal(err)
+	}
+	langs := func(*fiber.Ctx) ([]string, string, string) { return i18n.Supported, i18n.Default, "" }
+	srv, err := web.New(web.Config{OperatorHost: "admin.piazza.test", Shell: shell,
+		Language: shell.I18n.Middleware(langs, false), TenantModules: []web.Module{echo{&seen}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ask := func(target, lang string) (*http.Response, string) {
+		req := httptest.NewRequest("GET", "http://alpha.piazza.test"+target, nil)
+		req.RequestURI = req.URL.RequestURI()
+		req.Header.Set("Accept-Language", lang)
+		res, err := srv.App().Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		return res, string(b)
+	}
+	for lang, want := range map[string]string{"it": "La richiesta contiene un carattere NUL", "en": "The request contains a NUL character"} {
+		res, body := ask("/api/v1/news?q=a%00b", lang)
+		var got struct {
+			Error struct{ Code, Message string }
+		}
+		if err := json.Unmarshal([]byte(body), &got); err != nil || res.StatusCode != http.StatusBadRequest ||
+			!strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") || got.Error.Code != "invalid" ||
+			!strings.Contains(got.Error.Message, want) {
+			t.Errorf("%s: %d %s %s, want 400 JSON, code invalid, saying %q", lang, res.StatusCode, res.Header.Get("Content-Type"), body, want)
+		}
+		if res, body := ask("/news?q=a%00b", lang); res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "<html") {
+			t.Errorf("a page: %d %s, want the error page", res.StatusCode, body)
+		}
+	}
+	if seen != 0 {
+		t.Error("a handler ran")
 	}
 }
