@@ -39,6 +39,22 @@ func multipartBody(field, value string, file []byte) (string, *bytes.Buffer) {
 	return mw.FormDataContentType(), &b
 }
 
+// echoServer is a server whose tenant area is echo (counting into seen).
+func echoServer(t *testing.T, seen *int) *web.Server {
+	t.Helper()
+	shell, err := web.NewShellFrom()
+	if err != nil {
+		t.Fatal(err)
+	}
+	langs := func(*fiber.Ctx) ([]string, string, string) { return i18n.Supported, i18n.Default, "" }
+	srv, err := web.New(web.Config{OperatorHost: "admin.piazza.test", Shell: shell,
+		Language: shell.I18n.Middleware(langs, false), TenantModules: []web.Module{echo{seen}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv
+}
+
 // TestBadTextRefused: a NUL byte or bytes that are not UTF-8, anywhere a
 // handler reads text (path, query, form fields urlencoded or multipart,
 // cookies), or NUL in any header, is answered 400 with a page that says
@@ -46,16 +62,7 @@ func multipartBody(field, value string, file []byte) (string, *bytes.Buffer) {
 // and good text in any language go through.
 func TestBadTextRefused(t *testing.T) {
 	seen := 0
-	shell, err := web.NewShellFrom()
-	if err != nil {
-		t.Fatal(err)
-	}
-	langs := func(*fiber.Ctx) ([]string, string, string) { return i18n.Supported, i18n.Default, "" }
-	srv, err := web.New(web.Config{OperatorHost: "admin.piazza.test", Shell: shell,
-		Language: shell.I18n.Middleware(langs, false), TenantModules: []web.Module{echo{&seen}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv := echoServer(t, &seen)
 	form := func(v url.Values) (string, io.Reader) {
 		return "application/x-www-form-urlencoded", strings.NewReader(v.Encode())
 	}
@@ -127,16 +134,7 @@ func TestBadTextRefused(t *testing.T) {
 // the request's language; elsewhere it stays the site's page.
 func TestAPIErrorsAreJSON(t *testing.T) {
 	seen := 0
-	shell, err := web.NewShellFrom()
-	if err != nil {
-		t.Fatal(err)
-	}
-	langs := func(*fiber.Ctx) ([]string, string, string) { return i18n.Supported, i18n.Default, "" }
-	srv, err := web.New(web.Config{OperatorHost: "admin.piazza.test", Shell: shell,
-		Language: shell.I18n.Middleware(langs, false), TenantModules: []web.Module{echo{&seen}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv := echoServer(t, &seen)
 	ask := func(target, lang string) (*http.Response, string) {
 		req := httptest.NewRequest("GET", "http://alpha.piazza.test"+target, nil)
 		req.RequestURI = req.URL.RequestURI()
