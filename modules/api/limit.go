@@ -36,7 +36,11 @@ const (
 // is an error naming its variable.
 func LimitsFrom(getenv func(string) string) (Limits, error) {
 	l := Limits{PerAddr: 60, PerToken: 600, Window: time.Minute}
-	for name, to := range map[string]*int{EnvPerAddr: &l.PerAddr, EnvPerToken: &l.PerToken} {
+	for _, e := range []struct {
+		name string
+		to   *int
+	}{{EnvPerAddr, &l.PerAddr}, {EnvPerToken, &l.PerToken}} { // in this order: the first bad one is named
+		name, to := e.name, e.to
 		v := strings.TrimSpace(getenv(name))
 		if v == "" {
 			continue
