@@ -112,68 +112,83 @@ func (m *Module) syncReplies(ctx context.Context, t *tenant.Tenant) error {
 // meanwhile keeps it waiting. Delivered twice (a crash before it is
 // marked), it may tell twice; it never tells anyone else.
 func (m *Module) DeliverReply(ctx context.Context, id int64) error {
-	var r struct {
-		MailboxID  int64  `bun:"mailbox_id"`
-		SnapshotID *int64 `bun:"snapshot_id"`
-		UserID     int64  `bun:"from_user_id"`
-		ItemType   string `bun:"item_type"`
-		ItemTitle  string `bun:"item_title"`
-		State      string `bun:"state"`
-		Slug       string `bun:"slug"`
-		Active     bool   `bun:"active"`
-		Member     bool   `bun:"member"`
-	}
-	err := m.DB.NewRaw(`SELECT r.mailbox_id, mb.snapshot_id, mb.from_user_id, mb.item_type, mb.item_title, r.state, t.slug,
-		t.status = 'active' AS active, EXISTS (SELECT 1 FROM piazza.exchange_members WHERE tenant_id = t.id) AS member
-		FROM piazza.exchange_replies AS r JOIN piazza.exchange_mailbox AS mb ON mb.id = r.mailbox_id
-		JOIN piazza.tenants AS t ON t.id = mb.from_tenant_id WHERE r.id = ? AND r.delivery = 'pending'`, id).Scan(ctx, &r)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("exchange reply: %w", err)
-	}
-	if !r.Member {
-		return m.markReply(ctx, id, "refused", "")
-	}
-	if !r.Active {
-		return nil // it waits, without counting an attempt, until the tenant is resumed
-	}
-	t, err := m.registry.Get(ctx, r.Slug)
-	if err != nil {
-		return err
-	}
-	message := "exchange.notify.replied"
-	if slices.Contains(replyStates[r.ItemType], r.State) {
-		message = "exchange.notify." + r.ItemType + "." + r.State
-	}
-	link := "/exchange"
-	if r.SnapshotID != nil {
-		link += "/" + strconv.FormatInt(*r.SnapshotID, 10)
-	}
-	ctx, announced := notify.WithOutbox(ctx)
-	var here bool
-	err = m.inTenant(ctx, t, func(ctx context.Context, tx bun.Tx) error {
-		if here, err = tx.NewSelect().Table("users").Where("id = ? AND status = 'active'", r.UserID).Exists(ctx); err != nil || !here {
+	// One delivery of a reply at a time: its row stays locked in a
+	// control-plane transaction until the outcome is recorded, and a job
+	// that finds it locked (the sweep beside the reply's own job) leaves
+	// it to the one delivering.
+	var failed error
+	err := m.DB.RunInTx(ctx, nil, func(ctx context.Context, ctl bun.Tx) error {
+		var r struct {
+			MailboxID  int64  `bun:"mailbox_id"`
+			SnapshotID *int64 `bun:"snapshot_id"`
+			UserID     int64  `bun:"from_user_id"`
+			ItemType   string `bun:"item_type"`
+			ItemTitle  string `bun:"item_title"`
+			State      string `bun:"state"`
+			Slug       string `bun:"slug"`
+			Active     bool   `bun:"active"`
+			Member     bool   `bun:"member"`
+		}
+		err := ctl.NewRaw(`SELECT r.mailbox_id, mb.snapshot_id, mb.from_user_id, mb.item_type, mb.item_title, r.state, t.slug,
+			t.status = 'active' AS active, EXISTS (SELECT 1 FROM piazza.exchange_members WHERE tenant_id = t.id) AS member
+			FROM piazza.exchange_replies AS r JOIN piazza.exchange_mailbox AS mb ON mb.id = r.mailbox_id
+			JOIN piazza.tenants AS t ON t.id = mb.from_tenant_id WHERE r.id = ? AND r.delivery = 'pending'
+			FOR UPDATE OF r SKIP LOCKED`, id).Scan(ctx, &r)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // delivered, refused, or being delivered
+		}
+		if err != nil {
+			return fmt.Errorf("exchange reply: %w", err)
+		}
+		if !r.Member {
+			return markReply(ctx, ctl, id, "refused", "")
+		}
+		if !r.Active {
+			return nil // it waits, without counting an attempt, until the tenant is resumed
+		}
+		t, err := m.registry.Get(ctx, r.Slug)
+		if err != nil {
 			return err
 		}
-		ev := &notify.Event{ContentType: "exchange", ItemID: r.MailboxID, Title: r.ItemTitle, URL: link}
-		return notify.Tell(ctx, tx, ev, r.UserID, message)
+		message := "exchange.notify.replied"
+		if slices.Contains(replyStates[r.ItemType], r.State) {
+			message = "exchange.notify." + r.ItemType + "." + r.State
+		}
+		link := "/exchange"
+		if r.SnapshotID != nil {
+			link += "/" + strconv.FormatInt(*r.SnapshotID, 10)
+		}
+		ctx, announced := notify.WithOutbox(ctx)
+		var here bool
+		// The respondent's tenant, in its own transaction (another
+		// connection: the control plane's stays open, holding the lock).
+		err = m.inTenant(ctx, t, func(ctx context.Context, tx bun.Tx) error {
+			if here, err = tx.NewSelect().Table("users").Where("id = ? AND status = 'active'", r.UserID).Exists(ctx); err != nil || !here {
+				return err
+			}
+			ev := &notify.Event{ContentType: "exchange", ItemID: r.MailboxID, Title: r.ItemTitle, URL: link}
+			return notify.Tell(ctx, tx, ev, r.UserID, message)
+		})
+		if err != nil {
+			failed = err
+			return markReply(ctx, ctl, id, "pending", err.Error())
+		}
+		notify.DispatchAll(tenant.NewContext(ctx, t), m.dispatch, t.Slug, announced())
+		if !here {
+			return markReply(ctx, ctl, id, "refused", "")
+		}
+		return markReply(ctx, ctl, id, "delivered", "")
 	})
 	if err != nil {
-		_ = m.markReply(ctx, id, "pending", err.Error())
 		return err
 	}
-	notify.DispatchAll(tenant.NewContext(ctx, t), m.dispatch, t.Slug, announced())
-	if !here {
-		return m.markReply(ctx, id, "refused", "")
-	}
-	return m.markReply(ctx, id, "delivered", "")
+	return failed
 }
 
-// markReply records a delivery attempt of reply id and its outcome.
-func (m *Module) markReply(ctx context.Context, id int64, state, problem string) error {
-	_, err := m.DB.NewRaw(`UPDATE piazza.exchange_replies SET delivery = ?, attempts = attempts + 1, last_error = ?,
+// markReply records a delivery attempt of reply id and its outcome, in db
+// (the transaction that holds the reply).
+func markReply(ctx context.Context, db bun.IDB, id int64, state, problem string) error {
+	_, err := db.NewRaw(`UPDATE piazza.exchange_replies SET delivery = ?, attempts = attempts + 1, last_error = ?,
 		delivered_at = CASE WHEN ? = 'delivered' THEN now() END WHERE id = ?`, state, strings.ToValidUTF8(clip(problem, 500), ""), state, id).Exec(ctx)
 	return err
 }

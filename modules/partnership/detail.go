@@ -5,6 +5,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/piazza-pa/piazza/modules/exchange/share"
 	"github.com/piazza-pa/piazza/platform/scope"
 )
 
@@ -22,7 +23,7 @@ type Detail struct {
 	Interests []Interest
 	// Exchange is the form that shares the profile with other
 	// administrations (nil: not offered).
-	Exchange *Exchange
+	Exchange *share.Form
 }
 
 // detail reads the profile's part of its page for v.

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -13,7 +12,6 @@ import (
 	"github.com/piazza-pa/piazza/modules/exchange/share"
 	"github.com/piazza-pa/piazza/platform/notify"
 	"github.com/piazza-pa/piazza/platform/workflow"
-	"github.com/piazza-pa/piazza/tenant"
 )
 
 // Partnership profiles in the exchange between administrations (package
@@ -24,14 +22,6 @@ import (
 // administrations come back as interests without a local author, which the
 // advisors follow up as any other. Each step they take is written to the
 // reply outbox, whence the exchange tells the respondent in their tenant.
-
-// Exchange is the share form on a profile's page.
-type Exchange struct {
-	// Shared: the profile is in the exchange now.
-	Shared bool
-	// Action is where the form posts.
-	Action string
-}
 
 // ExchangeType names profiles in the exchange.
 func (m *Module) ExchangeType() string { return ContentType }
@@ -98,16 +88,8 @@ func (m *Module) exchange(ctx context.Context, tx bun.IDB, p *Profile, uid int64
 	if err != nil || !ok {
 		return err
 	}
-	t := tenant.FromContext(ctx)
-	if t == nil {
-		return nil
-	}
-	// The control plane, read through the pool, never in tx.
-	if in, err := share.OptedIn(ctx, m.DB, t.ID); err != nil || !in {
-		return err
-	}
-	d.Exchange = &Exchange{Shared: shared, Action: "/exchange/share/" + ContentType + "/" + strconv.FormatInt(p.ID, 10)}
-	return nil
+	d.Exchange, err = share.FormFor(ctx, m.DB, ContentType, p.ID, shared)
+	return err
 }
 
 // ExchangeReceive records e as a new interest in profile id, from a

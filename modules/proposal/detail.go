@@ -7,6 +7,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/modules/community"
+	"github.com/piazza-pa/piazza/modules/exchange/share"
 	"github.com/piazza-pa/piazza/platform/lineage"
 	"github.com/piazza-pa/piazza/platform/match"
 	"github.com/piazza-pa/piazza/platform/scope"
@@ -42,7 +43,7 @@ type Detail struct {
 	Continue string
 	// Exchange is the form that shares the proposal with other
 	// administrations, for who may (nil: none).
-	Exchange *Exchange
+	Exchange *share.Form
 }
 
 // detail reads the proposal's part of its page for v.

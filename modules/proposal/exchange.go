@@ -24,14 +24,6 @@ import (
 // exchange's job, and expressions of interest from other administrations
 // come back as expressions without a local author, evaluated as any other.
 
-// Exchange is the share form on a proposal's page.
-type Exchange struct {
-	// Shared: the proposal is in the exchange now.
-	Shared bool
-	// Action is where the form posts.
-	Action string
-}
-
 // ExchangeType names proposals in the exchange.
 func (m *Module) ExchangeType() string { return ContentType }
 
@@ -94,16 +86,11 @@ func (m *Module) exchange(ctx context.Context, tx bun.IDB, p *Proposal, uid int6
 	if err != nil || !ok {
 		return err
 	}
-	t := tenant.FromContext(ctx)
-	if t == nil {
-		return nil
-	}
-	// The control plane, read through the pool, never in tx.
-	if in, err := share.OptedIn(ctx, m.DB, t.ID); err != nil || !in {
+	shared, err := share.Shared(ctx, tx, ContentType, p.ID)
+	if err != nil {
 		return err
 	}
-	shared, err := share.Shared(ctx, tx, ContentType, p.ID)
-	d.Exchange = &Exchange{Shared: shared, Action: "/exchange/share/" + ContentType + "/" + strconv.FormatInt(p.ID, 10)}
+	d.Exchange, err = share.FormFor(ctx, m.DB, ContentType, p.ID, shared)
 	return err
 }
 

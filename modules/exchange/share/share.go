@@ -11,12 +11,14 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform/jobs"
+	"github.com/piazza-pa/piazza/tenant"
 )
 
 // Snapshot is what leaves a tenant of a shared item: only the fields meant
@@ -141,4 +143,26 @@ func Kick(ctx context.Context, q *jobs.Queue, slug string) {
 	if err := q.Insert(ctx, SyncArgs{Tenant: slug}, &river.InsertOpts{MaxAttempts: 5}); err != nil {
 		slog.ErrorContext(ctx, "queue exchange sync", "tenant", slug, "err", err)
 	}
+}
+
+// Form is the share form on an item's page: Shared, the item is in the
+// exchange now; Action, where the form posts.
+type Form struct {
+	Shared bool
+	Action string
+}
+
+// FormFor is the share form of item (typ, id), shared or not, for a
+// member who may share it, when the tenant of ctx takes part (read from
+// the control plane through db, the pool: never a tenant's transaction);
+// nil when it does not.
+func FormFor(ctx context.Context, db bun.IDB, typ string, id int64, shared bool) (*Form, error) {
+	t := tenant.FromContext(ctx)
+	if t == nil {
+		return nil, nil
+	}
+	if in, err := OptedIn(ctx, db, t.ID); err != nil || !in {
+		return nil, err
+	}
+	return &Form{Shared: shared, Action: "/exchange/share/" + typ + "/" + strconv.FormatInt(id, 10)}, nil
 }
