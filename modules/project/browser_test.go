@@ -149,7 +149,21 @@ func planProject(t *testing.T, ctx context.Context, id string, day calendar) (st
 		chromedp.Click(chromedp.ID("save")), chromedp.WaitVisible(chromedp.CSS(`#work-packages tr[id^="wp-"]`)))
 	a := task(t, ctx, id, "Scelta delle attrezzature", day(0, 0), day(1, -1))
 	moduletest.Do(t, ctx, "the manager reports the first task done", chromedp.SetValue(chromedp.ID("status"), "done"), chromedp.Clear(chromedp.ID("progress")),
-		chromedp.SendKeys(chromedp.ID("progress"), "100"), chromedp.Click(chromedp.ID("save-progress")), chromedp.WaitVisible(chromedp.CSS(`.alert-success[role="status"]`)))
+		chromedp.SendKeys(chromedp.ID("progress"), "100"), chromedp.Click(chromedp.ID("save-progress")))
+	// The task's page already says it was created: wait for the page the
+	// save leads to, loaded (a navigation started while it loads would
+	// abort it), asking again while a navigation interrupts the question.
+	for {
+		done, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`location.search.includes("done=progress") && document.readyState === "complete"`))
+		if err == nil && done {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("the page after the progress: %v", ctx.Err())
+		}
+		time.Sleep(50 * time.Millisecond) // between two questions, not a deadline
+	}
+	moduletest.Do(t, ctx, "the manager sees the progress saved", chromedp.WaitVisible(chromedp.CSS(`.alert-success[role="status"]`)))
 	b := task(t, ctx, id, "Installazione e collaudo", day(2, 0), day(5, -1))
 	moduletest.Do(t, ctx, "the manager puts the second task after the first", chromedp.SetValue(chromedp.ID("predecessor_id"), a),
 		chromedp.Click(chromedp.CSS("#add-dependency button")), chromedp.WaitVisible(chromedp.CSS(`#predecessors a[href$="/tasks/`+a+`"]`)))
