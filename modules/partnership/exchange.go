@@ -112,14 +112,8 @@ func (m *Module) ExchangeReceive(ctx context.Context, tx bun.IDB, id int64, e sh
 		return false, err
 	}
 	in := &Interest{ProfileID: id, Message: e.Offer, State: Received}
-	err = tx.NewRaw(`INSERT INTO partnership_interests (profile_id, message, state, external_name, external_organization, external_tenant, external_ref)
-		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (external_ref) DO NOTHING RETURNING id`,
-		id, e.Offer, Received, e.Name, e.Organization, e.Tenant, e.Ref).Scan(ctx, &in.ID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return true, nil // delivered before
-	}
-	if err != nil {
-		return false, fmt.Errorf("external interest: %w", err)
+	if in.ID, err = share.Record(ctx, tx, "partnership_interests", "profile_id", "message", id, Received, e); err != nil || in.ID == 0 {
+		return err == nil, err // 0: delivered before
 	}
 	if err := workflow.Record(ctx, tx, in.Item(), "create", "", Received, 0, ""); err != nil {
 		return false, err

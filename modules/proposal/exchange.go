@@ -121,14 +121,8 @@ func (m *Module) ExchangeReceive(ctx context.Context, tx bun.IDB, id int64, e sh
 		return false, fmt.Errorf("proposal for an external interest: %w", err)
 	}
 	in := &Interest{ProposalID: id, Offer: e.Offer, State: Submitted}
-	err = tx.NewRaw(`INSERT INTO proposal_interests (proposal_id, offer, state, external_name, external_organization, external_tenant, external_ref)
-		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (external_ref) DO NOTHING RETURNING id`,
-		id, e.Offer, Submitted, e.Name, e.Organization, e.Tenant, e.Ref).Scan(ctx, &in.ID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return true, nil // delivered before
-	}
-	if err != nil {
-		return false, fmt.Errorf("external interest: %w", err)
+	if in.ID, err = share.Record(ctx, tx, "proposal_interests", "proposal_id", "offer", id, Submitted, e); err != nil || in.ID == 0 {
+		return err == nil, err // 0: delivered before
 	}
 	if err := workflow.Record(ctx, tx, in.Item(), "create", "", workflow.Draft, 0, ""); err != nil {
 		return false, err

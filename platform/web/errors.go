@@ -111,28 +111,19 @@ func errorHandler(shell *Shell, tmpl *template.Template, log *slog.Logger, dev b
 // its payment grace period …) is JSON there too, as the API's own are.
 const APIPrefix = "/api/"
 
+// apiCodes are the API's codes of error statuses; another status is
+// bad_request below 500, server_error from it.
+var apiCodes = map[int]string{fiber.StatusBadRequest: "invalid", fiber.StatusUnauthorized: "unauthorized",
+	fiber.StatusForbidden: "forbidden", fiber.StatusNotFound: "not_found", fiber.StatusMethodNotAllowed: "method_not_allowed",
+	fiber.StatusConflict: "conflict", fiber.StatusRequestEntityTooLarge: "too_large", fiber.StatusTooManyRequests: "rate_limited",
+	fiber.StatusServiceUnavailable: "unavailable"}
+
 // apiCode is the API's code of an error status.
 func apiCode(status int) string {
-	switch {
-	case status == fiber.StatusBadRequest:
-		return "invalid"
-	case status == fiber.StatusUnauthorized:
-		return "unauthorized"
-	case status == fiber.StatusForbidden:
-		return "forbidden"
-	case status == fiber.StatusNotFound:
-		return "not_found"
-	case status == fiber.StatusMethodNotAllowed:
-		return "method_not_allowed"
-	case status == fiber.StatusConflict:
-		return "conflict"
-	case status == fiber.StatusRequestEntityTooLarge:
-		return "too_large"
-	case status == fiber.StatusTooManyRequests:
-		return "rate_limited"
-	case status == fiber.StatusServiceUnavailable:
-		return "unavailable"
-	case status < 500:
+	if code, ok := apiCodes[status]; ok {
+		return code
+	}
+	if status < 500 {
 		return "bad_request"
 	}
 	return "server_error"

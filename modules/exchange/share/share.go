@@ -9,6 +9,8 @@ package share
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -41,6 +43,24 @@ type Snapshot struct {
 type External struct {
 	Ref                               int64
 	Name, Organization, Tenant, Offer string
+}
+
+// Record inserts e as a new interest in item id of a module's interests
+// table (its item column, and the column the offer goes in) in state,
+// with no local author: its id, or 0 when e was delivered before (its Ref
+// is unique there).
+func Record(ctx context.Context, tx bun.IDB, table, itemColumn, offerColumn string, id int64, state string, e External) (int64, error) {
+	var in int64
+	err := tx.NewRaw(`INSERT INTO ? (?, ?, state, external_name, external_organization, external_tenant, external_ref)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (external_ref) DO NOTHING RETURNING id`,
+		bun.Ident(table), bun.Ident(itemColumn), bun.Ident(offerColumn), id, e.Offer, state, e.Name, e.Organization, e.Tenant, e.Ref).Scan(ctx, &in)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("external interest: %w", err)
+	}
+	return in, nil
 }
 
 // Source is a module whose items can be shared to the exchange (found on
