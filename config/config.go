@@ -64,6 +64,9 @@ type Config struct {
 	// Forwarded headers name the visitor (PIAZZA_TRUSTED_PROXIES); none by
 	// default.
 	TrustedProxies []netip.Prefix
+	// Concurrency is how many requests a replica works on at once
+	// (PIAZZA_CONCURRENCY); 0: four per CPU.
+	Concurrency int
 	// StripeKey is the Stripe secret key (PIAZZA_STRIPE_KEY); empty turns
 	// billing off. StripeWebhookSecret verifies Stripe's webhooks
 	// (PIAZZA_STRIPE_WEBHOOK_SECRET), required with the key.

@@ -58,6 +58,8 @@ func TestLoadInvalid(t *testing.T) {
 		{"PIAZZA_DELETE_GRACE", "a month", ModeDev, "PIAZZA_DELETE_GRACE"},
 		{"PIAZZA_DELETE_GRACE", "-1h", ModeDev, "PIAZZA_DELETE_GRACE"},
 		{"PIAZZA_PG_PORT", "70000", ModeDev, "PIAZZA_PG_PORT"},
+		{"PIAZZA_CONCURRENCY", "0", ModeDev, "PIAZZA_CONCURRENCY"},
+		{"PIAZZA_CONCURRENCY", "many", ModeDev, "PIAZZA_CONCURRENCY"},
 		{"PIAZZA_DATABASE_URL", "mysql://x", ModeDev, "PIAZZA_DATABASE_URL"},
 		{"PIAZZA_SMTP_URL", "http://mail.example.org", ModeDev, "PIAZZA_SMTP_URL"},
 		{"PIAZZA_SMTP_URL", "smtp://user:s3cret@", ModeDev, "PIAZZA_SMTP_URL"},

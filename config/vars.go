@@ -75,6 +75,14 @@ var variables = []variable{
 		c.TrustedProxies, err = ParseProxies(v)
 		return err
 	}},
+	{"PIAZZA_CONCURRENCY", func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 10000 {
+			return fmt.Errorf("%q is not a number of requests between 1 and 10000", v)
+		}
+		c.Concurrency = n
+		return nil
+	}},
 	{"PIAZZA_SMTP_URL", func(c *Config, v string) error {
 		c.SMTPURL = v
 		if u, err := url.Parse(v); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {

@@ -107,6 +107,7 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 	srv, err := set.Server(web.Config{
 		OperatorHost:   e.cfg.OperatorHost,
 		TrustedProxies: e.cfg.TrustedProxies,
+		Concurrency:    e.cfg.Concurrency,
 		HSTS:           e.scheme() == "https",
 		Dev:            e.cfg.Dev,
 		Log:            e.log,

@@ -76,6 +76,10 @@ type Config struct {
 	// TenantModules and OperatorModules register the routes of each area.
 	TenantModules   []Module
 	OperatorModules []Module
+	// Concurrency is how many requests the server works on at once (the
+	// health checks and static files aside); the others wait their turn.
+	// 0: RequestsPerCPU per CPU.
+	Concurrency int
 }
 
 // Server is the HTTP server.
@@ -116,6 +120,7 @@ func New(cfg Config) (*Server, error) {
 	s.app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
 	s.app.Get("/static/*", cfg.Shell.Assets.Handler)
 	s.app.Get("/readyz", readiness(cfg.DB))
+	s.app.Use(admit(cfg.Concurrency))
 	s.app.Use(func(c *fiber.Ctx) error {
 		if string(c.Request().Host()) == cfg.OperatorHost {
 			return operatorArea(c)
