@@ -45,7 +45,7 @@ func checkMetrics(t *testing.T, objs []object, v chartValues) {
 	svc := metricsService(objs)
 	if !v.Metrics.Enabled {
 		if set || port != nil || svc != nil {
-			t.Errorf("metrics off, yet PIAZZA_METRICS_ADDR=%q, container port %v, Service %v", addr, port, svc != nil)
+			t.Errorf("metrics off, yet PIAZZA_METRICS_ADDR set %v, container port %v, Service %v", set, port != nil, svc != nil)
 		}
 		return
 	}
