@@ -89,6 +89,8 @@ func TestChartInstalls(t *testing.T) {
 			checkServiceMonitor(t, objs, v)
 			checkTracing(t, objs, v)
 			checkNetworkPolicy(t, objs, v)
+			checkIngressTLS(t, objs)
+			checkSettings(t, objs, v)
 		})
 	}
 }

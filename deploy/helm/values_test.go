@@ -14,7 +14,9 @@ import (
 // chart's values.yaml overlaid with a case's values file, as Helm merges
 // them (maps merge, lists and scalars replace).
 type chartValues struct {
-	Metrics struct {
+	TrustedProxies string `json:"trustedProxies"`
+	DatabaseConns  int    `json:"databaseConns"`
+	Metrics        struct {
 		Enabled        bool `json:"enabled"`
 		Port           int  `json:"port"`
 		ServiceMonitor struct {
