@@ -29,6 +29,9 @@ func checkIngressTLS(t *testing.T, objs []object) {
 				t.Errorf("Ingress %s: TLS Secret name %q: %v", ing.Name, tls.SecretName, errs)
 			}
 			for _, h := range tls.Hosts {
+				if _, dup := covered[h]; dup {
+					t.Errorf("Ingress %s: %s is in two certificates", ing.Name, h)
+				}
 				covered[h] = i
 			}
 		}
