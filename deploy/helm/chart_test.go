@@ -1,6 +1,7 @@
 package helm
 
 import (
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -36,6 +37,20 @@ var chartCases = []chartCase{
 		[]string{"apps/v1/Deployment", "batch/v1/Job", "policy/v1/PodDisruptionBudget", "v1/Service"}},
 	{"one replica without volume", "testdata/single.yaml", nil,
 		[]string{"apps/v1/Deployment", "v1/Secret", "v1/Service", "v1/ServiceAccount"}},
+}
+
+// TestEveryValuesFileIsACase keeps the lint and the render checks over
+// every values file in testdata: one left out would be tested by nobody.
+func TestEveryValuesFileIsACase(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("testdata/*.yaml: %v %v", files, err)
+	}
+	for _, f := range files {
+		if !slices.ContainsFunc(chartCases, func(c chartCase) bool { return c.values == f }) {
+			t.Errorf("%s is in no chart case", f)
+		}
+	}
 }
 
 // TestChartLints runs `helm lint --strict` with each set of values.
