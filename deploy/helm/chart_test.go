@@ -126,6 +126,8 @@ func TestChartRefuses(t *testing.T) {
 		{"autoscaling without a CPU request", "testdata/full.yaml", []string{"resources.requests.cpu=null"}, "autoscaling.enabled needs resources.requests.cpu"},
 		{"autoscaling bounds upside down", "testdata/full.yaml", []string{"autoscaling.minReplicas=5", "autoscaling.maxReplicas=3"}, "maxReplicas at least minReplicas"},
 		{"service monitor without metrics", "testdata/full.yaml", []string{"metrics.enabled=false"}, "metrics.serviceMonitor.enabled needs metrics.enabled"},
+		{"a misspelt setting", "testdata/s3.yaml", []string{"storage.s3.existingsecret=piazza-s3"}, "additional properties 'existingsecret' not allowed"},
+		{"a port that is not a number", "testdata/full.yaml", []string{"metrics.port=metrics"}, "/metrics/port"},
 		{"network policy letting anyone in", "testdata/full.yaml", []string{"networkPolicy.ingressController.from=null"}, "networkPolicy.ingressController.from is empty"},
 		{"network policy letting anyone read metrics", "testdata/s3.yaml", []string{"networkPolicy.monitoring.from=null"}, "networkPolicy.monitoring.from is empty"},
 	}
