@@ -103,12 +103,13 @@ func TestDisruptionBudgetFollowsReplicas(t *testing.T) {
 		name string
 		sets []string
 		want int
+		off  bool // podDisruptionBudget.enabled=false
 	}{
-		{"two replicas", []string{"replicaCount=2"}, 1},
-		{"one replica", []string{"replicaCount=1"}, 0},
-		{"autoscaled from two", []string{"replicaCount=1", "autoscaling.enabled=true", "autoscaling.minReplicas=2"}, 1},
-		{"autoscaled from one", []string{"replicaCount=3", "autoscaling.enabled=true", "autoscaling.minReplicas=1"}, 0},
-		{"turned off", []string{"replicaCount=3", "podDisruptionBudget.enabled=false"}, 0},
+		{"two replicas", []string{"replicaCount=2"}, 1, false},
+		{"one replica", []string{"replicaCount=1"}, 0, false},
+		{"autoscaled from two", []string{"replicaCount=1", "autoscaling.enabled=true", "autoscaling.minReplicas=2"}, 1, false},
+		{"autoscaled from one", []string{"replicaCount=3", "autoscaling.enabled=true", "autoscaling.minReplicas=1"}, 0, false},
+		{"turned off", []string{"replicaCount=3", "podDisruptionBudget.enabled=false"}, 0, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -120,7 +121,7 @@ func TestDisruptionBudgetFollowsReplicas(t *testing.T) {
 				t.Fatalf("%d disruption budgets, want %d", got, c.want)
 			}
 			checkAutoscaler(t, objs)
-			if c.name != "turned off" {
+			if !c.off {
 				checkDisruptionBudget(t, objs)
 			}
 		})
