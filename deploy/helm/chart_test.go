@@ -1,6 +1,7 @@
 package helm
 
 import (
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -23,13 +24,33 @@ type chartCase struct {
 
 var chartCases = []chartCase{
 	{"required values", "testdata/required.yaml", nil,
-		[]string{"apps/v1/Deployment", "batch/v1/Job", "v1/PersistentVolumeClaim", "v1/Secret", "v1/Service"}},
+		[]string{"apps/v1/Deployment", "batch/v1/Job", "policy/v1/PodDisruptionBudget",
+			"v1/PersistentVolumeClaim", "v1/Secret", "v1/Service", "v1/ServiceAccount"}},
 	{"everything on", "testdata/full.yaml", nil,
-		[]string{"apps/v1/Deployment", "batch/v1/Job", "networking.k8s.io/v1/Ingress", "v1/PersistentVolumeClaim", "v1/Secret", "v1/Service"}},
-	{"existing secret and claim", "testdata/external.yaml", []string{"piazza-env", "piazza-files"},
-		[]string{"apps/v1/Deployment", "batch/v1/Job", "v1/Service"}},
+		[]string{"apps/v1/Deployment", "autoscaling/v2/HorizontalPodAutoscaler", "batch/v1/Job",
+			"monitoring.coreos.com/v1/ServiceMonitor", "networking.k8s.io/v1/Ingress", "networking.k8s.io/v1/NetworkPolicy",
+			"policy/v1/PodDisruptionBudget", "v1/PersistentVolumeClaim", "v1/Secret", "v1/Service", "v1/Service", "v1/ServiceAccount"}},
+	{"files in S3", "testdata/s3.yaml", []string{"piazza-s3"},
+		[]string{"apps/v1/Deployment", "batch/v1/Job", "networking.k8s.io/v1/NetworkPolicy",
+			"policy/v1/PodDisruptionBudget", "v1/Secret", "v1/Service", "v1/Service", "v1/ServiceAccount"}},
+	{"existing secret, claim and account", "testdata/external.yaml", []string{"piazza-env", "piazza-files", "piazza-workload"},
+		[]string{"apps/v1/Deployment", "batch/v1/Job", "policy/v1/PodDisruptionBudget", "v1/Service"}},
 	{"one replica without volume", "testdata/single.yaml", nil,
-		[]string{"apps/v1/Deployment", "v1/Secret", "v1/Service"}},
+		[]string{"apps/v1/Deployment", "v1/Secret", "v1/Service", "v1/ServiceAccount"}},
+}
+
+// TestEveryValuesFileIsACase keeps the lint and the render checks over
+// every values file in testdata: one left out would be tested by nobody.
+func TestEveryValuesFileIsACase(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("testdata/*.yaml: %v %v", files, err)
+	}
+	for _, f := range files {
+		if !slices.ContainsFunc(chartCases, func(c chartCase) bool { return c.values == f }) {
+			t.Errorf("%s is in no chart case", f)
+		}
+	}
 }
 
 // TestChartLints runs `helm lint --strict` with each set of values.
@@ -74,6 +95,17 @@ func TestChartInstalls(t *testing.T) {
 			checkHookOrder(t, objs)
 			checkSharedFiles(t, objs)
 			checkService(t, objs)
+			v := loadValues(t, c.values)
+			checkAutoscaler(t, objs)
+			checkDisruptionBudget(t, objs)
+			checkServiceAccount(t, objs, v)
+			checkStorage(t, objs, v)
+			checkMetrics(t, objs, v)
+			checkServiceMonitor(t, objs, v)
+			checkTracing(t, objs, v)
+			checkNetworkPolicy(t, objs, v)
+			checkIngressTLS(t, objs)
+			checkSettings(t, objs, v)
 		})
 	}
 }
@@ -89,6 +121,15 @@ func TestChartRefuses(t *testing.T) {
 		{"no database", "testdata/required.yaml", []string{"databaseURL="}, "databaseURL (or existingSecret) is required"},
 		{"no secret key", "testdata/required.yaml", []string{"secretKey="}, "secretKey (or existingSecret) is required"},
 		{"files split between replicas", "testdata/single.yaml", []string{"replicaCount=2"}, "persistence.enabled=false"},
+		{"files split between autoscaled replicas", "testdata/single.yaml", []string{"autoscaling.enabled=true"}, "persistence.enabled=false"},
+		{"credentials in the storage URL", "testdata/s3.yaml", []string{"storage.s3.url=s3://AKIAEXAMPLE:hunter2@bucket/prefix"}, "storage.s3.url must not hold credentials"},
+		{"autoscaling without a CPU request", "testdata/full.yaml", []string{"resources.requests.cpu=null"}, "autoscaling.enabled needs resources.requests.cpu"},
+		{"autoscaling bounds upside down", "testdata/full.yaml", []string{"autoscaling.minReplicas=5", "autoscaling.maxReplicas=3"}, "maxReplicas at least minReplicas"},
+		{"service monitor without metrics", "testdata/full.yaml", []string{"metrics.enabled=false"}, "metrics.serviceMonitor.enabled needs metrics.enabled"},
+		{"a misspelt setting", "testdata/s3.yaml", []string{"storage.s3.existingsecret=piazza-s3"}, "additional properties 'existingsecret' not allowed"},
+		{"a port that is not a number", "testdata/full.yaml", []string{"metrics.port=metrics"}, "/metrics/port"},
+		{"network policy letting anyone in", "testdata/full.yaml", []string{"networkPolicy.ingressController.from=null"}, "networkPolicy.ingressController.from is empty"},
+		{"network policy letting anyone read metrics", "testdata/s3.yaml", []string{"networkPolicy.monitoring.from=null"}, "networkPolicy.monitoring.from is empty"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -104,7 +145,7 @@ func TestChartRefuses(t *testing.T) {
 // Deployment's pods, and only them.
 func checkService(t *testing.T, objs []object) {
 	t.Helper()
-	svc := find[corev1.Service](objs)[0]
+	svc := httpService(objs)
 	dep := find[appsv1.Deployment](objs)[0]
 	pod := dep.Spec.Template
 	if !selects(dep.Spec.Selector.MatchLabels, pod.Labels) {

@@ -102,8 +102,8 @@ func checkHookOrder(t *testing.T, objs []object) {
 }
 
 // checkSharedFiles checks that replicas keep attachments on one volume that
-// all of them mount: with a volume per pod, files would be split between
-// the replicas and lost with the pod.
+// all of them mount, or in the object store: with a volume per pod, files
+// would be split between the replicas and lost with the pod.
 func checkSharedFiles(t *testing.T, objs []object) {
 	t.Helper()
 	dep := find[appsv1.Deployment](objs)[0]
@@ -121,11 +121,12 @@ func checkSharedFiles(t *testing.T, objs []object) {
 	if vol == nil {
 		t.Fatalf("PIAZZA_DATA_DIR=%q is not a mounted volume", dir)
 	}
-	if dep.Spec.Replicas == nil || *dep.Spec.Replicas <= 1 {
-		return
+	if _, hi := replicaRange(objs); hi <= 1 || envValue(c.Env, "PIAZZA_STORAGE_URL") != "" {
+		return // one replica, or files in the object store
 	}
 	if vol.PersistentVolumeClaim == nil {
-		t.Fatalf("%d replicas keep files on a volume of their own (%s)", *dep.Spec.Replicas, vol.Name)
+		_, hi := replicaRange(objs)
+		t.Fatalf("up to %d replicas keep files on a volume of their own (%s)", hi, vol.Name)
 	}
 	if o := rendered(objs, "v1/PersistentVolumeClaim", vol.PersistentVolumeClaim.ClaimName); o != nil {
 		pvc := o.value.(*corev1.PersistentVolumeClaim)
@@ -139,6 +140,9 @@ type ref struct{ kind, name string }
 
 func podRefs(spec *corev1.PodSpec) []ref {
 	var refs []ref
+	if a := spec.ServiceAccountName; a != "" && a != "default" {
+		refs = append(refs, ref{"v1/ServiceAccount", a})
+	}
 	for _, c := range slices.Concat(spec.InitContainers, spec.Containers) {
 		for _, from := range c.EnvFrom {
 			if from.SecretRef != nil {

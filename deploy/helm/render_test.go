@@ -11,9 +11,11 @@ import (
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/yaml"
 )
@@ -67,12 +69,17 @@ type object struct {
 // kinds lists the API types the chart may render. A kind that is not here
 // fails the test, so a new template comes with its checks.
 var kinds = map[string]func() any{
-	"v1/Secret":                    func() any { return &corev1.Secret{} },
-	"v1/Service":                   func() any { return &corev1.Service{} },
-	"v1/PersistentVolumeClaim":     func() any { return &corev1.PersistentVolumeClaim{} },
-	"apps/v1/Deployment":           func() any { return &appsv1.Deployment{} },
-	"batch/v1/Job":                 func() any { return &batchv1.Job{} },
-	"networking.k8s.io/v1/Ingress": func() any { return &networkingv1.Ingress{} },
+	"v1/Secret":                               func() any { return &corev1.Secret{} },
+	"v1/Service":                              func() any { return &corev1.Service{} },
+	"v1/ServiceAccount":                       func() any { return &corev1.ServiceAccount{} },
+	"v1/PersistentVolumeClaim":                func() any { return &corev1.PersistentVolumeClaim{} },
+	"apps/v1/Deployment":                      func() any { return &appsv1.Deployment{} },
+	"batch/v1/Job":                            func() any { return &batchv1.Job{} },
+	"networking.k8s.io/v1/Ingress":            func() any { return &networkingv1.Ingress{} },
+	"networking.k8s.io/v1/NetworkPolicy":      func() any { return &networkingv1.NetworkPolicy{} },
+	"autoscaling/v2/HorizontalPodAutoscaler":  func() any { return &autoscalingv2.HorizontalPodAutoscaler{} },
+	"policy/v1/PodDisruptionBudget":           func() any { return &policyv1.PodDisruptionBudget{} },
+	"monitoring.coreos.com/v1/ServiceMonitor": func() any { return &serviceMonitor{} },
 }
 
 var docSeparator = regexp.MustCompile(`(?m)^---[ \t]*$`)
@@ -129,22 +136,9 @@ func decode(t *testing.T, doc string) object {
 	return object{kind: kind, meta: objectMeta(v), value: v, source: source}
 }
 
+// objectMeta returns the metadata every listed kind embeds.
 func objectMeta(v any) *metav1.ObjectMeta {
-	switch o := v.(type) {
-	case *corev1.Secret:
-		return &o.ObjectMeta
-	case *corev1.Service:
-		return &o.ObjectMeta
-	case *corev1.PersistentVolumeClaim:
-		return &o.ObjectMeta
-	case *appsv1.Deployment:
-		return &o.ObjectMeta
-	case *batchv1.Job:
-		return &o.ObjectMeta
-	case *networkingv1.Ingress:
-		return &o.ObjectMeta
-	}
-	panic("unlisted kind")
+	return v.(interface{ GetObjectMeta() metav1.Object }).GetObjectMeta().(*metav1.ObjectMeta)
 }
 
 // find returns the rendered objects of one kind.

@@ -70,3 +70,41 @@ capabilities:
 seccompProfile:
   type: RuntimeDefault
 {{- end -}}
+
+{{/* The service account the Deployment's pods run as. */}}
+{{- define "piazza.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "piazza.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/* "true" when attachments go to the S3-compatible store, else "". */}}
+{{- define "piazza.s3" -}}
+{{- if .Values.storage.s3.url -}}true{{- end -}}
+{{- end -}}
+
+{{/* The fewest replicas that run: the autoscaler's floor, or replicaCount. */}}
+{{- define "piazza.minReplicas" -}}
+{{- if .Values.autoscaling.enabled -}}
+{{- int .Values.autoscaling.minReplicas -}}
+{{- else -}}
+{{- int .Values.replicaCount -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The most replicas that run: the autoscaler's ceiling, or replicaCount. */}}
+{{- define "piazza.maxReplicas" -}}
+{{- if .Values.autoscaling.enabled -}}
+{{- int .Values.autoscaling.maxReplicas -}}
+{{- else -}}
+{{- int .Values.replicaCount -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The labels of the metrics Service, which the ServiceMonitor selects. */}}
+{{- define "piazza.metricsSelector" -}}
+{{ include "piazza.selector" . }}
+app.kubernetes.io/component: metrics
+{{- end -}}
