@@ -37,11 +37,12 @@ func (m *Module) budget(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := budgetView{Page: m.Page(c), Budget: b, PartnerChart: Bars(b.ByPartner), CategoryChart: Bars(b.ByCategory),
-		Burn: Cumulate(b.Project, b.Months, b.Total.Planned, m.today()), Message: m.message(c)}
-	for i := range v.CategoryChart.Rows {
-		v.CategoryChart.Rows[i].Label = v.L.T("project.category." + v.CategoryChart.Rows[i].Label)
+	page := m.Page(c)
+	for i := range b.ByCategory {
+		b.ByCategory[i].Label = page.L.T("project.category." + b.ByCategory[i].Label)
 	}
+	v := budgetView{Page: page, Budget: b, PartnerChart: Bars(b.ByPartner), CategoryChart: Bars(b.ByCategory),
+		Burn: Cumulate(b.Project, b.Months, b.Total.Planned, m.today()), Message: m.message(c)}
 	v.Pager = keyset.Links(v.L, "project.expenses", Path(id)+"/budget", nil, after, b.Next)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return m.Render(c, fiber.StatusOK, "budget.html", v)

@@ -70,7 +70,7 @@ func New(d Deps) (*Module, error) {
 		"statuses": func() []string { return Statuses }, "taskStatuses": func() []string { return TaskStatuses },
 		"roles": func() []string { return Roles }, "dateValue": dateValue, "euro": Euro, "num": num, "dict": screen.Dict, "short": short,
 		"deref": func(p *int64) int64 { return *p }, "money": Money, "categories": func() []string { return Categories },
-		"rich": richtext.HTML, "percent": percent,
+		"rich": richtext.HTML, "percent": percent, "sumRows": sumRows, "barMarks": barMarks, "changeRows": changeRows,
 		"add": func(a, b int) int { return a + b }, "neg": func(n int64) int64 { return -n }, "min": func(a, b int64) int64 { return min(a, b) }}
 	k, err := screen.New(d.Deps, templates, Messages, funcs, screen.Partial{FS: keyset.Partials, Pattern: keyset.Pattern},
 		screen.Partial{FS: partials, Pattern: "partials/*.html"})
