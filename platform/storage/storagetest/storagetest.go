@@ -1,0 +1,104 @@
+// Package storagetest gives tests a real S3-compatible server: gofakes3,
+// served over HTTP on 127.0.0.1 by an httptest server inside the test
+// process, with one bucket. The server keeps objects in memory.
+package storagetest
+
+import (
+	"io"
+	"log"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"testing"
+
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
+
+	"github.com/piazza-pa/piazza/platform/storage"
+)
+
+// Bucket is the bucket the server starts with.
+const Bucket = "piazza-test"
+
+// Server is a running S3-compatible server.
+type Server struct {
+	// Endpoint is its host:port on 127.0.0.1.
+	Endpoint string
+	// Insecure is true for plain HTTP.
+	Insecure bool
+	// transport trusts the server's certificate.
+	transport http.RoundTripper
+}
+
+// Start starts a server speaking HTTPS, as a production store does, with
+// an empty Bucket; it stops when the test ends. Only the stores from
+// Options and Store trust its certificate.
+func Start(t testing.TB) *Server {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(handler(t))
+	// connections the client keeps open when the server closes are no news
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	return &Server{Endpoint: hostOf(t, srv.URL), transport: srv.Client().Transport}
+}
+
+// StartHTTP starts a server speaking plain HTTP (a store reached with
+// insecure=1), which a PIAZZA_STORAGE_URL can name without a transport.
+// gofakes3 does not decode the streaming signature that the client uses
+// for the parts of a multipart upload over plain HTTP: give it files
+// under a megabyte, which go up in one PUT.
+func StartHTTP(t testing.TB) *Server {
+	t.Helper()
+	srv := httptest.NewServer(handler(t))
+	t.Cleanup(srv.Close)
+	return &Server{Endpoint: hostOf(t, srv.URL), Insecure: true}
+}
+
+func handler(t testing.TB) http.Handler {
+	backend := s3mem.New()
+	if err := backend.CreateBucket(Bucket); err != nil {
+		t.Fatal(err)
+	}
+	return gofakes3.New(backend, gofakes3.WithLogger(gofakes3.DiscardLog())).Server()
+}
+
+func hostOf(t testing.TB, raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Host
+}
+
+// Options are the S3 options of a store under prefix on s.
+func (s *Server) Options(prefix string) storage.S3Options {
+	return storage.S3Options{
+		Endpoint: s.Endpoint, Insecure: s.Insecure, Region: "us-east-1", Transport: s.transport,
+		Bucket: Bucket, Prefix: prefix, AccessKey: "piazza", SecretKey: "piazza-test-secret",
+	}
+}
+
+// Store is an S3 store under prefix on s.
+func (s *Server) Store(t testing.TB, prefix string) *storage.S3 {
+	t.Helper()
+	st, err := storage.NewS3(s.Options(prefix))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// URL is the PIAZZA_STORAGE_URL of a store under prefix on a server
+// started by StartHTTP.
+func (s *Server) URL(prefix string) string {
+	return "s3://" + Bucket + "/" + prefix + "?endpoint=" + s.Endpoint + "&region=us-east-1&insecure=1"
+}
+
+// Bytes is an endless, deterministic stream of pseudo-random bytes: the
+// same seed gives the same bytes, so a test can generate a file twice
+// instead of keeping it.
+func Bytes(seed byte) io.Reader {
+	return rand.NewChaCha8([32]byte{seed})
+}
