@@ -1,6 +1,8 @@
 // Package storagetest gives tests a real S3-compatible server: gofakes3,
-// served over HTTP on 127.0.0.1 by an httptest server inside the test
-// process, with one bucket. The server keeps objects in memory.
+// served on 127.0.0.1 by an httptest server, with one bucket, inside the
+// test process (Start, StartHTTP) or in a process of its own
+// (StartProcess), so that a test can measure the client's memory alone.
+// The server keeps objects in memory.
 package storagetest
 
 import (
@@ -57,11 +59,19 @@ func StartHTTP(t testing.TB) *Server {
 }
 
 func handler(t testing.TB) http.Handler {
-	backend := s3mem.New()
-	if err := backend.CreateBucket(Bucket); err != nil {
+	h, err := newHandler()
+	if err != nil {
 		t.Fatal(err)
 	}
-	return gofakes3.New(backend, gofakes3.WithLogger(gofakes3.DiscardLog())).Server()
+	return h
+}
+
+func newHandler() (http.Handler, error) {
+	backend := s3mem.New()
+	if err := backend.CreateBucket(Bucket); err != nil {
+		return nil, err
+	}
+	return gofakes3.New(backend, gofakes3.WithLogger(gofakes3.DiscardLog())).Server(), nil
 }
 
 func hostOf(t testing.TB, raw string) string {
