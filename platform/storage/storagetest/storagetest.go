@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"sync"
 	"testing"
 
 	"github.com/johannesboyne/gofakes3"
@@ -31,6 +32,46 @@ type Server struct {
 	Insecure bool
 	// transport trusts the server's certificate.
 	transport http.RoundTripper
+	mu        sync.Mutex
+	// puts is how many more uploads the server accepts; below 0, all.
+	puts int
+}
+
+// RefusePutsAfter has the server accept n more uploads and refuse the
+// following ones (403, which the client does not retry), as a store whose
+// credentials were revoked does; -1 accepts all again.
+func (s *Server) RefusePutsAfter(n int) {
+	s.mu.Lock()
+	s.puts = n
+	s.mu.Unlock()
+}
+
+// refuse says whether to refuse this upload.
+func (s *Server) refuse() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.puts < 0 {
+		return false
+	}
+	if s.puts == 0 {
+		return true
+	}
+	s.puts--
+	return false
+}
+
+// refusing wraps the server's handler with RefusePutsAfter.
+func (s *Server) refusing(h http.Handler) http.Handler {
+	s.puts = -1
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut && s.refuse() {
+			w.Header().Set("Content-Type", "application/xml")
+			w.WriteHeader(http.StatusForbidden)
+			_, _ = io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // Start starts a server speaking HTTPS, as a production store does, with
@@ -38,12 +79,14 @@ type Server struct {
 // Options and Store trust its certificate.
 func Start(t testing.TB) *Server {
 	t.Helper()
-	srv := httptest.NewUnstartedServer(handler(t))
+	s := &Server{}
+	srv := httptest.NewUnstartedServer(s.refusing(handler(t)))
 	// connections the client keeps open when the server closes are no news
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
-	return &Server{Endpoint: hostOf(t, srv.URL), transport: srv.Client().Transport}
+	s.Endpoint, s.transport = hostOf(t, srv.URL), srv.Client().Transport
+	return s
 }
 
 // StartHTTP starts a server speaking plain HTTP (a store reached with
@@ -53,9 +96,11 @@ func Start(t testing.TB) *Server {
 // under a megabyte, which go up in one PUT.
 func StartHTTP(t testing.TB) *Server {
 	t.Helper()
-	srv := httptest.NewServer(handler(t))
+	s := &Server{Insecure: true}
+	srv := httptest.NewServer(s.refusing(handler(t)))
 	t.Cleanup(srv.Close)
-	return &Server{Endpoint: hostOf(t, srv.URL), Insecure: true}
+	s.Endpoint = hostOf(t, srv.URL)
+	return s
 }
 
 func handler(t testing.TB) http.Handler {
