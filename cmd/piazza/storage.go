@@ -43,6 +43,7 @@ func (e *env) openFiles() storage.Store {
 		e.log.Error("file store unusable", "err", err)
 		return storage.Unavailable{Err: err}
 	}
+	e.log.Debug("file store", "store", e.cfg.Storage.String())
 	return s
 }
 
