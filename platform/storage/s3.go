@@ -96,7 +96,8 @@ func (s *S3) Put(ctx context.Context, tenant, key string, r io.Reader) error {
 		// body has nothing to sign.
 		DisableContentSha256: n == 0}
 	if n <= smallFile {
-		_, err = s.client.Client.PutObject(ctx, s.bucket, name, &head, n, opts)
+		// a seekable body: the client retries a PUT that failed on the way
+		_, err = s.client.Client.PutObject(ctx, s.bucket, name, bytes.NewReader(head.Bytes()), n, opts)
 	} else {
 		_, err = s.client.Client.PutObject(ctx, s.bucket, name, io.MultiReader(&head, r), -1, opts)
 	}

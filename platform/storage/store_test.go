@@ -278,3 +278,15 @@ func TestS3PlainHTTP(t *testing.T) {
 	testOverwrite(t, s)
 	testTenants(t, s)
 }
+
+// An upload the server failed once (a 500) is sent again: a small file
+// whole, a large one part by part.
+func TestS3RetriesAFailedUpload(t *testing.T) {
+	srv := storagetest.Start(t)
+	s := srv.Store(t, "piazza")
+	srv.FailNextPuts(1)
+	put(t, s, "demo", "small", "sent twice")
+	want(t, s, "demo", "small", "sent twice")
+	srv.FailNextPuts(2)
+	testLarge(t, s)
+}

@@ -35,6 +35,16 @@ type Server struct {
 	mu        sync.Mutex
 	// puts is how many more uploads the server accepts; below 0, all.
 	puts int
+	// flaky is how many uploads still fail once with a 500.
+	flaky int
+}
+
+// FailNextPuts has the next n uploads (a PUT, or a part of one) fail with
+// 500 InternalError, which a client retries.
+func (s *Server) FailNextPuts(n int) {
+	s.mu.Lock()
+	s.flaky = n
+	s.mu.Unlock()
 }
 
 // RefusePutsAfter has the server accept n more uploads and refuse the
@@ -46,28 +56,44 @@ func (s *Server) RefusePutsAfter(n int) {
 	s.mu.Unlock()
 }
 
-// refuse says whether to refuse this upload.
-func (s *Server) refuse() bool {
+// refuse says whether to refuse this upload, and with which status.
+func (s *Server) refuse() (int, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.flaky > 0 {
+		s.flaky--
+		return http.StatusInternalServerError, true
+	}
 	if s.puts < 0 {
-		return false
+		return 0, false
 	}
 	if s.puts == 0 {
-		return true
+		return http.StatusForbidden, true
 	}
 	s.puts--
-	return false
+	return 0, false
+}
+
+func (s *Server) refuseIf(r *http.Request) (int, bool) {
+	if r.Method != http.MethodPut {
+		return 0, false
+	}
+	status, ok := s.refuse()
+	if ok {
+		_, _ = io.Copy(io.Discard, r.Body) // as a server that read it and then failed
+	}
+	return status, ok
 }
 
 // refusing wraps the server's handler with RefusePutsAfter.
 func (s *Server) refusing(h http.Handler) http.Handler {
 	s.puts = -1
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPut && s.refuse() {
+		if status, ok := s.refuseIf(r); ok {
+			code := map[int]string{http.StatusForbidden: "AccessDenied", http.StatusInternalServerError: "InternalError"}[status]
 			w.Header().Set("Content-Type", "application/xml")
-			w.WriteHeader(http.StatusForbidden)
-			_, _ = io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`)
+			w.WriteHeader(status)
+			_, _ = io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>`+code+`</Code><Message>refused by the test</Message></Error>`)
 			return
 		}
 		h.ServeHTTP(w, r)
