@@ -92,6 +92,9 @@ func Copy(ctx context.Context, src Store, dst Sized, files []File, concurrency i
 	for range max(concurrency, 1) {
 		wg.Go(func() {
 			for f := range work {
+				if ctx.Err() != nil { // stopped: start nothing more
+					continue
+				}
 				copied, srcErr, err := copyFile(ctx, src, dst, f)
 				mu.Lock()
 				switch {
