@@ -71,6 +71,9 @@ type Config struct {
 	// billing off. StripeWebhookSecret verifies Stripe's webhooks
 	// (PIAZZA_STRIPE_WEBHOOK_SECRET), required with the key.
 	StripeKey, StripeWebhookSecret string
+	// Storage is where uploaded files go (PIAZZA_STORAGE_URL and its keys);
+	// the data directory's files folder by default.
+	Storage Storage
 	// Dev is true under `piazza dev`: insecure cookies allowed, details in errors.
 	Dev bool
 }
@@ -104,13 +107,16 @@ func Load(lookup Lookup, mode Mode) (*Config, error) {
 	bad := func(key, msg string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(msg, args...)))
 	}
-	for _, v := range variables {
-		if s, ok := lookup(v.key); ok && strings.TrimSpace(s) != "" {
-			if err := v.set(c, strings.TrimSpace(s)); err != nil {
-				bad(v.key, "%v", err)
+	for _, vs := range [][]variable{variables, storageVariables} {
+		for _, v := range vs {
+			if s, ok := lookup(v.key); ok && strings.TrimSpace(s) != "" {
+				if err := v.set(c, strings.TrimSpace(s)); err != nil {
+					bad(v.key, "%v", err)
+				}
 			}
 		}
 	}
+	checkStorageKeys(c, lookup, bad)
 	if mode == ModeServe && c.DatabaseURL != "" && c.SecretKey == nil {
 		bad("PIAZZA_SECRET_KEY", "required with PIAZZA_DATABASE_URL under serve: every replica must share the same key (32 random bytes, base64 or hex)")
 	}

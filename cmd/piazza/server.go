@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -151,8 +150,9 @@ func (e *env) caches(ctx context.Context, l *pgnotify.Listener) (*tenant.Cache, 
 	return cache, az, nil
 }
 
-// files is where attachments are stored: under the data directory.
-func (e *env) files() storage.Store { return storage.Disk{Dir: filepath.Join(e.cfg.DataDir, "files")} }
+// files is where attachments are stored: the store of PIAZZA_STORAGE_URL,
+// by default the data directory's files folder.
+func (e *env) files() storage.Store { return e.openFiles() }
 
 // mailer sends through PIAZZA_SMTP_URL; without it, `piazza dev` and the
 // CLI write e-mails (links included) where the developer or operator reads

@@ -1,6 +1,8 @@
 // Package storage keeps uploaded files' bytes, per tenant. Disk is the
-// implementation for one server or a shared volume; an S3-compatible store
-// can implement Store later.
+// implementation for one server or a shared volume; S3 keeps them in an
+// S3-compatible bucket, for replicas without a shared volume. Both accept
+// the same names: a tenant and a key are lower-case letters, digits,
+// hyphens and underscores, so neither can name a path outside its tenant.
 package storage
 
 import (
@@ -23,14 +25,26 @@ type Store interface {
 // ErrNotFound is a file that is not there.
 var ErrNotFound = errors.New("storage: no such file")
 
+// ErrBadName is a tenant or key that is not a safe name.
+var ErrBadName = errors.New("storage: bad name")
+
 // Disk keeps files under Dir/<tenant>/<key>.
 type Disk struct{ Dir string }
 
 var safe = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
 
-func (d Disk) path(tenant, key string) (string, error) {
+// checkName refuses a tenant or key that could leave its folder (or
+// prefix) or is not one Piazza makes.
+func checkName(tenant, key string) error {
 	if !safe.MatchString(tenant) || !safe.MatchString(key) {
-		return "", fmt.Errorf("storage: bad name %q/%q", tenant, key)
+		return fmt.Errorf("%w %q/%q", ErrBadName, tenant, key)
+	}
+	return nil
+}
+
+func (d Disk) path(tenant, key string) (string, error) {
+	if err := checkName(tenant, key); err != nil {
+		return "", err
 	}
 	return filepath.Join(d.Dir, tenant, key), nil
 }
@@ -86,4 +100,20 @@ func (d Disk) Delete(_ context.Context, tenant, key string) error {
 		return err
 	}
 	return nil
+}
+
+// Size is a file's size in bytes.
+func (d Disk) Size(_ context.Context, tenant, key string) (int64, error) {
+	p, err := d.path(tenant, key)
+	if err != nil {
+		return 0, err
+	}
+	fi, err := os.Stat(p)
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, ErrNotFound
+	}
+	if err != nil {
+		return 0, err
+	}
+	return fi.Size(), nil
 }
