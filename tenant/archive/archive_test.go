@@ -151,9 +151,13 @@ func TestExportImport(t *testing.T) {
 	var done, total int
 	im := f.importer()
 	im.Progress = func(d, n int) { done, total = d, n }
-	beta, m, err := im.Import(ctx, bytes.NewReader(data), archive.Target{Slug: "beta", Hosts: []string{"partecipa.beta.example"}})
+	res, err := im.Import(ctx, bytes.NewReader(data), archive.Target{Slug: "beta", Hosts: []string{"partecipa.beta.example"}})
 	if err != nil {
 		t.Fatal(err)
+	}
+	beta, m := res.Tenant, res.Manifest
+	if strings.Join(res.SourceHosts, " ") != "alpha.piazza.test partecipa.alpha.example" || strings.Join(res.IdPs, " ") != "spid" {
+		t.Errorf("result: source hosts %v, identity providers %v", res.SourceHosts, res.IdPs)
 	}
 	if done != total || total != len(m.Members) || m.Files != 2 || m.Slug != "alpha" {
 		t.Errorf("progress %d/%d, manifest %d members, %d files, slug %s", done, total, len(m.Members), m.Files, m.Slug)
@@ -332,7 +336,7 @@ func TestImportRefused(t *testing.T) {
 	before := f.controlCounts()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, _, err := f.importer().Import(ctx, bytes.NewReader(c.data), c.target)
+			_, err := f.importer().Import(ctx, bytes.NewReader(c.data), c.target)
 			if err == nil || !errors.Is(err, c.kind) || !strings.Contains(err.Error(), c.message) {
 				t.Fatalf("got %v, want %v with %q", err, c.kind, c.message)
 			}

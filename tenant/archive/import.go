@@ -38,6 +38,17 @@ type Target struct {
 	Plan string
 }
 
+// Result is what an import made.
+type Result struct {
+	Tenant   *tenant.Tenant
+	Manifest *Manifest
+	// SourceHosts are the host names the archived tenant answered on.
+	SourceHosts []string
+	// IdPs are the keys of the identity providers, all disabled: those
+	// with a client secret need it again before they are enabled.
+	IdPs []string
+}
+
 // maxManifest bounds the manifest read into memory.
 const maxManifest = 64 << 20
 
@@ -45,18 +56,18 @@ const maxManifest = 64 << 20
 // the schema at the archive's version, its data, the remaining migrations
 // and its registry rows in one transaction, the files under the new tenant
 // (removed again if anything fails). The archive is read once, as a stream.
-func (im *Importer) Import(ctx context.Context, r io.Reader, to Target) (*tenant.Tenant, *Manifest, error) {
+func (im *Importer) Import(ctx context.Context, r io.Reader, to Target) (*Result, error) {
 	zr, err := gzip.NewReader(r)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w (%v)", ErrNotArchive, err)
+		return nil, fmt.Errorf("%w (%v)", ErrNotArchive, err)
 	}
 	tr := tar.NewReader(zr)
 	m, err := readManifest(tr)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if m.SchemaVersion > im.Registry.LatestVersion() {
-		return nil, nil, fmt.Errorf("%w: its tenant schema is at version %d, this piazza knows up to %d (written by piazza %s): import it with that version or a later one",
+		return nil, fmt.Errorf("%w: its tenant schema is at version %d, this piazza knows up to %d (written by piazza %s): import it with that version or a later one",
 			ErrNewer, m.SchemaVersion, im.Registry.LatestVersion(), m.PiazzaVersion)
 	}
 	p := tenant.CreateParams{Slug: to.Slug, Name: m.Name, Hosts: to.Hosts, Plan: to.Plan}
@@ -64,12 +75,12 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, to Target) (*tenant
 		p.Plan = m.Plan
 	}
 	if err := im.free(ctx, &p); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	l := &loader{im: im, m: m, tr: tr, zr: zr}
 	conn, err := im.Registry.DB().Conn(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	defer conn.Close()
 	p.Setup = func(ctx context.Context, tx bun.Tx, t *tenant.Tenant) error { return l.reg.apply(ctx, tx, t) }
@@ -78,9 +89,13 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, to Target) (*tenant
 	})
 	if err != nil {
 		l.removeFiles(context.WithoutCancel(ctx), to.Slug)
-		return nil, m, err
+		return nil, err
 	}
-	return t, m, nil
+	res := &Result{Tenant: t, Manifest: m, SourceHosts: l.reg.Tenant.Hosts}
+	for _, p := range l.reg.IdPs {
+		res.IdPs = append(res.IdPs, p.Key)
+	}
+	return res, nil
 }
 
 // free refuses early (before reading the data) a slug or host that is
