@@ -113,6 +113,10 @@ func importArchive(ctx context.Context, cmd *cobra.Command, e *env, in io.Reader
 		t.Slug, t.Name, m.Slug, m.SchemaVersion, m.PiazzaVersion, strings.Join(urls, ", "))
 	fmt.Fprintf(out, "the archived tenant answered on %s: host names are not taken over (give them with --host, or add them in the tenant's admin area)\n",
 		strings.Join(res.SourceHosts, ", "))
+	if len(res.OwnLinks) > 0 {
+		fmt.Fprintf(out, "the branding links to the archived tenant's hosts (%s): change them in the tenant's admin area if the copy should not lead there\n",
+			strings.Join(res.OwnLinks, ", "))
+	}
 	if len(res.IdPs) > 0 {
 		fmt.Fprintf(out, "identity providers %s are disabled, without client secrets: give each its secret (`piazza tenant idp update %s --key KEY … --client-secret-stdin`), then `piazza tenant idp enable %s KEY`\n",
 			strings.Join(res.IdPs, ", "), t.Slug, t.Slug)

@@ -11,14 +11,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/uptrace/bun"
 
+	"github.com/piazza-pa/piazza/migrations"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/dbtest"
@@ -74,7 +78,8 @@ func newFixture(t *testing.T) *fixture {
 	}
 	f.exec(`INSERT INTO piazza.tenant_assets (tenant_id, sha256, content_type, data) VALUES (?, ?, 'image/png', '\x89504e47')`,
 		f.alpha.ID, strings.Repeat("ab", 32))
-	f.exec(`UPDATE piazza.tenants SET brand = ? WHERE id = ?`, `{"published":{"primary":"#123456","logo":"`+strings.Repeat("ab", 32)+`"}}`, f.alpha.ID)
+	f.exec(`UPDATE piazza.tenants SET brand = ? WHERE id = ?`, `{"published":{"primary":"#123456","logo":"`+strings.Repeat("ab", 32)+`",
+		"footer_links":[{"label":"Privacy","url":"https://partecipa.alpha.example/privacy"},{"label":"Region","url":"https://www.example.org/"}]}}`, f.alpha.ID)
 	f.exec(`INSERT INTO piazza.tenant_idps (tenant_id, key, label, issuer, client_id, client_auth, client_secret)
 		VALUES (?, 'spid', 'SPID', 'https://idp.example', 'alpha-client', 'client_secret_basic', '\xdeadbeef')`, f.alpha.ID)
 	if err := authz.Assign(ctx, d.DB, "user:1", authz.RoleAdmin, f.alpha.Domain()); err != nil {
@@ -156,8 +161,9 @@ func TestExportImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	beta, m := res.Tenant, res.Manifest
-	if strings.Join(res.SourceHosts, " ") != "alpha.piazza.test partecipa.alpha.example" || strings.Join(res.IdPs, " ") != "spid" {
-		t.Errorf("result: source hosts %v, identity providers %v", res.SourceHosts, res.IdPs)
+	if strings.Join(res.SourceHosts, " ") != "alpha.piazza.test partecipa.alpha.example" || strings.Join(res.IdPs, " ") != "spid" ||
+		strings.Join(res.OwnLinks, " ") != "https://partecipa.alpha.example/privacy" {
+		t.Errorf("result: source hosts %v, identity providers %v, links to the source %v", res.SourceHosts, res.IdPs, res.OwnLinks)
 	}
 	if done != total || total != len(m.Members) || m.Files != 2 || m.Slug != "alpha" {
 		t.Errorf("progress %d/%d, manifest %d members, %d files, slug %s", done, total, len(m.Members), m.Files, m.Slug)
@@ -366,4 +372,54 @@ func (f *fixture) controlCounts() string {
 		f.t.Fatal(err)
 	}
 	return s
+}
+
+// TestImportOlderVersion: an archive written at an older tenant schema
+// version loads at that version, then the newer migrations run over its data.
+func TestImportOlderVersion(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	old := fstest.MapFS{}
+	names, err := fs.Glob(migrations.Tenant(), "*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(names)
+	version := len(names) - 3
+	for _, n := range names[:version] {
+		b, _ := fs.ReadFile(migrations.Tenant(), n)
+		old[n] = &fstest.MapFile{Data: b}
+	}
+	oldReg, err := tenant.NewRegistry(ctx, f.d.DB, tenant.Options{BaseDomain: "piazza.test", OperatorHost: "admin.piazza.test", Migrations: old})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vecchio, err := oldReg.Create(ctx, tenant.CreateParams{Slug: "vecchio", Name: "Vecchio"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.tenantExec(vecchio, "INSERT INTO users (email, display_name) VALUES ('ada@vecchio.example', 'Ada')")
+	var buf bytes.Buffer
+	m, err := (&archive.Exporter{DB: f.d.DB, Store: f.store, Version: "old"}).Export(ctx, "vecchio", &buf)
+	if err != nil || m.SchemaVersion != version {
+		t.Fatalf("export at version %d: %v", m.SchemaVersion, err)
+	}
+	res, err := f.importer().Import(ctx, &buf, archive.Target{Slug: "nuovo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Tenant.SchemaVersion != f.reg.LatestVersion() {
+		t.Errorf("imported at schema version %d, want %d", res.Tenant.SchemaVersion, f.reg.LatestVersion())
+	}
+	var users string
+	var applied int
+	err = db.InTenant(ctx, f.d.DB, res.Tenant.Scope(), func(ctx context.Context, tx bun.Tx) error {
+		if err := tx.QueryRowContext(ctx, "SELECT string_agg(email, ' ') FROM users").Scan(&users); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations").Scan(&applied)
+	})
+	if err != nil || users != "ada@vecchio.example" || applied != f.reg.LatestVersion() {
+		t.Errorf("users %q, %d migrations recorded (%v)", users, applied, err)
+	}
 }

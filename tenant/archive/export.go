@@ -87,21 +87,26 @@ func (x *Exporter) snapshot(ctx context.Context, slug string, s *spool) (*Manife
 		}
 	}
 	var keys []string
+	var total int
 	scope := db.Scope{Schema: g.Tenant.schema, Role: g.Tenant.role}
 	err = db.InTenantTx(ctx, tx, scope, func() error {
 		if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM schema_migrations").Scan(&m.SchemaVersion); err != nil {
 			return fmt.Errorf("read schema version: %w", err)
 		}
-		if err := x.tables(ctx, conn, tx, m, s); err != nil {
+		// Attachments' bytes are the storage's files (platform/attachment).
+		if err := tx.NewRaw("SELECT storage_key FROM attachments ORDER BY id").Scan(ctx, &keys); err != nil {
+			return fmt.Errorf("list files: %w", err)
+		}
+		names, err := tables(ctx, tx)
+		if err != nil {
 			return err
 		}
-		// Attachments' bytes are the storage's files (platform/attachment).
-		return tx.NewRaw("SELECT storage_key FROM attachments ORDER BY id").Scan(ctx, &keys)
+		total = len(s.members) + len(names) + len(keys)
+		return x.tables(ctx, conn, tx, names, m, s, total)
 	})
 	if err != nil {
 		return nil, err
 	}
-	total := len(s.members) + len(keys)
 	for _, k := range keys {
 		if !fileKey.MatchString(k) {
 			return nil, fmt.Errorf("attachment file %q: not a storage key an archive can hold", k)
@@ -125,12 +130,8 @@ func (x *Exporter) snapshot(ctx context.Context, slug string, s *spool) (*Manife
 }
 
 // tables spools each table's rows, COPY text, in load order.
-func (x *Exporter) tables(ctx context.Context, conn bun.Conn, tx bun.Tx, m *Manifest, s *spool) error {
-	names, err := tables(ctx, tx)
-	if err != nil {
-		return err
-	}
-	for i, n := range names {
+func (x *Exporter) tables(ctx context.Context, conn bun.Conn, tx bun.Tx, names []string, m *Manifest, s *spool, total int) error {
+	for _, n := range names {
 		cols, err := columns(ctx, tx, n)
 		if err != nil {
 			return err
@@ -148,7 +149,7 @@ func (x *Exporter) tables(ctx context.Context, conn bun.Conn, tx bun.Tx, m *Mani
 			return fmt.Errorf("table %s: %w", n, err)
 		}
 		m.Tables = append(m.Tables, t)
-		x.progress(i+1, len(names))
+		x.progress(len(s.members), total)
 	}
 	return nil
 }

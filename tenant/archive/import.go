@@ -44,6 +44,8 @@ type Result struct {
 	Manifest *Manifest
 	// SourceHosts are the host names the archived tenant answered on.
 	SourceHosts []string
+	// OwnLinks are the branding's links to the archived tenant's hosts.
+	OwnLinks []string
 	// IdPs are the keys of the identity providers, all disabled: those
 	// with a client secret need it again before they are enabled.
 	IdPs []string
@@ -91,7 +93,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, to Target) (*Result
 		l.removeFiles(context.WithoutCancel(ctx), to.Slug)
 		return nil, err
 	}
-	res := &Result{Tenant: t, Manifest: m, SourceHosts: l.reg.Tenant.Hosts}
+	res := &Result{Tenant: t, Manifest: m, SourceHosts: l.reg.Tenant.Hosts, OwnLinks: l.reg.ownLinks()}
 	for _, p := range l.reg.IdPs {
 		res.IdPs = append(res.IdPs, p.Key)
 	}

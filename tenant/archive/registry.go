@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -168,4 +170,33 @@ func (g *registry) apply(ctx context.Context, tx bun.Tx, t *tenant.Tenant) error
 		}
 	}
 	return nil
+}
+
+// ownLinks are the branding's header and footer links that point at one of
+// the archived tenant's hosts: the copy answers elsewhere, so they would
+// lead its visitors back to the original.
+func (g *registry) ownLinks() []string {
+	var b tenant.Brand
+	if err := json.Unmarshal(g.Tenant.Brand, &b); err != nil {
+		return nil
+	}
+	looks := []tenant.Look{b.Published}
+	if b.Draft != nil {
+		looks = append(looks, *b.Draft)
+	}
+	var out []string
+	for _, l := range looks {
+		for _, link := range append(l.HeaderLinks, l.FooterLinks...) {
+			u, err := url.Parse(link.URL)
+			if err != nil {
+				continue
+			}
+			for _, h := range g.Tenant.Hosts {
+				if strings.EqualFold(u.Host, h) {
+					out = append(out, link.URL)
+				}
+			}
+		}
+	}
+	return out
 }
