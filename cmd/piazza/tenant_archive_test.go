@@ -27,6 +27,9 @@ func TestTenantArchive(t *testing.T) {
 	if err != nil || !strings.Contains(out, "exported tenant demo to "+file) {
 		t.Fatalf("export: %q, %v", out, err)
 	}
+	if st, err := os.Stat(file); err == nil {
+		t.Logf("%s (the demo tenant): %d bytes", out, st.Size())
+	}
 	if _, _, err := run(t, "", "tenant", "export", "nowhere", file+".2"); err == nil || !strings.Contains(err.Error(), `no such tenant: "nowhere"`) {
 		t.Errorf("export of an unknown tenant: %v", err)
 	}
