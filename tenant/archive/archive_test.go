@@ -76,9 +76,9 @@ func newFixture(t *testing.T) *fixture {
 		f.tenantExec(f.alpha, `INSERT INTO attachments (content_type, item_id, name, mime, size, sha256, storage_key, uploaded_by)
 			VALUES ('news', 1, 'f.pdf', 'application/pdf', ?, ?, ?, 1)`, len(data), hex.EncodeToString(sum[:]), key)
 	}
-	f.exec(`INSERT INTO piazza.tenant_assets (tenant_id, sha256, content_type, data) VALUES (?, ?, 'image/png', '\x89504e47')`,
-		f.alpha.ID, strings.Repeat("ab", 32))
-	f.exec(`UPDATE piazza.tenants SET brand = ? WHERE id = ?`, `{"published":{"primary":"#123456","logo":"`+strings.Repeat("ab", 32)+`",
+	f.exec(`INSERT INTO piazza.tenant_assets (tenant_id, sha256, content_type, data) VALUES (?, ?, 'image/png', ?), (?, ?, 'image/svg+xml', ?)`,
+		f.alpha.ID, sum(png), png, f.alpha.ID, sum([]byte(badSVG)), []byte(badSVG))
+	f.exec(`UPDATE piazza.tenants SET brand = ? WHERE id = ?`, `{"published":{"primary":"#123456","logo":"`+sum(png)+`","favicon":"`+sum([]byte(badSVG))+`",
 		"footer_links":[{"label":"Privacy","url":"https://partecipa.alpha.example/privacy"},{"label":"Region","url":"https://www.example.org/"}]}}`, f.alpha.ID)
 	f.exec(`INSERT INTO piazza.tenant_idps (tenant_id, key, label, issuer, client_id, client_auth, client_secret)
 		VALUES (?, 'spid', 'SPID', 'https://idp.example', 'alpha-client', 'client_secret_basic', '\xdeadbeef')`, f.alpha.ID)
@@ -86,6 +86,17 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	return f
+}
+
+// png is the start of a PNG picture (enough for the sniffer).
+var png = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR")
+
+// badSVG is a picture stored before the sanitiser was there (or by hand).
+const badSVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><script>alert(1)</script><rect width="8" height="8" fill="#123456"/></svg>`
+
+func sum(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
 }
 
 func (f *fixture) exec(q string, args ...any) {
@@ -209,8 +220,16 @@ func TestExportImport(t *testing.T) {
 	}
 	var srcRules int
 	_ = f.d.DB.QueryRowContext(ctx, "SELECT count(*) FROM piazza.casbin_rules WHERE domain = ?", f.alpha.Domain()).Scan(&srcRules)
-	if asset != 1 || enabled != 0 || secret != 0 || rules != srcRules || admin != 1 {
+	if asset != 2 || enabled != 0 || secret != 0 || rules != srcRules || admin != 1 {
 		t.Errorf("registry rows of the copy: %d assets, %d idps enabled, %d secrets, %d rules (source %d), admin %d", asset, enabled, secret, rules, srcRules, admin)
+	}
+	var favicon []byte
+	err = f.d.DB.QueryRowContext(ctx, "SELECT data FROM piazza.tenant_assets WHERE tenant_id = ? AND sha256 = ?", beta.ID, got.Brand.Published.Favicon).Scan(&favicon)
+	if err != nil || bytes.Contains(favicon, []byte("script")) || !bytes.Contains(favicon, []byte("rect")) || got.Brand.Published.Favicon != sum(favicon) {
+		t.Errorf("the copy's favicon %s: %q (%v): want the picture sanitised, under its checksum", got.Brand.Published.Favicon, favicon, err)
+	}
+	if got.Brand.Published.Logo != sum(png) {
+		t.Errorf("the copy's logo is %s, want the original's %s", got.Brand.Published.Logo, sum(png))
 	}
 	if strings.Contains(string(data), "deadbeef") || bytes.Contains(data, []byte{0xde, 0xad, 0xbe, 0xef}) {
 		t.Error("the archive holds the identity provider's secret")
@@ -251,9 +270,11 @@ func rewrite(t *testing.T, data []byte, editManifest func(*archive.Manifest), ed
 		t.Fatal(err)
 	}
 	tr := tar.NewReader(zr)
-	var out bytes.Buffer
-	zw := gzip.NewWriter(&out)
-	tw := tar.NewWriter(zw)
+	type member struct {
+		h *tar.Header
+		b []byte
+	}
+	var ms []member
 	for {
 		h, err := tr.Next()
 		if errors.Is(err, io.EOF) {
@@ -263,27 +284,51 @@ func rewrite(t *testing.T, data []byte, editManifest func(*archive.Manifest), ed
 			t.Fatal(err)
 		}
 		b, _ := io.ReadAll(tr)
-		if h.Name == "manifest.json" && editManifest != nil {
-			var m archive.Manifest
-			if err := json.Unmarshal(b, &m); err != nil {
-				t.Fatal(err)
-			}
-			editManifest(&m)
-			b, _ = json.Marshal(m)
-		} else if edit != nil {
+		if h.Name != "manifest.json" && edit != nil {
 			if b = edit(h.Name, b); b == nil {
 				continue
 			}
 		}
-		h.Size = int64(len(b))
-		if err := tw.WriteHeader(h); err != nil {
+		ms = append(ms, member{h, b})
+	}
+	if editManifest != nil {
+		var m archive.Manifest
+		if err := json.Unmarshal(ms[0].b, &m); err != nil {
 			t.Fatal(err)
 		}
-		_, _ = tw.Write(b)
+		editManifest(&m)
+		ms[0].b, _ = json.Marshal(m)
+	}
+	var out bytes.Buffer
+	zw := gzip.NewWriter(&out)
+	tw := tar.NewWriter(zw)
+	for _, m := range ms {
+		m.h.Size = int64(len(m.b))
+		if err := tw.WriteHeader(m.h); err != nil {
+			t.Fatal(err)
+		}
+		_, _ = tw.Write(m.b)
 	}
 	_ = tw.Close()
 	_ = zw.Close()
 	return out.Bytes()
+}
+
+// forged returns the archive with member name's content replaced, its size
+// and checksum in the manifest to match (as a forger would).
+func forged(t *testing.T, data []byte, name string, content []byte) []byte {
+	return rewrite(t, data, func(m *archive.Manifest) {
+		for i := range m.Members {
+			if m.Members[i].Name == name {
+				m.Members[i].Size, m.Members[i].SHA256 = int64(len(content)), sum(content)
+			}
+		}
+	}, func(n string, b []byte) []byte {
+		if n == name {
+			return content
+		}
+		return b
+	})
 }
 
 // TestImportRefused: a damaged archive, one from a newer piazza, one that
@@ -336,6 +381,10 @@ func TestImportRefused(t *testing.T) {
 			archive.Target{Slug: "beta"}, archive.ErrNewer, fmt.Sprintf("version %d, this piazza knows up to %d", f.reg.LatestVersion()+1, f.reg.LatestVersion())},
 		{"a newer format", rewrite(t, good, func(m *archive.Manifest) { m.FormatVersion = archive.FormatVersion + 1 }, nil),
 			archive.Target{Slug: "beta"}, archive.ErrNewer, "version 2 of the format"},
+		{"a rule giving the operators' role", forged(t, good, "registry/rules.json", []byte(`[{"ptype":"g","v0":"user:1","v1":"role:operator","v2":"1"}]`)),
+			archive.Target{Slug: "beta"}, archive.ErrCorrupt, "role:operator) is not a tenant's own"},
+		{"a picture not what it says", forged(t, good, "registry/assets.json", []byte(`[{"sha256":"`+sum([]byte("GIF89a"))+`","content_type":"image/png","data":"R0lGODlh"}]`)),
+			archive.Target{Slug: "beta"}, archive.ErrCorrupt, "is image/gif, not image/png"},
 		{"slug taken", good, archive.Target{Slug: "alpha"}, tenant.ErrSlugTaken, `"alpha"`},
 		{"host taken", good, archive.Target{Slug: "beta", Hosts: []string{"partecipa.alpha.example"}}, tenant.ErrHostTaken, "partecipa.alpha.example"},
 	}

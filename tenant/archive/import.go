@@ -245,11 +245,17 @@ func (l *loader) member(ctx context.Context, conn bun.Conn, t *tenant.Tenant, me
 	case mem.Name == tenantName:
 		return l.decode(mem.Name, in, &l.reg.Tenant)
 	case mem.Name == assetsName:
-		return l.decode(mem.Name, in, &l.reg.Assets)
+		if err := l.decode(mem.Name, in, &l.reg.Assets); err != nil {
+			return err
+		}
+		return l.reg.checkAssets()
 	case mem.Name == idpsName:
 		return l.decode(mem.Name, in, &l.reg.IdPs)
 	case mem.Name == rulesName:
-		return l.decode(mem.Name, in, &l.reg.Rules)
+		if err := l.decode(mem.Name, in, &l.reg.Rules); err != nil {
+			return err
+		}
+		return l.reg.checkRules()
 	case strings.HasPrefix(mem.Name, dataDir):
 		tb, ok := byMember[mem.Name]
 		if !ok {
