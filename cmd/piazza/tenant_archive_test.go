@@ -49,6 +49,29 @@ func TestTenantArchive(t *testing.T) {
 		t.Errorf("import with a host: %q, %v", out, err)
 	}
 
+	good, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]struct {
+		data []byte
+		want string
+	}{
+		"truncated.tar.gz": {good[:len(good)-300], "the tenant archive is damaged"},
+		"tenants.csv":      {[]byte("slug,name\nrotta,Rotta\n"), "not a Piazza tenant archive"},
+	} {
+		bad := filepath.Join(t.TempDir(), name)
+		if err := os.WriteFile(bad, c.data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := run(t, "", "tenant", "import-archive", bad, "--slug", "rotta"); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("import of %s: %v, want %q", name, err, c.want)
+		}
+	}
+	if out, _, _ := run(t, "", "tenant", "list"); strings.Contains(out, "rotta") {
+		t.Errorf("a refused import left a tenant behind:\n%s", out)
+	}
+
 	const copySite = "http://copia.piazza.test"
 	visitor := newVisitor(t, s.addr, copySite)
 	visitor.signIn("/auth/login", demoAdmin, s.password)
