@@ -100,7 +100,7 @@ func importArchive(ctx context.Context, cmd *cobra.Command, e *env, in io.Reader
 	p := newProgress(cmd.ErrOrStderr(), "importing "+to.Slug)
 	im := &archive.Importer{Registry: e.registry, Store: e.files(), Progress: p.update}
 	res, err := im.Import(ctx, in, to)
-	if err != nil {
+	if res == nil {
 		return err
 	}
 	t, m := res.Tenant, res.Manifest
@@ -118,11 +118,14 @@ func importArchive(ctx context.Context, cmd *cobra.Command, e *env, in io.Reader
 			strings.Join(res.OwnLinks, ", "))
 	}
 	if len(res.IdPs) > 0 {
-		fmt.Fprintf(out, "identity providers %s are disabled, without client secrets: give each its secret (`piazza tenant idp update %s --key KEY … --client-secret-stdin`), then `piazza tenant idp enable %s KEY`\n",
+		fmt.Fprintf(out, "identity providers %s are disabled and hold no client secret: give those that use one their secret (`piazza tenant idp update %s --key KEY … --client-secret-stdin`), then `piazza tenant idp enable %s KEY`\n",
 			strings.Join(res.IdPs, ", "), t.Slug, t.Slug)
 	}
 	if t.Status != tenant.StatusActive {
-		fmt.Fprintf(out, "it is %s, as the original was: `piazza tenant resume %s` opens it\n", t.Status, t.Slug)
+		fmt.Fprintf(out, "it is %s, as the original was not active: `piazza tenant resume %s` opens it\n", t.Status, t.Slug)
+	}
+	if err != nil {
+		return fmt.Errorf("tenant %s imported, but: %w", t.Slug, err)
 	}
 	return nil
 }

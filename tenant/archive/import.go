@@ -58,6 +58,8 @@ const maxManifest = 64 << 20
 // the schema at the archive's version, its data, the remaining migrations
 // and its registry rows in one transaction, the files under the new tenant
 // (removed again if anything fails). The archive is read once, as a stream.
+// A Result with an error means the tenant was made but its plan's
+// follow-up (billing) failed.
 func (im *Importer) Import(ctx context.Context, r io.Reader, to Target) (*Result, error) {
 	zr, err := gzip.NewReader(r)
 	if err != nil {
@@ -89,15 +91,17 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, to Target) (*Result
 	t, err := im.Registry.CreateAt(ctx, conn, p, m.SchemaVersion, func(ctx context.Context, tx bun.Tx, t *tenant.Tenant) error {
 		return db.InTenantTx(ctx, tx, t.Scope(), func() error { return l.load(ctx, conn, tx, t) })
 	})
-	if err != nil {
+	if t == nil {
 		l.removeFiles(context.WithoutCancel(ctx), to.Slug)
 		return nil, err
 	}
+	// With t, the tenant is there: err is about its plan's side effects
+	// (billing), as with a tenant created by hand.
 	res := &Result{Tenant: t, Manifest: m, SourceHosts: l.reg.Tenant.Hosts, OwnLinks: l.reg.ownLinks()}
 	for _, p := range l.reg.IdPs {
 		res.IdPs = append(res.IdPs, p.Key)
 	}
-	return res, nil
+	return res, err
 }
 
 // free refuses early (before reading the data) a slug or host that is
