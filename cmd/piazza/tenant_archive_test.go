@@ -81,6 +81,18 @@ func TestTenantArchive(t *testing.T) {
 		t.Errorf("compared %d pages only, %d of them files", pages, files)
 	}
 
+	// The copy is its own: what changes there does not change the original.
+	if _, err := s.pg.Exec(context.Background(), `UPDATE t_copia.news SET title = 'Solo nella copia'
+		WHERE id = (SELECT min(id) FROM t_copia.news WHERE state = 'published')`); err != nil {
+		t.Fatal(err)
+	}
+	if _, page := visitor.get("/news"); !strings.Contains(page, "Solo nella copia") {
+		t.Error("the copy's news list does not show the copy's change")
+	}
+	if _, page := s.admin.get("/news"); strings.Contains(page, "Solo nella copia") {
+		t.Error("a change in the copy shows in the original")
+	}
+
 	// Every file of the source is in the copy, byte for byte.
 	rows, err := s.pg.Query(context.Background(), "SELECT storage_key FROM t_demo.attachments")
 	if err != nil {
