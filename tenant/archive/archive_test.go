@@ -37,7 +37,7 @@ func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
 // a few rows, two files, a branding picture, an identity provider with a
 // secret and role rules.
 type fixture struct {
-	t     *testing.T
+	t     testing.TB
 	d     *dbtest.DB
 	reg   *tenant.Registry
 	store storage.Store
@@ -46,7 +46,7 @@ type fixture struct {
 	files map[string][]byte
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	d := dbtest.New(t)
