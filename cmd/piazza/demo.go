@@ -15,6 +15,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/password"
 	"github.com/piazza-pa/piazza/platform/secret"
+	"github.com/piazza-pa/piazza/platform/theme"
 	"github.com/piazza-pa/piazza/tenant"
 )
 
@@ -108,7 +109,11 @@ func (e *env) ensureDemoTenant(ctx context.Context, slug, name, admin, primary, 
 	}
 	logo := fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><circle cx="32" cy="32" r="30" fill="#ffffff"/>`+
 		`<text x="32" y="43" font-size="32" font-family="sans-serif" font-weight="bold" text-anchor="middle" fill="%s">%s</text></svg>`, primary, initial)
-	sha, err := e.registry.PutAsset(ctx, t.ID, "image/svg+xml", []byte(logo))
+	clean, err := theme.SanitizeSVG([]byte(logo)) // stored as an upload would be
+	if err != nil {
+		return nil, err
+	}
+	sha, err := e.registry.PutAsset(ctx, t.ID, "image/svg+xml", clean)
 	if err != nil {
 		return nil, err
 	}

@@ -18,6 +18,7 @@ import (
 func tenantCommand() *cobra.Command {
 	return group("tenant", "Provision and manage tenants",
 		tenantCreateCommand(), tenantListCommand(), tenantImportCommand(), tenantImportPartnershipsCommand(),
+		tenantExportCommand(), tenantImportArchiveCommand(),
 		tenantStatusCommand("suspend", "Suspend a tenant: its hosts answer 503 until resumed", (*tenant.Registry).Suspend),
 		tenantStatusCommand("resume", "Resume a suspended tenant", (*tenant.Registry).Resume),
 		tenantStatusCommand("restore", "Restore a deleted tenant not yet purged (it comes back suspended)", (*tenant.Registry).Restore),
