@@ -245,7 +245,9 @@ func TestFailedProvisioningKeepsTheSpare(t *testing.T) {
 	r, d := newRegistry(t)
 	fillSpares(t, r, 1, 1)
 	_, err := r.Create(ctx, tenant.CreateParams{Slug: "lazio", Name: "Regione Lazio",
-		Setup: func(context.Context, bun.Tx, *tenant.Tenant) error { return errors.New("identity provider unreachable") }})
+		Setup: func(context.Context, bun.Tx, *tenant.Tenant) error {
+			return errors.New("identity provider unreachable")
+		}})
 	if err == nil {
 		t.Fatal("provisioning succeeded despite its set-up failing")
 	}
