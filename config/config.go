@@ -53,6 +53,10 @@ type Config struct {
 	LogFormat string
 	// DeleteGrace is how long a deleted tenant stays restorable before purge.
 	DeleteGrace time.Duration
+	// SpareSchemas is how many tenant schemas are kept made ahead, so that
+	// provisioning claims one instead of migrating a new schema
+	// (PIAZZA_SPARE_SCHEMAS; 0 turns them off).
+	SpareSchemas int
 	// SMTPURL is where e-mail goes (smtp://user:pass@host:port?tls=…);
 	// empty means e-mails are written to the log (development).
 	SMTPURL string
@@ -92,6 +96,7 @@ func Load(lookup Lookup, mode Mode) (*Config, error) {
 		LogLevel:     slog.LevelInfo,
 		LogFormat:    "text",
 		DeleteGrace:  30 * 24 * time.Hour,
+		SpareSchemas: 2,
 		PGPort:       15432,
 		MailFrom:     "Piazza <noreply@localhost>",
 		Dev:          mode == ModeDev,

@@ -19,7 +19,7 @@ func TestLoadDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Addr != "127.0.0.1:8080" || c.BaseDomain != "localhost:8080" || c.OperatorHost != "admin.localhost:8080" ||
-		c.DataDir != ".piazza" || c.DatabaseURL != "" || !c.Dev || c.LogLevel != slog.LevelInfo {
+		c.DataDir != ".piazza" || c.DatabaseURL != "" || !c.Dev || c.LogLevel != slog.LevelInfo || c.SpareSchemas != 2 {
 		t.Fatalf("dev defaults: %+v", c)
 	}
 	if c.TenantHost("demo") != "demo.localhost:8080" {
@@ -29,12 +29,13 @@ func TestLoadDefaults(t *testing.T) {
 		"PIAZZA_BASE_DOMAIN": "Piazza.Regione.Lombardia.IT.", "PIAZZA_OPERATOR_HOST": "console.piazza.regione.lombardia.it",
 		"PIAZZA_SECRET_KEY": strings.Repeat("ab", 32), "PIAZZA_DATABASE_URL": "postgres://piazza@db/piazza",
 		"PIAZZA_DELETE_GRACE": "48h", "PIAZZA_LOG_FORMAT": "json", "PIAZZA_LOG_LEVEL": "debug",
+		"PIAZZA_SPARE_SCHEMAS": "0",
 	}), ModeServe)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.BaseDomain != "piazza.regione.lombardia.it" || len(c.SecretKey) != 32 || c.DeleteGrace != 48*time.Hour ||
-		c.Addr != ":8080" || c.Dev || c.LogLevel != slog.LevelDebug {
+		c.Addr != ":8080" || c.Dev || c.LogLevel != slog.LevelDebug || c.SpareSchemas != 0 {
 		t.Fatalf("serve config: %+v", c)
 	}
 }
@@ -60,6 +61,8 @@ func TestLoadInvalid(t *testing.T) {
 		{"PIAZZA_PG_PORT", "70000", ModeDev, "PIAZZA_PG_PORT"},
 		{"PIAZZA_CONCURRENCY", "0", ModeDev, "PIAZZA_CONCURRENCY"},
 		{"PIAZZA_CONCURRENCY", "many", ModeDev, "PIAZZA_CONCURRENCY"},
+		{"PIAZZA_SPARE_SCHEMAS", "-1", ModeDev, "PIAZZA_SPARE_SCHEMAS"},
+		{"PIAZZA_SPARE_SCHEMAS", "two", ModeDev, "PIAZZA_SPARE_SCHEMAS"},
 		{"PIAZZA_DATABASE_URL", "mysql://x", ModeDev, "PIAZZA_DATABASE_URL"},
 		{"PIAZZA_SMTP_URL", "http://mail.example.org", ModeDev, "PIAZZA_SMTP_URL"},
 		{"PIAZZA_SMTP_URL", "smtp://user:s3cret@", ModeDev, "PIAZZA_SMTP_URL"},

@@ -64,6 +64,12 @@ var variables = []variable{
 		}
 		return nil
 	}},
+	{"PIAZZA_SPARE_SCHEMAS", func(c *Config, v string) (err error) {
+		if c.SpareSchemas, err = strconv.Atoi(v); err != nil || c.SpareSchemas < 0 || c.SpareSchemas > 100 {
+			return fmt.Errorf("%q is not a number of spare schemas from 0 to 100", v)
+		}
+		return nil
+	}},
 	{"PIAZZA_PG_PORT", func(c *Config, v string) error {
 		c.PGPort, _ = strconv.Atoi(v)
 		if !validPort(v) {

@@ -26,6 +26,10 @@ type Registry struct {
 	onProvision  []Hook
 	onPurge      []Hook
 	onPlan       []func(ctx context.Context, t *Tenant) error
+	// spares is how many spare schemas KeepSpares keeps ready; refill
+	// wakes it after a claim.
+	spares int
+	refill chan struct{}
 	// local are told at once when this process changes a tenant (other
 	// replicas learn it from NOTIFY a moment later).
 	local []func(id int64)
@@ -51,6 +55,9 @@ type Options struct {
 	OnProvision []Hook
 	// OnPurge run inside the purge transaction, before the schema is dropped.
 	OnPurge []Hook
+	// SpareSchemas is how many spare schemas KeepSpares keeps ready for
+	// provisioning (0: none; a tenant is then provisioned from scratch).
+	SpareSchemas int
 }
 
 // Hook is control-plane work that belongs to a tenant's provisioning or purge
@@ -68,7 +75,7 @@ func NewRegistry(ctx context.Context, db *bun.DB, o Options) (*Registry, error) 
 		return nil, fmt.Errorf("tenant migrations: %w", err)
 	}
 	r := &Registry{db: db, baseDomain: o.BaseDomain, operatorHost: o.OperatorHost, migrations: ms,
-		onProvision: o.OnProvision, onPurge: o.OnPurge}
+		onProvision: o.OnProvision, onPurge: o.OnPurge, spares: max(o.SpareSchemas, 0), refill: make(chan struct{}, 1)}
 	if err := db.QueryRowContext(ctx, "SELECT role_prefix FROM piazza.installation").Scan(&r.rolePrefix); err != nil {
 		return nil, fmt.Errorf("read installation (has `piazza migrate` run?): %w", err)
 	}

@@ -13,12 +13,13 @@ type RolloutReport struct {
 	Tenants  int // tenants in the registry
 	Pending  int // tenants that had migrations to apply
 	Migrated int // tenants brought up to date
+	Spares   int // spare schemas brought up to date (not counted above)
 	Failures []RolloutFailure
 }
 
 // RolloutFailure is one tenant whose migration failed (and was rolled back).
 type RolloutFailure struct {
-	Slug string
+	Slug string // or "spare <schema>" for a spare schema
 	Err  error
 }
 
@@ -28,7 +29,8 @@ type Progress func(done, total int)
 // MigrateAll brings every tenant's schema up to date: the tenants behind are
 // found in one query on the registry, then migrated concurrently (at most
 // concurrency at once), each in its own transaction. A failure is recorded and
-// does not stop the others; running it again resumes where it stopped.
+// does not stop the others; running it again resumes where it stopped. Then
+// the spare schemas behind are migrated too (see FillSpares).
 func (r *Registry) MigrateAll(ctx context.Context, concurrency int, progress Progress) (RolloutReport, error) {
 	var rep RolloutReport
 	latest := r.LatestVersion()
@@ -81,7 +83,13 @@ func (r *Registry) MigrateAll(ctx context.Context, concurrency int, progress Pro
 	}
 	close(next)
 	wg.Wait()
-	return rep, ctx.Err()
+	if ctx.Err() != nil {
+		return rep, ctx.Err()
+	}
+	n, failed, err := r.migrateSpares(ctx)
+	rep.Spares = n
+	rep.Failures = append(rep.Failures, failed...)
+	return rep, err
 }
 
 // migrateOne locks the tenant's registry row (so that two rollouts, or a

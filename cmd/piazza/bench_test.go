@@ -10,15 +10,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/piazza-pa/piazza/platform/dbtest"
 	"github.com/piazza-pa/piazza/tenant"
 )
 
 // BenchmarkAtScale measures, over 1,000 and 10,000 provisioned tenants (fsync
 // on), `piazza migrate` with nothing to do — run in-process: connection,
-// control-schema check, the bulk look-up of the tenants behind — and the
-// provisioning of one more tenant (median reported). Setting up the tenants
-// takes several minutes.
+// control-schema check, the bulk look-up of the tenants behind — the
+// provisioning of one more tenant, from scratch and from a spare (made off
+// the clock), and the first tenant transaction on a new connection (median
+// and p99 reported). Setting up the tenants takes several minutes; one size
+// alone: -bench 'AtScale//tenants=1000$'.
 //
 //	go test ./cmd/piazza -run '^$' -bench AtScale -benchtime 5x -timeout 60m
 func BenchmarkAtScale(b *testing.B) {
@@ -44,6 +48,7 @@ func BenchmarkAtScale(b *testing.B) {
 			setup(b)
 			b.Setenv("PIAZZA_DATABASE_URL", d.URL)
 			b.Setenv("PIAZZA_SECRET_KEY", strings.Repeat("ab", 32))
+			b.Setenv("PIAZZA_SPARE_SCHEMAS", "0") // nothing to make: the no-op
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				if _, stderr, err := run(b, "", "migrate"); err != nil {
@@ -51,23 +56,88 @@ func BenchmarkAtScale(b *testing.B) {
 				}
 			}
 		})
-		b.Run(fmt.Sprintf("provision/tenants=%d", n), func(b *testing.B) {
-			setup(b)
-			times := make([]time.Duration, 0, b.N)
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				start := time.Now()
-				_, err := r.Create(context.Background(), tenant.CreateParams{Slug: fmt.Sprintf("extra-%d-%d", b.N, i), Name: "Extra"})
-				if err != nil {
+		for _, spare := range []bool{false, true} {
+			name := "provision"
+			if spare {
+				name = "provision-spare"
+			}
+			b.Run(fmt.Sprintf("%s/tenants=%d", name, n), func(b *testing.B) {
+				setup(b)
+				ctx := context.Background()
+				if _, _, err := r.FillSpares(ctx, 0); err != nil { // none left over for the path from scratch
 					b.Fatal(err)
 				}
-				times = append(times, time.Since(start))
-			}
-			b.StopTimer()
-			sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
-			b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "ms-median")
+				times := make([]time.Duration, 0, b.N)
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					if spare {
+						b.StopTimer()
+						if _, _, err := r.FillSpares(ctx, 1); err != nil {
+							b.Fatal(err)
+						}
+						b.StartTimer()
+					}
+					start := time.Now()
+					_, err := r.Create(ctx, tenant.CreateParams{Slug: fmt.Sprintf("%s-%d-%d", name, b.N, i), Name: "Extra"})
+					if err != nil {
+						b.Fatal(err)
+					}
+					times = append(times, time.Since(start))
+				}
+				b.StopTimer()
+				reportTimes(b, times)
+			})
+		}
+		b.Run(fmt.Sprintf("first-set-role/tenants=%d", n), func(b *testing.B) {
+			setup(b)
+			firstSetRole(b, d, r)
 		})
 	}
+}
+
+// firstSetRole times, on new connections of the login role, the first
+// tenant transaction (BEGIN, set_config of search_path and role, COMMIT):
+// the backend builds its list of role memberships then.
+func firstSetRole(b *testing.B, d *dbtest.DB, r *tenant.Registry) {
+	ctx := context.Background()
+	tn, err := r.Get(ctx, "t00001")
+	if err != nil {
+		b.Fatal(err)
+	}
+	times := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		conn, err := pgx.Connect(ctx, d.URL)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		start := time.Now()
+		tx, err := conn.Begin(ctx)
+		if err == nil {
+			_, err = tx.Exec(ctx, "SELECT set_config('search_path', $1, true), set_config('role', $2, true)", tn.SchemaName, tn.RoleName)
+		}
+		if err == nil {
+			err = tx.Commit(ctx)
+		}
+		times = append(times, time.Since(start))
+		b.StopTimer()
+		conn.Close(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+	b.StopTimer()
+	reportTimes(b, times)
+}
+
+// reportTimes reports the median and the 99th percentile of times.
+func reportTimes(b *testing.B, times []time.Duration) {
+	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "ms-median")
+	b.ReportMetric(float64(times[len(times)*99/100].Microseconds())/1000, "ms-p99")
 }
 
 func provisionMany(b *testing.B, r *tenant.Registry, n int) {

@@ -159,14 +159,40 @@ func TestTenantImport(t *testing.T) {
 	}
 }
 
+// piazza migrate also makes the spare schemas wanted (PIAZZA_SPARE_SCHEMAS,
+// 2 by default), which the next provisioning claims, and drops them when
+// none are wanted.
 func TestMigrateCommand(t *testing.T) {
-	useDatabase(t)
+	d := useDatabase(t)
 	if _, _, err := run(t, "", "tenant", "create", "--slug", "siena", "--name", "Siena"); err != nil {
 		t.Fatal(err)
 	}
 	_, stderr, err := run(t, "", "migrate", "--concurrency", "2")
 	if err != nil {
 		t.Fatalf("%v\n%s", err, stderr)
+	}
+	spares := func() (n int) {
+		if err := d.Admin(t).QueryRow(context.Background(), "SELECT count(*) FROM piazza.spare_schemas").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := spares(); n != 2 {
+		t.Fatalf("%d spare schemas after migrate, want 2", n)
+	}
+	if _, _, err := run(t, "", "tenant", "create", "--slug", "arezzo", "--name", "Arezzo"); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := run(t, "", "tenant", "list", "--json")
+	if err != nil || !strings.Contains(out, `"schema": "t__`) || strings.Count(out, `"schema": `) != 2 {
+		t.Fatalf("list after claiming a spare: %v\n%s", err, out)
+	}
+	if n := spares(); n != 1 {
+		t.Fatalf("%d spare schemas after a provisioning, want 1", n)
+	}
+	t.Setenv("PIAZZA_SPARE_SCHEMAS", "0")
+	if _, stderr, err := run(t, "", "migrate"); err != nil || spares() != 0 {
+		t.Fatalf("migrate with no spares wanted: %v, %d left\n%s", err, spares(), stderr)
 	}
 	if _, _, err := run(t, "", "migrate", "--concurrency", "0"); err == nil {
 		t.Fatal("--concurrency 0 accepted")

@@ -110,7 +110,7 @@ func openEnv(ctx context.Context, stderr io.Writer, o envOptions) (*env, error) 
 		return nil, err
 	}
 	if o.migrate && e.cluster != nil {
-		if err := e.migrateAll(ctx, 4); err != nil {
+		if err := e.migrateAll(ctx, 4, false); err != nil {
 			e.close(ctx)
 			return nil, err
 		}
@@ -217,6 +217,7 @@ func (e *env) registryOptions() tenant.Options {
 	return tenant.Options{
 		BaseDomain:   e.cfg.BaseDomain,
 		OperatorHost: e.cfg.OperatorHost,
+		SpareSchemas: e.cfg.SpareSchemas,
 		OnProvision: []tenant.Hook{
 			func(ctx context.Context, tx bun.Tx, t *tenant.Tenant) error {
 				if err := authz.SeedTenant(ctx, tx, t.Domain()); err != nil {

@@ -20,14 +20,15 @@ func migrateCommand() *cobra.Command {
 		Long: `Migrate applies the control-plane migrations, then the tenant migrations to
 every tenant schema that is behind: concurrently, one transaction per tenant.
 A tenant whose migration fails is reported at the end and left as it was; the
-others are committed. Running it again resumes.`,
+others are committed. Running it again resumes. The spare schemas that
+provisioning claims are migrated too, then made up to PIAZZA_SPARE_SCHEMAS.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if concurrency < 1 || concurrency > 64 {
 				return fmt.Errorf("--concurrency must be between 1 and 64")
 			}
 			return withEnv(cmd, envOptions{mode: config.ModeTool, noRegistry: true, maxConns: concurrency + 1}, func(ctx context.Context, e *env) error {
-				return e.migrateAll(ctx, concurrency)
+				return e.migrateAll(ctx, concurrency, true)
 			})
 		},
 	}
@@ -35,9 +36,11 @@ others are committed. Running it again resumes.`,
 	return cmd
 }
 
-// migrateAll migrates control then tenants, printing progress and, at the
-// end, every tenant that failed; it fails when any did.
-func (e *env) migrateAll(ctx context.Context, concurrency int) error {
+// migrateAll migrates control then tenants and spare schemas, printing
+// progress and, at the end, every tenant that failed; it fails when any did.
+// With fill it then makes the spare schemas wanted (the servers do that in
+// the background; the other commands leave it to them).
+func (e *env) migrateAll(ctx context.Context, concurrency int, fill bool) error {
 	n, err := migrate.Control(ctx, e.db, migrations.Control())
 	if err != nil {
 		return fmt.Errorf("migrate control schema: %w", err)
@@ -57,11 +60,18 @@ func (e *env) migrateAll(ctx context.Context, concurrency int) error {
 		return fmt.Errorf("migrate tenants: %w", err)
 	}
 	e.log.Info("tenants migrated", "tenants", rep.Tenants, "behind", rep.Pending,
-		"migrated", rep.Migrated, "failed", len(rep.Failures), "version", reg.LatestVersion())
+		"migrated", rep.Migrated, "spares_migrated", rep.Spares, "failed", len(rep.Failures), "version", reg.LatestVersion())
+	if fill && len(rep.Failures) == 0 {
+		made, dropped, err := reg.FillSpares(ctx, e.cfg.SpareSchemas)
+		if err != nil {
+			return fmt.Errorf("make spare schemas: %w", err)
+		}
+		e.log.Info("spare schemas ready", "wanted", e.cfg.SpareSchemas, "made", made, "dropped", dropped)
+	}
 	if len(rep.Failures) == 0 {
 		return nil
 	}
-	fmt.Fprintf(e.stderr, "%d of %d tenants failed to migrate (left unchanged; fix and run `piazza migrate` again):\n", len(rep.Failures), rep.Pending)
+	fmt.Fprintf(e.stderr, "%d failed to migrate (left unchanged; fix and run `piazza migrate` again):\n", len(rep.Failures))
 	for _, f := range rep.Failures {
 		fmt.Fprintf(e.stderr, "  %s: %v\n", f.Slug, f.Err)
 	}

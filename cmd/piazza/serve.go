@@ -40,3 +40,12 @@ func (e *env) janitor(ctx context.Context) {
 		}
 	}
 }
+
+// spareReport logs what keeping the spare schemas ready did.
+func (e *env) spareReport(made, dropped int, err error) {
+	if err != nil {
+		e.log.Error("make spare schemas", "err", err, "made", made, "dropped", dropped)
+		return
+	}
+	e.log.Info("spare schemas ready", "wanted", e.cfg.SpareSchemas, "made", made, "dropped", dropped)
+}

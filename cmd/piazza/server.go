@@ -242,6 +242,7 @@ func (e *env) serve(ctx context.Context) error {
 	defer cancel()
 	background.Go(func() { l.Run(ctx) })
 	background.Go(func() { e.janitor(ctx) })
+	background.Go(func() { e.registry.KeepSpares(ctx, e.spareReport) })
 	e.startProfiler()
 	tuneGC()
 	e.tuneMemory()
