@@ -162,12 +162,12 @@ func idpCheckCommand() *cobra.Command {
 }
 
 func idpRotateKeyCommand() *cobra.Command {
-	short := "Give a tenant a new signing key (the old one stays published for a day)"
+	short := "Give a tenant new signing and encryption keys (the old ones stay published, and the old encryption key still decrypts, for a day)"
 	return idpCommand("rotate-key", short, false, func(ctx context.Context, r idpRun, _ string) error {
-		kid, err := idp.NewKeys(r.e.db, r.box).Rotate(ctx, r.tenantID)
+		kid, encKID, err := idp.NewKeys(r.e.db, r.box).Rotate(ctx, r.tenantID)
 		if err != nil {
 			return err
 		}
-		return report(r.cmd, "new signing key %s for %s", kid, r.slug)
+		return report(r.cmd, "new signing key %s and encryption key %s for %s (the old ones stay published for a day)", kid, encKID, r.slug)
 	})
 }

@@ -79,6 +79,7 @@ type world struct {
 	store    *idp.Store
 	keys     *idp.Keys
 	siteAddr string
+	op       *opFront
 }
 
 func newWorld(t *testing.T) *world {
@@ -119,14 +120,14 @@ func newWorld(t *testing.T) *world {
 	st := &opStorage{Storage: storage.NewStorageWithClients(storage.NewUserStore(w.issuer), clients), jwtClient: "piazza-alpha-jwt",
 		keys: func() jose.JSONWebKeySet { s, _ := w.keys.JWKS(context.Background(), w.a.ID); return s }}
 	router := exampleop.SetupServer(w.issuer, st, slog.New(slog.NewTextHandler(io.Discard, nil)), false)
-	opSrv := &http.Server{Handler: router}
+	w.op = &opFront{w: w, op: router, st: st}
+	opSrv := &http.Server{Handler: w.op}
 	go func() { _ = opSrv.Serve(opLn) }()
 	t.Cleanup(func() { opSrv.Close() })
 
 	for _, i := range []*idp.IdP{
 		{TenantID: w.a.ID, Key: "regione", Label: "Regione", Issuer: w.issuer, ClientID: "piazza-alpha", ClientSecret: "alpha-secret"},
-		{TenantID: w.a.ID, Key: "spid", Label: "SPID", Kind: "spid", Issuer: w.issuer, ClientID: "piazza-alpha-jwt", ClientAuth: idp.AuthPrivateJWT,
-			RequestObject: true, ACRValues: []string{"https://www.spid.gov.it/SpidL2"}},
+		{TenantID: w.a.ID, Key: "spid", Label: "SPID", Kind: "spid", Issuer: w.issuer, ClientID: "piazza-alpha-jwt", ClientAuth: idp.AuthPrivateJWT},
 		{TenantID: w.b.ID, Key: "regione", Label: "Regione", Issuer: w.issuer, ClientID: "piazza-beta", ClientSecret: "beta-secret", ClientAuth: idp.AuthPost},
 	} {
 		if err := w.store.Add(ctx, i); err != nil {
@@ -316,6 +317,7 @@ func TestOIDCSignIn(t *testing.T) {
 // private_key_jwt and a signed request object, against the tenant's JWKS.
 func TestOIDCPrivateKeyJWTAndRequestObject(t *testing.T) {
 	w := newWorld(t)
+	w.op.setUserInfo("jwe") // SPID's UserInfo
 	c := w.browser()
 	// The sign-in page shows the SPID button with AgID's icon.
 	login := get(t, c, "http://alpha.piazza.test/auth/login")
@@ -340,11 +342,11 @@ func TestOIDCPrivateKeyJWTAndRequestObject(t *testing.T) {
 	if p := get(t, c, callback); p.status != 303 {
 		t.Fatalf("callback with private_key_jwt: %d %s", p.status, p.body)
 	}
-	if home := get(t, c, "http://alpha.piazza.test/"); !strings.Contains(home.body, "Test User") {
+	if home := get(t, c, "http://alpha.piazza.test/"); !strings.Contains(home.body, "Mario Rossi") {
 		t.Fatalf("not signed in: %s", home.body)
 	}
 	jwks := get(t, c, "http://alpha.piazza.test/.well-known/jwks.json")
-	if jwks.status != 200 || !strings.Contains(jwks.body, `"kty":"RSA"`) || strings.Contains(jwks.body, `"d":`) {
+	if jwks.status != 200 || !strings.Contains(jwks.body, `"kty":"RSA"`) || !strings.Contains(jwks.body, `"use":"enc"`) || strings.Contains(jwks.body, `"d":`) {
 		t.Fatalf("jwks: %d %s", jwks.status, jwks.body)
 	}
 }
