@@ -12,6 +12,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -80,12 +81,31 @@ type world struct {
 	keys     *idp.Keys
 	siteAddr string
 	op       *opFront
+	logs     *syncBuffer
+}
+
+// syncBuffer is the site's log, written by its goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	ctx := context.Background()
-	w := &world{d: dbtest.New(t)}
+	w := &world{d: dbtest.New(t), logs: &syncBuffer{}}
 	box, err := secret.New(bytes.Repeat([]byte{9}, 32))
 	if err != nil {
 		t.Fatal(err)
@@ -146,7 +166,8 @@ func serveSite(t *testing.T, w *world, reg *tenant.Registry) string {
 		t.Fatal(err)
 	}
 	sessions := session.Tenant(time.Hour, 12*time.Hour)
-	flow := &idp.Flow{DB: w.d.DB, Store: w.store, Keys: w.keys, Sessions: sessions, CSRF: p, Scheme: "http"}
+	flow := &idp.Flow{DB: w.d.DB, Store: w.store, Keys: w.keys, Sessions: sessions, CSRF: p, Scheme: "http",
+		Log: slog.New(slog.NewTextHandler(w.logs, nil))}
 	shell, err := web.NewShellFrom(auth.Messages, home.Messages)
 	if err != nil {
 		t.Fatal(err)
@@ -280,6 +301,11 @@ func TestOIDCSignIn(t *testing.T) {
 	}
 	if home := get(t, c, "http://alpha.piazza.test/"); strings.Contains(home.body, "Test User") {
 		t.Fatal("still signed in after signing out")
+	}
+	// The access token was revoked at the provider (client_secret_basic:
+	// the client authenticates in the header, not in the form).
+	if revs := w.op.revocations(); len(revs) != 1 || revs[0].Get("token") == "" || revs[0].Get("client_secret") != "" {
+		t.Fatalf("revocation requests: %v", revs)
 	}
 	// The user exists in alpha's schema only.
 	admin := w.d.Admin(t)

@@ -31,6 +31,8 @@ type opFront struct {
 	mu       sync.Mutex
 	userinfo string // "" (the provider's own JSON), "jwe", or a way to spoil it
 	revoked  []url.Values
+	// revokeDown makes the revocation endpoint answer 503.
+	revokeDown bool
 }
 
 func (f *opFront) setUserInfo(mode string) {
@@ -56,7 +58,12 @@ func (f *opFront) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		form, _ := url.ParseQuery(string(body))
 		f.mu.Lock()
 		f.revoked = append(f.revoked, form)
+		down := f.revokeDown
 		f.mu.Unlock()
+		if down {
+			http.Error(rw, "unavailable", http.StatusServiceUnavailable)
+			return
+		}
 		r.Body = io.NopCloser(strings.NewReader(string(body)))
 	case r.URL.Path == "/userinfo" && mode != "":
 		f.serveUserInfo(rw, r, mode)

@@ -164,3 +164,39 @@ func TestSPIDUserInfoRefused(t *testing.T) {
 		}
 	}
 }
+
+// A revocation the provider refuses is logged, without the token, and the
+// sign-out happens all the same.
+func TestSPIDSignOutWhenRevocationFails(t *testing.T) {
+	w := newWorld(t)
+	w.op.setUserInfo("jwe")
+	w.op.mu.Lock()
+	w.op.revokeDown = true
+	w.op.mu.Unlock()
+	c := w.browser()
+	reqID, _ := toIdP(t, c, "http://alpha.piazza.test/auth/oidc/spid/login")
+	if p := get(t, c, w.atIdP(t, c, reqID)); p.status != 303 {
+		t.Fatalf("callback: %d %s", p.status, p.body)
+	}
+	token := csrfToken(t, get(t, c, "http://alpha.piazza.test/").body)
+	res, err := c.PostForm("http://alpha.piazza.test/auth/logout", url.Values{"_csrf": {token}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 303 {
+		t.Fatalf("sign-out: %d", res.StatusCode)
+	}
+	if home := get(t, c, "http://alpha.piazza.test/"); strings.Contains(home.body, "Mario Rossi") || !strings.Contains(home.body, "/auth/login") {
+		t.Fatal("still signed in after a sign-out whose revocation failed")
+	}
+	revs := w.op.revocations()
+	if len(revs) != 1 {
+		t.Fatalf("revocation requests: %d", len(revs))
+	}
+	logs := w.logs.String()
+	if !strings.Contains(logs, "token revocation failed") || !strings.Contains(logs, "503") || strings.Contains(logs, revs[0].Get("token")) ||
+		strings.Contains(logs, revs[0].Get("client_assertion")) {
+		t.Fatalf("log of the failed revocation (must name the failure, not the token):\n%s", logs)
+	}
+}

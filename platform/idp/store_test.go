@@ -121,7 +121,8 @@ func TestKeysAndJOSE(t *testing.T) {
 	// Each tenant publishes its own key only.
 	pa := get(t, w.browser(), "http://alpha.piazza.test/.well-known/jwks.json")
 	pb := get(t, w.browser(), "http://beta.piazza.test/.well-known/jwks.json")
-	if !strings.Contains(pa.body, first.Keys[0].KeyID) || strings.Contains(pb.body, first.Keys[0].KeyID) {
+	if !strings.Contains(pa.body, first.Keys[0].KeyID) || strings.Contains(pb.body, first.Keys[0].KeyID) ||
+		!strings.Contains(pa.body, first.Keys[1].KeyID) || strings.Contains(pb.body, first.Keys[1].KeyID) {
 		t.Fatalf("alpha's key published at beta, or not at alpha:\n%s\n%s", pa.body, pb.body)
 	}
 	signer, err := w.keys.Signer(ctx, w.a.ID)
