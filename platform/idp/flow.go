@@ -259,6 +259,9 @@ type signedIn struct {
 	claims  map[string]any
 	idToken string
 	token   *oauth2.Token
+	// revocable: the provider offers a revocation endpoint (the tokens
+	// are kept for sign-out only then).
+	revocable bool
 }
 
 // exchange trades the code for tokens and returns the verified claims (ID
@@ -303,7 +306,7 @@ func (f *Flow) exchange(c *fiber.Ctx, t *site.Site, i *IdP, p *pending) (*signed
 	if err := f.addUserInfo(ctx, t, i, prov, tok, claims); err != nil {
 		return nil, err
 	}
-	return &signedIn{claims: claims, idToken: raw, token: tok}, nil
+	return &signedIn{claims: claims, idToken: raw, token: tok, revocable: prov.Revocation != ""}, nil
 }
 
 // assertion is a private_key_jwt client assertion for endpoint, signed

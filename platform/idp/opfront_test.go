@@ -139,8 +139,11 @@ func (f *opFront) serveUserInfo(rw http.ResponseWriter, r *http.Request, mode st
 }
 
 // encryptionKey is alpha's published encryption key.
-func (w *world) encryptionKey() jose.JSONWebKey {
-	set, _ := w.keys.JWKS(context.Background(), w.a.ID)
+func (w *world) encryptionKey() jose.JSONWebKey { return w.encryptionKeyOf(w.a.ID) }
+
+// encryptionKeyOf is a tenant's published encryption key.
+func (w *world) encryptionKeyOf(tenantID int64) jose.JSONWebKey {
+	set, _ := w.keys.JWKS(context.Background(), tenantID)
 	for _, k := range set.Keys {
 		if k.Use == "enc" {
 			return k.Public()

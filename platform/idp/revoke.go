@@ -36,10 +36,11 @@ func idTokenRef(idToken string) (digest []byte, ref string) {
 }
 
 // keepTokens keeps the access and refresh tokens of a sign-in until the
-// session's end, to revoke them at sign-out; expired ones are dropped.
+// session's end, to revoke them at sign-out (when the provider offers
+// revocation: otherwise nothing is kept); expired ones are dropped.
 func (f *Flow) keepTokens(ctx context.Context, tenantID int64, key string, got *signedIn, until time.Time) error {
 	k := kept{Access: got.token.AccessToken, Refresh: got.token.RefreshToken}
-	if k.Access == "" && k.Refresh == "" {
+	if !got.revocable || k.Access == "" && k.Refresh == "" {
 		return nil
 	}
 	plain, err := json.Marshal(k)
@@ -85,7 +86,7 @@ func (f *Flow) revoke(ctx context.Context, t *site.Site, i *IdP, prov *provider,
 		f.log().Warn("provider tokens unreadable at sign-out", "tenant", t.ID, "idp", i.Key, "error", err)
 		return
 	}
-	if prov.Revocation == "" {
+	if prov.Revocation == "" { // no longer offered since the sign-in
 		f.log().Info("identity provider offers no token revocation", "tenant", t.ID, "idp", i.Key)
 		return
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -261,4 +262,29 @@ func encryptTo(t *testing.T, k jose.JSONWebKey, plain string) string {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// A tenant provisioned before encryption keys existed gets one at its first
+// JWKS request (one only, however many requests), and then decrypts.
+func TestEncryptionKeyForOlderTenants(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	if _, err := w.d.Admin(t).Exec(ctx, "DELETE FROM piazza.tenant_rp_enc_keys WHERE tenant_id = "+strconv.FormatInt(w.a.ID, 10)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.keys.OpenJWE(ctx, w.a.ID, encryptTo(t, w.encryptionKeyOf(w.b.ID), "x")); err == nil {
+		t.Fatal("alpha, without an encryption key, opened what was sent to beta")
+	}
+	for range 2 {
+		if p := get(t, w.browser(), "http://alpha.piazza.test/.well-known/jwks.json"); p.status != 200 || !strings.Contains(p.body, `"use":"enc"`) {
+			t.Fatalf("jwks: %d %s", p.status, p.body)
+		}
+	}
+	var n int
+	if err := w.d.Admin(t).QueryRow(ctx, "SELECT count(*) FROM piazza.tenant_rp_enc_keys WHERE tenant_id = $1", w.a.ID).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("encryption keys made: %d %v", n, err)
+	}
+	if got, err := w.keys.OpenJWE(ctx, w.a.ID, encryptTo(t, w.encryptionKey(), "hello")); err != nil || got != "hello" {
+		t.Fatalf("open with the new key: %q %v", got, err)
+	}
 }
