@@ -223,6 +223,11 @@ func (f *Flow) callback(c *fiber.Ctx) error {
 	if e := c.Query("error"); e != "" {
 		return refuse("idp_error", "the identity provider answered: "+e)
 	}
+	// RFC 9207 (CIE requires it): an answer naming its issuer must name ours,
+	// against a provider mix-up.
+	if iss := c.Query("iss"); iss != "" && iss != i.Issuer {
+		return refuse("other_issuer", "the answer comes from another identity provider")
+	}
 	got, err := f.exchange(c, t, i, p)
 	if err != nil {
 		return err

@@ -110,3 +110,27 @@ func startAt(t *testing.T, f *fakeOP, c *http.Client, key string) string {
 	f.mu.Unlock()
 	return u.Query().Get("state")
 }
+
+// An answer naming another issuer (RFC 9207's iss) is refused before the
+// code is used; one naming ours goes on.
+func TestOIDCAnswerFromAnotherIssuer(t *testing.T) {
+	w := newWorld(t)
+	f := startFakeOP(t)
+	if err := w.store.Add(context.Background(), &idp.IdP{TenantID: w.a.ID, Key: "fake", Issuer: f.issuer, ClientID: "alpha-client", ClientSecret: "s"}); err != nil {
+		t.Fatal(err)
+	}
+	f.mu.Lock()
+	f.token = func(n string) string {
+		return f.sign(t, f.key, "op-key", idClaims(f, "alpha-client", n, map[string]any{"sub": "u-1", "email": "x@example.it", "email_verified": true}))
+	}
+	f.mu.Unlock()
+	c := w.browser()
+	p := get(t, c, "http://alpha.piazza.test/auth/oidc/fake/callback?code=c&iss=https%3A%2F%2Fevil.example&state="+url.QueryEscape(startAt(t, f, c, "fake")))
+	if p.status != 403 || !strings.Contains(p.body, "La risposta viene da un altro fornitore") {
+		t.Fatalf("another issuer: %d %s", p.status, p.body)
+	}
+	p = get(t, c, "http://alpha.piazza.test/auth/oidc/fake/callback?code=c&iss="+url.QueryEscape(f.issuer)+"&state="+url.QueryEscape(startAt(t, f, c, "fake")))
+	if p.status != 303 {
+		t.Fatalf("our issuer: %d %s", p.status, p.body)
+	}
+}
