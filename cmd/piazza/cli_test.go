@@ -300,11 +300,25 @@ func TestTenantIdPCommands(t *testing.T) {
 		"--client-id", "https://veneto.piazza.test", "--private-key-jwt", "--request-object", "--acr", "https://www.spid.gov.it/SpidL2"); err != nil {
 		t.Fatal(err)
 	}
+	if _, _, err := run(t, "", "tenant", "idp", "add", "veneto", "--key", "cie", "--kind", "cie", "--issuer", "https://cie.example",
+		"--client-id", "https://veneto.piazza.test", "--claims", "given_name,shoe_size"); err == nil || !strings.Contains(err.Error(), "claims:") {
+		t.Fatalf("an unknown SPID/CIE attribute: %v", err)
+	}
+	if _, _, err := run(t, "", "tenant", "idp", "add", "veneto", "--key", "cie", "--kind", "cie", "--issuer", "https://cie.example",
+		"--client-id", "https://veneto.piazza.test", "--prompt", "login"); err == nil || !strings.Contains(err.Error(), "prompt:") {
+		t.Fatalf("prompt login for CIE: %v", err)
+	}
+	if _, _, err := run(t, "", "tenant", "idp", "add", "veneto", "--key", "cie", "--kind", "cie", "--issuer", "https://cie.example",
+		"--client-id", "https://veneto.piazza.test", "--claims", "given_name,family_name,fiscal_number", "--prompt", "consent", "--acr", "https://www.spid.gov.it/SpidL3"); err != nil {
+		t.Fatalf("a CIE provider: %v", err)
+	}
 	if _, _, err := run(t, "", "tenant", "idp", "add", "veneto", "--key", "bad", "--issuer", "ftp://x", "--client-id", "c", "--client-secret", "s"); err == nil || !strings.Contains(err.Error(), "issuer:") {
 		t.Fatalf("bad issuer: %v", err)
 	}
 	out, _, err = run(t, "", "tenant", "idp", "list", "veneto")
-	if err != nil || !strings.Contains(out, "regione") || !strings.Contains(out, "private_key_jwt") || strings.Contains(out, "il-segreto") {
+	if err != nil || !strings.Contains(out, "regione") || !strings.Contains(out, "private_key_jwt") || strings.Contains(out, "il-segreto") ||
+		!strings.Contains(out, "given_name,family_name,email,fiscal_number") || !strings.Contains(out, "consent login") ||
+		!strings.Contains(out, "given_name,family_name,fiscal_number") || !strings.Contains(out, "SpidL3") {
 		t.Fatalf("list: %q %v", out, err)
 	}
 	if _, _, err := run(t, "", "tenant", "idp", "update", "veneto", "--key", "regione", "--issuer", "https://sso2.regione.veneto.example/realms/pa", "--client-id", "piazza"); err != nil {
@@ -319,7 +333,7 @@ func TestTenantIdPCommands(t *testing.T) {
 	if _, _, err := run(t, "", "tenant", "idp", "disable", "veneto", "nope"); err == nil {
 		t.Fatal("disabling an unknown IdP succeeded")
 	}
-	if out, _, err = run(t, "", "tenant", "idp", "rotate-key", "veneto"); err != nil || !strings.Contains(out, "new signing key") {
+	if out, _, err = run(t, "", "tenant", "idp", "rotate-key", "veneto"); err != nil || !strings.Contains(out, "new signing key") || !strings.Contains(out, "encryption key") {
 		t.Fatalf("rotate: %q %v", out, err)
 	}
 }

@@ -74,7 +74,7 @@ func idpSaveCommand(update bool) *cobra.Command {
 		Use:   verb + " SLUG --key K --issuer URL --client-id ID [--client-secret S | --client-secret-stdin | --private-key-jwt]",
 		Short: short,
 		Example: `  piazza tenant idp add lazio --key spid --kind spid --issuer https://oidc.registry.servizicie.interno.gov.it \
-    --client-id https://lazio.piazza.example.it --private-key-jwt --request-object --acr https://www.spid.gov.it/SpidL2`,
+    --client-id https://lazio.piazza.example.it --acr https://www.spid.gov.it/SpidL2 --claims given_name,family_name,fiscal_number --prompt consent`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if privateKeyJWT {
@@ -112,9 +112,11 @@ func idpSaveCommand(update bool) *cobra.Command {
 	f.BoolVar(&privateKeyJWT, "private-key-jwt", false, "authenticate with the tenant's signing key (private_key_jwt)")
 	f.BoolVar(&i.RequestObject, "request-object", false, "send the authorization request as a signed request object")
 	f.StringSliceVar(&i.Scopes, "scopes", nil, "scopes (default openid,profile,email)")
-	f.StringSliceVar(&i.ACRValues, "acr", nil, "ACR values, e.g. https://www.spid.gov.it/SpidL2")
+	f.StringSliceVar(&i.ACRValues, "acr", nil, "ACR values, e.g. https://www.spid.gov.it/SpidL2 (SPID/CIE: SpidL1, SpidL2 or SpidL3; default SpidL2)")
+	f.StringSliceVar(&i.Claims, "claims", nil, "SPID/CIE attributes asked for (default given_name,family_name,email,fiscal_number)")
+	f.StringVar(&i.Prompt, "prompt", "", `prompt: "consent" or "consent login" for SPID/CIE (default "consent login"); "", login, consent or "consent login" otherwise`)
 	f.StringVar(&i.LinkBy, "link-by", "", "link to existing users by fiscal_number, email or never (default: email; fiscal_number for spid/cie)")
-	f.StringVar(&i.ClaimFiscalNumber, "claim-fiscal-number", "", "claim carrying the fiscal number (default fiscal_number)")
+	f.StringVar(&i.ClaimFiscalNumber, "claim-fiscal-number", "", "claim carrying the fiscal number (default fiscal_number; https://attributes.eid.gov.it/fiscal_number for spid/cie)")
 	for _, r := range []string{"key", "issuer", "client-id"} {
 		_ = cmd.MarkFlagRequired(r)
 	}
@@ -128,9 +130,10 @@ func idpListCommand() *cobra.Command {
 			return err
 		}
 		tw := tabwriter.NewWriter(r.cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "KEY\tKIND\tISSUER\tCLIENT ID\tAUTH\tSECRET\tENABLED")
+		fmt.Fprintln(tw, "KEY\tKIND\tISSUER\tCLIENT ID\tAUTH\tSECRET\tENABLED\tACR\tCLAIMS\tPROMPT")
 		for _, i := range is {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%t\t%t\n", i.Key, i.Kind, i.Issuer, i.ClientID, i.ClientAuth, i.HasSecret(), i.Enabled)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%t\t%t\t%s\t%s\t%s\n", i.Key, i.Kind, i.Issuer, i.ClientID, i.ClientAuth, i.HasSecret(), i.Enabled,
+				dash(strings.Join(i.ACRValues, " ")), dash(strings.Join(i.Claims, ",")), dash(i.Prompt))
 		}
 		return tw.Flush()
 	})
@@ -162,12 +165,20 @@ func idpCheckCommand() *cobra.Command {
 }
 
 func idpRotateKeyCommand() *cobra.Command {
-	short := "Give a tenant a new signing key (the old one stays published for a day)"
+	short := "Give a tenant new signing and encryption keys (the old ones stay published, and the old encryption key still decrypts, for a day)"
 	return idpCommand("rotate-key", short, false, func(ctx context.Context, r idpRun, _ string) error {
-		kid, err := idp.NewKeys(r.e.db, r.box).Rotate(ctx, r.tenantID)
+		kid, encKID, err := idp.NewKeys(r.e.db, r.box).Rotate(ctx, r.tenantID)
 		if err != nil {
 			return err
 		}
-		return report(r.cmd, "new signing key %s for %s", kid, r.slug)
+		return report(r.cmd, "new signing key %s and encryption key %s for %s (the old ones stay published for a day)", kid, encKID, r.slug)
 	})
+}
+
+// dash is s, or "-" when empty (a column of a listing).
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

@@ -214,6 +214,12 @@ func TestAdminArea(t *testing.T) {
 			"client_id": {"piazza"}, "client_secret": {"segreto-kc"}, "client_auth": {"client_secret_post"}, "scopes": {"openid email"}, "link_by": {"email"}}, 200, "Keycloak"},
 		{"edit the IdP keeping its secret", "/admin/idps/kc/edit", url.Values{"label": {"Keycloak regionale"}, "kind": {"generic"}, "issuer": {"https://kc.alpha.example/realms/pa"},
 			"client_id": {"piazza"}, "client_auth": {"client_secret_post"}, "scopes": {"openid email"}, "link_by": {"email"}}, 200, "Keycloak regionale"},
+		{"add a SPID provider asking for an unknown attribute", "/admin/idps", spidForm(url.Values{"claims": {"given_name shoe_size"}}), 422, "Dati richiesti: solo per SPID e CIE"},
+		{"add a SPID provider with prompt login", "/admin/idps", spidForm(url.Values{"prompt": {"login"}}), 422, "Prompt: per SPID e CIE"},
+		{"add a SPID provider at an unknown level", "/admin/idps", spidForm(url.Values{"acr": {"https://www.spid.gov.it/SpidL9"}}), 422, "Livello di sicurezza"},
+		{"add a SPID provider with a shared secret", "/admin/idps", spidForm(url.Values{"client_auth": {"client_secret_basic"}, "client_secret": {"s"}}), 422, "private_key_jwt"},
+		{"add a SPID provider", "/admin/idps", spidForm(url.Values{"claims": {"given_name family_name fiscal_number"}, "prompt": {"consent"},
+			"acr": {"https://www.spid.gov.it/SpidL3"}}), 200, "Entra con SPID"},
 	}
 	for _, s := range steps {
 		code, body := adm.post(alpha+"/admin", alpha+s.url, s.form)
@@ -223,6 +229,10 @@ func TestAdminArea(t *testing.T) {
 	}
 	if code, page := adm.get(alpha + "/admin/idps/kc"); code != 200 || strings.Contains(page, "segreto-kc") {
 		t.Errorf("the IdP form: %d, or it shows the secret", code)
+	}
+	if code, page := adm.get(alpha + "/admin/idps/spid"); code != 200 || !strings.Contains(page, `value="given_name family_name fiscal_number"`) ||
+		!strings.Contains(page, `value="consent"`) || !strings.Contains(page, `value="https://www.spid.gov.it/SpidL3"`) {
+		t.Errorf("the SPID provider's form: %d, or it lost its claims, prompt or level", code)
 	}
 	if _, page := adm.get(alpha + "/admin?q=mario"); !strings.Contains(page, `<option value="validator" selected>`) {
 		t.Error("the member's new role is not shown")
@@ -258,4 +268,14 @@ func TestAdminArea(t *testing.T) {
 	if code, _ := betaAdmin.post(beta+"/admin", beta+"/admin/idps/kc/edit", url.Values{"issuer": {"https://evil.example"}, "client_id": {"x"}, "client_secret": {"y"}}); code != 404 {
 		t.Errorf("beta's admin edits alpha's IdP: %d", code)
 	}
+}
+
+// spidForm is the admin form of a SPID provider, with changes.
+func spidForm(changes url.Values) url.Values {
+	f := url.Values{"key": {"spid"}, "label": {"Entra con SPID"}, "kind": {"spid"}, "issuer": {"https://spid.alpha.example"},
+		"client_id": {"https://alpha.piazza.test"}, "client_auth": {"private_key_jwt"}, "scopes": {"openid"}, "link_by": {"fiscal_number"}}
+	for k, v := range changes {
+		f[k] = v
+	}
+	return f
 }

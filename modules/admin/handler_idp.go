@@ -57,7 +57,9 @@ func (v idpView) Select(id, value string, options ...string) idpField {
 var idpFields = map[string]string{"idp.error.key": "key", "idp.error.label": "label", "idp.error.kind": "kind",
 	"idp.error.issuer": "issuer", "idp.error.client_id": "client_id", "idp.error.client_secret": "client_secret",
 	"idp.error.client_authentication": "client_auth", "idp.error.scopes": "scopes", "idp.error.acr_values": "acr",
-	"idp.error.link_by": "link_by"}
+	"idp.error.link_by": "link_by", "idp.error.client_authentication_eid": "client_auth", "idp.error.scopes_spid": "scopes",
+	"idp.error.scopes_cie": "scopes", "idp.error.acr_values_eid": "acr", "idp.error.claims": "claims", "idp.error.prompt": "prompt",
+	"idp.error.prompt_eid": "prompt"}
 
 func (m *Module) renderIdP(c *fiber.Ctx, status int, i idp.IdP, editing bool, err error) error {
 	t := tenant.FromContext(c.UserContext())
@@ -100,7 +102,8 @@ func (m *Module) saveIdP(c *fiber.Ctx) error {
 	i := idp.IdP{TenantID: t.ID, Key: c.FormValue("key"), Label: c.FormValue("label"), Kind: c.FormValue("kind"),
 		Issuer: c.FormValue("issuer"), ClientID: c.FormValue("client_id"), ClientAuth: c.FormValue("client_auth"),
 		ClientSecret: c.FormValue("client_secret"), Scopes: strings.Fields(c.FormValue("scopes")),
-		ACRValues: strings.Fields(c.FormValue("acr")), LinkBy: c.FormValue("link_by"), RequestObject: c.FormValue("request_object") == "on"}
+		ACRValues: strings.Fields(c.FormValue("acr")), LinkBy: c.FormValue("link_by"), RequestObject: c.FormValue("request_object") == "on",
+		Claims: strings.Fields(c.FormValue("claims")), Prompt: strings.Join(strings.Fields(c.FormValue("prompt")), " ")}
 	save := m.IdPs.Add
 	if editing {
 		i.Key = c.Params("key")

@@ -12,6 +12,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -79,12 +80,32 @@ type world struct {
 	store    *idp.Store
 	keys     *idp.Keys
 	siteAddr string
+	op       *opFront
+	logs     *syncBuffer
+}
+
+// syncBuffer is the site's log, written by its goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	ctx := context.Background()
-	w := &world{d: dbtest.New(t)}
+	w := &world{d: dbtest.New(t), logs: &syncBuffer{}}
 	box, err := secret.New(bytes.Repeat([]byte{9}, 32))
 	if err != nil {
 		t.Fatal(err)
@@ -119,14 +140,14 @@ func newWorld(t *testing.T) *world {
 	st := &opStorage{Storage: storage.NewStorageWithClients(storage.NewUserStore(w.issuer), clients), jwtClient: "piazza-alpha-jwt",
 		keys: func() jose.JSONWebKeySet { s, _ := w.keys.JWKS(context.Background(), w.a.ID); return s }}
 	router := exampleop.SetupServer(w.issuer, st, slog.New(slog.NewTextHandler(io.Discard, nil)), false)
-	opSrv := &http.Server{Handler: router}
+	w.op = &opFront{w: w, op: router, st: st}
+	opSrv := &http.Server{Handler: w.op}
 	go func() { _ = opSrv.Serve(opLn) }()
 	t.Cleanup(func() { opSrv.Close() })
 
 	for _, i := range []*idp.IdP{
 		{TenantID: w.a.ID, Key: "regione", Label: "Regione", Issuer: w.issuer, ClientID: "piazza-alpha", ClientSecret: "alpha-secret"},
-		{TenantID: w.a.ID, Key: "spid", Label: "SPID", Kind: "spid", Issuer: w.issuer, ClientID: "piazza-alpha-jwt", ClientAuth: idp.AuthPrivateJWT,
-			RequestObject: true, ACRValues: []string{"https://www.spid.gov.it/SpidL2"}},
+		{TenantID: w.a.ID, Key: "spid", Label: "SPID", Kind: "spid", Issuer: w.issuer, ClientID: "piazza-alpha-jwt", ClientAuth: idp.AuthPrivateJWT},
 		{TenantID: w.b.ID, Key: "regione", Label: "Regione", Issuer: w.issuer, ClientID: "piazza-beta", ClientSecret: "beta-secret", ClientAuth: idp.AuthPost},
 	} {
 		if err := w.store.Add(ctx, i); err != nil {
@@ -145,7 +166,8 @@ func serveSite(t *testing.T, w *world, reg *tenant.Registry) string {
 		t.Fatal(err)
 	}
 	sessions := session.Tenant(time.Hour, 12*time.Hour)
-	flow := &idp.Flow{DB: w.d.DB, Store: w.store, Keys: w.keys, Sessions: sessions, CSRF: p, Scheme: "http"}
+	flow := &idp.Flow{DB: w.d.DB, Store: w.store, Keys: w.keys, Sessions: sessions, CSRF: p, Scheme: "http",
+		Log: slog.New(slog.NewTextHandler(w.logs, nil))}
 	shell, err := web.NewShellFrom(auth.Messages, home.Messages)
 	if err != nil {
 		t.Fatal(err)
@@ -280,6 +302,11 @@ func TestOIDCSignIn(t *testing.T) {
 	if home := get(t, c, "http://alpha.piazza.test/"); strings.Contains(home.body, "Test User") {
 		t.Fatal("still signed in after signing out")
 	}
+	// The access token was revoked at the provider (client_secret_basic:
+	// the client authenticates in the header, not in the form).
+	if revs := w.op.revocations(); len(revs) != 1 || revs[0].Get("token") == "" || revs[0].Get("client_secret") != "" {
+		t.Fatalf("revocation requests: %v", revs)
+	}
 	// The user exists in alpha's schema only.
 	admin := w.d.Admin(t)
 	var inA, inB int
@@ -316,6 +343,7 @@ func TestOIDCSignIn(t *testing.T) {
 // private_key_jwt and a signed request object, against the tenant's JWKS.
 func TestOIDCPrivateKeyJWTAndRequestObject(t *testing.T) {
 	w := newWorld(t)
+	w.op.setUserInfo("jwe") // SPID's UserInfo
 	c := w.browser()
 	// The sign-in page shows the SPID button with AgID's icon.
 	login := get(t, c, "http://alpha.piazza.test/auth/login")
@@ -340,11 +368,11 @@ func TestOIDCPrivateKeyJWTAndRequestObject(t *testing.T) {
 	if p := get(t, c, callback); p.status != 303 {
 		t.Fatalf("callback with private_key_jwt: %d %s", p.status, p.body)
 	}
-	if home := get(t, c, "http://alpha.piazza.test/"); !strings.Contains(home.body, "Test User") {
+	if home := get(t, c, "http://alpha.piazza.test/"); !strings.Contains(home.body, "Mario Rossi") {
 		t.Fatalf("not signed in: %s", home.body)
 	}
 	jwks := get(t, c, "http://alpha.piazza.test/.well-known/jwks.json")
-	if jwks.status != 200 || !strings.Contains(jwks.body, `"kty":"RSA"`) || strings.Contains(jwks.body, `"d":`) {
+	if jwks.status != 200 || !strings.Contains(jwks.body, `"kty":"RSA"`) || !strings.Contains(jwks.body, `"use":"enc"`) || strings.Contains(jwks.body, `"d":`) {
 		t.Fatalf("jwks: %d %s", jwks.status, jwks.body)
 	}
 }

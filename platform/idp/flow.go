@@ -3,6 +3,7 @@ package idp
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -50,16 +51,15 @@ type Flow struct {
 	CSRF     *csrf.Protector
 	Secure   bool
 	Scheme   string
-	// Client makes the requests to IdPs (discovery, token, userinfo).
+	// Client makes the requests to IdPs (discovery, token, userinfo,
+	// revocation).
 	Client *http.Client
+	// Log hears of what fails without failing the request (a revocation
+	// refused at sign-out); nil: slog.Default().
+	Log *slog.Logger
 
 	mu        sync.Mutex
 	providers map[string]cachedProvider
-}
-
-type cachedProvider struct {
-	p  *gooidc.Provider
-	at time.Time
 }
 
 // Routes registers the sign-in, callback and key-set routes of a tenant.
@@ -69,43 +69,11 @@ func (f *Flow) Routes(r fiber.Router) {
 	r.Get("/.well-known/jwks.json", f.jwks)
 }
 
-func (f *Flow) ctx(ctx context.Context) context.Context {
-	if f.Client != nil {
-		return gooidc.ClientContext(ctx, f.Client)
-	}
-	return ctx
-}
-
-// provider returns the issuer's discovery, cached for an hour (go-oidc
-// checks that the document names the same issuer).
-func (f *Flow) provider(ctx context.Context, issuer string) (*gooidc.Provider, error) {
-	f.mu.Lock()
-	if f.providers == nil {
-		f.providers = map[string]cachedProvider{}
-	}
-	c, ok := f.providers[issuer]
-	f.mu.Unlock()
-	if ok && time.Since(c.at) < discoveryTTL {
-		return c.p, nil
-	}
-	p, err := gooidc.NewProvider(f.ctx(ctx), issuer)
-	if err != nil {
-		return nil, err
-	}
-	f.mu.Lock()
-	if len(f.providers) > 1000 {
-		f.providers = map[string]cachedProvider{}
-	}
-	f.providers[issuer] = cachedProvider{p: p, at: time.Now()}
-	f.mu.Unlock()
-	return p, nil
-}
-
 func (f *Flow) redirectURI(c *fiber.Ctx, key string) string {
 	return site.RequestURL(c, f.Scheme, "/auth/oidc/"+key+"/callback")
 }
 
-func (f *Flow) oauth(i *IdP, p *gooidc.Provider, redirect string) *oauth2.Config {
+func (f *Flow) oauth(i *IdP, p *provider, redirect string) *oauth2.Config {
 	e := p.Endpoint()
 	switch i.ClientAuth {
 	case AuthBasic:
@@ -142,6 +110,11 @@ func (f *Flow) login(c *fiber.Ctx) error {
 	if err != nil {
 		return refuse("unreachable", "the identity provider cannot be reached")
 	}
+	if i.Kind != "generic" { // the UserInfo will be encrypted to the tenant's key
+		if err := f.Keys.EnsureEncryption(ctx, t.ID); err != nil {
+			return err
+		}
+	}
 	browser := c.Cookies(browserCookie)
 	if len(browser) != 43 {
 		browser = secret.Token(32)
@@ -163,24 +136,42 @@ func (f *Flow) login(c *fiber.Ctx) error {
 		return err
 	}
 	conf := f.oauth(i, p, f.redirectURI(c, i.Key))
+	opts, err := f.authOptions(ctx, t, i, conf, state, nonce, verifier)
+	if err != nil {
+		return err
+	}
+	return redirect.Away(c, conf.AuthCodeURL(state, opts...), fiber.StatusFound)
+}
+
+// authOptions are the authorization request's parameters besides those of
+// conf: nonce, PKCE, acr_values, prompt and, when the IdP takes one, the
+// signed request object (with the claims asked of SPID and CIE).
+func (f *Flow) authOptions(ctx context.Context, t *site.Site, i *IdP, conf *oauth2.Config, state, nonce, verifier string) ([]oauth2.AuthCodeOption, error) {
 	opts := []oauth2.AuthCodeOption{gooidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier)}
 	if len(i.ACRValues) > 0 {
 		opts = append(opts, oauth2.SetAuthURLParam("acr_values", strings.Join(i.ACRValues, " ")))
 	}
-	if i.RequestObject {
-		key, err := f.Keys.Signer(ctx, t.ID)
-		if err != nil {
-			return err
-		}
-		ro, err := RequestObject(key, AuthRequest{Issuer: i.Issuer, ClientID: i.ClientID, RedirectURI: conf.RedirectURL,
-			Scope: strings.Join(i.Scopes, " "), State: state, Nonce: nonce, CodeChallenge: oauth2.S256ChallengeFromVerifier(verifier),
-			ACRValues: strings.Join(i.ACRValues, " "), Prompt: "login"}, time.Now())
-		if err != nil {
-			return err
-		}
-		opts = append(opts, oauth2.SetAuthURLParam("request", ro))
+	if i.Prompt != "" {
+		opts = append(opts, oauth2.SetAuthURLParam("prompt", i.Prompt))
 	}
-	return redirect.Away(c, conf.AuthCodeURL(state, opts...), fiber.StatusFound)
+	if !i.RequestObject && i.Kind == "generic" {
+		return opts, nil
+	}
+	key, err := f.Keys.Signer(ctx, t.ID)
+	if err != nil {
+		return nil, err
+	}
+	r := AuthRequest{Issuer: i.Issuer, ClientID: i.ClientID, RedirectURI: conf.RedirectURL,
+		Scope: strings.Join(i.Scopes, " "), State: state, Nonce: nonce, CodeChallenge: oauth2.S256ChallengeFromVerifier(verifier),
+		ACRValues: strings.Join(i.ACRValues, " "), Prompt: i.Prompt}
+	if i.Kind != "generic" {
+		r.Claims = ClaimsRequest(i.Claims)
+	}
+	ro, err := RequestObject(key, r, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	return append(opts, oauth2.SetAuthURLParam("request", ro)), nil
 }
 
 // pending is a sign-in under way, read back (and deleted) at the callback.
@@ -232,19 +223,24 @@ func (f *Flow) callback(c *fiber.Ctx) error {
 	if e := c.Query("error"); e != "" {
 		return refuse("idp_error", "the identity provider answered: "+e)
 	}
-	claims, idToken, err := f.exchange(c, t, i, p)
+	// RFC 9207 (CIE requires it): an answer naming its issuer must name ours,
+	// against a provider mix-up.
+	if iss := c.Query("iss"); iss != "" && iss != i.Issuer {
+		return refuse("other_issuer", "the answer comes from another identity provider")
+	}
+	got, err := f.exchange(c, t, i, p)
 	if err != nil {
 		return err
 	}
 	var u *auth.User
 	err = site.Tx(ctx, f.DB, func(ctx context.Context, tx bun.Tx) error {
-		u, err = provisionUser(ctx, tx, i, claims)
+		u, err = provisionUser(ctx, tx, i, got.claims)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	sess := &session.Session{UserID: u.ID, ClientAddr: web.ClientAddr(c), Method: "oidc:" + i.Key, IDToken: idToken}
+	sess := &session.Session{UserID: u.ID, ClientAddr: web.ClientAddr(c), Method: "oidc:" + i.Key, IDToken: got.idToken}
 	var token string
 	err = site.Tx(ctx, f.DB, func(ctx context.Context, tx bun.Tx) error {
 		token, err = f.Sessions.Create(ctx, tx, sess)
@@ -253,60 +249,77 @@ func (f *Flow) callback(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := f.keepTokens(ctx, t.ID, i.Key, got, sess.ExpiresAt); err != nil {
+		return err
+	}
 	session.SetCookie(c, token, sess.ExpiresAt, f.Secure)
 	f.CSRF.Rotate(c)
 	return redirect.To(c, p.ReturnTo)
 }
 
+// signedIn is what the token endpoint and the UserInfo gave: the verified
+// claims, the raw ID token (for RP-initiated logout) and the tokens to
+// revoke at sign-out.
+type signedIn struct {
+	claims  map[string]any
+	idToken string
+	token   *oauth2.Token
+	// revocable: the provider offers a revocation endpoint (the tokens
+	// are kept for sign-out only then).
+	revocable bool
+}
+
 // exchange trades the code for tokens and returns the verified claims (ID
-// token, completed by userinfo) and the raw ID token.
-func (f *Flow) exchange(c *fiber.Ctx, t *site.Site, i *IdP, p *pending) (map[string]any, string, error) {
+// token, completed by the UserInfo as userInfo says) and the raw ID token.
+func (f *Flow) exchange(c *fiber.Ctx, t *site.Site, i *IdP, p *pending) (*signedIn, error) {
 	ctx := f.ctx(c.UserContext())
 	prov, err := f.provider(ctx, i.Issuer)
 	if err != nil {
-		return nil, "", refuse("unreachable", "the identity provider cannot be reached")
+		return nil, refuse("unreachable", "the identity provider cannot be reached")
 	}
 	conf := f.oauth(i, prov, f.redirectURI(c, i.Key))
 	opts := []oauth2.AuthCodeOption{oauth2.VerifierOption(p.CodeVerifier)}
 	if i.ClientAuth == AuthPrivateJWT {
-		key, err := f.Keys.Signer(ctx, t.ID)
+		a, err := f.assertion(ctx, t, i, conf.Endpoint.TokenURL)
 		if err != nil {
-			return nil, "", err
-		}
-		a, err := ClientAssertion(key, i.ClientID, conf.Endpoint.TokenURL, i.Issuer, time.Now())
-		if err != nil {
-			return nil, "", err
+			return nil, err
 		}
 		opts = append(opts, AssertionOptions(a)...)
 	}
 	tok, err := conf.Exchange(ctx, c.Query("code"), opts...)
 	if err != nil {
-		return nil, "", refuse("code_refused", "the identity provider refused the code")
+		return nil, refuse("code_refused", "the identity provider refused the code")
 	}
 	raw, _ := tok.Extra("id_token").(string)
 	if raw == "" {
-		return nil, "", refuse("no_id_token", "the identity provider sent no ID token")
+		return nil, refuse("no_id_token", "the identity provider sent no ID token")
 	}
 	idt, err := prov.Verifier(&gooidc.Config{ClientID: i.ClientID}).Verify(ctx, raw)
 	if err != nil {
-		return nil, "", refuse("invalid_token", "the ID token is not valid: "+err.Error())
+		return nil, refuse("invalid_token", "the ID token is not valid: "+err.Error())
 	}
 	if idt.Nonce != p.Nonce {
-		return nil, "", refuse("nonce", "the ID token does not answer this sign-in (nonce)")
+		return nil, refuse("nonce", "the ID token does not answer this sign-in (nonce)")
 	}
 	claims := map[string]any{}
 	if err := idt.Claims(&claims); err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	if info, err := prov.UserInfo(ctx, oauth2.StaticTokenSource(tok)); err == nil && info.Subject == idt.Subject {
-		extra := map[string]any{}
-		if info.Claims(&extra) == nil {
-			for k, v := range extra {
-				if _, ok := claims[k]; !ok {
-					claims[k] = v
-				}
-			}
-		}
+	if err := checkACR(i, claim(claims, "acr")); err != nil {
+		return nil, err
 	}
-	return claims, raw, nil
+	if err := f.addUserInfo(ctx, t, i, prov, tok, claims); err != nil {
+		return nil, err
+	}
+	return &signedIn{claims: claims, idToken: raw, token: tok, revocable: prov.Revocation != ""}, nil
+}
+
+// assertion is a private_key_jwt client assertion for endpoint, signed
+// with the tenant's current key.
+func (f *Flow) assertion(ctx context.Context, t *site.Site, i *IdP, endpoint string) (string, error) {
+	key, err := f.Keys.Signer(ctx, t.ID)
+	if err != nil {
+		return "", err
+	}
+	return ClientAssertion(key, i.ClientID, endpoint, i.Issuer, time.Now())
 }

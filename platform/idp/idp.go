@@ -31,16 +31,21 @@ const (
 type IdP struct {
 	bun.BaseModel `bun:"table:piazza.tenant_idps,alias:i"`
 
-	TenantID          int64     `bun:"tenant_id,pk"`
-	Key               string    `bun:"key,pk"`
-	Label             string    `bun:"label"`
-	Kind              string    `bun:"kind"`
-	Issuer            string    `bun:"issuer"`
-	ClientID          string    `bun:"client_id"`
-	ClientAuth        string    `bun:"client_auth"`
-	SealedSecret      []byte    `bun:"client_secret"`
-	Scopes            []string  `bun:"scopes,array"`
-	ACRValues         []string  `bun:"acr_values,array"`
+	TenantID     int64    `bun:"tenant_id,pk"`
+	Key          string   `bun:"key,pk"`
+	Label        string   `bun:"label"`
+	Kind         string   `bun:"kind"`
+	Issuer       string   `bun:"issuer"`
+	ClientID     string   `bun:"client_id"`
+	ClientAuth   string   `bun:"client_auth"`
+	SealedSecret []byte   `bun:"client_secret"`
+	Scopes       []string `bun:"scopes,array"`
+	ACRValues    []string `bun:"acr_values,array"`
+	// Claims are the SPID/CIE attributes asked for (short names, see
+	// Attributes); empty for generic providers.
+	Claims []string `bun:"claims,array"`
+	// Prompt is the prompt sent ("" for none).
+	Prompt            string    `bun:"prompt"`
 	ClaimSubject      string    `bun:"claim_subject"`
 	ClaimEmail        string    `bun:"claim_email"`
 	ClaimGivenName    string    `bun:"claim_given_name"`
@@ -67,7 +72,7 @@ const maxLabel = 100
 
 // Normalize fills defaults and checks every field, naming the bad one.
 func (i *IdP) Normalize() error {
-	for _, step := range []func() error{i.normalizeNames, i.normalizeClient, i.normalizeRequest, i.normalizeClaims} {
+	for _, step := range []func() error{i.normalizeNames, i.normalizeEID, i.normalizeClient, i.normalizeRequest, i.normalizeClaims} {
 		if err := step(); err != nil {
 			return err
 		}
@@ -138,6 +143,9 @@ func (i *IdP) normalizeRequest() error {
 	if i.ACRValues == nil {
 		i.ACRValues = []string{}
 	}
+	if i.Claims == nil {
+		i.Claims = []string{}
+	}
 	if !slices.Contains(i.Scopes, "openid") {
 		return badField("scopes", "must include openid")
 	}
@@ -146,12 +154,23 @@ func (i *IdP) normalizeRequest() error {
 			return badField("acr values", fmt.Sprintf("%q is not an absolute URI (e.g. https://www.spid.gov.it/SpidL2)", a))
 		}
 	}
+	if i.Kind == "generic" {
+		if len(i.Claims) > 0 {
+			return badField("claims", "only for SPID and CIE providers")
+		}
+		if !slices.Contains([]string{"", "login", "consent", "consent login"}, i.Prompt) {
+			return badField("prompt", "empty, login, consent or \"consent login\"")
+		}
+	}
 	return nil
 }
 
 // normalizeClaims fills the claims' defaults and checks how accounts link.
 func (i *IdP) normalizeClaims() error {
 	defaults := []string{"sub", "email", "given_name", "family_name", "fiscal_number"}
+	if i.Kind != "generic" {
+		defaults[4] = AttributePrefix + "fiscal_number"
+	}
 	for n, c := range []*string{&i.ClaimSubject, &i.ClaimEmail, &i.ClaimGivenName, &i.ClaimFamilyName, &i.ClaimFiscalNumber} {
 		if *c = strings.TrimSpace(*c); *c == "" {
 			*c = defaults[n]

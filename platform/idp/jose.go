@@ -1,6 +1,8 @@
 package idp
 
 import (
+	"context"
+	"strings"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
@@ -42,6 +44,8 @@ type AuthRequest struct {
 	Issuer, ClientID, RedirectURI, Scope string
 	State, Nonce, CodeChallenge          string
 	ACRValues, Prompt                    string
+	// Claims is the claims parameter (OpenID Connect Core 5.5), or nil.
+	Claims map[string]any
 }
 
 // RequestObject signs the authorization request as a JWT (the `request`
@@ -64,5 +68,33 @@ func RequestObject(key jose.SigningKey, r AuthRequest, now time.Time) (string, e
 	if r.Prompt != "" {
 		claims["prompt"] = r.Prompt
 	}
+	if r.Claims != nil {
+		claims["claims"] = r.Claims
+	}
 	return jwt.Signed(signer).Claims(claims).Serialize()
+}
+
+// The algorithms a SPID/CIE UserInfo may be encrypted with.
+var (
+	jweKeyAlgs     = []jose.KeyAlgorithm{jose.RSA_OAEP, jose.RSA_OAEP_256}
+	jweContentEncs = []jose.ContentEncryption{jose.A128CBC_HS256, jose.A256CBC_HS512, jose.A128GCM, jose.A256GCM}
+)
+
+// OpenJWE decrypts a compact JWE sent to the tenant with its encryption key
+// named in the header (current, or retired less than a day ago) and returns
+// what it carries (for a SPID/CIE UserInfo, a signed JWT still to verify).
+func (k *Keys) OpenJWE(ctx context.Context, tenantID int64, compact string) (string, error) {
+	jwe, err := jose.ParseEncryptedCompact(strings.TrimSpace(compact), jweKeyAlgs, jweContentEncs)
+	if err != nil {
+		return "", err
+	}
+	key, err := k.Decrypter(ctx, tenantID, jwe.Header.KeyID)
+	if err != nil {
+		return "", err
+	}
+	plain, err := jwe.Decrypt(key)
+	if err != nil {
+		return "", err
+	}
+	return string(plain), nil
 }

@@ -12,8 +12,11 @@ import (
 	"github.com/piazza-pa/piazza/platform/site"
 )
 
-// EndSessionURL is where to send the browser to sign out at the IdP too
-// (RP-initiated logout), or "" when the IdP offers none.
+// EndSessionURL ends a sign-in at its IdP once the session is closed here:
+// it revokes the sign-in's tokens at the provider (a failure is logged and
+// changes nothing for the user), then returns where to send the browser to
+// sign out at the IdP too (RP-initiated logout), or "" when the IdP offers
+// none.
 func (f *Flow) EndSessionURL(ctx context.Context, method, idToken, back string) string {
 	key, ok := strings.CutPrefix(method, "oidc:")
 	t := site.FromContext(ctx)
@@ -26,19 +29,21 @@ func (f *Flow) EndSessionURL(ctx context.Context, method, idToken, back string) 
 	}
 	p, err := f.provider(ctx, i.Issuer)
 	if err != nil {
+		f.log().Warn("identity provider unreachable at sign-out", "tenant", t.ID, "idp", i.Key)
 		return ""
 	}
-	var d struct {
-		EndSession string `json:"end_session_endpoint"`
-	}
-	if p.Claims(&d) != nil || d.EndSession == "" {
+	f.revoke(f.ctx(ctx), t, i, p, idToken)
+	if p.EndSession == "" {
 		return ""
 	}
-	return d.EndSession + "?id_token_hint=" + urlEscape(idToken) + "&post_logout_redirect_uri=" + urlEscape(back) + "&client_id=" + urlEscape(i.ClientID)
+	return p.EndSession + "?id_token_hint=" + urlEscape(idToken) + "&post_logout_redirect_uri=" + urlEscape(back) + "&client_id=" + urlEscape(i.ClientID)
 }
 
 func (f *Flow) jwks(c *fiber.Ctx) error {
 	t := site.FromContext(c.UserContext())
+	if err := f.Keys.EnsureEncryption(c.UserContext(), t.ID); err != nil {
+		return err
+	}
 	set, err := f.Keys.JWKS(c.UserContext(), t.ID)
 	if err != nil {
 		return err

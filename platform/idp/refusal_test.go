@@ -28,6 +28,8 @@ type fakeOP struct {
 	mu     sync.Mutex
 	token  func(nonce string) string
 	nonce  string
+	// userinfo answers the UserInfo (nil: 200 with the subject u-1 only).
+	userinfo func() (int, map[string]any)
 }
 
 func startFakeOP(t *testing.T) *fakeOP {
@@ -41,7 +43,7 @@ func startFakeOP(t *testing.T) *fakeOP {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/.well-known/openid-configuration", func(w http.ResponseWriter, _ *http.Request) {
 		_ = json.NewEncoder(w).Encode(map[string]any{"issuer": f.issuer, "authorization_endpoint": f.issuer + "/authorize",
-			"token_endpoint": f.issuer + "/token", "jwks_uri": f.issuer + "/jwks", "id_token_signing_alg_values_supported": []string{"RS256"},
+			"token_endpoint": f.issuer + "/token", "jwks_uri": f.issuer + "/jwks", "userinfo_endpoint": f.issuer + "/userinfo", "id_token_signing_alg_values_supported": []string{"RS256"},
 			"response_types_supported": []string{"code"}, "subject_types_supported": []string{"public"}})
 	})
 	mux.HandleFunc("/jwks", func(w http.ResponseWriter, _ *http.Request) {
@@ -53,6 +55,17 @@ func startFakeOP(t *testing.T) *fakeOP {
 		f.mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(map[string]any{"access_token": "at", "token_type": "Bearer", "id_token": tok})
+	})
+	mux.HandleFunc("/userinfo", func(w http.ResponseWriter, _ *http.Request) {
+		status, claims := http.StatusOK, map[string]any{"sub": "u-1"}
+		f.mu.Lock()
+		if f.userinfo != nil {
+			status, claims = f.userinfo()
+		}
+		f.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_ = json.NewEncoder(w).Encode(claims)
 	})
 	srv := &http.Server{Handler: mux}
 	go func() { _ = srv.Serve(ln) }()
