@@ -52,6 +52,9 @@ type Statement struct {
 	Crit               []string                     `json:"crit,omitempty"`
 	TrustMarks         []TrustMark                  `json:"trust_marks,omitempty"`
 	SourceEndpoint     string                       `json:"source_endpoint,omitempty"`
+
+	// raw is the signed statement, as fetched.
+	raw string
 }
 
 // Config is the installation's federation settings.
