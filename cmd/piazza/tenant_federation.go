@@ -23,16 +23,19 @@ func (e *env) federation() federation.Config {
 // an OpenID Federation relying party, and its federation key.
 func tenantFederationCommand() *cobra.Command {
 	var hints, marks, contacts []string
-	var reset, rotate bool
+	var reset, rotate, rotateNow bool
 	cmd := &cobra.Command{
-		Use:   "federation SLUG [--authority-hint URL …] [--trust-mark JWT …] [--contact EMAIL …] [--reset] [--rotate-key]",
+		Use:   "federation SLUG [--authority-hint URL …] [--trust-mark JWT …] [--contact EMAIL …] [--reset] [--rotate-key | --rotate-key-now]",
 		Short: "Show or set a tenant's OpenID Federation settings (authority hints, trust marks, contacts) and rotate its federation key",
 		Long: `Without flags, shows the tenant's settings. Each flag given replaces that list
 (repeat it for several values; give it empty to clear the list); --reset
 clears them all. With no authority hint of its own a tenant names the
 installation, when PIAZZA_FEDERATION_ENTITY_ID makes it an intermediate.
---rotate-key makes a new federation key; the old one stays published for
-48 hours.`,
+--rotate-key makes the next federation key: published at once, it signs
+24 hours later, once every superior's statement carries it; the old key
+stays published 48 hours more. --rotate-key-now makes it sign at once (for
+a key thought compromised: chains through superiors that have not fetched
+it yet fail until they do).`,
 		Example: `  piazza tenant federation lazio --authority-hint https://oidc.registry.servizicie.interno.gov.it \
     --trust-mark "$(cat lazio-trust-mark.jwt)" --contact spid@regione.lazio.it`,
 		Args: cobra.ExactArgs(1),
@@ -40,7 +43,7 @@ installation, when PIAZZA_FEDERATION_ENTITY_ID makes it an intermediate.
 			return withTenant(cmd, args[0], func(ctx context.Context, e *env, t *tenant.Tenant) error {
 				return runTenantFederation(ctx, cmd, e, t, func(s *federation.Settings) error {
 					return changeSettings(cmd, s, fedmod.Of(t).EntityID(e.scheme()), reset, hints, marks, contacts)
-				}, rotate)
+				}, rotate, rotateNow)
 			})
 		},
 	}
@@ -49,7 +52,8 @@ installation, when PIAZZA_FEDERATION_ENTITY_ID makes it an intermediate.
 	f.StringArrayVar(&marks, "trust-mark", nil, "a trust mark issued to the tenant (a signed JWT)")
 	f.StringSliceVar(&contacts, "contact", nil, "an e-mail address published in the metadata (default: the admin's)")
 	f.BoolVar(&reset, "reset", false, "clear the authority hints, trust marks and contacts")
-	f.BoolVar(&rotate, "rotate-key", false, "make a new federation key (the old one stays published for 48 hours)")
+	f.BoolVar(&rotate, "rotate-key", false, "make the next federation key: published now, signing in 24 hours")
+	f.BoolVar(&rotateNow, "rotate-key-now", false, "make a new federation key that signs at once")
 	return cmd
 }
 
@@ -86,7 +90,7 @@ func changeSettings(cmd *cobra.Command, s *federation.Settings, entityID string,
 	return nil
 }
 
-func runTenantFederation(ctx context.Context, cmd *cobra.Command, e *env, t *tenant.Tenant, change func(*federation.Settings) error, rotate bool) error {
+func runTenantFederation(ctx context.Context, cmd *cobra.Command, e *env, t *tenant.Tenant, change func(*federation.Settings) error, rotate, now bool) error {
 	box, err := e.box()
 	if err != nil {
 		return err
@@ -96,7 +100,10 @@ func runTenantFederation(ctx context.Context, cmd *cobra.Command, e *env, t *ten
 	if err != nil {
 		return err
 	}
-	if cmd.Flags().NFlag() > 0 && !(cmd.Flags().NFlag() == 1 && rotate) {
+	if rotate && now {
+		return fmt.Errorf("--rotate-key and --rotate-key-now: choose one")
+	}
+	if cmd.Flags().NFlag() > 0 && !(cmd.Flags().NFlag() == 1 && (rotate || now)) {
 		if err := change(s); err != nil {
 			return err
 		}
@@ -104,12 +111,17 @@ func runTenantFederation(ctx context.Context, cmd *cobra.Command, e *env, t *ten
 			return err
 		}
 	}
-	if rotate {
-		kid, err := keys.Rotate(ctx, t.ID)
+	if rotate || now {
+		ahead := federation.Prepublish
+		if now {
+			ahead = 0
+		}
+		kid, from, err := keys.Rotate(ctx, t.ID, ahead)
 		if err != nil {
 			return err
 		}
-		if err := report(cmd, "new federation key %s for %s (the previous one stays published for 48 hours)", kid, t.Slug); err != nil {
+		if err := report(cmd, "new federation key %s for %s, published now, signing from %s (the previous one stays published 48 hours more)",
+			kid, t.Slug, from.UTC().Format(time.RFC3339)); err != nil {
 			return err
 		}
 	}

@@ -23,7 +23,8 @@ func TestTenantFederationCommand(t *testing.T) {
 		{[]string{"tenant", "federation", "lazio", "--trust-mark", other}, nil, `issued to "https://umbria.piazza.test"`},
 		{[]string{"tenant", "federation", "lazio", "--authority-hint", "ta.example.it"}, nil, `authority hint "ta.example.it"`},
 		{[]string{"tenant", "federation", "lazio"}, []string{"authority hints:  https://ta.example.it\n"}, ""}, // the refusals changed nothing
-		{[]string{"tenant", "federation", "lazio", "--rotate-key"}, []string{"new federation key ", "authority hints:  https://ta.example.it\n"}, ""},
+		{[]string{"tenant", "federation", "lazio", "--rotate-key"}, []string{"new federation key ", "published now, signing from ", "authority hints:  https://ta.example.it\n"}, ""},
+		{[]string{"tenant", "federation", "lazio", "--rotate-key", "--rotate-key-now"}, nil, "choose one"},
 		{[]string{"tenant", "federation", "lazio", "--reset"}, []string{"authority hints:  (none)", "trust marks:      (none)"}, ""},
 		{[]string{"tenant", "federation", "umbria"}, nil, "no such tenant"},
 	}

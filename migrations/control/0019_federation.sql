@@ -17,17 +17,16 @@ CREATE TABLE piazza.tenant_federation (
 -- Federation signing keys: a tenant's (tenant_id) or the installation's as
 -- intermediate (tenant_id NULL). Distinct from the relying-party keys of
 -- tenant_rp_keys; private keys are sealed with the installation's secret
--- key (platform/secret). One current key per owner; a retired key stays
--- published for an overlap, so that statements signed before a rotation
--- still verify.
+-- key (platform/secret). The key signing is the latest whose active_from
+-- has come; a rotation publishes the next key ahead of its active_from, so
+-- that superiors' statements carry it before it signs, and a superseded key
+-- stays published for an overlap, so that what it signed still verifies.
 CREATE TABLE piazza.federation_keys (
     kid         text PRIMARY KEY,
     tenant_id   bigint REFERENCES piazza.tenants (id) ON DELETE CASCADE,
     private_key bytea NOT NULL,
     public_jwk  jsonb NOT NULL,
     created_at  timestamptz NOT NULL DEFAULT now(),
-    retired_at  timestamptz
+    active_from timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX federation_keys_owner_idx ON piazza.federation_keys (COALESCE(tenant_id, 0));
-CREATE UNIQUE INDEX federation_keys_current_idx ON piazza.federation_keys (COALESCE(tenant_id, 0))
-    WHERE retired_at IS NULL;
+CREATE INDEX federation_keys_owner_idx ON piazza.federation_keys (COALESCE(tenant_id, 0), active_from);

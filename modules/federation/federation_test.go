@@ -40,6 +40,7 @@ const (
 // trust anchor served on 127.0.0.1, and a client that reaches them all.
 type world struct {
 	reg    *tenant.Registry
+	db     *dbtest.DB
 	keys   *fed.Keys
 	a, b   *tenant.Tenant
 	client *http.Client
@@ -49,7 +50,7 @@ type world struct {
 func newWorld(t *testing.T) *world {
 	ctx := context.Background()
 	db := dbtest.New(t)
-	w := &world{}
+	w := &world{db: db}
 	var err error
 	w.reg, err = tenant.NewRegistry(ctx, db.DB, tenant.Options{BaseDomain: "piazza.test", OperatorHost: "admin.piazza.test"})
 	must(t, err)
@@ -204,13 +205,29 @@ func TestTenantEntityConfiguration(t *testing.T) {
 		t.Errorf("suspended tenant: %d", code)
 	}
 
-	// A rotation keeps the old key published; the new one signs.
-	newKID, err := w.keys.Rotate(context.Background(), w.a.ID)
+	// A rotation publishes the next key at once; the current one signs
+	// until the next one's time comes, then stays published.
+	next, from, err := w.keys.Rotate(context.Background(), w.a.ID, fed.Prepublish)
 	must(t, err)
 	_, _, body = w.get(t, alpha+fed.WellKnown)
 	rot := verify(t, body, nil)
-	if rot.kid != newKID || !slices.Equal(kids(rot.JWKS), []string{newKID, st.kid}) {
-		t.Errorf("after rotation: signed by %s with keys %v (new %s, old %s)", rot.kid, kids(rot.JWKS), newKID, st.kid)
+	if rot.kid != st.kid || !slices.Equal(kids(rot.JWKS), []string{next, st.kid}) || time.Until(from) < 23*time.Hour {
+		t.Errorf("after a planned rotation: signed by %s with keys %v (next %s from %s, current %s)", rot.kid, kids(rot.JWKS), next, from, st.kid)
+	}
+	now, _, err := w.keys.Rotate(context.Background(), w.a.ID, 0)
+	must(t, err)
+	_, _, body = w.get(t, alpha+fed.WellKnown)
+	rot = verify(t, body, nil)
+	if rot.kid != now || !slices.Equal(kids(rot.JWKS), []string{next, now, st.kid}) {
+		t.Errorf("after an immediate rotation: signed by %s with keys %v (next %s, now %s, old %s)", rot.kid, kids(rot.JWKS), next, now, st.kid)
+	}
+	// Three days later, the first key, superseded for more than the
+	// overlap, is no longer published.
+	_, err = w.db.DB.ExecContext(context.Background(), `UPDATE piazza.federation_keys SET active_from = active_from - interval '72 hours' WHERE kid IN (?, ?)`, st.kid, now)
+	must(t, err)
+	_, _, body = w.get(t, alpha+fed.WellKnown)
+	if rot = verify(t, body, nil); rot.kid != now || !slices.Equal(kids(rot.JWKS), []string{next, now}) {
+		t.Errorf("after the overlap: signed by %s with keys %v", rot.kid, kids(rot.JWKS))
 	}
 }
 
@@ -300,7 +317,7 @@ func newAnchor(t *testing.T) *anchor {
 	priv, err := rsa.GenerateKey(rand.Reader, 2048)
 	must(t, err)
 	a := &anchor{key: jose.SigningKey{Algorithm: jose.RS256, Key: jose.JSONWebKey{Key: priv, KeyID: "ta"}},
-		pub: jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: &priv.PublicKey, KeyID: "ta", Algorithm: "RS256", Use: "sig"}}},
+		pub:  jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: &priv.PublicKey, KeyID: "ta", Algorithm: "RS256", Use: "sig"}}},
 		subs: map[string]fed.Statement{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+fed.WellKnown, func(rw http.ResponseWriter, r *http.Request) {

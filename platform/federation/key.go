@@ -20,10 +20,15 @@ import (
 	"github.com/piazza-pa/piazza/platform/secret"
 )
 
-// Overlap is how long a rotated-out federation key stays published in its
-// owner's JWKS: statements signed with it (a superior's subordinate
-// statement carries the keys it saw) keep verifying until they are renewed.
+// Overlap is how long a superseded federation key stays published in its
+// owner's JWKS: what it signed (an entity configuration a resolver keeps)
+// keeps verifying until it expires.
 const Overlap = 48 * time.Hour
+
+// Prepublish is how long a rotation publishes the next key before it
+// signs: a superior's statement lives that long (DefaultLifetime), so every
+// statement about the owner carries the new key by the time it signs.
+const Prepublish = DefaultLifetime
 
 // Installation is the owner id of the installation's own key (as
 // intermediate); a tenant's keys are owned by its id.
@@ -38,7 +43,7 @@ type key struct {
 	PrivateKey []byte          `bun:"private_key"`
 	PublicJWK  json.RawMessage `bun:"public_jwk,type:jsonb"`
 	CreatedAt  time.Time       `bun:"created_at,nullzero,default:now()"`
-	RetiredAt  *time.Time      `bun:"retired_at"`
+	ActiveFrom time.Time       `bun:"active_from,nullzero,default:now()"`
 }
 
 // Keys keeps the federation signing keys of the tenants and of the
@@ -52,28 +57,30 @@ type Keys struct {
 // NewKeys returns the key store over db; box seals private keys.
 func NewKeys(db bun.IDB, box *secret.Box) *Keys { return &Keys{db: db, box: box} }
 
-// owner is the WHERE clause naming owner's keys.
-func owner(q *bun.SelectQuery, id int64) *bun.SelectQuery {
+// ownerSQL is the condition naming owner id's keys in table alias a.
+func ownerSQL(a string, id int64) (string, []any) {
 	if id == Installation {
-		return q.Where("fk.tenant_id IS NULL")
+		return a + ".tenant_id IS NULL", nil
 	}
-	return q.Where("fk.tenant_id = ?", id)
+	return a + ".tenant_id = ?", []any{id}
 }
 
-// context binds a sealed key to its owner and kid.
+// sealContext binds a sealed key to its owner and kid.
 func sealContext(id int64, kid string) string {
 	return "fedkey:" + strconv.FormatInt(id, 10) + ":" + kid
 }
 
-// Signer returns owner's current signing key, making one on first use (so
-// that tenants provisioned before federation need no backfill; two
-// replicas racing to make it end with one, the unique index deciding).
+// Signer returns owner's signing key: the latest whose time has come. The
+// first is made on first use (so that tenants provisioned before the
+// federation need no backfill), under a lock so that two replicas make one.
 func (k *Keys) Signer(ctx context.Context, id int64) (jose.SigningKey, error) {
 	for range 2 {
 		row := new(key)
-		err := owner(k.db.NewSelect().Model(row), id).Where("fk.retired_at IS NULL").Scan(ctx)
+		cond, args := ownerSQL("fk", id)
+		err := k.db.NewSelect().Model(row).Where(cond, args...).Where("fk.active_from <= now()").
+			Order("fk.active_from DESC").Limit(1).Scan(ctx)
 		if errors.Is(err, sql.ErrNoRows) {
-			if _, err := k.generate(ctx, k.db, id, false); err != nil {
+			if err := k.first(ctx, id); err != nil {
 				return jose.SigningKey{}, err
 			}
 			continue
@@ -83,7 +90,23 @@ func (k *Keys) Signer(ctx context.Context, id int64) (jose.SigningKey, error) {
 		}
 		return k.open(row, id)
 	}
-	return jose.SigningKey{}, errors.New("federation key: none after generating one")
+	return jose.SigningKey{}, errors.New("federation key: none after making one")
+}
+
+// first makes owner's first key unless another process just did.
+func (k *Keys) first(ctx context.Context, id int64) error {
+	return k.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtext('piazza.federation_keys'), ?)", int32(id)); err != nil {
+			return err
+		}
+		cond, args := ownerSQL("fk", id)
+		n, err := tx.NewSelect().Model((*key)(nil)).Where(cond, args...).Where("fk.active_from <= now()").Count(ctx)
+		if err != nil || n > 0 {
+			return err
+		}
+		_, err = k.generate(ctx, tx, id, 0)
+		return err
+	})
 }
 
 func (k *Keys) open(row *key, id int64) (jose.SigningKey, error) {
@@ -99,25 +122,22 @@ func (k *Keys) open(row *key, id int64) (jose.SigningKey, error) {
 		Key: jose.JSONWebKey{Key: priv, KeyID: row.KID, Algorithm: string(jose.RS256), Use: "sig"}}, nil
 }
 
-// Rotate makes a new current key for owner; the previous one stays
-// published for Overlap. It returns the new key's id.
-func (k *Keys) Rotate(ctx context.Context, id int64) (string, error) {
-	db, ok := k.db.(*bun.DB)
-	if !ok {
-		return k.generate(ctx, k.db, id, true)
+// Rotate makes owner's next key, published at once and signing after
+// ahead (Prepublish for a planned rotation; 0 signs at once, for a key
+// thought compromised). The previous key stays published for Overlap after
+// the next one takes over. It returns the new key's id and when it signs.
+func (k *Keys) Rotate(ctx context.Context, id int64, ahead time.Duration) (string, time.Time, error) {
+	kid, err := k.generate(ctx, k.db, id, ahead)
+	if err != nil {
+		return "", time.Time{}, err
 	}
-	var kid string
-	err := db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		var err error
-		kid, err = k.generate(ctx, tx, id, true)
-		return err
-	})
-	return kid, err
+	row := new(key)
+	err = k.db.NewSelect().Model(row).Where("kid = ?", kid).Scan(ctx)
+	return kid, row.ActiveFrom, err
 }
 
-// generate stores a new RSA key for owner; with retire, the current one is
-// retired first, otherwise a concurrent first key wins silently.
-func (k *Keys) generate(ctx context.Context, db bun.IDB, id int64, retire bool) (string, error) {
+// generate stores a new RSA key for owner, signing after ahead.
+func (k *Keys) generate(ctx context.Context, db bun.IDB, id int64, ahead time.Duration) (string, error) {
 	priv, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		return "", err
@@ -144,41 +164,29 @@ func (k *Keys) generate(ctx context.Context, db bun.IDB, id int64, retire bool) 
 	if id != Installation {
 		row.TenantID = &id
 	}
-	if retire {
-		q := db.NewUpdate().Model((*key)(nil)).Set("retired_at = now()").Where("retired_at IS NULL")
-		if id == Installation {
-			q = q.Where("tenant_id IS NULL")
-		} else {
-			q = q.Where("tenant_id = ?", id)
-		}
-		if _, err := q.Exec(ctx); err != nil {
-			return "", fmt.Errorf("retire federation key: %w", err)
-		}
-	}
-	ins := db.NewInsert().Model(row)
-	if !retire {
-		ins = ins.On("CONFLICT DO NOTHING")
-	}
-	if _, err := ins.Exec(ctx); err != nil {
+	q := db.NewInsert().Model(row).
+		Value("active_from", "now() + ?::interval", fmt.Sprintf("%d seconds", int(ahead.Seconds())))
+	if _, err := q.Exec(ctx); err != nil {
 		return "", fmt.Errorf("store federation key: %w", err)
 	}
 	return pub.KeyID, nil
 }
 
-// JWKS returns owner's public federation keys: the current one first, then
-// those retired less than Overlap ago.
+// JWKS returns owner's published federation keys, the next one first:
+// those not yet signing, the one signing, and those superseded less than
+// Overlap ago.
 func (k *Keys) JWKS(ctx context.Context, id int64) (jose.JSONWebKeySet, error) {
 	var rows []key
-	err := owner(k.db.NewSelect().Model(&rows), id).
-		Where("(fk.retired_at IS NULL OR fk.retired_at > now() - ?::interval)", fmt.Sprintf("%d seconds", int(Overlap.Seconds()))).
-		OrderExpr("fk.retired_at IS NOT NULL, fk.created_at DESC").Scan(ctx)
+	cond, args := ownerSQL("fk", id)
+	ncond, nargs := ownerSQL("n", id)
+	err := k.db.NewSelect().Model(&rows).Where(cond, args...).
+		Where("NOT EXISTS (SELECT 1 FROM piazza.federation_keys n WHERE "+ncond+
+			" AND n.active_from > fk.active_from AND n.active_from <= now() - ?::interval)",
+			append(nargs, fmt.Sprintf("%d seconds", int(Overlap.Seconds())))...).
+		Order("fk.active_from DESC").Scan(ctx)
 	if err != nil {
 		return jose.JSONWebKeySet{}, fmt.Errorf("federation keys: %w", err)
 	}
-	return toSet(rows)
-}
-
-func toSet(rows []key) (jose.JSONWebKeySet, error) {
 	set := jose.JSONWebKeySet{Keys: []jose.JSONWebKey{}}
 	for _, r := range rows {
 		var j jose.JSONWebKey
