@@ -77,6 +77,9 @@ type Config struct {
 	FederationAuthorityHints []string
 	FederationOrganization   string
 	FederationContacts       []string
+	// FederationTrustAnchors is the JSON file of the trust anchors that
+	// providers' trust chains are resolved to (PIAZZA_FEDERATION_TRUST_ANCHORS).
+	FederationTrustAnchors string
 	// Dev is true under `piazza dev`: insecure cookies allowed, details in errors.
 	Dev bool
 }

@@ -120,6 +120,7 @@ var variables = []variable{
 		}
 		return nil
 	}},
+	{"PIAZZA_FEDERATION_TRUST_ANCHORS", func(c *Config, v string) error { c.FederationTrustAnchors = v; return nil }},
 	{"PIAZZA_FEDERATION_ORGANIZATION", func(c *Config, v string) error { c.FederationOrganization = v; return nil }},
 	{"PIAZZA_FEDERATION_CONTACTS", func(c *Config, v string) error {
 		c.FederationContacts = strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' })

@@ -42,7 +42,7 @@ func rootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(devCommand(), serveCommand(), migrateCommand(), tenantCommand(), planCommand(), operatorCommand(), versionCommand())
+	root.AddCommand(devCommand(), serveCommand(), migrateCommand(), tenantCommand(), planCommand(), operatorCommand(), federationCommand(), versionCommand())
 	return root
 }
 

@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/piazza-pa/piazza/config"
 	fedmod "github.com/piazza-pa/piazza/modules/federation"
 	"github.com/piazza-pa/piazza/platform/federation"
 	"github.com/piazza-pa/piazza/tenant"
@@ -148,4 +152,83 @@ func orNone(xs []string) string {
 		return "(none)"
 	}
 	return strings.Join(xs, ", ")
+}
+
+// federationCommand is `federation`: the installation's own key, and the
+// resolution of a provider's trust chain.
+func federationCommand() *cobra.Command {
+	return group("federation", "The installation in the OpenID Federation: its key as intermediate, providers' trust chains",
+		federationResolveCommand(), federationRotateCommand())
+}
+
+func federationResolveCommand() *cobra.Command {
+	var anchors string
+	cmd := &cobra.Command{
+		Use:   "resolve ENTITY_ID [--anchors FILE]",
+		Short: "Resolve an OpenID provider's trust chain to the trust anchors and print its resolved metadata",
+		Long: `Fetches the provider's entity configuration, walks its authority hints to one
+of the trust anchors (PIAZZA_FEDERATION_TRUST_ANCHORS or --anchors: a JSON
+array of {"entity_id": URL, "jwks": {"keys": [...]}}), verifies every
+statement and applies the metadata policies; prints the chain, its expiry
+and the resolved openid_provider metadata, or which link failed and why.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := config.Load(os.LookupEnv, config.ModeTool) // no database: the chain is all on the network
+			if err != nil {
+				return fmt.Errorf("configuration:\n%w", err)
+			}
+			if anchors == "" {
+				anchors = cfg.FederationTrustAnchors
+			}
+			if anchors == "" {
+				return fmt.Errorf("no trust anchors: set PIAZZA_FEDERATION_TRUST_ANCHORS or give --anchors")
+			}
+			as, err := federation.LoadAnchors(anchors)
+			if err != nil {
+				return err
+			}
+			r := &federation.Resolver{Anchors: as, Client: &http.Client{Timeout: 15 * time.Second}}
+			res, err := r.ResolveProvider(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			meta, err := json.MarshalIndent(res.Provider(), "", "  ")
+			if err != nil {
+				return err
+			}
+			return report(cmd, "chain:        %s\ntrust anchor: %s\nexpires:      %s\nopenid_provider:\n%s",
+				strings.Join(res.Path, " → "), res.TrustAnchor, res.Expires.UTC().Format(time.RFC3339), meta)
+		},
+	}
+	cmd.Flags().StringVar(&anchors, "anchors", "", "JSON file of the trust anchors (default: PIAZZA_FEDERATION_TRUST_ANCHORS)")
+	return cmd
+}
+
+func federationRotateCommand() *cobra.Command {
+	var now bool
+	cmd := &cobra.Command{
+		Use:   "rotate-key [--now]",
+		Short: "Make the installation's next federation key (as intermediate): published now, signing in 24 hours",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withRegistry(cmd, func(ctx context.Context, e *env) error {
+				box, err := e.box()
+				if err != nil {
+					return err
+				}
+				ahead := federation.Prepublish
+				if now {
+					ahead = 0
+				}
+				kid, from, err := federation.NewKeys(e.db, box).Rotate(ctx, federation.Installation, ahead)
+				if err != nil {
+					return err
+				}
+				return report(cmd, "new federation key %s of the installation, published now, signing from %s (the previous one stays published 48 hours more)",
+					kid, from.UTC().Format(time.RFC3339))
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&now, "now", false, "sign with it at once (for a key thought compromised)")
+	return cmd
 }

@@ -1,9 +1,20 @@
 package main
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
 	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+
+	"github.com/piazza-pa/piazza/platform/federation"
 )
 
 func TestTenantFederationCommand(t *testing.T) {
@@ -43,6 +54,85 @@ func TestTenantFederationCommand(t *testing.T) {
 			if !strings.Contains(out, want) {
 				t.Errorf("%v: %q does not say %q", s.args, out, want)
 			}
+		}
+	}
+}
+
+// fedEntity serves a signed entity statement per path on 127.0.0.1.
+type fedEntity struct {
+	srv  *httptest.Server
+	key  jose.SigningKey
+	pub  jose.JSONWebKeySet
+	docs map[string]func() federation.Statement
+}
+
+func newFedEntity(t *testing.T, kid string) *fedEntity {
+	priv, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &fedEntity{key: jose.SigningKey{Algorithm: jose.RS256, Key: jose.JSONWebKey{Key: priv, KeyID: kid}},
+		pub:  jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: &priv.PublicKey, KeyID: kid, Algorithm: "RS256", Use: "sig"}}},
+		docs: map[string]func() federation.Statement{}}
+	e.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		doc, ok := e.docs[r.URL.Path+"?"+r.URL.Query().Get("sub")]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		st := doc()
+		st.IssuedAt, st.ExpiresAt = time.Now().Unix(), time.Now().Add(time.Hour).Unix()
+		signer, _ := jose.NewSigner(e.key, (&jose.SignerOptions{}).WithType("entity-statement+jwt"))
+		b, _ := json.Marshal(st)
+		jws, _ := signer.Sign(b)
+		s, _ := jws.CompactSerialize()
+		w.Header().Set("Content-Type", federation.StatementType)
+		_, _ = w.Write([]byte(s))
+	}))
+	t.Cleanup(e.srv.Close)
+	return e
+}
+
+func (e *fedEntity) id() string { return e.srv.URL }
+
+func TestFederationCommands(t *testing.T) {
+	useDatabase(t)
+	ta, op := newFedEntity(t, "ta"), newFedEntity(t, "op")
+	ta.docs[federation.WellKnown+"?"] = func() federation.Statement {
+		return federation.Statement{Issuer: ta.id(), Subject: ta.id(), JWKS: &ta.pub,
+			Metadata: map[string]map[string]any{"federation_entity": {"federation_fetch_endpoint": ta.id() + "/fetch"}}}
+	}
+	ta.docs["/fetch?"+op.id()] = func() federation.Statement {
+		return federation.Statement{Issuer: ta.id(), Subject: op.id(), JWKS: &op.pub,
+			MetadataPolicy: map[string]map[string]federation.Policy{"openid_provider": {"acr_values_supported": {"default": []string{"https://www.spid.gov.it/SpidL2"}}}}}
+	}
+	op.docs[federation.WellKnown+"?"] = func() federation.Statement {
+		return federation.Statement{Issuer: op.id(), Subject: op.id(), JWKS: &op.pub, AuthorityHints: []string{ta.id()},
+			Metadata: map[string]map[string]any{"openid_provider": {"issuer": op.id()}}}
+	}
+	anchors, err := json.Marshal([]federation.Anchor{{EntityID: ta.id(), JWKS: ta.pub}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := t.TempDir() + "/anchors.json"
+	if err := os.WriteFile(file, anchors, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := run(t, "", "federation", "resolve", op.id()); err == nil || !strings.Contains(err.Error(), "PIAZZA_FEDERATION_TRUST_ANCHORS") {
+		t.Errorf("without anchors: %v", err)
+	}
+	t.Setenv("PIAZZA_FEDERATION_TRUST_ANCHORS", file)
+	out, _, err := run(t, "", "federation", "resolve", op.id())
+	if err != nil || !strings.Contains(out, "chain:        "+op.id()+" → "+ta.id()) || !strings.Contains(out, `"https://www.spid.gov.it/SpidL2"`) {
+		t.Errorf("resolve: %v\n%s", err, out)
+	}
+	_, _, err = run(t, "", "federation", "resolve", ta.id()+"/nobody")
+	if err == nil || !strings.Contains(err.Error(), "entity configuration of "+ta.id()+"/nobody: "+ta.id()+"/nobody/.well-known/openid-federation answered 404") {
+		t.Errorf("resolve an unknown entity: %v", err)
+	}
+	for _, args := range [][]string{{"federation", "rotate-key"}, {"federation", "rotate-key", "--now"}} {
+		if out, _, err := run(t, "", args...); err != nil || !strings.Contains(out, "of the installation, published now, signing from ") {
+			t.Errorf("%v: %v %s", args, err, out)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
 	"sync"
 	"time"
@@ -364,4 +365,36 @@ func copyMetadata(m map[string]map[string]any) (map[string]map[string]any, error
 		out = map[string]map[string]any{}
 	}
 	return out, nil
+}
+
+// LoadAnchors reads trust anchors from a JSON file: an array of
+// {"entity_id": URL, "jwks": {"keys": […]}}, each with signing keys.
+func LoadAnchors(path string) ([]Anchor, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("trust anchors: %w", err)
+	}
+	var as []Anchor
+	if err := json.Unmarshal(b, &as); err != nil {
+		return nil, fmt.Errorf("trust anchors in %s: not a JSON array of {\"entity_id\", \"jwks\"}: %w", path, err)
+	}
+	if len(as) == 0 {
+		return nil, fmt.Errorf("trust anchors in %s: none", path)
+	}
+	for i, a := range as {
+		id, err := CheckEntityID(a.EntityID)
+		if err != nil {
+			return nil, fmt.Errorf("trust anchor %d in %s: entity_id %q: %w", i+1, path, a.EntityID, err)
+		}
+		as[i].EntityID = id
+		if len(a.JWKS.Keys) == 0 {
+			return nil, fmt.Errorf("trust anchor %s in %s: no keys in jwks", id, path)
+		}
+		for _, k := range a.JWKS.Keys {
+			if !k.IsPublic() {
+				return nil, fmt.Errorf("trust anchor %s in %s: jwks holds a private key", id, path)
+			}
+		}
+	}
+	return as, nil
 }

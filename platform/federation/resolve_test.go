@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -213,5 +215,41 @@ func TestResolveRefusesBadChains(t *testing.T) {
 				t.Errorf("error %q\ndoes not say %q", err, want)
 			}
 		})
+	}
+}
+
+func TestLoadAnchors(t *testing.T) {
+	f := newFederation(t)
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := dir + "/" + name
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	b, err := json.Marshal([]Anchor{{EntityID: f.ta.id() + "/", JWKS: f.ta.pub}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	as, err := LoadAnchors(write("good.json", string(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (&Resolver{Anchors: as}).ResolveProvider(context.Background(), f.op.id()); err != nil {
+		t.Errorf("with the anchors read: %v", err)
+	}
+	priv, err := json.Marshal([]Anchor{{EntityID: f.ta.id(), JWKS: jose.JSONWebKeySet{Keys: []jose.JSONWebKey{f.ta.key.Key.(jose.JSONWebKey)}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string]string{"empty.json": `[]`, "object.json": `{}`, "nokeys.json": `[{"entity_id":"https://ta.example","jwks":{"keys":[]}}]`,
+		"badid.json": `[{"entity_id":"ta.example","jwks":{"keys":[]}}]`, "private.json": string(priv)} {
+		if _, err := LoadAnchors(write(name, body)); err == nil {
+			t.Errorf("%s: read", name)
+		}
+	}
+	if _, err := LoadAnchors(dir + "/missing.json"); err == nil {
+		t.Error("a missing file: read")
 	}
 }
