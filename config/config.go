@@ -78,6 +78,18 @@ type Config struct {
 	// Storage is where uploaded files go (PIAZZA_STORAGE_URL and its keys);
 	// the data directory's files folder by default.
 	Storage Storage
+	// FederationEntityID makes the installation an OpenID Federation
+	// intermediate for its tenants, with this entity id: the operator
+	// host's URL (PIAZZA_FEDERATION_ENTITY_ID); empty: none.
+	// FederationAuthorityHints are its superiors (its trust anchor),
+	// FederationOrganization and FederationContacts describe it.
+	FederationEntityID       string
+	FederationAuthorityHints []string
+	FederationOrganization   string
+	FederationContacts       []string
+	// FederationTrustAnchors is the JSON file of the trust anchors that
+	// providers' trust chains are resolved to (PIAZZA_FEDERATION_TRUST_ANCHORS).
+	FederationTrustAnchors string
 	// Dev is true under `piazza dev`: insecure cookies allowed, details in errors.
 	Dev bool
 }
@@ -130,6 +142,12 @@ func Load(lookup Lookup, mode Mode) (*Config, error) {
 	}
 	if c.OperatorHost == c.BaseDomain {
 		bad("PIAZZA_OPERATOR_HOST", "must differ from PIAZZA_BASE_DOMAIN")
+	}
+	if want := c.Scheme() + "://" + c.OperatorHost; c.FederationEntityID != "" && c.FederationEntityID != want {
+		bad("PIAZZA_FEDERATION_ENTITY_ID", "the operator host serves the intermediate's statements: it must be %s", want)
+	}
+	if c.FederationEntityID != "" && len(c.FederationAuthorityHints) == 0 {
+		bad("PIAZZA_FEDERATION_AUTHORITY_HINTS", "required with PIAZZA_FEDERATION_ENTITY_ID: the intermediate's trust anchor")
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)

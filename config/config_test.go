@@ -73,6 +73,11 @@ func TestLoadInvalid(t *testing.T) {
 		{"PIAZZA_STRIPE_KEY", "pk_test_123456", ModeDev, "PIAZZA_STRIPE_KEY: must be a Stripe secret"},
 		{"PIAZZA_STRIPE_KEY", "sk_test_123456", ModeDev, "PIAZZA_STRIPE_WEBHOOK_SECRET: required with PIAZZA_STRIPE_KEY"},
 		{"PIAZZA_STRIPE_WEBHOOK_SECRET", "secret", ModeDev, "PIAZZA_STRIPE_WEBHOOK_SECRET: must be the signing secret"},
+		{"PIAZZA_FEDERATION_ENTITY_ID", "admin.example.org", ModeDev, "PIAZZA_FEDERATION_ENTITY_ID: \"admin.example.org\" is not the operator host's URL"},
+		{"PIAZZA_FEDERATION_ENTITY_ID", "http://other.example", ModeDev, "PIAZZA_FEDERATION_ENTITY_ID: the operator host serves the intermediate's statements: it must be http://admin.localhost:8080"},
+		{"PIAZZA_FEDERATION_ENTITY_ID", "http://admin.localhost:8080/", ModeDev, "PIAZZA_FEDERATION_AUTHORITY_HINTS: required with PIAZZA_FEDERATION_ENTITY_ID"},
+		{"PIAZZA_FEDERATION_AUTHORITY_HINTS", "anchor.example", ModeDev, "PIAZZA_FEDERATION_AUTHORITY_HINTS: \"anchor.example\" is not an entity id"},
+		{"PIAZZA_FEDERATION_CONTACTS", "nobody", ModeDev, "PIAZZA_FEDERATION_CONTACTS: \"nobody\" is not an e-mail address"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.key+"="+tc.value, func(t *testing.T) {

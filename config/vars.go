@@ -117,4 +117,32 @@ var variables = []variable{
 		}
 		return nil
 	}},
+	{"PIAZZA_FEDERATION_ENTITY_ID", func(c *Config, v string) error {
+		c.FederationEntityID = strings.TrimSuffix(v, "/")
+		if u, err := url.Parse(c.FederationEntityID); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" ||
+			u.Path != "" || u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Errorf("%q is not the operator host's URL (https://admin.example.org)", v)
+		}
+		return nil
+	}},
+	{"PIAZZA_FEDERATION_AUTHORITY_HINTS", func(c *Config, v string) error {
+		c.FederationAuthorityHints = strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' })
+		for _, h := range c.FederationAuthorityHints {
+			if u, err := url.Parse(h); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+				return fmt.Errorf("%q is not an entity id (an https URL)", h)
+			}
+		}
+		return nil
+	}},
+	{"PIAZZA_FEDERATION_TRUST_ANCHORS", func(c *Config, v string) error { c.FederationTrustAnchors = v; return nil }},
+	{"PIAZZA_FEDERATION_ORGANIZATION", func(c *Config, v string) error { c.FederationOrganization = v; return nil }},
+	{"PIAZZA_FEDERATION_CONTACTS", func(c *Config, v string) error {
+		c.FederationContacts = strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' })
+		for _, a := range c.FederationContacts {
+			if _, err := mail.ParseAddress(a); err != nil {
+				return fmt.Errorf("%q is not an e-mail address", a)
+			}
+		}
+		return nil
+	}},
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/piazza-pa/piazza/modules/discussion"
 	"github.com/piazza-pa/piazza/modules/document"
 	"github.com/piazza-pa/piazza/modules/exchange"
+	fedmod "github.com/piazza-pa/piazza/modules/federation"
 	"github.com/piazza-pa/piazza/modules/file"
 	"github.com/piazza-pa/piazza/modules/home"
 	"github.com/piazza-pa/piazza/modules/news"
@@ -27,6 +28,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/content"
 	"github.com/piazza-pa/piazza/platform/csrf"
+	"github.com/piazza-pa/piazza/platform/federation"
 	"github.com/piazza-pa/piazza/platform/idp"
 	"github.com/piazza-pa/piazza/platform/match"
 	"github.com/piazza-pa/piazza/platform/notify"
@@ -45,6 +47,7 @@ func (b *builder) tenantModules() []web.Module {
 	return []web.Module{
 		b.use(b.signIn, nil),
 		b.use(b.flow, nil),
+		b.use(fedmod.New(b.federation), nil),
 		b.use(brand.New(brand.Deps{Registry: b.Registry, Shell: b.shell, PageFor: b.pageFor, Record: b.record})),
 		b.use(admin.New(admin.Deps{DB: b.DB, Registry: b.Registry, IdPs: b.flow.Store, Check: b.flow.Check, Local: b.local,
 			Shell: b.shell, Scheme: b.Scheme, PageFor: b.pageFor, Record: b.record})),
@@ -75,6 +78,7 @@ func (b *builder) tenantModules() []web.Module {
 func (b *builder) operatorModules() []web.Module {
 	return []web.Module{
 		billing.Webhook{Billing: b.Billing}, // before the console, whose routes after sign-in need an operator
+		fedmod.Intermediate{Service: b.federation, Registry: b.Registry},
 		b.use(console.New(console.Deps{DB: b.DB, Registry: b.Registry, CSRF: b.csrf, Secure: b.Secure, Shell: b.shell,
 			Sessions: session.Operator(b.Sessions.Idle, b.Sessions.Absolute), Onboard: b.onboarder(), Billing: b.Billing,
 			Throttle: &auth.Throttle{Table: "piazza.operator_auth_failures", Window: b.SignIn.Window,
@@ -91,6 +95,8 @@ type builder struct {
 	local  *auth.Local
 	signIn *auth.Module
 	flow   *idp.Flow
+	// federation signs the tenants' and the installation's statements.
+	federation *federation.Service
 	// err is the first error of a module's constructor.
 	err error
 }
@@ -109,6 +115,8 @@ func newBuilder(d Deps) (*builder, error) {
 	sessions := session.Tenant(d.Sessions.Idle, d.Sessions.Absolute)
 	b.flow = &idp.Flow{DB: d.DB, Store: idp.NewStore(d.DB, d.Box), Keys: idp.NewKeys(d.DB, d.Box), Sessions: sessions,
 		CSRF: b.csrf, Secure: d.Secure, Scheme: d.Scheme, Client: d.Client}
+	b.federation = &federation.Service{Keys: federation.NewKeys(d.DB, d.Box), RPKeys: b.flow.Keys, IdPs: b.flow.Store,
+		Config: d.Federation, Scheme: d.Scheme}
 	b.signIn, err = auth.New(auth.Deps{DB: d.DB, Sessions: sessions, Local: b.local, CSRF: b.csrf, Authz: d.Authz,
 		Secure: d.Secure, Scheme: d.Scheme, EndSession: b.flow.EndSessionURL, IdPLinks: b.flow.Links,
 		Shell: shell, Unread: notify.Unread, Cache: d.Cache})

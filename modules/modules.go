@@ -14,6 +14,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform/authz"
+	"github.com/piazza-pa/piazza/platform/federation"
 	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/platform/jobs"
 	"github.com/piazza-pa/piazza/platform/mail"
@@ -65,6 +66,9 @@ type Deps struct {
 	// sign-ins, of members and operators alike (zero: the product's).
 	Sessions Lifetimes
 	SignIn   Limits
+	// Federation is the installation's OpenID Federation settings (zero:
+	// the tenants' entity configurations only, no intermediate).
+	Federation federation.Config
 }
 
 // Lifetimes end a session after Idle without use or Absolute in all.

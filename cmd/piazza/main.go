@@ -42,7 +42,7 @@ func rootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(devCommand(), serveCommand(), migrateCommand(), tenantCommand(), planCommand(), operatorCommand(), storageCommand(), versionCommand())
+	root.AddCommand(devCommand(), serveCommand(), migrateCommand(), tenantCommand(), planCommand(), operatorCommand(), storageCommand(), federationCommand(), versionCommand())
 	return root
 }
 

@@ -47,6 +47,9 @@ func startSite(t *testing.T) *site {
 	t.Helper()
 	d := useDatabase(t)
 	t.Setenv("PIAZZA_DATA_DIR", t.TempDir())
+	// The installation is an OpenID Federation intermediate: its routes are served.
+	t.Setenv("PIAZZA_FEDERATION_ENTITY_ID", consoleSite)
+	t.Setenv("PIAZZA_FEDERATION_AUTHORITY_HINTS", "https://anchor.example")
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	e, err := openEnv(ctx, io.Discard, envOptions{mode: config.ModeDev, migrate: true})

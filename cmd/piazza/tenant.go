@@ -22,7 +22,7 @@ func tenantCommand() *cobra.Command {
 		tenantStatusCommand("suspend", "Suspend a tenant: its hosts answer 503 until resumed", (*tenant.Registry).Suspend),
 		tenantStatusCommand("resume", "Resume a suspended tenant", (*tenant.Registry).Resume),
 		tenantStatusCommand("restore", "Restore a deleted tenant not yet purged (it comes back suspended)", (*tenant.Registry).Restore),
-		tenantDeleteCommand(), tenantPlanCommand(), tenantUsageCommand(), tenantBillingCommand(), tenantRevokeCommand(), tenantLocalAccountsCommand(), tenantIdPCommand())
+		tenantDeleteCommand(), tenantPlanCommand(), tenantUsageCommand(), tenantBillingCommand(), tenantRevokeCommand(), tenantLocalAccountsCommand(), tenantIdPCommand(), tenantFederationCommand())
 }
 
 // withRegistry runs fn in the environment of the management commands.

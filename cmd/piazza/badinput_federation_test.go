@@ -1,0 +1,20 @@
+package main
+
+import (
+	"net/url"
+
+	"github.com/piazza-pa/piazza/platform/federation"
+)
+
+// federationRoutes are the entries of the OpenID Federation's routes: the
+// demo tenant's entity configuration and, the test site's installation
+// being an intermediate, its own and its fetch and list endpoints.
+func federationRoutes(guest, opGuest func(*site) *visitor) map[string]route {
+	return map[string]route{
+		"tenant GET " + federation.WellKnown:   {path: federation.WellKnown, who: guest},
+		"operator GET " + federation.WellKnown: {path: federation.WellKnown, who: opGuest},
+		"operator GET " + federation.FetchPath: {path: federation.FetchPath, who: opGuest, text: []string{"sub", "iss"},
+			form: func(int) url.Values { return url.Values{"sub": {demoSite}} }},
+		"operator GET " + federation.ListPath: {path: federation.ListPath, who: opGuest, text: []string{"entity_type"}},
+	}
+}
