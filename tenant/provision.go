@@ -63,10 +63,8 @@ func (r *Registry) Validate(p *CreateParams) error {
 	return nil
 }
 
-// Create provisions a tenant: its registry rows, a NOLOGIN role, a schema
-// owned by that role and every tenant migration, in one transaction, so that
-// a failure leaves nothing behind.
-func (r *Registry) Create(ctx context.Context, p CreateParams) (*Tenant, error) {
+// provision is Create, untimed.
+func (r *Registry) provision(ctx context.Context, p CreateParams) (*Tenant, error) {
 	if err := r.Validate(&p); err != nil {
 		return nil, err
 	}

@@ -26,6 +26,7 @@ type Registry struct {
 	onProvision  []Hook
 	onPurge      []Hook
 	onPlan       []func(ctx context.Context, t *Tenant) error
+	observer     Observer // see Observe
 	// local are told at once when this process changes a tenant (other
 	// replicas learn it from NOTIFY a moment later).
 	local []func(id int64)
