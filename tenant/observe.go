@@ -58,3 +58,14 @@ func (r *Registry) StatusCounts(ctx context.Context) (map[Status]int, error) {
 	}
 	return counts, nil
 }
+
+// Behind is the number of tenants whose schema is older than this binary's
+// migrations: a rollout that failed for them, or that has not run.
+func (r *Registry) Behind(ctx context.Context) (int, error) {
+	var n int
+	err := r.db.QueryRowContext(ctx, "SELECT count(*) FROM piazza.tenants WHERE schema_version < ?", r.LatestVersion()).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count tenants behind: %w", err)
+	}
+	return n, nil
+}

@@ -62,6 +62,11 @@ func (e *env) observe(ctx context.Context) error {
 				}
 				return out, err
 			})
+		e.obs.metrics.Gauge("tenants_behind", "Tenants whose schema is older than this binary's migrations (a failed or missing `piazza migrate`).",
+			func(ctx context.Context) (float64, error) {
+				n, err := reg.Behind(ctx)
+				return float64(n), err
+			})
 	}
 	if tracing.Enabled(os.Getenv) {
 		t, err := tracing.New(ctx, os.Getenv, versionString())

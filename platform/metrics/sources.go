@@ -67,16 +67,27 @@ func (m *Metrics) Cache(c *site.Cache) {
 // Counts adds a gauge with one series per key of what count returns at
 // each scrape (a query: it gets a few seconds), labelled label.
 func (m *Metrics) Counts(name, help, label string, count func(ctx context.Context) (map[string]float64, error)) {
-	m.reg.MustRegister(&countCollector{
-		desc:  prometheus.NewDesc(prometheus.BuildFQName(Namespace, "", name), help, []string{label}, nil),
-		count: count,
+	c := &countCollector{desc: prometheus.NewDesc(prometheus.BuildFQName(Namespace, "", name), help, nil, nil), count: count}
+	if label != "" {
+		c.desc, c.labelled = prometheus.NewDesc(prometheus.BuildFQName(Namespace, "", name), help, []string{label}, nil), true
+	}
+	m.reg.MustRegister(c)
+}
+
+// Gauge adds a gauge whose value value returns at each scrape (a query:
+// it gets a few seconds).
+func (m *Metrics) Gauge(name, help string, value func(ctx context.Context) (float64, error)) {
+	m.Counts(name, help, "", func(ctx context.Context) (map[string]float64, error) {
+		v, err := value(ctx)
+		return map[string]float64{"": v}, err
 	})
 }
 
 // countCollector is Counts' collector.
 type countCollector struct {
-	desc  *prometheus.Desc
-	count func(ctx context.Context) (map[string]float64, error)
+	desc     *prometheus.Desc
+	labelled bool
+	count    func(ctx context.Context) (map[string]float64, error)
 }
 
 func (c *countCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
@@ -90,7 +101,11 @@ func (c *countCollector) Collect(ch chan<- prometheus.Metric) {
 		return
 	}
 	for k, v := range counts {
-		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, v, k)
+		if c.labelled {
+			ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, v, k)
+		} else {
+			ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, v)
+		}
 	}
 }
 
