@@ -118,7 +118,7 @@ func (e *env) jobMiddleware() []rivertype.Middleware {
 	if e.obs.metrics == nil {
 		return nil
 	}
-	return []rivertype.Middleware{e.obs.metrics.Jobs()}
+	return e.obs.metrics.Middleware()
 }
 
 // webObservers are the middleware that watch each request.

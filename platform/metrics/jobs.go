@@ -32,9 +32,12 @@ func newJobMetrics(reg prometheus.Registerer) jobMetrics {
 	return j
 }
 
-// Jobs is the River middleware that counts and times the jobs worked
-// (jobs.Config.Middleware). Job kinds are the code's, a bounded set.
+// Jobs is the River middleware that counts and times the jobs worked.
+// Job kinds are the code's, a bounded set.
 func (m *Metrics) Jobs() rivertype.Middleware { return &jobMiddleware{m: m} }
+
+// Middleware is Jobs as jobs.Config.Middleware takes it.
+func (m *Metrics) Middleware() []rivertype.Middleware { return []rivertype.Middleware{m.Jobs()} }
 
 type jobMiddleware struct {
 	river.MiddlewareDefaults
