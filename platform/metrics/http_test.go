@@ -181,3 +181,24 @@ func TestMetricsHandlerServesOnlyMetrics(t *testing.T) {
 		}
 	}
 }
+
+// A source that fails (the database away) leaves its metrics out of the
+// scrape; the others are served, and the log says why.
+func TestFailingSourceLeavesTheOthers(t *testing.T) {
+	var log strings.Builder
+	m := metrics.New(metrics.Options{Log: slog.New(slog.NewTextHandler(&log, nil))})
+	m.Counts("tenants", "tenants", "status", func(context.Context) (map[string]float64, error) {
+		return nil, errors.New("database unreachable")
+	})
+	m.Gauge("tenants_behind", "behind", func(context.Context) (float64, error) { return 2, nil })
+	h := httptest.NewServer(m.Handler())
+	defer h.Close()
+	f := metricstest.Scrape(t, h.URL+"/metrics")
+	if f.Series("piazza_tenants") != 0 || f.Value("piazza_tenants_behind", nil) != 2 || f.Series("go_goroutines") != 1 {
+		t.Errorf("served: tenants %d series, behind %v, go_goroutines %d series",
+			f.Series("piazza_tenants"), f.Value("piazza_tenants_behind", nil), f.Series("go_goroutines"))
+	}
+	if !strings.Contains(log.String(), "database unreachable") {
+		t.Errorf("the log does not say why: %q", log.String())
+	}
+}
