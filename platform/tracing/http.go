@@ -53,9 +53,11 @@ func (t *Tracing) HTTP(c *fiber.Ctx) error {
 	return err
 }
 
+// requestID is the request's id, copied: one the client sent in
+// X-Request-Id points into the request's buffer.
 func requestID(c *fiber.Ctx) string {
 	s, _ := c.Locals(web.LocalRequestID).(string)
-	return s
+	return strings.Clone(s)
 }
 
 // headerCarrier reads a request's headers for the propagator.
