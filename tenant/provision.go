@@ -64,12 +64,8 @@ func (r *Registry) Validate(p *CreateParams) error {
 	return nil
 }
 
-// Create provisions a tenant: its registry rows, a NOLOGIN role, a schema
-// owned by that role and every tenant migration, in one transaction, so that
-// a failure leaves nothing behind. The role and the schema are a spare made
-// ahead (see FillSpares) when one is ready at this binary's version: the
-// migration history then costs nothing here; otherwise they are made now.
-func (r *Registry) Create(ctx context.Context, p CreateParams) (*Tenant, error) {
+// provision is Create, untimed.
+func (r *Registry) provision(ctx context.Context, p CreateParams) (*Tenant, error) {
 	if err := r.Validate(&p); err != nil {
 		return nil, err
 	}

@@ -30,6 +30,7 @@ type Registry struct {
 	// wakes it after a claim.
 	spares int
 	refill chan struct{}
+	observer     Observer // see Observe
 	// local are told at once when this process changes a tenant (other
 	// replicas learn it from NOTIFY a moment later).
 	local []func(id int64)

@@ -61,7 +61,7 @@ func (r *Registry) MigrateAll(ctx context.Context, concurrency int, progress Pro
 		go func() {
 			defer wg.Done()
 			for t := range next {
-				err := r.migrateOne(ctx, t.ID)
+				err := r.timed(OpMigrate, func() error { return r.migrateOne(ctx, t.ID) })
 				mu.Lock()
 				if err != nil {
 					rep.Failures = append(rep.Failures, RolloutFailure{Slug: t.Slug, Err: err})

@@ -24,6 +24,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/migrate"
 	"github.com/piazza-pa/piazza/platform/pgcluster"
 	"github.com/piazza-pa/piazza/platform/secret"
+	"github.com/piazza-pa/piazza/platform/tracing"
 	"github.com/piazza-pa/piazza/tenant"
 	"github.com/piazza-pa/piazza/tenant/billing"
 )
@@ -45,6 +46,8 @@ type env struct {
 	jobsPool *pgxpool.Pool
 	// closers release what the server opened beside e.db (see onClose).
 	closers []func()
+	// obs are the server's metrics and traces (observe).
+	obs observability
 }
 
 type envOptions struct {
@@ -205,9 +208,9 @@ func (e *env) onClose(f func()) { e.closers = append(e.closers, f) }
 func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
 	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		return slog.New(tracing.LogHandler(slog.NewJSONHandler(w, opts)))
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(tracing.LogHandler(slog.NewTextHandler(w, opts)))
 }
 
 // registryOptions are the registry's settings and the control-plane work

@@ -35,7 +35,8 @@ func (e *env) background(ctx context.Context, sender mail.Sender, set *modules.S
 		Scheme: e.scheme(), Zone: i18n.Zone}
 	ws := w.Workers()
 	periodic := append(w.Periodic(), set.Jobs(ws)...)
-	client, err := jobs.New(pool, jobs.Config{Workers: ws, Periodic: periodic, Work: true, Log: e.log})
+	client, err := jobs.New(pool, jobs.Config{Workers: ws, Periodic: periodic, Work: true, Log: e.log,
+		Middleware: e.jobMiddleware()})
 	if err != nil {
 		pool.Close()
 		return nil, nil, err

@@ -72,6 +72,9 @@ func cacheByteLimit() (int, error) {
 // replica's caches fresh, tenant resolution, the authoriser, the jobs and
 // the module list (modules.Build).
 func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, error) {
+	if err := e.observe(ctx); err != nil {
+		return nil, nil, err
+	}
 	l := pgnotify.New(e.dbURL, e.log)
 	res := tenant.NewResolver(e.registry)
 	res.Subscribe(l)
@@ -103,6 +106,7 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 	queue.Use(worker.Client)
 	e.worker, e.jobsPool = worker, pool
 	e.onClose(pool.Close)
+	e.instrumentJobs(pool)
 	srv, err := set.Server(web.Config{
 		OperatorHost:   e.cfg.OperatorHost,
 		TrustedProxies: e.cfg.TrustedProxies,
@@ -112,6 +116,7 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 		Log:            e.log,
 		DB:             e.db,
 		Tenant:         tenant.Middleware(res),
+		Observe:        e.webObservers(),
 	})
 	return srv, l, err
 }
@@ -130,6 +135,9 @@ func (e *env) caches(ctx context.Context, l *pgnotify.Listener) (*tenant.Cache, 
 	cache := tenant.NewCache(entries)
 	cache.LimitBytes(size)
 	cache.Subscribe(l)
+	if e.obs.metrics != nil {
+		e.obs.metrics.Cache(cache)
+	}
 	// Policies load on a pool of their own: a request asks for one inside
 	// its tenant transaction, and must never wait for a connection that
 	// other requests' transactions hold.
@@ -138,6 +146,7 @@ func (e *env) caches(ctx context.Context, l *pgnotify.Listener) (*tenant.Cache, 
 		return nil, nil, err
 	}
 	e.onClose(func() { _ = policyDB.Close() })
+	e.instrument("policy", policyDB)
 	az, err := authz.New(policyDB, 1000)
 	if err != nil {
 		return nil, nil, err
@@ -243,6 +252,17 @@ func (e *env) serve(ctx context.Context) error {
 	background.Go(func() { l.Run(ctx) })
 	background.Go(func() { e.janitor(ctx) })
 	background.Go(func() { e.registry.KeepSpares(ctx, e.spareReport) })
+	mln, err := e.listenMetrics()
+	if err != nil {
+		return err
+	}
+	if mln != nil {
+		background.Go(func() {
+			if err := e.obs.metrics.Serve(ctx, mln); err != nil {
+				e.log.Error("metrics server", "err", err)
+			}
+		})
+	}
 	e.startProfiler()
 	tuneGC()
 	e.tuneMemory()

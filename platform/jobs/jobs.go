@@ -16,6 +16,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
 )
 
 // Schema holds River's tables.
@@ -74,11 +75,13 @@ type Config struct {
 	Log      *slog.Logger
 	// Poll is how often workers look for jobs (River polls, for PgBouncer).
 	Poll time.Duration
+	// Middleware run around each job worked (metrics, traces).
+	Middleware []rivertype.Middleware
 }
 
 // New returns a client over pool.
 func New(pool *pgxpool.Pool, c Config) (*Client, error) {
-	cfg := &river.Config{Schema: Schema, Logger: c.Log, PeriodicJobs: c.Periodic, Workers: c.Workers}
+	cfg := &river.Config{Schema: Schema, Logger: c.Log, PeriodicJobs: c.Periodic, Workers: c.Workers, Middleware: c.Middleware}
 	if c.Work {
 		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}}
 		cfg.FetchPollInterval = c.Poll
@@ -128,4 +131,32 @@ func (q *Queue) Insert(ctx context.Context, args river.JobArgs, opts *river.Inse
 // returns its periodic jobs, for the client that works them.
 type Offer interface {
 	Jobs(ws *river.Workers) []*river.PeriodicJob
+}
+
+// States are the states of the jobs Counts counts: waiting to run (available,
+// scheduled, retryable after an error), running, and given up (discarded,
+// kept a week).
+var States = []string{"available", "scheduled", "retryable", "running", "discarded"}
+
+// Counts is the number of jobs in each of States, across replicas.
+func Counts(ctx context.Context, pool *pgxpool.Pool) (map[string]int64, error) {
+	rows, err := pool.Query(ctx, "SELECT state::text, count(*) FROM "+Schema+".river_job"+
+		" WHERE state IN ('available', 'scheduled', 'retryable', 'running', 'discarded') GROUP BY state")
+	if err != nil {
+		return nil, fmt.Errorf("jobs: count: %w", err)
+	}
+	counts := map[string]int64{}
+	for _, s := range States {
+		counts[s] = 0
+	}
+	var state string
+	var n int64
+	_, err = pgx.ForEachRow(rows, []any{&state, &n}, func() error {
+		counts[state] = n
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("jobs: count: %w", err)
+	}
+	return counts, nil
 }

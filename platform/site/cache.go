@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -45,6 +46,22 @@ type Cache struct {
 	// (0: entries only).
 	bytes, maxBytes int
 	now             func() time.Time
+	// what Stats reports: lookups that found a live entry or not, and
+	// entries dropped to make room
+	hits, misses, evictions atomic.Uint64
+}
+
+// CacheStats is what a cache did since it started, and what it holds.
+type CacheStats struct {
+	Hits, Misses, Evictions uint64
+	Entries, Bytes          int
+}
+
+// Stats tells what the cache did and holds.
+func (c *Cache) Stats() CacheStats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return CacheStats{Hits: c.hits.Load(), Misses: c.misses.Load(), Evictions: c.evictions.Load(), Entries: c.n, Bytes: c.bytes}
 }
 
 type cacheEntry struct {
@@ -202,8 +219,10 @@ func (c *Cache) get(s *Site, key string) (v any, ok bool, gen uint64, store bool
 	}
 	schema := s.Scope.Schema
 	if e, found := c.entries[schema][key]; found && e.tenant == s.ID && c.now().Before(e.until) {
+		c.hits.Add(1)
 		return e.v, true, 0, false
 	}
+	c.misses.Add(1)
 	gen, known := c.gens[schema]
 	if !known {
 		c.gens[schema] = 0 // so that a change of roles can be told to it
@@ -232,6 +251,7 @@ func (c *Cache) put(s *Site, key string, v any, until time.Time, gen uint64) {
 	}
 	for c.full(size) && len(c.entries) > 0 {
 		for other := range c.entries { // drop some tenant's entries
+			c.evictions.Add(uint64(len(c.entries[other])))
 			c.drop(other)
 			break
 		}

@@ -73,6 +73,10 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// HSTS sends Strict-Transport-Security: the sites are served over https.
 	HSTS bool
+	// Observe run on every request after its id is set and before the
+	// access log (metrics, traces); RouteOf tells them, once the request
+	// is answered, which route answered it.
+	Observe []fiber.Handler
 	// TenantModules and OperatorModules register the routes of each area.
 	TenantModules   []Module
 	OperatorModules []Module
@@ -113,8 +117,10 @@ func New(cfg Config) (*Server, error) {
 	operatorArea := s.area(fcfg, cfg, AreaOperator, cfg.OperatorModules, cfg.Language)
 
 	s.app = fiber.New(fcfg)
-	for _, h := range []fiber.Handler{recover.New(), securityHeaders(cfg.HSTS), requestid.New(requestid.Config{ContextKey: LocalRequestID}),
-		clientAddr(cfg.TrustedProxies), accessLog(cfg.Log), singleHost} {
+	own := &recorder{area: AreaServer}
+	chain := []fiber.Handler{recover.New(), securityHeaders(cfg.HSTS), requestid.New(requestid.Config{ContextKey: LocalRequestID})}
+	chain = append(append(chain, cfg.Observe...), own.handle, clientAddr(cfg.TrustedProxies), accessLog(cfg.Log), singleHost)
+	for _, h := range chain {
 		s.app.Use(h)
 	}
 	s.app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
@@ -127,6 +133,7 @@ func New(cfg Config) (*Server, error) {
 		}
 		return tenantArea(c)
 	})
+	own.learn(s.app)
 	return s, nil
 }
 
@@ -150,6 +157,8 @@ func fiberConfig(eh fiber.ErrorHandler) fiber.Config {
 // check, the shared middleware and the modules' routes) and keeps its routes.
 func (s *Server) area(fcfg fiber.Config, cfg Config, name string, mods []Module, pre ...fiber.Handler) fiber.Handler {
 	app := fiber.New(fcfg)
+	rec := &recorder{area: name}
+	app.Use(rec.handle)
 	for _, h := range pre {
 		if h != nil {
 			app.Use(h)
@@ -163,6 +172,7 @@ func (s *Server) area(fcfg fiber.Config, cfg Config, name string, mods []Module,
 		m.Routes(app)
 	}
 	s.routes[name] = app.GetRoutes(true)
+	rec.learn(app)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	h := app.Handler()
 	return func(c *fiber.Ctx) error {
@@ -235,10 +245,7 @@ func accessLog(log *slog.Logger) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		start := time.Now()
 		err := c.Next()
-		status := c.Response().StatusCode()
-		if err != nil {
-			status = statusOf(err)
-		}
+		status := StatusOf(c, err)
 		attrs := []slog.Attr{
 			slog.String("method", c.Method()), slog.String("host", string(c.Request().Host())),
 			slog.String("path", c.Path()), slog.Int("status", status), slog.String("client", ClientAddr(c)),
