@@ -52,6 +52,5 @@ func (m *Module) download(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	defer r.Close()
 	return attachment.Send(c, a, r, false)
 }

@@ -181,8 +181,18 @@ func TestTenantEntityConfiguration(t *testing.T) {
 	}
 	var rpKeys jose.JSONWebKeySet
 	must(t, json.Unmarshal([]byte(mustJSON(t, rp["jwks"])), &rpKeys))
-	if len(rpKeys.Keys) != 1 || slices.Contains(kids(st.JWKS), rpKeys.Keys[0].KeyID) {
-		t.Errorf("relying-party keys %v, federation keys %v: the federation key must be another", kids(&rpKeys), kids(st.JWKS))
+	// The relying party's keys: one signing (request objects, client
+	// assertions), one encryption (the providers' UserInfo), neither a
+	// federation key.
+	uses := map[string]int{}
+	for _, k := range rpKeys.Keys {
+		uses[k.Use]++
+		if slices.Contains(kids(st.JWKS), k.KeyID) {
+			t.Errorf("relying-party key %s is also a federation key %v", k.KeyID, kids(st.JWKS))
+		}
+	}
+	if uses["sig"] != 1 || uses["enc"] != 1 || len(rpKeys.Keys) != 2 {
+		t.Errorf("relying-party keys %v by use %v, want one sig and one enc", kids(&rpKeys), uses)
 	}
 
 	// Every host of the tenant answers with the same entity.

@@ -39,8 +39,10 @@ func AddFile(ctx context.Context, tx bun.IDB, store storage.Store, tenant string
 // Send answers with a's bytes, read from r, under the headers that keep a
 // file from being run by the browser: its sniffed type, never sniffed
 // again (nosniff), in a sandbox, not cached by others, and as a download
-// unless inline (pictures shown in a page).
-func Send(c *fiber.Ctx, a *Attachment, r io.Reader, inline bool) error {
+// unless inline (pictures shown in a page). The bytes are streamed from r
+// after the handler returns (never the whole file in memory), and r is
+// closed once sent.
+func Send(c *fiber.Ctx, a *Attachment, r io.ReadCloser, inline bool) error {
 	disposition := "attachment"
 	if inline {
 		disposition = "inline"
@@ -50,9 +52,6 @@ func Send(c *fiber.Ctx, a *Attachment, r io.Reader, inline bool) error {
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	body, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	return c.Send(body)
+	c.Context().SetBodyStream(r, int(a.Size))
+	return nil
 }

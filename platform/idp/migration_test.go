@@ -2,9 +2,11 @@ package idp_test
 
 import (
 	"context"
+	"io/fs"
 	"slices"
 	"strconv"
 	"testing"
+	"testing/fstest"
 
 	"github.com/piazza-pa/piazza/migrations"
 	"github.com/piazza-pa/piazza/platform/migrate"
@@ -22,7 +24,7 @@ func TestMigration0018(t *testing.T) {
 	for _, q := range []string{
 		"DROP TABLE piazza.tenant_rp_enc_keys, piazza.tenant_idp_tokens",
 		"ALTER TABLE piazza.tenant_idps DROP COLUMN claims, DROP COLUMN prompt",
-		"DELETE FROM piazza.schema_migrations WHERE version = 18",
+		"DELETE FROM piazza.schema_migrations WHERE version >= 18",
 		"UPDATE piazza.tenant_idps SET claim_fiscal_number = 'fiscal_number', acr_values = '{}', request_object = false WHERE key = 'spid'",
 		"UPDATE piazza.tenant_idps SET request_object = true WHERE key = 'regione' AND tenant_id = " + itoa(w.a.ID),
 	} {
@@ -30,7 +32,22 @@ func TestMigration0018(t *testing.T) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	if n, err := migrate.Control(ctx, w.d.DB, migrations.Control()); err != nil || n != 1 {
+	// Only the migrations up to 0018: the later ones are in place already.
+	upTo := fstest.MapFS{}
+	files, err := fs.ReadDir(migrations.Control(), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if f.Name() < "0019" {
+			b, err := fs.ReadFile(migrations.Control(), f.Name())
+			if err != nil {
+				t.Fatal(err)
+			}
+			upTo[f.Name()] = &fstest.MapFile{Data: b}
+		}
+	}
+	if n, err := migrate.Control(ctx, w.d.DB, upTo); err != nil || n != 1 {
 		t.Fatalf("migration 0018: %d applied, %v", n, err)
 	}
 	spid, err := w.store.Get(ctx, w.a.ID, "spid")
