@@ -18,6 +18,7 @@ import (
 	"github.com/piazza-pa/piazza/modules"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/db"
+	"github.com/piazza-pa/piazza/platform/idp"
 	"github.com/piazza-pa/piazza/platform/jobs"
 	"github.com/piazza-pa/piazza/platform/mail"
 	"github.com/piazza-pa/piazza/platform/pgnotify"
@@ -263,6 +264,7 @@ func (e *env) serve(ctx context.Context) error {
 			}
 		})
 	}
+	idp.MakeKeysAhead() // provisioning's two keys, made before they are asked for
 	e.startProfiler()
 	tuneGC()
 	e.tuneMemory()

@@ -3,7 +3,6 @@ package idp
 import (
 	"context"
 	"crypto"
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
@@ -94,7 +93,7 @@ func (k *Keys) generate(ctx context.Context, db bun.IDB, tenantID int64, u keyUs
 // newKey makes an RSA key of use u, its kid the JWK thumbprint, sealed for
 // its row.
 func (k *Keys) newKey(tenantID int64, u keyUse) (*rpKey, error) {
-	priv, err := rsa.GenerateKey(rand.Reader, 2048)
+	priv, err := newRSAKey()
 	if err != nil {
 		return nil, err
 	}
