@@ -365,6 +365,7 @@ func routeTable(s *site) map[string]route {
 	maps.Copy(routes, partnershipRoutes(s, admin))
 	maps.Copy(routes, apiRoutes(s, admin))
 	maps.Copy(routes, exchangeRoutes(s, admin))
+	maps.Copy(routes, personalRoutes(s, admin))
 	return routes
 }
 

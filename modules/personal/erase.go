@@ -132,7 +132,7 @@ var fates = map[string]string{
 	"documents.author_id": "deleted", "partnerships.author_id": "deleted", "comments.author_id": "deleted",
 	"proposal_interests.author_id": "deleted", "partnership_interests.author_id": "deleted",
 	"messages.sender_id": "deleted", "messages.recipient_id": "deleted", "events.author_id": "deleted",
-	"attachments.uploaded_by": "deleted",
+	"attachments.uploaded_by":  "deleted",
 	"organizations.created_by": "kept", "communities.created_by": "kept", "community_members.invited_by": "kept",
 	"workflow_history.actor_id": "kept", "document_folders.created_by": "kept", "document_versions.created_by": "kept",
 	"proposal_invitations.invited_by": "kept", "partnership_interests.advisor_id": "kept",
