@@ -277,6 +277,9 @@ func TestErase(t *testing.T) {
 					t.Errorf("%s for bruno: %d", q, n)
 				}
 			}
+			if _, body := admin.Get(moduletest.Alpha + "/admin"); strings.Contains(body, fmt.Sprintf("/admin/people/%d/erase", anna.id)) {
+				t.Error("the members' list still lists the erased person")
+			}
 			if code, _ := admin.Get(page); code != 404 {
 				t.Errorf("the erasure page of an erased person answered %d, want 404", code)
 			}
