@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -266,7 +267,7 @@ func clearPerson(ctx context.Context, tx bun.Tx, uid int64, email, former string
 func (m *Module) eraseControl(ctx context.Context, tx bun.Tx, t *tenant.Tenant, e Erasure, p person) error {
 	subject := "user:" + strconv.FormatInt(e.UserID, 10)
 	quoted, _ := json.Marshal(p.Email)
-	inJSON := strings.Trim(string(quoted), `"`)
+	asText, inJSON := regexp.QuoteMeta(p.Email), regexp.QuoteMeta(strings.Trim(string(quoted), `"`))
 	mailbox := `UPDATE piazza.exchange_mailbox SET respondent = ? WHERE from_tenant_id = ? AND from_user_id = ?`
 	margs := []any{e.Former, t.ID, e.UserID}
 	if e.Delete {
@@ -277,9 +278,11 @@ func (m *Module) eraseControl(ctx context.Context, tx bun.Tx, t *tenant.Tenant, 
 		args []any
 	}{
 		{`DELETE FROM piazza.casbin_rules WHERE ptype = 'g' AND v0 = ? AND v2 = ?`, []any{subject, t.Domain()}},
-		{`UPDATE piazza.audit_log SET actor = replace(actor, ?, '[erased]'), detail = replace(detail::text, ?, '[erased]')::jsonb
-			WHERE tenant_id = ? AND (strpos(actor, ?) > 0 OR strpos(detail::text, ?) > 0)`, []any{p.Email, inJSON, t.ID, p.Email, inJSON}},
-		{`UPDATE piazza.exchange_members SET joined_by = replace(joined_by, ?, '[erased]') WHERE tenant_id = ?`, []any{p.Email, t.ID}},
+		// the address as an admin typed it, in whatever case
+		{`UPDATE piazza.audit_log SET actor = regexp_replace(actor, ?, '[erased]', 'gi'),
+			detail = regexp_replace(detail::text, ?, '[erased]', 'gi')::jsonb
+			WHERE tenant_id = ? AND (actor ~* ? OR detail::text ~* ?)`, []any{asText, inJSON, t.ID, asText, inJSON}},
+		{`UPDATE piazza.exchange_members SET joined_by = regexp_replace(joined_by, ?, '[erased]', 'gi') WHERE tenant_id = ?`, []any{asText, t.ID}},
 		{`UPDATE piazza.tenants SET admin_email = NULL WHERE id = ? AND lower(admin_email) = lower(?)`, []any{t.ID, p.Email}},
 		{mailbox, margs},
 	}
