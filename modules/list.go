@@ -21,6 +21,7 @@ import (
 	"github.com/piazza-pa/piazza/modules/notification"
 	"github.com/piazza-pa/piazza/modules/organization"
 	"github.com/piazza-pa/piazza/modules/partnership"
+	"github.com/piazza-pa/piazza/modules/personal"
 	"github.com/piazza-pa/piazza/modules/profile"
 	"github.com/piazza-pa/piazza/modules/project"
 	"github.com/piazza-pa/piazza/modules/proposal"
@@ -67,6 +68,7 @@ func (b *builder) tenantModules() []web.Module {
 		b.use(project.New(project.Deps{Deps: screen.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor}, Files: b.Files, Dispatch: b.Dispatch})),
 		b.use(document.New(document.Deps{Deps: content.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor, Dispatch: b.Dispatch}, Files: b.Files})),
 		b.use(profile.New(profile.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor, Mail: b.Mail, Scheme: b.Scheme})),
+		b.use(personal.New(personal.Deps{Deps: screen.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor}, Files: b.Files})),
 		b.use(organization.New(organization.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor})),
 		b.use(search.New(search.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor})),
 		b.use(notification.New(notification.Deps{DB: b.DB, Shell: b.shell, PageFor: b.pageFor, Key: b.UnsubscribeKey})),

@@ -74,10 +74,11 @@ func SetLanguage(ctx context.Context, tx bun.IDB, id int64, locale string) error
 }
 
 // FindUsers lists at most limit accounts by address, those whose address or
-// name contains query (case-insensitive) when it is not empty.
+// name contains query (case-insensitive) when it is not empty. Erased
+// accounts (modules/personal) are nobody's any more: they are not listed.
 func FindUsers(ctx context.Context, tx bun.IDB, query string, limit int) ([]User, error) {
 	var users []User
-	q := tx.NewSelect().Model(&users).OrderExpr("lower(email)").Limit(int64(limit))
+	q := tx.NewSelect().Model(&users).Where("erased_at IS NULL").OrderExpr("lower(email)").Limit(int64(limit))
 	if query != "" {
 		like := "%" + strings.ToLower(query) + "%"
 		q = q.Where("lower(email) LIKE ? OR lower(display_name) LIKE ? OR lower(given_name || ' ' || family_name) LIKE ?", like, like, like)
