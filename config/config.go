@@ -143,7 +143,13 @@ func Load(lookup Lookup, mode Mode) (*Config, error) {
 	if c.OperatorHost == c.BaseDomain {
 		bad("PIAZZA_OPERATOR_HOST", "must differ from PIAZZA_BASE_DOMAIN")
 	}
-	if want := c.Scheme() + "://" + c.OperatorHost; c.FederationEntityID != "" && c.FederationEntityID != want {
+	// A command run beside a server cannot tell the scheme it serves (a
+	// development server's is http): it checks the host alone.
+	want := c.Scheme() + "://" + c.OperatorHost
+	if mode == ModeTool && strings.HasSuffix(c.FederationEntityID, "://"+c.OperatorHost) {
+		want = c.FederationEntityID
+	}
+	if c.FederationEntityID != "" && c.FederationEntityID != want {
 		bad("PIAZZA_FEDERATION_ENTITY_ID", "the operator host serves the intermediate's statements: it must be %s", want)
 	}
 	if c.FederationEntityID != "" && len(c.FederationAuthorityHints) == 0 {
