@@ -24,8 +24,24 @@ func (w *World) Chrome(t *testing.T, name, path, waitFor string) context.Context
 		t.Fatalf("%s opens the sign-in page: %v", name, err)
 	}
 	Do(t, ctx, name+" signs in to "+path, chromedp.SendKeys(chromedp.ID("email"), name+"@alpha.example"),
-		chromedp.SendKeys(chromedp.ID("password"), Password), chromedp.Submit(chromedp.ID("password")),
-		chromedp.WaitVisible(chromedp.CSS(waitFor)))
+		chromedp.SendKeys(chromedp.ID("password"), Password), chromedp.Submit(chromedp.ID("password")))
+	// The sign-in page has what the next one is awaited by (its footer,
+	// say): first wait to have left it, for a page loaded whole.
+	left, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	for {
+		// An evaluation the navigation interrupts fails: ask again.
+		done, err := chromedp.Run(left, chromedp.Evaluate[bool](`location.pathname !== "/auth/login" && document.readyState === "complete"`))
+		if err == nil && done {
+			break
+		}
+		if left.Err() != nil {
+			loc, _ := chromedp.Run(ctx, chromedp.Location())
+			t.Fatalf("%s signs in to %s: %v (at %s)", name, path, err, loc)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	Do(t, ctx, name+" sees "+path, chromedp.WaitVisible(chromedp.CSS(waitFor)))
 	return ctx
 }
 
