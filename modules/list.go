@@ -114,7 +114,8 @@ func newBuilder(d Deps) (*builder, error) {
 		local: &auth.Local{Mail: d.Mail, Window: d.SignIn.Window, MaxPerAccount: d.SignIn.PerAccount, MaxPerAddr: d.SignIn.PerAddr}}
 	sessions := session.Tenant(d.Sessions.Idle, d.Sessions.Absolute)
 	b.flow = &idp.Flow{DB: d.DB, Store: idp.NewStore(d.DB, d.Box), Keys: idp.NewKeys(d.DB, d.Box), Sessions: sessions,
-		CSRF: b.csrf, Secure: d.Secure, Scheme: d.Scheme, Client: d.Client}
+		CSRF: b.csrf, Secure: d.Secure, Scheme: d.Scheme, Client: d.Client, Chains: d.TrustChains}
+	b.flow.Store.Chains = d.TrustChains
 	b.federation = &federation.Service{Keys: federation.NewKeys(d.DB, d.Box), RPKeys: b.flow.Keys, IdPs: b.flow.Store,
 		Config: d.Federation, Scheme: d.Scheme}
 	b.signIn, err = auth.New(auth.Deps{DB: d.DB, Sessions: sessions, Local: b.local, CSRF: b.csrf, Authz: d.Authz,

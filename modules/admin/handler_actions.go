@@ -8,6 +8,7 @@ import (
 
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/idp"
 	"github.com/piazza-pa/piazza/tenant"
 )
 
@@ -113,6 +114,10 @@ func (m *Module) idpAction(c *fiber.Ctx) error {
 	switch action {
 	case "enable", "disable":
 		if err := m.IdPs.SetEnabled(ctx, t.ID, key, action == "enable"); err != nil {
+			var chain *idp.ChainError
+			if errors.As(err, &chain) { // the admin sees why the provider stays off
+				return m.render(c, fiber.StatusUnprocessableEntity, "", m.ErrText(c, err))
+			}
 			return err
 		}
 		return m.done(c, t, "idp."+action, map[string]any{"key": key})
