@@ -2,138 +2,40 @@ package idp_test
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
 	"encoding/json"
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/piazza-pa/piazza/platform/federation"
 	"github.com/piazza-pa/piazza/platform/idp"
+	"github.com/piazza-pa/piazza/platform/idp/fedtest"
 )
-
-// fedEntity is one entity of an in-process federation: it serves its
-// entity configuration and, as a superior, its statements about its
-// subordinates at /fetch, signed with its key (or forge's).
-type fedEntity struct {
-	t    *testing.T
-	srv  *httptest.Server
-	key  jose.SigningKey
-	pub  jose.JSONWebKeySet
-	hits atomic.Int64
-
-	mu    sync.Mutex
-	conf  federation.Statement
-	subs  map[string]federation.Statement
-	forge *jose.SigningKey
-}
-
-func rsaKey(t *testing.T, kid string) (jose.SigningKey, jose.JSONWebKey) {
-	t.Helper()
-	priv, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return jose.SigningKey{Algorithm: jose.RS256, Key: jose.JSONWebKey{Key: priv, KeyID: kid, Algorithm: "RS256"}},
-		jose.JSONWebKey{Key: &priv.PublicKey, KeyID: kid, Algorithm: "RS256", Use: "sig"}
-}
-
-func newFedEntity(t *testing.T, name string) *fedEntity {
-	e := &fedEntity{t: t, subs: map[string]federation.Statement{}}
-	var pub jose.JSONWebKey
-	e.key, pub = rsaKey(t, name)
-	e.pub = jose.JSONWebKeySet{Keys: []jose.JSONWebKey{pub}}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET "+federation.WellKnown, func(w http.ResponseWriter, r *http.Request) {
-		e.hits.Add(1)
-		e.mu.Lock()
-		st := e.conf
-		e.mu.Unlock()
-		st.Issuer, st.Subject, st.JWKS = e.id(), e.id(), &e.pub
-		e.write(w, st)
-	})
-	mux.HandleFunc("GET /fetch", func(w http.ResponseWriter, r *http.Request) {
-		e.mu.Lock()
-		st, ok := e.subs[r.URL.Query().Get("sub")]
-		e.mu.Unlock()
-		if !ok {
-			http.NotFound(w, r)
-			return
-		}
-		st.Issuer, st.Subject = e.id(), r.URL.Query().Get("sub")
-		e.write(w, st)
-	})
-	e.srv = httptest.NewServer(mux)
-	t.Cleanup(e.srv.Close)
-	return e
-}
-
-func (e *fedEntity) id() string { return e.srv.URL }
-
-func (e *fedEntity) write(w http.ResponseWriter, st federation.Statement) {
-	if st.ExpiresAt == 0 {
-		st.IssuedAt, st.ExpiresAt = time.Now().Unix(), time.Now().Add(time.Hour).Unix()
-	}
-	key := e.key
-	e.mu.Lock()
-	if e.forge != nil {
-		key = *e.forge
-	}
-	e.mu.Unlock()
-	signer, err := jose.NewSigner(key, (&jose.SignerOptions{}).WithType("entity-statement+jwt"))
-	if err != nil {
-		e.t.Error(err)
-		return
-	}
-	body, _ := json.Marshal(st)
-	jws, err := signer.Sign(body)
-	if err != nil {
-		e.t.Error(err)
-		return
-	}
-	out, _ := jws.CompactSerialize()
-	w.Header().Set("Content-Type", federation.StatementType)
-	_, _ = w.Write([]byte(out))
-}
-
-// setMetadata replaces the provider's openid_provider metadata.
-func (e *fedEntity) setMetadata(m map[string]any) {
-	e.mu.Lock()
-	e.conf.Metadata = map[string]map[string]any{"openid_provider": m}
-	e.mu.Unlock()
-}
 
 // spidFed is the in-process provider of world as a SPID provider of a
 // federation: its entity configuration (the provider's discovery as
 // openid_provider metadata, its signing keys inline) and a trust anchor
 // whose statement about it restricts the levels to SpidL2.
 type spidFed struct {
-	op, ta *fedEntity
+	op, ta *fedtest.Entity
 	meta   map[string]any
 }
 
 func newSpidFed(t *testing.T, w *world) *spidFed {
-	f := &spidFed{op: newFedEntity(t, "op"), ta: newFedEntity(t, "ta")}
+	f := &spidFed{op: fedtest.New(t, "op"), ta: fedtest.New(t, "ta")}
 	f.meta = fetchJSON(t, w.issuer+".well-known/openid-configuration")
 	keys := fetchJSON(t, f.meta["jwks_uri"].(string))
 	delete(f.meta, "jwks_uri")
 	f.meta["jwks"] = keys
 	f.meta["acr_values_supported"] = []string{"https://www.spid.gov.it/SpidL1", "https://www.spid.gov.it/SpidL2", "https://www.spid.gov.it/SpidL3"}
-	f.op.setMetadata(f.meta)
-	f.op.conf.AuthorityHints = []string{f.ta.id()}
-	f.ta.conf.Metadata = map[string]map[string]any{"federation_entity": {"federation_fetch_endpoint": f.ta.id() + "/fetch"}}
-	f.ta.subs[f.op.id()] = federation.Statement{JWKS: &f.op.pub, MetadataPolicy: map[string]map[string]federation.Policy{
-		"openid_provider": {"acr_values_supported": {"subset_of": []string{"https://www.spid.gov.it/SpidL2"}}}}}
-	w.chains.Anchors = []federation.Anchor{{EntityID: f.ta.id(), JWKS: f.ta.pub}}
+	f.op.SetProvider(f.meta)
+	f.ta.Superior(f.op, map[string]map[string]federation.Policy{
+		"openid_provider": {"acr_values_supported": {"subset_of": []string{"https://www.spid.gov.it/SpidL2"}}}})
+	w.chains.Anchors = []federation.Anchor{f.ta.Anchor()}
 	return f
 }
 
@@ -172,15 +74,15 @@ func TestSignInThroughTrustChain(t *testing.T) {
 	f := newSpidFed(t, w)
 	// The provider's configuration first carries a key that is not its own.
 	wrong := f.meta["jwks"]
-	_, stale := rsaKey(t, "stale")
+	_, stale := fedtest.Key(t, "stale")
 	f.meta["jwks"] = jose.JSONWebKeySet{Keys: []jose.JSONWebKey{stale}}
-	f.op.setMetadata(f.meta)
-	i, err := spidByEntityID(t, w, f.op.id()+"/")
+	f.op.SetProvider(f.meta)
+	i, err := spidByEntityID(t, w, f.op.ID()+"/")
 	if err != nil {
 		t.Fatal(err)
 	}
 	got, err := w.store.Get(context.Background(), w.a.ID, "spid")
-	if err != nil || !got.Enabled || got.Issuer != w.issuer || got.EntityID != f.op.id()+"/" {
+	if err != nil || !got.Enabled || got.Issuer != w.issuer || got.EntityID != f.op.ID()+"/" {
 		t.Fatalf("stored: %+v %v (issuer from the chain: %s)", got, err, i.Issuer)
 	}
 	c := w.browser()
@@ -196,23 +98,23 @@ func TestSignInThroughTrustChain(t *testing.T) {
 	// The provider now publishes its real keys; the stale ones fail the ID
 	// token, so the chain is resolved again and the sign-in goes through.
 	f.meta["jwks"] = wrong
-	f.op.setMetadata(f.meta)
-	before := f.op.hits.Load()
+	f.op.SetProvider(f.meta)
+	before := f.op.Hits.Load()
 	if p := get(t, c, callback); p.status != 303 {
 		t.Fatalf("callback: %d %s", p.status, p.body)
 	}
-	if f.op.hits.Load() != before+1 {
-		t.Errorf("entity configuration fetched %d times at the callback, want 1", f.op.hits.Load()-before)
+	if f.op.Hits.Load() != before+1 {
+		t.Errorf("entity configuration fetched %d times at the callback, want 1", f.op.Hits.Load()-before)
 	}
 	if home := get(t, c, "http://alpha.piazza.test/"); !strings.Contains(home.body, "Mario Rossi") {
 		t.Fatalf("not signed in: %s", home.body)
 	}
 	// The chain is kept: a second sign-in fetches nothing of the federation.
-	before = f.op.hits.Load()
+	before = f.op.Hits.Load()
 	c2 := w.browser()
 	reqID, _ := toIdP(t, c2, "http://alpha.piazza.test/auth/oidc/spid/login")
-	if p := get(t, c2, w.atIdP(t, c2, reqID)); p.status != 303 || f.op.hits.Load() != before {
-		t.Fatalf("second sign-in: %d, %d fetches", p.status, f.op.hits.Load()-before)
+	if p := get(t, c2, w.atIdP(t, c2, reqID)); p.status != 303 || f.op.Hits.Load() != before {
+		t.Fatalf("second sign-in: %d, %d fetches", p.status, f.op.Hits.Load()-before)
 	}
 }
 
@@ -224,17 +126,10 @@ func TestUnverifiableChainRefused(t *testing.T) {
 		breakIt func(w *world, f *spidFed)
 		want    func(f *spidFed) string
 	}{
-		{"bad signature", func(w *world, f *spidFed) {
-			k, _ := rsaKey(t, "ta")
-			f.ta.forge = &k
-		}, func(f *spidFed) string { return "signature does not verify with the keys of " + f.ta.id() }},
-		{"expired", func(w *world, f *spidFed) {
-			st := f.ta.subs[f.op.id()]
-			st.IssuedAt, st.ExpiresAt = time.Now().Add(-2*time.Hour).Unix(), time.Now().Add(-time.Hour).Unix()
-			f.ta.subs[f.op.id()] = st
-		}, func(f *spidFed) string { return "statement of " + f.ta.id() + " about " + f.op.id() + ": expired at" }},
+		{"bad signature", func(w *world, f *spidFed) { f.ta.Forge() }, func(f *spidFed) string { return "signature does not verify with the keys of " + f.ta.ID() }},
+		{"expired", func(w *world, f *spidFed) { f.ta.Expire(f.op) }, func(f *spidFed) string { return "statement of " + f.ta.ID() + " about " + f.op.ID() + ": expired at" }},
 		{"unknown anchor", func(w *world, f *spidFed) {
-			_, pub := rsaKey(t, "elsewhere")
+			_, pub := fedtest.Key(t, "elsewhere")
 			w.chains.Anchors = []federation.Anchor{{EntityID: "https://anchor.example", JWKS: jose.JSONWebKeySet{Keys: []jose.JSONWebKey{pub}}}}
 		}, func(f *spidFed) string { return "is not a configured trust anchor" }},
 	}
@@ -243,7 +138,7 @@ func TestUnverifiableChainRefused(t *testing.T) {
 			w := newWorld(t)
 			f := newSpidFed(t, w)
 			c.breakIt(w, f)
-			_, err := spidByEntityID(t, w, f.op.id())
+			_, err := spidByEntityID(t, w, f.op.ID())
 			var chain *idp.ChainError
 			if !errors.As(err, &chain) || !strings.Contains(chain.Reason, c.want(f)) {
 				t.Fatalf("add: %v\nwant a chain error saying %q", err, c.want(f))
@@ -260,16 +155,15 @@ func TestUnverifiableChainRefused(t *testing.T) {
 	// cannot be enabled again.
 	w := newWorld(t)
 	f := newSpidFed(t, w)
-	if _, err := spidByEntityID(t, w, f.op.id()); err != nil {
+	if _, err := spidByEntityID(t, w, f.op.ID()); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
 	if err := w.store.SetEnabled(ctx, w.a.ID, "spid", false); err != nil {
 		t.Fatal(err)
 	}
-	k, _ := rsaKey(t, "ta")
-	f.ta.forge = &k
-	w.chains.Forget(f.op.id())
+	f.ta.Forge()
+	w.chains.Forget(f.op.ID())
 	var chain *idp.ChainError
 	if err := w.store.SetEnabled(ctx, w.a.ID, "spid", true); !errors.As(err, &chain) {
 		t.Fatalf("enabled with a broken chain: %v", err)
@@ -278,7 +172,7 @@ func TestUnverifiableChainRefused(t *testing.T) {
 		t.Fatalf("enabled: %+v", i)
 	}
 	// An entity id is for SPID and CIE only, and needs anchors.
-	g := &idp.IdP{TenantID: w.a.ID, Key: "gen", EntityID: f.op.id(), Issuer: w.issuer, ClientID: "x", ClientSecret: "y"}
+	g := &idp.IdP{TenantID: w.a.ID, Key: "gen", EntityID: f.op.ID(), Issuer: w.issuer, ClientID: "x", ClientSecret: "y"}
 	if err := w.store.Add(ctx, g); err == nil || errors.As(err, &chain) {
 		t.Fatalf("generic provider by entity id: %v", err)
 	}
