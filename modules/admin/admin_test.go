@@ -44,6 +44,9 @@ type world struct {
 	addr   string
 	smtp   *mailtest.Server
 	member int64
+	// idps is the store behind the admin area (its Chains resolve trust
+	// chains: none until a test sets them).
+	idps *idp.Store
 }
 
 func newWorld(t *testing.T) *world {
@@ -99,6 +102,7 @@ func newWorld(t *testing.T) *world {
 	}
 	box, _ := secret.New(bytes.Repeat([]byte{1}, 32))
 	store := idp.NewStore(w.d.DB, box)
+	w.idps = store
 	if err := store.Add(ctx, &idp.IdP{TenantID: w.a.ID, Key: "regione", Issuer: "https://sso.regione.example", ClientID: "c", ClientSecret: "s"}); err != nil {
 		t.Fatal(err)
 	}
