@@ -173,11 +173,18 @@ func idpEnableCommand(verb string, on bool) *cobra.Command {
 }
 
 func idpCheckCommand() *cobra.Command {
-	short := "Fetch an identity provider's discovery document and report what it offers"
+	short := "Fetch an identity provider's discovery document (or resolve its trust chain, when given by entity id) and report what it offers"
 	return idpCommand("check", short, true, func(ctx context.Context, r idpRun, key string) error {
 		i, err := r.store.Get(ctx, r.tenantID, key)
 		if err != nil {
 			return err
+		}
+		if i.EntityID != "" {
+			found, err := idp.CheckChain(ctx, r.store.Chains, i.EntityID)
+			if err != nil {
+				return err
+			}
+			return report(r.cmd, "%s", found)
 		}
 		found, err := (&idp.Flow{Client: &http.Client{Timeout: 15 * time.Second}}).Check(ctx, i.Issuer)
 		if err != nil {

@@ -42,6 +42,9 @@ func TestTenantIdPByEntityID(t *testing.T) {
 	if out, _, _ := run(t, "", "tenant", "idp", "list", "lazio"); !strings.Contains(row.FindString(out), "true") {
 		t.Fatalf("list (issuer from the chain, enabled):\n%s", out)
 	}
+	if out, _, err := run(t, "", "tenant", "idp", "check", "lazio", "spid"); err != nil || !strings.Contains(out, "entity id "+op.ID()+": trust chain verified until ") {
+		t.Fatalf("check: %v %s", err, out)
+	}
 	if _, _, err := run(t, "", "tenant", "idp", "disable", "lazio", "spid"); err != nil {
 		t.Fatal(err)
 	}
@@ -49,6 +52,9 @@ func TestTenantIdPByEntityID(t *testing.T) {
 	_, _, err = run(t, "", "tenant", "idp", "enable", "lazio", "spid")
 	if err == nil || !strings.Contains(err.Error(), "trust chain not verified: ") || !strings.Contains(err.Error(), "signature does not verify with the keys of "+ta.ID()) {
 		t.Fatalf("enable with a broken chain: %v", err)
+	}
+	if _, _, err := run(t, "", "tenant", "idp", "check", "lazio", "spid"); err == nil || !strings.Contains(err.Error(), "signature does not verify") {
+		t.Fatalf("check with a broken chain: %v", err)
 	}
 	if out, _, _ := run(t, "", "tenant", "idp", "list", "lazio"); !strings.Contains(row.FindString(out), "false") {
 		t.Fatalf("enabled anyway:\n%s", out)

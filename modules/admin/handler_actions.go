@@ -126,6 +126,13 @@ func (m *Module) idpAction(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
+		if i.EntityID != "" {
+			report, err := idp.CheckChain(ctx, m.IdPs.Chains, i.EntityID)
+			if err != nil {
+				return m.render(c, fiber.StatusOK, "", m.ErrText(c, err))
+			}
+			return m.render(c, fiber.StatusOK, report, "")
+		}
 		report, err := m.Check(ctx, i.Issuer)
 		if err != nil {
 			return m.render(c, fiber.StatusOK, "", i.Issuer+": "+err.Error())

@@ -38,13 +38,19 @@ func TestIdPByEntityID(t *testing.T) {
 		t.Fatalf("the form does not show the entity id: %d", code)
 	}
 
+	// "Check" resolves the chain, not discovery.
+	if code, body := adm.post(alpha+"/admin", alpha+"/admin/idps/fed/check", url.Values{}); code != 200 ||
+		!strings.Contains(body, "entity id "+op.ID()+": trust chain verified until ") || !strings.Contains(body, "token "+op.ID()+"/token") {
+		t.Fatalf("check: %d\n%s", code, body)
+	}
+
 	// Beta's admin neither sees nor changes it.
 	betaAdmin := w.browser(t)
 	betaAdmin.signIn(beta, "admin@beta.example")
 	if code, _ := betaAdmin.get(beta + "/admin/idps/fed"); code != 404 {
 		t.Errorf("beta's admin opens alpha's provider: %d", code)
 	}
-	for _, u := range []string{"/admin/idps/fed/edit", "/admin/idps/fed/disable"} {
+	for _, u := range []string{"/admin/idps/fed/edit", "/admin/idps/fed/disable", "/admin/idps/fed/check"} {
 		f := spidForm(url.Values{"key": {"fed"}, "issuer": {""}, "entity_id": {op.ID()}})
 		if code, _ := betaAdmin.post(beta+"/admin", beta+u, f); code != 404 {
 			t.Errorf("beta's admin posts %s: %d", u, code)
@@ -65,6 +71,10 @@ func TestIdPByEntityID(t *testing.T) {
 	}
 	if i, _ := w.idps.Get(context.Background(), w.a.ID, "fed"); i == nil || i.Enabled {
 		t.Fatalf("enabled anyway: %+v", i)
+	}
+	if code, body := adm.post(alpha+"/admin", alpha+"/admin/idps/fed/check", url.Values{}); code != 200 ||
+		!strings.Contains(body, "signature does not verify with the keys of "+ta.ID()) {
+		t.Fatalf("check with a broken chain: %d\n%s", code, body)
 	}
 
 	// Added with an expired chain: refused, the reason under the field,

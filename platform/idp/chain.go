@@ -66,3 +66,23 @@ func (s *Store) resolveChain(ctx context.Context, i *IdP) error {
 	i.Issuer = iss
 	return nil
 }
+
+// CheckChain resolves a provider's trust chain and says what its resolved
+// metadata offers (a ChainError when the chain does not verify).
+func CheckChain(ctx context.Context, chains TrustChains, entityID string) (string, error) {
+	if chains == nil {
+		return "", &ChainError{Reason: errNoChains.Error()}
+	}
+	meta, exp, err := chains.ProviderMetadata(ctx, entityID)
+	if err != nil {
+		return "", &ChainError{Reason: err.Error()}
+	}
+	str := func(k string) string { s, _ := meta[k].(string); return s }
+	keys := "jwks_uri " + str("jwks_uri")
+	if _, ok := meta["jwks"]; ok {
+		keys = "jwks in the metadata"
+	}
+	return fmt.Sprintf("entity id %s: trust chain verified until %s; issuer %s, authorization %s, token %s, keys: %s, logout %t",
+		entityID, exp.UTC().Format(time.RFC3339), str("issuer"), str("authorization_endpoint"), str("token_endpoint"), keys,
+		str("end_session_endpoint") != ""), nil
+}
