@@ -50,7 +50,7 @@ func (b *builder) tenantModules() []web.Module {
 		b.use(fedmod.New(b.federation), nil),
 		b.use(brand.New(brand.Deps{Registry: b.Registry, Shell: b.shell, PageFor: b.pageFor, Record: b.record})),
 		b.use(admin.New(admin.Deps{DB: b.DB, Registry: b.Registry, IdPs: b.flow.Store, Check: b.flow.Check, Local: b.local,
-			Shell: b.shell, Scheme: b.Scheme, PageFor: b.pageFor, Record: b.record})),
+			Shell: b.shell, Scheme: b.Scheme, PageFor: b.pageFor, Record: b.record, FederationSettings: b.federation.Keys.Settings})),
 		b.use(billing.New(billing.Deps{DB: b.DB, Billing: b.Billing, Shell: b.shell, PageFor: b.pageFor})),
 		b.use(home.New(b.shell)),
 		b.use(comment.New(comment.Deps{DB: b.DB, Shell: b.shell}), nil),

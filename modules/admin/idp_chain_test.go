@@ -44,9 +44,23 @@ func TestIdPByEntityID(t *testing.T) {
 		t.Fatalf("check: %d\n%s", code, body)
 	}
 
+	// The overview lists it with its entity id, and the tenant's own
+	// federation settings, read-only.
+	if err := w.fed.SaveSettings(context.Background(), &federation.Settings{TenantID: w.a.ID, AuthorityHints: []string{"https://ta.alpha.example"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, page := adm.get(alpha + "/admin"); !strings.Contains(page, "Identificativo di entità nella federazione (SPID e CIE): "+op.ID()) ||
+		!strings.Contains(page, `<dd class="col-sm-8 text-break">https://ta.alpha.example</dd>`) || !strings.Contains(page, "Trust mark</dt><dd class=\"col-sm-8 text-break\">nessuno</dd>") {
+		t.Fatalf("overview:\n%s", page)
+	}
+
 	// Beta's admin neither sees nor changes it.
 	betaAdmin := w.browser(t)
 	betaAdmin.signIn(beta, "admin@beta.example")
+	if _, page := betaAdmin.get(beta + "/admin"); strings.Contains(page, op.ID()) || strings.Contains(page, "ta.alpha.example") ||
+		!strings.Contains(page, "nessuno proprio: la piattaforma") {
+		t.Errorf("beta's overview shows alpha's provider or settings")
+	}
 	if code, _ := betaAdmin.get(beta + "/admin/idps/fed"); code != 404 {
 		t.Errorf("beta's admin opens alpha's provider: %d", code)
 	}
