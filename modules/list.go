@@ -51,7 +51,7 @@ func (b *builder) tenantModules() []web.Module {
 		b.use(fedmod.New(b.federation), nil),
 		b.use(brand.New(brand.Deps{Registry: b.Registry, Shell: b.shell, PageFor: b.pageFor, Record: b.record})),
 		b.use(admin.New(admin.Deps{DB: b.DB, Registry: b.Registry, IdPs: b.flow.Store, Check: b.flow.Check, Local: b.local,
-			Shell: b.shell, Scheme: b.Scheme, PageFor: b.pageFor, Record: b.record})),
+			Shell: b.shell, Scheme: b.Scheme, PageFor: b.pageFor, Record: b.record, FederationSettings: b.federation.Keys.Settings})),
 		b.use(billing.New(billing.Deps{DB: b.DB, Billing: b.Billing, Shell: b.shell, PageFor: b.pageFor})),
 		b.use(home.New(b.shell)),
 		b.use(comment.New(comment.Deps{DB: b.DB, Shell: b.shell}), nil),
@@ -116,7 +116,8 @@ func newBuilder(d Deps) (*builder, error) {
 		local: &auth.Local{Mail: d.Mail, Window: d.SignIn.Window, MaxPerAccount: d.SignIn.PerAccount, MaxPerAddr: d.SignIn.PerAddr}}
 	sessions := session.Tenant(d.Sessions.Idle, d.Sessions.Absolute)
 	b.flow = &idp.Flow{DB: d.DB, Store: idp.NewStore(d.DB, d.Box), Keys: idp.NewKeys(d.DB, d.Box), Sessions: sessions,
-		CSRF: b.csrf, Secure: d.Secure, Scheme: d.Scheme, Client: d.Client}
+		CSRF: b.csrf, Secure: d.Secure, Scheme: d.Scheme, Client: d.Client, Chains: d.TrustChains}
+	b.flow.Store.Chains = d.TrustChains
 	b.federation = &federation.Service{Keys: federation.NewKeys(d.DB, d.Box), RPKeys: b.flow.Keys, IdPs: b.flow.Store,
 		Config: d.Federation, Scheme: d.Scheme}
 	b.signIn, err = auth.New(auth.Deps{DB: d.DB, Sessions: sessions, Local: b.local, CSRF: b.csrf, Authz: d.Authz,

@@ -16,6 +16,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/federation"
 	"github.com/piazza-pa/piazza/platform/i18n"
+	"github.com/piazza-pa/piazza/platform/idp"
 	"github.com/piazza-pa/piazza/platform/jobs"
 	"github.com/piazza-pa/piazza/platform/mail"
 	"github.com/piazza-pa/piazza/platform/notify"
@@ -69,6 +70,9 @@ type Deps struct {
 	// Federation is the installation's OpenID Federation settings (zero:
 	// the tenants' entity configurations only, no intermediate).
 	Federation federation.Config
+	// TrustChains resolves the trust chains of SPID/CIE providers given by
+	// entity id (nil: none can be added or enabled).
+	TrustChains idp.TrustChains
 }
 
 // Lifetimes end a session after Idle without use or Absolute in all.

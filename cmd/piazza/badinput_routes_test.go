@@ -166,7 +166,7 @@ func routeTable(s *site) map[string]route {
 		return url.Values{"key": {fmt.Sprintf("idp-%d", n)}, "label": {"Accesso di prova"}, "kind": {"generic"}, "issuer": {"https://idp.example"},
 			"client_id": {"piazza"}, "client_auth": {"client_secret_basic"}, "client_secret": {"segreto"}, "scopes": {"openid email"}, "link_by": {"email"}}
 	}
-	idpText := []string{"key", "label", "kind", "issuer", "client_id", "client_auth", "client_secret", "scopes", "acr", "link_by"}
+	idpText := []string{"key", "label", "kind", "issuer", "entity_id", "client_id", "client_auth", "client_secret", "scopes", "acr", "link_by"}
 	s.post(admin(s), "/admin/idps", idpForm(0))
 	proposal := fixed(url.Values{"title": {"Una proposta di prova"}, "kind": {"research"}, "trl": {"5"}, "ip_status": {"none"},
 		"language": {"it"}, "scope_kind": {"tenant"}, "action": {"draft"}})

@@ -91,8 +91,12 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 	if err != nil {
 		return nil, nil, err
 	}
+	chains, err := e.trustChains()
+	if err != nil {
+		return nil, nil, err
+	}
 	queue := &jobs.Queue{}
-	set, err := modules.Build(modules.Deps{DB: e.db, Registry: e.registry, Cache: cache, Authz: az, Mail: sender,
+	set, err := modules.Build(modules.Deps{TrustChains: chains, DB: e.db, Registry: e.registry, Cache: cache, Authz: az, Mail: sender,
 		Files: e.files(), Box: box, Key: e.cfg.SecretKey, UnsubscribeKey: e.unsubscribeKey(), Jobs: queue,
 		Secure: !e.cfg.Dev, Scheme: e.scheme(), Billing: e.billing, Federation: e.federation(),
 		// The worker comes next: it writes e-mails with the modules' messages.

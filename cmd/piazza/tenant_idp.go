@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/piazza-pa/piazza/platform/federation"
 	"github.com/piazza-pa/piazza/platform/idp"
 	"github.com/piazza-pa/piazza/platform/secret"
 	"github.com/piazza-pa/piazza/tenant"
@@ -39,8 +40,28 @@ func withIdPs(cmd *cobra.Command, slug string, fn func(ctx context.Context, r id
 		if err != nil {
 			return err
 		}
-		return fn(ctx, idpRun{cmd: cmd, e: e, box: box, store: idp.NewStore(e.db, box), slug: slug, tenantID: t.ID})
+		chains, err := e.trustChains()
+		if err != nil {
+			return err
+		}
+		store := idp.NewStore(e.db, box)
+		store.Chains = chains
+		return fn(ctx, idpRun{cmd: cmd, e: e, box: box, store: store, slug: slug, tenantID: t.ID})
 	})
+}
+
+// trustChains resolves providers' trust chains to the trust anchors of
+// PIAZZA_FEDERATION_TRUST_ANCHORS (nil when none is configured: no
+// provider given by entity id can then be added or enabled).
+func (e *env) trustChains() (idp.TrustChains, error) {
+	if e.cfg.FederationTrustAnchors == "" {
+		return nil, nil
+	}
+	as, err := federation.LoadAnchors(e.cfg.FederationTrustAnchors)
+	if err != nil {
+		return nil, fmt.Errorf("PIAZZA_FEDERATION_TRUST_ANCHORS: %w", err)
+	}
+	return &federation.Resolver{Anchors: as, Client: &http.Client{Timeout: 15 * time.Second}}, nil
 }
 
 // idpCommand is an `idp` subcommand taking the tenant's slug and, with
@@ -104,7 +125,8 @@ func idpSaveCommand(update bool) *cobra.Command {
 	f.StringVar(&i.Key, "key", "", "short name, used in the sign-in URLs (required)")
 	f.StringVar(&i.Label, "label", "", "the button's label")
 	f.StringVar(&i.Kind, "kind", "generic", "generic, spid or cie (the button's look; fiscal-number linking)")
-	f.StringVar(&i.Issuer, "issuer", "", "the provider's issuer URL (required)")
+	f.StringVar(&i.Issuer, "issuer", "", "the provider's issuer URL (required without --entity-id)")
+	f.StringVar(&i.EntityID, "entity-id", "", "SPID/CIE: the provider's OpenID Federation entity id; its metadata (and issuer) come from its trust chain to PIAZZA_FEDERATION_TRUST_ANCHORS, which must verify")
 	f.StringVar(&i.ClientID, "client-id", "", "the client id registered at the provider (required)")
 	f.StringVar(&i.ClientSecret, "client-secret", "", "the client secret (prefer --client-secret-stdin: the command line is visible to others)")
 	f.BoolVar(&secretStdin, "client-secret-stdin", false, "read the client secret from standard input")
@@ -117,7 +139,8 @@ func idpSaveCommand(update bool) *cobra.Command {
 	f.StringVar(&i.Prompt, "prompt", "", `prompt: "consent" or "consent login" for SPID/CIE (default "consent login"); "", login, consent or "consent login" otherwise`)
 	f.StringVar(&i.LinkBy, "link-by", "", "link to existing users by fiscal_number, email or never (default: email; fiscal_number for spid/cie)")
 	f.StringVar(&i.ClaimFiscalNumber, "claim-fiscal-number", "", "claim carrying the fiscal number (default fiscal_number; https://attributes.eid.gov.it/fiscal_number for spid/cie)")
-	for _, r := range []string{"key", "issuer", "client-id"} {
+	cmd.MarkFlagsOneRequired("issuer", "entity-id")
+	for _, r := range []string{"key", "client-id"} {
 		_ = cmd.MarkFlagRequired(r)
 	}
 	return cmd
@@ -130,9 +153,9 @@ func idpListCommand() *cobra.Command {
 			return err
 		}
 		tw := tabwriter.NewWriter(r.cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "KEY\tKIND\tISSUER\tCLIENT ID\tAUTH\tSECRET\tENABLED\tACR\tCLAIMS\tPROMPT")
+		fmt.Fprintln(tw, "KEY\tKIND\tISSUER\tENTITY ID\tCLIENT ID\tAUTH\tSECRET\tENABLED\tACR\tCLAIMS\tPROMPT")
 		for _, i := range is {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%t\t%t\t%s\t%s\t%s\n", i.Key, i.Kind, i.Issuer, i.ClientID, i.ClientAuth, i.HasSecret(), i.Enabled,
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%t\t%t\t%s\t%s\t%s\n", i.Key, i.Kind, i.Issuer, dash(i.EntityID), i.ClientID, i.ClientAuth, i.HasSecret(), i.Enabled,
 				dash(strings.Join(i.ACRValues, " ")), dash(strings.Join(i.Claims, ",")), dash(i.Prompt))
 		}
 		return tw.Flush()
@@ -150,11 +173,18 @@ func idpEnableCommand(verb string, on bool) *cobra.Command {
 }
 
 func idpCheckCommand() *cobra.Command {
-	short := "Fetch an identity provider's discovery document and report what it offers"
+	short := "Fetch an identity provider's discovery document (or resolve its trust chain, when given by entity id) and report what it offers"
 	return idpCommand("check", short, true, func(ctx context.Context, r idpRun, key string) error {
 		i, err := r.store.Get(ctx, r.tenantID, key)
 		if err != nil {
 			return err
+		}
+		if i.EntityID != "" {
+			found, err := idp.CheckChain(ctx, r.store.Chains, i.EntityID)
+			if err != nil {
+				return err
+			}
+			return report(r.cmd, "%s", found)
 		}
 		found, err := (&idp.Flow{Client: &http.Client{Timeout: 15 * time.Second}}).Check(ctx, i.Issuer)
 		if err != nil {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
+	"github.com/piazza-pa/piazza/platform/federation"
 	"github.com/piazza-pa/piazza/platform/idp"
 	"github.com/piazza-pa/piazza/platform/screen"
 	"github.com/piazza-pa/piazza/platform/web"
@@ -36,10 +37,13 @@ type Deps struct {
 	Registry *tenant.Registry
 	IdPs     *idp.Store
 	// Check fetches an IdP's discovery (idp.Flow.Check).
-	Check  func(ctx context.Context, issuer string) (string, error)
-	Local  *auth.Local
-	Shell  *web.Shell
-	Scheme string
+	Check func(ctx context.Context, issuer string) (string, error)
+	// FederationSettings reads a tenant's OpenID Federation settings, shown
+	// read-only beside the identity providers (nil: not shown).
+	FederationSettings func(ctx context.Context, tenantID int64) (*federation.Settings, error)
+	Local              *auth.Local
+	Shell              *web.Shell
+	Scheme             string
 	// PageFor fills the shell's data for a tenant page.
 	PageFor func(c *fiber.Ctx, site string) web.Page
 	// Record writes an admin action to the audit trail.

@@ -21,6 +21,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/csrf"
 	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/dbtest"
+	"github.com/piazza-pa/piazza/platform/federation"
 	"github.com/piazza-pa/piazza/platform/i18n/i18ntest"
 	"github.com/piazza-pa/piazza/platform/idp"
 	"github.com/piazza-pa/piazza/platform/mail"
@@ -44,6 +45,11 @@ type world struct {
 	addr   string
 	smtp   *mailtest.Server
 	member int64
+	// idps is the store behind the admin area (its Chains resolve trust
+	// chains: none until a test sets them).
+	idps *idp.Store
+	// fed keeps the tenants' federation settings.
+	fed *federation.Keys
 }
 
 func newWorld(t *testing.T) *world {
@@ -99,10 +105,12 @@ func newWorld(t *testing.T) *world {
 	}
 	box, _ := secret.New(bytes.Repeat([]byte{1}, 32))
 	store := idp.NewStore(w.d.DB, box)
+	w.idps = store
+	w.fed = federation.NewKeys(w.d.DB, box)
 	if err := store.Add(ctx, &idp.IdP{TenantID: w.a.ID, Key: "regione", Issuer: "https://sso.regione.example", ClientID: "c", ClientSecret: "s"}); err != nil {
 		t.Fatal(err)
 	}
-	adm, err := admin.New(admin.Deps{DB: w.d.DB, Registry: w.reg, IdPs: store, Local: local, Shell: shell, Scheme: "http",
+	adm, err := admin.New(admin.Deps{DB: w.d.DB, Registry: w.reg, IdPs: store, Local: local, Shell: shell, Scheme: "http", FederationSettings: w.fed.Settings,
 		Check:   func(context.Context, string) (string, error) { return "discovery ok", nil },
 		PageFor: func(c *fiber.Ctx, site string) web.Page { return auth.PageFor(c, shell, site, csrf.Token(c)) },
 		Record: func(c *fiber.Ctx, tn *tenant.Tenant, action string, detail map[string]any) error {

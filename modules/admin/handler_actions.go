@@ -8,6 +8,7 @@ import (
 
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/idp"
 	"github.com/piazza-pa/piazza/tenant"
 )
 
@@ -113,6 +114,10 @@ func (m *Module) idpAction(c *fiber.Ctx) error {
 	switch action {
 	case "enable", "disable":
 		if err := m.IdPs.SetEnabled(ctx, t.ID, key, action == "enable"); err != nil {
+			var chain *idp.ChainError
+			if errors.As(err, &chain) { // the admin sees why the provider stays off
+				return m.render(c, fiber.StatusUnprocessableEntity, "", m.ErrText(c, err))
+			}
 			return err
 		}
 		return m.done(c, t, "idp."+action, map[string]any{"key": key})
@@ -120,6 +125,13 @@ func (m *Module) idpAction(c *fiber.Ctx) error {
 		i, err := m.IdPs.Get(ctx, t.ID, key)
 		if err != nil {
 			return err
+		}
+		if i.EntityID != "" {
+			report, err := idp.CheckChain(ctx, m.IdPs.Chains, i.EntityID)
+			if err != nil {
+				return m.render(c, fiber.StatusOK, "", m.ErrText(c, err))
+			}
+			return m.render(c, fiber.StatusOK, report, "")
 		}
 		report, err := m.Check(ctx, i.Issuer)
 		if err != nil {

@@ -59,7 +59,7 @@ var idpFields = map[string]string{"idp.error.key": "key", "idp.error.label": "la
 	"idp.error.client_authentication": "client_auth", "idp.error.scopes": "scopes", "idp.error.acr_values": "acr",
 	"idp.error.link_by": "link_by", "idp.error.client_authentication_eid": "client_auth", "idp.error.scopes_spid": "scopes",
 	"idp.error.scopes_cie": "scopes", "idp.error.acr_values_eid": "acr", "idp.error.claims": "claims", "idp.error.prompt": "prompt",
-	"idp.error.prompt_eid": "prompt"}
+	"idp.error.prompt_eid": "prompt", "idp.error.entity_id": "entity_id"}
 
 func (m *Module) renderIdP(c *fiber.Ctx, status int, i idp.IdP, editing bool, err error) error {
 	t := tenant.FromContext(c.UserContext())
@@ -69,7 +69,10 @@ func (m *Module) renderIdP(c *fiber.Ctx, status int, i idp.IdP, editing bool, er
 	}
 	v := idpView{Page: m.PageFor(c, t.Name), IdP: i, Editing: editing,
 		Redirect: tenant.SiteURL(c, m.Scheme, "/auth/oidc/"+key+"/callback")}
+	var chain *idp.ChainError
 	switch f, ok := idpFields[platform.MessageKey(err)]; {
+	case errors.As(err, &chain):
+		v.Errors = map[string]string{"entity_id": m.ErrText(c, err)}
 	case errors.Is(err, idp.ErrExists):
 		v.Errors = map[string]string{"key": m.T(c, "admin.error.idp_exists")}
 	case ok:
@@ -103,7 +106,8 @@ func (m *Module) saveIdP(c *fiber.Ctx) error {
 		Issuer: c.FormValue("issuer"), ClientID: c.FormValue("client_id"), ClientAuth: c.FormValue("client_auth"),
 		ClientSecret: c.FormValue("client_secret"), Scopes: strings.Fields(c.FormValue("scopes")),
 		ACRValues: strings.Fields(c.FormValue("acr")), LinkBy: c.FormValue("link_by"), RequestObject: c.FormValue("request_object") == "on",
-		Claims: strings.Fields(c.FormValue("claims")), Prompt: strings.Join(strings.Fields(c.FormValue("prompt")), " ")}
+		Claims: strings.Fields(c.FormValue("claims")), Prompt: strings.Join(strings.Fields(c.FormValue("prompt")), " "),
+		EntityID: c.FormValue("entity_id")}
 	save := m.IdPs.Add
 	if editing {
 		i.Key = c.Params("key")

@@ -13,6 +13,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/comment"
+	"github.com/piazza-pa/piazza/platform/federation"
 	"github.com/piazza-pa/piazza/platform/idp"
 	"github.com/piazza-pa/piazza/platform/quota"
 	"github.com/piazza-pa/piazza/platform/session"
@@ -39,6 +40,8 @@ type state struct {
 	Local   bool
 	Hosts   []string
 	IdPs    []idp.IdP
+	// Federation is the tenant's federation settings (nil: not shown).
+	Federation *federation.Settings
 }
 
 // overviewState reads the overview of the tenant of ctx, members
@@ -52,7 +55,12 @@ func (m *Module) overviewState(ctx context.Context, query string) (*state, error
 	if s.Members, s.Local, err = m.members(ctx, query); err != nil {
 		return nil, err
 	}
-	s.IdPs, err = m.IdPs.List(ctx, t.ID)
+	if s.IdPs, err = m.IdPs.List(ctx, t.ID); err != nil {
+		return nil, err
+	}
+	if m.FederationSettings != nil {
+		s.Federation, err = m.FederationSettings(ctx, t.ID)
+	}
 	return s, err
 }
 

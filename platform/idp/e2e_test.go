@@ -29,6 +29,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/csrf"
 	"github.com/piazza-pa/piazza/platform/dbtest"
+	"github.com/piazza-pa/piazza/platform/federation"
 	"github.com/piazza-pa/piazza/platform/idp"
 	"github.com/piazza-pa/piazza/platform/secret"
 	"github.com/piazza-pa/piazza/platform/session"
@@ -82,6 +83,9 @@ type world struct {
 	siteAddr string
 	op       *opFront
 	logs     *syncBuffer
+	// chains resolves trust chains for the store and the flow (no anchor
+	// until a test gives one).
+	chains *federation.Resolver
 }
 
 // syncBuffer is the site's log, written by its goroutines.
@@ -111,6 +115,8 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	w.store, w.keys = idp.NewStore(w.d.DB, box), idp.NewKeys(w.d.DB, box)
+	w.chains = &federation.Resolver{}
+	w.store.Chains = w.chains
 	reg, err := tenant.NewRegistry(ctx, w.d.DB, tenant.Options{BaseDomain: "piazza.test", OperatorHost: "admin.piazza.test",
 		OnProvision: []tenant.Hook{func(ctx context.Context, tx bun.Tx, t *tenant.Tenant) error {
 			_, err := w.keys.Generate(ctx, tx, t.ID)
@@ -166,7 +172,7 @@ func serveSite(t *testing.T, w *world, reg *tenant.Registry) string {
 		t.Fatal(err)
 	}
 	sessions := session.Tenant(time.Hour, 12*time.Hour)
-	flow := &idp.Flow{DB: w.d.DB, Store: w.store, Keys: w.keys, Sessions: sessions, CSRF: p, Scheme: "http",
+	flow := &idp.Flow{DB: w.d.DB, Store: w.store, Keys: w.keys, Sessions: sessions, CSRF: p, Scheme: "http", Chains: w.chains,
 		Log: slog.New(slog.NewTextHandler(w.logs, nil))}
 	shell, err := web.NewShellFrom(auth.Messages, home.Messages)
 	if err != nil {

@@ -54,6 +54,8 @@ type Flow struct {
 	// Client makes the requests to IdPs (discovery, token, userinfo,
 	// revocation).
 	Client *http.Client
+	// Chains resolves the trust chains of providers given by entity id.
+	Chains TrustChains
 	// Log hears of what fails without failing the request (a revocation
 	// refused at sign-out); nil: slog.Default().
 	Log *slog.Logger
@@ -106,7 +108,7 @@ func (f *Flow) login(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := f.provider(ctx, i.Issuer)
+	p, err := f.provider(ctx, i)
 	if err != nil {
 		return refuse("unreachable", "the identity provider cannot be reached")
 	}
@@ -135,6 +137,7 @@ func (f *Flow) login(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	i = p.restrict(i)
 	conf := f.oauth(i, p, f.redirectURI(c, i.Key))
 	opts, err := f.authOptions(ctx, t, i, conf, state, nonce, verifier)
 	if err != nil {
@@ -273,7 +276,7 @@ type signedIn struct {
 // token, completed by the UserInfo as userInfo says) and the raw ID token.
 func (f *Flow) exchange(c *fiber.Ctx, t *site.Site, i *IdP, p *pending) (*signedIn, error) {
 	ctx := f.ctx(c.UserContext())
-	prov, err := f.provider(ctx, i.Issuer)
+	prov, err := f.provider(ctx, i)
 	if err != nil {
 		return nil, refuse("unreachable", "the identity provider cannot be reached")
 	}
@@ -294,7 +297,14 @@ func (f *Flow) exchange(c *fiber.Ctx, t *site.Site, i *IdP, p *pending) (*signed
 	if raw == "" {
 		return nil, refuse("no_id_token", "the identity provider sent no ID token")
 	}
-	idt, err := prov.Verifier(&gooidc.Config{ClientID: i.ClientID}).Verify(ctx, raw)
+	idt, err := prov.verifier(&gooidc.Config{ClientID: i.ClientID}).Verify(ctx, raw)
+	if err != nil && i.EntityID != "" { // keys rotated since the chain was resolved: resolve it again, once
+		f.forget(i)
+		if prov, err = f.provider(ctx, i); err != nil {
+			return nil, refuse("unreachable", "the identity provider cannot be reached")
+		}
+		idt, err = prov.verifier(&gooidc.Config{ClientID: i.ClientID}).Verify(ctx, raw)
+	}
 	if err != nil {
 		return nil, refuse("invalid_token", "the ID token is not valid: "+err.Error())
 	}

@@ -45,7 +45,11 @@ type IdP struct {
 	// Attributes); empty for generic providers.
 	Claims []string `bun:"claims,array"`
 	// Prompt is the prompt sent ("" for none).
-	Prompt            string    `bun:"prompt"`
+	Prompt string `bun:"prompt"`
+	// EntityID is the provider's OpenID Federation entity identifier
+	// (SPID/CIE only; "" for none): when set, the provider's metadata
+	// comes from its verified trust chain, not from discovery.
+	EntityID          string    `bun:"entity_id"`
 	ClaimSubject      string    `bun:"claim_subject"`
 	ClaimEmail        string    `bun:"claim_email"`
 	ClaimGivenName    string    `bun:"claim_given_name"`

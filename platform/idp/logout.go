@@ -27,7 +27,7 @@ func (f *Flow) EndSessionURL(ctx context.Context, method, idToken, back string) 
 	if err != nil {
 		return ""
 	}
-	p, err := f.provider(ctx, i.Issuer)
+	p, err := f.provider(ctx, i)
 	if err != nil {
 		f.log().Warn("identity provider unreachable at sign-out", "tenant", t.ID, "idp", i.Key)
 		return ""

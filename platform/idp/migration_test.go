@@ -2,17 +2,15 @@ package idp_test
 
 import (
 	"context"
-	"io/fs"
 	"slices"
 	"strconv"
 	"testing"
-	"testing/fstest"
 
 	"github.com/piazza-pa/piazza/migrations"
 	"github.com/piazza-pa/piazza/platform/migrate"
 )
 
-// Control migration 0018 brings the SPID/CIE providers configured before it
+// Control migrations 0018 to 0020: 0018 brings the SPID/CIE providers configured before it
 // to what the rules ask (attributes, consent, level 2, a signed request,
 // the fiscal number's namespace) and keeps the prompt a generic provider
 // with a request object was sent.
@@ -20,8 +18,12 @@ func TestMigration0018(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
 	admin := w.d.Admin(t)
-	// Back to the schema before 0018, with the rows as they were then.
+	// Back to the schema before 0018 (and the federation's 0019 and the
+	// providers' entity ids of 0020, which come after it), with the rows as
+	// they were then.
 	for _, q := range []string{
+		"DROP TABLE piazza.tenant_federation, piazza.federation_keys",
+		"ALTER TABLE piazza.tenant_idps DROP COLUMN entity_id",
 		"DROP TABLE piazza.tenant_rp_enc_keys, piazza.tenant_idp_tokens",
 		"ALTER TABLE piazza.tenant_idps DROP COLUMN claims, DROP COLUMN prompt",
 		"DELETE FROM piazza.schema_migrations WHERE version >= 18",
@@ -32,23 +34,8 @@ func TestMigration0018(t *testing.T) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	// Only the migrations up to 0018: the later ones are in place already.
-	upTo := fstest.MapFS{}
-	files, err := fs.ReadDir(migrations.Control(), ".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range files {
-		if f.Name() < "0019" {
-			b, err := fs.ReadFile(migrations.Control(), f.Name())
-			if err != nil {
-				t.Fatal(err)
-			}
-			upTo[f.Name()] = &fstest.MapFile{Data: b}
-		}
-	}
-	if n, err := migrate.Control(ctx, w.d.DB, upTo); err != nil || n != 1 {
-		t.Fatalf("migration 0018: %d applied, %v", n, err)
+	if n, err := migrate.Control(ctx, w.d.DB, migrations.Control()); err != nil || n != 3 {
+		t.Fatalf("migrations 0018 to 0020: %d applied, %v", n, err)
 	}
 	spid, err := w.store.Get(ctx, w.a.ID, "spid")
 	if err != nil {
@@ -58,6 +45,9 @@ func TestMigration0018(t *testing.T) {
 		!slices.Equal(spid.ACRValues, []string{"https://www.spid.gov.it/SpidL2"}) || !spid.RequestObject ||
 		spid.ClaimFiscalNumber != "https://attributes.eid.gov.it/fiscal_number" {
 		t.Fatalf("SPID provider after 0018: %+v", spid)
+	}
+	if spid.EntityID != "" { // 0020: providers keep their issuer's discovery
+		t.Fatalf("entity id after 0020: %q", spid.EntityID)
 	}
 	if err := spid.Normalize(); err != nil {
 		t.Fatalf("the migrated SPID provider does not pass the rules: %v", err)

@@ -44,11 +44,16 @@ func (v vault) context(tenantID int64, key string) string {
 }
 
 // Store keeps the IdPs in the control plane.
-type Store struct{ vault }
+type Store struct {
+	vault
+	// Chains resolves the trust chains of providers given by entity id
+	// (nil: none can be added or enabled).
+	Chains TrustChains
+}
 
 // NewStore returns the store; box seals client secrets.
 func NewStore(db bun.IDB, box *secret.Box) *Store {
-	return &Store{vault{db: db, box: box, purpose: "idp"}}
+	return &Store{vault: vault{db: db, box: box, purpose: "idp"}}
 }
 
 // sealSecret seals the IdP's client secret, if one is given, for its row.
@@ -65,7 +70,12 @@ func (s *Store) sealSecret(i *IdP) error {
 }
 
 // Add stores a new IdP of a tenant; it takes effect at once on every replica.
+// A provider given by entity id is refused when its trust chain does not
+// verify (ChainError).
 func (s *Store) Add(ctx context.Context, i *IdP) error {
+	if err := s.resolveChain(ctx, i); err != nil {
+		return err
+	}
 	if err := i.Normalize(); err != nil {
 		return err
 	}
@@ -104,8 +114,20 @@ func addWithin(ctx context.Context, tx bun.Tx, i *IdP) error {
 	return err
 }
 
-// SetEnabled enables or disables an IdP.
+// SetEnabled enables or disables an IdP; a provider given by entity id is
+// enabled only when its trust chain verifies (ChainError otherwise).
 func (s *Store) SetEnabled(ctx context.Context, tenantID int64, key string, on bool) error {
+	if on {
+		i, err := s.Get(ctx, tenantID, key)
+		if err != nil {
+			return err
+		}
+		if i.EntityID != "" {
+			if err := s.resolveChain(ctx, i); err != nil {
+				return err
+			}
+		}
+	}
 	res, err := s.db.NewUpdate().Model((*IdP)(nil)).Set("enabled = ?", on).Set("updated_at = now()").
 		Where("tenant_id = ? AND key = ?", tenantID, key).Exec(ctx)
 	if err != nil {
@@ -154,6 +176,9 @@ func (s *Store) Update(ctx context.Context, i *IdP) error {
 	if i.ClientSecret == "" && i.ClientAuth != AuthPrivateJWT && cur.ClientAuth != AuthPrivateJWT {
 		i.ClientSecret = cur.ClientSecret
 	}
+	if err := s.resolveChain(ctx, i); err != nil {
+		return err
+	}
 	if err := i.Normalize(); err != nil {
 		return err
 	}
@@ -172,7 +197,9 @@ func (s *Store) Update(ctx context.Context, i *IdP) error {
 
 // In is the store working inside db (a transaction of the caller's), with
 // the same box.
-func (s *Store) In(db bun.IDB) *Store { return &Store{vault{db: db, box: s.box, purpose: s.purpose}} }
+func (s *Store) In(db bun.IDB) *Store {
+	return &Store{vault: vault{db: db, box: s.box, purpose: s.purpose}, Chains: s.Chains}
+}
 
 // Remove deletes an IdP of a tenant; its users keep their accounts (their
 // links to the provider stay in the tenant's schema, unused). It takes

@@ -114,7 +114,7 @@ func (f *Flow) eidUserInfo(ctx context.Context, t *site.Site, i *IdP, prov *prov
 	// The ID token's verifier checks what the rules ask of the UserInfo
 	// JWT: the provider's signature, iss and aud (exp, optional for go-oidc
 	// here, is checked below when present).
-	ui, err := prov.Verifier(&gooidc.Config{ClientID: i.ClientID, SkipExpiryCheck: true}).Verify(ctx, inner)
+	ui, err := prov.verifier(&gooidc.Config{ClientID: i.ClientID, SkipExpiryCheck: true}).Verify(ctx, inner)
 	if err != nil {
 		return nil, refuse("userinfo_invalid", "the UserInfo is not a JWT of the provider for this site: "+err.Error())
 	}
