@@ -62,6 +62,9 @@ type idpRow struct {
 	Secret            []byte   `bun:"client_secret" json:"-"`
 	Scopes            []string `bun:"scopes,array" json:"scopes"`
 	ACRValues         []string `bun:"acr_values,array" json:"acr_values"`
+	Claims            []string `bun:"claims,array" json:"claims,omitempty"`
+	Prompt            string   `bun:"prompt" json:"prompt,omitempty"`
+	EntityID          string   `bun:"entity_id" json:"entity_id,omitempty"`
 	ClaimSubject      string   `bun:"claim_subject" json:"claim_subject"`
 	ClaimEmail        string   `bun:"claim_email" json:"claim_email"`
 	ClaimGivenName    string   `bun:"claim_given_name" json:"claim_given_name"`
@@ -147,6 +150,9 @@ func (g *registry) apply(ctx context.Context, tx bun.Tx, t *tenant.Tenant) error
 	for i := range g.IdPs {
 		p := &g.IdPs[i]
 		p.TenantID, p.Enabled, p.Secret = t.ID, false, nil
+		if p.Claims == nil {
+			p.Claims = []string{} // an archive of a provider that asks for none
+		}
 		if p.ClientAuth != "private_key_jwt" {
 			p.Secret = []byte{} // none yet: the row says a secret is expected
 		}
