@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/uptrace/bun"
 )
 
@@ -34,15 +33,8 @@ func (r *Registry) CreateAt(ctx context.Context, conn bun.Conn, p CreateParams, 
 		if err := r.insert(ctx, tx, t); err != nil {
 			return err
 		}
-		role, schema := pgx.Identifier{t.RoleName}.Sanitize(), pgx.Identifier{t.SchemaName}.Sanitize()
-		for _, stmt := range []string{
-			"CREATE ROLE " + role + " NOLOGIN NOINHERIT",
-			"GRANT " + role + " TO CURRENT_USER",
-			"CREATE SCHEMA " + schema + " AUTHORIZATION " + role,
-		} {
-			if _, err := tx.ExecContext(ctx, stmt); err != nil {
-				return fmt.Errorf("provision %s: %w", t.Slug, err)
-			}
+		if err := createSchema(ctx, tx, t.Scope()); err != nil {
+			return fmt.Errorf("provision %s: %w", t.Slug, err)
 		}
 		// The same registry, knowing only the migrations up to version.
 		upTo := *r
@@ -56,15 +48,7 @@ func (r *Registry) CreateAt(ctx context.Context, conn bun.Conn, p CreateParams, 
 		if err := r.migrateIn(ctx, tx, t); err != nil {
 			return fmt.Errorf("provision %s: %w", t.Slug, err)
 		}
-		for _, h := range r.onProvision {
-			if err := h(ctx, tx, t); err != nil {
-				return fmt.Errorf("provision %s: %w", t.Slug, err)
-			}
-		}
-		if p.Setup != nil {
-			return p.Setup(ctx, tx, t)
-		}
-		return nil
+		return r.finish(ctx, tx, t, p)
 	})
 	if err != nil {
 		return nil, err

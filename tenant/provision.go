@@ -107,15 +107,7 @@ func (r *Registry) provision(ctx context.Context, p CreateParams) (*Tenant, erro
 				return fmt.Errorf("provision %s: record the first admin: %w", t.Slug, err)
 			}
 		}
-		for _, h := range r.onProvision {
-			if err := h(ctx, tx, t); err != nil {
-				return fmt.Errorf("provision %s: %w", t.Slug, err)
-			}
-		}
-		if p.Setup != nil {
-			return p.Setup(ctx, tx, t)
-		}
-		return nil
+		return r.finish(ctx, tx, t, p)
 	})
 	if err != nil {
 		return nil, err
@@ -164,6 +156,19 @@ func (r *Registry) insert(ctx context.Context, tx bun.Tx, t *Tenant) error {
 	}
 	if err != nil {
 		return fmt.Errorf("insert hosts: %w", err)
+	}
+	return nil
+}
+
+// finish runs the provisioning hooks on t and then p's Setup, inside tx.
+func (r *Registry) finish(ctx context.Context, tx bun.Tx, t *Tenant, p CreateParams) error {
+	for _, h := range r.onProvision {
+		if err := h(ctx, tx, t); err != nil {
+			return fmt.Errorf("provision %s: %w", t.Slug, err)
+		}
+	}
+	if p.Setup != nil {
+		return p.Setup(ctx, tx, t)
 	}
 	return nil
 }
