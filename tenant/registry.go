@@ -28,9 +28,9 @@ type Registry struct {
 	onPlan       []func(ctx context.Context, t *Tenant) error
 	// spares is how many spare schemas KeepSpares keeps ready; refill
 	// wakes it after a claim.
-	spares int
-	refill chan struct{}
-	observer     Observer // see Observe
+	spares   int
+	refill   chan struct{}
+	observer Observer // see Observe
 	// local are told at once when this process changes a tenant (other
 	// replicas learn it from NOTIFY a moment later).
 	local []func(id int64)
