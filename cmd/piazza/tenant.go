@@ -154,15 +154,11 @@ row with its line number, provisioning nothing; when all rows are good, it
 provisions them one by one, showing progress. "-" reads standard input.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			in := io.Reader(cmd.InOrStdin())
-			if args[0] != "-" {
-				f, err := os.Open(args[0])
-				if err != nil {
-					return err
-				}
-				defer f.Close()
-				in = f
+			in, done, err := input(cmd, args[0])
+			if err != nil {
+				return err
 			}
+			defer done()
 			return withRegistry(cmd, func(ctx context.Context, e *env) error { return importTenants(ctx, cmd, e, args[0], in) })
 		},
 	}
@@ -197,4 +193,17 @@ func importTenants(ctx context.Context, cmd *cobra.Command, e *env, name string,
 		p.update(i+1, len(rows))
 	}
 	return report(cmd, "provisioned %d tenants", len(rows))
+}
+
+// input is the file a command reads, or its standard input for "-"; done
+// closes it.
+func input(cmd *cobra.Command, name string) (in io.Reader, done func(), err error) {
+	if name == "-" {
+		return cmd.InOrStdin(), func() {}, nil
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, func() { f.Close() }, nil
 }

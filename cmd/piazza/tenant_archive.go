@@ -77,15 +77,11 @@ their client secrets. "-" reads standard input.`,
 		Example: `  piazza tenant import-archive lazio.tar.gz --slug lazio --host partecipa.regione.lazio.it`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			in := io.Reader(cmd.InOrStdin())
-			if args[0] != "-" {
-				f, err := os.Open(args[0])
-				if err != nil {
-					return err
-				}
-				defer f.Close()
-				in = f
+			in, done, err := input(cmd, args[0])
+			if err != nil {
+				return err
 			}
+			defer done()
 			return withRegistry(cmd, func(ctx context.Context, e *env) error { return importArchive(ctx, cmd, e, in, to) })
 		},
 	}
