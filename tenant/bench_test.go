@@ -3,12 +3,11 @@ package tenant_test
 import (
 	"context"
 	"fmt"
-	"sort"
 	"testing"
-	"time"
 
 	"github.com/piazza-pa/piazza/platform/dbtest"
 	"github.com/piazza-pa/piazza/tenant"
+	"github.com/piazza-pa/piazza/tenant/tenanttest"
 )
 
 // BenchmarkProvision provisions one tenant per iteration (registry rows, a
@@ -32,31 +31,7 @@ func BenchmarkProvision(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			times := make([]time.Duration, 0, b.N)
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				if spare {
-					b.StopTimer()
-					if _, _, err := r.FillSpares(ctx, 1); err != nil {
-						b.Fatal(err)
-					}
-					b.StartTimer()
-				}
-				start := time.Now()
-				if _, err := r.Create(ctx, tenant.CreateParams{Slug: fmt.Sprintf("bench-%d", i), Name: "Bench"}); err != nil {
-					b.Fatal(err)
-				}
-				times = append(times, time.Since(start))
-			}
-			b.StopTimer()
-			reportTimes(b, times)
+			tenanttest.Provisions(b, r, spare, func(i int) string { return fmt.Sprintf("bench-%d", i) })
 		})
 	}
-}
-
-// reportTimes reports the median and the 99th percentile of times.
-func reportTimes(b *testing.B, times []time.Duration) {
-	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
-	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "ms-median")
-	b.ReportMetric(float64(times[len(times)*99/100].Microseconds())/1000, "ms-p99")
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/piazza-pa/piazza/platform/dbtest"
 	"github.com/piazza-pa/piazza/tenant"
+	"github.com/piazza-pa/piazza/tenant/tenanttest"
 )
 
 // BenchmarkAtScale measures, over 1,000 and 10,000 provisioned tenants (fsync
@@ -67,25 +67,7 @@ func BenchmarkAtScale(b *testing.B) {
 				if _, _, err := r.FillSpares(ctx, 0); err != nil { // none left over for the path from scratch
 					b.Fatal(err)
 				}
-				times := make([]time.Duration, 0, b.N)
-				b.ResetTimer()
-				for i := 0; i < b.N; i++ {
-					if spare {
-						b.StopTimer()
-						if _, _, err := r.FillSpares(ctx, 1); err != nil {
-							b.Fatal(err)
-						}
-						b.StartTimer()
-					}
-					start := time.Now()
-					_, err := r.Create(ctx, tenant.CreateParams{Slug: fmt.Sprintf("%s-%d-%d", name, b.N, i), Name: "Extra"})
-					if err != nil {
-						b.Fatal(err)
-					}
-					times = append(times, time.Since(start))
-				}
-				b.StopTimer()
-				reportTimes(b, times)
+				tenanttest.Provisions(b, r, spare, func(i int) string { return fmt.Sprintf("%s-%d-%d", name, b.N, i) })
 			})
 		}
 		b.Run(fmt.Sprintf("first-set-role/tenants=%d", n), func(b *testing.B) {
@@ -130,14 +112,7 @@ func firstSetRole(b *testing.B, d *dbtest.DB, r *tenant.Registry) {
 		b.StartTimer()
 	}
 	b.StopTimer()
-	reportTimes(b, times)
-}
-
-// reportTimes reports the median and the 99th percentile of times.
-func reportTimes(b *testing.B, times []time.Duration) {
-	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
-	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "ms-median")
-	b.ReportMetric(float64(times[len(times)*99/100].Microseconds())/1000, "ms-p99")
+	tenanttest.ReportTimes(b, times)
 }
 
 func provisionMany(b *testing.B, r *tenant.Registry, n int) {
