@@ -22,26 +22,9 @@ import (
 	"github.com/piazza-pa/piazza/config"
 	"github.com/piazza-pa/piazza/platform/metrics/metricstest"
 	"github.com/piazza-pa/piazza/platform/web"
+	"github.com/piazza-pa/piazza/platform/web/webtest"
 	"github.com/piazza-pa/piazza/tenant"
 )
-
-// syncBuffer is a log that the server writes while the test reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // otlpReceiver is a collector that keeps the spans sent to it over
 // OTLP/HTTP (protobuf).
@@ -107,7 +90,7 @@ type observedServer struct {
 	addr     string
 	scrape   string
 	receiver *otlpReceiver
-	logs     *syncBuffer
+	logs     *webtest.Log
 }
 
 func startObserved(t *testing.T) *observedServer {
@@ -123,7 +106,7 @@ func startObserved(t *testing.T) *observedServer {
 	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", collector.URL)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	logs := &syncBuffer{}
+	logs := &webtest.Log{}
 	e, err := openEnv(ctx, logs, envOptions{mode: config.ModeDev, migrate: true})
 	if err != nil {
 		t.Fatal(err)

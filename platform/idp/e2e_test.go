@@ -12,7 +12,6 @@ import (
 	"os"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -34,6 +33,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/secret"
 	"github.com/piazza-pa/piazza/platform/session"
 	"github.com/piazza-pa/piazza/platform/web"
+	"github.com/piazza-pa/piazza/platform/web/webtest"
 	"github.com/piazza-pa/piazza/tenant"
 )
 
@@ -82,34 +82,16 @@ type world struct {
 	keys     *idp.Keys
 	siteAddr string
 	op       *opFront
-	logs     *syncBuffer
+	logs     *webtest.Log
 	// chains resolves trust chains for the store and the flow (no anchor
 	// until a test gives one).
 	chains *federation.Resolver
 }
 
-// syncBuffer is the site's log, written by its goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	ctx := context.Background()
-	w := &world{d: dbtest.New(t), logs: &syncBuffer{}}
+	w := &world{d: dbtest.New(t), logs: &webtest.Log{}}
 	box, err := secret.New(bytes.Repeat([]byte{9}, 32))
 	if err != nil {
 		t.Fatal(err)
