@@ -17,6 +17,7 @@
 //	piazza-load seed -prefix projects -tenants 1 -users 40 -organizations 20 -projects 2
 //	piazza-load run -c 16 -d 20s -warm=false -pages budget
 //	piazza-load pgbench -c 16 -d 30s
+//	piazza-load provision -n 100 -probe load-0001
 //
 // Without -db it uses the private cluster of `piazza dev` (.piazza/pg).
 package main
@@ -45,6 +46,8 @@ func main() {
 		err = runCommand(ctx, os.Args[2:])
 	case "pgbench":
 		err = pgbenchCommand(ctx, os.Args[2:])
+	case "provision":
+		err = provisionCommand(ctx, os.Args[2:])
 	default:
 		usage()
 	}
@@ -55,7 +58,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: piazza-load seed|run|pgbench [flags] (-h for the flags)")
+	fmt.Fprintln(os.Stderr, "usage: piazza-load seed|run|pgbench|provision [flags] (-h for the flags)")
 	os.Exit(2)
 }
 

@@ -107,23 +107,11 @@ func seedCommand(ctx context.Context, args []string) error {
 	if err := password.Check(o.password); err != nil {
 		return fmt.Errorf("-password: %w", err)
 	}
-	url, _, stop, err := database(ctx, dbURL, "")
+	reg, closeDB, err := openRegistry(ctx, dbURL, base)
 	if err != nil {
 		return err
 	}
-	defer stop()
-	bdb, err := db.Open(ctx, url, 8)
-	if err != nil {
-		return err
-	}
-	defer bdb.Close()
-	reg, err := tenant.NewRegistry(ctx, bdb, tenant.Options{BaseDomain: base, OperatorHost: "admin." + base,
-		OnProvision: []tenant.Hook{func(ctx context.Context, tx bun.Tx, t *tenant.Tenant) error {
-			return authz.SeedTenant(ctx, tx, t.Domain())
-		}}})
-	if err != nil {
-		return err
-	}
+	defer closeDB()
 	start := time.Now()
 	sites, err := seedTenants(ctx, reg, f, o)
 	if err != nil {
@@ -205,4 +193,32 @@ func giveRoles(ctx context.Context, idb bun.IDB, t *tenant.Tenant, s Site) error
 		}
 	}
 	return nil
+}
+
+// openRegistry opens the installation's registry (piazza dev's cluster
+// without dbURL) with the provisioning hook of the load's tenants, and
+// the function that closes it.
+func openRegistry(ctx context.Context, dbURL, base string) (*tenant.Registry, func(), error) {
+	url, _, stop, err := database(ctx, dbURL, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	bdb, err := db.Open(ctx, url, 8)
+	if err != nil {
+		stop()
+		return nil, nil, err
+	}
+	closeDB := func() {
+		bdb.Close()
+		stop()
+	}
+	reg, err := tenant.NewRegistry(ctx, bdb, tenant.Options{BaseDomain: base, OperatorHost: "admin." + base,
+		OnProvision: []tenant.Hook{func(ctx context.Context, tx bun.Tx, t *tenant.Tenant) error {
+			return authz.SeedTenant(ctx, tx, t.Domain())
+		}}})
+	if err != nil {
+		closeDB()
+		return nil, nil, err
+	}
+	return reg, closeDB, nil
 }
