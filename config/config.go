@@ -68,6 +68,12 @@ type Config struct {
 	// Forwarded headers name the visitor (PIAZZA_TRUSTED_PROXIES); none by
 	// default.
 	TrustedProxies []netip.Prefix
+	// EgressAllow are the ranges besides public addresses that the
+	// addresses tenant admins give (an OpenID provider's issuer, a
+	// federation entity) may lead to (PIAZZA_EGRESS_ALLOW); none under
+	// serve, the loopback under dev (an identity provider on the
+	// developer's machine).
+	EgressAllow []netip.Prefix
 	// Concurrency is how many requests a replica works on at once
 	// (PIAZZA_CONCURRENCY); 0: four per CPU.
 	Concurrency int
@@ -119,6 +125,9 @@ func Load(lookup Lookup, mode Mode) (*Config, error) {
 	if mode == ModeServe {
 		c.Addr = ":8080"
 		c.LogFormat = "json"
+	}
+	if mode == ModeDev {
+		c.EgressAllow = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
 	}
 	var errs []error
 	bad := func(key, msg string, args ...any) {

@@ -2,6 +2,7 @@ package config
 
 import (
 	"log/slog"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -154,5 +155,31 @@ func TestScheme(t *testing.T) {
 		if got := cfg.Scheme(); got != c.scheme {
 			t.Errorf("mode %d, base domain %q: scheme %s, want %s", c.mode, c.base, got, c.scheme)
 		}
+	}
+}
+
+// The addresses tenant admins give reach public addresses only under serve;
+// dev adds the loopback, and PIAZZA_EGRESS_ALLOW replaces the default.
+func TestEgressAllow(t *testing.T) {
+	serve, err := Load(env(map[string]string{"PIAZZA_DATABASE_URL": "postgres://db/piazza", "PIAZZA_SECRET_KEY": strings.Repeat("ab", 32), "PIAZZA_BASE_DOMAIN": "piazza.example.it"}), ModeServe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(serve.EgressAllow) != 0 {
+		t.Errorf("serve allows %v by default, want nothing but public addresses", serve.EgressAllow)
+	}
+	dev, err := Load(env(nil), ModeDev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dev.EgressAllow) != 2 || !dev.EgressAllow[0].Contains(netip.MustParseAddr("127.0.0.1")) {
+		t.Errorf("dev allows %v, want the loopback", dev.EgressAllow)
+	}
+	set, err := Load(env(map[string]string{"PIAZZA_EGRESS_ALLOW": "10.20.0.0/16"}), ModeDev)
+	if err != nil || len(set.EgressAllow) != 1 || set.EgressAllow[0].String() != "10.20.0.0/16" {
+		t.Errorf("PIAZZA_EGRESS_ALLOW=10.20.0.0/16: %v, %v", set.EgressAllow, err)
+	}
+	if _, err := Load(env(map[string]string{"PIAZZA_EGRESS_ALLOW": "intranet"}), ModeDev); err == nil || !strings.Contains(err.Error(), "PIAZZA_EGRESS_ALLOW") {
+		t.Errorf("a bad range: %v, want an error naming the variable", err)
 	}
 }

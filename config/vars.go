@@ -81,6 +81,10 @@ var variables = []variable{
 		c.TrustedProxies, err = ParseProxies(v)
 		return err
 	}},
+	{"PIAZZA_EGRESS_ALLOW", func(c *Config, v string) (err error) {
+		c.EgressAllow, err = ParseProxies(v)
+		return err
+	}},
 	{"PIAZZA_CONCURRENCY", func(c *Config, v string) error {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 10000 {
