@@ -8,6 +8,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/piazza-pa/piazza/platform/egress"
+
 	"github.com/spf13/cobra"
 
 	"github.com/piazza-pa/piazza/platform/federation"
@@ -61,7 +63,13 @@ func (e *env) trustChains() (idp.TrustChains, error) {
 	if err != nil {
 		return nil, fmt.Errorf("PIAZZA_FEDERATION_TRUST_ANCHORS: %w", err)
 	}
-	return &federation.Resolver{Anchors: as, Client: &http.Client{Timeout: 15 * time.Second}}, nil
+	return &federation.Resolver{Anchors: as, Client: e.egress()}, nil
+}
+
+// egress is the HTTP client for the addresses tenant admins give (an
+// issuer, an entity id): public addresses and PIAZZA_EGRESS_ALLOW only.
+func (e *env) egress() *http.Client {
+	return egress.Client(egress.Options{Allow: e.cfg.EgressAllow})
 }
 
 // idpCommand is an `idp` subcommand taking the tenant's slug and, with

@@ -35,6 +35,7 @@ func TestTenantIdPByEntityID(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("PIAZZA_FEDERATION_TRUST_ANCHORS", file)
+	t.Setenv("PIAZZA_EGRESS_ALLOW", "127.0.0.1") // the in-process federation listens there
 	if out, _, err := run(t, "", add...); err != nil || !strings.Contains(out, "identity provider spid of lazio saved") {
 		t.Fatalf("add: %v %s", err, out)
 	}
