@@ -33,10 +33,23 @@ func (r *Registry) afterPurge(ctx context.Context, slug string) error {
 		return errors.Join(errs...)
 	})
 	if err != nil {
-		return fmt.Errorf("%w: %s: %w", ErrPurgeUnfinished, slug, err)
+		return &unfinishedError{slug: slug, err: err}
 	}
 	return nil
 }
+
+// unfinishedError is a purge whose AfterPurge hooks failed.
+type unfinishedError struct {
+	slug string
+	err  error
+}
+
+func (u *unfinishedError) Error() string {
+	return fmt.Sprintf("tenant %s purged, but: %v", u.slug, u.err)
+}
+
+// Unwrap lets errors.Is(err, ErrPurgeUnfinished) hold, and the hooks' errors show.
+func (u *unfinishedError) Unwrap() []error { return []error{ErrPurgeUnfinished, u.err} }
 
 // WhileFree runs fn while no tenant has slug and none can take it, and
 // returns ErrSlugTaken without running fn when a tenant has it (deleted

@@ -176,23 +176,34 @@ func (s *S3) RemoveTenant(ctx context.Context, tenant string) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("storage: remove %s: %w", prefix, err)
 	}
-	n := 0
-	var errs []error
+	n, failed := 0, 0
+	var first error
 	for res := range results {
 		switch {
 		case res.Err == nil:
 			n++
-		case len(errs) < 3: // the first few say what is wrong
-			errs = append(errs, fmt.Errorf("%s: %w", res.ObjectName, res.Err))
+		case first == nil:
+			first = fmt.Errorf("%s: %w", res.ObjectName, withCode(res.Err))
+			failed++
+		default:
+			failed++
 		}
 	}
-	if listErr != nil {
-		errs = append(errs, fmt.Errorf("list: %w", listErr))
-	}
-	if len(errs) > 0 {
-		return n, fmt.Errorf("storage: remove %s: %w", prefix, errors.Join(errs...))
+	switch {
+	case first != nil:
+		return n, fmt.Errorf("storage: remove %s: %d not removed, the first %w", prefix, failed, first)
+	case listErr != nil:
+		return n, fmt.Errorf("storage: list %s: %w", prefix, withCode(listErr))
 	}
 	return n, nil
+}
+
+// withCode puts the server's error code (AccessDenied) before its message.
+func withCode(err error) error {
+	if code := minio.ToErrorResponse(err).Code; code != "" {
+		return fmt.Errorf("%s: %w", code, err)
+	}
+	return err
 }
 
 // Check returns u.Err.

@@ -44,6 +44,23 @@ type Server struct {
 	puts int
 	// flaky is how many uploads still fail once with a 500.
 	flaky int
+	// noDeletes refuses every removal (RefuseDeletes).
+	noDeletes bool
+}
+
+// RefuseDeletes has the server refuse (true) or accept (false) removals,
+// one by one or a thousand at a time, with 403 AccessDenied, as a store
+// does to a key that may not delete.
+func (s *Server) RefuseDeletes(refuse bool) {
+	s.mu.Lock()
+	s.noDeletes = refuse
+	s.mu.Unlock()
+}
+
+func (s *Server) refuseDelete(r *http.Request) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.noDeletes && (r.Method == http.MethodDelete || r.Method == http.MethodPost && r.URL.Query().Has("delete"))
 }
 
 // FailNextPuts has the next n uploads (a PUT, or a part of one) fail with
@@ -98,6 +115,10 @@ func (s *Server) refusing(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if code := unknownKey(r); code != "" {
 			refuseWith(w, r, http.StatusForbidden, code)
+			return
+		}
+		if s.refuseDelete(r) {
+			refuseWith(w, r, http.StatusForbidden, "AccessDenied")
 			return
 		}
 		if status, ok := s.refuseIf(r); ok {
