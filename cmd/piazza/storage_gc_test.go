@@ -119,33 +119,31 @@ func tenantsIn(t *testing.T, st storage.Backend) []string {
 func TestPurgeRemovesFiles(t *testing.T) {
 	useDatabase(t)
 	t.Setenv("PIAZZA_DATA_DIR", t.TempDir())
-	for _, s := range []string{"lazio", "umbria", "marche"} {
-		if _, _, err := run(t, "", "tenant", "create", "--slug", s, "--name", s); err != nil {
-			t.Fatal(err)
-		}
-	}
 	for name, open := range fileStores(t) {
 		t.Run(name, func(t *testing.T) {
-			st, srv := open(t)
-			putFiles(t, st, "lazio", "a1", "a2")
-			putFiles(t, st, "umbria", "a1", "b1")
-			putFiles(t, st, "marche", "a1")
-			slug := "lazio"
-			if name == "s3" {
-				slug = "marche"
+			// each store its own tenants: the database is shared
+			lazio, umbria, marche := "lazio-"+name, "umbria-"+name, "marche-"+name
+			for _, s := range []string{lazio, umbria, marche} {
+				if _, _, err := run(t, "", "tenant", "create", "--slug", s, "--name", s); err != nil {
+					t.Fatal(err)
+				}
 			}
-			out, _, err := run(t, "", "tenant", "delete", slug, "--purge")
-			if err != nil || out != "tenant "+slug+" purged: its schema, role, hosts and files are gone\n" {
+			st, srv := open(t)
+			putFiles(t, st, lazio, "a1", "a2")
+			putFiles(t, st, umbria, "a1", "b1")
+			putFiles(t, st, marche, "a1")
+			out, _, err := run(t, "", "tenant", "delete", marche, "--purge")
+			if err != nil || out != "tenant "+marche+" purged: its schema, role, hosts and files are gone\n" {
 				t.Fatalf("purge: %v\n%s", err, out)
 			}
-			if _, err := st.Open(context.Background(), slug, "a1"); !errors.Is(err, storage.ErrNotFound) {
+			if _, err := st.Open(context.Background(), marche, "a1"); !errors.Is(err, storage.ErrNotFound) {
 				t.Fatalf("a purged tenant's file: %v", err)
 			}
-			if got := tenantsIn(t, st); slices.Contains(got, slug) || !slices.Contains(got, "umbria") {
-				t.Fatalf("after the purge of %s the store has %v", slug, got)
+			if got := tenantsIn(t, st); !slices.Equal(got, []string{lazio, umbria}) {
+				t.Fatalf("after the purge of %s the store has %v", marche, got)
 			}
 			for _, k := range []string{"a1", "b1"} {
-				if _, err := st.Open(context.Background(), "umbria", k); err != nil {
+				if _, err := st.Open(context.Background(), umbria, k); err != nil {
 					t.Fatalf("another tenant's file: %v", err)
 				}
 			}
@@ -154,40 +152,40 @@ func TestPurgeRemovesFiles(t *testing.T) {
 			}
 			// a key that may not delete: the purge stands, the files stay until gc
 			srv.RefuseDeletes(true)
-			out, errOut, err := run(t, "", "tenant", "delete", "umbria", "--purge")
-			if err == nil || !strings.Contains(out, "tenant umbria purged, but: its files in s3://piazza-test/regione: 0 removed, then: "+
-				"storage: remove regione/umbria/: 2 not removed, the first regione/umbria/a1: AccessDenied") ||
+			out, errOut, err := run(t, "", "tenant", "delete", umbria, "--purge")
+			if err == nil || !strings.Contains(out, "tenant "+umbria+" purged, but: its files in s3://piazza-test/regione: 0 removed, then: "+
+				"storage: remove regione/"+umbria+"/: 2 not removed, the first regione/"+umbria+"/a1: AccessDenied") ||
 				!strings.Contains(out, "Run `piazza storage gc` to remove the files.") || !strings.Contains(errOut, "AccessDenied") {
 				t.Fatalf("purge with a store refusing removals: %v\n%s\n%s", err, out, errOut)
 			}
 			if strings.Contains(out+errOut, "storage-s3cret") {
 				t.Fatal("the secret key is shown")
 			}
-			if list, _, _ := run(t, "", "tenant", "list"); strings.Contains(list, "umbria") {
+			if list, _, _ := run(t, "", "tenant", "list"); strings.Contains(list, umbria) {
 				t.Fatalf("the purge did not stand:\n%s", list)
 			}
-			if got := tenantsIn(t, st); !slices.Contains(got, "umbria") {
+			if got := tenantsIn(t, st); !slices.Contains(got, umbria) {
 				t.Fatalf("the files went anyway: %v", got)
 			}
 			out, _, err = run(t, "", "storage", "gc")
-			if err == nil || !strings.Contains(out, "umbria: 0 files removed, then:") || !strings.Contains(out, "run `piazza storage gc` again") {
+			if err == nil || !strings.Contains(out, umbria+": 0 files removed, then:") || !strings.Contains(out, "run `piazza storage gc` again") {
 				t.Fatalf("gc with a store refusing removals: %v\n%s", err, out)
 			}
 			srv.RefuseDeletes(false)
 			putFiles(t, st, "not_a_slug", "k1") // no tenant can have this name
 			out, _, err = run(t, "", "storage", "gc", "--dry-run")
-			if err != nil || !strings.Contains(out, "umbria: no such tenant, would be removed") ||
-				!slices.Contains(tenantsIn(t, st), "umbria") {
+			if err != nil || !strings.Contains(out, umbria+": no such tenant, would be removed") ||
+				!slices.Contains(tenantsIn(t, st), umbria) {
 				t.Fatalf("gc --dry-run: %v\n%s", err, out)
 			}
 			out, _, err = run(t, "", "storage", "gc")
-			if err != nil || !strings.Contains(out, "umbria: no such tenant, 2 files removed") ||
+			if err != nil || !strings.Contains(out, umbria+": no such tenant, 2 files removed") ||
 				!strings.Contains(out, "not_a_slug: not a tenant's name, left alone") ||
 				!strings.Contains(out, "s3://piazza-test/regione: 3 tenant folders, 1 of tenants, 1 removed (2 files)") {
 				t.Fatalf("gc: %v\n%s", err, out)
 			}
-			if got := tenantsIn(t, st); !slices.Equal(got, []string{"lazio", "not_a_slug"}) {
-				t.Fatalf("after gc the store has %v, want lazio (a tenant) and not_a_slug", got)
+			if got := tenantsIn(t, st); !slices.Equal(got, []string{lazio, "not_a_slug"}) {
+				t.Fatalf("after gc the store has %v, want %s (a tenant) and not_a_slug", got, lazio)
 			}
 		})
 	}
