@@ -2,6 +2,7 @@ package tenant
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -71,8 +72,10 @@ func (r *Registry) lock(ctx context.Context, tx bun.Tx, slug string, t *Tenant) 
 	return nil
 }
 
-// Purge drops a deleted tenant's schema, role and registry rows for good.
-// Only a tenant already deleted can be purged.
+// Purge drops a deleted tenant's schema, role and registry rows for good,
+// then runs the AfterPurge hooks (an error wrapping ErrPurgeUnfinished
+// means the purge stands and they failed). Only a tenant already deleted
+// can be purged.
 func (r *Registry) Purge(ctx context.Context, slug string) error {
 	t := new(Tenant)
 	err := r.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
@@ -84,10 +87,11 @@ func (r *Registry) Purge(ctx context.Context, slug string) error {
 		}
 		return r.purge(ctx, tx, t)
 	})
-	if err == nil {
-		r.changed(t.ID)
+	if err != nil {
+		return err
 	}
-	return err
+	r.changed(t.ID)
+	return r.afterPurge(ctx, slug)
 }
 
 func (r *Registry) purge(ctx context.Context, tx bun.Tx, t *Tenant) error {
@@ -116,6 +120,8 @@ func (r *Registry) purge(ctx context.Context, tx bun.Tx, t *Tenant) error {
 
 // PurgeExpired purges every tenant deleted more than grace ago and returns
 // their slugs. Replicas may run it at once: each tenant is purged by one.
+// AfterPurge hooks that fail do not stop it: their errors come back
+// together, each wrapping ErrPurgeUnfinished.
 func (r *Registry) PurgeExpired(ctx context.Context, grace time.Duration) ([]string, error) {
 	var slugs []string
 	err := r.db.NewSelect().Model((*Tenant)(nil)).Column("slug").
@@ -125,6 +131,7 @@ func (r *Registry) PurgeExpired(ctx context.Context, grace time.Duration) ([]str
 		return nil, fmt.Errorf("find expired tenants: %w", err)
 	}
 	var purged []string
+	var unfinished []error
 	for _, s := range slugs {
 		err := r.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 			t := new(Tenant)
@@ -142,13 +149,16 @@ func (r *Registry) PurgeExpired(ctx context.Context, grace time.Duration) ([]str
 			return nil
 		})
 		if err != nil {
-			return purged, err
+			return purged, errors.Join(append(unfinished, err)...)
+		}
+		if len(purged) > 0 && purged[len(purged)-1] == s {
+			unfinished = append(unfinished, r.afterPurge(ctx, s))
 		}
 	}
 	if len(purged) > 0 {
 		r.changed(0) // drop every "no such host" and let purged entries age out
 	}
-	return purged, nil
+	return purged, errors.Join(unfinished...)
 }
 
 func statusIn(s Status, set []Status) bool {

@@ -25,7 +25,9 @@ type Registry struct {
 	rolePrefix   string
 	onProvision  []Hook
 	onPurge      []Hook
-	onPlan       []func(ctx context.Context, t *Tenant) error
+	// afterPurgeHooks run once a purge has committed (leftover.go).
+	afterPurgeHooks []AfterPurge
+	onPlan          []func(ctx context.Context, t *Tenant) error
 	// spares is how many spare schemas KeepSpares keeps ready; refill
 	// wakes it after a claim.
 	spares   int
@@ -56,6 +58,10 @@ type Options struct {
 	OnProvision []Hook
 	// OnPurge run inside the purge transaction, before the schema is dropped.
 	OnPurge []Hook
+	// AfterPurge run once the purge has committed (removing the tenant's
+	// files); their failure leaves the tenant purged and is reported as
+	// ErrPurgeUnfinished.
+	AfterPurge []AfterPurge
 	// SpareSchemas is how many spare schemas KeepSpares keeps ready for
 	// provisioning (0: none; a tenant is then provisioned from scratch).
 	SpareSchemas int
@@ -76,7 +82,7 @@ func NewRegistry(ctx context.Context, db *bun.DB, o Options) (*Registry, error) 
 		return nil, fmt.Errorf("tenant migrations: %w", err)
 	}
 	r := &Registry{db: db, baseDomain: o.BaseDomain, operatorHost: o.OperatorHost, migrations: ms,
-		onProvision: o.OnProvision, onPurge: o.OnPurge, spares: max(o.SpareSchemas, 0), refill: make(chan struct{}, 1)}
+		onProvision: o.OnProvision, onPurge: o.OnPurge, afterPurgeHooks: o.AfterPurge, spares: max(o.SpareSchemas, 0), refill: make(chan struct{}, 1)}
 	if err := db.QueryRowContext(ctx, "SELECT role_prefix FROM piazza.installation").Scan(&r.rolePrefix); err != nil {
 		return nil, fmt.Errorf("read installation (has `piazza migrate` run?): %w", err)
 	}

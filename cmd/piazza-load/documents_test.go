@@ -28,7 +28,7 @@ func TestSeedDocuments(t *testing.T) {
 	w := moduletest.New(t)
 	ctx := context.Background()
 	f := figures{Users: 12, Communities: 3, Joins: 2, Documents: 60, Seed: 1}
-	o := seedOptions{tenants: 1, prefix: "docs", password: testPassword, files: w.Files.Dir, progress: io.Discard}
+	o := seedOptions{tenants: 1, prefix: "docs", password: testPassword, files: w.Files, progress: io.Discard}
 	sites, err := seedTenants(ctx, w.Reg, f, o)
 	if err != nil {
 		t.Fatal(err)

@@ -65,8 +65,8 @@ type seedOptions struct {
 	tenants  int
 	prefix   string
 	password string
-	// files is the server's files directory (the documents' versions).
-	files string
+	// files keeps the documents' versions: the server's file store.
+	files storage.Store
 	// progress receives a line per step (standard error).
 	progress io.Writer
 }
@@ -74,7 +74,7 @@ type seedOptions struct {
 func seedCommand(ctx context.Context, args []string) error {
 	var f figures
 	o := seedOptions{progress: os.Stderr}
-	var dbURL, base string
+	var dbURL, base, filesDir string
 	err := flags("seed", args, func(fs *flag.FlagSet) {
 		fs.IntVar(&o.tenants, "tenants", 100, "tenants to provision (<prefix>-0001 …)")
 		fs.StringVar(&o.prefix, "prefix", "load", "the tenants' slug prefix")
@@ -92,7 +92,8 @@ func seedCommand(ctx context.Context, args []string) error {
 			"with a budget line per category, 2,000 expenses and progress reports (the timeline's and the budget's benchmarks)")
 		fs.IntVar(&f.Documents, "documents", 0, "documents per tenant, in the communities' libraries and the tenant's, in folders; "+
 			"files with one to three versions (stored in -files) and links")
-		fs.StringVar(&o.files, "files", filesDir(), "where the server keeps the tenants' files (piazza dev's data directory's files)")
+		fs.StringVar(&filesDir, "files", "", "a folder to keep the documents' files in (default: the server's file store, "+
+			"from PIAZZA_STORAGE_URL and its keys as the server reads them, else the data directory's files)")
 		fs.Uint64Var(&f.Seed, "seed", 1, "seed of the random content")
 		fs.StringVar(&o.password, "password", "load-password", "every seeded person's password (local accounts are turned on)")
 		fs.StringVar(&dbURL, "db", "", "the application's database URL (default: piazza dev's cluster)")
@@ -106,6 +107,11 @@ func seedCommand(ctx context.Context, args []string) error {
 	}
 	if err := password.Check(o.password); err != nil {
 		return fmt.Errorf("-password: %w", err)
+	}
+	if f.Documents > 0 {
+		if o.files, err = seedStore(ctx, filesDir); err != nil {
+			return err
+		}
 	}
 	reg, closeDB, err := openRegistry(ctx, dbURL, base)
 	if err != nil {
@@ -157,7 +163,7 @@ func seedTenants(ctx context.Context, reg *tenant.Registry, f figures, o seedOpt
 		var site Site
 		err = db.InTenant(ctx, reg.DB(), t.Scope(), func(ctx context.Context, tx bun.Tx) error {
 			s := newSeeder(tx, f, uint64(i), hash, step)
-			s.files = storage.Disk{Dir: o.files}
+			s.files = o.files
 			if err := s.fill(ctx, slug); err != nil {
 				return err
 			}

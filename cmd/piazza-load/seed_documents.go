@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
-	"path/filepath"
+	"os"
+	"time"
 
+	"github.com/piazza-pa/piazza/config"
 	"github.com/piazza-pa/piazza/modules/document"
 	"github.com/piazza-pa/piazza/platform/storage"
 )
@@ -25,9 +27,29 @@ type library struct {
 	folders   []int64 // made so far, top level and nested
 }
 
-// filesDir is where piazza dev keeps the tenants' files (its data
-// directory's files), for the documents' versions.
-func filesDir() string { return filepath.Join(dataDir(), "files") }
+// seedStore is where the documents' versions go: the folder dir, or the
+// server's file store as its configuration names it (PIAZZA_STORAGE_URL
+// and its keys, else the data directory's files), checked first, so that
+// an installation whose files are in a bucket serves the seeded ones.
+func seedStore(ctx context.Context, dir string) (storage.Store, error) {
+	if dir != "" {
+		return storage.Disk{Dir: dir}, nil
+	}
+	cfg, err := config.Load(os.LookupEnv, config.ModeTool)
+	if err != nil {
+		return nil, fmt.Errorf("configuration:\n%w", err)
+	}
+	st, err := storage.Open(cfg.Storage, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := st.Check(ctx); err != nil {
+		return nil, fmt.Errorf("the file store %s cannot be used: %w", cfg.Storage, err)
+	}
+	return st, nil
+}
 
 // seedDocuments fills the document libraries: three documents in five in
 // a community's library (written by one of its members), the others in
@@ -36,8 +58,8 @@ func filesDir() string { return filepath.Join(dataDir(), "files") }
 // a few folders, some with a folder per year inside, and one document in
 // four sits at its root. Four documents in five are files with one to
 // three versions (small text files, stored as uploads are: checked,
-// counted against the tenant's storage, in piazza dev's files
-// directory), the others links. Dates are spread over the three years as
+// counted against the tenant's storage, in the server's file store), the
+// others links. Dates are spread over the three years as
 // the news', each version a week after the one before.
 func (s *seeder) seedDocuments(ctx context.Context, slug string, store storage.Store) error {
 	n := s.f.Documents

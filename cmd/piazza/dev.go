@@ -10,7 +10,7 @@ import (
 )
 
 func devCommand() *cobra.Command {
-	o := envOptions{mode: config.ModeDev, migrate: true, maxConns: 20, adopt: true}
+	o := envOptions{mode: config.ModeDev, migrate: true, maxConns: 20, adopt: true, checkFiles: true}
 	cmd := envCommand("dev", "Run Piazza locally with a demo tenant, no configuration needed", o, func(ctx context.Context, cmd *cobra.Command, e *env) error {
 		pw, err := e.ensureDemo(ctx)
 		if err != nil {

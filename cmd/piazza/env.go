@@ -61,6 +61,9 @@ type envOptions struct {
 	// noRegistry skips the registry (for `piazza migrate` itself).
 	noRegistry bool
 	maxConns   int
+	// checkFiles refuses to start when the file store cannot be used
+	// (serve, dev).
+	checkFiles bool
 }
 
 // withEnv runs fn with the environment o opened for cmd, and closes it.
@@ -93,6 +96,11 @@ func openEnv(ctx context.Context, stderr io.Writer, o envOptions) (*env, error) 
 		return nil, fmt.Errorf("configuration:\n%w", err)
 	}
 	e := &env{mode: o.mode, cfg: cfg, log: newLogger(cfg, stderr), stderr: stderr, dbURL: cfg.DatabaseURL}
+	if o.checkFiles {
+		if err := checkFiles(ctx, cfg, os.LookupEnv); err != nil {
+			return nil, err
+		}
+	}
 	if o.mode != config.ModeTool || cfg.DatabaseURL == "" {
 		if err := cfg.LoadSecretKey(); err != nil { // generated in the data directory unless given
 			return nil, err
@@ -215,7 +223,7 @@ func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 
 // registryOptions are the registry's settings and the control-plane work
 // that rides along with provisioning and purging a tenant: its role
-// permissions and its relying-party signing key.
+// permissions and its relying-party signing key; once purged, its files.
 func (e *env) registryOptions() tenant.Options {
 	return tenant.Options{
 		BaseDomain:   e.cfg.BaseDomain,
@@ -243,6 +251,7 @@ func (e *env) registryOptions() tenant.Options {
 		OnPurge: []tenant.Hook{func(ctx context.Context, tx bun.Tx, t *tenant.Tenant) error {
 			return authz.PurgeTenant(ctx, tx, t.Domain())
 		}},
+		AfterPurge: []tenant.AfterPurge{e.removeTenantFiles},
 	}
 }
 

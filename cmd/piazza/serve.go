@@ -8,10 +8,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/piazza-pa/piazza/config"
+	"github.com/piazza-pa/piazza/tenant"
 )
 
 func serveCommand() *cobra.Command {
-	o := envOptions{mode: config.ModeServe, migrate: true, maxConns: 40}
+	o := envOptions{mode: config.ModeServe, migrate: true, maxConns: 40, checkFiles: true}
 	cmd := envCommand("serve", "Serve Piazza (production)", o, func(ctx context.Context, _ *cobra.Command, e *env) error {
 		return e.serve(ctx)
 	})
@@ -27,7 +28,10 @@ func (e *env) janitor(ctx context.Context) {
 	defer t.Stop()
 	for {
 		purged, err := e.registry.PurgeExpired(ctx, e.cfg.DeleteGrace)
-		if err != nil && !errors.Is(err, context.Canceled) {
+		switch {
+		case errors.Is(err, tenant.ErrPurgeUnfinished):
+			e.log.Error("purge deleted tenants: run `piazza storage gc` to finish", "err", err)
+		case err != nil && !errors.Is(err, context.Canceled):
 			e.log.Error("purge deleted tenants", "err", err)
 		}
 		for _, s := range purged {

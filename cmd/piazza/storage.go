@@ -15,29 +15,14 @@ import (
 
 // fileStore is the store PIAZZA_STORAGE_URL names: an S3-compatible
 // bucket, or a folder (the data directory's files folder by default).
-func fileStore(cfg *config.Config) (storage.Store, error) {
-	s := cfg.Storage
-	if !s.S3() {
-		dir := s.Dir
-		if dir == "" {
-			dir = filepath.Join(cfg.DataDir, "files")
-		}
-		return storage.Disk{Dir: dir}, nil
-	}
-	st, err := storage.NewS3(storage.S3Options{
-		Endpoint: s.Endpoint, Insecure: s.Insecure, Region: s.Region, Bucket: s.Bucket, Prefix: s.Prefix,
-		AccessKey: s.AccessKey, SecretKey: s.SecretKey, SessionToken: s.SessionToken,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("PIAZZA_STORAGE_URL: %w", err)
-	}
-	return st, nil
+func fileStore(cfg *config.Config) (storage.Backend, error) {
+	return storage.Open(cfg.Storage, cfg.DataDir)
 }
 
 // openFiles is fileStore for a command or server that has already
 // checked the configuration: a refusal the configuration's own checks did
 // not foresee is logged, and every use of the store fails with it.
-func (e *env) openFiles() storage.Store {
+func (e *env) openFiles() storage.Backend {
 	s, err := fileStore(e.cfg)
 	if err != nil {
 		e.log.Error("file store unusable", "err", err)
@@ -48,7 +33,7 @@ func (e *env) openFiles() storage.Store {
 }
 
 func storageCommand() *cobra.Command {
-	return group("storage", "Manage where uploaded files are kept", storageMigrateCommand())
+	return group("storage", "Manage where uploaded files are kept", storageMigrateCommand(), storageGCCommand())
 }
 
 func storageMigrateCommand() *cobra.Command {
@@ -96,7 +81,10 @@ func migrateFiles(cmd *cobra.Command, cfg *config.Config, from string, concurren
 	if err != nil {
 		return err
 	}
-	dst := st.(storage.Sized)
+	dst, ok := st.(storage.Sized)
+	if !ok {
+		return errors.New("PIAZZA_STORAGE_URL must name the s3:// store to copy the files to")
+	}
 	p := newProgress(cmd.ErrOrStderr(), "copying files")
 	rep, err := storage.Copy(cmd.Context(), src, dst, files, concurrency, p.update)
 	out := cmd.OutOrStdout()

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -133,10 +134,15 @@ func tenantDeleteCommand() *cobra.Command {
 					return report(cmd, "tenant %s deleted: unreachable now, restorable with `piazza tenant restore %s` for %s, then purged",
 						slug, slug, e.cfg.DeleteGrace)
 				}
-				if err := e.registry.Purge(ctx, slug); err != nil {
+				err := e.registry.Purge(ctx, slug)
+				if errors.Is(err, tenant.ErrPurgeUnfinished) {
+					fmt.Fprintf(cmd.OutOrStdout(), "%v\nRun `piazza storage gc` to remove the files.\n", err)
+					return exitError(1)
+				}
+				if err != nil {
 					return err
 				}
-				return report(cmd, "tenant %s purged: its schema, role and hosts are gone", slug)
+				return report(cmd, "tenant %s purged: its schema, role, hosts and files are gone", slug)
 			})
 		},
 	}

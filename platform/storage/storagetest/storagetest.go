@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 
@@ -23,6 +24,12 @@ import (
 
 // Bucket is the bucket the server starts with.
 const Bucket = "piazza-test"
+
+// AccessKey is the only access key the server knows. gofakes3 checks no
+// signature; the server refuses a request signed with another key, or not
+// signed, with 403 as S3 does (InvalidAccessKeyId, AccessDenied). A wrong
+// secret with the right key goes unnoticed.
+const AccessKey = "piazza"
 
 // Server is a running S3-compatible server.
 type Server struct {
@@ -37,6 +44,23 @@ type Server struct {
 	puts int
 	// flaky is how many uploads still fail once with a 500.
 	flaky int
+	// noDeletes refuses every removal (RefuseDeletes).
+	noDeletes bool
+}
+
+// RefuseDeletes has the server refuse (true) or accept (false) removals,
+// one by one or a thousand at a time, with 403 AccessDenied, as a store
+// does to a key that may not delete.
+func (s *Server) RefuseDeletes(refuse bool) {
+	s.mu.Lock()
+	s.noDeletes = refuse
+	s.mu.Unlock()
+}
+
+func (s *Server) refuseDelete(r *http.Request) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.noDeletes && (r.Method == http.MethodDelete || r.Method == http.MethodPost && r.URL.Query().Has("delete"))
 }
 
 // FailNextPuts has the next n uploads (a PUT, or a part of one) fail with
@@ -89,15 +113,41 @@ func (s *Server) refuseIf(r *http.Request) (int, bool) {
 func (s *Server) refusing(h http.Handler) http.Handler {
 	s.puts = -1
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if code := unknownKey(r); code != "" {
+			refuseWith(w, r, http.StatusForbidden, code)
+			return
+		}
+		if s.refuseDelete(r) {
+			refuseWith(w, r, http.StatusForbidden, "AccessDenied")
+			return
+		}
 		if status, ok := s.refuseIf(r); ok {
 			code := map[int]string{http.StatusForbidden: "AccessDenied", http.StatusInternalServerError: "InternalError"}[status]
-			w.Header().Set("Content-Type", "application/xml")
-			w.WriteHeader(status)
-			_, _ = io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>`+code+`</Code><Message>refused by the test</Message></Error>`)
+			refuseWith(w, r, status, code)
 			return
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// unknownKey is the error code of a request not signed with AccessKey, or "".
+func unknownKey(r *http.Request) string {
+	auth := r.Header.Get("Authorization")
+	if auth == "" {
+		return "AccessDenied"
+	}
+	_, cred, _ := strings.Cut(auth, "Credential=")
+	if key, _, _ := strings.Cut(cred, "/"); key != AccessKey {
+		return "InvalidAccessKeyId"
+	}
+	return ""
+}
+
+func refuseWith(w http.ResponseWriter, r *http.Request, status int, code string) {
+	_, _ = io.Copy(io.Discard, r.Body)
+	w.Header().Set("Content-Type", "application/xml")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>`+code+`</Code><Message>refused by the test</Message></Error>`)
 }
 
 // Start starts a server speaking HTTPS, as a production store does, with
@@ -157,7 +207,7 @@ func hostOf(t testing.TB, raw string) string {
 func (s *Server) Options(prefix string) storage.S3Options {
 	return storage.S3Options{
 		Endpoint: s.Endpoint, Insecure: s.Insecure, Region: "us-east-1", Transport: s.transport,
-		Bucket: Bucket, Prefix: prefix, AccessKey: "piazza", SecretKey: "piazza-test-secret",
+		Bucket: Bucket, Prefix: prefix, AccessKey: AccessKey, SecretKey: "piazza-test-secret",
 	}
 }
 
