@@ -84,7 +84,12 @@ func dayWidth(span int) float64 {
 // order given (each followed by its tasks, in the order given, and its
 // milestones), then the milestones of no work package.
 func Layout(p *Project, wps []WorkPackage, tasks []Task, deps []Dependency, ms []Milestone, today time.Time) Chart {
-	st := StatusOf(tasks, deps, today)
+	return layout(p, &Plan{WorkPackages: wps, Tasks: tasks, Dependencies: deps, Milestones: ms}, StatusOf(tasks, deps, today), today)
+}
+
+// layout is Layout of plan pl whose status st is known.
+func layout(p *Project, pl *Plan, st Status, today time.Time) Chart {
+	wps, tasks, deps, ms := pl.WorkPackages, pl.Tasks, pl.Dependencies, pl.Milestones
 	from, to := dayOf(p.StartsOn), dayOf(p.EndsOn)
 	for i := range wps {
 		from, to = min(from, dayOf(wps[i].StartsOn)), max(to, dayOf(wps[i].EndsOn))
@@ -147,7 +152,12 @@ func (c *Chart) bar(kind string, id int64, label string, x0, x1 float64, progres
 func (c *Chart) diamond(m *Milestone, x float64, late bool) {
 	y := ganttTop + float64(len(c.Rows))*ganttRow + ganttRow/2
 	r := ganttBar / 2
-	pts := num(x) + "," + num(y-r) + " " + num(x+r) + "," + num(y) + " " + num(x) + "," + num(y+r) + " " + num(x-r) + "," + num(y)
+	var buf [64]byte
+	b := appendNum(append(appendNum(buf[:0], x), ','), y-r)
+	b = appendNum(append(appendNum(append(b, ' '), x+r), ','), y)
+	b = appendNum(append(appendNum(append(b, ' '), x), ','), y+r)
+	b = appendNum(append(appendNum(append(b, ' '), x-r), ','), y)
+	pts := string(b)
 	c.Rows = append(c.Rows, Row{Kind: "milestone", ID: m.ID, Label: m.Title, X: x, Y: y - r, H: 2 * r, Points: pts,
 		Late: late, Reached: m.Reached, StartsOn: m.DueOn, EndsOn: m.DueOn, TextY: y + 4})
 }
@@ -171,21 +181,24 @@ func (c *Chart) arrows(deps []Dependency, st Status) {
 		}
 		p, s := &c.Rows[i], &c.Rows[j]
 		x0, y0, x1, y1 := p.X+p.W, p.Y+p.H/2, s.X, s.Y+s.H/2
-		var path string
+		var buf [96]byte
+		b := appendNum(append(appendNum(append(buf[:0], 'M'), x0), ' '), y0)
 		if x1 >= x0 { // along, then down (or up) into the successor's start
 			edge := s.Y
 			if y1 < y0 {
 				edge = s.Y + s.H
 			}
-			path = "M" + num(x0) + " " + num(y0) + " H" + num(x1+min(4, s.W/2)) + " V" + num(edge)
+			b = appendNum(append(appendNum(append(b, " H"...), x1+min(4, s.W/2)), " V"...), edge)
 		} else { // the successor starts before: out, round, and in from the left
 			mid := y1 - ganttRow/2
 			if y1 < y0 {
 				mid = y1 + ganttRow/2
 			}
-			path = "M" + num(x0) + " " + num(y0) + " H" + num(x0+6) + " V" + num(mid) + " H" + num(x1-6) + " V" + num(y1) + " H" + num(x1)
+			b = appendNum(append(appendNum(append(b, " H"...), x0+6), " V"...), mid)
+			b = appendNum(append(appendNum(append(b, " H"...), x1-6), " V"...), y1)
+			b = appendNum(append(b, " H"...), x1)
 		}
-		c.Arrows = append(c.Arrows, Arrow{From: d.Predecessor, To: d.Successor, D: path, Late: st.blocked[d.Successor]})
+		c.Arrows = append(c.Arrows, Arrow{From: d.Predecessor, To: d.Successor, D: string(b), Late: st.blocked[d.Successor]})
 	}
 }
 

@@ -90,13 +90,40 @@ func BenchmarkGanttPage(b *testing.B) {
 }
 
 // BenchmarkGanttRender: the chart and the table of the same plan, from
-// the plan in memory (the layout and the markup, no database, no page).
+// the plan in memory (the layout and the markup, no database, no page),
+// and each part alone: the layout, the chart's marks, the table's rows
+// (in Italian and in English, whose dates are written differently).
+//
+//	go test ./modules/project -run '^$' -bench GanttRender -benchmem
 func BenchmarkGanttRender(b *testing.B) {
 	tl, today := largeTimeline()
 	l := localizer(b, "it")
-	for b.Loop() {
-		tl.Chart = project.Layout(tl.Project, tl.Plan.WorkPackages, tl.Plan.Tasks, tl.Plan.Dependencies, tl.Plan.Milestones, today)
-		_, _ = tl.ChartSVG(l), tl.TableHTML(l)
+	lay := func() project.Chart {
+		return project.Layout(tl.Project, tl.Plan.WorkPackages, tl.Plan.Tasks, tl.Plan.Dependencies, tl.Plan.Milestones, today)
+	}
+	b.Run("all", func(b *testing.B) {
+		for b.Loop() {
+			tl.Chart = lay()
+			_, _ = tl.ChartSVG(l), tl.TableHTML(l)
+		}
+	})
+	b.Run("layout", func(b *testing.B) {
+		for b.Loop() {
+			tl.Chart = lay()
+		}
+	})
+	b.Run("chart", func(b *testing.B) {
+		for b.Loop() {
+			_ = tl.ChartSVG(l)
+		}
+	})
+	for _, lang := range []string{"it", "en"} {
+		l := localizer(b, lang)
+		b.Run("table-"+lang, func(b *testing.B) {
+			for b.Loop() {
+				_ = tl.TableHTML(l)
+			}
+		})
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"html/template"
 	"math"
 	"strconv"
-	"time"
 	"unicode/utf8"
 
 	"github.com/piazza-pa/piazza/platform/i18n"
@@ -22,32 +21,21 @@ import (
 // labelCut is how many characters of a label the chart shows.
 const labelCut = 30
 
-// words are the timeline's words in the reader's language, and its
-// dates as they read them (each day formatted once).
+// words are the timeline's words in the reader's language (its dates
+// are written by the reader's localizer straight into the page).
 type words struct {
 	l                     *i18n.Localizer
 	late, reached, onTime string
 	kinds                 map[string]string
-	dates                 map[int64]string
 }
 
 func newWords(l *i18n.Localizer) *words {
 	w := &words{l: l, late: l.T("project.late"), reached: l.T("project.milestone.reached"), onTime: l.T("project.on_time"),
-		kinds: map[string]string{}, dates: map[int64]string{}}
+		kinds: map[string]string{}}
 	for _, k := range []string{"wp", "task", "milestone"} {
 		w.kinds[k] = l.T("project.gantt.kind." + k)
 	}
 	return w
-}
-
-// date is date t as the reader reads it.
-func (w *words) date(t time.Time) string {
-	s, ok := w.dates[t.Unix()]
-	if !ok {
-		s = w.l.Date(t)
-		w.dates[t.Unix()] = s
-	}
-	return s
 }
 
 // ChartSVG is the chart's marks for reader l, to go inside its <svg>:
@@ -204,8 +192,9 @@ func tableRow(b []byte, w *words, tasks string, r *Row, after []string) []byte {
 	} else {
 		b = escape(b, r.Label)
 	}
-	b = append(escape(append(b, "</th><td>"...), w.date(r.StartsOn)), "</td><td>"...)
-	b = append(escape(b, w.date(r.EndsOn)), "</td><td>"...)
+	// A date is digits, spaces and a month's name: nothing to escape.
+	b = append(w.l.AppendDate(append(b, "</th><td>"...), r.StartsOn), "</td><td>"...)
+	b = append(w.l.AppendDate(b, r.EndsOn), "</td><td>"...)
 	progress := r.Progress
 	if r.Kind == "milestone" {
 		progress = 0

@@ -58,7 +58,7 @@ func (m *Module) calendar(c *fiber.Ctx) error {
 // planCSV is the project's plan as CSV.
 func (m *Module) planCSV(c *fiber.Ctx) error {
 	id := screen.ParamID(c, "id")
-	tl, err := m.Timeline(c.UserContext(), id)
+	tl, err := m.PlanSheet(c.UserContext(), id)
 	if err != nil {
 		return err
 	}

@@ -15,8 +15,14 @@ import (
 // dayOf is a date as a number of days since 1970-01-01 (dates are held at
 // midnight UTC).
 func dayOf(t time.Time) int {
-	u := t.UTC()
-	return int(time.Date(u.Year(), u.Month(), u.Day(), 0, 0, 0, 0, time.UTC).Unix() / 86400)
+	// A UTC day is 86,400 seconds (Go's time has no leap seconds): the
+	// day of t is its seconds since 1970 divided by that, rounded down.
+	u := t.Unix()
+	d := u / 86400
+	if u%86400 < 0 {
+		d--
+	}
+	return int(d)
 }
 
 // dateOf is the date of day number d.

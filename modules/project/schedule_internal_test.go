@@ -121,3 +121,27 @@ func TestParseEuro(t *testing.T) {
 		t.Errorf("Euro: %s %s", Euro(123456789, "it"), Euro(5, "en"))
 	}
 }
+
+// TestDayOf: the day number of an instant is that of its date in UTC, at
+// any hour, in any zone, before and after 1970, and dateOf gives the
+// date back.
+func TestDayOf(t *testing.T) {
+	rome, err := time.LoadLocation("Europe/Rome")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := func(x time.Time) int {
+		u := x.UTC()
+		return int(time.Date(u.Year(), u.Month(), u.Day(), 12, 0, 0, 0, time.UTC).Sub(time.Date(1970, 1, 1, 12, 0, 0, 0, time.UTC)).Hours() / 24)
+	}
+	for x := time.Date(1969, 12, 25, 0, 0, 0, 0, time.UTC); x.Year() < 2035; x = x.Add(7*time.Hour + 13*time.Minute + 1) {
+		for _, y := range []time.Time{x, x.In(rome), x.Truncate(24 * time.Hour)} {
+			if got := dayOf(y); got != want(y) {
+				t.Fatalf("dayOf(%s) = %d, want %d", y, got, want(y))
+			}
+		}
+		if d := x.Truncate(24 * time.Hour); !dateOf(dayOf(d)).Equal(d) {
+			t.Fatalf("dateOf(dayOf(%s)) = %s", d, dateOf(dayOf(d)))
+		}
+	}
+}

@@ -121,8 +121,21 @@ type Timeline struct {
 	Plans bool
 }
 
-// Timeline reads project id's plan and lays its chart out.
+// Timeline reads project id's plan and lays its chart out (without its
+// people's names: the page does not show them).
 func (m *Module) Timeline(ctx context.Context, id int64) (*Timeline, error) {
+	return m.timeline(ctx, id, false)
+}
+
+// PlanSheet reads project id's plan with its people's names (for the
+// plan's CSV file).
+func (m *Module) PlanSheet(ctx context.Context, id int64) (*Timeline, error) {
+	return m.timeline(ctx, id, true)
+}
+
+// timeline reads project id's plan, lays its chart out and, withNames,
+// reads its people's names.
+func (m *Module) timeline(ctx context.Context, id int64, withNames bool) (*Timeline, error) {
 	tl := &Timeline{}
 	today := m.today()
 	err := m.in(ctx, id, Read, false, func(ctx context.Context, tx bun.Tx, p *Project) error {
@@ -132,9 +145,11 @@ func (m *Module) Timeline(ctx context.Context, id int64) (*Timeline, error) {
 			return err
 		}
 		tl.Status = StatusOf(tl.Plan.Tasks, tl.Plan.Dependencies, today)
-		tl.Chart = Layout(p, tl.Plan.WorkPackages, tl.Plan.Tasks, tl.Plan.Dependencies, tl.Plan.Milestones, today)
+		tl.Chart = layout(p, tl.Plan, tl.Status, today)
 		tl.After = after(tl.Plan)
-		tl.Names, err = names(ctx, tx, p.ID)
+		if withNames {
+			tl.Names, err = names(ctx, tx, p.ID)
+		}
 		return err
 	})
 	return tl, err

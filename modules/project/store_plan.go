@@ -13,9 +13,9 @@ import (
 	"github.com/piazza-pa/piazza/platform/keyset"
 )
 
-// The SQL of a project's plan. A plan is read with one query per kind of
-// row (work packages, tasks with their assignees, dependencies,
-// milestones), whatever its size.
+// The SQL of a project's plan. A plan is read with one statement, whatever
+// its size: its work packages, tasks, assignees, dependencies and
+// milestones as the rows of one result, each kind in its order.
 
 // Plan is a project's plan.
 type Plan struct {
@@ -32,74 +32,90 @@ const taskFields = `t.id, t.project_id, t.work_package_id, t.title, t.descriptio
 const taskColumns = taskFields + `,
 	coalesce((SELECT array_agg(a.user_id ORDER BY a.user_id) FROM project_task_assignees AS a WHERE a.task_id = t.id), '{}') AS assignees`
 
+// The kinds of a plan's rows in planQuery, in the order they come.
+const (
+	planWorkPackage = iota + 1
+	planTask
+	planAssignee
+	planDependency
+	planMilestone
+)
+
+// planQuery is project $1's plan in one result of rows (kind, id, ref,
+// code, title, text, from, to, status, progress, reached): work packages
+// (by start) with their code and description; tasks (by start) with their
+// work package as ref; assignments as task and user (by task, then
+// user); dependencies as predecessor and successor (in that order);
+// milestones (by due date) with their work package (0 for none) and
+// deliverables. It is sent prepared and scanned by hand: one round trip
+// instead of one per kind, and no reflection (bun's took most of the
+// page's reading time at 400 tasks). The assignments are joined to the
+// project's tasks by hash, whatever the estimates: a subquery per task
+// may be planned as a scan of every assignment per task.
+const planQuery = `SELECT 1 AS k, w.id, 0::bigint AS ref, w.code, w.title, w.description AS text,
+		w.starts_on AS from_on, w.ends_on AS to_on, ''::text AS status, 0::smallint AS progress, false AS reached
+	FROM project_work_packages AS w WHERE w.project_id = $1
+UNION ALL
+SELECT 2, t.id, t.work_package_id, '', t.title, t.description, t.starts_on, t.ends_on, t.status, t.progress, false
+	FROM project_tasks AS t WHERE t.project_id = $1
+UNION ALL
+SELECT 3, a.task_id, a.user_id, '', '', '', NULL, NULL, '', 0, false
+	FROM project_task_assignees AS a JOIN project_tasks AS t ON t.id = a.task_id WHERE t.project_id = $1
+UNION ALL
+SELECT 4, d.predecessor_id, d.successor_id, '', '', '', NULL, NULL, '', 0, false
+	FROM project_task_dependencies AS d WHERE d.project_id = $1
+UNION ALL
+SELECT 5, ms.id, coalesce(ms.work_package_id, 0), '', ms.title, ms.deliverables, ms.due_on, ms.due_on, '', 0, ms.reached
+	FROM project_milestones AS ms WHERE ms.project_id = $1
+ORDER BY k, from_on, id, ref`
+
+// planRow is a row of planQuery.
+type planRow struct {
+	kind, progress            int
+	id, ref                   int64
+	code, title, text, status string
+	from, to                  sql.NullTime
+	reached                   bool
+}
+
 // readPlan reads project id's plan, each kind in order of dates.
 func readPlan(ctx context.Context, tx bun.IDB, id int64) (*Plan, error) {
 	pl := &Plan{}
-	if err := tx.NewSelect().Model(&pl.WorkPackages).Where("w.project_id = ?", id).OrderExpr("w.starts_on, w.id").Scan(ctx); err != nil {
-		return nil, fmt.Errorf("work packages: %w", err)
-	}
-	err := eachRow(ctx, tx, tasksQuery, id, func(rows *sql.Rows) error {
-		var t Task
-		err := rows.Scan(&t.ID, &t.ProjectID, &t.WorkPackageID, &t.Title, &t.Description, &t.StartsOn, &t.EndsOn, &t.Status, &t.Progress)
-		pl.Tasks = append(pl.Tasks, t)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("tasks: %w", err)
-	}
-	if err := readAssignees(ctx, tx, id, pl.Tasks); err != nil {
-		return nil, err
-	}
-	err = eachRow(ctx, tx, dependenciesQuery, id, func(rows *sql.Rows) error {
-		var d Dependency
-		err := rows.Scan(&d.ProjectID, &d.Predecessor, &d.Successor)
-		pl.Dependencies = append(pl.Dependencies, d)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("dependencies: %w", err)
-	}
-	if err := tx.NewSelect().Model(&pl.Milestones).Where("ms.project_id = ?", id).OrderExpr("ms.due_on, ms.id").Scan(ctx); err != nil {
-		return nil, fmt.Errorf("milestones: %w", err)
-	}
-	return pl, nil
-}
-
-// readAssignees fills the assignees of project id's tasks ts in one
-// query (joined by hash, whatever the estimates: a subquery per task may
-// be planned as a scan of every assignment per task).
-func readAssignees(ctx context.Context, tx bun.IDB, id int64, ts []Task) error {
-	at := make(map[int64]int, len(ts))
-	for i := range ts {
-		at[ts[i].ID] = i
-		ts[i].Assignees = []int64{}
-	}
-	err := eachRow(ctx, tx, assigneesQuery, id, func(rows *sql.Rows) error {
-		var task, user int64
-		if err := rows.Scan(&task, &user); err != nil {
+	at := map[int64]int{} // a task's index, by id
+	var r planRow
+	err := eachRow(ctx, tx, planQuery, id, func(rows *sql.Rows) error {
+		if err := rows.Scan(&r.kind, &r.id, &r.ref, &r.code, &r.title, &r.text, &r.from, &r.to, &r.status, &r.progress, &r.reached); err != nil {
 			return err
 		}
-		if i, ok := at[task]; ok {
-			ts[i].Assignees = append(ts[i].Assignees, user)
+		switch r.kind {
+		case planWorkPackage:
+			pl.WorkPackages = append(pl.WorkPackages, WorkPackage{ID: r.id, ProjectID: id, Code: r.code, Title: r.title,
+				Description: r.text, StartsOn: r.from.Time, EndsOn: r.to.Time})
+		case planTask:
+			at[r.id] = len(pl.Tasks)
+			pl.Tasks = append(pl.Tasks, Task{ID: r.id, ProjectID: id, WorkPackageID: r.ref, Title: r.title, Description: r.text,
+				StartsOn: r.from.Time, EndsOn: r.to.Time, Status: r.status, Progress: r.progress, Assignees: []int64{}})
+		case planAssignee:
+			if i, ok := at[r.id]; ok {
+				pl.Tasks[i].Assignees = append(pl.Tasks[i].Assignees, r.ref)
+			}
+		case planDependency:
+			pl.Dependencies = append(pl.Dependencies, Dependency{ProjectID: id, Predecessor: r.id, Successor: r.ref})
+		case planMilestone:
+			m := Milestone{ID: r.id, ProjectID: id, Title: r.title, DueOn: r.from.Time, Deliverables: r.text, Reached: r.reached}
+			if r.ref != 0 {
+				wp := r.ref
+				m.WorkPackageID = &wp
+			}
+			pl.Milestones = append(pl.Milestones, m)
 		}
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("assignees: %w", err)
+		return nil, fmt.Errorf("plan: %w", err)
 	}
-	return nil
+	return pl, nil
 }
-
-// The statements of a plan's many rows, sent prepared and scanned by
-// hand (bun's reflection took most of the page's reading time at 400
-// tasks).
-const (
-	tasksQuery     = `SELECT ` + taskFields + ` FROM project_tasks AS t WHERE t.project_id = $1 ORDER BY t.starts_on, t.id`
-	assigneesQuery = `SELECT a.task_id, a.user_id FROM project_task_assignees AS a JOIN project_tasks AS t ON t.id = a.task_id
-		WHERE t.project_id = $1 ORDER BY a.task_id, a.user_id`
-	dependenciesQuery = `SELECT d.project_id, d.predecessor_id, d.successor_id FROM project_task_dependencies AS d
-		WHERE d.project_id = $1 ORDER BY d.predecessor_id, d.successor_id`
-)
 
 // eachRow runs the prepared statement query (its one parameter: id) in
 // tx and calls each for every row.

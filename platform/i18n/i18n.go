@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -126,11 +127,17 @@ func (l *Localizer) t(key string, args ...any) string {
 func (l *Localizer) Number(n float64) string { return l.p.Sprint(number.Decimal(n)) }
 
 // Date formats t as the language writes dates.
-func (l *Localizer) Date(t time.Time) string {
+func (l *Localizer) Date(t time.Time) string { return string(l.AppendDate(make([]byte, 0, 24), t)) }
+
+// AppendDate writes t to b as Date does (for pages that write many dates
+// into one buffer).
+func (l *Localizer) AppendDate(b []byte, t time.Time) []byte {
 	if l.Lang == "en" {
-		return t.Format("2 January 2006")
+		return t.AppendFormat(b, "2 January 2006")
 	}
-	return fmt.Sprintf("%d %s %d", t.Day(), mesi[t.Month()-1], t.Year())
+	b = strconv.AppendInt(b, int64(t.Day()), 10)
+	b = append(append(append(b, ' '), mesi[t.Month()-1]...), ' ')
+	return strconv.AppendInt(b, int64(t.Year()), 10)
 }
 
 var mesi = [...]string{"gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"}

@@ -1,6 +1,7 @@
 package i18n_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -52,5 +53,28 @@ func TestFormatting(t *testing.T) {
 	d := time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC)
 	if it.Date(d) != "9 marzo 2026" || en.Date(d) != "9 March 2026" {
 		t.Errorf("dates: %q %q", it.Date(d), en.Date(d))
+	}
+}
+
+// TestAppendDate: every day of several years, in each language, written
+// after what the buffer holds, reads as the language writes dates (the
+// Italian months by name, day and year in digits; English as Go's
+// "2 January 2006").
+func TestAppendDate(t *testing.T) {
+	b, err := i18n.New(i18n.Messages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, en := b.For("it"), b.For("en")
+	mesi := []string{"gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"}
+	for d := time.Date(1999, 12, 25, 0, 0, 0, 0, time.UTC); d.Year() < 2032; d = d.AddDate(0, 0, 1) {
+		want := fmt.Sprintf("%d %s %d", d.Day(), mesi[d.Month()-1], d.Year())
+		if got := string(it.AppendDate([]byte("<td>"), d)); got != "<td>"+want || it.Date(d) != want {
+			t.Fatalf("Italian %s: %q, %q", d.Format(time.DateOnly), got, it.Date(d))
+		}
+		want = d.Format("2 January 2006")
+		if got := string(en.AppendDate([]byte("<td>"), d)); got != "<td>"+want || en.Date(d) != want {
+			t.Fatalf("English %s: %q, %q", d.Format(time.DateOnly), got, en.Date(d))
+		}
 	}
 }
