@@ -52,6 +52,9 @@ type Statement struct {
 	Crit               []string                     `json:"crit,omitempty"`
 	TrustMarks         []TrustMark                  `json:"trust_marks,omitempty"`
 	SourceEndpoint     string                       `json:"source_endpoint,omitempty"`
+	// TrustMarkIssuers, in a trust anchor's configuration, lists by trust
+	// mark type the entities it trusts to issue it (any, when empty).
+	TrustMarkIssuers map[string][]string `json:"trust_mark_issuers,omitempty"`
 
 	// raw is the signed statement, as fetched.
 	raw string
