@@ -3,6 +3,7 @@ package federation
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -168,4 +169,42 @@ func (r *Resolver) trustMarks(ctx context.Context, leaf, ta *Statement) ([]Verif
 			Reason: fmt.Sprintf("trust mark %s required by trust anchor %s: %s", req, ta.Subject, reason)}
 	}
 	return out, nil
+}
+
+// ErrIssuerUnreachable is CheckTrustMark's answer when the trust mark's
+// issuer publishes no entity configuration that can be fetched: its
+// signature could not be checked.
+var ErrIssuerUnreachable = errors.New("its issuer's entity configuration cannot be fetched")
+
+// CheckTrustMark checks the signature of a trust mark given to a tenant
+// with its issuer's keys: a configured trust anchor's, or those of the
+// issuer's entity configuration (fetched, self-signed). It returns the
+// issuer; ErrIssuerUnreachable (wrapped) when the issuer's configuration
+// cannot be fetched, an invalid input when the signature does not verify.
+func (r *Resolver) CheckTrustMark(ctx context.Context, raw string) (string, error) {
+	_, c, err := parseTrustMark(raw)
+	if err != nil {
+		return "", invalid("trust mark: %v", err)
+	}
+	iss, err := CheckEntityID(c.Issuer)
+	if err != nil || iss != c.Issuer {
+		return c.Issuer, invalid("trust mark %s: issuer %q is not an entity identifier", c.Type, c.Issuer)
+	}
+	var keys *jose.JSONWebKeySet
+	if a := r.anchor(iss); a != nil {
+		keys = &a.JWKS
+	} else {
+		if _, err := r.get(ctx, iss+WellKnown); err != nil {
+			return iss, fmt.Errorf("%w (%v)", ErrIssuerUnreachable, err)
+		}
+		conf, err := r.configuration(ctx, iss, nil)
+		if err != nil {
+			return iss, invalid("trust mark %s: issuer %s: %v", c.Type, iss, err)
+		}
+		keys = conf.JWKS
+	}
+	if verifyRaw(strings.TrimSpace(raw), keys) != nil {
+		return iss, invalid("trust mark %s: signature does not verify with the keys of its issuer %s", c.Type, iss)
+	}
+	return iss, nil
 }
