@@ -184,11 +184,11 @@ var ErrIssuerUnreachable = errors.New("its issuer's entity configuration cannot 
 func (r *Resolver) CheckTrustMark(ctx context.Context, raw string) (string, error) {
 	_, c, err := parseTrustMark(raw)
 	if err != nil {
-		return "", invalid("trust mark: %v", err)
+		return "", badMark("malformed", "trust mark: %v", err)
 	}
 	iss, err := CheckEntityID(c.Issuer)
 	if err != nil || iss != c.Issuer {
-		return c.Issuer, invalid("trust mark %s: issuer %q is not an entity identifier", c.Type, c.Issuer)
+		return c.Issuer, badMark("issuer", "trust mark %s: issuer %q is not an entity identifier", c.Type, c.Issuer)
 	}
 	var keys *jose.JSONWebKeySet
 	if a := r.anchor(iss); a != nil {
@@ -199,12 +199,12 @@ func (r *Resolver) CheckTrustMark(ctx context.Context, raw string) (string, erro
 		}
 		conf, err := r.configuration(ctx, iss, nil)
 		if err != nil {
-			return iss, invalid("trust mark %s: issuer %s: %v", c.Type, iss, err)
+			return iss, badMark("issuer", "trust mark %s: issuer %s: %v", c.Type, iss, err)
 		}
 		keys = conf.JWKS
 	}
 	if verifyRaw(strings.TrimSpace(raw), keys) != nil {
-		return iss, invalid("trust mark %s: signature does not verify with the keys of its issuer %s", c.Type, iss)
+		return iss, badMark("signature", "trust mark %s: signature does not verify with the keys of its issuer %s", c.Type, iss)
 	}
 	return iss, nil
 }
