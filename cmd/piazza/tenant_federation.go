@@ -19,9 +19,18 @@ import (
 )
 
 // federation is the installation's OpenID Federation settings.
-func (e *env) federation() federation.Config {
-	return federation.Config{EntityID: e.cfg.FederationEntityID, AuthorityHints: e.cfg.FederationAuthorityHints,
+func (e *env) federation() (federation.Config, error) {
+	c := federation.Config{EntityID: e.cfg.FederationEntityID, AuthorityHints: e.cfg.FederationAuthorityHints,
 		Organization: e.cfg.FederationOrganization, Contacts: e.cfg.FederationContacts}
+	if e.cfg.FederationRPPolicy != "" {
+		if err := json.Unmarshal([]byte(e.cfg.FederationRPPolicy), &c.RPPolicy); err != nil {
+			return c, fmt.Errorf("PIAZZA_FEDERATION_RP_POLICY: %w", err)
+		}
+		if err := federation.CheckPolicy(c.RPPolicy); err != nil {
+			return c, fmt.Errorf("PIAZZA_FEDERATION_RP_POLICY: %w", err)
+		}
+	}
+	return c, nil
 }
 
 // tenantFederationCommand is `tenant federation`: a tenant's settings as
@@ -156,7 +165,11 @@ func runTenantFederation(ctx context.Context, cmd *cobra.Command, e *env, t *ten
 			return err
 		}
 	}
-	svc := federation.Service{Config: e.federation()}
+	fc, err := e.federation()
+	if err != nil {
+		return err
+	}
+	svc := federation.Service{Config: fc}
 	id := fedmod.Of(t).EntityID(e.scheme())
 	out := cmd.OutOrStdout()
 	fmt.Fprintf(out, "entity id:        %s\n", id)
