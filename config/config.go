@@ -93,6 +93,10 @@ type Config struct {
 	FederationAuthorityHints []string
 	FederationOrganization   string
 	FederationContacts       []string
+	// FederationRPPolicy is the metadata policy (a JSON object: parameter →
+	// operators) the intermediate puts on its tenants' relying-party
+	// metadata (PIAZZA_FEDERATION_RP_POLICY); empty: none.
+	FederationRPPolicy string
 	// FederationTrustAnchors is the JSON file of the trust anchors that
 	// providers' trust chains are resolved to (PIAZZA_FEDERATION_TRUST_ANCHORS).
 	FederationTrustAnchors string

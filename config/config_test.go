@@ -79,6 +79,7 @@ func TestLoadInvalid(t *testing.T) {
 		{"PIAZZA_FEDERATION_ENTITY_ID", "http://admin.localhost:8080/", ModeDev, "PIAZZA_FEDERATION_AUTHORITY_HINTS: required with PIAZZA_FEDERATION_ENTITY_ID"},
 		{"PIAZZA_FEDERATION_AUTHORITY_HINTS", "anchor.example", ModeDev, "PIAZZA_FEDERATION_AUTHORITY_HINTS: \"anchor.example\" is not an entity id"},
 		{"PIAZZA_FEDERATION_CONTACTS", "nobody", ModeDev, "PIAZZA_FEDERATION_CONTACTS: \"nobody\" is not an e-mail address"},
+		{"PIAZZA_FEDERATION_RP_POLICY", `["grant_types"]`, ModeDev, "PIAZZA_FEDERATION_RP_POLICY: not a JSON object of parameter → {operator: value}"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.key+"="+tc.value, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/mail"
@@ -139,6 +140,14 @@ var variables = []variable{
 		return nil
 	}},
 	{"PIAZZA_FEDERATION_TRUST_ANCHORS", func(c *Config, v string) error { c.FederationTrustAnchors = v; return nil }},
+	{"PIAZZA_FEDERATION_RP_POLICY", func(c *Config, v string) error {
+		var p map[string]map[string]any
+		if err := json.Unmarshal([]byte(v), &p); err != nil {
+			return fmt.Errorf("not a JSON object of parameter → {operator: value}: %v", err)
+		}
+		c.FederationRPPolicy = v
+		return nil
+	}},
 	{"PIAZZA_FEDERATION_ORGANIZATION", func(c *Config, v string) error { c.FederationOrganization = v; return nil }},
 	{"PIAZZA_FEDERATION_CONTACTS", func(c *Config, v string) error {
 		c.FederationContacts = strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' })

@@ -51,7 +51,7 @@ func (b *builder) tenantModules() []web.Module {
 		b.use(fedmod.New(b.federation), nil),
 		b.use(brand.New(brand.Deps{Registry: b.Registry, Shell: b.shell, PageFor: b.pageFor, Record: b.record})),
 		b.use(admin.New(admin.Deps{DB: b.DB, Registry: b.Registry, IdPs: b.flow.Store, Check: b.flow.Check, Local: b.local,
-			Shell: b.shell, Scheme: b.Scheme, PageFor: b.pageFor, Record: b.record, FederationSettings: b.federation.Keys.Settings})),
+			Shell: b.shell, Scheme: b.Scheme, PageFor: b.pageFor, Record: b.record, Federation: b.adminFederation()})),
 		b.use(billing.New(billing.Deps{DB: b.DB, Billing: b.Billing, Shell: b.shell, PageFor: b.pageFor})),
 		b.use(home.New(b.shell)),
 		b.use(comment.New(comment.Deps{DB: b.DB, Shell: b.shell}), nil),
@@ -162,4 +162,16 @@ func (b *builder) onboarder() *onboard.Onboarder {
 // pageFor fills the shell's data for a tenant's page.
 func (b *builder) pageFor(c *fiber.Ctx, site string) web.Page {
 	return auth.PageFor(c, b.shell, site, csrf.Token(c))
+}
+
+// adminFederation is what the admin area reads and changes of a tenant's
+// federation settings; trust marks pasted there are checked with their
+// issuer's keys by the installation's resolver (its trust anchors' keys
+// when the issuer is one).
+func (b *builder) adminFederation() *admin.Federation {
+	r, ok := b.TrustChains.(*federation.Resolver)
+	if !ok || r == nil {
+		r = &federation.Resolver{Client: b.Client}
+	}
+	return &admin.Federation{Settings: b.federation.Keys.Settings, Save: b.federation.Keys.SaveSettings, CheckTrustMark: r.CheckTrustMark}
 }

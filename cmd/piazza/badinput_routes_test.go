@@ -366,6 +366,7 @@ func routeTable(s *site) map[string]route {
 	maps.Copy(routes, apiRoutes(s, admin))
 	maps.Copy(routes, exchangeRoutes(s, admin))
 	maps.Copy(routes, federationRoutes(guest, opGuest))
+	maps.Copy(routes, federationAdminRoutes(admin))
 	maps.Copy(routes, personalRoutes(s, admin))
 	return routes
 }

@@ -95,10 +95,14 @@ func (e *env) server(ctx context.Context) (*web.Server, *pgnotify.Listener, erro
 	if err != nil {
 		return nil, nil, err
 	}
+	fc, err := e.federation()
+	if err != nil {
+		return nil, nil, err
+	}
 	queue := &jobs.Queue{}
 	set, err := modules.Build(modules.Deps{TrustChains: chains, DB: e.db, Registry: e.registry, Cache: cache, Authz: az, Mail: sender,
 		Files: e.files(), Box: box, Key: e.cfg.SecretKey, UnsubscribeKey: e.unsubscribeKey(), Jobs: queue,
-		Secure: !e.cfg.Dev, Scheme: e.scheme(), Billing: e.billing, Federation: e.federation(), Client: e.egress(),
+		Secure: !e.cfg.Dev, Scheme: e.scheme(), Billing: e.billing, Federation: fc, Client: e.egress(),
 		// The worker comes next: it writes e-mails with the modules' messages.
 		Dispatch: func(ctx context.Context, slug string, id int64) error { return e.worker.Dispatch(ctx, slug, id) }})
 	if err != nil {

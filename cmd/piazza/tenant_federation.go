@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -18,9 +19,18 @@ import (
 )
 
 // federation is the installation's OpenID Federation settings.
-func (e *env) federation() federation.Config {
-	return federation.Config{EntityID: e.cfg.FederationEntityID, AuthorityHints: e.cfg.FederationAuthorityHints,
+func (e *env) federation() (federation.Config, error) {
+	c := federation.Config{EntityID: e.cfg.FederationEntityID, AuthorityHints: e.cfg.FederationAuthorityHints,
 		Organization: e.cfg.FederationOrganization, Contacts: e.cfg.FederationContacts}
+	if e.cfg.FederationRPPolicy != "" {
+		if err := json.Unmarshal([]byte(e.cfg.FederationRPPolicy), &c.RPPolicy); err != nil {
+			return c, fmt.Errorf("PIAZZA_FEDERATION_RP_POLICY: %w", err)
+		}
+		if err := federation.CheckPolicy(c.RPPolicy); err != nil {
+			return c, fmt.Errorf("PIAZZA_FEDERATION_RP_POLICY: %w", err)
+		}
+	}
+	return c, nil
 }
 
 // tenantFederationCommand is `tenant federation`: a tenant's settings as
@@ -46,7 +56,7 @@ it yet fail until they do).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withTenant(cmd, args[0], func(ctx context.Context, e *env, t *tenant.Tenant) error {
 				return runTenantFederation(ctx, cmd, e, t, func(s *federation.Settings) error {
-					return changeSettings(cmd, s, fedmod.Of(t).EntityID(e.scheme()), reset, hints, marks, contacts)
+					return changeSettings(ctx, cmd, e, s, fedmod.Of(t).EntityID(e.scheme()), reset, hints, marks, contacts)
 				}, rotate, rotateNow)
 			})
 		},
@@ -61,8 +71,9 @@ it yet fail until they do).`,
 	return cmd
 }
 
-// changeSettings applies the flags given to s.
-func changeSettings(cmd *cobra.Command, s *federation.Settings, entityID string, reset bool, hints, marks, contacts []string) error {
+// changeSettings applies the flags given to s. A trust mark's signature is
+// checked with its issuer's keys when the issuer can be reached.
+func changeSettings(ctx context.Context, cmd *cobra.Command, e *env, s *federation.Settings, entityID string, reset bool, hints, marks, contacts []string) error {
 	if reset {
 		s.AuthorityHints, s.TrustMarks, s.Contacts = nil, nil, nil
 	}
@@ -88,10 +99,35 @@ func changeSettings(cmd *cobra.Command, s *federation.Settings, entityID string,
 			if err != nil {
 				return err
 			}
+			if err := checkTrustMark(ctx, cmd, e, m); err != nil {
+				return err
+			}
 			s.TrustMarks = append(s.TrustMarks, m)
 		}
 	}
 	return nil
+}
+
+// checkTrustMark checks m's signature with its issuer's keys (a configured
+// trust anchor's, or its entity configuration's) and says so; an issuer
+// that cannot be reached leaves it unchecked, said too.
+func checkTrustMark(ctx context.Context, cmd *cobra.Command, e *env, m federation.TrustMark) error {
+	r := &federation.Resolver{Client: &http.Client{Timeout: 15 * time.Second}}
+	if e.cfg.FederationTrustAnchors != "" {
+		as, err := federation.LoadAnchors(e.cfg.FederationTrustAnchors)
+		if err != nil {
+			return fmt.Errorf("PIAZZA_FEDERATION_TRUST_ANCHORS: %w", err)
+		}
+		r.Anchors = as
+	}
+	iss, err := r.CheckTrustMark(ctx, m.JWT)
+	if errors.Is(err, federation.ErrIssuerUnreachable) {
+		return report(cmd, "trust mark %s: signature not checked: %v", m.Type, err)
+	}
+	if err != nil {
+		return err
+	}
+	return report(cmd, "trust mark %s: signature verified with the keys of its issuer %s", m.Type, iss)
 }
 
 func runTenantFederation(ctx context.Context, cmd *cobra.Command, e *env, t *tenant.Tenant, change func(*federation.Settings) error, rotate, now bool) error {
@@ -129,7 +165,11 @@ func runTenantFederation(ctx context.Context, cmd *cobra.Command, e *env, t *ten
 			return err
 		}
 	}
-	svc := federation.Service{Config: e.federation()}
+	fc, err := e.federation()
+	if err != nil {
+		return err
+	}
+	svc := federation.Service{Config: fc}
 	id := fedmod.Of(t).EntityID(e.scheme())
 	out := cmd.OutOrStdout()
 	fmt.Fprintf(out, "entity id:        %s\n", id)
@@ -196,8 +236,12 @@ and the resolved openid_provider metadata, or which link failed and why.`,
 			if err != nil {
 				return err
 			}
-			return report(cmd, "chain:        %s\ntrust anchor: %s\nexpires:      %s\nopenid_provider:\n%s",
-				strings.Join(res.Path, " → "), res.TrustAnchor, res.Expires.UTC().Format(time.RFC3339), meta)
+			marks := []string{}
+			for _, m := range res.TrustMarks {
+				marks = append(marks, m.Type+" (by "+m.Issuer+")")
+			}
+			return report(cmd, "chain:        %s\ntrust anchor: %s\nexpires:      %s\ntrust marks:  %s\nopenid_provider:\n%s",
+				strings.Join(res.Path, " → "), res.TrustAnchor, res.Expires.UTC().Format(time.RFC3339), orNone(marks), meta)
 		},
 	}
 	cmd.Flags().StringVar(&anchors, "anchors", "", "JSON file of the trust anchors (default: PIAZZA_FEDERATION_TRUST_ANCHORS)")

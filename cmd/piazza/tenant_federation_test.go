@@ -19,7 +19,17 @@ import (
 
 func TestTenantFederationCommand(t *testing.T) {
 	useDatabase(t)
-	mark := "eyJhbGciOiJSUzI1NiJ9." + base64.RawURLEncoding.EncodeToString([]byte(`{"id":"https://ta.example.it/openid_relying_party/public","sub":"https://lazio.piazza.test"}`)) + ".c2ln"
+	// An issuer that cannot be reached (nothing listens on port 1): the
+	// mark is kept, unchecked, and the command says so.
+	mark := "eyJhbGciOiJSUzI1NiJ9." + base64.RawURLEncoding.EncodeToString([]byte(`{"iss":"http://127.0.0.1:1","id":"https://ta.example.it/openid_relying_party/public","sub":"https://lazio.piazza.test"}`)) + ".c2ln"
+	// A reachable issuer: its signature is checked with its keys.
+	tmi := newFedEntity(t, "tmi")
+	tmi.docs[federation.WellKnown+"?"] = func() federation.Statement {
+		return federation.Statement{Issuer: tmi.id(), Subject: tmi.id(), JWKS: &tmi.pub}
+	}
+	good := signedMark(t, tmi.key, tmi.id(), "https://lazio.piazza.test")
+	forger := newFedEntity(t, "tmi")
+	forged := signedMark(t, forger.key, tmi.id(), "https://lazio.piazza.test")
 	other := "eyJhbGciOiJSUzI1NiJ9." + base64.RawURLEncoding.EncodeToString([]byte(`{"id":"t","sub":"https://umbria.piazza.test"}`)) + ".c2ln"
 	steps := []struct {
 		args    []string
@@ -30,7 +40,11 @@ func TestTenantFederationCommand(t *testing.T) {
 		{[]string{"tenant", "federation", "lazio"}, []string{"entity id:        https://lazio.piazza.test\n",
 			"configuration:    https://lazio.piazza.test/.well-known/openid-federation", "authority hints:  (none)", "admin@regione.lazio.it (the admin's)"}, ""},
 		{[]string{"tenant", "federation", "lazio", "--authority-hint", "https://ta.example.it", "--trust-mark", mark, "--contact", "spid@regione.lazio.it"},
-			[]string{"authority hints:  https://ta.example.it\n", "trust marks:      https://ta.example.it/openid_relying_party/public\n", "contacts:         spid@regione.lazio.it\n"}, ""},
+			[]string{"authority hints:  https://ta.example.it\n", "trust marks:      https://ta.example.it/openid_relying_party/public\n", "contacts:         spid@regione.lazio.it\n",
+				"signature not checked: its issuer's entity configuration cannot be fetched"}, ""},
+		{[]string{"tenant", "federation", "lazio", "--trust-mark", forged}, nil, "signature does not verify with the keys of its issuer " + tmi.id()},
+		{[]string{"tenant", "federation", "lazio", "--trust-mark", mark, "--trust-mark", good},
+			[]string{"signature verified with the keys of its issuer " + tmi.id(), "trust marks:      https://ta.example.it/openid_relying_party/public, https://ta.example.it/openid_relying_party/private\n"}, ""},
 		{[]string{"tenant", "federation", "lazio", "--trust-mark", other}, nil, `issued to "https://umbria.piazza.test"`},
 		{[]string{"tenant", "federation", "lazio", "--authority-hint", "ta.example.it"}, nil, `authority hint "ta.example.it"`},
 		{[]string{"tenant", "federation", "lazio"}, []string{"authority hints:  https://ta.example.it\n"}, ""}, // the refusals changed nothing
@@ -56,6 +70,23 @@ func TestTenantFederationCommand(t *testing.T) {
 			}
 		}
 	}
+}
+
+// signedMark is a trust mark of iss for sub, signed with key.
+func signedMark(t *testing.T, key jose.SigningKey, iss, sub string) string {
+	t.Helper()
+	signer, err := jose.NewSigner(key, (&jose.SignerOptions{}).WithType("trust-mark+jwt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(map[string]any{"iss": iss, "sub": sub, "trust_mark_type": "https://ta.example.it/openid_relying_party/private",
+		"iat": time.Now().Unix(), "exp": time.Now().Add(time.Hour).Unix()})
+	jws, err := signer.Sign(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := jws.CompactSerialize()
+	return s
 }
 
 // fedEntity serves a signed entity statement per path on 127.0.0.1.

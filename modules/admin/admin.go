@@ -16,7 +16,6 @@ import (
 
 	"github.com/piazza-pa/piazza/platform/auth"
 	"github.com/piazza-pa/piazza/platform/authz"
-	"github.com/piazza-pa/piazza/platform/federation"
 	"github.com/piazza-pa/piazza/platform/idp"
 	"github.com/piazza-pa/piazza/platform/screen"
 	"github.com/piazza-pa/piazza/platform/web"
@@ -38,12 +37,12 @@ type Deps struct {
 	IdPs     *idp.Store
 	// Check fetches an IdP's discovery (idp.Flow.Check).
 	Check func(ctx context.Context, issuer string) (string, error)
-	// FederationSettings reads a tenant's OpenID Federation settings, shown
-	// read-only beside the identity providers (nil: not shown).
-	FederationSettings func(ctx context.Context, tenantID int64) (*federation.Settings, error)
-	Local              *auth.Local
-	Shell              *web.Shell
-	Scheme             string
+	// Federation reads and changes a tenant's OpenID Federation settings
+	// (nil: neither shown nor changed).
+	Federation *Federation
+	Local      *auth.Local
+	Shell      *web.Shell
+	Scheme     string
 	// PageFor fills the shell's data for a tenant page.
 	PageFor func(c *fiber.Ctx, site string) web.Page
 	// Record writes an admin action to the audit trail.
@@ -80,6 +79,10 @@ func (m *Module) Routes(r fiber.Router) {
 	g.Get("/idps/:key", m.editIdP)
 	g.Post("/idps/:key/edit", m.saveIdP)
 	g.Post("/idps/:key/:action", m.idpAction)
+	g.Get("/federation", m.federationPage)
+	g.Post("/federation", m.saveFederation)
+	g.Post("/federation/trust-marks", m.addTrustMark)
+	g.Post("/federation/trust-marks/remove", m.removeTrustMark)
 	g.Get("/collaboration", m.collaboration)
 	g.Post("/collaboration/validation", m.setValidation)
 	g.Post("/collaboration/tags", m.addTag)

@@ -50,6 +50,8 @@ type world struct {
 	idps *idp.Store
 	// fed keeps the tenants' federation settings.
 	fed *federation.Keys
+	// marks checks the trust marks pasted in the federation settings.
+	marks *federation.Resolver
 }
 
 func newWorld(t *testing.T) *world {
@@ -107,10 +109,11 @@ func newWorld(t *testing.T) *world {
 	store := idp.NewStore(w.d.DB, box)
 	w.idps = store
 	w.fed = federation.NewKeys(w.d.DB, box)
+	w.marks = &federation.Resolver{}
 	if err := store.Add(ctx, &idp.IdP{TenantID: w.a.ID, Key: "regione", Issuer: "https://sso.regione.example", ClientID: "c", ClientSecret: "s"}); err != nil {
 		t.Fatal(err)
 	}
-	adm, err := admin.New(admin.Deps{DB: w.d.DB, Registry: w.reg, IdPs: store, Local: local, Shell: shell, Scheme: "http", FederationSettings: w.fed.Settings,
+	adm, err := admin.New(admin.Deps{DB: w.d.DB, Registry: w.reg, IdPs: store, Local: local, Shell: shell, Scheme: "http", Federation: &admin.Federation{Settings: w.fed.Settings, Save: w.fed.SaveSettings, CheckTrustMark: w.marks.CheckTrustMark},
 		Check:   func(context.Context, string) (string, error) { return "discovery ok", nil },
 		PageFor: func(c *fiber.Ctx, site string) web.Page { return auth.PageFor(c, shell, site, csrf.Token(c)) },
 		Record: func(c *fiber.Ctx, tn *tenant.Tenant, action string, detail map[string]any) error {

@@ -58,8 +58,8 @@ func (m *Module) overviewState(ctx context.Context, query string) (*state, error
 	if s.IdPs, err = m.IdPs.List(ctx, t.ID); err != nil {
 		return nil, err
 	}
-	if m.FederationSettings != nil {
-		s.Federation, err = m.FederationSettings(ctx, t.ID)
+	if m.Federation != nil {
+		s.Federation, err = m.Federation.Settings(ctx, t.ID)
 	}
 	return s, err
 }

@@ -47,7 +47,11 @@ type world struct {
 	ta     *anchor
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t *testing.T) *world { return newWorldWith(t, nil) }
+
+// newWorldWith is newWorld with the installation's relying-party metadata
+// policy rpPolicy.
+func newWorldWith(t *testing.T, rpPolicy map[string]fed.Policy) *world {
 	ctx := context.Background()
 	db := dbtest.New(t)
 	w := &world{db: db}
@@ -70,7 +74,7 @@ func newWorld(t *testing.T) *world {
 	w.ta = newAnchor(t)
 	w.keys = fed.NewKeys(db.DB, box)
 	svc := &fed.Service{Keys: w.keys, RPKeys: rp, IdPs: store, Scheme: "http",
-		Config: fed.Config{EntityID: installation, AuthorityHints: []string{w.ta.id()}, Organization: "Regione"}}
+		Config: fed.Config{EntityID: installation, AuthorityHints: []string{w.ta.id()}, Organization: "Regione", RPPolicy: rpPolicy}}
 	srv, err := web.New(web.Config{OperatorHost: "admin.piazza.test", DB: db.DB, Tenant: tenant.Middleware(tenant.NewResolver(w.reg)),
 		TenantModules: []web.Module{fedmod.New(svc)}, OperatorModules: []web.Module{fedmod.Intermediate{Service: svc, Registry: w.reg}}})
 	must(t, err)

@@ -155,6 +155,9 @@ func (s *Service) Subordinate(ctx context.Context, t Tenant) ([]byte, error) {
 	}
 	st := Statement{Issuer: s.Config.EntityID, Subject: t.EntityID(s.Scheme), JWKS: &keys,
 		SourceEndpoint: s.Config.EntityID + FetchPath}
+	if len(s.Config.RPPolicy) > 0 {
+		st.MetadataPolicy = map[string]map[string]Policy{"openid_relying_party": s.Config.RPPolicy}
+	}
 	stamp(&st, s.now(), s.Config.lifetime())
 	return sign(key, st)
 }

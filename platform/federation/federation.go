@@ -52,6 +52,9 @@ type Statement struct {
 	Crit               []string                     `json:"crit,omitempty"`
 	TrustMarks         []TrustMark                  `json:"trust_marks,omitempty"`
 	SourceEndpoint     string                       `json:"source_endpoint,omitempty"`
+	// TrustMarkIssuers, in a trust anchor's configuration, lists by trust
+	// mark type the entities it trusts to issue it (any, when empty).
+	TrustMarkIssuers map[string][]string `json:"trust_mark_issuers,omitempty"`
 
 	// raw is the signed statement, as fetched.
 	raw string
@@ -70,6 +73,10 @@ type Config struct {
 	// Lifetime is the validity of the statements signed (DefaultLifetime
 	// when zero).
 	Lifetime time.Duration
+	// RPPolicy is the metadata policy the installation, as intermediate,
+	// puts on its tenants' openid_relying_party metadata in its statements
+	// about them (by parameter; none when empty).
+	RPPolicy map[string]Policy
 }
 
 // Intermediate says whether the installation is an intermediate.
@@ -106,6 +113,9 @@ func (c *Config) Check(scheme, operatorHost string) error {
 	}
 	if len(c.AuthorityHints) == 0 {
 		return errors.New("an intermediate needs at least one authority hint (its trust anchor)")
+	}
+	if err := CheckPolicy(c.RPPolicy); err != nil {
+		return fmt.Errorf("relying-party metadata policy: %w", err)
 	}
 	return nil
 }

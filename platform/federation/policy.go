@@ -173,3 +173,41 @@ func intersect(a, b []any) []any {
 func containsValue(xs []any, x any) bool {
 	return slices.ContainsFunc(xs, func(y any) bool { return reflect.DeepEqual(x, y) })
 }
+
+// CheckPolicy says what is wrong with a metadata policy Piazza issues, if
+// anything: only operators it understands, lists where a list is due, and
+// no value outside its own one_of or subset_of.
+func CheckPolicy(params map[string]Policy) error {
+	for param, p := range params {
+		if len(p) == 0 {
+			return fmt.Errorf("%s: no operator", param)
+		}
+		for op, v := range p {
+			switch {
+			case !slices.Contains(operators, op):
+				return fmt.Errorf("%s: operator %q not understood", param, op)
+			case op == "essential":
+				if _, ok := v.(bool); !ok {
+					return fmt.Errorf("%s: essential must be true or false", param)
+				}
+			case op != "value" && op != "default":
+				if _, ok := v.([]any); !ok {
+					return fmt.Errorf("%s: %s must be a list", param, op)
+				}
+			}
+		}
+		if v, ok := p["value"]; ok && v != nil {
+			if one, ok := p["one_of"].([]any); ok && !containsValue(one, v) {
+				return fmt.Errorf("%s: value %v is not one of %v", param, v, one)
+			}
+			if sub, ok := p["subset_of"].([]any); ok {
+				for _, x := range list(v) {
+					if !containsValue(sub, x) {
+						return fmt.Errorf("%s: value %v is not a subset of %v", param, v, sub)
+					}
+				}
+			}
+		}
+	}
+	return nil
+}

@@ -20,6 +20,9 @@ import (
 type Anchor struct {
 	EntityID string             `json:"entity_id"`
 	JWKS     jose.JSONWebKeySet `json:"jwks"`
+	// RequiredTrustMarks are the trust mark types a provider must hold,
+	// verified, for its chain to this anchor to resolve.
+	RequiredTrustMarks []string `json:"required_trust_marks,omitempty"`
 }
 
 // Resolved is a verified trust chain and what it says of its subject.
@@ -31,8 +34,14 @@ type Resolved struct {
 	// Metadata is the subject's metadata, by entity type, with the
 	// chain's metadata policies applied.
 	Metadata map[string]map[string]any
-	// Expires is when the first statement of the chain expires.
+	// Expires is when the first statement of the chain (or required trust
+	// mark) expires.
 	Expires time.Time
+	// TrustMarks are the subject's trust marks that verified.
+	TrustMarks []VerifiedTrustMark
+	// FederationKeys are the subject's federation keys, as its superior
+	// vouches for them.
+	FederationKeys *jose.JSONWebKeySet
 }
 
 // Provider is the resolved openid_provider metadata.
@@ -121,6 +130,19 @@ func (r *Resolver) Resolve(ctx context.Context, entityID string) (*Resolved, err
 	}
 	res, err := resolved(id, append([]*Statement{leaf}, chain...))
 	if err != nil {
+		return nil, fmt.Errorf("trust chain of %s: %w", id, err)
+	}
+	res.FederationKeys = chain[0].JWKS
+	if res.TrustMarks, err = r.trustMarks(ctx, leaf, chain[len(chain)-1]); err != nil {
+		return nil, fmt.Errorf("trust chain of %s: %w", id, err)
+	}
+	for _, tm := range res.TrustMarks {
+		a := r.anchor(res.TrustAnchor)
+		if !tm.Expires.IsZero() && tm.Expires.Before(res.Expires) && a != nil && slices.Contains(a.RequiredTrustMarks, tm.Type) {
+			res.Expires = tm.Expires
+		}
+	}
+	if err := r.signedJWKS(ctx, res); err != nil {
 		return nil, fmt.Errorf("trust chain of %s: %w", id, err)
 	}
 	r.mu.Lock()

@@ -135,14 +135,30 @@ func CheckEntityID(id string) (string, error) {
 	return strings.TrimSuffix(u.String(), "/"), nil
 }
 
+// TrustMarkError is a trust mark refused: Kind says why ("malformed",
+// "subject", "expired", "issuer", "signature"), for a translated message.
+type TrustMarkError struct {
+	Kind, Msg string
+}
+
+func (e *TrustMarkError) Error() string { return platform.ErrInvalid.Error() + ": " + e.Msg }
+
+// Unwrap makes it an invalid input.
+func (e *TrustMarkError) Unwrap() error { return platform.ErrInvalid }
+
+func badMark(kind, format string, args ...any) error {
+	return &TrustMarkError{Kind: kind, Msg: fmt.Sprintf(format, args...)}
+}
+
 // ParseTrustMark reads a trust mark (a signed JWT issued to sub) as given on
 // the command line: its type comes from its payload ("trust_mark_type", or
-// "id" in the SPID/CIE profile). Its signature is the issuer's and is
-// checked by whoever relies on it; here the subject and the expiry are.
+// "id" in the SPID/CIE profile). Here the subject and the expiry are
+// checked; Resolver.CheckTrustMark checks the signature with the issuer's
+// keys.
 func ParseTrustMark(jwt, sub string, now time.Time) (TrustMark, error) {
 	parts := strings.Split(strings.TrimSpace(jwt), ".")
 	if len(parts) != 3 {
-		return TrustMark{}, invalid("trust mark: not a signed JWT")
+		return TrustMark{}, badMark("malformed", "trust mark: not a signed JWT")
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
 	var claims struct {
@@ -152,7 +168,7 @@ func ParseTrustMark(jwt, sub string, now time.Time) (TrustMark, error) {
 		Exp  float64 `json:"exp"`
 	}
 	if err != nil || json.Unmarshal(raw, &claims) != nil {
-		return TrustMark{}, invalid("trust mark: unreadable payload")
+		return TrustMark{}, badMark("malformed", "trust mark: unreadable payload")
 	}
 	typ := claims.Type
 	if typ == "" {
@@ -160,11 +176,11 @@ func ParseTrustMark(jwt, sub string, now time.Time) (TrustMark, error) {
 	}
 	switch {
 	case typ == "":
-		return TrustMark{}, invalid("trust mark: no trust_mark_type")
+		return TrustMark{}, badMark("malformed", "trust mark: no trust_mark_type")
 	case claims.Sub != sub:
-		return TrustMark{}, invalid("trust mark: issued to %q, not to %q", claims.Sub, sub)
+		return TrustMark{}, badMark("subject", "trust mark: issued to %q, not to %q", claims.Sub, sub)
 	case claims.Exp != 0 && time.Unix(int64(claims.Exp), 0).Before(now):
-		return TrustMark{}, invalid("trust mark %s: expired", typ)
+		return TrustMark{}, badMark("expired", "trust mark %s: expired", typ)
 	}
 	return TrustMark{Type: typ, JWT: strings.Join(parts, ".")}, nil
 }

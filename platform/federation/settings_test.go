@@ -2,6 +2,7 @@ package federation
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
@@ -50,5 +51,20 @@ func TestParseTrustMark(t *testing.T) {
 		if _, err := ParseTrustMark(jwt, "https://a.example", now); !errors.Is(err, platform.ErrInvalid) {
 			t.Errorf("%s: %v", what, err)
 		}
+	}
+}
+
+// A provider's entity configuration may list its trust marks as the
+// SPID/CIE profile writes them ("id") or as OpenID Federation 1.0 does
+// ("trust_mark_type"): both are read.
+func TestTrustMarksListed(t *testing.T) {
+	var st Statement
+	if err := json.Unmarshal([]byte(`{"trust_marks":[{"id":"https://registry.spid.gov.it/openid_provider/public","trust_mark":"a.b.c"},
+		{"trust_mark_type":"https://ta.example/t","trust_mark":"d.e.f"}]}`), &st); err != nil {
+		t.Fatal(err)
+	}
+	want := []TrustMark{{Type: "https://registry.spid.gov.it/openid_provider/public", JWT: "a.b.c"}, {Type: "https://ta.example/t", JWT: "d.e.f"}}
+	if len(st.TrustMarks) != 2 || st.TrustMarks[0] != want[0] || st.TrustMarks[1] != want[1] {
+		t.Fatalf("read %+v, want %+v", st.TrustMarks, want)
 	}
 }

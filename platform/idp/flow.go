@@ -33,6 +33,18 @@ func refuse(key, why string) error {
 	return fmt.Errorf("%w: %w", ErrSignIn, platform.NewKeyedError(platform.ErrForbidden, "auth.oidc."+key, why))
 }
 
+// unavailable is the refusal of a sign-in through i, whose metadata could
+// not be had: for a provider given by entity id, its trust chain (or a
+// trust mark its anchor requires) did not verify, and the reason is
+// logged for the operators.
+func (f *Flow) unavailable(i *IdP, err error) error {
+	if i.EntityID == "" {
+		return refuse("unreachable", "the identity provider cannot be reached")
+	}
+	f.log().Warn("sign-in refused: trust chain not verified", "idp", i.Key, "entity_id", i.EntityID, "reason", err.Error())
+	return refuse("trust_chain", "the identity provider's trust chain is not verified")
+}
+
 // browserCookie binds a sign-in under way to the browser that started it.
 const browserCookie = "piazza_oidc"
 
@@ -110,7 +122,7 @@ func (f *Flow) login(c *fiber.Ctx) error {
 	}
 	p, err := f.provider(ctx, i)
 	if err != nil {
-		return refuse("unreachable", "the identity provider cannot be reached")
+		return f.unavailable(i, err)
 	}
 	if i.Kind != "generic" { // the UserInfo will be encrypted to the tenant's key
 		if err := f.Keys.EnsureEncryption(ctx, t.ID); err != nil {
@@ -278,7 +290,7 @@ func (f *Flow) exchange(c *fiber.Ctx, t *site.Site, i *IdP, p *pending) (*signed
 	ctx := f.ctx(c.UserContext())
 	prov, err := f.provider(ctx, i)
 	if err != nil {
-		return nil, refuse("unreachable", "the identity provider cannot be reached")
+		return nil, f.unavailable(i, err)
 	}
 	conf := f.oauth(i, prov, f.redirectURI(c, i.Key))
 	opts := []oauth2.AuthCodeOption{oauth2.VerifierOption(p.CodeVerifier)}
@@ -301,7 +313,7 @@ func (f *Flow) exchange(c *fiber.Ctx, t *site.Site, i *IdP, p *pending) (*signed
 	if err != nil && i.EntityID != "" { // keys rotated since the chain was resolved: resolve it again, once
 		f.forget(i)
 		if prov, err = f.provider(ctx, i); err != nil {
-			return nil, refuse("unreachable", "the identity provider cannot be reached")
+			return nil, f.unavailable(i, err)
 		}
 		idt, err = prov.verifier(&gooidc.Config{ClientID: i.ClientID}).Verify(ctx, raw)
 	}

@@ -33,6 +33,10 @@ type Entity struct {
 	conf  federation.Statement
 	subs  map[string]federation.Statement
 	forge *jose.SigningKey
+	// signedJWKS is the key set served at /signed-jwks (nil: 404), and
+	// jwksKey the key signing it (nil: the entity's federation key).
+	signedJWKS *jose.JSONWebKeySet
+	jwksKey    *jose.SigningKey
 }
 
 // Key is a new RSA signing key and its public JWK.
@@ -73,6 +77,7 @@ func New(t testing.TB, name string) *Entity {
 		st.Issuer, st.Subject = e.ID(), sub
 		e.write(w, st)
 	})
+	mux.HandleFunc("GET /signed-jwks", e.serveSignedJWKS)
 	e.srv = httptest.NewServer(mux)
 	t.Cleanup(e.srv.Close)
 	return e
@@ -150,4 +155,70 @@ func (e *Entity) Expire(sub *Entity) {
 	st.IssuedAt, st.ExpiresAt = time.Now().Add(-2*time.Hour).Unix(), time.Now().Add(-time.Hour).Unix()
 	e.subs[sub.ID()] = st
 	e.mu.Unlock()
+}
+
+// TrustMarkIssuers makes e (a trust anchor) list issuers by trust mark
+// type in its configuration.
+func (e *Entity) TrustMarkIssuers(issuers map[string][]string) {
+	e.mu.Lock()
+	e.conf.TrustMarkIssuers = issuers
+	e.mu.Unlock()
+}
+
+// TrustMark is a trust mark of type typ that e issues to sub, expiring at
+// exp (none when zero), signed with e's federation key.
+func (e *Entity) TrustMark(sub, typ string, exp time.Time) string {
+	claims := map[string]any{"iss": e.ID(), "sub": sub, "trust_mark_type": typ, "iat": time.Now().Unix()}
+	if !exp.IsZero() {
+		claims["exp"] = exp.Unix()
+	}
+	return e.jwt("trust-mark+jwt", claims, nil)
+}
+
+// SetTrustMarks replaces the trust marks e's configuration holds.
+func (e *Entity) SetTrustMarks(marks ...federation.TrustMark) {
+	e.mu.Lock()
+	e.conf.TrustMarks = marks
+	e.mu.Unlock()
+}
+
+// SignedJWKS serves keys at e's /signed-jwks, signed with e's federation
+// key, or with by when given (a forged set); its URL is returned.
+func (e *Entity) SignedJWKS(keys jose.JSONWebKeySet, by *jose.SigningKey) string {
+	e.mu.Lock()
+	e.signedJWKS, e.jwksKey = &keys, by
+	e.mu.Unlock()
+	return e.ID() + "/signed-jwks"
+}
+
+func (e *Entity) serveSignedJWKS(w http.ResponseWriter, r *http.Request) {
+	e.mu.Lock()
+	keys, by := e.signedJWKS, e.jwksKey
+	e.mu.Unlock()
+	if keys == nil {
+		http.NotFound(w, r)
+		return
+	}
+	out := e.jwt("jwk-set+jwt", map[string]any{"iss": e.ID(), "sub": e.ID(), "iat": time.Now().Unix(), "keys": keys.Keys}, by)
+	w.Header().Set("Content-Type", "application/jwk-set+jwt")
+	_, _ = w.Write([]byte(out))
+}
+
+// jwt signs claims with e's federation key (or by) as a JWT of type typ.
+func (e *Entity) jwt(typ string, claims map[string]any, by *jose.SigningKey) string {
+	key := e.key
+	if by != nil {
+		key = *by
+	}
+	signer, err := jose.NewSigner(key, (&jose.SignerOptions{}).WithType(jose.ContentType(typ)))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	body, _ := json.Marshal(claims)
+	jws, err := signer.Sign(body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	out, _ := jws.CompactSerialize()
+	return out
 }
