@@ -75,6 +75,31 @@ type Resolver struct {
 	cache map[string]*Resolved
 }
 
+// maxFetches bounds the statements one resolution fetches, all branches
+// of its authority hints together: a hierarchy of many hints cannot make
+// the server fetch without end (each hint's branch is walked until one
+// reaches an anchor).
+const maxFetches = 32
+
+// resolveTimeout bounds one resolution, whatever its caller's deadline.
+const resolveTimeout = 30 * time.Second
+
+// budgetKey is the context key of a resolution's fetchBudget.
+type budgetKey struct{}
+
+// fetchBudget is what a resolution may still fetch.
+type fetchBudget struct{ left int }
+
+// within gives ctx a fetch budget and a deadline unless it runs inside a
+// resolution already (whose budget it then shares).
+func within(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Value(budgetKey{}).(*fetchBudget); ok {
+		return ctx, func() {}
+	}
+	ctx = context.WithValue(ctx, budgetKey{}, &fetchBudget{left: maxFetches})
+	return context.WithTimeout(ctx, resolveTimeout)
+}
+
 // skew is the clock difference tolerated on iat.
 const skew = time.Minute
 
@@ -120,6 +145,8 @@ func (r *Resolver) Resolve(ctx context.Context, entityID string) (*Resolved, err
 	if len(r.Anchors) == 0 {
 		return nil, errors.New("trust chain: no trust anchor is configured")
 	}
+	ctx, cancel := within(ctx)
+	defer cancel()
 	leaf, err := r.configuration(ctx, id, nil)
 	if err != nil {
 		return nil, fmt.Errorf("trust chain of %s: %w", id, err)
@@ -302,6 +329,12 @@ func verifyRaw(raw string, keys *jose.JSONWebKeySet) error {
 }
 
 func (r *Resolver) get(ctx context.Context, u string) (string, error) {
+	if b, ok := ctx.Value(budgetKey{}).(*fetchBudget); ok {
+		if b.left <= 0 {
+			return "", fmt.Errorf("not fetched: the chain's statements took more than %d fetches", maxFetches)
+		}
+		b.left--
+	}
 	c := r.Client
 	if c == nil {
 		c = &http.Client{Timeout: 10 * time.Second}

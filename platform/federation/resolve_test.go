@@ -253,3 +253,37 @@ func TestLoadAnchors(t *testing.T) {
 		t.Error("a missing file: read")
 	}
 }
+
+// A hierarchy of many authority hints that lead nowhere costs a bounded
+// number of fetches: without the bound, six levels of three superiors
+// each would make the resolver fetch over a thousand statements for one
+// provider a tenant admin names.
+func TestResolveFetchesABoundedNumber(t *testing.T) {
+	leaf := newNode(t, "leaf")
+	leaf.conf.Metadata = map[string]map[string]any{"openid_provider": {"issuer": leaf.id()}}
+	below, all := []*node{leaf}, []*node{leaf}
+	for level := range 6 {
+		var here []*node
+		for i := range 3 {
+			n := newNode(t, "n"+string(rune('a'+level))+string(rune('0'+i)))
+			for _, b := range below {
+				n.superior(b, nil)
+			}
+			here = append(here, n)
+		}
+		below, all = here, append(all, here...)
+	}
+	ta := newNode(t, "ta") // an anchor that no hint reaches
+	r := &Resolver{Anchors: []Anchor{{EntityID: ta.id(), JWKS: ta.pub}}}
+	_, err := r.Resolve(context.Background(), leaf.id())
+	if err == nil || !strings.Contains(err.Error(), "more than 32 fetches") {
+		t.Fatalf("resolve: %v, want the fetch bound named", err)
+	}
+	var fetched int64
+	for _, n := range all {
+		fetched += n.hits.Load()
+	}
+	if fetched > maxFetches {
+		t.Errorf("%d entity configurations fetched, more than %d", fetched, maxFetches)
+	}
+}

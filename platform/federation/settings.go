@@ -126,7 +126,7 @@ func CheckEntityID(id string) (string, error) {
 	case err != nil || !u.IsAbs():
 		return "", errors.New("not an absolute URL")
 	case u.Scheme != "https" && u.Scheme != "http":
-		return "", errors.New("not an https URL")
+		return "", errors.New("not an http(s) URL")
 	case u.Host == "" || u.User != nil:
 		return "", errors.New("no host")
 	case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:

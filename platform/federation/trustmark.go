@@ -182,6 +182,8 @@ var ErrIssuerUnreachable = errors.New("its issuer's entity configuration cannot 
 // issuer; ErrIssuerUnreachable (wrapped) when the issuer's configuration
 // cannot be fetched, an invalid input when the signature does not verify.
 func (r *Resolver) CheckTrustMark(ctx context.Context, raw string) (string, error) {
+	ctx, cancel := within(ctx)
+	defer cancel()
 	_, c, err := parseTrustMark(raw)
 	if err != nil {
 		return "", badMark("malformed", "trust mark: %v", err)
