@@ -43,7 +43,8 @@ type Deps struct {
 // Module is the person's data: download and erasure.
 type Module struct {
 	screen.Kit
-	files storage.Store
+	files     storage.Store
+	downloads downloads
 }
 
 // New parses the module's pages.
