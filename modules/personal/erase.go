@@ -262,8 +262,9 @@ func clearPerson(ctx context.Context, tx bun.Tx, uid int64, email, former string
 
 // eraseControl removes the person from the control plane's rows: their
 // roles, their address in the audit trail and as the tenant's first admin,
-// their name on letters of the exchange not yet delivered (deleted with
-// the contributions); and records the erasure, with ids only.
+// their name on their letters of the exchange, and on the copies other
+// administrations received (deleted with the contributions); and records
+// the erasure, with ids only.
 func (m *Module) eraseControl(ctx context.Context, tx bun.Tx, t *tenant.Tenant, e Erasure, p person) error {
 	subject := "user:" + strconv.FormatInt(e.UserID, 10)
 	quoted, _ := json.Marshal(p.Email)
@@ -286,6 +287,9 @@ func (m *Module) eraseControl(ctx context.Context, tx bun.Tx, t *tenant.Tenant, 
 		{`UPDATE piazza.tenants SET admin_email = NULL WHERE id = ? AND lower(admin_email) = lower(?)`, []any{t.ID, p.Email}},
 		{mailbox, margs},
 	}
+	if err := eraseDelivered(ctx, tx, t, e); err != nil {
+		return err
+	}
 	for _, s := range steps {
 		if _, err := tx.ExecContext(ctx, s.q, s.args...); err != nil {
 			return fmt.Errorf("erase in the control plane: %w", err)
@@ -298,4 +302,83 @@ func (m *Module) eraseControl(ctx context.Context, tx bun.Tx, t *tenant.Tenant, 
 	id := t.ID
 	return audit.Record(ctx, tx, audit.Entry{Actor: e.Actor, TenantID: &id, TenantSlug: t.Slug, Action: "member.erase",
 		Detail: map[string]any{"user": subject, "contributions": contributions}, ClientAddr: e.ClientAddr})
+}
+
+// interestTables are, by the exchange's item type, the table where a
+// tenant keeps the expressions of interest the exchange delivered to it,
+// and their content type.
+var interestTables = map[string][2]string{
+	"proposal":    {"proposal_interests", "proposal_interest"},
+	"partnership": {"partnership_interests", "partnership_interest"},
+}
+
+// delivered is a letter of the person the exchange delivered into another
+// tenant, where that tenant keeps it (by its mailbox id, external_ref).
+type delivered struct {
+	id       int64
+	itemType string
+	scope    db.Scope
+}
+
+// eraseDelivered reaches the copies of the person's letters that the
+// exchange delivered into other tenants, as the delivery wrote them:
+// inside each destination tenant's scope, by the letter's mailbox id. Kept
+// contributions there take the former member's name; deleted ones go, with
+// their history, their notices and the replies not yet sent back. The
+// letters are locked first, so that a delivery waits for the erasure.
+func eraseDelivered(ctx context.Context, tx bun.Tx, t *tenant.Tenant, e Erasure) error {
+	rows, err := tx.QueryContext(ctx, `SELECT m.id, m.item_type, d.schema_name, d.role_name
+		FROM piazza.exchange_mailbox m JOIN piazza.tenants d ON d.id = m.to_tenant_id
+		WHERE m.from_tenant_id = ? AND m.from_user_id = ? AND m.state = 'delivered' ORDER BY m.id FOR UPDATE OF m`, t.ID, e.UserID)
+	if err != nil {
+		return fmt.Errorf("erase: delivered letters: %w", err)
+	}
+	var letters []delivered
+	for rows.Next() {
+		var l delivered
+		if err := rows.Scan(&l.id, &l.itemType, &l.scope.Schema, &l.scope.Role); err != nil {
+			rows.Close()
+			return fmt.Errorf("erase: delivered letters: %w", err)
+		}
+		letters = append(letters, l)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("erase: delivered letters: %w", err)
+	}
+	for _, l := range letters {
+		tbl, ok := interestTables[l.itemType]
+		if !ok {
+			continue
+		}
+		err := db.InTenantTx(ctx, tx, l.scope, func() error { return eraseCopy(ctx, tx, tbl[0], tbl[1], l.id, e) })
+		if err != nil {
+			return fmt.Errorf("erase: letter %d in %s: %w", l.id, l.scope.Schema, err)
+		}
+	}
+	return nil
+}
+
+// eraseCopy renames or deletes, in the destination tenant's scope, the
+// interest that came from mailbox entry ref.
+func eraseCopy(ctx context.Context, tx bun.Tx, table, typ string, ref int64, e Erasure) error {
+	if !e.Delete {
+		_, err := tx.ExecContext(ctx, "UPDATE ? SET external_name = ? WHERE external_ref = ?", bun.Ident(table), e.Former, ref)
+		return err
+	}
+	ids := "(SELECT id FROM " + table + " WHERE external_ref = ?)"
+	for _, q := range []struct {
+		q    string
+		args []any
+	}{
+		{"DELETE FROM workflow_history WHERE content_type = ? AND item_id IN " + ids, []any{typ, ref}},
+		{"DELETE FROM events WHERE content_type = ? AND item_id IN " + ids, []any{typ, ref}},
+		{"DELETE FROM exchange_reply_outbox WHERE ref = ?", []any{ref}},
+		{"DELETE FROM " + table + " WHERE external_ref = ?", []any{ref}},
+	} {
+		if _, err := tx.ExecContext(ctx, q.q, q.args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
