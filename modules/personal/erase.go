@@ -268,7 +268,7 @@ func clearPerson(ctx context.Context, tx bun.Tx, uid int64, email, former string
 func (m *Module) eraseControl(ctx context.Context, tx bun.Tx, t *tenant.Tenant, e Erasure, p person) error {
 	subject := "user:" + strconv.FormatInt(e.UserID, 10)
 	quoted, _ := json.Marshal(p.Email)
-	asText, inJSON := regexp.QuoteMeta(p.Email), regexp.QuoteMeta(strings.Trim(string(quoted), `"`))
+	asText, inJSON := wholeAddress(p.Email), wholeAddress(strings.Trim(string(quoted), `"`))
 	mailbox := `UPDATE piazza.exchange_mailbox SET respondent = ? WHERE from_tenant_id = ? AND from_user_id = ?`
 	margs := []any{e.Former, t.ID, e.UserID}
 	if e.Delete {
@@ -302,6 +302,14 @@ func (m *Module) eraseControl(ctx context.Context, tx bun.Tx, t *tenant.Tenant, 
 	id := t.ID
 	return audit.Record(ctx, tx, audit.Entry{Actor: e.Actor, TenantID: &id, TenantSlug: t.Slug, Action: "member.erase",
 		Detail: map[string]any{"user": subject, "contributions": contributions}, ClientAddr: e.ClientAddr})
+}
+
+// wholeAddress is a PostgreSQL regular expression of the address a, as
+// a whole: not the end of a longer address (anna.mario@ for mario@) nor
+// the start of one (@comune.it.example for @comune.it). A sentence's full
+// stop after it still matches.
+func wholeAddress(a string) string {
+	return `(?<![[:alnum:]._%+'-])` + regexp.QuoteMeta(a) + `(?![[:alnum:]_-]|\.[[:alnum:]])`
 }
 
 // interestTables are, by the exchange's item type, the table where a

@@ -92,9 +92,11 @@ func found(ctx context.Context, tx bun.IDB, schema string, s string) ([]string, 
 	var out []string
 	for _, c := range cols {
 		var n int
-		q := fmt.Sprintf(`SELECT count(*) FROM %s.%s WHERE strpos(lower(%s::text), lower(?)) > 0`,
+		// the addresses of others that hold anna's as a part are not hers
+		q := fmt.Sprintf(`SELECT count(*) FROM %s.%s
+			WHERE strpos(replace(replace(lower(%s::text), 'maria.' || lower(?), ''), lower(?) || '.org', ''), lower(?)) > 0`,
 			bun.Ident(schema), bun.Ident(c.table), bun.Ident(c.column))
-		if err := tx.NewRaw(q, s).Scan(ctx, &n); err != nil {
+		if err := tx.NewRaw(q, s, s, s).Scan(ctx, &n); err != nil {
 			return nil, fmt.Errorf("%s.%s: %w", c.table, c.column, err)
 		}
 		if n > 0 {
@@ -158,6 +160,11 @@ func arrange(t *testing.T, w *moduletest.World, anna, bruno *someone) *moduletes
 		args []any
 	}{
 		{"UPDATE piazza.tenants SET admin_email = ? WHERE id = ?", []any{anna.email, w.A.ID}},
+		// addresses of others that hold hers as a part
+		{`INSERT INTO piazza.audit_log (actor, tenant_id, tenant_slug, action, detail)
+			VALUES (?, ?, 'alpha', 'member.invite', jsonb_build_object('email', ?::text))`,
+			[]any{"user:9 maria." + anna.email, w.A.ID, strings.ToUpper(anna.email) + ".org, " + anna.email + "."}},
+		{"INSERT INTO piazza.exchange_members (tenant_id, joined_by) VALUES (?, ?)", []any{w.A.ID, "user:9 maria." + anna.email}},
 		{`INSERT INTO piazza.exchange_mailbox (to_tenant_id, item_type, item_id, from_tenant_id, from_user_id, from_tenant, respondent, message)
 			VALUES (?, 'proposal', 999, ?, ?, 'Comune di Alpha', ?, ?)`, []any{w.B.ID, w.A.ID, anna.id, anna.given + " " + anna.family, anna.mark + " letter"}},
 	} {
@@ -252,6 +259,7 @@ func TestErase(t *testing.T) {
 				t.Errorf("anna keeps the roles %v (%v)", roles, err)
 			}
 			checkAudit(t, w, anna)
+			checkNeighbours(t, w, anna)
 			if n := count(t, w, "SELECT count(*) FROM users WHERE id = ? AND display_name = 'Ex membro'", anna.id); n != 1 {
 				t.Error("anna's account is not named Ex membro")
 			}
@@ -319,6 +327,28 @@ func checkAudit(t *testing.T, w *moduletest.World, anna *someone) {
 	}
 	if !strings.Contains(actor, "admin@alpha.example") || !strings.Contains(detail, `"user:`+strconv.FormatInt(anna.id, 10)+`"`) {
 		t.Errorf("the audit entry is %q %s", actor, detail)
+	}
+}
+
+// checkNeighbours: the addresses of others that hold anna's as a part
+// (maria.anna@…, anna@….org) are whole in the audit trail and the
+// exchange's members, and hers beside them, ending a sentence, is erased.
+func checkNeighbours(t *testing.T, w *moduletest.World, anna *someone) {
+	t.Helper()
+	var actor, detail, joined string
+	err := w.DB.DB.QueryRowContext(context.Background(), `SELECT actor, detail->>'email' FROM piazza.audit_log
+		WHERE tenant_id = ? AND actor LIKE 'user:9 %'`, w.A.ID).Scan(&actor, &detail)
+	if err == nil {
+		err = w.DB.DB.QueryRowContext(context.Background(), "SELECT joined_by FROM piazza.exchange_members WHERE tenant_id = ?", w.A.ID).Scan(&joined)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "user:9 maria." + anna.email; actor != want || joined != want {
+		t.Errorf("another person's address holding anna's: audit actor %q, exchange member %q, want %q", actor, joined, want)
+	}
+	if want := strings.ToUpper(anna.email) + ".org, [erased]."; detail != want {
+		t.Errorf("audit detail %q, want %q", detail, want)
 	}
 }
 
