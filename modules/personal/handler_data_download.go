@@ -87,9 +87,13 @@ func (m *Module) download(c *fiber.Ctx) error {
 	if roles == nil {
 		roles = []string{}
 	}
+	letters, err := exchangeInterests(ctx, m.DB, t.ID, u.ID)
+	if err != nil {
+		return err
+	}
 	l := m.Shell.I18n.FromContext(ctx)
 	now := time.Now().UTC()
-	extra := map[string]any{"roles.json": roles}
+	extra := map[string]any{"roles.json": roles, "exchange_interests.json": letters}
 	a := &archive{store: m.files, slug: t.Slug, uid: u.ID, now: now, extra: extra,
 		readme: func(file string) string { return l.T("personal.file." + fileKey(file)) }}
 	intro := l.T("personal.readme", "Site", s.Name, "Date", l.Date(now))
@@ -112,6 +116,24 @@ func (m *Module) download(c *fiber.Ctx) error {
 	sent = true
 	c.Context().SetBodyStream(sp, int(size)) // closed by the server once sent, or when the client is gone
 	return nil
+}
+
+// exchangeInterests are the person's expressions of interest sent to
+// other administrations through the exchange, kept by the control plane
+// (its mailbox, and the replies that came back), as a JSON array.
+func exchangeInterests(ctx context.Context, idb bun.IDB, tenantID, uid int64) (json.RawMessage, error) {
+	var out string
+	err := idb.QueryRowContext(ctx, `SELECT coalesce(json_agg(x ORDER BY x.id), '[]')::text FROM (
+		SELECT m.id, m.item_type, m.item_title, d.name AS administration, m.respondent AS your_name, m.organization, m.message,
+			m.state, m.created_at, m.delivered_at,
+			(SELECT coalesce(json_agg(json_build_object('state', r.state, 'note', r.note, 'evaluated_at', r.evaluated_at)
+				ORDER BY r.evaluated_at, r.id), '[]') FROM piazza.exchange_replies r WHERE r.mailbox_id = m.id) AS replies
+		FROM piazza.exchange_mailbox m JOIN piazza.tenants d ON d.id = m.to_tenant_id
+		WHERE m.from_tenant_id = ? AND m.from_user_id = ?) x`, tenantID, uid).Scan(&out)
+	if err != nil {
+		return nil, fmt.Errorf("personal data archive: exchange: %w", err)
+	}
+	return json.RawMessage(out), nil
 }
 
 // spool writes the archive to f and returns its size, f back at its
