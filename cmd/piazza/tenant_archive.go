@@ -21,7 +21,8 @@ func tenantExportCommand() *cobra.Command {
 		Long: `Export writes the tenant's schema data, its files and its registry rows
 (hosts, branding, identity providers without their secrets, role rules, plan)
 into FILE, a tar.gz described in docs/tenant-archive.md, as one consistent
-snapshot. "-" writes to standard output. The tenant keeps serving meanwhile.`,
+snapshot, without the sign-in credentials that would work on a copy
+(sessions, API tokens, e-mailed links, sign-ins under way). "-" writes to standard output. The tenant keeps serving meanwhile.`,
 		Example: `  piazza tenant export lazio lazio.tar.gz`,
 		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -265,6 +265,9 @@ func (l *loader) member(ctx context.Context, conn bun.Conn, t *tenant.Tenant, me
 		if !ok {
 			return fmt.Errorf("%w: member %s is no table of the manifest", ErrCorrupt, mem.Name)
 		}
+		if skipped[tb.Name] {
+			return nil // an older archive's credentials: read and checked, not loaded
+		}
 		return l.table(ctx, conn, tb, in)
 	case strings.HasPrefix(mem.Name, filesDir):
 		key := strings.TrimPrefix(mem.Name, filesDir)
