@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"regexp"
 	"strconv"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/audit"
 	"github.com/piazza-pa/piazza/platform/db"
+	"github.com/piazza-pa/piazza/platform/secret"
 	"github.com/piazza-pa/piazza/tenant"
 )
 
@@ -61,10 +63,14 @@ func (m *Module) Erase(ctx context.Context, t *tenant.Tenant, e Erasure) error {
 	}
 	var p person
 	var keys []string
+	var ended []signIn
 	err := m.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		err := db.InTenantTx(ctx, tx, t.Scope(), func() error {
 			var err error
 			if p, err = lockPerson(ctx, tx, e.UserID); err != nil {
+				return err
+			}
+			if ended, err = signIns(ctx, tx, e.UserID); err != nil {
 				return err
 			}
 			if e.Delete {
@@ -85,7 +91,55 @@ func (m *Module) Erase(ctx context.Context, t *tenant.Tenant, e Erasure) error {
 	for _, k := range keys {
 		_ = m.files.Delete(context.WithoutCancel(ctx), t.Slug, k) // a file left behind is unreachable: no row names it
 	}
+	m.endSignIns(context.WithoutCancel(ctx), t, ended)
 	return nil
+}
+
+// signIn is a session's sign-in at an identity provider: how, and the ID
+// token the provider's tokens kept for it are found by.
+type signIn struct {
+	method, idToken string
+}
+
+// signIns are the person's sessions opened through an identity provider.
+func signIns(ctx context.Context, tx bun.Tx, uid int64) ([]signIn, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT method, id_token FROM sessions WHERE user_id = ? AND id_token IS NOT NULL AND id_token <> ''", uid)
+	if err != nil {
+		return nil, fmt.Errorf("erase: sign-ins: %w", err)
+	}
+	defer rows.Close()
+	var out []signIn
+	for rows.Next() {
+		var s signIn
+		if err := rows.Scan(&s.method, &s.idToken); err != nil {
+			return nil, fmt.Errorf("erase: sign-ins: %w", err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// endSignIns ends, once the erasure has committed, the person's sign-ins
+// at their identity providers as sign-out does: the tokens kept for each
+// are revoked at the provider and dropped (a provider's failure is logged
+// by the flow, without the tokens). Whatever is still kept for them then
+// (a provider unreachable) is dropped unrevoked: nothing of an erased
+// person's sign-in stays.
+func (m *Module) endSignIns(ctx context.Context, t *tenant.Tenant, ended []signIn) {
+	if len(ended) == 0 {
+		return
+	}
+	digests := make([][]byte, 0, len(ended))
+	for _, s := range ended {
+		if m.endSession != nil {
+			_ = m.endSession(ctx, s.method, s.idToken, "")
+		}
+		digests = append(digests, secret.Digest(s.idToken))
+	}
+	if _, err := m.DB.ExecContext(ctx, "DELETE FROM piazza.tenant_idp_tokens WHERE tenant_id = ? AND id_token_hash = ANY (?)",
+		t.ID, pgdialect.Array(digests)); err != nil {
+		slog.ErrorContext(ctx, "erase: provider tokens kept", "tenant", t.ID, "err", err)
+	}
 }
 
 func lockPerson(ctx context.Context, tx bun.Tx, id int64) (person, error) {
