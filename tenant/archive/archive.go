@@ -41,6 +41,8 @@ var (
 	ErrCorrupt = platform.NewError(platform.ErrInvalid, "the tenant archive is damaged")
 	// ErrNewer: written by a newer Piazza than this one.
 	ErrNewer = platform.NewError(platform.ErrInvalid, "the tenant archive is newer than this piazza")
+	// ErrTooLarge: the archive unpacks to more than the import allows.
+	ErrTooLarge = platform.NewError(platform.ErrInvalid, "the tenant archive is larger than the import allows")
 )
 
 // Manifest is the archive's first member, manifest.json.

@@ -397,6 +397,14 @@ func TestImportRefused(t *testing.T) {
 			return b
 		}
 	}
+	// a bomb: the members, then 64 MiB of zeros that compress to little
+	zr2, _ := gzip.NewReader(bytes.NewReader(good))
+	plain, _ := io.ReadAll(zr2)
+	var bomb bytes.Buffer
+	zw := gzip.NewWriter(&bomb)
+	_, _ = zw.Write(plain)
+	_, _ = zw.Write(make([]byte, 64<<20))
+	_ = zw.Close()
 	cases := []struct {
 		name    string
 		data    []byte
@@ -404,6 +412,8 @@ func TestImportRefused(t *testing.T) {
 		kind    error
 		message string
 	}{
+		{"larger than allowed", good, archive.Target{Slug: "beta"}, archive.ErrTooLarge, "more than the 100000 allowed (a larger limit: --max-size)"},
+		{"unpacking to more than it says", bomb.Bytes(), archive.Target{Slug: "beta"}, archive.ErrTooLarge, "unpacks to more than the 2097152 bytes allowed"},
 		{"a file altered", rewrite(t, good, nil, flip(secondFile)), archive.Target{Slug: "beta"}, archive.ErrCorrupt, "does not match its checksum"},
 		{"a table altered", rewrite(t, good, nil, flip("data/users.copy")), archive.Target{Slug: "beta"}, archive.ErrCorrupt, "users"},
 		{"a member missing", rewrite(t, good, nil, func(n string, b []byte) []byte {
@@ -427,10 +437,14 @@ func TestImportRefused(t *testing.T) {
 		{"slug taken", good, archive.Target{Slug: "alpha"}, tenant.ErrSlugTaken, `"alpha"`},
 		{"host taken", good, archive.Target{Slug: "beta", Hosts: []string{"partecipa.alpha.example"}}, tenant.ErrHostTaken, "partecipa.alpha.example"},
 	}
+	// the importer's MaxBytes by case (else its default)
+	maxBytes := map[string]int64{"larger than allowed": 100000, "unpacking to more than it says": 2 << 20}
 	before := f.controlCounts()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := f.importer().Import(ctx, bytes.NewReader(c.data), c.target)
+			im := f.importer()
+			im.MaxBytes = maxBytes[c.name]
+			_, err := im.Import(ctx, bytes.NewReader(c.data), c.target)
 			if err == nil || !errors.Is(err, c.kind) || !strings.Contains(err.Error(), c.message) {
 				t.Fatalf("got %v, want %v with %q", err, c.kind, c.message)
 			}
