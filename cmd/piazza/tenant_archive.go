@@ -21,7 +21,8 @@ func tenantExportCommand() *cobra.Command {
 		Long: `Export writes the tenant's schema data, its files and its registry rows
 (hosts, branding, identity providers without their secrets, role rules, plan)
 into FILE, a tar.gz described in docs/tenant-archive.md, as one consistent
-snapshot. "-" writes to standard output. The tenant keeps serving meanwhile.`,
+snapshot, without the sign-in credentials that would work on a copy
+(sessions, API tokens, e-mailed links, sign-ins under way). "-" writes to standard output. The tenant keeps serving meanwhile.`,
 		Example: `  piazza tenant export lazio lazio.tar.gz`,
 		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -64,6 +65,7 @@ func exportTenant(ctx context.Context, cmd *cobra.Command, e *env, slug, name st
 
 func tenantImportArchiveCommand() *cobra.Command {
 	var to archive.Target
+	var maxGiB int64
 	cmd := &cobra.Command{
 		Use:   "import-archive FILE --slug SLUG [--host HOST ...] [--plan PLAN]",
 		Short: "Create a new tenant from an archive written by `piazza tenant export`",
@@ -82,19 +84,23 @@ their client secrets. "-" reads standard input.`,
 				return err
 			}
 			defer done()
-			return withRegistry(cmd, func(ctx context.Context, e *env) error { return importArchive(ctx, cmd, e, in, to) })
+			return withRegistry(cmd, func(ctx context.Context, e *env) error { return importArchive(ctx, cmd, e, in, to, maxGiB) })
 		},
 	}
 	cmd.Flags().StringVar(&to.Slug, "slug", "", "the new tenant's short name (required)")
 	cmd.Flags().StringArrayVar(&to.Hosts, "host", nil, "extra host name (repeatable); <slug>.<base domain> is always added")
 	cmd.Flags().StringVar(&to.Plan, "plan", "", "the new tenant's plan (default: the archive's)")
+	cmd.Flags().Int64Var(&maxGiB, "max-size", archive.DefaultMaxBytes>>30, "most GiB the archive may unpack to (data and files); a larger one is refused")
 	_ = cmd.MarkFlagRequired("slug")
 	return cmd
 }
 
-func importArchive(ctx context.Context, cmd *cobra.Command, e *env, in io.Reader, to archive.Target) error {
+func importArchive(ctx context.Context, cmd *cobra.Command, e *env, in io.Reader, to archive.Target, maxGiB int64) error {
+	if maxGiB < 1 {
+		return fmt.Errorf("--max-size: %d is not a whole number of GiB of at least 1", maxGiB)
+	}
 	p := newProgress(cmd.ErrOrStderr(), "importing "+to.Slug)
-	im := &archive.Importer{Registry: e.registry, Store: e.files(), Progress: p.update}
+	im := &archive.Importer{Registry: e.registry, Store: e.files(), Progress: p.update, MaxBytes: maxGiB << 30}
 	res, err := im.Import(ctx, in, to)
 	if res == nil {
 		return err

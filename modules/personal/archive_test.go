@@ -32,7 +32,7 @@ func theirsOnly(p *someone) []string {
 	out := []string{p.email, p.fiscal, p.family}
 	for _, s := range []string{" bio", "competency", " interest offer", " partnership interest", " comment", " news body",
 		" discussion body", " proposal body", " document", " expense", " report", " org", " token", "-subject", " history note",
-		" budget change", " folder", "-period", " task", " project", " wp"} {
+		" budget change", " folder", "-period", " task", " project", " wp", " reply note"} {
 		out = append(out, p.mark+s)
 	}
 	return out
@@ -84,6 +84,21 @@ func TestExportHoldsTheirDataOnly(t *testing.T) {
 		return err
 	})
 
+	// a letter of each through the exchange, anna's answered
+	for _, p := range []*someone{anna, bruno} {
+		var id int64
+		err := w.DB.DB.QueryRowContext(context.Background(), `INSERT INTO piazza.exchange_mailbox (to_tenant_id, item_type, item_id,
+			from_tenant_id, from_user_id, from_tenant, respondent, message, state) VALUES (?, 'proposal', 7, ?, ?, 'Comune di Alpha', ?, ?, 'delivered')
+			RETURNING id`, w.B.ID, w.A.ID, p.id, p.given, p.mark+" interest offer through the exchange").Scan(&id)
+		if err == nil {
+			_, err = w.DB.DB.ExecContext(context.Background(), `INSERT INTO piazza.exchange_replies (mailbox_id, source_id, state, note, evaluated_at)
+				VALUES (?, 1, 'relevant', ?, now())`, id, p.mark+" reply note")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+
 	files := download(t, w, "anna")
 	all := ""
 	for name, data := range files {
@@ -131,6 +146,7 @@ func TestExportHoldsTheirDataOnly(t *testing.T) {
 		"failed_sign_ins.json":        {`"at"`},
 		"sessions.json":               {`"client_addr"`},
 		"roles.json":                  {"role:validator"},
+		"exchange_interests.json":     {anna.mark + " interest offer through the exchange", anna.mark + " reply note", "Comune di Beta", `"relevant"`},
 		"README.txt":                  {"account.json", "the news items you wrote"},
 		"files/profile-photo.png":     {"\x89PNG " + anna.mark},
 	}

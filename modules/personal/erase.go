@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"regexp"
 	"strconv"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/audit"
 	"github.com/piazza-pa/piazza/platform/db"
+	"github.com/piazza-pa/piazza/platform/secret"
 	"github.com/piazza-pa/piazza/tenant"
 )
 
@@ -61,10 +63,14 @@ func (m *Module) Erase(ctx context.Context, t *tenant.Tenant, e Erasure) error {
 	}
 	var p person
 	var keys []string
+	var ended []signIn
 	err := m.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		err := db.InTenantTx(ctx, tx, t.Scope(), func() error {
 			var err error
 			if p, err = lockPerson(ctx, tx, e.UserID); err != nil {
+				return err
+			}
+			if ended, err = signIns(ctx, tx, e.UserID); err != nil {
 				return err
 			}
 			if e.Delete {
@@ -85,7 +91,55 @@ func (m *Module) Erase(ctx context.Context, t *tenant.Tenant, e Erasure) error {
 	for _, k := range keys {
 		_ = m.files.Delete(context.WithoutCancel(ctx), t.Slug, k) // a file left behind is unreachable: no row names it
 	}
+	m.endSignIns(context.WithoutCancel(ctx), t, ended)
 	return nil
+}
+
+// signIn is a session's sign-in at an identity provider: how, and the ID
+// token the provider's tokens kept for it are found by.
+type signIn struct {
+	method, idToken string
+}
+
+// signIns are the person's sessions opened through an identity provider.
+func signIns(ctx context.Context, tx bun.Tx, uid int64) ([]signIn, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT method, id_token FROM sessions WHERE user_id = ? AND id_token IS NOT NULL AND id_token <> ''", uid)
+	if err != nil {
+		return nil, fmt.Errorf("erase: sign-ins: %w", err)
+	}
+	defer rows.Close()
+	var out []signIn
+	for rows.Next() {
+		var s signIn
+		if err := rows.Scan(&s.method, &s.idToken); err != nil {
+			return nil, fmt.Errorf("erase: sign-ins: %w", err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// endSignIns ends, once the erasure has committed, the person's sign-ins
+// at their identity providers as sign-out does: the tokens kept for each
+// are revoked at the provider and dropped (a provider's failure is logged
+// by the flow, without the tokens). Whatever is still kept for them then
+// (a provider unreachable) is dropped unrevoked: nothing of an erased
+// person's sign-in stays.
+func (m *Module) endSignIns(ctx context.Context, t *tenant.Tenant, ended []signIn) {
+	if len(ended) == 0 {
+		return
+	}
+	digests := make([][]byte, 0, len(ended))
+	for _, s := range ended {
+		if m.endSession != nil {
+			_ = m.endSession(ctx, s.method, s.idToken, "")
+		}
+		digests = append(digests, secret.Digest(s.idToken))
+	}
+	if _, err := m.DB.ExecContext(ctx, "DELETE FROM piazza.tenant_idp_tokens WHERE tenant_id = ? AND id_token_hash = ANY (?)",
+		t.ID, pgdialect.Array(digests)); err != nil {
+		slog.ErrorContext(ctx, "erase: provider tokens kept", "tenant", t.ID, "err", err)
+	}
 }
 
 func lockPerson(ctx context.Context, tx bun.Tx, id int64) (person, error) {
@@ -262,12 +316,13 @@ func clearPerson(ctx context.Context, tx bun.Tx, uid int64, email, former string
 
 // eraseControl removes the person from the control plane's rows: their
 // roles, their address in the audit trail and as the tenant's first admin,
-// their name on letters of the exchange not yet delivered (deleted with
-// the contributions); and records the erasure, with ids only.
+// their name on their letters of the exchange, and on the copies other
+// administrations received (deleted with the contributions); and records
+// the erasure, with ids only.
 func (m *Module) eraseControl(ctx context.Context, tx bun.Tx, t *tenant.Tenant, e Erasure, p person) error {
 	subject := "user:" + strconv.FormatInt(e.UserID, 10)
 	quoted, _ := json.Marshal(p.Email)
-	asText, inJSON := regexp.QuoteMeta(p.Email), regexp.QuoteMeta(strings.Trim(string(quoted), `"`))
+	asText, inJSON := wholeAddress(p.Email), wholeAddress(strings.Trim(string(quoted), `"`))
 	mailbox := `UPDATE piazza.exchange_mailbox SET respondent = ? WHERE from_tenant_id = ? AND from_user_id = ?`
 	margs := []any{e.Former, t.ID, e.UserID}
 	if e.Delete {
@@ -286,6 +341,9 @@ func (m *Module) eraseControl(ctx context.Context, tx bun.Tx, t *tenant.Tenant, 
 		{`UPDATE piazza.tenants SET admin_email = NULL WHERE id = ? AND lower(admin_email) = lower(?)`, []any{t.ID, p.Email}},
 		{mailbox, margs},
 	}
+	if err := eraseDelivered(ctx, tx, t, e); err != nil {
+		return err
+	}
 	for _, s := range steps {
 		if _, err := tx.ExecContext(ctx, s.q, s.args...); err != nil {
 			return fmt.Errorf("erase in the control plane: %w", err)
@@ -298,4 +356,91 @@ func (m *Module) eraseControl(ctx context.Context, tx bun.Tx, t *tenant.Tenant, 
 	id := t.ID
 	return audit.Record(ctx, tx, audit.Entry{Actor: e.Actor, TenantID: &id, TenantSlug: t.Slug, Action: "member.erase",
 		Detail: map[string]any{"user": subject, "contributions": contributions}, ClientAddr: e.ClientAddr})
+}
+
+// wholeAddress is a PostgreSQL regular expression of the address a, as
+// a whole: not the end of a longer address (anna.mario@ for mario@) nor
+// the start of one (@comune.it.example for @comune.it). A sentence's full
+// stop after it still matches.
+func wholeAddress(a string) string {
+	return `(?<![[:alnum:]._%+'-])` + regexp.QuoteMeta(a) + `(?![[:alnum:]_-]|\.[[:alnum:]])`
+}
+
+// interestTables are, by the exchange's item type, the table where a
+// tenant keeps the expressions of interest the exchange delivered to it,
+// and their content type.
+var interestTables = map[string][2]string{
+	"proposal":    {"proposal_interests", "proposal_interest"},
+	"partnership": {"partnership_interests", "partnership_interest"},
+}
+
+// delivered is a letter of the person the exchange delivered into another
+// tenant, where that tenant keeps it (by its mailbox id, external_ref).
+type delivered struct {
+	id       int64
+	itemType string
+	scope    db.Scope
+}
+
+// eraseDelivered reaches the copies of the person's letters that the
+// exchange delivered into other tenants, as the delivery wrote them:
+// inside each destination tenant's scope, by the letter's mailbox id. Kept
+// contributions there take the former member's name; deleted ones go, with
+// their history, their notices and the replies not yet sent back. The
+// letters are locked first, so that a delivery waits for the erasure.
+func eraseDelivered(ctx context.Context, tx bun.Tx, t *tenant.Tenant, e Erasure) error {
+	rows, err := tx.QueryContext(ctx, `SELECT m.id, m.item_type, d.schema_name, d.role_name
+		FROM piazza.exchange_mailbox m JOIN piazza.tenants d ON d.id = m.to_tenant_id
+		WHERE m.from_tenant_id = ? AND m.from_user_id = ? AND m.state = 'delivered' ORDER BY m.id FOR UPDATE OF m`, t.ID, e.UserID)
+	if err != nil {
+		return fmt.Errorf("erase: delivered letters: %w", err)
+	}
+	var letters []delivered
+	for rows.Next() {
+		var l delivered
+		if err := rows.Scan(&l.id, &l.itemType, &l.scope.Schema, &l.scope.Role); err != nil {
+			rows.Close()
+			return fmt.Errorf("erase: delivered letters: %w", err)
+		}
+		letters = append(letters, l)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("erase: delivered letters: %w", err)
+	}
+	for _, l := range letters {
+		tbl, ok := interestTables[l.itemType]
+		if !ok {
+			continue
+		}
+		err := db.InTenantTx(ctx, tx, l.scope, func() error { return eraseCopy(ctx, tx, tbl[0], tbl[1], l.id, e) })
+		if err != nil {
+			return fmt.Errorf("erase: letter %d in %s: %w", l.id, l.scope.Schema, err)
+		}
+	}
+	return nil
+}
+
+// eraseCopy renames or deletes, in the destination tenant's scope, the
+// interest that came from mailbox entry ref.
+func eraseCopy(ctx context.Context, tx bun.Tx, table, typ string, ref int64, e Erasure) error {
+	if !e.Delete {
+		_, err := tx.ExecContext(ctx, "UPDATE ? SET external_name = ? WHERE external_ref = ?", bun.Ident(table), e.Former, ref)
+		return err
+	}
+	ids := "(SELECT id FROM " + table + " WHERE external_ref = ?)"
+	for _, q := range []struct {
+		q    string
+		args []any
+	}{
+		{"DELETE FROM workflow_history WHERE content_type = ? AND item_id IN " + ids, []any{typ, ref}},
+		{"DELETE FROM events WHERE content_type = ? AND item_id IN " + ids, []any{typ, ref}},
+		{"DELETE FROM exchange_reply_outbox WHERE ref = ?", []any{ref}},
+		{"DELETE FROM " + table + " WHERE external_ref = ?", []any{ref}},
+	} {
+		if _, err := tx.ExecContext(ctx, q.q, q.args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }

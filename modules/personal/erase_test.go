@@ -92,9 +92,11 @@ func found(ctx context.Context, tx bun.IDB, schema string, s string) ([]string, 
 	var out []string
 	for _, c := range cols {
 		var n int
-		q := fmt.Sprintf(`SELECT count(*) FROM %s.%s WHERE strpos(lower(%s::text), lower(?)) > 0`,
+		// the addresses of others that hold anna's as a part are not hers
+		q := fmt.Sprintf(`SELECT count(*) FROM %s.%s
+			WHERE strpos(replace(replace(lower(%s::text), 'maria.' || lower(?), ''), lower(?) || '.org', ''), lower(?)) > 0`,
 			bun.Ident(schema), bun.Ident(c.table), bun.Ident(c.column))
-		if err := tx.NewRaw(q, s).Scan(ctx, &n); err != nil {
+		if err := tx.NewRaw(q, s, s, s).Scan(ctx, &n); err != nil {
 			return nil, fmt.Errorf("%s.%s: %w", c.table, c.column, err)
 		}
 		if n > 0 {
@@ -105,7 +107,8 @@ func found(ctx context.Context, tx bun.IDB, schema string, s string) ([]string, 
 }
 
 // traces are where who (name, e-mail, fiscal number) still shows in
-// alpha's schema and in the control schema.
+// alpha's schema, in beta's (which received letters of hers through the
+// exchange) and in the control schema.
 func traces(t *testing.T, w *moduletest.World, p *someone) []string {
 	t.Helper()
 	var out []string
@@ -114,6 +117,13 @@ func traces(t *testing.T, w *moduletest.World, p *someone) []string {
 			at, err := found(ctx, tx, w.A.SchemaName, s)
 			for _, a := range at {
 				out = append(out, fmt.Sprintf("%q in %s", s, a))
+			}
+			return err
+		})
+		w.In(t, w.B, func(ctx context.Context, tx bun.Tx) error {
+			at, err := found(ctx, tx, w.B.SchemaName, s)
+			for _, a := range at {
+				out = append(out, fmt.Sprintf("%q in beta's %s", s, a))
 			}
 			return err
 		})
@@ -131,7 +141,8 @@ func traces(t *testing.T, w *moduletest.World, p *someone) []string {
 // arrange seeds anna and bruno, has bruno answer anna's comment, puts
 // anna's address in the control plane (the tenant's first admin, an
 // admin's action on her in the audit trail, a letter of hers in the
-// exchange's mailbox) and signs her in; it returns her browser.
+// exchange's mailbox), has letters of hers delivered to beta and signs
+// her in; it returns her browser.
 func arrange(t *testing.T, w *moduletest.World, anna, bruno *someone) *moduletest.Browser {
 	t.Helper()
 	seed(t, w, anna, bruno)
@@ -149,13 +160,19 @@ func arrange(t *testing.T, w *moduletest.World, anna, bruno *someone) *moduletes
 		args []any
 	}{
 		{"UPDATE piazza.tenants SET admin_email = ? WHERE id = ?", []any{anna.email, w.A.ID}},
+		// addresses of others that hold hers as a part
+		{`INSERT INTO piazza.audit_log (actor, tenant_id, tenant_slug, action, detail)
+			VALUES (?, ?, 'alpha', 'member.invite', jsonb_build_object('email', ?::text))`,
+			[]any{"user:9 maria." + anna.email, w.A.ID, strings.ToUpper(anna.email) + ".org, " + anna.email + "."}},
+		{"INSERT INTO piazza.exchange_members (tenant_id, joined_by) VALUES (?, ?)", []any{w.A.ID, "user:9 maria." + anna.email}},
 		{`INSERT INTO piazza.exchange_mailbox (to_tenant_id, item_type, item_id, from_tenant_id, from_user_id, from_tenant, respondent, message)
-			VALUES (?, 'proposal', 1, ?, ?, 'Comune di Alpha', ?, ?)`, []any{w.B.ID, w.A.ID, anna.id, anna.given + " " + anna.family, anna.mark + " letter"}},
+			VALUES (?, 'proposal', 999, ?, ?, 'Comune di Alpha', ?, ?)`, []any{w.B.ID, w.A.ID, anna.id, anna.given + " " + anna.family, anna.mark + " letter"}},
 	} {
 		if _, err := w.DB.DB.ExecContext(ctx, q.q, q.args...); err != nil {
 			t.Fatal(err)
 		}
 	}
+	deliverToBeta(t, w, anna)
 	admin := w.Browser(t, moduletest.Alpha, "admin")
 	// an invitation an admin once sent her, the address typed in capitals:
 	// the trail loses it too (the suspension below names it as stored)
@@ -242,6 +259,7 @@ func TestErase(t *testing.T) {
 				t.Errorf("anna keeps the roles %v (%v)", roles, err)
 			}
 			checkAudit(t, w, anna)
+			checkNeighbours(t, w, anna)
 			if n := count(t, w, "SELECT count(*) FROM users WHERE id = ? AND display_name = 'Ex membro'", anna.id); n != 1 {
 				t.Error("anna's account is not named Ex membro")
 			}
@@ -283,6 +301,7 @@ func TestErase(t *testing.T) {
 					t.Errorf("%s for bruno: %d", q, n)
 				}
 			}
+			checkBeta(t, w, anna, kept)
 			if _, body := admin.Get(moduletest.Alpha + "/admin"); strings.Contains(body, fmt.Sprintf("/admin/people/%d/erase", anna.id)) {
 				t.Error("the members' list still lists the erased person")
 			}
@@ -308,6 +327,28 @@ func checkAudit(t *testing.T, w *moduletest.World, anna *someone) {
 	}
 	if !strings.Contains(actor, "admin@alpha.example") || !strings.Contains(detail, `"user:`+strconv.FormatInt(anna.id, 10)+`"`) {
 		t.Errorf("the audit entry is %q %s", actor, detail)
+	}
+}
+
+// checkNeighbours: the addresses of others that hold anna's as a part
+// (maria.anna@…, anna@….org) are whole in the audit trail and the
+// exchange's members, and hers beside them, ending a sentence, is erased.
+func checkNeighbours(t *testing.T, w *moduletest.World, anna *someone) {
+	t.Helper()
+	var actor, detail, joined string
+	err := w.DB.DB.QueryRowContext(context.Background(), `SELECT actor, detail->>'email' FROM piazza.audit_log
+		WHERE tenant_id = ? AND actor LIKE 'user:9 %'`, w.A.ID).Scan(&actor, &detail)
+	if err == nil {
+		err = w.DB.DB.QueryRowContext(context.Background(), "SELECT joined_by FROM piazza.exchange_members WHERE tenant_id = ?", w.A.ID).Scan(&joined)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "user:9 maria." + anna.email; actor != want || joined != want {
+		t.Errorf("another person's address holding anna's: audit actor %q, exchange member %q, want %q", actor, joined, want)
+	}
+	if want := strings.ToUpper(anna.email) + ".org, [erased]."; detail != want {
+		t.Errorf("audit detail %q, want %q", detail, want)
 	}
 }
 
@@ -354,5 +395,82 @@ func TestEraseRefusals(t *testing.T) {
 	_ = w.DB.DB.QueryRowContext(context.Background(), "SELECT count(*) FROM piazza.audit_log WHERE action = 'member.erase'").Scan(&n)
 	if n != 0 {
 		t.Errorf("%d erasures in the audit trail", n)
+	}
+}
+
+// deliverToBeta has beta receive, through the exchange, anna's interest in
+// a proposal and in a partnership profile of bruno's there, as the
+// delivery writes them: a delivered mailbox entry, and beta's interest
+// naming her with the entry as its external_ref, its history and the
+// notice to bruno.
+func deliverToBeta(t *testing.T, w *moduletest.World, anna *someone) {
+	t.Helper()
+	bruno := w.ID("beta", "bruno")
+	for _, k := range []struct{ typ, item, table, column, offer, content, state string }{
+		{"proposal", `INSERT INTO proposals (title, body, kind, trl, state, author_id) VALUES ('Beta proposal', 'b', 'research', 3, 'published', ?) RETURNING id`,
+			"proposal_interests", "proposal_id", "offer", "proposal_interest", "submitted"},
+		{"partnership", `INSERT INTO partnerships (reference, kind, title, source_hash, author_id) VALUES ('TOBETA', 'technology_offer', 'Beta profile', 'h', ?) RETURNING id`,
+			"partnership_interests", "profile_id", "message", "partnership_interest", "new"},
+	} {
+		var item, ref int64
+		w.In(t, w.B, func(ctx context.Context, tx bun.Tx) error {
+			return tx.QueryRowContext(ctx, k.item, bruno).Scan(&item)
+		})
+		err := w.DB.DB.QueryRowContext(context.Background(), `INSERT INTO piazza.exchange_mailbox (to_tenant_id, item_type, item_id,
+			from_tenant_id, from_user_id, from_tenant, respondent, message, state, delivered_at)
+			VALUES (?, ?, ?, ?, ?, 'Comune di Alpha', ?, ?, 'delivered', now()) RETURNING id`,
+			w.B.ID, k.typ, item, w.A.ID, anna.id, anna.given+" "+anna.family, anna.mark+" letter").Scan(&ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.In(t, w.B, func(ctx context.Context, tx bun.Tx) error {
+			var in, ev int64
+			err := tx.QueryRowContext(ctx, `INSERT INTO `+k.table+` (`+k.column+`, `+k.offer+`, state, external_name, external_organization,
+				external_tenant, external_ref) VALUES (?, ?, ?, ?, 'Alpha Srl', 'Comune di Alpha', ?) RETURNING id`,
+				item, anna.mark+" letter", k.state, anna.given+" "+anna.family, ref).Scan(&in)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO workflow_history (content_type, item_id, action, from_state, to_state)
+				VALUES (?, ?, 'submit', 'draft', 'submitted')`, k.content, in); err != nil {
+				return err
+			}
+			if err := tx.QueryRowContext(ctx, `INSERT INTO events (content_type, item_id, title, url, recipient_id, scope_kind)
+				VALUES (?, ?, 'Beta item', '/x', ?, 'tenant') RETURNING id`, k.content, in, bruno).Scan(&ev); err != nil {
+				return err
+			}
+			_, err = tx.ExecContext(ctx, `INSERT INTO notifications (user_id, event_id, frequency) VALUES (?, ?, 'daily')`, bruno, ev)
+			return err
+		})
+	}
+}
+
+// checkBeta: the interests beta received from anna through the exchange
+// name her "Ex membro" when her contributions are kept (kept = 1), and are
+// gone with their history and notices when they are deleted; beta's own
+// people are whole.
+func checkBeta(t *testing.T, w *moduletest.World, anna *someone, kept int) {
+	t.Helper()
+	n := func(q string) int {
+		var c int
+		w.In(t, w.B, func(ctx context.Context, tx bun.Tx) error { return tx.QueryRowContext(ctx, q).Scan(&c) })
+		return c
+	}
+	for _, table := range []string{"proposal_interests", "partnership_interests"} {
+		if c := n("SELECT count(*) FROM " + table + " WHERE external_ref IS NOT NULL AND external_name = 'Ex membro'"); c != kept {
+			t.Errorf("beta's %s from anna named Ex membro: %d, want %d", table, c, kept)
+		}
+		if c := n("SELECT count(*) FROM " + table + " WHERE external_ref IS NOT NULL"); c != kept {
+			t.Errorf("beta's %s from anna: %d, want %d", table, c, kept)
+		}
+	}
+	if c := n("SELECT count(*) FROM workflow_history WHERE content_type LIKE '%_interest'"); c != 2*kept {
+		t.Errorf("beta's history of anna's interests: %d, want %d", c, 2*kept)
+	}
+	if c := n("SELECT count(*) FROM notifications"); c != 2*kept {
+		t.Errorf("bruno's notices in beta of anna's interests: %d, want %d", c, 2*kept)
+	}
+	if c := n("SELECT count(*) FROM proposals WHERE title = 'Beta proposal'") + n("SELECT count(*) FROM users WHERE erased_at IS NULL"); c != 1+len(moduletest.People) {
+		t.Errorf("beta's own proposal and people: %d, want %d", c, 1+len(moduletest.People))
 	}
 }

@@ -108,7 +108,7 @@ var kinds = []kind{
 // photoExt names the archive's copy of the profile photo by its type.
 var photoExt = map[string]string{"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
 
-// archive writes a person's archive to w, reading in tx (the tenant's,
+// archive writes a person's archive to zw, reading in tx (the tenant's,
 // read-only and repeatable, so that every file tells the same moment) and
 // the files' bytes from store under slug. Each entry is written as its
 // rows arrive: nothing is held whole in memory.
@@ -129,12 +129,13 @@ func (a *archive) create(name string) (io.Writer, error) {
 	return a.zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: a.now})
 }
 
-// write writes the archive: README.txt, each kind, the photo and the
-// uploaded files.
-func (a *archive) write(ctx context.Context, intro string, names []string) error {
+// write writes the archive's rows: README.txt, each kind and the photo;
+// it returns the uploaded files, whose bytes writeFiles copies once the
+// transaction has ended.
+func (a *archive) write(ctx context.Context, intro string, names []string) ([]upload, error) {
 	w, err := a.create("README.txt")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var b strings.Builder
 	b.WriteString(intro + "\n\n")
@@ -142,22 +143,22 @@ func (a *archive) write(ctx context.Context, intro string, names []string) error
 		fmt.Fprintf(&b, "%s\n    %s\n", n, a.readme(n))
 	}
 	if _, err := io.WriteString(w, strings.ReplaceAll(b.String(), "\n", "\r\n")); err != nil {
-		return err
+		return nil, err
 	}
 	for name, v := range a.extra {
 		if err := a.writeValue(name, v); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	for _, k := range kinds {
 		if err := a.writeKind(ctx, k); err != nil {
-			return fmt.Errorf("%s: %w", k.file, err)
+			return nil, fmt.Errorf("%s: %w", k.file, err)
 		}
 	}
 	if err := a.writePhoto(ctx); err != nil {
-		return err
+		return nil, err
 	}
-	return a.writeFiles(ctx)
+	return a.uploads(ctx)
 }
 
 // fileNames are the archive's files that README.txt describes, in order.
@@ -237,30 +238,33 @@ func (a *archive) writePhoto(ctx context.Context) error {
 	return err
 }
 
-// writeFiles copies the bytes of every file the person uploaded; a file
-// the store no longer has is left out (files.json still lists it).
-func (a *archive) writeFiles(ctx context.Context) error {
+// upload is a file the person uploaded: its id, name and storage key.
+type upload struct {
+	id        int64
+	name, key string
+}
+
+// uploads are the files the person uploaded.
+func (a *archive) uploads(ctx context.Context) ([]upload, error) {
 	rows, err := a.tx.QueryContext(ctx, "SELECT id, name, storage_key FROM attachments WHERE uploaded_by = ? ORDER BY id", a.uid)
 	if err != nil {
-		return fmt.Errorf("files: %w", err)
+		return nil, fmt.Errorf("files: %w", err)
 	}
-	type file struct {
-		id        int64
-		name, key string
-	}
-	var files []file
+	defer rows.Close()
+	var files []upload
 	for rows.Next() {
-		var f file
+		var f upload
 		if err := rows.Scan(&f.id, &f.name, &f.key); err != nil {
-			rows.Close()
-			return err
+			return nil, err
 		}
 		files = append(files, f)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
+	return files, rows.Err()
+}
+
+// writeFiles copies the bytes of files from the store; a file the store
+// no longer has is left out (files.json still lists it).
+func (a *archive) writeFiles(ctx context.Context, files []upload) error {
 	for _, f := range files {
 		if err := a.copyFile(ctx, "files/"+strconv.FormatInt(f.id, 10)+"-"+strings.NewReplacer("/", "_", `\`, "_").Replace(f.name), f.key); err != nil {
 			return err

@@ -14,6 +14,7 @@
 package personal
 
 import (
+	"context"
 	"embed"
 	"html/template"
 
@@ -38,12 +39,17 @@ var Messages embed.FS
 type Deps struct {
 	screen.Deps
 	Files storage.Store
+	// EndSession ends a sign-in at its identity provider (its tokens
+	// revoked there) as at sign-out; nil when there are none.
+	EndSession func(ctx context.Context, method, idToken, back string) string
 }
 
 // Module is the person's data: download and erasure.
 type Module struct {
 	screen.Kit
-	files storage.Store
+	files      storage.Store
+	downloads  downloads
+	endSession func(ctx context.Context, method, idToken, back string) string
 }
 
 // New parses the module's pages.
@@ -52,7 +58,7 @@ func New(d Deps) (*Module, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Module{Kit: k, files: d.Files}, nil
+	return &Module{Kit: k, files: d.Files, endSession: d.EndSession}, nil
 }
 
 // Routes registers the member's download (a POST with the form's CSRF

@@ -30,6 +30,8 @@ type provider struct {
 	key    *rsa.PrivateKey
 	mu     sync.Mutex
 	nonce  string
+	// revoked are the tokens revoked at its revocation endpoint.
+	revoked []string
 }
 
 func startProvider(t *testing.T) *provider {
@@ -43,7 +45,7 @@ func startProvider(t *testing.T) *provider {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/.well-known/openid-configuration", func(w http.ResponseWriter, _ *http.Request) {
 		_ = json.NewEncoder(w).Encode(map[string]any{"issuer": p.issuer, "authorization_endpoint": p.issuer + "/authorize",
-			"token_endpoint": p.issuer + "/token", "jwks_uri": p.issuer + "/jwks", "id_token_signing_alg_values_supported": []string{"RS256"},
+			"token_endpoint": p.issuer + "/token", "revocation_endpoint": p.issuer + "/revoke", "jwks_uri": p.issuer + "/jwks", "id_token_signing_alg_values_supported": []string{"RS256"},
 			"response_types_supported": []string{"code"}, "subject_types_supported": []string{"public"}})
 	})
 	mux.HandleFunc("/jwks", func(w http.ResponseWriter, _ *http.Request) {
@@ -68,6 +70,11 @@ func startProvider(t *testing.T) *provider {
 		}
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(map[string]any{"access_token": "at", "token_type": "Bearer", "id_token": tok})
+	})
+	mux.HandleFunc("/revoke", func(w http.ResponseWriter, r *http.Request) {
+		p.mu.Lock()
+		p.revoked = append(p.revoked, r.PostFormValue("token"))
+		p.mu.Unlock()
 	})
 	srv := &http.Server{Handler: mux}
 	go func() { _ = srv.Serve(ln) }()
@@ -129,10 +136,26 @@ func TestErasedCannotSignInWithTheirProvider(t *testing.T) {
 	if code, _ := before.Get(moduletest.Alpha + "/profile"); code != 200 {
 		t.Fatalf("the first sign-in's session: %d", code)
 	}
+	kept := func() int {
+		var n int
+		_ = w.DB.DB.QueryRowContext(context.Background(), "SELECT count(*) FROM piazza.tenant_idp_tokens WHERE tenant_id = ?", w.A.ID).Scan(&n)
+		return n
+	}
+	if kept() != 1 {
+		t.Fatalf("the sign-in's provider tokens are not kept (%d)", kept())
+	}
 	admin := w.Browser(t, moduletest.Alpha, "admin")
 	page := fmt.Sprintf("%s/admin/people/%d/erase", moduletest.Alpha, first)
 	if code, _ := admin.Send(page, page, url.Values{"contributions": {"keep"}}); code != 303 {
 		t.Fatalf("the erasure answered %d", code)
+	}
+	// her sign-in is ended at the provider too: its token revoked there,
+	// nothing of it kept here
+	p.mu.Lock()
+	revoked := fmt.Sprint(p.revoked)
+	p.mu.Unlock()
+	if revoked != "[at]" || kept() != 0 {
+		t.Errorf("after the erasure, the provider revoked %s and %d sign-ins' tokens are kept", revoked, kept())
 	}
 	if code, _ := before.Get(moduletest.Alpha + "/profile"); code == 200 {
 		t.Error("the session of before the erasure still works")

@@ -3,6 +3,7 @@ package idp
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 
 	gooidc "github.com/coreos/go-oidc/v3/oidc"
@@ -36,7 +37,23 @@ func (f *Flow) EndSessionURL(ctx context.Context, method, idToken, back string) 
 	if p.EndSession == "" {
 		return ""
 	}
-	return p.EndSession + "?id_token_hint=" + urlEscape(idToken) + "&post_logout_redirect_uri=" + urlEscape(back) + "&client_id=" + urlEscape(i.ClientID)
+	return endSessionURL(p.EndSession, idToken, back, i.ClientID)
+}
+
+// endSessionURL is the provider's end_session_endpoint with the logout
+// request's parameters added to the query it may already have ("" when
+// the endpoint is no URL).
+func endSessionURL(endpoint, idToken, back, clientID string) string {
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return ""
+	}
+	q := u.Query()
+	q.Set("id_token_hint", idToken)
+	q.Set("post_logout_redirect_uri", back)
+	q.Set("client_id", clientID)
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 func (f *Flow) jwks(c *fiber.Ctx) error {

@@ -41,6 +41,8 @@ var (
 	ErrCorrupt = platform.NewError(platform.ErrInvalid, "the tenant archive is damaged")
 	// ErrNewer: written by a newer Piazza than this one.
 	ErrNewer = platform.NewError(platform.ErrInvalid, "the tenant archive is newer than this piazza")
+	// ErrTooLarge: the archive unpacks to more than the import allows.
+	ErrTooLarge = platform.NewError(platform.ErrInvalid, "the tenant archive is larger than the import allows")
 )
 
 // Manifest is the archive's first member, manifest.json.
@@ -84,6 +86,15 @@ type Member struct {
 // get: hexadecimal), so that no member names a path.
 var fileKey = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
 
-// skipped are tables whose rows do not travel: sessions (everyone signs in
-// again on the copy) and the migrations' own bookkeeping.
-var skipped = map[string]bool{"schema_migrations": true, "sessions": true}
+// skipped are tables whose rows do not travel: the migrations' own
+// bookkeeping, and the credentials that would work on the copy as on the
+// original: sessions (everyone signs in again on the copy), API tokens
+// (their digests are unkeyed: a token of the original would open the
+// copy), links e-mailed for a password reset, an invitation or a
+// verification, sign-ins under way at an identity provider, and the
+// counts of failed sign-ins. Passwords' hashes travel, on purpose: people
+// with a local account keep their password on the copy. An archive made
+// before a table was added here still brings its rows: the import reads
+// and checks them, and leaves them out.
+var skipped = map[string]bool{"schema_migrations": true, "sessions": true, "api_tokens": true, "auth_tokens": true,
+	"oidc_logins": true, "auth_failures": true}

@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -26,6 +27,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/dbtest"
+	sec "github.com/piazza-pa/piazza/platform/secret"
 	"github.com/piazza-pa/piazza/platform/storage"
 	"github.com/piazza-pa/piazza/tenant"
 	"github.com/piazza-pa/piazza/tenant/archive"
@@ -68,6 +70,12 @@ func newFixture(t testing.TB) *fixture {
 	}
 	f.tenantExec(f.alpha, `INSERT INTO users (email, display_name, is_admin) VALUES ('ada@alpha.example', 'Ada ''Lovelace''', true), ('bob@alpha.example', E'Bob\ttab\\back', false);
 		INSERT INTO settings (key, value) VALUES ('auth.local_accounts', 'true')`)
+	// credentials that would open the original: an API token, an invitation
+	// link, a sign-in under way, a failed sign-in
+	f.tenantExec(f.alpha, `INSERT INTO api_tokens (user_id, name, digest, hint) VALUES (1, 'ci', ?, 'pz_src');
+		INSERT INTO auth_tokens (token_hash, purpose, user_id, expires_at) VALUES (?, 'invite', 2, now() + interval '7 days');
+		INSERT INTO oidc_logins (state_hash, browser, idp_key, nonce, code_verifier, expires_at) VALUES ('\x01', '\x02', 'spid', 'n', 'v', now() + interval '1 hour');
+		INSERT INTO auth_failures (key) VALUES ('account:bob@alpha.example')`, sec.Digest(sourceToken), sec.Digest(sourceInvite))
 	for key, data := range f.files {
 		if err := f.store.Put(ctx, "alpha", key, bytes.NewReader(data)); err != nil {
 			t.Fatal(err)
@@ -87,6 +95,10 @@ func newFixture(t testing.TB) *fixture {
 	}
 	return f
 }
+
+// sourceToken and sourceInvite are an API token and an invitation link's
+// token of the original tenant.
+const sourceToken, sourceInvite = "pz_src_0123456789abcdefghijklmnopqrstuv", "invite-0123456789abcdefghijklmnopqrstuv"
 
 // png is the start of a PNG picture (enough for the sniffer).
 var png = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR")
@@ -188,8 +200,17 @@ func TestExportImport(t *testing.T) {
 		t.Errorf("imported tenant: %+v", got)
 	}
 	src, dst := f.dump(f.alpha.SchemaName), f.dump(beta.SchemaName)
+	credentials := []string{"sessions", "api_tokens", "auth_tokens", "oidc_logins", "auth_failures"}
+	for _, n := range credentials[1:] {
+		if src[n] == "" {
+			t.Errorf("the original has no %s to leave out", n)
+		}
+	}
 	for n, rows := range src {
-		if n == "sessions" {
+		if slices.Contains(credentials, n) {
+			if dst[n] != "" {
+				t.Errorf("the copy has the original's %s:\n%s", n, dst[n])
+			}
 			continue
 		}
 		if dst[n] != rows {
@@ -230,6 +251,24 @@ func TestExportImport(t *testing.T) {
 	}
 	if got.Brand.Published.Logo != sum(png) {
 		t.Errorf("the copy's logo is %s, want the original's %s", got.Brand.Published.Logo, sum(png))
+	}
+	// what the API and the invitation page look up: nothing on the copy
+	var opens int
+	err = db.InTenant(ctx, f.d.DB, beta.Scope(), func(ctx context.Context, tx bun.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM api_tokens WHERE digest = ?) + (SELECT count(*) FROM auth_tokens WHERE token_hash = ?)`,
+			sec.Digest(sourceToken), sec.Digest(sourceInvite)).Scan(&opens)
+	})
+	if err != nil || opens != 0 {
+		t.Errorf("the original's API token or invitation opens the copy: %d (%v)", opens, err)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _ := io.ReadAll(zr)
+	if d := sec.Digest(sourceToken); len(plain) == 0 || bytes.Contains(plain, []byte(hex.EncodeToString(d))) ||
+		bytes.Contains(plain, []byte("account:bob@alpha.example")) {
+		t.Error("the archive holds the original's API token digest or its failed sign-ins")
 	}
 	if strings.Contains(string(data), "deadbeef") || bytes.Contains(data, []byte{0xde, 0xad, 0xbe, 0xef}) {
 		t.Error("the archive holds the identity provider's secret")
@@ -358,6 +397,14 @@ func TestImportRefused(t *testing.T) {
 			return b
 		}
 	}
+	// a bomb: the members, then 64 MiB of zeros that compress to little
+	zr2, _ := gzip.NewReader(bytes.NewReader(good))
+	plain, _ := io.ReadAll(zr2)
+	var bomb bytes.Buffer
+	zw := gzip.NewWriter(&bomb)
+	_, _ = zw.Write(plain)
+	_, _ = zw.Write(make([]byte, 64<<20))
+	_ = zw.Close()
 	cases := []struct {
 		name    string
 		data    []byte
@@ -365,6 +412,8 @@ func TestImportRefused(t *testing.T) {
 		kind    error
 		message string
 	}{
+		{"larger than allowed", good, archive.Target{Slug: "beta"}, archive.ErrTooLarge, "more than the 100000 allowed (a larger limit: --max-size)"},
+		{"unpacking to more than it says", bomb.Bytes(), archive.Target{Slug: "beta"}, archive.ErrTooLarge, "unpacks to more than the 2097152 bytes allowed"},
 		{"a file altered", rewrite(t, good, nil, flip(secondFile)), archive.Target{Slug: "beta"}, archive.ErrCorrupt, "does not match its checksum"},
 		{"a table altered", rewrite(t, good, nil, flip("data/users.copy")), archive.Target{Slug: "beta"}, archive.ErrCorrupt, "users"},
 		{"a member missing", rewrite(t, good, nil, func(n string, b []byte) []byte {
@@ -388,10 +437,14 @@ func TestImportRefused(t *testing.T) {
 		{"slug taken", good, archive.Target{Slug: "alpha"}, tenant.ErrSlugTaken, `"alpha"`},
 		{"host taken", good, archive.Target{Slug: "beta", Hosts: []string{"partecipa.alpha.example"}}, tenant.ErrHostTaken, "partecipa.alpha.example"},
 	}
+	// the importer's MaxBytes by case (else its default)
+	maxBytes := map[string]int64{"larger than allowed": 100000, "unpacking to more than it says": 2 << 20}
 	before := f.controlCounts()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := f.importer().Import(ctx, bytes.NewReader(c.data), c.target)
+			im := f.importer()
+			im.MaxBytes = maxBytes[c.name]
+			_, err := im.Import(ctx, bytes.NewReader(c.data), c.target)
 			if err == nil || !errors.Is(err, c.kind) || !strings.Contains(err.Error(), c.message) {
 				t.Fatalf("got %v, want %v with %q", err, c.kind, c.message)
 			}

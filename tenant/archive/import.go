@@ -26,7 +26,15 @@ type Importer struct {
 	Store    storage.Store
 	// Progress, when set, is told how many members of how many are loaded.
 	Progress func(done, total int)
+	// MaxBytes bounds what the archive may unpack to (its manifest's
+	// members and all else the compressed stream holds); 0 means
+	// DefaultMaxBytes.
+	MaxBytes int64
 }
+
+// DefaultMaxBytes is what an archive may unpack to when the importer
+// says nothing: 64 GiB.
+const DefaultMaxBytes int64 = 64 << 30
 
 // Target is the new tenant an archive becomes.
 type Target struct {
@@ -65,10 +73,25 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, to Target) (*Result
 	if err != nil {
 		return nil, fmt.Errorf("%w (%v)", ErrNotArchive, err)
 	}
-	tr := tar.NewReader(zr)
+	limit := im.MaxBytes
+	if limit <= 0 {
+		limit = DefaultMaxBytes
+	}
+	unpacked := &budget{r: zr, left: limit, limit: limit}
+	tr := tar.NewReader(unpacked)
 	m, err := readManifest(tr)
+	if unpacked.over {
+		return nil, unpacked.err()
+	}
 	if err != nil {
 		return nil, err
+	}
+	var declared int64
+	for _, mem := range m.Members {
+		declared += max(mem.Size, 0)
+	}
+	if declared > limit {
+		return nil, fmt.Errorf("%w: its members hold %d bytes, more than the %d allowed (a larger limit: --max-size)", ErrTooLarge, declared, limit)
 	}
 	if m.SchemaVersion > im.Registry.LatestVersion() {
 		return nil, fmt.Errorf("%w: its tenant schema is at version %d, this piazza knows up to %d (written by piazza %s): import it with that version or a later one",
@@ -81,7 +104,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, to Target) (*Result
 	if err := im.free(ctx, &p); err != nil {
 		return nil, err
 	}
-	l := &loader{im: im, m: m, tr: tr, zr: zr}
+	l := &loader{im: im, m: m, tr: tr, zr: unpacked}
 	conn, err := im.Registry.DB().Conn(ctx)
 	if err != nil {
 		return nil, err
@@ -93,6 +116,9 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, to Target) (*Result
 	})
 	if t == nil {
 		l.removeFiles(context.WithoutCancel(ctx), to.Slug)
+		if unpacked.over {
+			return nil, unpacked.err()
+		}
 		return nil, err
 	}
 	// With t, the tenant is there: err is about its plan's side effects
@@ -156,7 +182,7 @@ type loader struct {
 	im  *Importer
 	m   *Manifest
 	tr  *tar.Reader
-	zr  *gzip.Reader
+	zr  io.Reader
 	reg registry
 	// put are the files written to the storage, removed on failure.
 	put []string
@@ -265,6 +291,9 @@ func (l *loader) member(ctx context.Context, conn bun.Conn, t *tenant.Tenant, me
 		if !ok {
 			return fmt.Errorf("%w: member %s is no table of the manifest", ErrCorrupt, mem.Name)
 		}
+		if skipped[tb.Name] {
+			return nil // an older archive's credentials: read and checked, not loaded
+		}
 		return l.table(ctx, conn, tb, in)
 	case strings.HasPrefix(mem.Name, filesDir):
 		key := strings.TrimPrefix(mem.Name, filesDir)
@@ -300,6 +329,38 @@ func (l *loader) table(ctx context.Context, conn bun.Conn, tb Table, in io.Reade
 		}
 		return nil
 	})
+}
+
+// budget reads from r until limit bytes are read, then fails with
+// ErrTooLarge: a small archive that unpacks to more (a gzip bomb, or a
+// manifest that lies) stops there, before it fills the store.
+type budget struct {
+	r           io.Reader
+	left, limit int64
+	// over says the limit was passed (whatever error it became on the way).
+	over bool
+}
+
+func (b *budget) err() error {
+	return fmt.Errorf("%w: it unpacks to more than the %d bytes allowed (a larger limit: --max-size)", ErrTooLarge, b.limit)
+}
+
+func (b *budget) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		// one byte more tells a stream that ends exactly at the limit
+		var one [1]byte
+		if n, _ := io.ReadFull(b.r, one[:]); n == 0 {
+			return 0, io.EOF
+		}
+		b.over = true
+		return 0, b.err()
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.r.Read(p)
+	b.left -= int64(n)
+	return n, err
 }
 
 // removeFiles deletes the files written for a tenant whose import failed.
