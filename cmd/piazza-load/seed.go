@@ -11,6 +11,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/piazza-pa/piazza/config"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/password"
@@ -112,7 +113,14 @@ func seedCommand(ctx context.Context, args []string) error {
 		return err
 	}
 	defer stop()
-	bdb, err := db.Open(ctx, url, 8)
+	// The servers' key: the login groups' passwords derive from it.
+	var key []byte
+	if k := os.Getenv("PIAZZA_SECRET_KEY"); k != "" {
+		if key, err = config.DecodeKey(k); err != nil {
+			return fmt.Errorf("PIAZZA_SECRET_KEY: %w", err)
+		}
+	}
+	bdb, err := db.Open(ctx, url, 8, key)
 	if err != nil {
 		return err
 	}
