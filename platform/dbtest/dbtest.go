@@ -6,6 +6,7 @@
 package dbtest
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -73,6 +74,11 @@ func cleanup() {
 		os.RemoveAll(d)
 	}
 }
+
+// groupKey is the key the login groups' passwords derive from in tests:
+// the PIAZZA_SECRET_KEY the tests give piazza's commands (hex "abab…"), so
+// that a command and the test's pool open the same groups.
+func groupKey() []byte { return bytes.Repeat([]byte{0xab}, 32) }
 
 // DB is one test's database.
 type DB struct {
@@ -142,7 +148,7 @@ func newOn(t testing.TB, admin string) *DB {
 		URL:      fmt.Sprintf("host=%s port=%d user=%s password=%s dbname=%s sslmode=disable", cfg.Host, cfg.Port, name, password, name),
 		AdminURL: fmt.Sprintf("host=%s port=%d user=%s password=%s dbname=%s sslmode=disable", cfg.Host, cfg.Port, cfg.User, cfg.Password, name),
 	}
-	d.DB, err = db.Open(ctx, d.URL, 10, []byte(randomHex(16)))
+	d.DB, err = db.Open(ctx, d.URL, 10, groupKey())
 	if err != nil {
 		t.Fatalf("dbtest: open: %v", err)
 	}
