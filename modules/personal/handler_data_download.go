@@ -62,7 +62,11 @@ func (m *Module) download(c *fiber.Ctx) error {
 func (m *Module) stream(ctx context.Context, scope db.Scope, a *archive, w io.Writer, intro string, names []string) error {
 	zw := zip.NewWriter(w)
 	a.zw = zw
-	err := m.DB.RunInTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}, func(ctx context.Context, tx bun.Tx) error {
+	pool, err := db.PoolFor(ctx, m.DB, scope) // the tenant's login group
+	if err != nil {
+		return err
+	}
+	err = pool.RunInTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}, func(ctx context.Context, tx bun.Tx) error {
 		if err := db.Enter(ctx, tx, scope); err != nil {
 			return err
 		}
