@@ -21,6 +21,14 @@ import (
 // provisioning then costs about a millisecond (docs/benchmarks.md).
 const DefaultGroupSize = 250
 
+// groupLock is the advisory lock key a transaction takes before it joins
+// a login group, until it commits: provisionings that find every group
+// full at once wait for the one group the first makes instead of making
+// one each. Those joining the same group wait for each other on its row
+// anyway, so taking this lock first (one order for both locks: no
+// deadlock) serialises nothing more.
+const groupLock = 727_018
+
 // joinGroup counts one more member in a login group with room, made when
 // none has, and returns its role name; "" when the pool has no key to give
 // a group its password (the main login role then takes the tenant's role,
@@ -30,17 +38,34 @@ func (r *Registry) joinGroup(ctx context.Context, tx bun.Tx) (string, error) {
 	if !db.HasGroupKey(r.db) {
 		return "", nil
 	}
+	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", groupLock); err != nil {
+		return "", err
+	}
+	// A group made while this transaction waited is committed and seen now.
+	if name, err := r.roomInGroup(ctx, tx); name != "" || err != nil {
+		return name, err
+	}
+	return r.makeGroup(ctx, tx)
+}
+
+// roomInGroup counts one more member in the first login group with room
+// and returns its name, or "" when every group is full.
+func (r *Registry) roomInGroup(ctx context.Context, tx bun.Tx) (string, error) {
 	var name []string
 	err := tx.NewRaw(`UPDATE piazza.login_groups SET members = members + 1
 		WHERE id = (SELECT id FROM piazza.login_groups WHERE members < ? ORDER BY id LIMIT 1)
 		AND members < ? RETURNING role_name`, r.groupSize, r.groupSize).Scan(ctx, &name)
-	if err != nil {
-		return "", fmt.Errorf("join a login group: %w", err)
+	if err != nil || len(name) == 0 {
+		return "", err
 	}
-	if len(name) == 1 {
-		return name[0], nil
-	}
-	err = tx.NewRaw(`WITH n AS (SELECT nextval(pg_get_serial_sequence('piazza.login_groups', 'id')) AS id)
+	return name[0], nil
+}
+
+// makeGroup records a new login group with one member, creates its role
+// and returns its name.
+func (r *Registry) makeGroup(ctx context.Context, tx bun.Tx) (string, error) {
+	var name []string
+	err := tx.NewRaw(`WITH n AS (SELECT nextval(pg_get_serial_sequence('piazza.login_groups', 'id')) AS id)
 		INSERT INTO piazza.login_groups (id, role_name, members) OVERRIDING SYSTEM VALUE
 		SELECT id, ? || lpad(id::text, 4, '0'), 1 FROM n RETURNING role_name`, r.rolePrefix+"__g").Scan(ctx, &name)
 	if err != nil {

@@ -2,8 +2,13 @@ package tenant_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
+
 	"strings"
 	"testing"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/uptrace/bun"
 
@@ -206,4 +211,39 @@ func count(t *testing.T, d *dbtest.DB, q string) int {
 		t.Fatalf("%s: %v", q, err)
 	}
 	return n
+}
+
+// Provisionings at once that find every group full make one group, not one
+// each: 12 tenants, 6 at a time, in groups of 3 make 4 groups, all full.
+func TestLoginGroupsFillUnderConcurrency(t *testing.T) {
+	ctx := context.Background()
+	d := dbtest.New(t)
+	r, err := tenant.NewRegistry(ctx, d.DB, tenant.Options{BaseDomain: "piazza.test", OperatorHost: "admin.piazza.test", GroupSize: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 12)
+	for w := range 6 {
+		go func() {
+			for i := range 2 {
+				_, err := r.Create(ctx, tenant.CreateParams{Slug: fmt.Sprintf("t%d-%d", w, i), Name: "Comune"})
+				errs <- err
+			}
+		}()
+	}
+	for range 12 {
+		if err := <-errs; err != nil {
+			var pe *pgconn.PgError
+			if errors.As(err, &pe) {
+				t.Fatal(err, pe.Detail, pe.Where)
+			}
+			t.Fatal(err)
+		}
+	}
+	if n := count(t, d, "SELECT count(*) FROM piazza.login_groups"); n != 4 {
+		t.Fatalf("%d login groups for 12 tenants in groups of 3, want 4", n)
+	}
+	if n := count(t, d, "SELECT count(*) FROM piazza.login_groups WHERE members = 3"); n != 4 {
+		t.Fatalf("%d full groups, want 4", n)
+	}
 }
