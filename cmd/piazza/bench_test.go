@@ -16,7 +16,7 @@ import (
 	"github.com/uptrace/bun"
 )
 
-// BenchmarkAtScale measures, over 1,000 and 10,000 provisioned tenants (fsync
+// BenchmarkAtScale measures, over 200, 1,000 and 10,000 provisioned tenants (fsync
 // on), `piazza migrate` with nothing to do — run in-process: connection,
 // control-schema check, the bulk look-up of the tenants behind — the
 // provisioning of one more tenant, from scratch and from a spare (made off
@@ -31,7 +31,7 @@ import (
 //	go test ./cmd/piazza -run '^$' -bench AtScale -benchtime 5x -timeout 60m
 func BenchmarkAtScale(b *testing.B) {
 	parent := b
-	for _, n := range []int{1000, 10000} {
+	for _, n := range []int{200, 1000, 10000} {
 		var d *dbtest.DB
 		var r *tenant.Registry
 		// The testing package calls each function more than once (b.N = 1
