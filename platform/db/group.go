@@ -55,7 +55,24 @@ type pools struct {
 
 	mu    sync.Mutex
 	open  map[string]*bun.DB
+	hooks []bun.QueryHook // the main pool's, given through AddQueryHook
 	close bool
+}
+
+// AddQueryHook adds hook to main and to its login groups' pools, open now
+// or later, so that traces and test recorders see every tenant query.
+func AddQueryHook(main *bun.DB, hook bun.QueryHook) {
+	main.AddQueryHook(hook)
+	ps := poolsOf(main)
+	if ps == nil {
+		return
+	}
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	ps.hooks = append(ps.hooks, hook)
+	for _, p := range ps.open {
+		p.AddQueryHook(hook)
+	}
 }
 
 // registry maps each main pool (its *sql.DB, shared by every *bun.DB made
@@ -89,6 +106,9 @@ func (ps *pools) group(ctx context.Context, login string) (*bun.DB, error) {
 	sqldb.SetMaxIdleConns(groupMaxIdle)
 	sqldb.SetConnMaxIdleTime(groupIdle)
 	p := bun.NewDB(sqldb, pgdialect.New())
+	for _, h := range ps.hooks {
+		p.AddQueryHook(h)
+	}
 	if err := checkLoginRole(ctx, p); err != nil {
 		p.Close()
 		return nil, fmt.Errorf("login group %s: %w", login, err)
