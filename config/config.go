@@ -57,6 +57,9 @@ type Config struct {
 	// provisioning claims one instead of migrating a new schema
 	// (PIAZZA_SPARE_SCHEMAS; 0 turns them off).
 	SpareSchemas int
+	// LoginGroupSize is how many tenant roles one login group takes
+	// (PIAZZA_LOGIN_GROUP_SIZE; see platform/db/group.go).
+	LoginGroupSize int
 	// SMTPURL is where e-mail goes (smtp://user:pass@host:port?tls=…);
 	// empty means e-mails are written to the log (development).
 	SMTPURL string
@@ -111,17 +114,18 @@ type Lookup func(key string) (string, bool)
 // reported, each naming its variable.
 func Load(lookup Lookup, mode Mode) (*Config, error) {
 	c := &Config{
-		Addr:         "127.0.0.1:8080",
-		BaseDomain:   "localhost:8080",
-		OperatorHost: "admin.localhost:8080",
-		DataDir:      ".piazza",
-		LogLevel:     slog.LevelInfo,
-		LogFormat:    "text",
-		DeleteGrace:  30 * 24 * time.Hour,
-		SpareSchemas: 2,
-		PGPort:       15432,
-		MailFrom:     "Piazza <noreply@localhost>",
-		Dev:          mode == ModeDev,
+		Addr:           "127.0.0.1:8080",
+		BaseDomain:     "localhost:8080",
+		OperatorHost:   "admin.localhost:8080",
+		DataDir:        ".piazza",
+		LogLevel:       slog.LevelInfo,
+		LogFormat:      "text",
+		DeleteGrace:    30 * 24 * time.Hour,
+		SpareSchemas:   2,
+		LoginGroupSize: 250,
+		PGPort:         15432,
+		MailFrom:       "Piazza <noreply@localhost>",
+		Dev:            mode == ModeDev,
 	}
 	if mode == ModeTool {
 		c.LogLevel = slog.LevelWarn // a command's own output is what matters

@@ -64,6 +64,8 @@ func TestLoadInvalid(t *testing.T) {
 		{"PIAZZA_CONCURRENCY", "many", ModeDev, "PIAZZA_CONCURRENCY"},
 		{"PIAZZA_SPARE_SCHEMAS", "-1", ModeDev, "PIAZZA_SPARE_SCHEMAS"},
 		{"PIAZZA_SPARE_SCHEMAS", "two", ModeDev, "PIAZZA_SPARE_SCHEMAS"},
+		{"PIAZZA_LOGIN_GROUP_SIZE", "5", ModeDev, "PIAZZA_LOGIN_GROUP_SIZE"},
+		{"PIAZZA_LOGIN_GROUP_SIZE", "many", ModeDev, "PIAZZA_LOGIN_GROUP_SIZE"},
 		{"PIAZZA_DATABASE_URL", "mysql://x", ModeDev, "PIAZZA_DATABASE_URL"},
 		{"PIAZZA_SMTP_URL", "http://mail.example.org", ModeDev, "PIAZZA_SMTP_URL"},
 		{"PIAZZA_SMTP_URL", "smtp://user:s3cret@", ModeDev, "PIAZZA_SMTP_URL"},

@@ -71,6 +71,12 @@ var variables = []variable{
 		}
 		return nil
 	}},
+	{"PIAZZA_LOGIN_GROUP_SIZE", func(c *Config, v string) (err error) {
+		if c.LoginGroupSize, err = strconv.Atoi(v); err != nil || c.LoginGroupSize < 10 || c.LoginGroupSize > 2000 {
+			return fmt.Errorf("%q is not a number of tenants per login group from 10 to 2000", v)
+		}
+		return nil
+	}},
 	{"PIAZZA_PG_PORT", func(c *Config, v string) error {
 		c.PGPort, _ = strconv.Atoi(v)
 		if !validPort(v) {

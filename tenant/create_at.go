@@ -30,6 +30,9 @@ func (r *Registry) CreateAt(ctx context.Context, conn bun.Conn, p CreateParams, 
 			return err
 		}
 		t.PlanID, t.Plan = plan.ID, plan
+		if t.LoginRole, err = r.joinGroup(ctx, tx); err != nil {
+			return fmt.Errorf("provision %s: %w", t.Slug, err)
+		}
 		if err := r.insert(ctx, tx, t); err != nil {
 			return err
 		}

@@ -76,7 +76,11 @@ func TestIsolation(t *testing.T) {
 	})
 
 	t.Run("a pooled connection carries nothing of A", func(t *testing.T) {
-		conn, err := d.DB.Conn(ctx) // the same physical connection throughout
+		pool, err := db.PoolFor(ctx, d.DB, a.Scope()) // A's login group
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn, err := pool.Conn(ctx) // the same physical connection throughout
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -128,11 +132,11 @@ func TestOpenRefusesUnfitLoginRole(t *testing.T) {
 	if _, err := admin.Exec(ctx, "ALTER ROLE "+login+" INHERIT"); err != nil {
 		t.Fatal(err)
 	}
-	_, err := db.Open(ctx, d.URL, 1)
+	_, err := db.Open(ctx, d.URL, 1, nil)
 	if err == nil || !strings.Contains(err.Error(), "NOINHERIT") {
 		t.Fatalf("inheriting login role: got %v, want a refusal naming NOINHERIT", err)
 	}
-	if _, err := db.Open(ctx, d.AdminURL, 1); err == nil || !strings.Contains(err.Error(), "superuser") {
+	if _, err := db.Open(ctx, d.AdminURL, 1, nil); err == nil || !strings.Contains(err.Error(), "superuser") {
 		t.Fatalf("superuser login: got %v, want a refusal", err)
 	}
 }

@@ -112,6 +112,9 @@ func (r *Registry) purge(ctx context.Context, tx bun.Tx, t *Tenant) error {
 	if _, err := tx.ExecContext(ctx, "DROP ROLE IF EXISTS "+pgx.Identifier{t.RoleName}.Sanitize()); err != nil {
 		return fmt.Errorf("purge %s: %w", t.Slug, err)
 	}
+	if err := leaveGroup(ctx, tx, t.LoginRole); err != nil {
+		return fmt.Errorf("purge %s: %w", t.Slug, err)
+	}
 	if _, err := tx.NewDelete().Model(t).WherePK().Exec(ctx); err != nil {
 		return fmt.Errorf("purge %s: %w", t.Slug, err)
 	}

@@ -85,7 +85,9 @@ func (r *Registry) provision(ctx context.Context, p CreateParams) (*Tenant, erro
 			return fmt.Errorf("provision %s: %w", t.Slug, err)
 		}
 		if claimed = s != nil; claimed {
-			t.SchemaName, t.RoleName, t.SchemaVersion = s.SchemaName, s.RoleName, s.SchemaVersion
+			t.SchemaName, t.RoleName, t.SchemaVersion, t.LoginRole = s.SchemaName, s.RoleName, s.SchemaVersion, s.LoginRole
+		} else if t.LoginRole, err = r.joinGroup(ctx, tx); err != nil {
+			return fmt.Errorf("provision %s: %w", t.Slug, err)
 		}
 		if err := r.insert(ctx, tx, t); err != nil {
 			return err
@@ -173,15 +175,22 @@ func (r *Registry) finish(ctx context.Context, tx bun.Tx, t *Tenant, p CreatePar
 	return nil
 }
 
-// createSchema makes s's NOLOGIN role, lets the login role take it, and
-// makes s's schema owned by it, inside an open transaction.
+// createSchema makes s's NOLOGIN role, lets s's login group take it (the
+// main login role when s has none), and makes s's schema owned by it,
+// inside an open transaction. PostgreSQL lets only a member of the role
+// give it a schema, so the main login role is a member for that statement.
 func createSchema(ctx context.Context, tx bun.Tx, s db.Scope) error {
 	role, schema := pgx.Identifier{s.Role}.Sanitize(), pgx.Identifier{s.Schema}.Sanitize()
-	for _, stmt := range []string{
+	stmts := []string{
 		"CREATE ROLE " + role + " NOLOGIN NOINHERIT",
 		"GRANT " + role + " TO CURRENT_USER",
 		"CREATE SCHEMA " + schema + " AUTHORIZATION " + role,
-	} {
+	}
+	if s.Login != "" {
+		stmts = append(stmts, "REVOKE "+role+" FROM CURRENT_USER",
+			"GRANT "+role+" TO "+pgx.Identifier{s.Login}.Sanitize())
+	}
+	for _, stmt := range stmts {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			return err
 		}

@@ -30,9 +30,11 @@ type Registry struct {
 	onPlan          []func(ctx context.Context, t *Tenant) error
 	// spares is how many spare schemas KeepSpares keeps ready; refill
 	// wakes it after a claim.
-	spares   int
-	refill   chan struct{}
-	observer Observer // see Observe
+	spares int
+	refill chan struct{}
+	// groupSize is how many tenant roles a login group takes.
+	groupSize int
+	observer  Observer // see Observe
 	// local are told at once when this process changes a tenant (other
 	// replicas learn it from NOTIFY a moment later).
 	local []func(id int64)
@@ -65,6 +67,9 @@ type Options struct {
 	// SpareSchemas is how many spare schemas KeepSpares keeps ready for
 	// provisioning (0: none; a tenant is then provisioned from scratch).
 	SpareSchemas int
+	// GroupSize is how many tenant roles a login group takes (0:
+	// DefaultGroupSize); see platform/db/group.go.
+	GroupSize int
 }
 
 // Hook is control-plane work that belongs to a tenant's provisioning or purge
@@ -82,7 +87,11 @@ func NewRegistry(ctx context.Context, db *bun.DB, o Options) (*Registry, error) 
 		return nil, fmt.Errorf("tenant migrations: %w", err)
 	}
 	r := &Registry{db: db, baseDomain: o.BaseDomain, operatorHost: o.OperatorHost, migrations: ms,
-		onProvision: o.OnProvision, onPurge: o.OnPurge, afterPurgeHooks: o.AfterPurge, spares: max(o.SpareSchemas, 0), refill: make(chan struct{}, 1)}
+		onProvision: o.OnProvision, onPurge: o.OnPurge, afterPurgeHooks: o.AfterPurge, spares: max(o.SpareSchemas, 0), refill: make(chan struct{}, 1),
+		groupSize: o.GroupSize}
+	if r.groupSize <= 0 {
+		r.groupSize = DefaultGroupSize
+	}
 	if err := db.QueryRowContext(ctx, "SELECT role_prefix FROM piazza.installation").Scan(&r.rolePrefix); err != nil {
 		return nil, fmt.Errorf("read installation (has `piazza migrate` run?): %w", err)
 	}

@@ -36,11 +36,14 @@ type spare struct {
 	ID            int64     `bun:"id,pk,autoincrement"`
 	SchemaName    string    `bun:"schema_name"`
 	RoleName      string    `bun:"role_name"`
+	LoginRole     string    `bun:"login_role,nullzero"`
 	SchemaVersion int       `bun:"schema_version"`
 	CreatedAt     time.Time `bun:"created_at,nullzero,default:now()"`
 }
 
-func (s *spare) scope() db.Scope { return db.Scope{Schema: s.SchemaName, Role: s.RoleName} }
+func (s *spare) scope() db.Scope {
+	return db.Scope{Schema: s.SchemaName, Role: s.RoleName, Login: s.LoginRole}
+}
 
 // claimSpare takes a spare at this binary's version inside tx (skipping
 // those another transaction holds), or returns nil when none is ready. The
@@ -50,7 +53,7 @@ func (r *Registry) claimSpare(ctx context.Context, tx bun.Tx) (*spare, error) {
 	err := tx.NewRaw(`DELETE FROM piazza.spare_schemas WHERE id = (
 		SELECT id FROM piazza.spare_schemas WHERE schema_version = ?
 		ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
-		RETURNING id, schema_name, role_name, schema_version`, r.LatestVersion()).Scan(ctx, &s)
+		RETURNING id, schema_name, role_name, schema_version, login_role`, r.LatestVersion()).Scan(ctx, &s)
 	if err != nil {
 		return nil, fmt.Errorf("claim a spare schema: %w", err)
 	}
@@ -148,11 +151,15 @@ func (r *Registry) spareStep(ctx context.Context, tx bun.Tx, n int) (int, error)
 // makeSpare makes one spare inside tx: role, schema, every migration.
 func (r *Registry) makeSpare(ctx context.Context, tx bun.Tx) error {
 	b := make([]byte, 6)
-	if _, err := rand.Read(b); err != nil {
+	var err error
+	if _, err = rand.Read(b); err != nil {
 		return err
 	}
 	id := hex.EncodeToString(b)
 	s := &spare{SchemaName: "t__" + id, RoleName: r.rolePrefix + "__" + id}
+	if s.LoginRole, err = r.joinGroup(ctx, tx); err != nil {
+		return err
+	}
 	if _, err := tx.NewInsert().Model(s).Exec(ctx); err != nil {
 		return fmt.Errorf("record spare schema: %w", err)
 	}
@@ -185,6 +192,9 @@ func dropSpare(ctx context.Context, tx bun.Tx, s *spare) error {
 	}
 	if _, err := tx.ExecContext(ctx, "DROP ROLE IF EXISTS "+pgx.Identifier{s.RoleName}.Sanitize()); err != nil {
 		return fmt.Errorf("drop spare role %s: %w", s.RoleName, err)
+	}
+	if err := leaveGroup(ctx, tx, s.LoginRole); err != nil {
+		return err
 	}
 	_, err = tx.NewDelete().Model(s).WherePK().Exec(ctx)
 	return err

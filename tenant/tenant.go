@@ -30,12 +30,15 @@ const (
 type Tenant struct {
 	bun.BaseModel `bun:"table:piazza.tenants,alias:t"`
 
-	ID            int64      `bun:"id,pk,autoincrement" json:"id"`
-	Slug          string     `bun:"slug" json:"slug"`
-	Name          string     `bun:"name" json:"name"`
-	Status        Status     `bun:"status" json:"status"`
-	SchemaName    string     `bun:"schema_name" json:"schema"`
-	RoleName      string     `bun:"role_name" json:"role"`
+	ID         int64  `bun:"id,pk,autoincrement" json:"id"`
+	Slug       string `bun:"slug" json:"slug"`
+	Name       string `bun:"name" json:"name"`
+	Status     Status `bun:"status" json:"status"`
+	SchemaName string `bun:"schema_name" json:"schema"`
+	RoleName   string `bun:"role_name" json:"role"`
+	// LoginRole is the login group whose connections take RoleName (""
+	// while the main login role does, until `piazza migrate` moves it).
+	LoginRole     string     `bun:"login_role,nullzero" json:"-"`
 	SchemaVersion int        `bun:"schema_version" json:"schema_version"`
 	AdminEmail    string     `bun:"admin_email,nullzero" json:"admin_email,omitempty"`
 	Brand         Brand      `bun:"brand,type:jsonb" json:"brand"`
@@ -61,7 +64,7 @@ func (t *Tenant) Domain() string { return strconv.FormatInt(t.ID, 10) }
 
 // Scope is where the tenant's queries run.
 func (t *Tenant) Scope() db.Scope {
-	return db.Scope{Schema: t.SchemaName, Role: t.RoleName}
+	return db.Scope{Schema: t.SchemaName, Role: t.RoleName, Login: t.LoginRole}
 }
 
 // host is one row of piazza.tenant_hosts.

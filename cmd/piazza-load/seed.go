@@ -11,6 +11,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/piazza-pa/piazza/config"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/password"
@@ -209,7 +210,15 @@ func openRegistry(ctx context.Context, dbURL, base string) (*tenant.Registry, fu
 	if err != nil {
 		return nil, nil, err
 	}
-	bdb, err := db.Open(ctx, url, 8)
+	// The servers' key: the login groups' passwords derive from it.
+	var key []byte
+	if k := os.Getenv("PIAZZA_SECRET_KEY"); k != "" {
+		if key, err = config.DecodeKey(k); err != nil {
+			stop()
+			return nil, nil, fmt.Errorf("PIAZZA_SECRET_KEY: %w", err)
+		}
+	}
+	bdb, err := db.Open(ctx, url, 8, key)
 	if err != nil {
 		stop()
 		return nil, nil, err

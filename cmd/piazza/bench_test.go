@@ -9,25 +9,29 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
+	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/dbtest"
 	"github.com/piazza-pa/piazza/tenant"
 	"github.com/piazza-pa/piazza/tenant/tenanttest"
+	"github.com/uptrace/bun"
 )
 
-// BenchmarkAtScale measures, over 1,000 and 10,000 provisioned tenants (fsync
+// BenchmarkAtScale measures, over 200, 1,000 and 10,000 provisioned tenants (fsync
 // on), `piazza migrate` with nothing to do — run in-process: connection,
 // control-schema check, the bulk look-up of the tenants behind — the
 // provisioning of one more tenant, from scratch and from a spare (made off
-// the clock), and the first tenant transaction on a new connection (median
-// and p99 reported). Setting up the tenants takes several minutes; one size
-// alone: -bench 'AtScale//tenants=1000$'.
+// the clock), the first tenant transaction on a new connection of a login
+// group, and a tenant transaction on an open connection of a group right
+// after a provisioning (made off the clock): the stall a provisioning
+// causes (median and p99 reported). Setting up the tenants takes several
+// minutes (with fsync off during the set-up only: fsync is back on and a
+// CHECKPOINT done before anything is timed); one size alone:
+// -bench 'AtScale//tenants=1000$'.
 //
 //	go test ./cmd/piazza -run '^$' -bench AtScale -benchtime 5x -timeout 60m
 func BenchmarkAtScale(b *testing.B) {
 	parent := b
-	for _, n := range []int{1000, 10000} {
+	for _, n := range []int{200, 1000, 10000} {
 		var d *dbtest.DB
 		var r *tenant.Registry
 		// The testing package calls each function more than once (b.N = 1
@@ -42,7 +46,9 @@ func BenchmarkAtScale(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
+			durability(b, d, false)
 			provisionMany(b, r, n)
+			durability(b, d, true)
 		}
 		b.Run(fmt.Sprintf("migrate-noop/tenants=%d", n), func(b *testing.B) {
 			setup(b)
@@ -74,38 +80,35 @@ func BenchmarkAtScale(b *testing.B) {
 			setup(b)
 			firstSetRole(b, d, r)
 		})
+		b.Run(fmt.Sprintf("tx-after-provision/tenants=%d", n), func(b *testing.B) {
+			setup(b)
+			txAfterProvision(b, d, r)
+		})
 	}
 }
 
-// firstSetRole times, on new connections of the login role, the first
-// tenant transaction (BEGIN, set_config of search_path and role, COMMIT):
-// the backend builds its list of role memberships then.
+// firstSetRole times, on new connections of the first tenant's login
+// group, the first tenant transaction (BEGIN, set_config of search_path
+// and role, COMMIT): the backend builds its list of role memberships then.
 func firstSetRole(b *testing.B, d *dbtest.DB, r *tenant.Registry) {
 	ctx := context.Background()
-	tn, err := r.Get(ctx, "t00001")
-	if err != nil {
-		b.Fatal(err)
-	}
+	tn, pool := groupPool(b, d, r)
+	pool.SetMaxIdleConns(0) // every connection is new
+	defer pool.SetMaxIdleConns(2)
 	times := make([]time.Duration, 0, b.N)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		conn, err := pgx.Connect(ctx, d.URL)
+		conn, err := pool.Conn(ctx)
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()
 		start := time.Now()
-		tx, err := conn.Begin(ctx)
-		if err == nil {
-			_, err = tx.Exec(ctx, "SELECT set_config('search_path', $1, true), set_config('role', $2, true)", tn.SchemaName, tn.RoleName)
-		}
-		if err == nil {
-			err = tx.Commit(ctx)
-		}
+		err = db.InTenant(ctx, conn, tn.Scope(), func(context.Context, bun.Tx) error { return nil })
 		times = append(times, time.Since(start))
 		b.StopTimer()
-		conn.Close(ctx)
+		conn.Close()
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -113,6 +116,84 @@ func firstSetRole(b *testing.B, d *dbtest.DB, r *tenant.Registry) {
 	}
 	b.StopTimer()
 	tenanttest.ReportTimes(b, times)
+}
+
+// txAfterProvision times a tenant transaction (reading a row of the
+// tenant's users) on an open, already used connection of the first
+// tenant's login group, right after another tenant is provisioned off the
+// clock: the membership list the connection rebuilds then is its group's.
+func txAfterProvision(b *testing.B, d *dbtest.DB, r *tenant.Registry) {
+	ctx := context.Background()
+	tn, pool := groupPool(b, d, r)
+	conn, err := pool.Conn(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close()
+	read := func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.ExecContext(ctx, "SELECT id FROM users LIMIT 1")
+		return err
+	}
+	if err := db.InTenant(ctx, conn, tn.Scope(), read); err != nil {
+		b.Fatal(err)
+	}
+	times := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		if _, err := r.Create(ctx, tenant.CreateParams{Slug: fmt.Sprintf("stall-%d-%d", b.N, i), Name: "Bench"}); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		start := time.Now()
+		err := db.InTenant(ctx, conn, tn.Scope(), read)
+		times = append(times, time.Since(start))
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	tenanttest.ReportTimes(b, times)
+}
+
+// groupPool returns the first tenant and its login group's pool.
+func groupPool(b *testing.B, d *dbtest.DB, r *tenant.Registry) (*tenant.Tenant, *bun.DB) {
+	ctx := context.Background()
+	tn, err := r.Get(ctx, "t00001")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if tn.LoginRole == "" {
+		b.Fatal("the first tenant is in no login group")
+	}
+	pool, err := db.PoolFor(ctx, d.DB, tn.Scope())
+	if err != nil {
+		b.Fatal(err)
+	}
+	return tn, pool
+}
+
+// durability turns fsync and synchronous_commit off for the set-up of
+// many tenants (on the benchmarks' own cluster), and back on with a
+// CHECKPOINT before anything is timed.
+func durability(b *testing.B, d *dbtest.DB, on bool) {
+	ctx := context.Background()
+	admin := d.Admin(b)
+	stmts := []string{"ALTER SYSTEM SET fsync = off", "ALTER SYSTEM SET synchronous_commit = off", "SELECT pg_reload_conf()"}
+	if on {
+		stmts = []string{"ALTER SYSTEM RESET fsync", "ALTER SYSTEM RESET synchronous_commit", "SELECT pg_reload_conf()", "CHECKPOINT"}
+	}
+	for _, s := range stmts {
+		if _, err := admin.Exec(ctx, s); err != nil {
+			b.Fatalf("%s: %v", s, err)
+		}
+	}
+	// The reload reaches the backends a moment later.
+	dbtest.WaitFor(b, fmt.Sprintf("fsync on=%v", on), func() bool {
+		var fsync string
+		err := admin.QueryRow(ctx, "SHOW fsync").Scan(&fsync)
+		return err == nil && (fsync == "on") == on
+	})
 }
 
 func provisionMany(b *testing.B, r *tenant.Registry, n int) {

@@ -41,6 +41,8 @@ type env struct {
 	registry *tenant.Registry
 	billing  *billing.Service
 	stderr   io.Writer
+	// keepMainRole: `piazza migrate --keep-main-role`.
+	keepMainRole bool
 	// Set by server: the notification jobs.
 	worker   *notification.Worker
 	jobsPool *pgxpool.Pool
@@ -116,7 +118,7 @@ func openEnv(ctx context.Context, stderr io.Writer, o envOptions) (*env, error) 
 		e.close(ctx)
 		return nil, err
 	}
-	if e.db, err = db.Open(ctx, e.dbURL, conns); err != nil {
+	if e.db, err = db.Open(ctx, e.dbURL, conns, e.cfg.SecretKey); err != nil {
 		e.close(ctx)
 		return nil, err
 	}
@@ -229,6 +231,7 @@ func (e *env) registryOptions() tenant.Options {
 		BaseDomain:   e.cfg.BaseDomain,
 		OperatorHost: e.cfg.OperatorHost,
 		SpareSchemas: e.cfg.SpareSchemas,
+		GroupSize:    e.cfg.LoginGroupSize,
 		OnProvision: []tenant.Hook{
 			func(ctx context.Context, tx bun.Tx, t *tenant.Tenant) error {
 				if err := authz.SeedTenant(ctx, tx, t.Domain()); err != nil {

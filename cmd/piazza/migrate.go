@@ -8,12 +8,14 @@ import (
 
 	"github.com/piazza-pa/piazza/config"
 	"github.com/piazza-pa/piazza/migrations"
+	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/migrate"
 	"github.com/piazza-pa/piazza/tenant"
 )
 
 func migrateCommand() *cobra.Command {
 	var concurrency int
+	var keepMain bool
 	cmd := &cobra.Command{
 		Use:   "migrate",
 		Short: "Bring the control schema and every tenant schema up to date",
@@ -21,18 +23,27 @@ func migrateCommand() *cobra.Command {
 every tenant schema that is behind: concurrently, one transaction per tenant.
 A tenant whose migration fails is reported at the end and left as it was; the
 others are committed. Running it again resumes. The spare schemas that
-provisioning claims are migrated too, then made up to PIAZZA_SPARE_SCHEMAS.`,
+provisioning claims are migrated too, then made up to PIAZZA_SPARE_SCHEMAS.
+
+Tenants made before login groups are moved into groups (with
+PIAZZA_SECRET_KEY set, which the groups' passwords derive from), and the login
+role gives up its membership of their roles. Servers of the release before
+groups enter tenants through that membership: with --keep-main-role it is
+kept, so that they run on while the new servers start; run migrate again
+without it once they are gone.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if concurrency < 1 || concurrency > 64 {
 				return fmt.Errorf("--concurrency must be between 1 and 64")
 			}
 			return withEnv(cmd, envOptions{mode: config.ModeTool, noRegistry: true, maxConns: concurrency + 1}, func(ctx context.Context, e *env) error {
+				e.keepMainRole = keepMain
 				return e.migrateAll(ctx, concurrency, true)
 			})
 		},
 	}
 	cmd.Flags().IntVarP(&concurrency, "concurrency", "c", 4, "tenants migrated at once (1-64)")
+	cmd.Flags().BoolVar(&keepMain, "keep-main-role", false, "move tenants to login groups but let the login role keep their roles, for servers of the release before")
 	return cmd
 }
 
@@ -61,6 +72,9 @@ func (e *env) migrateAll(ctx context.Context, concurrency int, fill bool) error 
 	}
 	e.log.Info("tenants migrated", "tenants", rep.Tenants, "behind", rep.Pending,
 		"migrated", rep.Migrated, "spares_migrated", rep.Spares, "failed", len(rep.Failures), "version", reg.LatestVersion())
+	if err := e.moveToGroups(ctx, reg); err != nil {
+		return err
+	}
 	if fill && len(rep.Failures) == 0 {
 		made, dropped, err := reg.FillSpares(ctx, e.cfg.SpareSchemas)
 		if err != nil {
@@ -76,4 +90,21 @@ func (e *env) migrateAll(ctx context.Context, concurrency int, fill bool) error 
 		fmt.Fprintf(e.stderr, "  %s: %v\n", f.Slug, f.Err)
 	}
 	return exitError(1)
+}
+
+// moveToGroups moves the tenants made before login groups into groups
+// (tenant.Registry.MoveToGroups), or says why it cannot.
+func (e *env) moveToGroups(ctx context.Context, reg *tenant.Registry) error {
+	if !db.HasGroupKey(e.db) {
+		e.log.Warn("PIAZZA_SECRET_KEY is not set: tenants are not moved to login groups, and new tenants join none")
+		return nil
+	}
+	m, err := reg.MoveToGroups(ctx, e.keepMainRole)
+	if err != nil {
+		return err
+	}
+	if m.Moved > 0 || m.Released > 0 {
+		e.log.Info("tenants moved to login groups", "moved", m.Moved, "released", m.Released)
+	}
+	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 	"github.com/uptrace/bun"
 
+	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/jobs"
 	"github.com/piazza-pa/piazza/platform/metrics"
 	"github.com/piazza-pa/piazza/platform/tracing"
@@ -74,7 +75,7 @@ func (e *env) observe(ctx context.Context) error {
 			return err
 		}
 		e.obs.tracing = t
-		e.db.AddQueryHook(t.QueryHook("piazza"))
+		db.AddQueryHook(e.db, t.QueryHook("piazza")) // its login groups' pools too
 		e.onClose(func() {
 			stop, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()

@@ -150,7 +150,7 @@ func (e *env) caches(ctx context.Context, l *pgnotify.Listener) (*tenant.Cache, 
 	// Policies load on a pool of their own: a request asks for one inside
 	// its tenant transaction, and must never wait for a connection that
 	// other requests' transactions hold.
-	policyDB, err := db.Open(ctx, e.dbURL, 4)
+	policyDB, err := db.Open(ctx, e.dbURL, 4, e.cfg.SecretKey)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -134,7 +134,7 @@ func TestWalls(t *testing.T) {
 		}
 	}
 	rec := &recorder{}
-	w.DB.DB.AddQueryHook(rec)
+	db.AddQueryHook(w.DB.DB, rec)
 	w.StartJobs(t, time.Now)
 	optIn(t, w, alpha, "join")
 	optIn(t, w, beta, "join")
@@ -199,7 +199,7 @@ func (rec *recorder) check(t *testing.T, w *moduletest.World, want string) {
 func TestWallsPartnership(t *testing.T) {
 	w := moduletest.New(t)
 	rec := &recorder{}
-	w.DB.DB.AddQueryHook(rec)
+	db.AddQueryHook(w.DB.DB, rec)
 	w.StartJobs(t, time.Now)
 	id, sid := sharedProfile(t, w)
 	carla, bruno := w.Browser(t, alpha, "carla"), w.Browser(t, beta, "bruno")

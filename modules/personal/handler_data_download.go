@@ -144,7 +144,11 @@ func (m *Module) spool(ctx context.Context, scope db.Scope, a *archive, f *os.Fi
 	zw := zip.NewWriter(f)
 	a.zw = zw
 	var files []upload
-	err := m.DB.RunInTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}, func(ctx context.Context, tx bun.Tx) error {
+	pool, err := db.PoolFor(ctx, m.DB, scope) // the tenant's login group
+	if err != nil {
+		return 0, err
+	}
+	err = pool.RunInTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}, func(ctx context.Context, tx bun.Tx) error {
 		if err := db.Enter(ctx, tx, scope); err != nil {
 			return err
 		}

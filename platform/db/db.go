@@ -22,8 +22,10 @@ var ErrLoginRole = errors.New("database login role unfit for tenant isolation")
 
 // Open connects to url and checks that the login role keeps the walls up.
 // Every connection starts with a search_path naming no tenant, whatever the
-// role's default says.
-func Open(ctx context.Context, url string, maxConns int) (*bun.DB, error) {
+// role's default says. groupKey is what the login groups' passwords derive
+// from (PIAZZA_SECRET_KEY); without it, a tenant in a group is entered on
+// this pool as the control plane enters it (see InTenant).
+func Open(ctx context.Context, url string, maxConns int, groupKey []byte) (*bun.DB, error) {
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("parse database URL: %w", redact(err))
@@ -34,10 +36,14 @@ func Open(ctx context.Context, url string, maxConns int) (*bun.DB, error) {
 	// is new to the server: preparing and caching each would cost a round
 	// trip and a server-side statement for nothing. Send them as they are.
 	cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
-	sqldb := stdlib.OpenDB(*cfg)
 	if maxConns <= 0 {
 		maxConns = 20
 	}
+	ps := &pools{cfg: cfg.Copy(), key: groupKey, maxConns: maxConns, open: map[string]*bun.DB{}}
+	c := &connector{Connector: stdlib.GetConnector(*cfg), pools: ps}
+	sqldb := sql.OpenDB(c)
+	c.main = sqldb
+	registry.Store(sqldb, ps)
 	sqldb.SetMaxOpenConns(maxConns)
 	sqldb.SetMaxIdleConns(maxConns)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
@@ -72,10 +78,14 @@ func checkLoginRole(ctx context.Context, db *bun.DB) error {
 	return nil
 }
 
-// Scope names where a tenant's queries run: its schema and its role.
+// Scope names where a tenant's queries run: its schema and its role, and
+// the login group whose connections may take that role ("" for a tenant
+// not yet moved to a group by `piazza migrate`: the main login role is then
+// a member of its role).
 type Scope struct {
 	Schema string
 	Role   string
+	Login  string
 }
 
 // InTenant runs fn in a transaction scoped to s: unqualified names resolve in
@@ -85,6 +95,22 @@ type Scope struct {
 func InTenant(ctx context.Context, db bun.IDB, s Scope, fn func(ctx context.Context, tx bun.Tx) error) error {
 	if s.Schema == "" || s.Role == "" {
 		return errors.New("tenant transaction without a tenant")
+	}
+	if p, ok := db.(*bun.DB); ok && s.Login != "" {
+		ps := poolsOf(p)
+		if ps == nil || len(ps.key) == 0 {
+			// No key for the group's password (a command run without
+			// PIAZZA_SECRET_KEY): the main login role takes the tenant's
+			// role for this transaction only, as the control plane does.
+			return p.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
+				return InTenantTx(ctx, tx, s, func() error { return fn(ctx, tx) })
+			})
+		}
+		g, err := ps.group(ctx, s.Login)
+		if err != nil {
+			return err
+		}
+		db = g
 	}
 	return db.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
 		if err := Enter(ctx, tx, s); err != nil {
@@ -112,16 +138,42 @@ func Leave(ctx context.Context, tx bun.Tx) error {
 	return err
 }
 
-// InTenantTx runs fn inside an already open transaction scoped to s, then
-// returns the transaction to the login role with no tenant on its path. The
-// control plane uses it to touch a tenant's schema and its own registry in
-// one transaction (provisioning, migrations).
+// InTenantTx runs fn inside an already open transaction of the main login
+// role scoped to s, then returns the transaction to the login role with no
+// tenant on its path. The control plane uses it to touch a tenant's schema
+// and its own registry in one transaction (provisioning, migrations). For a
+// tenant in a login group, the login role is granted the tenant's role
+// first and revoked it after, in tx: its own membership list stays short,
+// and outside such a transaction it cannot take a tenant's role. When fn
+// fails, tx must be rolled back (the grant goes with it). A membership the
+// login role already had (a tenant moved to a group by `piazza migrate
+// --keep-main-role`, for the servers of the release before) is left alone.
 func InTenantTx(ctx context.Context, tx bun.Tx, s Scope, fn func() error) error {
+	role := pgx.Identifier{s.Role}.Sanitize()
+	grant := false
+	if s.Login != "" {
+		if err := tx.QueryRowContext(ctx, "SELECT NOT pg_has_role(current_user, ?, 'MEMBER')", s.Role).Scan(&grant); err != nil {
+			return fmt.Errorf("enter tenant schema %s: %w", s.Schema, err)
+		}
+	}
+	if grant {
+		if _, err := tx.ExecContext(ctx, "GRANT "+role+" TO CURRENT_USER"); err != nil {
+			return fmt.Errorf("take the role of tenant schema %s: %w", s.Schema, err)
+		}
+	}
 	if err := Enter(ctx, tx, s); err != nil {
 		return err
 	}
 	if err := fn(); err != nil {
 		return err
 	}
-	return Leave(ctx, tx)
+	if err := Leave(ctx, tx); err != nil {
+		return err
+	}
+	if grant {
+		if _, err := tx.ExecContext(ctx, "REVOKE "+role+" FROM CURRENT_USER"); err != nil {
+			return fmt.Errorf("give back the role of tenant schema %s: %w", s.Schema, err)
+		}
+	}
+	return nil
 }

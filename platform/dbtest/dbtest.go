@@ -6,6 +6,7 @@
 package dbtest
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -73,6 +74,11 @@ func cleanup() {
 		os.RemoveAll(d)
 	}
 }
+
+// groupKey is the key the login groups' passwords derive from in tests:
+// the PIAZZA_SECRET_KEY the tests give piazza's commands (hex "abab…"), so
+// that a command and the test's pool open the same groups.
+func groupKey() []byte { return bytes.Repeat([]byte{0xab}, 32) }
 
 // DB is one test's database.
 type DB struct {
@@ -142,7 +148,7 @@ func newOn(t testing.TB, admin string) *DB {
 		URL:      fmt.Sprintf("host=%s port=%d user=%s password=%s dbname=%s sslmode=disable", cfg.Host, cfg.Port, name, password, name),
 		AdminURL: fmt.Sprintf("host=%s port=%d user=%s password=%s dbname=%s sslmode=disable", cfg.Host, cfg.Port, cfg.User, cfg.Password, name),
 	}
-	d.DB, err = db.Open(ctx, d.URL, 10)
+	d.DB, err = db.Open(ctx, d.URL, 10, groupKey())
 	if err != nil {
 		t.Fatalf("dbtest: open: %v", err)
 	}
@@ -157,9 +163,11 @@ func newOn(t testing.TB, admin string) *DB {
 }
 
 // drop removes the test database and every role it created (the login role
-// and the tenants' roles, which share its installation prefix).
+// and the tenants' roles and login groups, which share its installation
+// prefix).
 func drop(admin, name string) {
 	ctx := context.Background()
+	prefix := rolePrefix(ctx, admin, name)
 	conn, err := pgx.Connect(ctx, admin)
 	if err != nil {
 		return
@@ -167,7 +175,8 @@ func drop(admin, name string) {
 	defer conn.Close(ctx)
 	_, _ = conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
 	rows, err := conn.Query(ctx, `SELECT r.rolname FROM pg_roles r JOIN pg_auth_members m ON m.roleid = r.oid
-		JOIN pg_roles l ON l.oid = m.member WHERE l.rolname = $1`, name)
+		JOIN pg_roles l ON l.oid = m.member WHERE l.rolname = $1
+		UNION SELECT rolname FROM pg_roles WHERE $2 <> '' AND starts_with(rolname, $2 || '_')`, name, prefix)
 	if err == nil {
 		roles, _ := pgx.CollectRows(rows, pgx.RowTo[string])
 		for _, r := range roles {
@@ -175,6 +184,24 @@ func drop(admin, name string) {
 		}
 	}
 	_, _ = conn.Exec(ctx, "DROP ROLE IF EXISTS "+pgx.Identifier{name}.Sanitize())
+}
+
+// rolePrefix reads the installation's role prefix from database name ("" if
+// it cannot).
+func rolePrefix(ctx context.Context, admin, name string) string {
+	cfg, err := pgx.ParseConfig(admin)
+	if err != nil {
+		return ""
+	}
+	cfg.Database = name
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return ""
+	}
+	defer conn.Close(ctx)
+	var prefix string
+	_ = conn.QueryRow(ctx, "SELECT role_prefix FROM piazza.installation").Scan(&prefix)
+	return prefix
 }
 
 // Admin opens a superuser connection to d's database, closed when t ends.

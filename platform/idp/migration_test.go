@@ -19,9 +19,11 @@ func TestMigration0018(t *testing.T) {
 	w := newWorld(t)
 	admin := w.d.Admin(t)
 	// Back to the schema before 0018 (and the federation's 0019 and the
-	// providers' entity ids of 0020, which come after it), with the rows as
-	// they were then.
+	// providers' entity ids of 0020 and the login groups of 0021, which come
+	// after it), with the rows as they were then.
 	for _, q := range []string{
+		"ALTER TABLE piazza.tenants DROP COLUMN login_role", "ALTER TABLE piazza.spare_schemas DROP COLUMN login_role",
+		"DROP TABLE piazza.login_groups",
 		"DROP TABLE piazza.tenant_federation, piazza.federation_keys",
 		"ALTER TABLE piazza.tenant_idps DROP COLUMN entity_id",
 		"DROP TABLE piazza.tenant_rp_enc_keys, piazza.tenant_idp_tokens",
@@ -34,8 +36,8 @@ func TestMigration0018(t *testing.T) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	if n, err := migrate.Control(ctx, w.d.DB, migrations.Control()); err != nil || n != 3 {
-		t.Fatalf("migrations 0018 to 0020: %d applied, %v", n, err)
+	if n, err := migrate.Control(ctx, w.d.DB, migrations.Control()); err != nil || n != 4 {
+		t.Fatalf("migrations 0018 to 0021: %d applied, %v", n, err)
 	}
 	spid, err := w.store.Get(ctx, w.a.ID, "spid")
 	if err != nil {

@@ -67,7 +67,10 @@ func (x *Exporter) snapshot(ctx context.Context, slug string, s *spool) (*Manife
 		return nil, err
 	}
 	defer conn.Close()
-	tx, err := conn.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	// Not read only: for a tenant in a login group, the login role is
+	// granted the tenant's role and revoked it in this transaction
+	// (db.InTenantTx); it writes nothing else, and rolls back.
+	tx, err := conn.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead})
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +91,7 @@ func (x *Exporter) snapshot(ctx context.Context, slug string, s *spool) (*Manife
 	}
 	var keys []string
 	var total int
-	scope := db.Scope{Schema: g.Tenant.schema, Role: g.Tenant.role}
+	scope := db.Scope{Schema: g.Tenant.schema, Role: g.Tenant.role, Login: g.Tenant.login}
 	err = db.InTenantTx(ctx, tx, scope, func() error {
 		if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM schema_migrations").Scan(&m.SchemaVersion); err != nil {
 			return fmt.Errorf("read schema version: %w", err)

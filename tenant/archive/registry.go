@@ -28,6 +28,7 @@ type tenantRow struct {
 	id         int64
 	schema     string
 	role       string
+	login      string          // the tenant's login group, "" for none
 	Slug       string          `json:"slug"`
 	Name       string          `json:"name"`
 	Status     string          `json:"status"`
@@ -92,10 +93,10 @@ type rule struct {
 func readRegistry(ctx context.Context, tx bun.Tx, slug string) (*registry, error) {
 	g := &registry{}
 	t := &g.Tenant
-	err := tx.QueryRowContext(ctx, `SELECT t.id, t.schema_name, t.role_name, t.slug, t.name, t.status,
+	err := tx.QueryRowContext(ctx, `SELECT t.id, t.schema_name, t.role_name, coalesce(t.login_role, ''), t.slug, t.name, t.status,
 		coalesce(t.admin_email, ''), t.brand, p.slug, t.created_at
 		FROM piazza.tenants t JOIN piazza.plans p ON p.id = t.plan_id WHERE t.slug = ?`, slug).
-		Scan(&t.id, &t.schema, &t.role, &t.Slug, &t.Name, &t.Status, &t.AdminEmail, &t.Brand, &t.Plan, &t.CreatedAt)
+		Scan(&t.id, &t.schema, &t.role, &t.login, &t.Slug, &t.Name, &t.Status, &t.AdminEmail, &t.Brand, &t.Plan, &t.CreatedAt)
 	if err != nil {
 		if isNoRows(err) {
 			return nil, fmt.Errorf("%w: %q", tenant.ErrNotFound, slug)
