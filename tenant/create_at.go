@@ -30,9 +30,6 @@ func (r *Registry) CreateAt(ctx context.Context, conn bun.Conn, p CreateParams, 
 			return err
 		}
 		t.PlanID, t.Plan = plan.ID, plan
-		if t.LoginRole, err = r.joinGroup(ctx, tx); err != nil {
-			return fmt.Errorf("provision %s: %w", t.Slug, err)
-		}
 		if err := r.insert(ctx, tx, t); err != nil {
 			return err
 		}
@@ -51,7 +48,10 @@ func (r *Registry) CreateAt(ctx context.Context, conn bun.Conn, p CreateParams, 
 		if err := r.migrateIn(ctx, tx, t); err != nil {
 			return fmt.Errorf("provision %s: %w", t.Slug, err)
 		}
-		return r.finish(ctx, tx, t, p)
+		if err := r.finish(ctx, tx, t, p); err != nil {
+			return err
+		}
+		return r.tenantJoinsGroup(ctx, tx, t)
 	})
 	if err != nil {
 		return nil, err

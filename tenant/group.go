@@ -77,6 +77,39 @@ func (r *Registry) makeGroup(ctx context.Context, tx bun.Tx) (string, error) {
 	return name[0], nil
 }
 
+// enterGroup makes role, the role of a schema made in tx (still the main
+// login role's since createSchema), a member of a login group with room
+// instead of the main login role's, and returns the group's name ("" when
+// there is no key: the main login role keeps the role, as before groups).
+// It comes last in its transaction: the groups' lock and the group's row
+// are then held from here to the commit only, so provisionings at once
+// build their schemas side by side and queue for this step alone.
+func (r *Registry) enterGroup(ctx context.Context, tx bun.Tx, role string) (string, error) {
+	name, err := r.joinGroup(ctx, tx)
+	if err != nil || name == "" {
+		return name, err
+	}
+	if _, err := tx.ExecContext(ctx, "REVOKE "+pgx.Identifier{role}.Sanitize()+" FROM CURRENT_USER"); err != nil {
+		return "", err
+	}
+	return name, grantGroup(ctx, tx, role, name)
+}
+
+// tenantJoinsGroup is enterGroup for a tenant made in tx, recorded in its
+// registry row.
+func (r *Registry) tenantJoinsGroup(ctx context.Context, tx bun.Tx, t *Tenant) error {
+	name, err := r.enterGroup(ctx, tx, t.RoleName)
+	if err != nil {
+		return fmt.Errorf("provision %s: login group: %w", t.Slug, err)
+	}
+	if name == "" {
+		return nil
+	}
+	t.LoginRole = name
+	_, err = tx.NewUpdate().Model((*Tenant)(nil)).Set("login_role = ?", name).Where("id = ?", t.ID).Exec(ctx)
+	return err
+}
+
 // leaveGroup counts one member less in login group name (none for "").
 func leaveGroup(ctx context.Context, tx bun.Tx, name string) error {
 	if name == "" {

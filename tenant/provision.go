@@ -86,8 +86,6 @@ func (r *Registry) provision(ctx context.Context, p CreateParams) (*Tenant, erro
 		}
 		if claimed = s != nil; claimed {
 			t.SchemaName, t.RoleName, t.SchemaVersion, t.LoginRole = s.SchemaName, s.RoleName, s.SchemaVersion, s.LoginRole
-		} else if t.LoginRole, err = r.joinGroup(ctx, tx); err != nil {
-			return fmt.Errorf("provision %s: %w", t.Slug, err)
 		}
 		if err := r.insert(ctx, tx, t); err != nil {
 			return err
@@ -109,7 +107,13 @@ func (r *Registry) provision(ctx context.Context, p CreateParams) (*Tenant, erro
 				return fmt.Errorf("provision %s: record the first admin: %w", t.Slug, err)
 			}
 		}
-		return r.finish(ctx, tx, t, p)
+		if err := r.finish(ctx, tx, t, p); err != nil {
+			return err
+		}
+		if claimed {
+			return nil
+		}
+		return r.tenantJoinsGroup(ctx, tx, t)
 	})
 	if err != nil {
 		return nil, err
@@ -175,20 +179,16 @@ func (r *Registry) finish(ctx context.Context, tx bun.Tx, t *Tenant, p CreatePar
 	return nil
 }
 
-// createSchema makes s's NOLOGIN role, lets s's login group take it (the
-// main login role when s has none), and makes s's schema owned by it,
-// inside an open transaction. PostgreSQL lets only a member of the role
-// give it a schema, so the main login role is a member for that statement.
+// createSchema makes s's NOLOGIN role and s's schema owned by it, inside
+// an open transaction. PostgreSQL lets only a member of the role give it a
+// schema, so the main login role is made a member, and stays one until the
+// role joins a login group (enterGroup) at the end of the transaction.
 func createSchema(ctx context.Context, tx bun.Tx, s db.Scope) error {
 	role, schema := pgx.Identifier{s.Role}.Sanitize(), pgx.Identifier{s.Schema}.Sanitize()
 	stmts := []string{
 		"CREATE ROLE " + role + " NOLOGIN NOINHERIT",
 		"GRANT " + role + " TO CURRENT_USER",
 		"CREATE SCHEMA " + schema + " AUTHORIZATION " + role,
-	}
-	if s.Login != "" {
-		stmts = append(stmts, "REVOKE "+role+" FROM CURRENT_USER",
-			"GRANT "+role+" TO "+pgx.Identifier{s.Login}.Sanitize())
 	}
 	for _, stmt := range stmts {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {

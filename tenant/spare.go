@@ -157,16 +157,20 @@ func (r *Registry) makeSpare(ctx context.Context, tx bun.Tx) error {
 	}
 	id := hex.EncodeToString(b)
 	s := &spare{SchemaName: "t__" + id, RoleName: r.rolePrefix + "__" + id}
-	if s.LoginRole, err = r.joinGroup(ctx, tx); err != nil {
-		return err
-	}
 	if _, err := tx.NewInsert().Model(s).Exec(ctx); err != nil {
 		return fmt.Errorf("record spare schema: %w", err)
 	}
 	if err := createSchema(ctx, tx, s.scope()); err != nil {
 		return fmt.Errorf("make spare schema: %w", err)
 	}
-	return r.migrateSpareIn(ctx, tx, s)
+	if err := r.migrateSpareIn(ctx, tx, s); err != nil {
+		return err
+	}
+	if s.LoginRole, err = r.enterGroup(ctx, tx, s.RoleName); err != nil || s.LoginRole == "" {
+		return err
+	}
+	_, err = tx.NewUpdate().Model(s).Set("login_role = ?", s.LoginRole).WherePK().Exec(ctx)
+	return err
 }
 
 // migrateSpareIn applies the pending tenant migrations to s and records its
