@@ -389,7 +389,7 @@ type delivered struct {
 // their history, their notices and the replies not yet sent back. The
 // letters are locked first, so that a delivery waits for the erasure.
 func eraseDelivered(ctx context.Context, tx bun.Tx, t *tenant.Tenant, e Erasure) error {
-	rows, err := tx.QueryContext(ctx, `SELECT m.id, m.item_type, d.schema_name, d.role_name
+	rows, err := tx.QueryContext(ctx, `SELECT m.id, m.item_type, d.schema_name, d.role_name, coalesce(d.login_role, '')
 		FROM piazza.exchange_mailbox m JOIN piazza.tenants d ON d.id = m.to_tenant_id
 		WHERE m.from_tenant_id = ? AND m.from_user_id = ? AND m.state = 'delivered' ORDER BY m.id FOR UPDATE OF m`, t.ID, e.UserID)
 	if err != nil {
@@ -398,7 +398,7 @@ func eraseDelivered(ctx context.Context, tx bun.Tx, t *tenant.Tenant, e Erasure)
 	var letters []delivered
 	for rows.Next() {
 		var l delivered
-		if err := rows.Scan(&l.id, &l.itemType, &l.scope.Schema, &l.scope.Role); err != nil {
+		if err := rows.Scan(&l.id, &l.itemType, &l.scope.Schema, &l.scope.Role, &l.scope.Login); err != nil {
 			rows.Close()
 			return fmt.Errorf("erase: delivered letters: %w", err)
 		}
