@@ -41,7 +41,7 @@ func provisionCommand(ctx context.Context, args []string) error {
 		fs.BoolVar(&o.spare, "spare", true, "make a spare schema before each provisioning (not timed), as a server keeps them ready; false: provision from scratch")
 		fs.DurationVar(&o.every, "every", 0, "pause between provisionings")
 		fs.StringVar(&o.probe, "probe", "", "a tenant's slug whose transactions are timed on open connections after each provisioning")
-		fs.IntVar(&o.conns, "conns", 4, "open connections the probe uses")
+		fs.IntVar(&o.conns, "conns", 2, "open connections the probe uses (a login group keeps 2 idle: more are new connections)")
 		fs.StringVar(&dbURL, "db", "", "the application's database URL (default: piazza dev's cluster)")
 		fs.StringVar(&base, "base-domain", "localhost:8080", "the tenants' base domain (as the server's PIAZZA_BASE_DOMAIN)")
 	})
