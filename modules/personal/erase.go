@@ -98,25 +98,18 @@ func (m *Module) Erase(ctx context.Context, t *tenant.Tenant, e Erasure) error {
 // signIn is a session's sign-in at an identity provider: how, and the ID
 // token the provider's tokens kept for it are found by.
 type signIn struct {
-	method, idToken string
+	Method  string `bun:"method"`
+	IDToken string `bun:"id_token"`
 }
 
 // signIns are the person's sessions opened through an identity provider.
 func signIns(ctx context.Context, tx bun.Tx, uid int64) ([]signIn, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT method, id_token FROM sessions WHERE user_id = ? AND id_token IS NOT NULL AND id_token <> ''", uid)
+	var out []signIn
+	err := tx.NewRaw("SELECT method, id_token FROM sessions WHERE user_id = ? AND id_token IS NOT NULL AND id_token <> ''", uid).Scan(ctx, &out)
 	if err != nil {
 		return nil, fmt.Errorf("erase: sign-ins: %w", err)
 	}
-	defer rows.Close()
-	var out []signIn
-	for rows.Next() {
-		var s signIn
-		if err := rows.Scan(&s.method, &s.idToken); err != nil {
-			return nil, fmt.Errorf("erase: sign-ins: %w", err)
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // endSignIns ends, once the erasure has committed, the person's sign-ins
@@ -132,9 +125,9 @@ func (m *Module) endSignIns(ctx context.Context, t *tenant.Tenant, ended []signI
 	digests := make([][]byte, 0, len(ended))
 	for _, s := range ended {
 		if m.endSession != nil {
-			_ = m.endSession(ctx, s.method, s.idToken, "")
+			_ = m.endSession(ctx, s.Method, s.IDToken, "")
 		}
-		digests = append(digests, secret.Digest(s.idToken))
+		digests = append(digests, secret.Digest(s.IDToken))
 	}
 	if _, err := m.DB.ExecContext(ctx, "DELETE FROM piazza.tenant_idp_tokens WHERE tenant_id = ? AND id_token_hash = ANY (?)",
 		t.ID, pgdialect.Array(digests)); err != nil {

@@ -240,33 +240,25 @@ func (a *archive) writePhoto(ctx context.Context) error {
 
 // upload is a file the person uploaded: its id, name and storage key.
 type upload struct {
-	id        int64
-	name, key string
+	ID   int64  `bun:"id"`
+	Name string `bun:"name"`
+	Key  string `bun:"storage_key"`
 }
 
 // uploads are the files the person uploaded.
 func (a *archive) uploads(ctx context.Context) ([]upload, error) {
-	rows, err := a.tx.QueryContext(ctx, "SELECT id, name, storage_key FROM attachments WHERE uploaded_by = ? ORDER BY id", a.uid)
-	if err != nil {
+	var files []upload
+	if err := a.tx.NewRaw("SELECT id, name, storage_key FROM attachments WHERE uploaded_by = ? ORDER BY id", a.uid).Scan(ctx, &files); err != nil {
 		return nil, fmt.Errorf("files: %w", err)
 	}
-	defer rows.Close()
-	var files []upload
-	for rows.Next() {
-		var f upload
-		if err := rows.Scan(&f.id, &f.name, &f.key); err != nil {
-			return nil, err
-		}
-		files = append(files, f)
-	}
-	return files, rows.Err()
+	return files, nil
 }
 
 // writeFiles copies the bytes of files from the store; a file the store
 // no longer has is left out (files.json still lists it).
 func (a *archive) writeFiles(ctx context.Context, files []upload) error {
 	for _, f := range files {
-		if err := a.copyFile(ctx, "files/"+strconv.FormatInt(f.id, 10)+"-"+strings.NewReplacer("/", "_", `\`, "_").Replace(f.name), f.key); err != nil {
+		if err := a.copyFile(ctx, "files/"+strconv.FormatInt(f.ID, 10)+"-"+strings.NewReplacer("/", "_", `\`, "_").Replace(f.Name), f.Key); err != nil {
 			return err
 		}
 	}
