@@ -110,6 +110,27 @@ func (r *Registry) tenantJoinsGroup(ctx context.Context, tx bun.Tx, t *Tenant) e
 	return err
 }
 
+// ResetGroupPasswords sets every login group's password again, from the
+// key of r's pool, and returns how many groups there are. The passwords
+// derive from PIAZZA_SECRET_KEY: after it changed, `piazza migrate` run
+// with the new key lets the servers into the groups again. With the same
+// key it changes nothing. Without a key it does nothing.
+func (r *Registry) ResetGroupPasswords(ctx context.Context) (int, error) {
+	if !db.HasGroupKey(r.db) {
+		return 0, nil
+	}
+	var names []string
+	if err := r.db.NewRaw("SELECT role_name FROM piazza.login_groups ORDER BY id").Scan(ctx, &names); err != nil {
+		return 0, fmt.Errorf("read the login groups: %w", err)
+	}
+	for _, name := range names {
+		if err := db.SetGroupPassword(ctx, r.db, r.db, name); err != nil {
+			return 0, fmt.Errorf("set the password of login group %s: %w", name, err)
+		}
+	}
+	return len(names), nil
+}
+
 // leaveGroup counts one member less in login group name (none for "").
 func leaveGroup(ctx context.Context, tx bun.Tx, name string) error {
 	if name == "" {

@@ -204,6 +204,44 @@ func TestMoveToGroups(t *testing.T) {
 	}
 }
 
+// The groups' passwords derive from the servers' key: after it changed,
+// a server with the new key is refused by the groups with a message
+// saying what to run, and is let in once the passwords are set again.
+func TestGroupPasswordsFollowTheKey(t *testing.T) {
+	ctx := context.Background()
+	d := dbtest.New(t)
+	opts := tenant.Options{BaseDomain: "piazza.test", OperatorHost: "admin.piazza.test"}
+	r, err := tenant.NewRegistry(ctx, d.DB, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := mustCreate(t, r, "alpha", "Comune di Alpha")
+	rotated, err := db.Open(ctx, d.URL, 2, []byte(strings.Repeat("k", 32)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rotated.Close()
+	users := func() error {
+		return db.InTenant(ctx, rotated, a.Scope(), func(ctx context.Context, tx bun.Tx) error {
+			_, err := tx.ExecContext(ctx, "SELECT count(*) FROM users")
+			return err
+		})
+	}
+	if err := users(); err == nil || !strings.Contains(err.Error(), "run `piazza migrate` with the new key") {
+		t.Fatalf("entering alpha with a new key before migrate: %v, want the group refusing and saying what to run", err)
+	}
+	r2, err := tenant.NewRegistry(ctx, rotated, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := r2.ResetGroupPasswords(ctx); err != nil || n != 1 {
+		t.Fatalf("reset: %d groups, %v; want 1", n, err)
+	}
+	if err := users(); err != nil {
+		t.Fatalf("entering alpha with the new key after the reset: %v", err)
+	}
+}
+
 func count(t *testing.T, d *dbtest.DB, q string) int {
 	t.Helper()
 	var n int

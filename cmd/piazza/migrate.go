@@ -30,7 +30,10 @@ PIAZZA_SECRET_KEY set, which the groups' passwords derive from), and the login
 role gives up its membership of their roles. Servers of the release before
 groups enter tenants through that membership: with --keep-main-role it is
 kept, so that they run on while the new servers start; run migrate again
-without it once they are gone.`,
+without it once they are gone.
+
+The login groups' passwords are set again from PIAZZA_SECRET_KEY on every
+run: after the key changed, run migrate with the new one before the servers.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if concurrency < 1 || concurrency > 64 {
@@ -64,6 +67,11 @@ func (e *env) migrateAll(ctx context.Context, concurrency int, fill bool) error 
 		if reg, err = tenant.NewRegistry(ctx, e.db, e.registryOptions()); err != nil {
 			return err
 		}
+	}
+	// The groups' passwords follow the key this run was given (changed
+	// since the last, or not): tenants are entered through them below.
+	if _, err := reg.ResetGroupPasswords(ctx); err != nil {
+		return err
 	}
 	p := newProgress(e.stderr, "migrating tenants")
 	rep, err := reg.MigrateAll(ctx, concurrency, p.update)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"net"
 	"os"
@@ -52,6 +53,8 @@ func (e *env) observe(ctx context.Context) error {
 		e.obs.metricsAddr = addr
 		e.obs.metrics = metrics.New(metrics.Options{Tenants: metrics.ParseTenants(os.Getenv("PIAZZA_METRICS_TENANTS")), Log: e.log})
 		e.instrument("main", e.db)
+		main := e.db
+		e.obs.metrics.Groups(func() (int, sql.DBStats) { return db.GroupStats(main) })
 		e.registry.Observe(e.obs.metrics.ObserveTenant)
 		reg := e.registry
 		e.obs.metrics.Counts("tenants", "Tenants in the registry, by status (provisioning, active, suspended, deleting).", "status",

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
@@ -111,6 +112,9 @@ func (ps *pools) group(ctx context.Context, login string) (*bun.DB, error) {
 	}
 	if err := checkLoginRole(ctx, p); err != nil {
 		p.Close()
+		if pe := (*pgconn.PgError)(nil); errors.As(err, &pe) && pe.Code == "28P01" {
+			return nil, fmt.Errorf("login group %s: %w (its password derives from PIAZZA_SECRET_KEY: after the key changed, run `piazza migrate` with the new key)", login, err)
+		}
 		return nil, fmt.Errorf("login group %s: %w", login, err)
 	}
 	ps.open[login] = p
@@ -219,4 +223,28 @@ func PoolFor(ctx context.Context, main *bun.DB, s Scope) (*bun.DB, error) {
 		return main, nil
 	}
 	return ps.group(ctx, s.Login)
+}
+
+// GroupStats sums the statistics of main's login group pools open now and
+// says how many are open (for the metrics).
+func GroupStats(main *bun.DB) (open int, sum sql.DBStats) {
+	ps := poolsOf(main)
+	if ps == nil {
+		return 0, sum
+	}
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	for _, p := range ps.open {
+		s := p.DB.Stats()
+		sum.MaxOpenConnections += s.MaxOpenConnections
+		sum.OpenConnections += s.OpenConnections
+		sum.InUse += s.InUse
+		sum.Idle += s.Idle
+		sum.WaitCount += s.WaitCount
+		sum.WaitDuration += s.WaitDuration
+		sum.MaxIdleClosed += s.MaxIdleClosed
+		sum.MaxIdleTimeClosed += s.MaxIdleTimeClosed
+		sum.MaxLifetimeClosed += s.MaxLifetimeClosed
+	}
+	return len(ps.open), sum
 }

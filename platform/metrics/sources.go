@@ -24,6 +24,29 @@ func (m *Metrics) DB(name string, db *sql.DB) {
 	m.reg.MustRegister(collectors.NewDBStatsCollector(db, name))
 }
 
+// Groups adds the login groups' pools, summed (stats gives how many are
+// open and their database/sql statistics): one series each, whatever the
+// number of groups.
+func (m *Metrics) Groups(stats func() (int, sql.DBStats)) {
+	gauge := func(n, help string, f func(int, sql.DBStats) float64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: Namespace, Name: "login_group_" + n, Help: help},
+			func() float64 { return f(stats()) })
+	}
+	counter := func(n, help string, f func(sql.DBStats) float64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Namespace: Namespace, Name: "login_group_" + n, Help: help},
+			func() float64 { _, s := stats(); return f(s) })
+	}
+	m.reg.MustRegister(
+		gauge("pools", "Login groups whose pool this replica has open.", func(n int, _ sql.DBStats) float64 { return float64(n) }),
+		gauge("open_connections", "Connections open, over every login group's pool.", func(_ int, s sql.DBStats) float64 { return float64(s.OpenConnections) }),
+		gauge("in_use_connections", "Connections in use, over every login group's pool.", func(_ int, s sql.DBStats) float64 { return float64(s.InUse) }),
+		gauge("idle_connections", "Connections idle, over every login group's pool.", func(_ int, s sql.DBStats) float64 { return float64(s.Idle) }),
+		counter("wait_count_total", "Waits for a connection of a login group's pool.", func(s sql.DBStats) float64 { return float64(s.WaitCount) }),
+		counter("wait_duration_seconds_total", "Time waited for a connection of a login group's pool.", func(s sql.DBStats) float64 { return s.WaitDuration.Seconds() }),
+		counter("idle_closed_total", "Connections of login groups' pools closed for being idle.", func(s sql.DBStats) float64 { return float64(s.MaxIdleClosed + s.MaxIdleTimeClosed) }),
+	)
+}
+
 // Pool adds the statistics of a pgx pool (River's), labelled pool=name.
 func (m *Metrics) Pool(name string, p *pgxpool.Pool) {
 	labels := prometheus.Labels{"pool": name}
