@@ -118,3 +118,20 @@ func TestSearch(t *testing.T) {
 		}
 	}
 }
+
+// A snippet is cut around the word where it appears late in a long text:
+// the word is marked, and the snippet says it starts inside the text.
+func TestSnippetOfALongText(t *testing.T) {
+	w := moduletest.New(t)
+	validator := w.Browser(t, alpha, "validator")
+	filler := strings.Repeat("Il consiglio comunale discute il bilancio della provincia con le associazioni. ", 30)
+	form := url.Values{"title": {"Verbale della seduta"}, "body": {filler + "In chiusura si parla del girasole in piazza. " + filler},
+		"language": {"it"}, "scope_kind": {"tenant"}, "public": {"1"}, "action": {"publish"}}
+	if res, body := validator.Post(alpha+"/news/new", alpha+"/news", form); res.StatusCode != 303 {
+		t.Fatalf("write: %d %s", res.StatusCode, body)
+	}
+	got := hits(t, validator, alpha, "girasole")
+	if !strings.Contains(got, "Verbale della seduta") || !strings.Contains(got, "<mark>girasole</mark>") || !strings.Contains(got, "… ") {
+		t.Errorf("the snippet of a word far into a long text: %s", got[:min(len(got), 2000)])
+	}
+}
