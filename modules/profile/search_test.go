@@ -1,0 +1,54 @@
+package profile_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/modules/moduletest"
+	"github.com/piazza-pa/piazza/modules/profile"
+	"github.com/piazza-pa/piazza/platform/search"
+	"github.com/piazza-pa/piazza/tenant"
+)
+
+// Search looks for people band by band of the newest ids: whatever the
+// bands, it finds the same newest matches as a plain scan of every match
+// would, by name or by profile, for a window smaller or larger than the
+// matches, and nothing of another tenant.
+func TestSearchBandsFindTheNewestMatches(t *testing.T) {
+	w := moduletest.New(t)
+	for _, tn := range []*tenant.Tenant{w.A, w.B} {
+		w.In(t, tn, func(ctx context.Context, tx bun.Tx) error {
+			_, err := tx.ExecContext(ctx, `
+				INSERT INTO users (email, given_name, family_name)
+				SELECT 'c' || i || '@x.example', CASE WHEN i % 7 = 0 THEN 'Cartografia' ELSE 'Persona' END, 'N' || i FROM generate_series(1, 40) AS i;
+				INSERT INTO profiles (user_id, competencies, state)
+				SELECT id, CASE WHEN family_name ~ '[02468]$' THEN '{Cartografia}'::text[] ELSE '{Idraulica}' END, 'validated'
+				FROM users WHERE email LIKE 'c%@x.example'`)
+			return err
+		})
+	}
+	reference := `SELECT id FROM (SELECT cu.id FROM users AS cu WHERE to_tsvector('simple', cu.display_name || ' ' || cu.given_name || ' ' || cu.family_name) @@ ` +
+		search.AnyWord + ` UNION SELECT cp.user_id FROM profiles AS cp WHERE cp.search @@ ` + search.AnyWord + `) AS m ORDER BY 1 DESC LIMIT ?1`
+	for _, bands := range [][]int{{2_000, 10_000}, {3, 10}, {1, 2}, {50}} {
+		restore := profile.SetMatchBands(bands)
+		for _, n := range []int{1, 5, 12, 100} {
+			w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error {
+				var want, got []int64
+				if err := tx.NewRaw(reference, "cartografia", n).Scan(ctx, &want); err != nil {
+					return err
+				}
+				if err := tx.NewRaw(profile.NewestMatches(n), "cartografia").Scan(ctx, &got); err != nil {
+					return err
+				}
+				if len(want) == 0 || !slices.Equal(got, want) {
+					t.Errorf("bands %v, %d newest: %v, want %v", bands, n, got, want)
+				}
+				return nil
+			})
+		}
+		restore()
+	}
+}
