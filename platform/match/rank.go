@@ -48,8 +48,11 @@ var (
 // candidates is the SQL of the ids of the source's candidates, each
 // source through its GIN index and limited: the best matches of the words
 // (ranked), those who share all of the tags, any of them, all of the
-// themes, any of them. A source with nothing to look for is a constant
-// false that the planner drops.
+// themes, any of them (the newest of them: a theme in common is shared by
+// thousands, and in id order the planner reads the newest rows until it
+// has enough, 0.1 ms, instead of building a bitmap of 13,000 rows, 2–8 ms
+// on a region-sized tenant). A source with nothing to look for is a
+// constant false that the planner drops.
 func (s source) candidates() string {
 	sel := "(SELECT " + s.id + " AS id FROM " + s.from + " AND "
 	limit := " LIMIT " + argPerSource + ")"
@@ -61,7 +64,7 @@ func (s source) candidates() string {
 		}
 		arr := list.arg + "::" + list.typ + "[]"
 		for _, op := range []string{"@>", "&&"} {
-			parts = append(parts, sel+"cardinality("+arr+") > 0 AND "+list.column+" "+op+" "+arr+limit)
+			parts = append(parts, sel+"cardinality("+arr+") > 0 AND "+list.column+" "+op+" "+arr+" ORDER BY "+s.id+" DESC"+limit)
 		}
 	}
 	return strings.Join(parts, "\n\tUNION ")
