@@ -102,11 +102,24 @@ func (r *Registry) KeepSpares(ctx context.Context, report func(made, dropped int
 // binary's version, or drops those beyond n; it returns how many it made
 // and dropped. Spares at another version are left to `piazza migrate`.
 func (r *Registry) FillSpares(ctx context.Context, n int) (made, dropped int, err error) {
+	return r.fillSpares(ctx, n, true)
+}
+
+// EnsureSpares makes spares, one transaction each, until at least n are
+// ready at this binary's version, and drops none: for a command that needs
+// one ready beside servers that keep more (FillSpares with a smaller n
+// would drop what they make, and they would make it again, forever).
+func (r *Registry) EnsureSpares(ctx context.Context, n int) (made int, err error) {
+	made, _, err = r.fillSpares(ctx, n, false)
+	return made, err
+}
+
+func (r *Registry) fillSpares(ctx context.Context, n int, drop bool) (made, dropped int, err error) {
 	for {
 		var step int
 		err := r.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 			var err error
-			step, err = r.spareStep(ctx, tx, n)
+			step, err = r.spareStep(ctx, tx, n, drop)
 			return err
 		})
 		switch {
@@ -123,8 +136,9 @@ func (r *Registry) FillSpares(ctx context.Context, n int) (made, dropped int, er
 }
 
 // spareStep makes one spare when fewer than n are ready (1), drops one when
-// more are (-1), or does nothing (0), under the spares' lock.
-func (r *Registry) spareStep(ctx context.Context, tx bun.Tx, n int) (int, error) {
+// more are and drop says so (-1), or does nothing (0), under the spares'
+// lock.
+func (r *Registry) spareStep(ctx context.Context, tx bun.Tx, n int, drop bool) (int, error) {
 	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", spareLock); err != nil {
 		return 0, err
 	}
@@ -136,7 +150,7 @@ func (r *Registry) spareStep(ctx context.Context, tx bun.Tx, n int) (int, error)
 	switch {
 	case ready < n64:
 		return 1, r.makeSpare(ctx, tx)
-	case ready > n64:
+	case ready > n64 && drop:
 		var s []spare
 		err := tx.NewSelect().Model(&s).Where("schema_version = ?", r.LatestVersion()).
 			Order("id DESC").Limit(1).For("UPDATE SKIP LOCKED").Scan(ctx)

@@ -278,6 +278,10 @@ func TestFillSparesDropsSurplus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A command that needs one ready beside servers keeping two drops none.
+	if made, err := r.EnsureSpares(ctx, 1); err != nil || made != 0 || spareCount(t, d) != 2 {
+		t.Fatalf("ensure 1 of 2: made %d, %d left, %v; want 0 made, 2 left", made, spareCount(t, d), err)
+	}
 	made, dropped, err := r.FillSpares(ctx, 0)
 	if err != nil || made != 0 || dropped != 2 {
 		t.Fatalf("fill to 0: made %d, dropped %d, %v", made, dropped, err)

@@ -74,7 +74,7 @@ func provisionCommand(ctx context.Context, args []string) error {
 	var times, probes []time.Duration
 	for i := 1; i <= o.n; i++ {
 		if o.spare {
-			if _, _, err := reg.FillSpares(ctx, 1); err != nil {
+			if _, err := reg.EnsureSpares(ctx, 1); err != nil {
 				return err
 			}
 			if probe != nil { // the spare's own role change is not the provisioning's

@@ -19,7 +19,7 @@ func Provisions(b *testing.B, r *tenant.Registry, spare bool, slug func(i int) s
 	for i := 0; i < b.N; i++ {
 		if spare {
 			b.StopTimer()
-			if _, _, err := r.FillSpares(ctx, 1); err != nil {
+			if _, err := r.EnsureSpares(ctx, 1); err != nil {
 				b.Fatal(err)
 			}
 			b.StartTimer()
