@@ -3,6 +3,7 @@ package profile_test
 import (
 	"context"
 	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/uptrace/bun"
@@ -34,13 +35,25 @@ func TestSearchBandsFindTheNewestMatches(t *testing.T) {
 		search.AnyWord + ` UNION SELECT cp.user_id FROM profiles AS cp WHERE cp.search @@ ` + search.AnyWord + `) AS m ORDER BY 1 DESC LIMIT ?1`
 	for _, bands := range [][]int{{2_000, 10_000}, {3, 10}, {1, 2}, {50}} {
 		restore := profile.SetMatchBands(bands)
-		for _, n := range []int{1, 5, 12, 100} {
+		for _, c := range []struct {
+			n   int
+			top string
+		}{{1, "(SELECT max(id) FROM users)"}, {5, "(SELECT max(id) FROM users)"}, {12, "(SELECT max(id) FROM users)"}, {100, "(SELECT max(id) FROM users)"},
+			{5, ""}, {12, ""}, {100, ""}} { // "": the highest id as a number, as Search gives it
+			n, top := c.n, c.top
 			w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error {
 				var want, got []int64
 				if err := tx.NewRaw(reference, "cartografia", n).Scan(ctx, &want); err != nil {
 					return err
 				}
-				if err := tx.NewRaw(profile.NewestMatches(n), "cartografia").Scan(ctx, &got); err != nil {
+				if top == "" {
+					var max int64
+					if err := tx.NewRaw("SELECT max(id) FROM users").Scan(ctx, &max); err != nil {
+						return err
+					}
+					top = strconv.FormatInt(max, 10)
+				}
+				if err := tx.NewRaw(profile.NewestMatches(n, top), "cartografia").Scan(ctx, &got); err != nil {
 					return err
 				}
 				if len(want) == 0 || !slices.Equal(got, want) {
