@@ -40,8 +40,13 @@ type DigestArgs struct {
 func (DigestArgs) Kind() string { return "notify_digest" }
 
 // ScheduleArgs is the periodic job that finds the digests due and the
-// events whose dispatch was lost.
-type ScheduleArgs struct{}
+// events whose dispatch was lost. After is the slug of the last tenant it
+// visited ("" to start): one that runs out of time (tenant.SweepBudget)
+// queues its continuation, with the period it began in.
+type ScheduleArgs struct {
+	After string    `json:"after,omitempty"`
+	Began time.Time `json:"began,omitempty"`
+}
 
 // Kind names the job.
 func (ScheduleArgs) Kind() string { return "notify_schedule" }
@@ -172,16 +177,16 @@ func (w *Worker) message(t *tenant.Tenant, u *auth.User, frequency string, notes
 
 // schedule queues the digests due now and re-dispatches lost events, for
 // every active tenant.
-func (w *Worker) schedule(ctx context.Context, _ *river.Job[ScheduleArgs]) error {
+func (w *Worker) schedule(ctx context.Context, job *river.Job[ScheduleArgs]) error {
 	ts, err := w.Registry.List(ctx)
 	if err != nil {
 		return err
 	}
 	now := w.now().In(w.Zone)
-	for _, t := range ts {
-		if t.Status != tenant.StatusActive {
-			continue
-		}
+	if !job.Args.Began.IsZero() { // a continuation: the digests of the sweep's period
+		now = job.Args.Began.In(w.Zone)
+	}
+	next, err := tenant.Sweep(ctx, ts, job.Args.After, tenant.SweepBudget, func(t *tenant.Tenant) error {
 		var inserts []river.InsertManyParams
 		err := w.inTenant(ctx, t.Slug, func(ctx context.Context, _ *tenant.Tenant, tx bun.Tx) error {
 			lost, err := notify.Pending(ctx, tx, 5*time.Minute, 1000)
@@ -206,16 +211,17 @@ func (w *Worker) schedule(ctx context.Context, _ *river.Job[ScheduleArgs]) error
 			}
 			return nil
 		})
-		if err != nil {
+		if err != nil || len(inserts) == 0 {
 			return err
 		}
-		if len(inserts) > 0 {
-			if _, err := w.Client.InsertMany(ctx, inserts); err != nil {
-				return err
-			}
-		}
+		_, err = w.Client.InsertMany(ctx, inserts)
+		return err
+	})
+	if err != nil || next == "" {
+		return err
 	}
-	return nil
+	_, err = w.Client.Insert(ctx, ScheduleArgs{After: next, Began: now}, nil)
+	return err
 }
 
 // due says whether digests of frequency f go out at now: from seven in the

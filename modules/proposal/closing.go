@@ -31,8 +31,12 @@ func (CloseArgs) Kind() string { return "proposal_close" }
 
 // SweepArgs is the periodic job that queues the closing of the proposals
 // whose date passed without a job (one lost between a commit and its
-// queueing).
-type SweepArgs struct{}
+// queueing). After is the slug of the last tenant a sweep visited ("" to
+// start): a sweep that runs out of time (tenant.SweepBudget) queues its
+// continuation.
+type SweepArgs struct {
+	After string `json:"after,omitempty"`
+}
 
 // Kind names the job.
 func (SweepArgs) Kind() string { return "proposal_sweep" }
@@ -109,15 +113,12 @@ func CloseDue(ctx context.Context, tx bun.IDB, id int64) (bool, error) {
 
 // sweep queues the closing of every active tenant's proposals whose date
 // has passed and that are still published.
-func (m *Module) sweep(ctx context.Context, _ *river.Job[SweepArgs]) error {
+func (m *Module) sweep(ctx context.Context, job *river.Job[SweepArgs]) error {
 	ts, err := m.registry.List(ctx)
 	if err != nil {
 		return err
 	}
-	for _, t := range ts {
-		if t.Status != tenant.StatusActive {
-			continue
-		}
+	next, err := tenant.Sweep(ctx, ts, job.Args.After, tenant.SweepBudget, func(t *tenant.Tenant) error {
 		var due []struct {
 			ID       int64     `bun:"id"`
 			ClosesAt time.Time `bun:"closes_at"`
@@ -134,8 +135,12 @@ func (m *Module) sweep(ctx context.Context, _ *river.Job[SweepArgs]) error {
 				return err
 			}
 		}
+		return nil
+	})
+	if err != nil || next == "" {
+		return err
 	}
-	return nil
+	return m.jobs.Insert(ctx, SweepArgs{After: next}, nil)
 }
 
 // inTenant runs fn in a transaction of the active tenant slug (nothing
