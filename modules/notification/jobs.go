@@ -113,6 +113,11 @@ func (w *Worker) inTenant(ctx context.Context, slug string, fn func(ctx context.
 	if t.Status != tenant.StatusActive {
 		return nil
 	}
+	return w.inTenantOf(ctx, t, fn)
+}
+
+// inTenantOf runs fn in a transaction of t, already read (a sweep's list).
+func (w *Worker) inTenantOf(ctx context.Context, t *tenant.Tenant, fn func(ctx context.Context, t *tenant.Tenant, tx bun.Tx) error) error {
 	return db.InTenant(ctx, w.DB, t.Scope(), func(ctx context.Context, tx bun.Tx) error { return fn(ctx, t, tx) })
 }
 
@@ -188,7 +193,7 @@ func (w *Worker) schedule(ctx context.Context, job *river.Job[ScheduleArgs]) err
 	}
 	next, err := tenant.Sweep(ctx, ts, job.Args.After, tenant.SweepBudget, func(t *tenant.Tenant) error {
 		var inserts []river.InsertManyParams
-		err := w.inTenant(ctx, t.Slug, func(ctx context.Context, _ *tenant.Tenant, tx bun.Tx) error {
+		err := w.inTenantOf(ctx, t, func(ctx context.Context, _ *tenant.Tenant, tx bun.Tx) error {
 			lost, err := notify.Pending(ctx, tx, 5*time.Minute, 1000)
 			if err != nil {
 				return err

@@ -123,7 +123,7 @@ func (m *Module) sweep(ctx context.Context, job *river.Job[SweepArgs]) error {
 			ID       int64     `bun:"id"`
 			ClosesAt time.Time `bun:"closes_at"`
 		}
-		err := m.inTenant(ctx, t.Slug, func(ctx context.Context, tx bun.Tx) error {
+		err := db.InTenant(tenant.NewContext(ctx, t), m.DB, t.Scope(), func(ctx context.Context, tx bun.Tx) error {
 			return tx.NewSelect().Table("proposals").Column("id", "closes_at").
 				Where("state = 'published' AND closes_at <= now()").OrderExpr("closes_at").Limit(1000).Scan(ctx, &due)
 		})
