@@ -1,11 +1,4 @@
 package profile
 
-// NewestMatches is newestMatches, for the tests of its bands.
+// NewestMatches is newestMatches, for its tests.
 var NewestMatches = newestMatches
-
-// SetMatchBands makes newestMatches look in bands b until restore.
-func SetMatchBands(b []int) (restore func()) {
-	old := matchBands
-	matchBands = b
-	return func() { matchBands = old }
-}

@@ -3,7 +3,6 @@ package profile_test
 import (
 	"context"
 	"slices"
-	"strconv"
 	"testing"
 
 	"github.com/uptrace/bun"
@@ -18,7 +17,7 @@ import (
 // bands, it finds the same newest matches as a plain scan of every match
 // would, by name or by profile, for a window smaller or larger than the
 // matches, and nothing of another tenant.
-func TestSearchBandsFindTheNewestMatches(t *testing.T) {
+func TestSearchFindsTheNewestMatches(t *testing.T) {
 	w := moduletest.New(t)
 	for _, tn := range []*tenant.Tenant{w.A, w.B} {
 		w.In(t, tn, func(ctx context.Context, tx bun.Tx) error {
@@ -33,35 +32,19 @@ func TestSearchBandsFindTheNewestMatches(t *testing.T) {
 	}
 	reference := `SELECT id FROM (SELECT cu.id FROM users AS cu WHERE to_tsvector('simple', cu.display_name || ' ' || cu.given_name || ' ' || cu.family_name) @@ ` +
 		search.AnyWord + ` UNION SELECT cp.user_id FROM profiles AS cp WHERE cp.search @@ ` + search.AnyWord + `) AS m ORDER BY 1 DESC LIMIT ?1`
-	for _, bands := range [][]int{{2_000, 10_000}, {3, 10}, {1, 2}, {50}} {
-		restore := profile.SetMatchBands(bands)
-		for _, c := range []struct {
-			n   int
-			top string
-		}{{1, "(SELECT max(id) FROM users)"}, {5, "(SELECT max(id) FROM users)"}, {12, "(SELECT max(id) FROM users)"}, {100, "(SELECT max(id) FROM users)"},
-			{5, ""}, {12, ""}, {100, ""}} { // "": the highest id as a number, as Search gives it
-			n, top := c.n, c.top
-			w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error {
-				var want, got []int64
-				if err := tx.NewRaw(reference, "cartografia", n).Scan(ctx, &want); err != nil {
-					return err
-				}
-				if top == "" {
-					var max int64
-					if err := tx.NewRaw("SELECT max(id) FROM users").Scan(ctx, &max); err != nil {
-						return err
-					}
-					top = strconv.FormatInt(max, 10)
-				}
-				if err := tx.NewRaw(profile.NewestMatches(n, top), "cartografia").Scan(ctx, &got); err != nil {
-					return err
-				}
-				if len(want) == 0 || !slices.Equal(got, want) {
-					t.Errorf("bands %v, %d newest: %v, want %v", bands, n, got, want)
-				}
-				return nil
-			})
-		}
-		restore()
+	for _, n := range []int{1, 5, 12, 100} {
+		w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error {
+			var want, got []int64
+			if err := tx.NewRaw(reference, "cartografia", n).Scan(ctx, &want); err != nil {
+				return err
+			}
+			if err := tx.NewRaw(profile.NewestMatches(n), "cartografia").Scan(ctx, &got); err != nil {
+				return err
+			}
+			if len(want) == 0 || !slices.Equal(got, want) {
+				t.Errorf("%d newest: %v, want %v", n, got, want)
+			}
+			return nil
+		})
 	}
 }

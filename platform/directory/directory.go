@@ -100,10 +100,13 @@ type Search struct {
 }
 
 // source is the directory's search as the search package describes it.
+// An entry's id follows its creation: the newest entries are those of the
+// highest ids, which the primary key walks back to until a common word's
+// window is full (a scan of every organisation otherwise).
 func (s Search) source() search.Source {
 	const query = "websearch_to_tsquery('simple', ?0)"
 	src := search.Source{Kind: s.Kind, Prefix: s.Prefix, What: s.What, From: s.From, ID: s.ID, Config: "'simple'", Text: s.Text,
-		Rank: "ts_rank(" + s.Doc + ", " + query + ")"}
+		Rank: "ts_rank(" + s.Doc + ", " + query + ")", Newest: s.ID + " DESC"}
 	if s.Candidates != "" {
 		src.Match = s.Doc + " @@ " + query
 	}

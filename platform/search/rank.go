@@ -28,6 +28,10 @@ type Source struct {
 	// exactly; Rank is the SQL of a row's rank (a float8). Both are over
 	// From's aliases, with the words as ?0.
 	Match, Rank string
+	// Newest (empty: "at DESC, id DESC") is the SQL of the candidates'
+	// order, most recent first: where ids follow creation, ordering by id
+	// lets the primary key give the window of a common word.
+	Newest string
 }
 
 // Window is how many candidates of a source a search ranks at most: the
@@ -57,7 +61,11 @@ func Ranked(ctx context.Context, tx bun.IDB, s Source, candidates *bun.SelectQue
 	if s.Match != "" {
 		match = "?"
 	}
-	all := []any{candidates.OrderExpr("at DESC, id DESC").Limit(Window), bun.SafeQuery(s.Rank, q.Words)}
+	newest := s.Newest
+	if newest == "" {
+		newest = "at DESC, id DESC"
+	}
+	all := []any{candidates.OrderExpr(newest).Limit(Window), bun.SafeQuery(s.Rank, q.Words)}
 	if s.Match != "" {
 		all = append(all, bun.SafeQuery(s.Match, q.Words))
 	}
