@@ -2,7 +2,6 @@ package community
 
 import (
 	"context"
-	"html/template"
 
 	"github.com/uptrace/bun"
 
@@ -17,17 +16,11 @@ var searching = directory.Search{From: "communities AS c", Columns: "c.id, c.nam
 
 // Search finds the best communities after q.After that the member may see
 // matching q.Words (none for guests), without snippets.
-func (m *Module) Search(ctx context.Context, tx bun.IDB, q search.Query, uid int64) ([]search.Hit, error) {
+func (m *Module) Search(ctx context.Context, tx bun.IDB, q search.Query, uid int64) (*search.Part, error) {
 	who := func(ctx context.Context, _ bun.IDB) (Viewer, error) {
 		return Viewer{UserID: uid, Validator: authz.Can(ctx, "community/new", "validate")}, nil
 	}
 	return directory.Find(ctx, tx, searching, q, uid, who, func(sq *bun.SelectQuery, v Viewer) *bun.SelectQuery {
 		return sq.Where(visibleSQL, v.UserID, v.Validator)
 	})
-}
-
-// Snippets cuts the snippets of words from the communities ids (hits of
-// Search).
-func (m *Module) Snippets(ctx context.Context, tx bun.IDB, words string, ids []int64) (map[int64]template.HTML, error) {
-	return directory.Snippets(ctx, tx, searching, words, ids)
 }

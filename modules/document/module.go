@@ -76,8 +76,10 @@ func definition() content.Type[Document, *Document] {
 		Name: ContentType, Key: "document", Table: "documents", Alias: "d", Path: "/documents", NotFound: ErrNotFound,
 		Select: selectFor, Visible: visible,
 		SearchText: "d.title || ' ' || d.tag_names || ' ' || d.body",
-		Open:       func(*Document) bool { return false },
-		Summary:    func(d *Document) string { return d.Body },
+		// its newest: added or given a version last, as in the dashboard
+		SearchNewest: "d.feed_at DESC, d.id DESC",
+		Open:         func(*Document) bool { return false },
+		Summary:      func(d *Document) string { return d.Body },
 		Funcs: template.FuncMap{"hasString": func(l []string, s string) bool { return slices.Contains(l, s) },
 			"size": humanSize, "kinds": func() []string { return Kinds }},
 	}
@@ -90,13 +92,8 @@ func (m *Module) Messages() fs.FS { return m.kit.Messages() }
 func (m *Module) Section() web.Section { return m.kit.Section() }
 
 // Search finds the documents the member uid may see (search.Source).
-func (m *Module) Search(ctx context.Context, tx bun.IDB, q search.Query, uid int64) ([]search.Hit, error) {
+func (m *Module) Search(ctx context.Context, tx bun.IDB, q search.Query, uid int64) (*search.Part, error) {
 	return m.kit.Search(ctx, tx, q, uid)
-}
-
-// Snippets cuts the snippets of the documents ids (search.Source).
-func (m *Module) Snippets(ctx context.Context, tx bun.IDB, words string, ids []int64) (map[int64]template.HTML, error) {
-	return m.kit.Snippets(ctx, tx, words, ids)
 }
 
 // CommunityItems are community id's latest documents, for its page (its

@@ -2,7 +2,6 @@ package organization
 
 import (
 	"context"
-	"html/template"
 
 	"github.com/uptrace/bun"
 
@@ -17,7 +16,7 @@ var searching = directory.Search{From: "organizations AS o", Columns: "o.id, o.n
 
 // Search finds the best organisations after q.After that the member may
 // see matching q.Words (none for guests), without snippets.
-func (m *Module) Search(ctx context.Context, tx bun.IDB, q search.Query, uid int64) ([]search.Hit, error) {
+func (m *Module) Search(ctx context.Context, tx bun.IDB, q search.Query, uid int64) (*search.Part, error) {
 	return directory.Find(ctx, tx, searching, q, uid, viewer, func(sq *bun.SelectQuery, vw Viewer) *bun.SelectQuery {
 		sq = sq.Join("LEFT JOIN organization_members AS mm ON mm.organization_id = o.id AND mm.user_id = ?", vw.UserID)
 		if !vw.Facilitator {
@@ -25,10 +24,4 @@ func (m *Module) Search(ctx context.Context, tx bun.IDB, q search.Query, uid int
 		}
 		return sq
 	})
-}
-
-// Snippets cuts the snippets of words from the organisations ids (hits of
-// Search).
-func (m *Module) Snippets(ctx context.Context, tx bun.IDB, words string, ids []int64) (map[int64]template.HTML, error) {
-	return directory.Snippets(ctx, tx, searching, words, ids)
 }

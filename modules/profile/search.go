@@ -2,7 +2,6 @@ package profile
 
 import (
 	"context"
-	"html/template"
 	"strconv"
 
 	"github.com/uptrace/bun"
@@ -47,14 +46,8 @@ func newestMatches(n int) string {
 // Search finds the best profiles after q.After that the member may see
 // matching q.Words, by name, bio and competencies (none for guests),
 // without snippets.
-func (m *Module) Search(ctx context.Context, tx bun.IDB, q search.Query, uid int64) ([]search.Hit, error) {
+func (m *Module) Search(ctx context.Context, tx bun.IDB, q search.Query, uid int64) (*search.Part, error) {
 	return directory.Find(ctx, tx, searching, q, uid, viewer, func(sq *bun.SelectQuery, vw Viewer) *bun.SelectQuery {
 		return visible(sq.Where("u.status = 'active'"), vw)
 	})
-}
-
-// Snippets cuts the snippets of words from the profiles of members ids
-// (hits of Search).
-func (m *Module) Snippets(ctx context.Context, tx bun.IDB, words string, ids []int64) (map[int64]template.HTML, error) {
-	return directory.Snippets(ctx, tx, searching, words, ids)
 }

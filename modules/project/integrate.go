@@ -3,7 +3,6 @@ package project
 import (
 	"context"
 	"fmt"
-	"html/template"
 	"strconv"
 	"time"
 
@@ -180,7 +179,7 @@ var searching = directory.Search{From: "projects AS p", Columns: "p.id, " + name
 
 // Search finds the best projects after q.After matching q.Words among
 // those uid is a member of.
-func (m *Module) Search(ctx context.Context, tx bun.IDB, q search.Query, uid int64) ([]search.Hit, error) {
+func (m *Module) Search(ctx context.Context, tx bun.IDB, q search.Query, uid int64) (*search.Part, error) {
 	if off(ctx) {
 		return nil, nil
 	}
@@ -188,10 +187,4 @@ func (m *Module) Search(ctx context.Context, tx bun.IDB, q search.Query, uid int
 	return directory.Find(ctx, tx, searching, q, uid, who, func(sq *bun.SelectQuery, uid int64) *bun.SelectQuery {
 		return sq.Where("EXISTS (SELECT 1 FROM project_members AS vm WHERE vm.project_id = p.id AND vm.user_id = ?)", uid)
 	})
-}
-
-// Snippets cuts the snippets of words from the projects ids (hits of
-// Search).
-func (m *Module) Snippets(ctx context.Context, tx bun.IDB, words string, ids []int64) (map[int64]template.HTML, error) {
-	return directory.Snippets(ctx, tx, searching, words, ids)
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"html/template"
 	"slices"
 
 	"github.com/uptrace/bun"
@@ -50,16 +49,11 @@ func (m *Module) Feed(ctx context.Context, tx bun.IDB, uid int64, cur feed.Curso
 }
 
 // Search is the kit's search, none when the module is off.
-func (m *Module) Search(ctx context.Context, tx bun.IDB, q search.Query, uid int64) ([]search.Hit, error) {
+func (m *Module) Search(ctx context.Context, tx bun.IDB, q search.Query, uid int64) (*search.Part, error) {
 	if off(ctx) {
 		return nil, nil
 	}
 	return m.Kit.Search(ctx, tx, q, uid)
-}
-
-// Snippets are the kit's.
-func (m *Module) Snippets(ctx context.Context, tx bun.IDB, words string, ids []int64) (map[int64]template.HTML, error) {
-	return m.Kit.Snippets(ctx, tx, words, ids)
 }
 
 // CommunityItems lists a community's proposals as uid may see them, none

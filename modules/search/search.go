@@ -7,7 +7,6 @@ package search
 import (
 	"context"
 	"embed"
-	"html/template"
 	"net/url"
 	"strings"
 
@@ -27,13 +26,12 @@ var templates embed.FS
 //go:embed locale/*.toml
 var Messages embed.FS
 
-// Source is a module that can be searched. Search returns its best hits
-// of q.Words after q.After that the member uid (0 for a guest) may see, at
-// most q.Limit, in the order of results, without snippets; Snippets cuts
-// the snippets of words from its items ids, the hits a page shows.
+// Source is a module that can be searched. Search is the query of its
+// best hits of q.Words after q.After that the member uid (0 for a guest)
+// may see, at most q.Limit (nil: none); the page runs every source's in
+// one statement, and cuts the snippets of the hits it shows in another.
 type Source interface {
-	Search(ctx context.Context, tx bun.IDB, q platformsearch.Query, uid int64) ([]platformsearch.Hit, error)
-	Snippets(ctx context.Context, tx bun.IDB, words string, ids []int64) (map[int64]template.HTML, error)
+	Search(ctx context.Context, tx bun.IDB, q platformsearch.Query, uid int64) (*platformsearch.Part, error)
 }
 
 // Deps are what the page needs.

@@ -68,6 +68,11 @@ type Type[T any, P Entry[T]] struct {
 	Visible func(q *bun.SelectQuery, v scope.Viewer) *bun.SelectQuery
 	// SearchText is the SQL of the text search snippets are cut from.
 	SearchText string
+	// SearchNewest (empty: the publication's date, newest first) is the
+	// SQL of the order in which search takes an item's most recent
+	// matches: an index's order, so that a common word reads a window of
+	// rows rather than all its matches.
+	SearchNewest string
 	// Open says whether p takes new comments; MayEdit whether uid (a
 	// member) may edit p and attach files to it, given what they may do.
 	Open    func(p P) bool

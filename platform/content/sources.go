@@ -2,7 +2,6 @@ package content
 
 import (
 	"context"
-	"html/template"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -16,26 +15,20 @@ func (k *Kit[T, P]) searching() search.Source {
 	own := search.OwnLanguage(a + ".language")
 	return search.Source{Kind: k.Key + ".kind", Prefix: k.Path + "/", What: k.Table,
 		From: k.Table + " AS " + a, ID: a + ".id", Config: "piazza_ts_config(" + a + ".language)", Text: k.SearchText,
-		Match: a + ".search @@ " + own, Rank: "ts_rank(" + a + ".search, " + own + ")"}
+		Match: a + ".search @@ " + own, Rank: "ts_rank(" + a + ".search, " + own + ")", Newest: k.SearchNewest}
 }
 
-// Search finds the best items after q.After that the viewer uid may see
-// matching q.Words, each in the text search configuration of its own
-// language, at most q.Limit, without snippets: the GIN index finds the
-// candidates in any language, the scope rules keep them, and SQL matches
-// the most recent (search.Window) in the item's own language, ranks and
-// cuts them.
-func (k *Kit[T, P]) Search(ctx context.Context, tx bun.IDB, q search.Query, uid int64) ([]search.Hit, error) {
+// Search is the query of the best items after q.After that the viewer
+// uid may see matching q.Words, each in the text search configuration of
+// its own language, at most q.Limit (search.Run runs it): the GIN index
+// finds the candidates in any language, the scope rules keep them, and SQL
+// matches the most recent (search.Window) in the item's own language,
+// ranks and cuts them.
+func (k *Kit[T, P]) Search(ctx context.Context, tx bun.IDB, q search.Query, uid int64) (*search.Part, error) {
 	a := k.Alias
 	sq := tx.NewSelect().TableExpr(k.Table+" AS "+a).ColumnExpr(a+".id, "+a+".title, coalesce("+a+".published_at, "+a+".created_at) AS at").
 		Where(a+".search @@ "+search.AnyLanguage, q.Words)
-	return search.Ranked(ctx, tx, k.searching(), k.Visible(sq, k.ViewerAs(ctx, uid)), q)
-}
-
-// Snippets cuts the snippets of words from the items ids (hits of Search
-// that a page shows).
-func (k *Kit[T, P]) Snippets(ctx context.Context, tx bun.IDB, words string, ids []int64) (map[int64]template.HTML, error) {
-	return search.Snippets(ctx, tx, k.searching(), words, ids)
+	return search.Ranked(tx, k.searching(), k.Visible(sq, k.ViewerAs(ctx, uid)), q), nil
 }
 
 // Card is an item on a community's page.

@@ -9,7 +9,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"html/template"
 	"strings"
 	"unicode"
 
@@ -113,12 +112,12 @@ func (s Search) source() search.Source {
 	return src
 }
 
-// Find returns the best entries after q.After matching q.Words (web search
-// syntax), at most q.Limit, in the order of results and without snippets,
-// among those member uid may see: visible keeps them, with the viewer who
-// reads (and any join it needs). Guests (uid 0) find nothing.
+// Find is the query of the best entries after q.After matching q.Words
+// (web search syntax), at most q.Limit, among those member uid may see
+// (search.Run runs it): visible keeps them, with the viewer who reads (and
+// any join it needs). Guests (uid 0) find nothing (nil).
 func Find[V any](ctx context.Context, tx bun.IDB, s Search, q search.Query, uid int64,
-	who func(context.Context, bun.IDB) (V, error), visible func(*bun.SelectQuery, V) *bun.SelectQuery) ([]search.Hit, error) {
+	who func(context.Context, bun.IDB) (V, error), visible func(*bun.SelectQuery, V) *bun.SelectQuery) (*search.Part, error) {
 	if uid == 0 {
 		return nil, nil
 	}
@@ -132,11 +131,5 @@ func Find[V any](ctx context.Context, tx bun.IDB, s Search, q search.Query, uid 
 	} else {
 		sq = sq.Where(s.Doc+" @@ websearch_to_tsquery('simple', ?)", q.Words)
 	}
-	return search.Ranked(ctx, tx, s.source(), visible(sq, v), q)
-}
-
-// Snippets cuts the snippets of words from the entries ids (hits of Find
-// that a page shows).
-func Snippets(ctx context.Context, tx bun.IDB, s Search, words string, ids []int64) (map[int64]template.HTML, error) {
-	return search.Snippets(ctx, tx, s.source(), words, ids)
+	return search.Ranked(tx, s.source(), visible(sq, v), q), nil
 }

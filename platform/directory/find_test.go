@@ -68,7 +68,7 @@ func TestFind(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			s.do(t, func(ctx context.Context, tx bun.Tx) error {
-				hits, err := directory.Find(ctx, tx, searching, search.Query{Words: c.q, Limit: c.limit}, c.uid, c.who, visible)
+				hits, err := find(ctx, tx, searching, search.Query{Words: c.q, Limit: c.limit}, c.uid, c.who)
 				if !errors.Is(err, c.wantErr) || titles(hits) != c.want {
 					t.Errorf("Find(%q): %s, %v; want %s, %v", c.q, titles(hits), err, c.want, c.wantErr)
 				}
@@ -77,15 +77,17 @@ func TestFind(t *testing.T) {
 		})
 	}
 	s.do(t, func(ctx context.Context, tx bun.Tx) error {
-		hits, err := directory.Find(ctx, tx, searching, search.Query{Words: "telemedicina", Limit: 10}, 7, as(false), visible)
-		if err != nil || len(hits) != 2 {
-			t.Fatalf("Find: %v, %v", hits, err)
-		}
-		snippets, err := directory.Snippets(ctx, tx, searching, "telemedicina", []int64{hits[0].ID, hits[1].ID})
+		part, err := directory.Find(ctx, tx, searching, search.Query{Words: "telemedicina", Limit: 10}, 7, as(false), visible)
 		if err != nil {
 			return err
 		}
-		hits[1].Snippet = snippets[hits[1].ID]
+		hits, err := search.Run(ctx, tx, part)
+		if err != nil || len(hits) != 2 {
+			t.Fatalf("Find: %v, %v", hits, err)
+		}
+		if err := search.Snippets(ctx, tx, "telemedicina", hits[1:], part); err != nil {
+			return err
+		}
 		var id int64
 		if err := tx.QueryRowContext(ctx, "SELECT id FROM organizations WHERE name = 'Ospedale Digitale'").Scan(&id); err != nil {
 			return err
@@ -100,7 +102,16 @@ func TestFind(t *testing.T) {
 	broken := searching
 	broken.Doc = "o.no_such_column"
 	s.failing(t, func(ctx context.Context, tx bun.Tx) error {
-		_, err := directory.Find(ctx, tx, broken, search.Query{Words: "telemedicina", Limit: 10}, 7, as(false), visible)
+		_, err := find(ctx, tx, broken, search.Query{Words: "telemedicina", Limit: 10}, 7, as(false))
 		return err
 	}, "search organisations: ")
+}
+
+// find runs the query directory.Find builds.
+func find(ctx context.Context, tx bun.IDB, s directory.Search, q search.Query, uid int64, who func(context.Context, bun.IDB) (viewer, error)) ([]search.Hit, error) {
+	part, err := directory.Find(ctx, tx, s, q, uid, who, visible)
+	if err != nil {
+		return nil, err
+	}
+	return search.Run(ctx, tx, part)
 }

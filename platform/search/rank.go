@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -38,24 +39,32 @@ type Source struct {
 // most recent that the viewer may see. A word in thousands of items
 // costs the ranking of Window of them, not of thousands (reading a row's
 // text search document is the costly part of ranking).
-const Window = 100
+const Window = 50
 
-// row is what Ranked reads of a match.
+// row is what Run reads of a match.
 type row struct {
+	Kind  string    `bun:"kind"`
 	ID    int64     `bun:"id"`
 	Title string    `bun:"title"`
 	At    time.Time `bun:"at"`
 	Rank  float64   `bun:"rank"`
 }
 
-// Ranked returns the best hits of s after q.After, at most q.Limit, in the
-// order of results, without snippets. candidates is the query of the rows
-// the indexes find for the words that the viewer may see (the visibility
-// rules inside it), selecting id, title and at: the Window most recent of
-// them are matched exactly (s.Match) and ranked (s.Rank) once, in a
+// Part is a source's ranked query, built and not yet run: a search runs
+// the parts of all its sources in one statement (Run).
+type Part struct {
+	src   Source
+	query *bun.RawQuery
+}
+
+// Ranked is the query of the best hits of s after q.After, at most
+// q.Limit. candidates is the query of the rows the indexes find for the
+// words that the viewer may see (the visibility rules inside it),
+// selecting id, title and at: the Window most recent of them (s.Newest)
+// are matched exactly (s.Match) and ranked (s.Rank) once, in a
 // materialised step, so that the cursor's condition does not rank a row
 // twice, and only the rows kept leave the database.
-func Ranked(ctx context.Context, tx bun.IDB, s Source, candidates *bun.SelectQuery, q Query) ([]Hit, error) {
+func Ranked(tx bun.IDB, s Source, candidates *bun.SelectQuery, q Query) *Part {
 	cond, args := q.After.after(s.Kind)
 	match := "TRUE"
 	if s.Match != "" {
@@ -69,22 +78,52 @@ func Ranked(ctx context.Context, tx bun.IDB, s Source, candidates *bun.SelectQue
 	if s.Match != "" {
 		all = append(all, bun.SafeQuery(s.Match, q.Words))
 	}
-	var rows []row
+	all = append(all, s.Kind)
 	// Each candidate's row is read again by its key (the subquery is not
 	// flattened: OFFSET 0), never by a scan of the whole table that a
 	// join's estimate may prefer.
-	err := tx.NewRaw("WITH candidates AS MATERIALIZED (?), h AS MATERIALIZED (SELECT candidates.id, candidates.title, candidates.at, r.rank"+
+	query := tx.NewRaw("WITH candidates AS MATERIALIZED (?), h AS MATERIALIZED (SELECT candidates.id, candidates.title, candidates.at, r.rank"+
 		" FROM candidates CROSS JOIN LATERAL (SELECT (?)::float8 AS rank FROM "+s.From+" WHERE "+s.ID+" = candidates.id AND "+match+" OFFSET 0) AS r)"+
-		" SELECT h.id, h.title, h.at, h.rank FROM h WHERE "+cond+
-		" ORDER BY h.rank DESC, h.id DESC LIMIT ?", append(append(all, args...), q.Limit)...).Scan(ctx, &rows)
-	if err != nil {
-		return nil, fmt.Errorf("search %s: %w", s.What, err)
+		" SELECT ?::text AS kind, h.id, h.title, h.at, h.rank FROM h WHERE "+cond+
+		" ORDER BY h.rank DESC, h.id DESC LIMIT ?", append(append(all, args...), q.Limit)...)
+	return &Part{src: s, query: query}
+}
+
+// Run runs parts (nil ones are none) in one statement and returns their
+// hits in the order of results, without snippets: a search's sources cost
+// one round trip rather than one each.
+func Run(ctx context.Context, tx bun.IDB, parts ...*Part) ([]Hit, error) {
+	parts = slices.DeleteFunc(slices.Clone(parts), func(p *Part) bool { return p == nil })
+	if len(parts) == 0 {
+		return nil, nil
+	}
+	queries := make([]string, len(parts))
+	args := make([]any, len(parts))
+	byKind := make(map[string]Source, len(parts))
+	for i, p := range parts {
+		queries[i], args[i] = "(?)", p.query
+		byKind[p.src.Kind] = p.src
+	}
+	var rows []row
+	if err := tx.NewRaw(strings.Join(queries, " UNION ALL "), args...).Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("search %s: %w", what(parts), err)
 	}
 	hits := make([]Hit, 0, len(rows))
 	for _, r := range rows {
+		s := byKind[r.Kind]
 		hits = append(hits, Hit{Kind: s.Kind, ID: r.ID, Title: r.Title, URL: s.Prefix + strconv.FormatInt(r.ID, 10), Rank: r.Rank, At: r.At})
 	}
+	slices.SortStableFunc(hits, Compare)
 	return hits, nil
+}
+
+// what names the sources of parts in errors.
+func what(parts []*Part) string {
+	names := make([]string, len(parts))
+	for i, p := range parts {
+		names[i] = p.src.What
+	}
+	return strings.Join(names, ", ")
 }
 
 // A snippet is cut from a part of its text only: ts_headline parses all it
@@ -97,33 +136,56 @@ const (
 	snippetLead = 150
 )
 
-// Snippets returns the snippets of words in the rows ids of s, by id: the
-// matched words marked, the text escaped (Snippet), "… " before a snippet
-// that does not start with its text. It is called with the hits a page
-// shows only, ts_headline being the costly part of a search.
-func Snippets(ctx context.Context, tx bun.IDB, s Source, words string, ids []int64) (map[int64]template.HTML, error) {
-	out := make(map[int64]template.HTML, len(ids))
-	if len(ids) == 0 {
-		return out, nil
+// Snippets fills the snippets of words in hits (those a page shows, hits
+// of Run on parts), in one statement: the matched words marked, the text
+// escaped (Snippet), "… " before a snippet that does not start with its
+// text. ts_headline is the costly part of a search, so it runs for the
+// hits shown only.
+func Snippets(ctx context.Context, tx bun.IDB, words string, hits []Hit, parts ...*Part) error {
+	parts = slices.DeleteFunc(slices.Clone(parts), func(p *Part) bool { return p == nil })
+	ids := map[string][]int64{}
+	for _, h := range hits {
+		ids[h.Kind] = append(ids[h.Kind], h.ID)
+	}
+	var queries []string
+	var args []any
+	for _, p := range parts {
+		if len(ids[p.src.Kind]) == 0 {
+			continue
+		}
+		s := p.src
+		queries = append(queries, "(SELECT ?::text AS kind, "+s.ID+" AS id, ts_headline("+s.Config+", substr(x.t, x.at, ?), websearch_to_tsquery("+s.Config+", ?), ?) AS snippet, x.at > 1 AS cut"+
+			" FROM "+s.From+" CROSS JOIN LATERAL (SELECT y.t, greatest(1, strpos(lower(y.t), ?) - ?) AS at FROM (SELECT "+s.Text+" AS t) AS y) AS x"+
+			" WHERE "+s.ID+" IN (?))")
+		args = append(args, s.Kind, snippetSpan, words, HeadlineOptions, Anchor(words), snippetLead, bun.In(ids[s.Kind]))
+	}
+	if len(queries) == 0 {
+		return nil
 	}
 	var rows []struct {
+		Kind    string `bun:"kind"`
 		ID      int64  `bun:"id"`
 		Snippet string `bun:"snippet"`
 		Cut     bool   `bun:"cut"`
 	}
-	err := tx.NewRaw("SELECT "+s.ID+" AS id, ts_headline("+s.Config+", substr(x.t, x.at, ?), websearch_to_tsquery("+s.Config+", ?), ?) AS snippet, x.at > 1 AS cut"+
-		" FROM "+s.From+" CROSS JOIN LATERAL (SELECT y.t, greatest(1, strpos(lower(y.t), ?) - ?) AS at FROM (SELECT "+s.Text+" AS t) AS y) AS x"+
-		" WHERE "+s.ID+" IN (?)", snippetSpan, words, HeadlineOptions, Anchor(words), snippetLead, bun.In(ids)).Scan(ctx, &rows)
-	if err != nil {
-		return nil, fmt.Errorf("snippets of %s: %w", s.What, err)
+	if err := tx.NewRaw(strings.Join(queries, " UNION ALL "), args...).Scan(ctx, &rows); err != nil {
+		return fmt.Errorf("snippets of %s: %w", what(parts), err)
 	}
+	type key struct {
+		kind string
+		id   int64
+	}
+	got := make(map[key]template.HTML, len(rows))
 	for _, r := range rows {
 		if r.Cut {
 			r.Snippet = "… " + r.Snippet
 		}
-		out[r.ID] = Snippet(r.Snippet)
+		got[key{r.Kind, r.ID}] = Snippet(r.Snippet)
 	}
-	return out, nil
+	for i := range hits {
+		hits[i].Snippet = got[key{hits[i].Kind, hits[i].ID}]
+	}
+	return nil
 }
 
 // Anchor is the word of words (web search syntax) that a snippet's text is
