@@ -78,7 +78,7 @@ type Config struct {
 	// developer's machine).
 	EgressAllow []netip.Prefix
 	// Concurrency is how many requests a replica works on at once
-	// (PIAZZA_CONCURRENCY); 0: four per CPU.
+	// (PIAZZA_CONCURRENCY); 0: two per CPU.
 	Concurrency int
 	// StripeKey is the Stripe secret key (PIAZZA_STRIPE_KEY); empty turns
 	// billing off. StripeWebhookSecret verifies Stripe's webhooks

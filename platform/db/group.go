@@ -42,8 +42,8 @@ var ErrNoGroupKey = errors.New("login groups need PIAZZA_SECRET_KEY (their passw
 
 // groupIdle is how long an idle connection of a group's pool is kept: a
 // few dozen groups must not hold max_connections between bursts.
-// groupMaxIdle is how many it keeps that long: as many as a replica works
-// on requests at once by default on two CPUs (PIAZZA_CONCURRENCY), so that
+// groupMaxIdle is how many it keeps that long: twice as many as a replica
+// works on requests at once by default on two CPUs (PIAZZA_CONCURRENCY), so that
 // a busy group does not close and reopen connections between its requests
 // (with 2, the region tenant's pages at 16 connections were a third
 // slower and their p99 two to four times higher: each new connection is a
