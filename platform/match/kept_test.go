@@ -9,7 +9,7 @@ import (
 // TestKept: the words kept for a text expire after keptFor, and the store
 // never holds more than keptMost texts.
 func TestKept(t *testing.T) {
-	k := &termsKept{m: map[string]keptTerms{}}
+	k := newMemo[[]term](keptMost)
 	t0 := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
 	k.put("t_a\x00it\x00x", []term{{Term: "idrogeno"}}, t0)
 	if ts, ok := k.get("t_a\x00it\x00x", t0.Add(keptFor-time.Second)); !ok || len(ts) != 1 || ts[0].Term != "idrogeno" {

@@ -1,12 +1,15 @@
 package match
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/uptrace/bun"
 
@@ -41,46 +44,53 @@ type term struct {
 	Prefix bool   `bun:"prefix"`
 }
 
-// termsSQL picks the item's distinctive words (?0 the text, ?1 its
-// language): the words of the text of three characters or more, not
-// numbers, not stop words of the language; each by its stem when the
-// stem is long enough; their share of the profiles and organisations
-// that hold them, from the statistics ANALYZE keeps of the tables' text
-// (most_common_elems: a word not listed there is rarer than any listed),
-// found by hash joins on the listed words and their starts (st); the
-// rarest first (then the most repeated in the item, the longest), while
-// their shares add up to at most ?2, at most ?3 of them. It reads no
-// table, only the statistics.
-const termsSQL = `WITH e AS (
-	SELECT e.elem, max(e.f) AS f
-	FROM pg_stats AS s, unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e (elem, f)
-	WHERE s.schemaname = current_schema() AND s.tablename IN ('profiles', 'organizations') AND s.attname = 'search'
-		AND e.elem IS NOT NULL
-	GROUP BY e.elem
-), st AS (
-	SELECT e.elem AS key, true AS whole, e.f FROM e
-	UNION ALL
-	SELECT left(e.elem, k), false, e.f FROM e, generate_series(?4, length(e.elem) - 1) AS k
-), w AS (
+// wordsSQL reads the item's words (?0 the text, ?1 its language): the
+// words of the text of three characters or more, not numbers, not stop
+// words of the language; each by its stem when the stem is at least ?2
+// characters long (then looked for as the start of words), with how many
+// times the item holds it. It reads no table.
+const wordsSQL = `WITH w AS (
 	SELECT t.lexeme AS word, cardinality(t.positions) AS n, coalesce(s.stem, '') AS stem
 	FROM unnest(to_tsvector('simple', ?0)) AS t
 		LEFT JOIN LATERAL (SELECT s.lexeme AS stem FROM unnest(to_tsvector(piazza_ts_config(?1), t.lexeme)) AS s LIMIT 1) AS s ON true
 	WHERE length(t.lexeme) >= 3 AND t.lexeme !~ '^[0-9.,]+$'
-), c AS (
-	SELECT CASE WHEN length(stem) >= ?4 THEN stem ELSE word END AS term, length(stem) >= ?4 AS prefix, sum(n) AS n
-	FROM w WHERE stem <> '' GROUP BY 1, 2
-), f AS (
-	SELECT c.term, c.prefix, c.n, coalesce(sum(st.f), 0) AS share
-	FROM c LEFT JOIN st ON st.key = c.term AND (c.prefix OR st.whole)
-	GROUP BY c.term, c.prefix, c.n
-), r AS (
-	SELECT f.term, f.prefix, f.share, sum(f.share) OVER o AS total, row_number() OVER o AS i
-	FROM f WINDOW o AS (ORDER BY f.share, f.n DESC, length(f.term) DESC, f.term)
 )
-SELECT r.term, r.prefix FROM r WHERE r.total <= ?2 AND r.i <= ?3 ORDER BY r.i`
+SELECT CASE WHEN length(stem) >= ?2 THEN stem ELSE word END AS term, length(stem) >= ?2 AS prefix, sum(n) AS n
+FROM w WHERE stem <> '' GROUP BY 1, 2`
+
+// statsSQL reads the words that the statistics ANALYZE keeps of the
+// profiles' and organisations' text list (most_common_elems), each with
+// the larger of its two shares of rows; a word not listed is rarer than
+// any listed.
+const statsSQL = `SELECT e.elem AS word, max(e.f) AS share
+FROM pg_stats AS s, unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e (elem, f)
+WHERE s.schemaname = current_schema() AND s.tablename IN ('profiles', 'organizations') AND s.attname = 'search'
+	AND e.elem IS NOT NULL
+GROUP BY e.elem`
+
+// shares are the words of the statistics of a tenant's text, with their
+// share of rows (statsSQL).
+type shares map[string]float64
+
+// of is the share of rows holding t: its word's, or for a stem the sum of
+// the shares of the words it starts.
+func (sh shares) of(t term) float64 {
+	if !t.Prefix {
+		return sh[t.Term]
+	}
+	var sum float64
+	for w, f := range sh {
+		if strings.HasPrefix(w, t.Term) {
+			sum += f
+		}
+	}
+	return sum
+}
 
 // distinctive returns the words of text (in language lang: "it", "en",
-// "" for none) that profiles and organisations are searched for.
+// "" for none) that profiles and organisations are searched for: the
+// rarest first (then the most repeated in the item, the longest), while
+// their shares add up to at most budget, at most maxTerms of them.
 func distinctive(ctx context.Context, tx bun.IDB, text, lang string) ([]term, error) {
 	if r := []rune(text); len(r) > maxText {
 		text = string(r[:maxText])
@@ -88,17 +98,60 @@ func distinctive(ctx context.Context, tx bun.IDB, text, lang string) ([]term, er
 	if strings.TrimSpace(text) == "" {
 		return nil, nil
 	}
-	key := ""
+	key, schema := "", ""
 	if s := site.FromContext(ctx); s != nil {
+		schema = s.Scope.Schema
 		sum := sha256.Sum256([]byte(text))
-		key = s.Scope.Schema + "\x00" + lang + "\x00" + string(sum[:])
+		key = schema + "\x00" + lang + "\x00" + string(sum[:])
 		if ts, ok := kept.get(key, time.Now()); ok {
 			return ts, nil
 		}
 	}
-	var ts []term
-	if err := tx.NewRaw(termsSQL, text, lang, budget, maxTerms, minStem).Scan(ctx, &ts); err != nil {
+	var found []struct {
+		term
+		N int `bun:"n"`
+	}
+	if err := tx.NewRaw(wordsSQL, text, lang, minStem).Scan(ctx, &found); err != nil {
 		return nil, fmt.Errorf("match words: %w", err)
+	}
+	sh, ok := keptShares.get(schema, time.Now())
+	if !ok || schema == "" {
+		var rows []struct {
+			Word  string  `bun:"word"`
+			Share float64 `bun:"share"`
+		}
+		if err := tx.NewRaw(statsSQL).Scan(ctx, &rows); err != nil {
+			return nil, fmt.Errorf("match statistics: %w", err)
+		}
+		sh = make(shares, len(rows))
+		for _, r := range rows {
+			sh[r.Word] = r.Share
+		}
+		if schema != "" {
+			keptShares.put(schema, sh, time.Now())
+		}
+	}
+	type ranked struct {
+		t     term
+		n     int
+		share float64
+	}
+	rs := make([]ranked, len(found))
+	for i, f := range found {
+		rs[i] = ranked{f.term, f.N, sh.of(f.term)}
+	}
+	slices.SortFunc(rs, func(a, b ranked) int {
+		return cmp.Or(cmp.Compare(a.share, b.share), cmp.Compare(b.n, a.n),
+			cmp.Compare(utf8.RuneCountInString(b.t.Term), utf8.RuneCountInString(a.t.Term)), strings.Compare(a.t.Term, b.t.Term))
+	})
+	var ts []term
+	var total float64
+	for _, r := range rs {
+		total += r.share
+		if total > budget || len(ts) == maxTerms {
+			break
+		}
+		ts = append(ts, r.t)
 	}
 	if key != "" {
 		kept.put(key, ts, time.Now())
@@ -106,51 +159,64 @@ func distinctive(ctx context.Context, tx bun.IDB, text, lang string) ([]term, er
 	return ts, nil
 }
 
-// The distinctive words of the texts matched lately, per tenant: they
-// change only with the statistics that ANALYZE keeps (refreshed by
-// autovacuum as the tables change, every few minutes at most), while a
-// proposer opens their proposal, and its panel, many times.
+// What is kept of the statistics and of the texts matched lately, per
+// tenant: the statistics change only when ANALYZE runs (autovacuum, as
+// the tables change, every few minutes at most), while a proposer opens
+// their proposal, and its panel, many times.
 const (
 	keptFor  = 10 * time.Minute
 	keptMost = 4096
+	// sharesMost is how many tenants' statistics are kept (a region-sized
+	// tenant's are about 2,000 words).
+	sharesMost = 64
 )
 
 // kept are the words of the texts matched lately, by tenant schema,
-// language and the text's checksum.
-var kept = &termsKept{m: map[string]keptTerms{}}
+// language and the text's checksum; keptShares the statistics of the
+// tenants matched lately, by schema.
+var (
+	kept       = newMemo[[]term](keptMost)
+	keptShares = newMemo[shares](sharesMost)
+)
 
-type keptTerms struct {
-	ts    []term
+// memo keeps values for keptFor, at most most of them.
+type memo[V any] struct {
+	mu   sync.Mutex
+	most int
+	m    map[string]memoEntry[V]
+}
+
+type memoEntry[V any] struct {
+	v     V
 	until time.Time
 }
 
-type termsKept struct {
-	mu sync.Mutex
-	m  map[string]keptTerms
+func newMemo[V any](most int) *memo[V] {
+	return &memo[V]{most: most, m: map[string]memoEntry[V]{}}
 }
 
-func (k *termsKept) get(key string, now time.Time) ([]term, bool) {
+func (k *memo[V]) get(key string, now time.Time) (V, bool) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	e, ok := k.m[key]
-	return e.ts, ok && now.Before(e.until)
+	return e.v, ok && now.Before(e.until)
 }
 
-// put keeps ts for key; when full, it first drops what expired, or all.
-func (k *termsKept) put(key string, ts []term, now time.Time) {
+// put keeps v for key; when full, it first drops what expired, or all.
+func (k *memo[V]) put(key string, v V, now time.Time) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if len(k.m) >= keptMost {
+	if len(k.m) >= k.most {
 		for key, e := range k.m {
 			if !now.Before(e.until) {
 				delete(k.m, key)
 			}
 		}
-		if len(k.m) >= keptMost {
+		if len(k.m) >= k.most {
 			clear(k.m)
 		}
 	}
-	k.m[key] = keptTerms{ts: ts, until: now.Add(keptFor)}
+	k.m[key] = memoEntry[V]{v: v, until: now.Add(keptFor)}
 }
 
 // tsquery is the text of a query (for to_tsquery in the 'simple'
