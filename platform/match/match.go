@@ -105,7 +105,7 @@ func Suggest(ctx context.Context, tx bun.IDB, q Query, limit int) ([]Suggestion,
 	}
 	var out []Suggestion
 	err = tx.NewRaw(rankSQL, tsquery(ts), len(ts) > 0, array(q.Themes), array(q.Tags), array(q.ExcludeUsers),
-		array(q.ExcludeOrganizations), validation, perSource, limit).Scan(ctx, &out)
+		array(q.ExcludeOrganizations), validation, perSource, limit, array(patterns(ts))).Scan(ctx, &out)
 	if err != nil {
 		return nil, fmt.Errorf("match: %w", err)
 	}

@@ -219,6 +219,20 @@ func (k *memo[V]) put(key string, v V, now time.Time) {
 	k.m[key] = memoEntry[V]{v: v, until: now.Add(keptFor)}
 }
 
+// patterns are ts as LIKE patterns: a word itself, a stem followed by
+// anything.
+func patterns(ts []term) []string {
+	escape := strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = escape.Replace(t.Term)
+		if t.Prefix {
+			out[i] += "%"
+		}
+	}
+	return out
+}
+
 // tsquery is the text of a query (for to_tsquery in the 'simple'
 // configuration) matching any of ts; "" for none.
 func tsquery(ts []term) string {
