@@ -132,8 +132,8 @@ func what(parts []*Part) string {
 // before the first place the anchor word appears (Anchor), or the text's
 // start when it does not appear as typed (another form of the word, say).
 const (
-	snippetSpan = 400
-	snippetLead = 150
+	snippetSpan = 250
+	snippetLead = 100
 )
 
 // Snippets fills the snippets of words in hits (those a page shows, hits
