@@ -12,10 +12,11 @@ import (
 // searching is the type's search, for Ranked and Snippets.
 func (k *Kit[T, P]) searching() search.Source {
 	a := k.Alias
-	own := search.OwnLanguage(a + ".language")
+	own := search.OwnLanguage("c.lang")
 	return search.Source{Kind: k.Key + ".kind", Prefix: k.Path + "/", What: k.Table,
 		From: k.Table + " AS " + a, ID: a + ".id", Config: "piazza_ts_config(" + a + ".language)", Text: k.SearchText,
-		Match: a + ".search @@ " + own, Rank: "ts_rank(" + a + ".search, " + own + ")", Newest: k.SearchNewest}
+		Carry: a + ".search AS doc, " + a + ".language AS lang", Match: "c.doc @@ " + own, Rank: "ts_rank(c.doc, " + own + ")",
+		Newest: k.SearchNewest}
 }
 
 // Search is the query of the best items after q.After that the viewer

@@ -105,9 +105,9 @@ type Search struct {
 func (s Search) source() search.Source {
 	const query = "websearch_to_tsquery('simple', ?0)"
 	src := search.Source{Kind: s.Kind, Prefix: s.Prefix, What: s.What, From: s.From, ID: s.ID, Config: "'simple'", Text: s.Text,
-		Rank: "ts_rank(" + s.Doc + ", " + query + ")", Newest: s.ID + " DESC"}
+		Carry: s.Doc + " AS doc", Rank: "ts_rank(c.doc, " + query + ")", Newest: s.ID + " DESC"}
 	if s.Candidates != "" {
-		src.Match = s.Doc + " @@ " + query
+		src.Match = "c.doc @@ " + query
 	}
 	return src
 }
