@@ -25,16 +25,16 @@ var searching = directory.Search{From: "users AS u LEFT JOIN profiles AS p ON p.
 	Columns: "u.id, u.created_at AS at, " + auth.NameSQL("u") + " AS title", ID: "u.id",
 	Doc:        "(setweight(" + nameDoc("u") + ", 'A') || coalesce(p.search, ''::tsvector))",
 	Text:       "coalesce(p.bio, '') || ' ' || piazza_join(p.competencies)",
-	Candidates: "u.id = ANY (ARRAY(" + newestMatches(2*search.Window) + "))",
+	Candidates: "u.id = ANY (ARRAY(" + newestMatches(search.Window+search.Window/4) + "))",
 	Kind:       "profile.kind_name", Prefix: "/people/", What: "people"}
 
 // newestMatches is the SQL of the ids of the n newest members whose name
 // or profile holds any of the words (?0), newest first: the n newest of
 // each table, merged. Each table's part is planned for the word: a word
 // in a fifth of 22,000 profiles walks the primary key back from the
-// newest until n match (about 5n rows, 0.5 ms), a word in a few profiles
-// takes them from the text index and sorts them. The window is twice the
-// search's: the candidates' conditions (active members, visible
+// newest until n match (about 5n rows), a word in a few profiles takes
+// them from the text index and sorts them. The window is a quarter more
+// than the search's: the candidates' conditions (active members, visible
 // profiles) then drop a few.
 func newestMatches(n int) string {
 	limit := " LIMIT " + strconv.Itoa(n)
