@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/dialect/pgdialect"
 )
 
 // The conditions of FilterRead: those of Filter where a closed item is
@@ -25,8 +24,7 @@ func readClosed(cond string) string {
 // date) stay readable by whom they were published for.
 func FilterRead(q *bun.SelectQuery, alias string, v Viewer) *bun.SelectQuery {
 	if m := v.M; m != nil && m.UserID == v.UserID {
-		return q.Where(fmt.Sprintf(visibleArraysRead, alias), v.UserID, v.Validator, pgdialect.Array(ids64(m.Communities)),
-			pgdialect.Array(ids64(m.Managed)), pgdialect.Array(ids64(m.Organizations)), pgdialect.Array(texts(m.Themes)), pgdialect.Array(ids64(m.Tags)))
+		return q.Where(fmt.Sprintf(visibleArraysRead, alias), arrays(alias, v, m)...)
 	}
 	return q.Where(fmt.Sprintf(visibleRead, alias, "?0", "?1"), v.UserID, v.Validator)
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/schema"
 
 	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/form"
@@ -121,26 +122,28 @@ const visible = `(
 // aliased alias are visible to v.
 func Filter(q *bun.SelectQuery, alias string, v Viewer) *bun.SelectQuery {
 	if m := v.M; m != nil && m.UserID == v.UserID {
-		return q.Where(fmt.Sprintf(visibleArrays, alias), v.UserID, v.Validator, pgdialect.Array(ids64(m.Communities)),
-			pgdialect.Array(ids64(m.Managed)), pgdialect.Array(ids64(m.Organizations)), pgdialect.Array(texts(m.Themes)), pgdialect.Array(ids64(m.Tags)))
+		return q.Where(fmt.Sprintf(visibleArrays, alias), arrays(alias, v, m)...)
 	}
 	return q.Where(condition(alias), v.UserID, v.Validator)
 }
 
-// ids64 and texts make lists non-nil: an empty array, never NULL, so that
-// && is false rather than unknown.
-func ids64(l []int64) []int64 {
-	if l == nil {
-		return []int64{}
-	}
-	return l
+// arrays are the arguments of visibleArrays for the viewer v with the
+// memberships m, on the table aliased alias.
+func arrays(alias string, v Viewer, m *Memberships) []any {
+	return []any{v.UserID, v.Validator, overlaps(alias+".scope_communities", m.Communities),
+		overlaps(alias+".scope_communities", m.Managed), overlaps(alias+".scope_organizations", m.Organizations),
+		overlaps(alias+".scope_themes", m.Themes), overlaps(alias+".scope_tags", m.Tags)}
 }
 
-func texts(l []string) []string {
-	if l == nil {
-		return []string{}
+// overlaps is the condition that the array column shares an element of
+// l: FALSE for none, which the planner drops with its branch of the
+// condition (the scope columns are never NULL, so "column && '{}'" is
+// false too, but planned as any other: a fifth of a list's planning).
+func overlaps[T any](column string, l []T) schema.QueryWithArgs {
+	if len(l) == 0 {
+		return bun.SafeQuery("FALSE")
 	}
-	return l
+	return bun.SafeQuery(column+" && ?", pgdialect.Array(l))
 }
 
 // PublishedFor is the condition that a published row of the table aliased
@@ -288,17 +291,18 @@ func From(ctx context.Context, v Viewer) Viewer {
 	return v
 }
 
-// visibleArrays is visible with the memberships given as arrays: ?0 the
-// user, ?1 validator, ?2 communities, ?3 managed, ?4 organisations, ?5
-// themes, ?6 tags.
+// visibleArrays is visible with the memberships given as conditions on
+// the scope's arrays (overlaps): ?0 the user, ?1 validator, ?2 the
+// communities', ?3 the managed communities', ?4 the organisations', ?5
+// the themes', ?6 the tags'.
 const visibleArrays = `(
   (%[1]s.state = 'published' AND (%[1]s.public OR (?0 > 0 AND (
       %[1]s.scope_kind = 'tenant'
-      OR (%[1]s.scope_kind = 'interests' AND (%[1]s.scope_themes && ?5 OR %[1]s.scope_tags && ?6))
-      OR (%[1]s.scope_kind = 'communities' AND %[1]s.scope_communities && ?2)
-      OR (%[1]s.scope_kind = 'organizations' AND %[1]s.scope_organizations && ?4)))))
+      OR (%[1]s.scope_kind = 'interests' AND (?5 OR ?6))
+      OR (%[1]s.scope_kind = 'communities' AND ?2)
+      OR (%[1]s.scope_kind = 'organizations' AND ?4)))))
   OR (?0 > 0 AND %[1]s.author_id = ?0)
   OR (?0 > 0 AND %[1]s.state IN ('to_validate', 'archived') AND (
       (%[1]s.scope_kind <> 'communities' AND ?1)
-      OR (%[1]s.scope_kind = 'communities' AND %[1]s.scope_communities && ?3)))
+      OR (%[1]s.scope_kind = 'communities' AND ?3)))
 )`
