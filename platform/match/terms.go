@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -69,22 +70,37 @@ WHERE s.schemaname = current_schema() AND s.tablename IN ('profiles', 'organizat
 GROUP BY e.elem`
 
 // shares are the words of the statistics of a tenant's text, with their
-// share of rows (statsSQL).
-type shares map[string]float64
+// share of rows (statsSQL): by word, and the words in order with the
+// running sum of their shares, so that a stem's share (the sum over the
+// words it starts, which are next to one another in order) is two
+// searches.
+type shares struct {
+	of1   map[string]float64
+	words []string
+	sums  []float64 // sums[i]: the shares of words[:i]
+}
+
+func newShares(byWord map[string]float64) *shares {
+	sh := &shares{of1: byWord, words: make([]string, 0, len(byWord)), sums: make([]float64, 1, len(byWord)+1)}
+	for w := range byWord {
+		sh.words = append(sh.words, w)
+	}
+	slices.Sort(sh.words)
+	for i, w := range sh.words {
+		sh.sums = append(sh.sums, sh.sums[i]+byWord[w])
+	}
+	return sh
+}
 
 // of is the share of rows holding t: its word's, or for a stem the sum of
 // the shares of the words it starts.
-func (sh shares) of(t term) float64 {
+func (sh *shares) of(t term) float64 {
 	if !t.Prefix {
-		return sh[t.Term]
+		return sh.of1[t.Term]
 	}
-	var sum float64
-	for w, f := range sh {
-		if strings.HasPrefix(w, t.Term) {
-			sum += f
-		}
-	}
-	return sum
+	lo, _ := slices.BinarySearch(sh.words, t.Term)
+	hi := lo + sort.Search(len(sh.words)-lo, func(i int) bool { return !strings.HasPrefix(sh.words[lo+i], t.Term) })
+	return sh.sums[hi] - sh.sums[lo]
 }
 
 // distinctive returns the words of text (in language lang: "it", "en",
@@ -123,10 +139,11 @@ func distinctive(ctx context.Context, tx bun.IDB, text, lang string) ([]term, er
 		if err := tx.NewRaw(statsSQL).Scan(ctx, &rows); err != nil {
 			return nil, fmt.Errorf("match statistics: %w", err)
 		}
-		sh = make(shares, len(rows))
+		byWord := make(map[string]float64, len(rows))
 		for _, r := range rows {
-			sh[r.Word] = r.Share
+			byWord[r.Word] = r.Share
 		}
+		sh = newShares(byWord)
 		if schema != "" {
 			keptShares.put(schema, sh, time.Now())
 		}
@@ -176,7 +193,7 @@ const (
 // tenants matched lately, by schema.
 var (
 	kept       = newMemo[[]term](keptMost)
-	keptShares = newMemo[shares](sharesMost)
+	keptShares = newMemo[*shares](sharesMost)
 )
 
 // memo keeps values for keptFor, at most most of them.
