@@ -94,11 +94,23 @@ func quoteLiteral(s string) string {
 
 // StopIfIdle stops the server when no other client is connected to it, even
 // if another process started it (adopt, for `piazza dev`), or only if this
-// process started it. A server still in use by another piazza is left running.
+// process started it. A server still in use by another piazza is left
+// running. It holds the directory's lock meanwhile: a piazza starting on
+// the same directory waits for the server to stop, then starts it again,
+// rather than finding it running and losing it a moment later.
 func (c *Cluster) StopIfIdle(ctx context.Context, adopt bool) (bool, error) {
+	if c.hold != nil {
+		c.hold.Close(ctx)
+		c.hold = nil
+	}
 	if !c.started && !adopt {
 		return false, nil
 	}
+	unlock, err := lockDir(c.opts.Dir)
+	if err != nil {
+		return false, err
+	}
+	defer unlock()
 	conn, err := pgx.Connect(ctx, c.SuperuserURL("postgres"))
 	if err != nil {
 		return false, fmt.Errorf("check cluster clients: %w", err)

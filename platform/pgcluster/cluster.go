@@ -17,6 +17,9 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // ErrNotInstalled means no PostgreSQL server binaries were found.
@@ -47,6 +50,11 @@ type Cluster struct {
 	run      *user.User // nil when not running as root
 	password string
 	started  bool // this process started it, so it stops it
+	// hold is the connection by which a process that found the server
+	// running (and did not start it) counts as its client until
+	// StopIfIdle: the process that started it, stopping, then leaves it
+	// running rather than stopping it under this one.
+	hold *pgx.Conn
 }
 
 const superuser = "postgres"
@@ -82,7 +90,16 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	if c.running(ctx) {
 		c.logf("PostgreSQL already running in %s", c.dataDir())
 		c.adoptPort()
-		return c, c.waitReady(ctx)
+		if err := c.waitReady(ctx); err != nil {
+			return nil, err
+		}
+		held, err := c.adopt(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if held {
+			return c, nil
+		}
 	}
 	if err := c.choosePort(); err != nil {
 		return nil, err
@@ -92,6 +109,35 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	}
 	c.started = true
 	return c, c.waitReady(ctx)
+}
+
+// adopt connects to the server found running and keeps the connection
+// (hold). A server that cannot take connections yet or any more (starting
+// up, or shutting down: stopped by a process that did not wait for the
+// directory's lock) is tried again until it does, or has stopped: false,
+// and the caller starts it again.
+func (c *Cluster) adopt(ctx context.Context) (bool, error) {
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		conn, err := pgx.Connect(ctx, c.SuperuserURL("postgres")+" application_name=piazza")
+		if err == nil {
+			c.hold = conn
+			return true, nil
+		}
+		var pgErr *pgconn.PgError
+		if !errors.As(err, &pgErr) || pgErr.Code != "57P03" || time.Now().After(deadline) { // 57P03: cannot connect now
+			return false, fmt.Errorf("connect to the running PostgreSQL: %w", err)
+		}
+		select {
+		case <-ctx.Done():
+			return false, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+		if !c.running(ctx) {
+			c.logf("PostgreSQL stopped in %s while it was adopted: starting it again", c.dataDir())
+			return false, nil
+		}
+	}
 }
 
 // Started reports whether this process started the server (and so owns its stop).

@@ -78,3 +78,36 @@ func connect(t *testing.T, url string) *pgx.Conn {
 	t.Cleanup(func() { conn.Close(context.Background()) })
 	return conn
 }
+
+// A process that finds the server running counts as its client until it
+// is done: the process that started it, stopping first (a `piazza dev`
+// restarted while the old one exits, a command run beside it), leaves it
+// running for the other, which then stops it when it is done.
+func TestAdopterKeepsTheServer(t *testing.T) {
+	ctx := context.Background()
+	opts := Options{Dir: t.TempDir(), NoFsync: true}
+	first, err := Start(ctx, opts)
+	if err != nil {
+		t.Fatalf("start: %v", err)
+	}
+	t.Cleanup(func() { _ = first.Stop() })
+	second, err := Start(ctx, opts)
+	if err != nil || second.Started() {
+		t.Fatalf("a second start while running: %v (started: %v)", err, second.Started())
+	}
+	if stopped, err := first.StopIfIdle(ctx, false); stopped || err != nil {
+		t.Fatalf("the first stopped the server the second uses: %v %v", stopped, err)
+	}
+	conn := connect(t, second.SuperuserURL("postgres"))
+	var one int
+	if err := conn.QueryRow(ctx, "SELECT 1").Scan(&one); err != nil || one != 1 {
+		t.Fatalf("the second's server: %v", err)
+	}
+	conn.Close(ctx)
+	if stopped, err := second.StopIfIdle(ctx, true); !stopped || err != nil {
+		t.Fatalf("the second, done, did not stop it: %v %v", stopped, err)
+	}
+	if _, err := os.Stat(filepath.Join(opts.Dir, "data", "postmaster.pid")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("still running (postmaster.pid: %v)", err)
+	}
+}
