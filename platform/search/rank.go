@@ -95,7 +95,7 @@ func Ranked(tx bun.IDB, s Source, candidates *bun.SelectQuery, q Query) *Part {
 // hits in the order of results, without snippets: a search's sources cost
 // one round trip rather than one each.
 func Run(ctx context.Context, tx bun.IDB, parts ...*Part) ([]Hit, error) {
-	parts = slices.DeleteFunc(slices.Clone(parts), func(p *Part) bool { return p == nil })
+	parts = present(parts)
 	if len(parts) == 0 {
 		return nil, nil
 	}
@@ -117,6 +117,11 @@ func Run(ctx context.Context, tx bun.IDB, parts ...*Part) ([]Hit, error) {
 	}
 	slices.SortStableFunc(hits, Compare)
 	return hits, nil
+}
+
+// present are the parts of sources with something to search (not nil).
+func present(parts []*Part) []*Part {
+	return slices.DeleteFunc(slices.Clone(parts), func(p *Part) bool { return p == nil })
 }
 
 // what names the sources of parts in errors.
@@ -144,7 +149,7 @@ const (
 // text. ts_headline is the costly part of a search, so it runs for the
 // hits shown only.
 func Snippets(ctx context.Context, tx bun.IDB, words string, hits []Hit, parts ...*Part) error {
-	parts = slices.DeleteFunc(slices.Clone(parts), func(p *Part) bool { return p == nil })
+	parts = present(parts)
 	ids := map[string][]int64{}
 	for _, h := range hits {
 		ids[h.Kind] = append(ids[h.Kind], h.ID)
