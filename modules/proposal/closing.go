@@ -123,7 +123,7 @@ func (m *Module) sweep(ctx context.Context, job *river.Job[SweepArgs]) error {
 			ID       int64     `bun:"id"`
 			ClosesAt time.Time `bun:"closes_at"`
 		}
-		err := db.InTenant(tenant.NewContext(ctx, t), m.DB, t.Scope(), func(ctx context.Context, tx bun.Tx) error {
+		err := m.inTenantOf(ctx, t, func(ctx context.Context, tx bun.Tx) error {
 			return tx.NewSelect().Table("proposals").Column("id", "closes_at").
 				Where("state = 'published' AND closes_at <= now()").OrderExpr("closes_at").Limit(1000).Scan(ctx, &due)
 		})
@@ -156,5 +156,10 @@ func (m *Module) inTenant(ctx context.Context, slug string, fn func(ctx context.
 	if t.Status != tenant.StatusActive {
 		return nil
 	}
+	return m.inTenantOf(ctx, t, fn)
+}
+
+// inTenantOf runs fn in a transaction of t, already read (a sweep's list).
+func (m *Module) inTenantOf(ctx context.Context, t *tenant.Tenant, fn func(ctx context.Context, tx bun.Tx) error) error {
 	return db.InTenant(tenant.NewContext(ctx, t), m.DB, t.Scope(), fn)
 }

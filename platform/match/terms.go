@@ -131,7 +131,7 @@ func distinctive(ctx context.Context, tx bun.IDB, text, lang string) ([]term, er
 		return nil, fmt.Errorf("match words: %w", err)
 	}
 	sh, ok := keptShares.get(schema, time.Now())
-	if !ok || schema == "" {
+	if !ok { // "" (no site) is never kept
 		var rows []struct {
 			Word  string  `bun:"word"`
 			Share float64 `bun:"share"`
