@@ -104,7 +104,7 @@ func Suggest(ctx context.Context, tx bun.IDB, q Query, limit int) ([]Suggestion,
 		return nil, err
 	}
 	var out []Suggestion
-	err = tx.NewRaw(rankSQL, tsquery(ts), len(ts) > 0, array(q.Themes), array(q.Tags), array(q.ExcludeUsers),
+	err = tx.NewRaw(rankSQLs[looking{len(ts) > 0, len(q.Tags) > 0, len(q.Themes) > 0}], tsquery(ts), len(ts) > 0, array(q.Themes), array(q.Tags), array(q.ExcludeUsers),
 		array(q.ExcludeOrganizations), validation, perSource, limit, array(patterns(ts))).Scan(ctx, &out)
 	if err != nil {
 		return nil, fmt.Errorf("match: %w", err)
