@@ -17,8 +17,8 @@ import (
 	"strconv"
 
 	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/dialect/pgdialect"
 
+	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/setting"
 )
 
@@ -104,18 +104,20 @@ func Suggest(ctx context.Context, tx bun.IDB, q Query, limit int) ([]Suggestion,
 		return nil, err
 	}
 	var out []Suggestion
-	err = tx.NewRaw(rankSQLs[looking{len(ts) > 0, len(q.Tags) > 0, len(q.Themes) > 0}], tsquery(ts), len(ts) > 0, array(q.Themes), array(q.Tags), array(q.ExcludeUsers),
-		array(q.ExcludeOrganizations), validation, perSource, limit, array(patterns(ts))).Scan(ctx, &out)
+	l := looking{words: len(ts) > 0, tags: len(q.Tags) > 0, themes: len(q.Themes) > 0, manyThemes: len(q.Themes) >= manyThemes}
+	args := db.Prepared(tx, tsquery(ts), l.words, nonNil(q.Themes), nonNil(q.Tags), nonNil(q.ExcludeUsers),
+		nonNil(q.ExcludeOrganizations), validation, perSource, limit, nonNil(patterns(ts)))
+	err = tx.NewRaw(rankSQLs[l]).Conn(args).Scan(ctx, &out)
 	if err != nil {
 		return nil, fmt.Errorf("match: %w", err)
 	}
 	return out, nil
 }
 
-// array is l as an SQL array, empty for nil.
-func array[T any](l []T) any {
+// nonNil is l, empty for nil: an array parameter is never NULL.
+func nonNil[T any](l []T) []T {
 	if l == nil {
-		l = []T{}
+		return []T{}
 	}
-	return pgdialect.Array(l)
+	return l
 }

@@ -250,8 +250,8 @@ func patterns(ts []term) []string {
 	return out
 }
 
-// tsquery is the text of a query (for to_tsquery in the 'simple'
-// configuration) matching any of ts; "" for none.
+// tsquery is the text of a tsquery matching any of ts (lexemes of the
+// 'simple' configuration, as they are); "" for none.
 func tsquery(ts []term) string {
 	parts := make([]string, len(ts))
 	for i, t := range ts {
