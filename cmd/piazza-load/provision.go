@@ -51,7 +51,7 @@ func provisionCommand(ctx context.Context, args []string) error {
 	if o.n <= 0 || o.conns <= 0 {
 		return errors.New("-n and -conns: give at least one")
 	}
-	reg, closeDB, err := openRegistry(ctx, dbURL, base)
+	reg, _, closeDB, err := openRegistry(ctx, dbURL, base)
 	if err != nil {
 		return err
 	}
