@@ -104,7 +104,7 @@ func Suggest(ctx context.Context, tx bun.IDB, q Query, limit int) ([]Suggestion,
 		return nil, err
 	}
 	var out []Suggestion
-	l := looking{words: len(ts) > 0, tags: len(q.Tags) > 0, themes: len(q.Themes) > 0, manyThemes: len(q.Themes) >= manyThemes}
+	l := looking{words: len(ts) > 0, tags: len(q.Tags) > 0, themes: len(q.Themes) > 0, manyThemes: len(q.Themes) >= fewShareAll}
 	args := db.Prepared(tx, tsquery(ts), l.words, nonNil(q.Themes), nonNil(q.Tags), nonNil(q.ExcludeUsers),
 		nonNil(q.ExcludeOrganizations), validation, perSource, limit, nonNil(patterns(ts)))
 	err = tx.NewRaw(rankSQLs[l]).Conn(args).Scan(ctx, &out)

@@ -57,11 +57,11 @@ var (
 // whether its themes are so many that few share them all.
 type looking struct{ words, tags, themes, manyThemes bool }
 
-// manyThemes is how many themes few share all of: each member and
+// fewShareAll is how many themes few share all of: each member and
 // organisation chooses a few of the eight, so that two themes are shared
 // by a tenth, three by a fiftieth (on a region-sized tenant, 118 of
 // 22,000 people).
-const manyThemes = 3
+const fewShareAll = 3
 
 // candidates is the SQL of the ids of the source's candidates, each part
 // limited: the best matches of the words (ranked), those who share all of

@@ -128,6 +128,33 @@ func TestSuggestLeavesOut(t *testing.T) {
 	}
 }
 
+// TestThemesHoweverMany: an item's themes are looked for one way when few
+// share them all (three or more) and another when many do: either way,
+// whoever shares them is suggested, and nobody who shares none.
+func TestThemesHoweverMany(t *testing.T) {
+	s := tenants(t, "alpha")[0]
+	s.seed(t, true, tags, region, regionOrgs)
+	for _, themes := range [][]string{
+		{"smart_communities"},
+		{"sustainable_mobility", "smart_communities"},
+		{"sustainable_mobility", "eco_industries", "smart_communities"},
+		{"sustainable_mobility", "eco_industries", "smart_communities", "health"},
+	} {
+		got := s.suggest(t, match.Query{Themes: themes}, 100)
+		c, ok := find(got, "Carla Temi")
+		if !ok {
+			t.Errorf("%q: Carla Temi not suggested", themes)
+			continue
+		}
+		if want := min(len(themes), 3); len(c.Reasons.Themes) != want {
+			t.Errorf("%q: Carla Temi shares %q, want %d themes", themes, c.Reasons.Themes, want)
+		}
+		if _, ok := find(got, "Dario Tag"); ok {
+			t.Errorf("%q: Dario Tag suggested, who shares no theme", themes)
+		}
+	}
+}
+
 // TestReasons: a suggestion says which themes (in the proposal's order),
 // tags, competencies and words it shares with the proposal.
 func TestReasons(t *testing.T) {
