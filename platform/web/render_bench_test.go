@@ -1,0 +1,44 @@
+package web
+
+import (
+	"bytes"
+	"testing"
+	"testing/fstest"
+)
+
+// BenchmarkLayoutRender measures the layout around a page of almost no
+// content, as a signed-in member sees it (a navigation of ten sections, a
+// user menu of five entries, two languages): the part of every page's
+// rendering that the page does not choose.
+//
+//	go test ./platform/web -run '^$' -bench LayoutRender -benchmem
+func BenchmarkLayoutRender(b *testing.B) {
+	shell, err := NewShellFrom()
+	if err != nil {
+		b.Fatal(err)
+	}
+	pages, err := shell.Pages(fstest.MapFS{"p.html": {Data: []byte(`{{define "content"}}<p>{{.Layout.Site}}</p>{{end}}`)}}, "*.html")
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := Page{L: shell.I18n.For("it"), Site: "Comune di Prova", User: "Maria Rossi", CSRF: "token", Path: "/dashboard",
+		SignOut: "/logout", Account: "/account", Languages: []string{"it", "en"}, Unread: 3, assets: shell.Assets}
+	for i, s := range []string{"dashboard", "news", "discussions", "communities", "proposals", "projects", "documents", "people", "organizations", "search"} {
+		p.Nav = append(p.Nav, Link{Label: s, URL: "/" + s})
+		if i < 5 {
+			p.Menu = append(p.Menu, MenuLink{Label: s, URL: "/" + s + "/mine", Count: i})
+		}
+	}
+	view := struct {
+		Page
+		Items []string
+	}{Page: p}
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		if err := pages["p.html"].ExecuteTemplate(&buf, "layout", view); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "bytes/page")
+}
