@@ -246,6 +246,11 @@ func TestTenants(t *testing.T) {
 	if !slices.Equal(names(inBeta), want) {
 		t.Errorf("beta suggests %q, want %q", names(inBeta), want)
 	}
+	// The statement goes prepared on the connections the tenants share:
+	// back in alpha after beta, it is alpha's tables it reads.
+	if again := alpha.suggest(t, proposal, 100); !slices.Equal(names(again), names(inAlpha)) {
+		t.Errorf("alpha after beta suggests %q, before %q", names(again), names(inAlpha))
+	}
 	out := render(t, match.List{L: bundle(t).For("en"), Invite: "/proposals/1/invite", Suggestions: inBeta})
 	if strings.Contains(out, "<script>") || strings.Contains(out, "<b ") || !strings.Contains(out, "&lt;b onmouseover=alert(2)&gt;idrogeno&lt;/b&gt;") {
 		t.Errorf("HTML of a profile is live or lost:\n%s", out)
