@@ -100,3 +100,25 @@ func TestListPages(t *testing.T) {
 		}
 	}
 }
+
+// TestNavigationMarksTheSection: the navigation marks the section of the
+// page, on the section's own page and under it, and no other.
+func TestNavigationMarksTheSection(t *testing.T) {
+	w := moduletest.New(t)
+	bruno := w.Browser(t, alpha, "bruno")
+	for _, path := range []string{"/communities", "/communities?kind=open", "/communities/new"} {
+		code, page := bruno.Get(alpha + path)
+		if code != 200 {
+			t.Fatalf("GET %s: %d", path, code)
+		}
+		if !strings.Contains(page, `<a class="nav-link active" href="/communities" aria-current="page">`) {
+			t.Errorf("%s: the communities are not marked in the navigation", path)
+		}
+		if n := strings.Count(page, `aria-current="page"`); n != 1 {
+			t.Errorf("%s: %d entries marked as the page's, want 1", path, n)
+		}
+		if !strings.Contains(page, `<a class="nav-link" href="/news">`) {
+			t.Errorf("%s: the news are not in the navigation, unmarked", path)
+		}
+	}
+}

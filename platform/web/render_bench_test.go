@@ -21,10 +21,10 @@ func BenchmarkLayoutRender(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	p := Page{L: shell.I18n.For("it"), Site: "Comune di Prova", User: "Maria Rossi", CSRF: "token", Path: "/dashboard",
+	p := Page{Static: shell.static, L: shell.I18n.For("it"), Site: "Comune di Prova", User: "Maria Rossi", CSRF: "token", Path: "/dashboard",
 		SignOut: "/logout", Account: "/account", Languages: []string{"it", "en"}, Unread: 3, assets: shell.Assets}
 	for i, s := range []string{"dashboard", "news", "discussions", "communities", "proposals", "projects", "documents", "people", "organizations", "search"} {
-		p.Nav = append(p.Nav, Link{Label: s, URL: "/" + s})
+		p.Nav = append(p.Nav, Link{Label: s, URL: "/" + s, Active: s == "dashboard"})
 		if i < 5 {
 			p.Menu = append(p.Menu, MenuLink{Label: s, URL: "/" + s + "/mine", Count: i})
 		}

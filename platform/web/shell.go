@@ -28,6 +28,38 @@ type Shell struct {
 	Menu     []MenuEntry
 	layout   *template.Template
 	partials []partial
+	static   *Static
+}
+
+// Static is the layout's links to the static files every page has,
+// rendered once: their URLs change only with the binary, and each cost a
+// page a call and three escapers, through reflection.
+type Static struct {
+	// Script is the head's script, BaseCSS the stylesheet when the tenant
+	// has no theme of its own, Styles the other stylesheets, Scripts the
+	// end of the body's scripts.
+	Script, BaseCSS, Styles, Scripts template.HTML
+	// Icons is the URL of Bootstrap Italia's icons.
+	Icons string
+}
+
+// renderStatic renders the static templates of layout (a clone: a
+// template executed can no longer be cloned for the pages) with assets.
+func renderStatic(layout *template.Template, assets *Assets) (*Static, error) {
+	t, err := layout.Clone()
+	if err != nil {
+		return nil, err
+	}
+	st := &Static{Icons: assets.URL("vendor/bootstrap-italia/svg/sprites.svg")}
+	for name, into := range map[string]*template.HTML{"static-script": &st.Script, "static-base-css": &st.BaseCSS,
+		"static-styles": &st.Styles, "static-scripts": &st.Scripts} {
+		var b bytes.Buffer
+		if err := t.ExecuteTemplate(&b, name, assets); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		*into = template.HTML(b.String()) //nolint:gosec // html/template's own output
+	}
+	return st, nil
 }
 
 // partial is a set of templates every page can call (a comment thread …).
@@ -52,7 +84,11 @@ func NewShell(bundle *i18n.Bundle) (*Shell, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Shell{Assets: assets, I18n: bundle, Languages: i18n.Supported, layout: layout}, nil
+	static, err := renderStatic(layout, assets)
+	if err != nil {
+		return nil, err
+	}
+	return &Shell{Assets: assets, I18n: bundle, Languages: i18n.Supported, layout: layout, static: static}, nil
 }
 
 // Pages parses each page file of a module (matching glob in fsys; each
@@ -112,11 +148,17 @@ type Page struct {
 	// Notice is a warning shown above every page's content, with a link
 	// to what to do (nil: none).
 	Notice *Link
+	// Static is the links to the static files (the shell's).
+	Static *Static
 	assets *Assets
 }
 
-// Link is a labelled link of the header or footer.
-type Link struct{ Label, URL string }
+// Link is a labelled link of the header or footer; Active marks the
+// navigation's entry of the page's section.
+type Link struct {
+	Label, URL string
+	Active     bool
+}
 
 // Section is a module a tenant can switch on or off: it appears in the
 // navigation under Label (a message key) and owns the paths under Path.
@@ -150,7 +192,7 @@ func (p Page) Asset(name string) string { return p.assets.URL(name) }
 // NewPage fills the layout's data for the request.
 func (s *Shell) NewPage(c *fiber.Ctx, site, user, csrfToken string) Page {
 	p := Page{L: s.I18n.FromContext(c.UserContext()), Site: site, User: user, CSRF: csrfToken,
-		Path: c.Path(), Languages: s.Languages, assets: s.Assets, Unread: -1}
+		Path: c.Path(), Languages: s.Languages, Static: s.static, assets: s.Assets, Unread: -1}
 	if n, ok := c.Locals(LocalUnread).(int); ok {
 		p.Unread = n
 	}
