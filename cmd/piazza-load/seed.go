@@ -72,9 +72,10 @@ type seedOptions struct {
 	files storage.Store
 	// progress receives a line per step (standard error).
 	progress io.Writer
-	// super is a superuser's URL, "" when the database is another's (-db):
-	// the seeded tenants' tables are then left to autovacuum.
-	super string
+	// super is a superuser's connection, nil when the database is
+	// another's (-db): the seeded tenants' tables are then left to
+	// autovacuum.
+	super *pgx.Conn
 }
 
 func seedCommand(ctx context.Context, args []string) error {
@@ -125,7 +126,12 @@ func seedCommand(ctx context.Context, args []string) error {
 	}
 	defer closeDB()
 	start := time.Now()
-	o.super = super
+	if super != "" {
+		if o.super, err = pgx.Connect(ctx, super); err != nil {
+			return err
+		}
+		defer o.super.Close(context.WithoutCancel(ctx))
+	}
 	sites, err := seedTenants(ctx, reg, f, o)
 	if err != nil {
 		return err
@@ -183,7 +189,7 @@ func seedTenants(ctx context.Context, reg *tenant.Registry, f figures, o seedOpt
 		if err := giveRoles(ctx, reg.DB(), t, site); err != nil {
 			return nil, fmt.Errorf("%s: %w", slug, err)
 		}
-		if o.super != "" {
+		if o.super != nil {
 			began := time.Now()
 			n, err := vacuum(ctx, o.super, t)
 			if err != nil {
@@ -207,14 +213,9 @@ func seedTenants(ctx context.Context, reg *tenant.Registry, f figures, o seedOpt
 // (their rows' visibility settled, the planner's statistics read), so that
 // a benchmark run right after a seed measures a tenant in its steady state:
 // on the region-sized tenant, a search's statement took 9 ms before, 5.5
-// after. It connects as super (VACUUM runs outside a transaction, as the
+// after. conn is a superuser's (VACUUM runs outside a transaction, as the
 // tables' owner or a superuser).
-func vacuum(ctx context.Context, super string, t *tenant.Tenant) (int, error) {
-	conn, err := pgx.Connect(ctx, super)
-	if err != nil {
-		return 0, err
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
+func vacuum(ctx context.Context, conn *pgx.Conn, t *tenant.Tenant) (int, error) {
 	rows, err := conn.Query(ctx, "SELECT format('%I.%I', schemaname, tablename) FROM pg_catalog.pg_tables WHERE schemaname = $1 ORDER BY tablename", t.SchemaName)
 	if err != nil {
 		return 0, err

@@ -114,7 +114,7 @@ func (m *Module) Decorate(c *fiber.Ctx, p *web.Page) {
 	}
 	for _, s := range m.Sections {
 		if !slices.Contains(look.Off, s.Key) && t.Plan.AllowsModule(s.Key) {
-			p.Nav = append(p.Nav, web.Link{Label: p.L.T(s.Label), URL: s.Path, Active: p.Current(s.Path)})
+			p.Nav = append(p.Nav, web.Link{Label: p.L.T(s.Label), URL: s.Path})
 		}
 	}
 }

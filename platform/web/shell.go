@@ -154,7 +154,7 @@ type Page struct {
 }
 
 // Link is a labelled link of the header or footer; Active marks the
-// navigation's entry of the page's section.
+// navigation's entry of the page's section (NewPage sets it).
 type Link struct {
 	Label, URL string
 	Active     bool
@@ -201,6 +201,9 @@ func (s *Shell) NewPage(c *fiber.Ctx, site, user, csrfToken string) Page {
 	}
 	if s.Decorate != nil {
 		s.Decorate(c, &p)
+	}
+	for i := range p.Nav {
+		p.Nav[i].Active = p.Current(p.Nav[i].URL)
 	}
 	return p
 }
