@@ -6,6 +6,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform/authz"
+	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/directory"
 	"github.com/piazza-pa/piazza/platform/search"
 )
@@ -20,7 +21,7 @@ func (m *Module) Search(ctx context.Context, tx bun.IDB, q search.Query, uid int
 	who := func(ctx context.Context, _ bun.IDB) (Viewer, error) {
 		return Viewer{UserID: uid, Validator: authz.Can(ctx, "community/new", "validate")}, nil
 	}
-	return directory.Find(ctx, tx, searching, q, uid, who, func(sq *bun.SelectQuery, v Viewer) *bun.SelectQuery {
-		return sq.Where(visibleSQL, v.UserID, v.Validator)
+	return directory.Find(ctx, tx, searching, q, uid, who, func(sq *bun.SelectQuery, v Viewer, p *db.Params) *bun.SelectQuery {
+		return sq.Where(visibleSQL, p.Arg(v.UserID), p.Arg(v.Validator))
 	})
 }

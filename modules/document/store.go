@@ -117,7 +117,7 @@ const memberSQL = `(d.community_id IS NULL OR EXISTS (SELECT 1 FROM community_me
 // publication scope of the tenant library's documents, the membership of
 // a community's.
 func visible(q *bun.SelectQuery, v scope.Viewer) *bun.SelectQuery {
-	return scope.Filter(q, "d", v).Where(memberSQL, v.UserID)
+	return scope.Filter(q, "d", v).Where(memberSQL, v.P.Arg(v.UserID))
 }
 
 // insertDocument records d.

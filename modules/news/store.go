@@ -81,7 +81,7 @@ func selectFor(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery {
 
 // visible keeps, of the query q on news AS n, what v may see.
 func visible(q *bun.SelectQuery, v scope.Viewer) *bun.SelectQuery {
-	return scope.Filter(q, "n", v).Where(window, v.UserID, v.Validator)
+	return scope.Filter(q, "n", v).Where(window, v.P.Arg(v.UserID), v.P.Arg(v.Validator))
 }
 
 func update(ctx context.Context, tx bun.IDB, n *News) error {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/directory"
 	"github.com/piazza-pa/piazza/platform/search"
 )
@@ -17,10 +18,11 @@ var searching = directory.Search{From: "organizations AS o", Columns: "o.id, o.n
 // Search finds the best organisations after q.After that the member may
 // see matching q.Words (none for guests), without snippets.
 func (m *Module) Search(ctx context.Context, tx bun.IDB, q search.Query, uid int64) (*search.Part, error) {
-	return directory.Find(ctx, tx, searching, q, uid, viewer, func(sq *bun.SelectQuery, vw Viewer) *bun.SelectQuery {
-		sq = sq.Join("LEFT JOIN organization_members AS mm ON mm.organization_id = o.id AND mm.user_id = ?", vw.UserID)
+	return directory.Find(ctx, tx, searching, q, uid, viewer, func(sq *bun.SelectQuery, vw Viewer, p *db.Params) *bun.SelectQuery {
+		user := p.Arg(vw.UserID)
+		sq = sq.Join("LEFT JOIN organization_members AS mm ON mm.organization_id = o.id AND mm.user_id = ?", user)
 		if !vw.Facilitator {
-			sq = sq.Where(visibleSQL, vw.UserID)
+			sq = sq.Where(visibleSQL, user)
 		}
 		return sq
 	})

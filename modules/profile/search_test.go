@@ -16,7 +16,8 @@ import (
 // Search looks for people band by band of the newest ids: whatever the
 // bands, it finds the same newest matches as a plain scan of every match
 // would, by name or by profile, for a window smaller or larger than the
-// matches, and nothing of another tenant.
+// matches, and nothing of another tenant; walking the newest profiles
+// (a common word) too, when the walk reaches as far as the matches.
 func TestSearchFindsTheNewestMatches(t *testing.T) {
 	w := moduletest.New(t)
 	for _, tn := range []*tenant.Tenant{w.A, w.B} {
@@ -38,11 +39,18 @@ func TestSearchFindsTheNewestMatches(t *testing.T) {
 			if err := tx.NewRaw(reference, "cartografia", n).Scan(ctx, &want); err != nil {
 				return err
 			}
-			if err := tx.NewRaw(profile.NewestMatches(n), "cartografia").Scan(ctx, &got); err != nil {
+			if err := tx.NewRaw(profile.NewestMatches(n, false), "cartografia").Scan(ctx, &got); err != nil {
 				return err
 			}
 			if len(want) == 0 || !slices.Equal(got, want) {
 				t.Errorf("%d newest: %v, want %v", n, got, want)
+			}
+			var walked []int64
+			if err := tx.NewRaw(profile.NewestMatches(n, true), "cartografia", 100).Scan(ctx, &walked); err != nil {
+				return err
+			}
+			if !slices.Equal(walked, want) {
+				t.Errorf("%d newest, walked: %v, want %v", n, walked, want)
 			}
 			return nil
 		})

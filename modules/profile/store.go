@@ -12,6 +12,7 @@ import (
 	"github.com/piazza-pa/piazza/modules/organization"
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/directory"
 )
 
@@ -83,9 +84,13 @@ func selectProfiles(tx bun.IDB, v Viewer, dst any) *bun.SelectQuery {
 
 // visible keeps, when the tenant validates profiles, the validated ones
 // (and one's own) for all but facilitators.
-func visible(q *bun.SelectQuery, v Viewer) *bun.SelectQuery {
+func visible(q *bun.SelectQuery, v Viewer) *bun.SelectQuery { return visibleWith(q, v, nil) }
+
+// visibleWith is visible with v's values written through p (nil: as
+// literals).
+func visibleWith(q *bun.SelectQuery, v Viewer, p *db.Params) *bun.SelectQuery {
 	if v.Validation && !v.Facilitator {
-		q = q.Where("(p.state = 'validated' OR u.id = ?)", v.UserID)
+		q = q.Where("(p.state = 'validated' OR u.id = ?)", p.Arg(v.UserID))
 	}
 	return q
 }

@@ -184,7 +184,7 @@ func (m *Module) Search(ctx context.Context, tx bun.IDB, q search.Query, uid int
 		return nil, nil
 	}
 	who := func(context.Context, bun.IDB) (int64, error) { return uid, nil }
-	return directory.Find(ctx, tx, searching, q, uid, who, func(sq *bun.SelectQuery, uid int64) *bun.SelectQuery {
-		return sq.Where("EXISTS (SELECT 1 FROM project_members AS vm WHERE vm.project_id = p.id AND vm.user_id = ?)", uid)
+	return directory.Find(ctx, tx, searching, q, uid, who, func(sq *bun.SelectQuery, uid int64, p *db.Params) *bun.SelectQuery {
+		return sq.Where("EXISTS (SELECT 1 FROM project_members AS vm WHERE vm.project_id = p.id AND vm.user_id = ?)", p.Arg(uid))
 	})
 }

@@ -120,7 +120,8 @@ func TestPaging(t *testing.T) {
 // TestRankedBelowHidden: an item the member may see is found even when
 // many better-ranked items they may not see match too (someone else's
 // drafts, a closed community's items): the visibility rules narrow the
-// matches before they are ranked and cut.
+// matches before they are ranked and cut, whether the index of the text
+// finds them or the newest items are walked (a common word).
 func TestRankedBelowHidden(t *testing.T) {
 	w := moduletest.New(t)
 	anna := w.ID("alpha", "anna")
@@ -144,19 +145,26 @@ func TestRankedBelowHidden(t *testing.T) {
 			VALUES ('Mercato del sabato', 'Tra le bancarelle anche un velocipede.', 'it', 'published', ?, 'tenant', now())`, w.ID("alpha", "validator"))
 		return err
 	})
-	hits, next := page(t, w.Browser(t, alpha, "bruno"), "/search?q=velocipede")
-	if len(hits) != 1 || next != "" {
-		t.Errorf("bruno finds %v (next %q), want the one item he may see", hits, next)
-	}
-	if hits, _ := page(t, w.Browser(t, alpha, "anna"), "/search?q=velocipede"); len(hits) != search.PageSize {
-		t.Errorf("anna finds %d on the first page, want a full page", len(hits))
+	bruno, annaB := w.Browser(t, alpha, "bruno"), w.Browser(t, alpha, "anna")
+	for _, walk := range []bool{false, true} {
+		if walk {
+			analyzed(t, w, "velocipede")
+		}
+		hits, next := page(t, bruno, "/search?q=velocipede")
+		if len(hits) != 1 || next != "" {
+			t.Errorf("walk %v: bruno finds %v (next %q), want the one item he may see", walk, hits, next)
+		}
+		if hits, _ := page(t, annaB, "/search?q=velocipede"); len(hits) != search.PageSize {
+			t.Errorf("walk %v: anna finds %d on the first page, want a full page", walk, len(hits))
+		}
 	}
 }
 
 // TestWindow: a word in more items than a search ranks (platformsearch.Window)
 // finds the most recent of those the member may see, every one of them
 // once across the pages: newer items they may not see (others' drafts)
-// do not take the window's places, and the oldest are left out.
+// do not take the window's places, and the oldest are left out; the same
+// once the word is known to be common, when the newest items are walked.
 func TestWindow(t *testing.T) {
 	w := moduletest.New(t)
 	const old = 30
@@ -171,13 +179,43 @@ func TestWindow(t *testing.T) {
 		return err
 	})
 	bruno := w.Browser(t, alpha, "bruno")
+	readsWindow(t, w, bruno, "campanile", "Campanile %")
+	analyzed(t, w, "campanile")
+	readsWindow(t, w, bruno, "campanile", "Campanile %")
+}
+
+// analyzed has ANALYZE see tenant A's news and checks that the search
+// for words then walks the newest items (search.Plan): the word is in
+// most of them.
+func analyzed(t *testing.T, w *moduletest.World, words string) {
+	t.Helper()
+	w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.ExecContext(ctx, "ANALYZE news"); err != nil {
+			return err
+		}
+		plan, err := platformsearch.Prepare(ctx, tx, words)
+		if err != nil {
+			return err
+		}
+		if plan.Walks("news", true) == 0 {
+			t.Errorf("%q is read through the index of the text after ANALYZE", words)
+		}
+		return nil
+	})
+}
+
+// readsWindow pages through the results of words as b and checks that
+// they are the Window most recent items whose titles are like title, each
+// once.
+func readsWindow(t *testing.T, w *moduletest.World, b *moduletest.Browser, words, title string) {
+	t.Helper()
 	seen := map[string]bool{}
-	for u, pages := "/search?q=campanile", 0; u != ""; pages++ {
+	for u, pages := "/search?q="+url.QueryEscape(words), 0; u != ""; pages++ {
 		if pages > platformsearch.Window {
 			t.Fatal("the pages do not end")
 		}
 		var hits []string
-		hits, u = page(t, bruno, u)
+		hits, u = page(t, b, u)
 		for _, h := range hits {
 			if seen[h] {
 				t.Errorf("%s shown twice", h)
@@ -187,7 +225,7 @@ func TestWindow(t *testing.T) {
 	}
 	var want []string
 	w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error {
-		return tx.NewRaw("SELECT '/news/' || id FROM news WHERE title LIKE 'Campanile %' ORDER BY published_at DESC LIMIT ?", platformsearch.Window).Scan(ctx, &want)
+		return tx.NewRaw("SELECT '/news/' || id FROM news WHERE title LIKE ? AND state = 'published' ORDER BY published_at DESC LIMIT ?", title, platformsearch.Window).Scan(ctx, &want)
 	})
 	missing := 0
 	for _, h := range want {

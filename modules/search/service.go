@@ -24,8 +24,10 @@ type Results struct {
 // Find returns the page of results of words after cur that the member of
 // ctx (a guest: public items only) may see, in one tenant transaction:
 // every source ranks and cuts its own matches in SQL, at most a page and
-// one more after cur, all in one statement; the best of them make the
-// page; and only the hits shown get snippets, in a second statement.
+// one more after cur, all in one prepared statement (its plan written for
+// how common the words are in each source, search.Prepare); the best of
+// them make the page; and only the hits shown get snippets, in a second
+// statement.
 func (m *Module) Find(ctx context.Context, words string, cur platformsearch.Cursor) (Results, error) {
 	var uid int64
 	if u := auth.UserFromContext(ctx); u != nil {
@@ -37,8 +39,12 @@ func (m *Module) Find(ctx context.Context, words string, cur platformsearch.Curs
 		if err != nil {
 			return err
 		}
+		plan, err := platformsearch.Prepare(ctx, tx, words)
+		if err != nil {
+			return err
+		}
 		var parts []*platformsearch.Part
-		q := platformsearch.Query{Words: words, After: cur, Limit: PageSize + 1}
+		q := platformsearch.Query{Words: words, After: cur, Limit: PageSize + 1, Plan: plan}
 		for _, s := range tenant.Offered(ctx, m.Sources) {
 			p, err := s.Search(ctx, tx, q, uid)
 			if err != nil {

@@ -15,8 +15,8 @@ func (k *Kit[T, P]) searching() search.Source {
 	own := search.OwnLanguage("c.lang")
 	return search.Source{Kind: k.Key + ".kind", Prefix: k.Path + "/", What: k.Table,
 		From: k.Table + " AS " + a, ID: a + ".id", Config: "piazza_ts_config(" + a + ".language)", Text: k.SearchText,
-		Carry: a + ".search AS doc, " + a + ".language AS lang", Match: "c.doc @@ " + own, Rank: "ts_rank(c.doc, " + own + ")",
-		Newest: k.SearchNewest}
+		Carry: a + ".search AS doc, " + a + ".language AS lang", Find: a + ".search @@ " + search.AnyLanguage,
+		Match: "c.doc @@ " + own, Rank: "ts_rank(c.doc, " + own + ")", Newest: k.SearchNewest, Stats: k.Table, Languages: true}
 }
 
 // Search is the query of the best items after q.After that the viewer
@@ -24,12 +24,14 @@ func (k *Kit[T, P]) searching() search.Source {
 // its own language, at most q.Limit (search.Run runs it): the GIN index
 // finds the candidates in any language, the scope rules keep them, and SQL
 // matches the most recent (search.Window) in the item's own language,
-// ranks and cuts them.
+// ranks and cuts them (for a common word, the most recent visible items
+// are walked until enough match instead).
 func (k *Kit[T, P]) Search(ctx context.Context, tx bun.IDB, q search.Query, uid int64) (*search.Part, error) {
 	a := k.Alias
-	sq := tx.NewSelect().TableExpr(k.Table+" AS "+a).ColumnExpr(a+".id, "+a+".title, coalesce("+a+".published_at, "+a+".created_at) AS at").
-		Where(a+".search @@ "+search.AnyLanguage, q.Words)
-	return search.Ranked(tx, k.searching(), k.Visible(sq, k.ViewerAs(ctx, uid)), q), nil
+	sq := tx.NewSelect().TableExpr(k.Table + " AS " + a).ColumnExpr(a + ".id, " + a + ".title, coalesce(" + a + ".published_at, " + a + ".created_at) AS at")
+	v := k.ViewerAs(ctx, uid)
+	v.P = q.Params()
+	return search.Ranked(tx, k.searching(), k.Visible(sq, v), q), nil
 }
 
 // Card is an item on a community's page.

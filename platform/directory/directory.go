@@ -14,6 +14,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/form"
 	"github.com/piazza-pa/piazza/platform/search"
 )
@@ -96,6 +97,13 @@ type Search struct {
 	// Kind (a message key) and Prefix (of an entry's URL) make the hits;
 	// What names the directory in errors.
 	Kind, Prefix, What string
+	// Walk, with Candidates, is the condition that finds a superset of
+	// the entries whose Doc matches the words (?0) by walking at most ?1
+	// rows, for common words (search.Source).
+	Walk string
+	// Stats (empty: From's table) is the table whose column "search"
+	// tells how common words are among the entries (search.Source).
+	Stats string
 }
 
 // source is the directory's search as the search package describes it.
@@ -105,9 +113,13 @@ type Search struct {
 func (s Search) source() search.Source {
 	const query = "websearch_to_tsquery('simple', ?0)"
 	src := search.Source{Kind: s.Kind, Prefix: s.Prefix, What: s.What, From: s.From, ID: s.ID, Config: "'simple'", Text: s.Text,
-		Carry: s.Doc + " AS doc", Rank: "ts_rank(c.doc, " + query + ")", Newest: s.ID + " DESC"}
-	if s.Candidates != "" {
-		src.Match = "c.doc @@ " + query
+		Carry: s.Doc + " AS doc", Find: s.Candidates, Match: "c.doc @@ " + query, Rank: "ts_rank(c.doc, " + query + ")",
+		Newest: s.ID + " DESC", Walk: s.Walk, Stats: s.Stats}
+	if s.Candidates == "" {
+		src.Find, src.Exact = s.Doc+" @@ "+query, true
+	}
+	if src.Stats == "" {
+		src.Stats, _, _ = strings.Cut(s.From, " ")
 	}
 	return src
 }
@@ -115,9 +127,10 @@ func (s Search) source() search.Source {
 // Find is the query of the best entries after q.After matching q.Words
 // (web search syntax), at most q.Limit, among those member uid may see
 // (search.Run runs it): visible keeps them, with the viewer who reads (and
-// any join it needs). Guests (uid 0) find nothing (nil).
+// any join it needs), writing the viewer's values through p (the
+// statement's parameters: p.Arg). Guests (uid 0) find nothing (nil).
 func Find[V any](ctx context.Context, tx bun.IDB, s Search, q search.Query, uid int64,
-	who func(context.Context, bun.IDB) (V, error), visible func(*bun.SelectQuery, V) *bun.SelectQuery) (*search.Part, error) {
+	who func(context.Context, bun.IDB) (V, error), visible func(sq *bun.SelectQuery, v V, p *db.Params) *bun.SelectQuery) (*search.Part, error) {
 	if uid == 0 {
 		return nil, nil
 	}
@@ -126,10 +139,5 @@ func Find[V any](ctx context.Context, tx bun.IDB, s Search, q search.Query, uid 
 		return nil, err
 	}
 	sq := tx.NewSelect().TableExpr(s.From).ColumnExpr(s.Columns)
-	if s.Candidates != "" {
-		sq = sq.Where(s.Candidates, q.Words)
-	} else {
-		sq = sq.Where(s.Doc+" @@ websearch_to_tsquery('simple', ?)", q.Words)
-	}
-	return search.Ranked(tx, s.source(), visible(sq, v), q), nil
+	return search.Ranked(tx, s.source(), visible(sq, v, q.Params()), q), nil
 }

@@ -3,12 +3,14 @@ package directory_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/uptrace/bun"
 
+	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/directory"
 	"github.com/piazza-pa/piazza/platform/search"
 )
@@ -25,7 +27,7 @@ func as(facilitator bool) func(context.Context, bun.IDB) (viewer, error) {
 	return func(context.Context, bun.IDB) (viewer, error) { return viewer{facilitator}, nil }
 }
 
-func visible(sq *bun.SelectQuery, v viewer) *bun.SelectQuery {
+func visible(sq *bun.SelectQuery, v viewer, _ *db.Params) *bun.SelectQuery {
 	if v.facilitator {
 		return sq
 	}
@@ -107,11 +109,27 @@ func TestFind(t *testing.T) {
 	}, "search organisations: ")
 }
 
-// find runs the query directory.Find builds.
+// find runs the query directory.Find builds, as it is written with its
+// values as literals and as a search's plan writes it (prepared, with
+// parameters): both find the same.
 func find(ctx context.Context, tx bun.IDB, s directory.Search, q search.Query, uid int64, who func(context.Context, bun.IDB) (viewer, error)) ([]search.Hit, error) {
 	part, err := directory.Find(ctx, tx, s, q, uid, who, visible)
 	if err != nil {
 		return nil, err
 	}
-	return search.Run(ctx, tx, part)
+	hits, err := search.Run(ctx, tx, part)
+	if err != nil {
+		return nil, err
+	}
+	if q.Plan, err = search.Prepare(ctx, tx, q.Words); err != nil {
+		return nil, err
+	}
+	if part, err = directory.Find(ctx, tx, s, q, uid, who, visible); err != nil {
+		return nil, err
+	}
+	planned, err := search.Run(ctx, tx, part)
+	if err == nil && titles(planned) != titles(hits) {
+		err = fmt.Errorf("with a plan %s, without %s", titles(planned), titles(hits))
+	}
+	return hits, err
 }

@@ -8,12 +8,12 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/uptrace/bun"
 
+	"github.com/piazza-pa/piazza/platform/memo"
 	"github.com/piazza-pa/piazza/platform/site"
 )
 
@@ -119,7 +119,7 @@ func distinctive(ctx context.Context, tx bun.IDB, text, lang string) ([]term, er
 		schema = s.Scope.Schema
 		sum := sha256.Sum256([]byte(text))
 		key = schema + "\x00" + lang + "\x00" + string(sum[:])
-		if ts, ok := kept.get(key, time.Now()); ok {
+		if ts, ok := kept.Get(key, time.Now()); ok {
 			return ts, nil
 		}
 	}
@@ -130,7 +130,7 @@ func distinctive(ctx context.Context, tx bun.IDB, text, lang string) ([]term, er
 	if err := tx.NewRaw(wordsSQL, text, lang, minStem).Scan(ctx, &found); err != nil {
 		return nil, fmt.Errorf("match words: %w", err)
 	}
-	sh, ok := keptShares.get(schema, time.Now())
+	sh, ok := keptShares.Get(schema, time.Now())
 	if !ok { // "" (no site) is never kept
 		var rows []struct {
 			Word  string  `bun:"word"`
@@ -145,7 +145,7 @@ func distinctive(ctx context.Context, tx bun.IDB, text, lang string) ([]term, er
 		}
 		sh = newShares(byWord)
 		if schema != "" {
-			keptShares.put(schema, sh, time.Now())
+			keptShares.Put(schema, sh, time.Now())
 		}
 	}
 	type ranked struct {
@@ -171,7 +171,7 @@ func distinctive(ctx context.Context, tx bun.IDB, text, lang string) ([]term, er
 		ts = append(ts, r.t)
 	}
 	if key != "" {
-		kept.put(key, ts, time.Now())
+		kept.Put(key, ts, time.Now())
 	}
 	return ts, nil
 }
@@ -192,49 +192,9 @@ const (
 // language and the text's checksum; keptShares the statistics of the
 // tenants matched lately, by schema.
 var (
-	kept       = newMemo[[]term](keptMost)
-	keptShares = newMemo[*shares](sharesMost)
+	kept       = memo.New[[]term](keptMost, keptFor)
+	keptShares = memo.New[*shares](sharesMost, keptFor)
 )
-
-// memo keeps values for keptFor, at most most of them.
-type memo[V any] struct {
-	mu   sync.Mutex
-	most int
-	m    map[string]memoEntry[V]
-}
-
-type memoEntry[V any] struct {
-	v     V
-	until time.Time
-}
-
-func newMemo[V any](most int) *memo[V] {
-	return &memo[V]{most: most, m: map[string]memoEntry[V]{}}
-}
-
-func (k *memo[V]) get(key string, now time.Time) (V, bool) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	e, ok := k.m[key]
-	return e.v, ok && now.Before(e.until)
-}
-
-// put keeps v for key; when full, it first drops what expired, or all.
-func (k *memo[V]) put(key string, v V, now time.Time) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if len(k.m) >= k.most {
-		for key, e := range k.m {
-			if !now.Before(e.until) {
-				delete(k.m, key)
-			}
-		}
-		if len(k.m) >= k.most {
-			clear(k.m)
-		}
-	}
-	k.m[key] = memoEntry[V]{v: v, until: now.Add(keptFor)}
-}
 
 // patterns are ts as LIKE patterns: a word itself, a stem followed by
 // anything.

@@ -26,5 +26,5 @@ func FilterRead(q *bun.SelectQuery, alias string, v Viewer) *bun.SelectQuery {
 	if m := v.M; m != nil && m.UserID == v.UserID {
 		return q.Where(fmt.Sprintf(visibleArraysRead, alias), arrays(alias, v, m)...)
 	}
-	return q.Where(fmt.Sprintf(visibleRead, alias, "?0", "?1"), v.UserID, v.Validator)
+	return q.Where(fmt.Sprintf(visibleRead, alias, "?0", "?1"), v.P.Arg(v.UserID), v.P.Arg(v.Validator))
 }

@@ -93,6 +93,10 @@ type Viewer struct {
 	// M are the member's memberships when preloaded (see From); without
 	// them Filter looks them up in subqueries.
 	M *Memberships
+	// P, when set, are the parameters of a statement that goes prepared
+	// (search): Filter writes the viewer's values as parameters of it, and
+	// the type's own rules should too (P.Arg).
+	P *db.Params
 }
 
 // visible is the condition of an item of the table aliased %[1]s
@@ -124,22 +128,27 @@ func Filter(q *bun.SelectQuery, alias string, v Viewer) *bun.SelectQuery {
 	if m := v.M; m != nil && m.UserID == v.UserID {
 		return q.Where(fmt.Sprintf(visibleArrays, alias), arrays(alias, v, m)...)
 	}
-	return q.Where(condition(alias), v.UserID, v.Validator)
+	return q.Where(condition(alias), v.P.Arg(v.UserID), v.P.Arg(v.Validator))
 }
 
 // arrays are the arguments of visibleArrays for the viewer v with the
 // memberships m, on the table aliased alias.
 func arrays(alias string, v Viewer, m *Memberships) []any {
-	return []any{v.UserID, v.Validator, overlaps(alias+".scope_communities", m.Communities),
-		overlaps(alias+".scope_communities", m.Managed), overlaps(alias+".scope_organizations", m.Organizations),
-		overlaps(alias+".scope_themes", m.Themes), overlaps(alias+".scope_tags", m.Tags)}
+	return []any{v.P.Arg(v.UserID), v.P.Arg(v.Validator), overlaps(alias+".scope_communities", m.Communities, v.P),
+		overlaps(alias+".scope_communities", m.Managed, v.P), overlaps(alias+".scope_organizations", m.Organizations, v.P),
+		overlaps(alias+".scope_themes", m.Themes, v.P), overlaps(alias+".scope_tags", m.Tags, v.P)}
 }
 
 // overlaps is the condition that the array column shares an element of
 // l: FALSE for none, which the planner drops with its branch of the
 // condition (the scope columns are never NULL, so "column && '{}'" is
 // false too, but planned as any other: a fifth of a list's planning).
-func overlaps[T any](column string, l []T) schema.QueryWithArgs {
+// With parameters p (a statement planned once for every viewer) it is
+// the overlap with the list as a parameter, empty or not.
+func overlaps[T int64 | string](column string, l []T, p *db.Params) schema.QueryWithArgs {
+	if p != nil {
+		return bun.SafeQuery(column+" && ?", p.Arg(l))
+	}
 	if len(l) == 0 {
 		return bun.SafeQuery("FALSE")
 	}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/piazza-pa/piazza/platform"
+	"github.com/piazza-pa/piazza/platform/db"
 )
 
 // ErrCursor is a cursor that names no page of the results of its words.
@@ -87,15 +88,16 @@ func sum(words string, b []byte) []byte {
 
 // after is the condition (over the ranked rows aliased h) of the hits of
 // kind that come after c in the order of results, with its arguments.
-func (c Cursor) after(kind string) (string, []any) {
+func (c Cursor) after(kind string, p *db.Params) (string, []any) {
+	rank := p.Arg(c.Rank)
 	switch {
 	case !c.Set:
 		return "TRUE", nil
 	case kind < c.Kind:
-		return "h.rank < ?", []any{c.Rank}
+		return "h.rank < ?", []any{rank}
 	case kind == c.Kind:
-		return "(h.rank < ? OR (h.rank = ? AND h.id < ?))", []any{c.Rank, c.Rank, c.ID}
+		return "(h.rank < ? OR (h.rank = ? AND h.id < ?))", []any{rank, rank, p.Arg(c.ID)}
 	default:
-		return "h.rank <= ?", []any{c.Rank}
+		return "h.rank <= ?", []any{rank}
 	}
 }

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"html/template"
 	"slices"
@@ -10,7 +11,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/schema"
 )
 
 // Source is a module's search, described for Ranked: the query of its
@@ -27,14 +30,33 @@ type Source struct {
 	Config, Text string
 	// Carry is the SQL of the columns of a candidate that Match and Rank
 	// read, with their names, over From's aliases ("n.search AS doc").
-	// Match (empty: none) keeps the candidates that match the words
-	// exactly; Rank is the SQL of a candidate's rank (a float8). Both are
-	// over the candidate's columns (alias c), with the words as ?0.
-	Carry, Match, Rank string
+	Carry string
+	// Find is the condition, over From's aliases, by which the index of
+	// the text finds the rows that match the words: all of them, and
+	// perhaps more, unless Exact.
+	Find string
+	// Match keeps the candidates that match the words; Rank is the SQL of
+	// a candidate's rank (a float8). Both are over the candidate's columns
+	// (alias c). Find, Match and Rank take the words as ?0.
+	Match, Rank string
+	// Exact: what Find finds matches (Match need not look again).
+	Exact bool
+	// Walk, when the words are common, is the condition that finds the
+	// candidates in place of Find, walking at most ?1 rows (the words ?0);
+	// empty: the newest rows the viewer may see are walked until Window
+	// of them match.
+	Walk string
 	// Newest (empty: "at DESC, id DESC") is the SQL of the candidates'
-	// order, most recent first: where ids follow creation, ordering by id
-	// lets the primary key give the window of a common word.
+	// order, most recent first: the order of an index, so that a common
+	// word walks the newest rows until enough match.
 	Newest string
+	// Stats is the table whose text search column "search" has the
+	// statistics of how common words are among the source's rows (empty:
+	// none, the words are always read through the index); Languages says
+	// that Find looks for the words in the configuration of every
+	// language (AnyLanguage) rather than in 'simple' only.
+	Stats     string
+	Languages bool
 }
 
 // Window is how many candidates of a source a search ranks at most: the
@@ -45,35 +67,37 @@ const Window = 50
 
 // row is what Run reads of a match.
 type row struct {
-	Kind  string    `bun:"kind"`
-	ID    int64     `bun:"id"`
-	Title string    `bun:"title"`
-	At    time.Time `bun:"at"`
-	Rank  float64   `bun:"rank"`
+	Kind  string
+	ID    int64
+	Title string
+	At    time.Time
+	Rank  float64
 }
 
 // Part is a source's ranked query, built and not yet run: a search runs
 // the parts of all its sources in one statement (Run).
 type Part struct {
-	src   Source
-	query *bun.RawQuery
+	src    Source
+	query  *bun.RawQuery
+	params *db.Params
 }
 
 // Ranked is the query of the best hits of s after q.After, at most
-// q.Limit. candidates is the query of the rows the indexes find for the
-// words that the viewer may see (the visibility rules inside it),
-// selecting id, title and at: the Window most recent of them (s.Newest),
-// with the columns s.Carry adds, are matched exactly (s.Match) and ranked
-// (s.Rank) once (OFFSET 0: not again for the cursor's condition), and only
-// the rows kept leave the database. The text search documents ride along
-// with the candidates rather than being read again by key (a tenth of a
-// millisecond a source).
+// q.Limit. candidates is the query of the rows of s that the viewer may
+// see (the visibility rules inside it), selecting id, title and at, with
+// the viewer's values as parameters of q.Params(). The Window most recent
+// that match the words (s.Newest), with the columns s.Carry adds, are
+// ranked (s.Rank) once (OFFSET 0: not again for the cursor's condition),
+// and only the rows kept leave the database. They are found as q's plan
+// says for s: by walking the newest rows until Window match (a common
+// word), or through the index of the text (s.Find), then matched exactly
+// (s.Match). The text search documents ride along with the candidates
+// rather than being read again by key (a tenth of a millisecond a
+// source).
 func Ranked(tx bun.IDB, s Source, candidates *bun.SelectQuery, q Query) *Part {
-	cond, args := q.After.after(s.Kind)
-	match := "TRUE"
-	if s.Match != "" {
-		match = "?"
-	}
+	p := q.Params()
+	words := q.words()
+	cond, args := q.After.after(s.Kind, p)
 	newest := s.Newest
 	if newest == "" {
 		newest = "at DESC, id DESC"
@@ -81,14 +105,26 @@ func Ranked(tx bun.IDB, s Source, candidates *bun.SelectQuery, q Query) *Part {
 	if s.Carry != "" {
 		candidates = candidates.ColumnExpr(s.Carry)
 	}
-	all := []any{s.Kind, bun.SafeQuery(s.Rank, q.Words), candidates.OrderExpr(newest).Limit(Window)}
-	if s.Match != "" {
-		all = append(all, bun.SafeQuery(s.Match, q.Words))
+	var window, match any = nil, bun.SafeQuery(s.Match, words)
+	if n := q.Plan.walk(s); n > 0 && s.Walk != "" {
+		window = candidates.Where(s.Walk, words, p.Arg(int64(n))).OrderExpr(newest).Limit(Window)
+	} else if n > 0 {
+		// The newest n rows the viewer may see, then those that match:
+		// the match is kept out of the walk, where an index of the text
+		// would be chosen for it.
+		window = bun.SafeQuery("SELECT c.* FROM (? LIMIT ?) AS c WHERE ? LIMIT ?", candidates.OrderExpr(newest), p.Arg(int64(n)), match, Window)
+		match = bun.Safe("TRUE")
+	} else {
+		window = candidates.Where(s.Find, words).OrderExpr(newest).Limit(Window)
+		if s.Exact {
+			match = bun.Safe("TRUE")
+		}
 	}
+	all := []any{s.Kind, bun.SafeQuery(s.Rank, words), window, match}
 	query := tx.NewRaw("SELECT ?::text AS kind, h.id, h.title, h.at, h.rank FROM (SELECT c.id, c.title, c.at, (?)::float8 AS rank"+
-		" FROM (?) AS c WHERE "+match+" OFFSET 0) AS h WHERE "+cond+
-		" ORDER BY h.rank DESC, h.id DESC LIMIT ?", append(append(all, args...), q.Limit)...)
-	return &Part{src: s, query: query}
+		" FROM (?) AS c WHERE ? OFFSET 0) AS h WHERE "+cond+
+		" ORDER BY h.rank DESC, h.id DESC LIMIT ?", append(append(all, args...), p.Arg(int64(q.Limit)))...)
+	return &Part{src: s, query: query, params: p}
 }
 
 // Run runs parts (nil ones are none) in one statement and returns their
@@ -106,17 +142,45 @@ func Run(ctx context.Context, tx bun.IDB, parts ...*Part) ([]Hit, error) {
 		queries[i], args[i] = "(?)", p.query
 		byKind[p.src.Kind] = p.src
 	}
-	var rows []row
-	if err := tx.NewRaw(strings.Join(queries, " UNION ALL "), args...).Scan(ctx, &rows); err != nil {
-		return nil, fmt.Errorf("search %s: %w", what(parts), err)
-	}
-	hits := make([]Hit, 0, len(rows))
-	for _, r := range rows {
+	var hits []Hit
+	err := query(ctx, tx, parts[0].params, tx.NewRaw(strings.Join(queries, " UNION ALL "), args...), func(rows *sql.Rows) error {
+		var r row
+		if err := rows.Scan(&r.Kind, &r.ID, &r.Title, &r.At, &r.Rank); err != nil {
+			return err
+		}
 		s := byKind[r.Kind]
 		hits = append(hits, Hit{Kind: s.Kind, ID: r.ID, Title: r.Title, URL: s.Prefix + strconv.FormatInt(r.ID, 10), Rank: r.Rank, At: r.At})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("search %s: %w", what(parts), err)
 	}
 	slices.SortStableFunc(hits, Compare)
 	return hits, nil
+}
+
+// query runs q, written with the parameters p (nil: none, its values
+// are literals), as a prepared statement, and gives each row to scan.
+func query(ctx context.Context, tx bun.IDB, p *db.Params, q schema.QueryAppender, scan func(*sql.Rows) error) error {
+	text, err := q.AppendQuery(schema.NewQueryGen(tx.Dialect()), nil)
+	if err != nil {
+		return err
+	}
+	var values []any
+	if p != nil {
+		values = p.Values()
+	}
+	rows, err := db.Prepared(tx, values...).QueryContext(ctx, string(text))
+	if err != nil {
+		return err
+	}
+	defer func() { _ = rows.Close() }()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // present are the parts of sources with something to search (not nil).
@@ -156,6 +220,8 @@ func Snippets(ctx context.Context, tx bun.IDB, words string, hits []Hit, parts .
 	}
 	var queries []string
 	var args []any
+	params := &db.Params{}
+	w := params.Arg(words)
 	for _, p := range parts {
 		if len(ids[p.src.Kind]) == 0 {
 			continue
@@ -163,31 +229,32 @@ func Snippets(ctx context.Context, tx bun.IDB, words string, hits []Hit, parts .
 		s := p.src
 		queries = append(queries, "(SELECT ?::text AS kind, "+s.ID+" AS id, ts_headline("+s.Config+", substr(x.t, x.at, ?), websearch_to_tsquery("+s.Config+", ?), ?) AS snippet, x.at > 1 AS cut"+
 			" FROM "+s.From+" CROSS JOIN LATERAL (SELECT y.t, greatest(1, strpos(lower(y.t), ?) - ?) AS at FROM (SELECT "+s.Text+" AS t) AS y) AS x"+
-			" WHERE "+s.ID+" IN (?))")
-		args = append(args, s.Kind, snippetSpan, words, HeadlineOptions, Anchor(words), snippetLead, bun.In(ids[s.Kind]))
+			" WHERE "+s.ID+" = ANY (?))")
+		args = append(args, s.Kind, snippetSpan, w, HeadlineOptions, params.Arg(Anchor(words)), snippetLead, params.Arg(ids[s.Kind]))
 	}
 	if len(queries) == 0 {
 		return nil
-	}
-	var rows []struct {
-		Kind    string `bun:"kind"`
-		ID      int64  `bun:"id"`
-		Snippet string `bun:"snippet"`
-		Cut     bool   `bun:"cut"`
-	}
-	if err := tx.NewRaw(strings.Join(queries, " UNION ALL "), args...).Scan(ctx, &rows); err != nil {
-		return fmt.Errorf("snippets of %s: %w", what(parts), err)
 	}
 	type key struct {
 		kind string
 		id   int64
 	}
-	got := make(map[key]template.HTML, len(rows))
-	for _, r := range rows {
-		if r.Cut {
-			r.Snippet = "… " + r.Snippet
+	got := map[key]template.HTML{}
+	err := query(ctx, tx, params, tx.NewRaw(strings.Join(queries, " UNION ALL "), args...), func(rows *sql.Rows) error {
+		var k key
+		var snippet string
+		var cut bool
+		if err := rows.Scan(&k.kind, &k.id, &snippet, &cut); err != nil {
+			return err
 		}
-		got[key{r.Kind, r.ID}] = Snippet(r.Snippet)
+		if cut {
+			snippet = "… " + snippet
+		}
+		got[k] = Snippet(snippet)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("snippets of %s: %w", what(parts), err)
 	}
 	for i := range hits {
 		hits[i].Snippet = got[key{hits[i].Kind, hits[i].ID}]

@@ -13,6 +13,8 @@ import (
 	"html/template"
 	"strings"
 	"time"
+
+	"github.com/piazza-pa/piazza/platform/db"
 )
 
 // Hit is one result.
@@ -29,11 +31,27 @@ type Hit struct {
 }
 
 // Query is what a module is asked: the words (web search syntax), where
-// the page starts, and how many hits at most.
+// the page starts, and how many hits at most; and how the statement is
+// written (nil: with its values as literals, each source read through the
+// index of its text).
 type Query struct {
 	Words string
 	After Cursor
 	Limit int
+	Plan  *Plan
+}
+
+// Params are the parameters of the statement (nil: its values are
+// literals): a source gives its visibility rules the viewer's values
+// through them.
+func (q Query) Params() *db.Params { return q.Plan.Params() }
+
+// words are the words as the statement writes them.
+func (q Query) words() any {
+	if q.Plan == nil {
+		return q.Words
+	}
+	return q.Plan.words
 }
 
 // The markers ts_headline puts around matched words: control characters

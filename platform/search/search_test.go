@@ -74,11 +74,11 @@ func TestOrder(t *testing.T) {
 	c := At(Hit{Rank: 0.5, Kind: "news.kind", ID: 9})
 	for kind, want := range map[string]string{"community.kind_name": "h.rank < ?", "news.kind": "(h.rank < ? OR (h.rank = ? AND h.id < ?))",
 		"profile.kind_name": "h.rank <= ?"} {
-		if cond, _ := c.after(kind); cond != want {
+		if cond, _ := c.after(kind, nil); cond != want {
 			t.Errorf("after, for %s: %s", kind, cond)
 		}
 	}
-	if cond, args := (Cursor{}).after("news.kind"); cond != "TRUE" || args != nil {
+	if cond, args := (Cursor{}).after("news.kind", nil); cond != "TRUE" || args != nil {
 		t.Errorf("the first page: %s %v", cond, args)
 	}
 }

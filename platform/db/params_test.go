@@ -1,0 +1,65 @@
+package db_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform/db"
+	"github.com/piazza-pa/piazza/tenant/tenanttest"
+)
+
+// TestParams: values given through Params are numbered in the order the
+// text writes them, once however often it writes them, with their types;
+// a value never written takes no number; without Params the same builder
+// writes literals; and the statement runs prepared with the values.
+func TestParams(t *testing.T) {
+	site := tenanttest.New(t, "alpha")[0]
+	build := func(p *db.Params) string {
+		user, unused := p.Arg(int64(7)), p.Arg(true)
+		_ = unused
+		q := site.DB.NewRaw("SELECT ? > 0 AND ? = ? AND ? AS ok", user, p.Arg("a"), p.Arg("a"), p.Arg(false))
+		text, err := q.AppendQuery(site.DB.QueryGen(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(text)
+	}
+	if got, want := build(nil), "SELECT 7 > 0 AND 'a' = 'a' AND FALSE AS ok"; got != want {
+		t.Errorf("literals:\n got %s\nwant %s", got, want)
+	}
+	p := &db.Params{}
+	got := build(p)
+	if want := "SELECT $1::bigint > 0 AND $2::text = $3::text AND $4::boolean AS ok"; got != want {
+		t.Errorf("parameters:\n got %s\nwant %s", got, want)
+	}
+	if vs := p.Values(); !slices.Equal(vs[:3], []any{int64(7), "a", "a"}) || len(vs) != 4 || vs[3] != false {
+		t.Errorf("values %v", vs)
+	}
+	site.In(t, func(ctx context.Context, tx bun.Tx) error {
+		var ok bool
+		if err := db.Prepared(tx, p.Values()...).QueryRowContext(ctx, got).Scan(&ok); err != nil {
+			return err
+		}
+		if ok {
+			t.Error("the statement read TRUE for its last parameter FALSE")
+		}
+		return nil
+	})
+	again := &db.Params{}
+	user := again.Arg(int64(3))
+	text, err := site.DB.NewRaw("SELECT ? + ? + cardinality(?)", user, user, again.Arg([]int64(nil))).AppendQuery(site.DB.QueryGen(), nil)
+	if err != nil || string(text) != "SELECT $1::bigint + $1::bigint + cardinality($2::bigint[])" || len(again.Values()) != 2 {
+		t.Errorf("a value written twice, a list: %s %v %v", text, again.Values(), err)
+	}
+	if l, ok := again.Values()[1].([]int64); !ok || l == nil {
+		t.Errorf("a nil list goes as %#v, not as an empty one", again.Values()[1])
+	}
+	text, _ = site.DB.NewRaw("SELECT ?", again.Arg(struct{}{})).AppendQuery(site.DB.QueryGen(), nil)
+	if strings.Contains(string(text), "$") || len(again.Values()) != 2 {
+		t.Errorf("a parameter of no SQL type was written: %s", text)
+	}
+}

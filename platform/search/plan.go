@@ -1,0 +1,289 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform/db"
+	"github.com/piazza-pa/piazza/platform/memo"
+	"github.com/piazza-pa/piazza/platform/site"
+)
+
+// Plan is how a search's statement is written: with parameters for its
+// values (the words, the viewer, the cursor), so that its text is the same
+// for everyone who searches and it goes prepared (planned once per
+// connection: planning was half of a search's statement on a region-sized
+// tenant); and, for each source, in the shape that suits how common the
+// words are in its table, since a plan made once cannot know the words.
+// A word in a tenth of the rows is found by walking the newest rows until
+// Window of them match (a few hundred rows read); a rare one through the
+// index of the text (its few matches read, then sorted). How common the
+// words are comes from the statistics ANALYZE keeps of each table's text
+// (the most common lexemes and their shares), read once in a while per
+// tenant.
+type Plan struct {
+	params *db.Params
+	words  any
+	// queries are the words as tsqueries (their text) in the
+	// configurations of the stored languages: 'italian', 'english',
+	// 'simple'.
+	queries [3]string
+	stats   *stats
+}
+
+// Prepare returns the plan of a search for words in the tenant of tx.
+// The rest of tx's statements use the plan made for any values
+// (plan_cache_mode): the shapes the plan chooses hold whatever the
+// values, and the server would otherwise keep planning them anew, its
+// estimates of a plan for any values being worse than for these.
+func Prepare(ctx context.Context, tx bun.IDB, words string) (*Plan, error) {
+	p := &Plan{params: &db.Params{}}
+	p.words = p.params.Arg(words)
+	var mode string
+	err := db.QueryRow(ctx, tx, "SELECT set_config('plan_cache_mode', 'force_generic_plan', true),"+
+		" websearch_to_tsquery('italian', ?)::text, websearch_to_tsquery('english', ?)::text, websearch_to_tsquery('simple', ?)::text",
+		words, words, words).Scan(&mode, &p.queries[0], &p.queries[1], &p.queries[2])
+	if err != nil {
+		return nil, fmt.Errorf("search words: %w", err)
+	}
+	if p.stats, err = tenantStats(ctx, tx); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Params are the statement's parameters: nil without a plan (values are
+// then written as literals).
+func (p *Plan) Params() *db.Params {
+	if p == nil {
+		return nil
+	}
+	return p.params
+}
+
+// walk returns, when s's part walks its newest rows (the words are
+// common in s's table) rather than reading its matches through the index
+// of the text, how many rows it walks at most: twice as many as should
+// hold Window matches. It walks when the rows walked to find Window
+// matches (Window / share) are fewer than the matches the index would
+// read (share × rows), that is when share² × rows ≥ Window. The bound is
+// a parameter: the plan made for any bound walks the order's index (it
+// expects to read a tenth of the rows), where a known bound close to the
+// rows it estimates the viewer may see would have it sort them all.
+func (p *Plan) walk(s Source) int { return p.Walks(s.Stats, s.Languages) }
+
+// Walks is how many rows a source whose statistics are table's walks
+// (walk), 0 when it reads its matches through the index of the text;
+// languages as Source.Languages.
+func (p *Plan) Walks(table string, languages bool) int {
+	if p == nil || table == "" {
+		return 0
+	}
+	rows, words := p.stats.rows[table], p.stats.words[table]
+	if rows <= 0 || len(words) == 0 {
+		return 0
+	}
+	var sh float64
+	if languages {
+		for i, q := range p.queries {
+			if slices.Contains(p.queries[:i], q) { // the same query in two languages: one
+				continue
+			}
+			t := share(q, words)
+			sh += t - sh*t
+		}
+	} else {
+		sh = share(p.queries[2], words)
+	}
+	if sh*sh*rows < Window {
+		return 0
+	}
+	return int(math.Ceil(min(2*Window/sh, rows)))
+}
+
+// minShare is the least share of rows of the lexemes kept of a table's
+// statistics: a word rarer than this is read through the index in any
+// table of up to Window / minShare² rows (half a million).
+const minShare = 0.01
+
+// stats are, for each table with a text search column "search" that
+// ANALYZE has seen, its estimated rows and the shares of rows of its most
+// common lexemes (those of at least minShare).
+type stats struct {
+	rows  map[string]float64
+	words map[string]map[string]float64
+}
+
+// statsSQL reads the tenant's stats (?0: minShare).
+const statsSQL = `SELECT s.tablename AS tbl, c.reltuples AS rows, e.elem AS word, e.f AS share
+FROM pg_stats AS s JOIN pg_class AS c ON c.relname = s.tablename AND c.relnamespace = current_schema()::regnamespace,
+	unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e (elem, f)
+WHERE s.schemaname = current_schema() AND s.attname = 'search' AND e.elem IS NOT NULL AND e.f >= ?`
+
+// keptStats are the stats of the tenants searched lately, by schema: they
+// change when ANALYZE runs (autovacuum, as the tables grow).
+var keptStats = memo.New[*stats](256, 10*time.Minute)
+
+// tenantStats returns the stats of the tenant of tx, kept for a while.
+func tenantStats(ctx context.Context, tx bun.IDB) (*stats, error) {
+	schema := ""
+	if s := site.FromContext(ctx); s != nil {
+		schema = s.Scope.Schema
+		if st, ok := keptStats.Get(schema, time.Now()); ok {
+			return st, nil
+		}
+	}
+	rows, err := db.Prepared(tx, minShare).QueryContext(ctx, db.Numbered(statsSQL))
+	if err != nil {
+		return nil, fmt.Errorf("search statistics: %w", err)
+	}
+	defer func() { _ = rows.Close() }()
+	st := &stats{rows: map[string]float64{}, words: map[string]map[string]float64{}}
+	for rows.Next() {
+		var table, word string
+		var n, f float64
+		if err := rows.Scan(&table, &n, &word, &f); err != nil {
+			return nil, fmt.Errorf("search statistics: %w", err)
+		}
+		st.rows[table] = n
+		if st.words[table] == nil {
+			st.words[table] = map[string]float64{}
+		}
+		st.words[table][word] = f
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("search statistics: %w", err)
+	}
+	if schema != "" && len(st.rows) > 0 { // none yet: ANALYZE has not seen the tables
+		keptStats.Put(schema, st, time.Now())
+	}
+	return st, nil
+}
+
+// share estimates the share of rows whose text matches the tsquery of
+// text q, from the shares of its lexemes in words (a lexeme not there is
+// rarer than minShare: counted as none), combined as PostgreSQL's
+// planner combines them: both of two (& and phrases) as independent, one
+// or the other (|) as either, not (!) as the rest.
+func share(q string, words map[string]float64) float64 {
+	p := tsquery{s: q, words: words}
+	return min(max(p.or(), 0), 1)
+}
+
+// tsquery reads the text of a tsquery ('ret' & !'energ' | 'a':* <-> 'b').
+type tsquery struct {
+	s     string
+	i     int
+	words map[string]float64
+}
+
+func (p *tsquery) peek() byte {
+	for p.i < len(p.s) && p.s[p.i] == ' ' {
+		p.i++
+	}
+	if p.i < len(p.s) {
+		return p.s[p.i]
+	}
+	return 0
+}
+
+func (p *tsquery) or() float64 {
+	s := p.and()
+	for p.peek() == '|' {
+		p.i++
+		t := p.and()
+		s += t - s*t
+	}
+	return s
+}
+
+func (p *tsquery) and() float64 {
+	s := p.phrase()
+	for p.peek() == '&' {
+		p.i++
+		s *= p.phrase()
+	}
+	return s
+}
+
+// phrase reads words next to one another ('a' <-> 'b', 'a' <2> 'b').
+func (p *tsquery) phrase() float64 {
+	s := p.unary()
+	for p.peek() == '<' {
+		j := strings.IndexByte(p.s[p.i:], '>')
+		if j < 0 {
+			p.i = len(p.s)
+			break
+		}
+		p.i += j + 1
+		s *= p.unary()
+	}
+	return s
+}
+
+func (p *tsquery) unary() float64 {
+	switch p.peek() {
+	case '!':
+		p.i++
+		return 1 - p.unary()
+	case '(':
+		p.i++
+		s := p.or()
+		if p.peek() == ')' {
+			p.i++
+		}
+		return s
+	case '\'':
+		return p.lexeme()
+	}
+	p.i = len(p.s) // nothing more a tsquery's text holds
+	return 0
+}
+
+// lexeme reads a quoted lexeme, with its weights and prefix mark, and
+// returns its share: for a prefix, the sum of the shares of the words it
+// starts.
+func (p *tsquery) lexeme() float64 {
+	p.i++
+	var b strings.Builder
+	for p.i < len(p.s) {
+		c := p.s[p.i]
+		p.i++
+		if c == '\'' {
+			if p.i < len(p.s) && p.s[p.i] == '\'' {
+				b.WriteByte('\'')
+				p.i++
+				continue
+			}
+			break
+		}
+		if c == '\\' && p.i < len(p.s) {
+			c = p.s[p.i]
+			p.i++
+		}
+		b.WriteByte(c)
+	}
+	prefix := false
+	if p.i < len(p.s) && p.s[p.i] == ':' {
+		for p.i++; p.i < len(p.s) && strings.IndexByte("*ABCDabcd", p.s[p.i]) >= 0; p.i++ {
+			prefix = prefix || p.s[p.i] == '*'
+		}
+	}
+	w := b.String()
+	if !prefix {
+		return p.words[w]
+	}
+	var sum float64
+	for k, f := range p.words {
+		if strings.HasPrefix(k, w) {
+			sum += f
+		}
+	}
+	return min(sum, 1)
+}
