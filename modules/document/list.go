@@ -104,7 +104,7 @@ func listDocuments(ctx context.Context, tx bun.IDB, v scope.Viewer, lib *Library
 	sq := libraryWhere(selectFor(tx, v, &ds), "d", lib.CommunityID)
 	switch {
 	case q.Searching():
-		sq = sq.Where("d.search @@ "+search.OwnLanguage("d.language"), q.Words)
+		sq = sq.Where("d.search @@ "+search.OwnLanguage("d.language"), search.Queries(q.Words)...)
 	case folder == 0:
 		sq = sq.Where("d.folder_id IS NULL")
 	default:

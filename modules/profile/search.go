@@ -31,10 +31,10 @@ var searching = directory.Search{From: "users AS u LEFT JOIN profiles AS p ON p.
 	Kind:       "profile.kind_name", Prefix: "/people/", What: "people", Stats: "profiles"}
 
 // newestMatches is the SQL of the ids of the n newest members whose name
-// or profile holds any of the words (?0), newest first: the n newest of
-// each table, merged. Names are found through their index; profiles too,
-// or, when walk (the words are common among profiles, search.Plan), by
-// walking the newest ?1 profiles until n match: a word in a fifth of
+// or profile holds any of the words (search.AnyWord), newest first: the
+// n newest of each table, merged. Names are found through their index;
+// profiles too, or, when walk (the words are common among profiles,
+// search.Plan), by walking the newest ?5 profiles until n match: a word in a fifth of
 // 22,000 profiles is in about 5n of them, where its index would read
 // 4,000. The window is a quarter more than the search's: the candidates'
 // conditions (active members, visible profiles) then drop a few.
@@ -42,7 +42,7 @@ func newestMatches(n int, walk bool) string {
 	limit := " LIMIT " + strconv.Itoa(n)
 	profiles := "SELECT cp.user_id FROM profiles AS cp WHERE cp.search @@ " + search.AnyWord + " ORDER BY cp.user_id DESC" + limit
 	if walk {
-		profiles = "SELECT cp.user_id FROM (SELECT user_id, search FROM profiles ORDER BY user_id DESC LIMIT ?1) AS cp WHERE cp.search @@ " +
+		profiles = "SELECT cp.user_id FROM (SELECT user_id, search FROM profiles ORDER BY user_id DESC LIMIT ?5) AS cp WHERE cp.search @@ " +
 			search.AnyWord + limit
 	}
 	return "SELECT id FROM ((SELECT cu.id FROM users AS cu WHERE " + nameDoc("cu") + " @@ " + search.AnyWord + " ORDER BY cu.id DESC" + limit +

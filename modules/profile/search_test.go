@@ -32,21 +32,21 @@ func TestSearchFindsTheNewestMatches(t *testing.T) {
 		})
 	}
 	reference := `SELECT id FROM (SELECT cu.id FROM users AS cu WHERE to_tsvector('simple', cu.display_name || ' ' || cu.given_name || ' ' || cu.family_name) @@ ` +
-		search.AnyWord + ` UNION SELECT cp.user_id FROM profiles AS cp WHERE cp.search @@ ` + search.AnyWord + `) AS m ORDER BY 1 DESC LIMIT ?1`
+		search.AnyWord + ` UNION SELECT cp.user_id FROM profiles AS cp WHERE cp.search @@ ` + search.AnyWord + `) AS m ORDER BY 1 DESC LIMIT ?5`
 	for _, n := range []int{1, 5, 12, 100} {
 		w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error {
 			var want, got []int64
-			if err := tx.NewRaw(reference, "cartografia", n).Scan(ctx, &want); err != nil {
+			if err := tx.NewRaw(reference, append(search.Queries("cartografia"), n)...).Scan(ctx, &want); err != nil {
 				return err
 			}
-			if err := tx.NewRaw(profile.NewestMatches(n, false), "cartografia").Scan(ctx, &got); err != nil {
+			if err := tx.NewRaw(profile.NewestMatches(n, false), search.Queries("cartografia")...).Scan(ctx, &got); err != nil {
 				return err
 			}
 			if len(want) == 0 || !slices.Equal(got, want) {
 				t.Errorf("%d newest: %v, want %v", n, got, want)
 			}
 			var walked []int64
-			if err := tx.NewRaw(profile.NewestMatches(n, true), "cartografia", 100).Scan(ctx, &walked); err != nil {
+			if err := tx.NewRaw(profile.NewestMatches(n, true), append(search.Queries("cartografia"), 100)...).Scan(ctx, &walked); err != nil {
 				return err
 			}
 			if !slices.Equal(walked, want) {

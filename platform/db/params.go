@@ -20,8 +20,8 @@ import (
 type Params struct{ values []any }
 
 // Arg is v as a parameter of the statement (v itself for a nil p): a
-// bigint, boolean, text, float8, timestamptz, bigint[] or text[] (nil
-// lists are empty ones).
+// bigint, boolean, text, tsquery (TSQuery), float8, timestamptz,
+// bigint[] or text[] (nil lists are empty ones).
 func (p *Params) Arg(v any) any {
 	if p == nil {
 		return v
@@ -38,6 +38,10 @@ func (p *Params) Arg(v any) any {
 	}
 	return &param{p: p, v: v}
 }
+
+// TSQuery is the text of a tsquery, a parameter of that type (parsed
+// once, when the statement's values are bound).
+type TSQuery string
 
 // Values are the parameters' values, in the order of their numbers: the
 // arguments of the statement written with them.
@@ -73,6 +77,8 @@ func castOf(v any) (string, error) {
 		return "::boolean", nil
 	case string:
 		return "::text", nil
+	case TSQuery:
+		return "::tsquery", nil
 	case float64:
 		return "::float8", nil
 	case time.Time:

@@ -111,7 +111,7 @@ type Search struct {
 // highest ids, which the primary key walks back to until a common word's
 // window is full (a scan of every organisation otherwise).
 func (s Search) source() search.Source {
-	const query = "websearch_to_tsquery('simple', ?0)"
+	const query = search.Simple
 	src := search.Source{Kind: s.Kind, Prefix: s.Prefix, What: s.What, From: s.From, ID: s.ID, Config: "'simple'", Text: s.Text,
 		Carry: s.Doc + " AS doc", Find: s.Candidates, Match: "c.doc @@ " + query, Rank: "ts_rank(c.doc, " + query + ")",
 		Newest: s.ID + " DESC", Walk: s.Walk, Stats: s.Stats}

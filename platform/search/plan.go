@@ -29,7 +29,8 @@ import (
 // tenant.
 type Plan struct {
 	params *db.Params
-	words  any
+	// args are the words and their queries, parameters (see Queries).
+	args [5]any
 	// queries are the words as tsqueries (their text) in the
 	// configurations of the stored languages: 'italian', 'english',
 	// 'simple'.
@@ -43,19 +44,27 @@ type Plan struct {
 // values, and the server would otherwise keep planning them anew, its
 // estimates of a plan for any values being worse than for these.
 func Prepare(ctx context.Context, tx bun.IDB, words string) (*Plan, error) {
-	p := &Plan{params: &db.Params{}}
-	p.words = p.params.Arg(words)
-	var mode string
+	p := &Plan{}
+	var mode, anyWord string
 	err := db.QueryRow(ctx, tx, "SELECT set_config('plan_cache_mode', 'force_generic_plan', true),"+
-		" websearch_to_tsquery('italian', ?)::text, websearch_to_tsquery('english', ?)::text, websearch_to_tsquery('simple', ?)::text",
-		words, words, words).Scan(&mode, &p.queries[0], &p.queries[1], &p.queries[2])
+		" websearch_to_tsquery('italian', ?)::text, websearch_to_tsquery('english', ?)::text, websearch_to_tsquery('simple', ?)::text, "+anyWordSQL,
+		words, words, words, words).Scan(&mode, &p.queries[0], &p.queries[1], &p.queries[2], &anyWord)
 	if err != nil {
 		return nil, fmt.Errorf("search words: %w", err)
 	}
+	p.bind(words, anyWord)
 	if p.stats, err = tenantStats(ctx, tx); err != nil {
 		return nil, err
 	}
 	return p, nil
+}
+
+// bind makes the words and their queries (p.queries, anyWord)
+// parameters of a new statement.
+func (p *Plan) bind(words, anyWord string) {
+	p.params = &db.Params{}
+	p.args = [5]any{p.params.Arg(words), p.params.Arg(db.TSQuery(p.queries[0])), p.params.Arg(db.TSQuery(p.queries[1])),
+		p.params.Arg(db.TSQuery(p.queries[2])), p.params.Arg(db.TSQuery(anyWord))}
 }
 
 // Params are the statement's parameters: nil without a plan (values are

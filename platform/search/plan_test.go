@@ -101,8 +101,7 @@ func TestRankedShapes(t *testing.T) {
 	text := func(plan *Plan, words string, s Source) string {
 		t.Helper()
 		if plan != nil {
-			plan.params = &db.Params{}
-			plan.words = plan.params.Arg(words)
+			plan.bind(words, words)
 		}
 		q := Query{Words: words, Limit: 21, Plan: plan}
 		sel := idb.NewSelect().TableExpr("news AS n").ColumnExpr("n.id, n.title, n.created_at AS at").Where("n.author_id = ?", q.Params().Arg(int64(7)))
@@ -125,7 +124,7 @@ func TestRankedShapes(t *testing.T) {
 			[]string{"n.search @@", "rete"}},
 		{"a common word, the source's own walk", plan, func() Source {
 			s := src
-			s.Walk = "n.id IN (SELECT id FROM recent(?1) WHERE search @@ to_tsquery(?0))"
+			s.Walk = "n.id IN (SELECT id FROM recent(?5) WHERE search @@ to_tsquery(?0))"
 			return s
 		}(),
 			[]string{"n.id IN (SELECT id FROM recent($3::bigint) WHERE search @@ to_tsquery($1::text))", "LIMIT 50", "c.doc @@ to_tsquery($1::text)"},

@@ -37,12 +37,13 @@ type Source struct {
 	Find string
 	// Match keeps the candidates that match the words; Rank is the SQL of
 	// a candidate's rank (a float8). Both are over the candidate's columns
-	// (alias c). Find, Match and Rank take the words as ?0.
+	// (alias c). Find, Match, Rank and Walk take the words as ?0 to ?4
+	// (AnyLanguage, OwnLanguage, Simple, AnyWord).
 	Match, Rank string
 	// Exact: what Find finds matches (Match need not look again).
 	Exact bool
 	// Walk, when the words are common, is the condition that finds the
-	// candidates in place of Find, walking at most ?1 rows (the words ?0);
+	// candidates in place of Find, walking at most ?5 rows;
 	// empty: the newest rows the viewer may see are walked until Window
 	// of them match.
 	Walk string
@@ -96,7 +97,7 @@ type Part struct {
 // source).
 func Ranked(tx bun.IDB, s Source, candidates *bun.SelectQuery, q Query) *Part {
 	p := q.Params()
-	words := q.words()
+	words := q.queries()
 	cond, args := q.After.after(s.Kind, p)
 	newest := s.Newest
 	if newest == "" {
@@ -105,9 +106,9 @@ func Ranked(tx bun.IDB, s Source, candidates *bun.SelectQuery, q Query) *Part {
 	if s.Carry != "" {
 		candidates = candidates.ColumnExpr(s.Carry)
 	}
-	var window, match any = nil, bun.SafeQuery(s.Match, words)
+	var window, match any = nil, bun.SafeQuery(s.Match, words...)
 	if n := q.Plan.walk(s); n > 0 && s.Walk != "" {
-		window = candidates.Where(s.Walk, words, p.Arg(int64(n))).OrderExpr(newest).Limit(Window)
+		window = candidates.Where(s.Walk, append(words, p.Arg(int64(n)))...).OrderExpr(newest).Limit(Window)
 	} else if n > 0 {
 		// The newest n rows the viewer may see, then those that match:
 		// the match is kept out of the walk, where an index of the text
@@ -115,12 +116,12 @@ func Ranked(tx bun.IDB, s Source, candidates *bun.SelectQuery, q Query) *Part {
 		window = bun.SafeQuery("SELECT c.* FROM (? LIMIT ?) AS c WHERE ? LIMIT ?", candidates.OrderExpr(newest), p.Arg(int64(n)), match, Window)
 		match = bun.Safe("TRUE")
 	} else {
-		window = candidates.Where(s.Find, words).OrderExpr(newest).Limit(Window)
+		window = candidates.Where(s.Find, words...).OrderExpr(newest).Limit(Window)
 		if s.Exact {
 			match = bun.Safe("TRUE")
 		}
 	}
-	all := []any{s.Kind, bun.SafeQuery(s.Rank, words), window, match}
+	all := []any{s.Kind, bun.SafeQuery(s.Rank, words...), window, match}
 	query := tx.NewRaw("SELECT ?::text AS kind, h.id, h.title, h.at, h.rank FROM (SELECT c.id, c.title, c.at, (?)::float8 AS rank"+
 		" FROM (?) AS c WHERE ? OFFSET 0) AS h WHERE "+cond+
 		" ORDER BY h.rank DESC, h.id DESC LIMIT ?", append(append(all, args...), p.Arg(int64(q.Limit)))...)
@@ -278,26 +279,43 @@ func Anchor(words string) string {
 	return best
 }
 
-// AnyLanguage is the SQL of the words (placeholder ?0) as a query in
-// every configuration that items of several languages are stored in
-// (italian, english, simple: piazza_ts_config). Unlike the query in an
-// item's own language it does not depend on the row, so the GIN index of
-// a column of several languages finds the candidates with it; the item's
-// own language then decides.
-const AnyLanguage = "(websearch_to_tsquery('italian', ?0) || websearch_to_tsquery('english', ?0) || websearch_to_tsquery('simple', ?0))"
+// The words in a source's SQL (Find, Match, Rank, Walk): ?0 the words
+// as typed (web search syntax); ?1, ?2, ?3 their query in the 'italian',
+// 'english' and 'simple' configurations; ?4 AnyWord's query. A search's
+// plan gives the queries as parameters, made once for the statement
+// rather than by every row (Queries gives them as SQL otherwise).
+const (
+	// AnyLanguage is the words as a query in every configuration that
+	// items of several languages are stored in (italian, english, simple:
+	// piazza_ts_config). Unlike the query in an item's own language it
+	// does not depend on the row, so the GIN index of a column of several
+	// languages finds the candidates with it; the item's own language
+	// then decides.
+	AnyLanguage = "(?1 || ?2 || ?3)"
+	// Simple is the words as a query in the 'simple' configuration.
+	Simple = "?3"
+	// AnyWord is a query matching a text in the 'simple' configuration
+	// that holds any of the words: a superset of what the web search
+	// syntax matches (but for a query of negations alone), for the
+	// indexes of the parts of a document that spans two tables.
+	AnyWord = "?4"
+)
 
-// OwnLanguage is the SQL of the words (placeholder ?0) as a query in the
-// text search configuration of the language in column, as
-// piazza_ts_config maps it: each of the three queries is a constant, so a
-// row costs a comparison rather than a parse of the words.
+// OwnLanguage is the words as a query in the text search configuration
+// of the language in column, as piazza_ts_config maps it: each of the
+// three queries is made once, so a row costs a comparison rather than a
+// parse of the words.
 func OwnLanguage(column string) string {
-	return "(CASE " + column + " WHEN 'it' THEN websearch_to_tsquery('italian', ?0) WHEN 'en' THEN websearch_to_tsquery('english', ?0)" +
-		" ELSE websearch_to_tsquery('simple', ?0) END)"
+	return "(CASE " + column + " WHEN 'it' THEN ?1 WHEN 'en' THEN ?2 ELSE ?3 END)"
 }
 
-// AnyWord is the SQL of a query (of the words, placeholder ?0) matching a
-// text in the 'simple' configuration that holds any of the words: a
-// superset of what the web search syntax matches (but for a query of
-// negations alone), for the indexes of the parts of a document that spans
-// two tables.
-const AnyWord = "replace(plainto_tsquery('simple', ?0)::text, ' & ', ' | ')::tsquery"
+// anyWordSQL is AnyWord's query of the words ?.
+const anyWordSQL = "replace(plainto_tsquery('simple', ?)::text, ' & ', ' | ')"
+
+// Queries are the arguments ?0 to ?4 of SQL written with the words'
+// queries (AnyLanguage, OwnLanguage, Simple, AnyWord), as SQL that makes
+// them from words.
+func Queries(words string) []any {
+	return []any{words, bun.SafeQuery("websearch_to_tsquery('italian', ?)", words), bun.SafeQuery("websearch_to_tsquery('english', ?)", words),
+		bun.SafeQuery("websearch_to_tsquery('simple', ?)", words), bun.SafeQuery(anyWordSQL+"::tsquery", words)}
+}

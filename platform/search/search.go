@@ -11,6 +11,7 @@ import (
 	"cmp"
 	"html"
 	"html/template"
+	"slices"
 	"strings"
 	"time"
 
@@ -46,12 +47,13 @@ type Query struct {
 // through them.
 func (q Query) Params() *db.Params { return q.Plan.Params() }
 
-// words are the words as the statement writes them.
-func (q Query) words() any {
+// queries are the words and their queries as the statement writes them
+// (see AnyLanguage): parameters of the plan, else SQL.
+func (q Query) queries() []any {
 	if q.Plan == nil {
-		return q.Words
+		return Queries(q.Words)
 	}
-	return q.Plan.words
+	return slices.Clone(q.Plan.args[:])
 }
 
 // The markers ts_headline puts around matched words: control characters
