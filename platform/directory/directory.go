@@ -112,7 +112,7 @@ type Search struct {
 // window is full (a scan of every organisation otherwise).
 func (s Search) source() search.Source {
 	const query = search.Simple
-	src := search.Source{Kind: s.Kind, Prefix: s.Prefix, What: s.What, From: s.From, ID: s.ID, Config: "'simple'", Text: s.Text,
+	src := search.Source{Kind: s.Kind, Prefix: s.Prefix, What: s.What, From: s.From, ID: s.ID, Config: "'simple'", Query: query, Text: s.Text,
 		Carry: s.Doc + " AS doc", Find: s.Candidates, Match: "c.doc @@ " + query, Rank: "ts_rank(c.doc, " + query + ")",
 		Newest: s.ID + " DESC", Walk: s.Walk, Stats: s.Stats}
 	if s.Candidates == "" {

@@ -29,6 +29,9 @@ import (
 // tenant.
 type Plan struct {
 	params *db.Params
+	// words are the words asked, anyWord AnyWord's query of them (its
+	// text).
+	words, anyWord string
 	// args are the words and their queries, parameters (see Queries).
 	args [5]any
 	// queries are the words as tsqueries (their text) in the
@@ -52,19 +55,27 @@ func Prepare(ctx context.Context, tx bun.IDB, words string) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search words: %w", err)
 	}
-	p.bind(words, anyWord)
+	p.words, p.anyWord = words, anyWord
+	p.bind()
 	if p.stats, err = tenantStats(ctx, tx); err != nil {
 		return nil, err
 	}
 	return p, nil
 }
 
-// bind makes the words and their queries (p.queries, anyWord)
-// parameters of a new statement.
-func (p *Plan) bind(words, anyWord string) {
+// bind makes the words and their queries parameters of a new statement.
+func (p *Plan) bind() {
 	p.params = &db.Params{}
-	p.args = [5]any{p.params.Arg(words), p.params.Arg(db.TSQuery(p.queries[0])), p.params.Arg(db.TSQuery(p.queries[1])),
-		p.params.Arg(db.TSQuery(p.queries[2])), p.params.Arg(db.TSQuery(anyWord))}
+	p.args = [5]any{p.params.Arg(p.words), p.params.Arg(db.TSQuery(p.queries[0])), p.params.Arg(db.TSQuery(p.queries[1])),
+		p.params.Arg(db.TSQuery(p.queries[2])), p.params.Arg(db.TSQuery(p.anyWord))}
+}
+
+// fresh returns the parameters of another statement of the search, with
+// the words and their queries (see Queries) among them.
+func (p *Plan) fresh() (*db.Params, []any) {
+	q := *p
+	q.bind()
+	return q.params, q.args[:]
 }
 
 // Params are the statement's parameters: nil without a plan (values are

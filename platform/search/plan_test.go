@@ -101,7 +101,8 @@ func TestRankedShapes(t *testing.T) {
 	text := func(plan *Plan, words string, s Source) string {
 		t.Helper()
 		if plan != nil {
-			plan.bind(words, words)
+			plan.words, plan.anyWord = words, words
+			plan.bind()
 		}
 		q := Query{Words: words, Limit: 21, Plan: plan}
 		sel := idb.NewSelect().TableExpr("news AS n").ColumnExpr("n.id, n.title, n.created_at AS at").Where("n.author_id = ?", q.Params().Arg(int64(7)))

@@ -25,9 +25,10 @@ type Source struct {
 	// From is the table with its alias and any join the snippet text
 	// needs ("news AS n"); ID is the SQL of a row's id.
 	From, ID string
-	// Config is the SQL of a row's text search configuration, Text the
-	// SQL of the text its snippet is cut from.
-	Config, Text string
+	// Config is the SQL of a row's text search configuration, Query the
+	// words' query in it (see AnyLanguage), Text the SQL of the text its
+	// snippet is cut from.
+	Config, Query, Text string
 	// Carry is the SQL of the columns of a candidate that Match and Rank
 	// read, with their names, over From's aliases ("n.search AS doc").
 	Carry string
@@ -81,6 +82,7 @@ type Part struct {
 	src    Source
 	query  *bun.RawQuery
 	params *db.Params
+	plan   *Plan
 }
 
 // Ranked is the query of the best hits of s after q.After, at most
@@ -125,7 +127,7 @@ func Ranked(tx bun.IDB, s Source, candidates *bun.SelectQuery, q Query) *Part {
 	query := tx.NewRaw("SELECT ?::text AS kind, h.id, h.title, h.at, h.rank FROM (SELECT c.id, c.title, c.at, (?)::float8 AS rank"+
 		" FROM (?) AS c WHERE ? OFFSET 0) AS h WHERE "+cond+
 		" ORDER BY h.rank DESC, h.id DESC LIMIT ?", append(append(all, args...), p.Arg(int64(q.Limit)))...)
-	return &Part{src: s, query: query, params: p}
+	return &Part{src: s, query: query, params: p, plan: q.Plan}
 }
 
 // Run runs parts (nil ones are none) in one statement and returns their
@@ -221,17 +223,19 @@ func Snippets(ctx context.Context, tx bun.IDB, words string, hits []Hit, parts .
 	}
 	var queries []string
 	var args []any
-	params := &db.Params{}
-	w := params.Arg(words)
+	params, qs := &db.Params{}, Queries(words)
+	if len(parts) > 0 && parts[0].plan != nil {
+		params, qs = parts[0].plan.fresh()
+	}
 	for _, p := range parts {
 		if len(ids[p.src.Kind]) == 0 {
 			continue
 		}
 		s := p.src
-		queries = append(queries, "(SELECT ?::text AS kind, "+s.ID+" AS id, ts_headline("+s.Config+", substr(x.t, x.at, ?), websearch_to_tsquery("+s.Config+", ?), ?) AS snippet, x.at > 1 AS cut"+
+		queries = append(queries, "(SELECT ?::text AS kind, "+s.ID+" AS id, ts_headline("+s.Config+", substr(x.t, x.at, ?), ?, ?) AS snippet, x.at > 1 AS cut"+
 			" FROM "+s.From+" CROSS JOIN LATERAL (SELECT y.t, greatest(1, strpos(lower(y.t), ?) - ?) AS at FROM (SELECT "+s.Text+" AS t) AS y) AS x"+
 			" WHERE "+s.ID+" = ANY (?))")
-		args = append(args, s.Kind, snippetSpan, w, HeadlineOptions, params.Arg(Anchor(words)), snippetLead, params.Arg(ids[s.Kind]))
+		args = append(args, s.Kind, snippetSpan, bun.SafeQuery(s.Query, qs...), HeadlineOptions, params.Arg(Anchor(words)), snippetLead, params.Arg(ids[s.Kind]))
 	}
 	if len(queries) == 0 {
 		return nil
