@@ -13,6 +13,7 @@ import (
 	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/directory"
 	"github.com/piazza-pa/piazza/platform/search"
+	"github.com/piazza-pa/piazza/tenant/tenanttest"
 )
 
 // searching is a directory's search, as the organisations' module has it.
@@ -132,4 +133,48 @@ func find(ctx context.Context, tx bun.IDB, s directory.Search, q search.Query, u
 		err = fmt.Errorf("with a plan %s, without %s", titles(planned), titles(hits))
 	}
 	return hits, err
+}
+
+// TestFindStaysInItsTenant: the search's statement goes prepared with a
+// plan made once per connection; on a pool of one connection, searching
+// one tenant then the other, and again, each search finds its own
+// tenant's entries only, walking its newest rows (a word in every
+// entry, ANALYZE having seen it) or through the index of the text.
+func TestFindStaysInItsTenant(t *testing.T) {
+	sites := tenanttest.New(t, "alpha", "beta")
+	alpha, beta := sites[0], sites[1]
+	alpha.DB.DB.SetMaxOpenConns(1)
+	alpha.Exec(t, `INSERT INTO organizations (name, description, state) SELECT 'Alfa ' || i, 'Telemedicina e ricerca', 'validated' FROM generate_series(1, 300) AS i;
+		ANALYZE organizations`)
+	beta.Exec(t, `INSERT INTO organizations (name, description, state) VALUES ('Beta uno', 'Telemedicina', 'validated'), ('Beta due', 'Ricerca', 'validated')`)
+	search1 := func(s tenanttest.Site, words string) (string, int) {
+		var found string
+		walks := -1
+		s.In(t, func(ctx context.Context, tx bun.Tx) error {
+			plan, err := search.Prepare(ctx, tx, words)
+			if err != nil {
+				return err
+			}
+			walks = plan.Walks("organizations", false)
+			part, err := directory.Find(ctx, tx, searching, search.Query{Words: words, Limit: 3, Plan: plan}, 7, as(false), visible)
+			if err != nil {
+				return err
+			}
+			hits, err := search.Run(ctx, tx, part)
+			found = titles(hits)
+			return err
+		})
+		return found, walks
+	}
+	for i := range 8 {
+		if got, walks := search1(alpha, "telemedicina"); got != "Alfa 300,Alfa 299,Alfa 298" || walks == 0 {
+			t.Fatalf("alpha, search %d: %s (walking %d rows)", i, got, walks)
+		}
+		if got, walks := search1(beta, "telemedicina"); got != "Beta uno" || walks != 0 {
+			t.Fatalf("beta, search %d: %s (walking %d rows)", i, got, walks)
+		}
+		if got, _ := search1(alpha, "ricerca"); !strings.HasPrefix(got, "Alfa 300,") {
+			t.Fatalf("alpha after beta, search %d: %s", i, got)
+		}
+	}
 }
