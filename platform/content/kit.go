@@ -63,7 +63,9 @@ type Type[T any, P Entry[T]] struct {
 	NotFound error
 	// Select is the query of the items v may see into dst, with the
 	// type's columns; Visible adds what v may see to a query on the table
-	// (the scope rules, and any of the type's own).
+	// (the scope rules, and any of the type's own). Both write the
+	// viewer's values through v.P (v.P.Arg): reading an item goes
+	// prepared, its text the same for every viewer.
 	Select  func(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery
 	Visible func(q *bun.SelectQuery, v scope.Viewer) *bun.SelectQuery
 	// SearchText is the SQL of the text search snippets are cut from.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/keyset"
 	"github.com/piazza-pa/piazza/platform/notify"
 	"github.com/piazza-pa/piazza/platform/scope"
@@ -69,10 +70,13 @@ func (k *Kit[T, P]) newest(q *bun.SelectQuery, limit int) *bun.SelectQuery {
 	return q.OrderExpr("coalesce(?TableAlias.published_at, ?TableAlias.created_at) DESC, ?TableAlias.id DESC").Limit(int64(limit))
 }
 
-// Get returns an item v may see (NotFound when there is none).
+// Get returns an item v may see (NotFound when there is none). Its
+// statement goes prepared, the viewer's values and the id its
+// parameters (Type.Select writes the viewer's values through v.P).
 func (k *Kit[T, P]) Get(ctx context.Context, tx bun.IDB, v scope.Viewer, id int64) (P, error) {
 	p := P(new(T))
-	err := k.Select(tx, v, p).Where("?TableAlias.id = ?", id).Scan(ctx)
+	v.P = &db.Params{}
+	err := k.Select(tx, v, p).Where("?TableAlias.id = ?", v.P.Arg(id)).Conn(db.Bound(tx, v.P)).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, k.NotFound
 	}

@@ -1,10 +1,14 @@
 package db
 
 import (
+	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/schema"
 )
 
@@ -46,6 +50,34 @@ type TSQuery string
 // Values are the parameters' values, in the order of their numbers: the
 // arguments of the statement written with them.
 func (p *Params) Values() []any { return p.values }
+
+// Bound returns idb (a transaction, connection or pool of bun) as the
+// connection of one bun query written with p's parameters (Arg): bun
+// writes its text, numbering the parameters, then runs it prepared with
+// their values (see Prepared).
+//
+//	p := &db.Params{}
+//	tx.NewSelect().Model(u).Where("id = ?", p.Arg(id)).Conn(db.Bound(tx, p)).Scan(ctx)
+func Bound(idb bun.IDB, p *Params) bun.IConn { return bound{conn: sqlConn(idb), p: p} }
+
+type bound struct {
+	conn bun.IConn
+	p    *Params
+}
+
+func (b bound) args() []any { return append([]any{pgx.QueryExecModeCacheStatement}, b.p.Values()...) }
+
+func (b bound) QueryContext(ctx context.Context, query string, _ ...any) (*sql.Rows, error) {
+	return b.conn.QueryContext(ctx, query, b.args()...)
+}
+
+func (b bound) ExecContext(ctx context.Context, query string, _ ...any) (sql.Result, error) {
+	return b.conn.ExecContext(ctx, query, b.args()...)
+}
+
+func (b bound) QueryRowContext(ctx context.Context, query string, _ ...any) *sql.Row {
+	return b.conn.QueryRowContext(ctx, query, b.args()...)
+}
 
 // param is a value of Params, numbered when the text first writes it.
 type param struct {
