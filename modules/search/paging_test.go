@@ -237,3 +237,26 @@ func readsWindow(t *testing.T, w *moduletest.World, b *moduletest.Browser, words
 		t.Errorf("found %d items, %d of the %d most recent missing", len(seen), missing, platformsearch.Window)
 	}
 }
+
+// TestCommonButOld: a word in many items, none of them recent, is walked
+// for (the statistics say it is common), the walk finds none among the
+// newest items, and the index of the text finds the most recent of its
+// matches after all: a full page, not an empty one.
+func TestCommonButOld(t *testing.T) {
+	w := moduletest.New(t)
+	w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO news (title, body, language, state, author_id, scope_kind, published_at, created_at)
+			SELECT 'Dirigibile ' || i, 'dirigibile', 'it', 'published', ?0, 'tenant', now() - interval '2 years' - i * interval '1 hour', now() - interval '2 years'
+			FROM generate_series(1, 300) AS i;
+			INSERT INTO news (title, body, language, state, author_id, scope_kind, published_at, created_at)
+			SELECT 'Mercato ' || i, 'bancarelle', 'it', 'published', ?0, 'tenant', now() - i * interval '1 minute', now()
+			FROM generate_series(1, 400) AS i`, w.ID("alpha", "validator"))
+		return err
+	})
+	analyzed(t, w, "dirigibile")
+	hits, next := page(t, w.Browser(t, alpha, "bruno"), "/search?q=dirigibile")
+	if len(hits) != search.PageSize || next == "" {
+		t.Errorf("a common word, all its items old: %d hits (next %q), want a full page and more", len(hits), next)
+	}
+	readsWindow(t, w, w.Browser(t, alpha, "bruno"), "dirigibile", "Dirigibile %")
+}

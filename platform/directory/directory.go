@@ -98,8 +98,8 @@ type Search struct {
 	// What names the directory in errors.
 	Kind, Prefix, What string
 	// Walk, with Candidates, is the condition that finds a superset of
-	// the entries whose Doc matches the words (?0) by walking at most ?1
-	// rows, for common words (search.Source).
+	// the entries whose Doc matches the words by walking at most ?5 rows,
+	// for common words (search.Source: the words' queries are ?0 to ?4).
 	Walk string
 	// Stats (empty: From's table) is the table whose column "search"
 	// tells how common words are among the entries (search.Source).

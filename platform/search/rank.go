@@ -93,8 +93,8 @@ type Part struct {
 // ranked (s.Rank) once (OFFSET 0: not again for the cursor's condition),
 // and only the rows kept leave the database. They are found as q's plan
 // says for s: by walking the newest rows until Window match (a common
-// word), or through the index of the text (s.Find), then matched exactly
-// (s.Match). The text search documents ride along with the candidates
+// word; through the index after all when the walk finds fewer), or
+// through the index of the text (s.Find), then matched exactly (s.Match). The text search documents ride along with the candidates
 // rather than being read again by key (a tenth of a millisecond a
 // source).
 func Ranked(tx bun.IDB, s Source, candidates *bun.SelectQuery, q Query) *Part {
@@ -108,24 +108,32 @@ func Ranked(tx bun.IDB, s Source, candidates *bun.SelectQuery, q Query) *Part {
 	if s.Carry != "" {
 		candidates = candidates.ColumnExpr(s.Carry)
 	}
-	var window, match any = nil, bun.SafeQuery(s.Match, words...)
-	if n := q.Plan.walk(s); n > 0 && s.Walk != "" {
-		window = candidates.Where(s.Walk, append(words, p.Arg(int64(n)))...).OrderExpr(newest).Limit(Window)
-	} else if n > 0 {
-		// The newest n rows the viewer may see, then those that match:
-		// the match is kept out of the walk, where an index of the text
-		// would be chosen for it.
-		window = bun.SafeQuery("SELECT c.* FROM (? LIMIT ?) AS c WHERE ? LIMIT ?", candidates.OrderExpr(newest), p.Arg(int64(n)), match, Window)
-		match = bun.Safe("TRUE")
-	} else {
-		window = candidates.Where(s.Find, words...).OrderExpr(newest).Limit(Window)
-		if s.Exact {
-			match = bun.Safe("TRUE")
-		}
+	match := bun.SafeQuery(s.Match, words...)
+	exact := any(match)
+	if s.Exact {
+		exact = bun.Safe("TRUE")
 	}
-	all := []any{s.Kind, bun.SafeQuery(s.Rank, words...), window, match}
+	// The index's window: the newest Window of the rows Find finds.
+	var window any = bun.SafeQuery("SELECT c.* FROM (?) AS c WHERE ?", candidates.Clone().Where(s.Find, words...).OrderExpr(newest).Limit(Window), exact)
+	if n := q.Plan.walk(s); n > 0 {
+		// The walk's window: the newest n rows the viewer may see, then
+		// those that match (the match kept out of the walk, where an index
+		// of the text would be chosen for it), or the source's own walk.
+		var walked any
+		if s.Walk != "" {
+			walked = bun.SafeQuery("SELECT c.* FROM (?) AS c WHERE ?", candidates.Where(s.Walk, append(words, p.Arg(int64(n)))...).OrderExpr(newest).Limit(Window), match)
+		} else {
+			walked = bun.SafeQuery("SELECT c.* FROM (? LIMIT ?) AS c WHERE ? LIMIT ?", candidates.OrderExpr(newest), p.Arg(int64(n)), match, Window)
+		}
+		// A walk that found fewer than Window (a word common in the table
+		// but not among its newest rows, or among the rows the viewer may
+		// see) gives way to the index's window, which runs only then.
+		window = bun.SafeQuery("WITH w AS MATERIALIZED (?) SELECT * FROM w WHERE (SELECT count(*) FROM w) >= ?"+
+			" UNION ALL SELECT * FROM (?) AS i WHERE (SELECT count(*) FROM w) < ?", walked, Window, window, Window)
+	}
+	all := []any{s.Kind, bun.SafeQuery(s.Rank, words...), window}
 	query := tx.NewRaw("SELECT ?::text AS kind, h.id, h.title, h.at, h.rank FROM (SELECT c.id, c.title, c.at, (?)::float8 AS rank"+
-		" FROM (?) AS c WHERE ? OFFSET 0) AS h WHERE "+cond+
+		" FROM (?) AS c OFFSET 0) AS h WHERE "+cond+
 		" ORDER BY h.rank DESC, h.id DESC LIMIT ?", append(append(all, args...), p.Arg(int64(q.Limit)))...)
 	return &Part{src: s, query: query, params: p, plan: q.Plan}
 }
