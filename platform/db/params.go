@@ -1,8 +1,6 @@
 package db
 
 import (
-	"context"
-	"database/sql"
 	"fmt"
 	"strconv"
 	"time"
@@ -58,25 +56,8 @@ func (p *Params) Values() []any { return p.values }
 //
 //	p := &db.Params{}
 //	tx.NewSelect().Model(u).Where("id = ?", p.Arg(id)).Conn(db.Bound(tx, p)).Scan(ctx)
-func Bound(idb bun.IDB, p *Params) bun.IConn { return bound{conn: sqlConn(idb), p: p} }
-
-type bound struct {
-	conn bun.IConn
-	p    *Params
-}
-
-func (b bound) args() []any { return append([]any{pgx.QueryExecModeCacheStatement}, b.p.Values()...) }
-
-func (b bound) QueryContext(ctx context.Context, query string, _ ...any) (*sql.Rows, error) {
-	return b.conn.QueryContext(ctx, query, b.args()...)
-}
-
-func (b bound) ExecContext(ctx context.Context, query string, _ ...any) (sql.Result, error) {
-	return b.conn.ExecContext(ctx, query, b.args()...)
-}
-
-func (b bound) QueryRowContext(ctx context.Context, query string, _ ...any) *sql.Row {
-	return b.conn.QueryRowContext(ctx, query, b.args()...)
+func Bound(idb bun.IDB, p *Params) bun.IConn {
+	return prepared{conn: sqlConn(idb), args: func() []any { return append([]any{pgx.QueryExecModeCacheStatement}, p.Values()...) }}
 }
 
 // param is a value of Params, numbered when the text first writes it.

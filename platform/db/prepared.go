@@ -35,24 +35,27 @@ var numbered sync.Map
 //
 //	tx.NewSelect().Conn(db.Prepared(tx, id)).Model(u).Where("id = $1").Scan(ctx)
 func Prepared(idb bun.IDB, args ...any) bun.IConn {
-	return prepared{conn: sqlConn(idb), args: append([]any{pgx.QueryExecModeCacheStatement}, args...)}
+	all := append([]any{pgx.QueryExecModeCacheStatement}, args...)
+	return prepared{conn: sqlConn(idb), args: func() []any { return all }}
 }
 
+// prepared runs a bun query's text prepared with the arguments args
+// gives when the query runs (Prepared, Bound).
 type prepared struct {
 	conn bun.IConn
-	args []any
+	args func() []any
 }
 
 func (p prepared) QueryContext(ctx context.Context, query string, _ ...any) (*sql.Rows, error) {
-	return p.conn.QueryContext(ctx, query, p.args...)
+	return p.conn.QueryContext(ctx, query, p.args()...)
 }
 
 func (p prepared) ExecContext(ctx context.Context, query string, _ ...any) (sql.Result, error) {
-	return p.conn.ExecContext(ctx, query, p.args...)
+	return p.conn.ExecContext(ctx, query, p.args()...)
 }
 
 func (p prepared) QueryRowContext(ctx context.Context, query string, _ ...any) *sql.Row {
-	return p.conn.QueryRowContext(ctx, query, p.args...)
+	return p.conn.QueryRowContext(ctx, query, p.args()...)
 }
 
 // sqlConn is the database/sql side of idb, where arguments reach the
