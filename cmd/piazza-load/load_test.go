@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -203,6 +204,17 @@ func run(t *testing.T, w *moduletest.World, sites []Site) {
 		if r.Errors > 0 {
 			t.Errorf("%s: %d errors %v", name, r.Errors, r.Statuses)
 		}
+	}
+	// A member whose session has ended is answered as a guest: every
+	// request of theirs fails, as signed out.
+	ended := slices.Clone(sites)
+	ended[0].Members = slices.Clone(sites[0].Members)
+	for i := range ended[0].Members {
+		ended[0].Members[i].Cookie = strings.Repeat("x", 43)
+	}
+	gone := load{addr: w.Addr, conns: 2, requests: 40, pages: pages, sites: ended, members: spread(ended, 0)}
+	if total, _ := gone.drive(context.Background()); total.Errors != 40 || total.Statuses[signedOut] != 40 {
+		t.Errorf("members signed out: %d errors %v, want 40 signed out", total.Errors, total.Statuses)
 	}
 	var out bytes.Buffer
 	l.requests = 50

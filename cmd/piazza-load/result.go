@@ -11,11 +11,17 @@ import (
 // Result is what a load run measured.
 type Result struct {
 	Requests, Errors int
-	// Statuses counts the failed requests by HTTP status (0: no answer).
+	// Statuses counts the failed requests by HTTP status (0: no answer,
+	// signedOut: answered as to a guest).
 	Statuses  map[int]int
 	Elapsed   time.Duration
 	Latencies []time.Duration
 }
+
+// signedOut is the status of a page answered as to a guest: the
+// member's session has ended (sessions last the server's idle time, two
+// hours by default, unless used; seed again signs everyone in).
+const signedOut = -1
 
 // record counts one request, failed unless it answered 200.
 func (r *Result) record(status int, took time.Duration) {
@@ -84,8 +90,11 @@ func (r Result) failures() string {
 	parts := make([]string, len(codes))
 	for i, c := range codes {
 		name := fmt.Sprint(c)
-		if c == 0 {
+		switch c {
+		case 0:
 			name = "no answer"
+		case signedOut:
+			name = "signed out"
 		}
 		parts[i] = fmt.Sprintf("%s: %d", name, r.Statuses[c])
 	}

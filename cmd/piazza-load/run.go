@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -201,7 +202,9 @@ func (l load) work(ctx context.Context, client *http.Client, rng *rand.Rand, nex
 }
 
 // get asks for path at host as the member of cookie and returns the
-// status (0 without an answer) and how long the whole answer took.
+// status (0 without an answer, signedOut for a page without the
+// member's sign-out button: the session is no longer live) and how long
+// the whole answer took.
 func get(ctx context.Context, client *http.Client, host, path, cookie string) (int, time.Duration) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+host+path, nil)
 	if err != nil {
@@ -213,7 +216,24 @@ func get(ctx context.Context, client *http.Client, host, path, cookie string) (i
 	if err != nil {
 		return 0, time.Since(began)
 	}
-	_, _ = io.Copy(io.Discard, res.Body)
+	body := bodies.Get().(*bytes.Buffer)
+	defer bodies.Put(body)
+	body.Reset()
+	_, err = body.ReadFrom(res.Body)
 	res.Body.Close()
-	return res.StatusCode, time.Since(began)
+	took := time.Since(began)
+	if err != nil {
+		return 0, took
+	}
+	if res.StatusCode < 500 && !bytes.Contains(body.Bytes(), signOutButton) {
+		return signedOut, took
+	}
+	return res.StatusCode, took
 }
+
+// signOutButton is on every page the layout renders for a signed-in
+// member, and on none for a guest.
+var signOutButton = []byte("pz-sign-out")
+
+// bodies are the buffers the answers are read into.
+var bodies = sync.Pool{New: func() any { return new(bytes.Buffer) }}
