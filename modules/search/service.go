@@ -25,7 +25,8 @@ type Results struct {
 // ctx (a guest: public items only) may see, in one tenant transaction:
 // every source ranks and cuts its own matches in SQL, at most a page and
 // one more after cur, all in one prepared statement (its plan written for
-// how common the words are in each source, search.Prepare); the best of
+// how common the words are in each source, search.Prepare; a second one
+// for the sources whose walk of their newest rows came back short); the best of
 // them make the page; and only the hits shown get snippets, in a second
 // statement.
 func (m *Module) Find(ctx context.Context, words string, cur platformsearch.Cursor) (Results, error) {
@@ -43,16 +44,19 @@ func (m *Module) Find(ctx context.Context, words string, cur platformsearch.Curs
 		if err != nil {
 			return err
 		}
-		var parts []*platformsearch.Part
+		sources := tenant.Offered(ctx, m.Sources)
 		q := platformsearch.Query{Words: words, After: cur, Limit: PageSize + 1, Plan: plan}
-		for _, s := range tenant.Offered(ctx, m.Sources) {
-			p, err := s.Search(ctx, tx, q, uid)
-			if err != nil {
-				return err
+		hits, parts, err := platformsearch.Run(ctx, tx, q, func(q platformsearch.Query) ([]*platformsearch.Part, error) {
+			parts := make([]*platformsearch.Part, 0, len(sources))
+			for _, s := range sources {
+				p, err := s.Search(ctx, tx, q, uid)
+				if err != nil {
+					return nil, err
+				}
+				parts = append(parts, p)
 			}
-			parts = append(parts, p)
-		}
-		hits, err := platformsearch.Run(ctx, tx, parts...)
+			return parts, nil
+		})
 		if err != nil {
 			return err
 		}

@@ -80,15 +80,11 @@ func TestFind(t *testing.T) {
 		})
 	}
 	s.do(t, func(ctx context.Context, tx bun.Tx) error {
-		part, err := directory.Find(ctx, tx, searching, search.Query{Words: "telemedicina", Limit: 10}, 7, as(false), visible)
-		if err != nil {
-			return err
-		}
-		hits, err := search.Run(ctx, tx, part)
+		hits, parts, err := search.Run(ctx, tx, search.Query{Words: "telemedicina", Limit: 10}, build(ctx, tx, searching, 7, as(false)))
 		if err != nil || len(hits) != 2 {
 			t.Fatalf("Find: %v, %v", hits, err)
 		}
-		if err := search.Snippets(ctx, tx, "telemedicina", hits[1:], part); err != nil {
+		if err := search.Snippets(ctx, tx, "telemedicina", hits[1:], parts...); err != nil {
 			return err
 		}
 		var id int64
@@ -114,25 +110,28 @@ func TestFind(t *testing.T) {
 // values as literals and as a search's plan writes it (prepared, with
 // parameters): both find the same.
 func find(ctx context.Context, tx bun.IDB, s directory.Search, q search.Query, uid int64, who func(context.Context, bun.IDB) (viewer, error)) ([]search.Hit, error) {
-	part, err := directory.Find(ctx, tx, s, q, uid, who, visible)
-	if err != nil {
-		return nil, err
-	}
-	hits, err := search.Run(ctx, tx, part)
+	hits, _, err := search.Run(ctx, tx, q, build(ctx, tx, s, uid, who))
 	if err != nil {
 		return nil, err
 	}
 	if q.Plan, err = search.Prepare(ctx, tx, q.Words); err != nil {
 		return nil, err
 	}
-	if part, err = directory.Find(ctx, tx, s, q, uid, who, visible); err != nil {
-		return nil, err
-	}
-	planned, err := search.Run(ctx, tx, part)
+	planned, _, err := search.Run(ctx, tx, q, build(ctx, tx, s, uid, who))
 	if err == nil && titles(planned) != titles(hits) {
 		err = fmt.Errorf("with a plan %s, without %s", titles(planned), titles(hits))
 	}
 	return hits, err
+}
+
+// build is the part directory.Find builds of s for a query, as search.Run
+// asks for it.
+func build(ctx context.Context, tx bun.IDB, s directory.Search, uid int64,
+	who func(context.Context, bun.IDB) (viewer, error)) func(search.Query) ([]*search.Part, error) {
+	return func(q search.Query) ([]*search.Part, error) {
+		part, err := directory.Find(ctx, tx, s, q, uid, who, visible)
+		return []*search.Part{part}, err
+	}
 }
 
 // TestFindStaysInItsTenant: the search's statement goes prepared with a
@@ -156,11 +155,7 @@ func TestFindStaysInItsTenant(t *testing.T) {
 				return err
 			}
 			walks = plan.Walks("organizations", false)
-			part, err := directory.Find(ctx, tx, searching, search.Query{Words: words, Limit: 3, Plan: plan}, 7, as(false), visible)
-			if err != nil {
-				return err
-			}
-			hits, err := search.Run(ctx, tx, part)
+			hits, _, err := search.Run(ctx, tx, search.Query{Words: words, Limit: 3, Plan: plan}, build(ctx, tx, searching, 7, as(false)))
 			found = titles(hits)
 			return err
 		})

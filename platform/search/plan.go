@@ -39,6 +39,9 @@ type Plan struct {
 	// 'simple'.
 	queries [3]string
 	stats   *stats
+	// indexed are the kinds of the sources that read the index of the
+	// text whatever the statistics say: their walk came back short (Run).
+	indexed []string
 }
 
 // Prepare returns the plan of a search for words in the tenant of tx.
@@ -96,7 +99,21 @@ func (p *Plan) Params() *db.Params {
 // a parameter: the plan made for any bound walks the order's index (it
 // expects to read a tenth of the rows), where a known bound close to the
 // rows it estimates the viewer may see would have it sort them all.
-func (p *Plan) walk(s Source) int { return p.Walks(s.Stats, s.Languages) }
+func (p *Plan) walk(s Source) int {
+	if p != nil && slices.Contains(p.indexed, s.Kind) {
+		return 0
+	}
+	return p.Walks(s.Stats, s.Languages)
+}
+
+// indexing is the plan of another statement of the search (fresh
+// parameters) in which the sources of kinds read the index of the text.
+func (p *Plan) indexing(kinds []string) *Plan {
+	q := *p
+	q.bind()
+	q.indexed = kinds
+	return &q
+}
 
 // Walks is how many rows a source whose statistics are table's walks
 // (walk), 0 when it reads its matches through the index of the text;

@@ -93,10 +93,11 @@ type Part struct {
 // ranked (s.Rank) once (OFFSET 0: not again for the cursor's condition),
 // and only the rows kept leave the database. They are found as q's plan
 // says for s: by walking the newest rows until Window match (a common
-// word; through the index after all when the walk finds fewer), or
-// through the index of the text (s.Find), then matched exactly (s.Match). The text search documents ride along with the candidates
+// word), or through the index of the text (s.Find), then matched exactly
+// (s.Match). The text search documents ride along with the candidates
 // rather than being read again by key (a tenth of a millisecond a
-// source).
+// source). A walking part also says how many of the rows it walked
+// matched (a row of its own, see Run).
 func Ranked(tx bun.IDB, s Source, candidates *bun.SelectQuery, q Query) *Part {
 	p := q.Params()
 	words := q.queries()
@@ -109,12 +110,12 @@ func Ranked(tx bun.IDB, s Source, candidates *bun.SelectQuery, q Query) *Part {
 		candidates = candidates.ColumnExpr(s.Carry)
 	}
 	match := bun.SafeQuery(s.Match, words...)
-	exact := any(match)
-	if s.Exact {
-		exact = bun.Safe("TRUE")
+	ranked := func(window any) *bun.RawQuery {
+		all := []any{s.Kind, bun.SafeQuery(s.Rank, words...), window}
+		return tx.NewRaw("SELECT ?::text AS kind, h.id, h.title, h.at, h.rank, NULL::int8 AS walked FROM (SELECT c.id, c.title, c.at, (?)::float8 AS rank"+
+			" FROM (?) AS c OFFSET 0) AS h WHERE "+cond+
+			" ORDER BY h.rank DESC, h.id DESC LIMIT ?", append(append(all, args...), p.Arg(int64(q.Limit)))...)
 	}
-	// The index's window: the newest Window of the rows Find finds.
-	var window any = bun.SafeQuery("SELECT c.* FROM (?) AS c WHERE ?", candidates.Clone().Where(s.Find, words...).OrderExpr(newest).Limit(Window), exact)
 	if n := q.Plan.walk(s); n > 0 {
 		// The walk's window: the newest n rows the viewer may see, then
 		// those that match (the match kept out of the walk, where an index
@@ -125,26 +126,57 @@ func Ranked(tx bun.IDB, s Source, candidates *bun.SelectQuery, q Query) *Part {
 		} else {
 			walked = bun.SafeQuery("SELECT c.* FROM (? LIMIT ?) AS c WHERE ? LIMIT ?", candidates.OrderExpr(newest), p.Arg(int64(n)), match, Window)
 		}
-		// A walk that found fewer than Window (a word common in the table
-		// but not among its newest rows, or among the rows the viewer may
-		// see) gives way to the index's window, which runs only then.
-		window = bun.SafeQuery("WITH w AS MATERIALIZED (?) SELECT * FROM w WHERE (SELECT count(*) FROM w) >= ?"+
-			" UNION ALL SELECT * FROM (?) AS i WHERE (SELECT count(*) FROM w) < ?", walked, Window, window, Window)
+		query := tx.NewRaw("WITH w AS MATERIALIZED (?) (?) UNION ALL SELECT ?::text, 0, '', now(), 0, count(*) FROM w",
+			walked, ranked(bun.Safe("SELECT * FROM w")), s.Kind)
+		return &Part{src: s, query: query, params: p, plan: q.Plan}
 	}
-	all := []any{s.Kind, bun.SafeQuery(s.Rank, words...), window}
-	query := tx.NewRaw("SELECT ?::text AS kind, h.id, h.title, h.at, h.rank FROM (SELECT c.id, c.title, c.at, (?)::float8 AS rank"+
-		" FROM (?) AS c OFFSET 0) AS h WHERE "+cond+
-		" ORDER BY h.rank DESC, h.id DESC LIMIT ?", append(append(all, args...), p.Arg(int64(q.Limit)))...)
-	return &Part{src: s, query: query, params: p, plan: q.Plan}
+	// The index's window: the newest Window of the rows Find finds.
+	exact := any(match)
+	if s.Exact {
+		exact = bun.Safe("TRUE")
+	}
+	window := bun.SafeQuery("SELECT c.* FROM (?) AS c WHERE ?", candidates.Where(s.Find, words...).OrderExpr(newest).Limit(Window), exact)
+	return &Part{src: s, query: ranked(window), params: p, plan: q.Plan}
 }
 
-// Run runs parts (nil ones are none) in one statement and returns their
-// hits in the order of results, without snippets: a search's sources cost
-// one round trip rather than one each.
-func Run(ctx context.Context, tx bun.IDB, parts ...*Part) ([]Hit, error) {
+// Run runs the parts that build makes for q (nil ones are none) in one
+// statement and returns their hits in the order of results, without
+// snippets, and the parts (for Snippets): a search's sources cost one
+// round trip rather than one each. A part that walked its newest rows
+// and found fewer than Window matches there (a word common in its table
+// but not among its newest rows, or not among the rows the viewer may
+// see) is built again to read the index of the text, and run in a second
+// statement whose hits replace its own.
+func Run(ctx context.Context, tx bun.IDB, q Query, build func(Query) ([]*Part, error)) ([]Hit, []*Part, error) {
+	parts, err := build(q)
+	if err != nil {
+		return nil, nil, err
+	}
 	parts = present(parts)
+	hits, short, err := run(ctx, tx, parts)
+	if err != nil || len(short) == 0 {
+		return hits, parts, err
+	}
+	q.Plan = q.Plan.indexing(short)
+	again, err := build(q)
+	if err != nil {
+		return nil, nil, err
+	}
+	again = slices.DeleteFunc(present(again), func(p *Part) bool { return !slices.Contains(short, p.src.Kind) })
+	more, _, err := run(ctx, tx, again)
+	if err != nil {
+		return nil, nil, err
+	}
+	hits = append(slices.DeleteFunc(hits, func(h Hit) bool { return slices.Contains(short, h.Kind) }), more...)
+	slices.SortStableFunc(hits, Compare)
+	return hits, parts, nil
+}
+
+// run runs parts in one statement and returns their hits in the order
+// of results and the kinds of the walking parts that came back short.
+func run(ctx context.Context, tx bun.IDB, parts []*Part) ([]Hit, []string, error) {
 	if len(parts) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	queries := make([]string, len(parts))
 	args := make([]any, len(parts))
@@ -154,20 +186,28 @@ func Run(ctx context.Context, tx bun.IDB, parts ...*Part) ([]Hit, error) {
 		byKind[p.src.Kind] = p.src
 	}
 	var hits []Hit
+	var short []string
 	err := query(ctx, tx, parts[0].params, tx.NewRaw(strings.Join(queries, " UNION ALL "), args...), func(rows *sql.Rows) error {
 		var r row
-		if err := rows.Scan(&r.Kind, &r.ID, &r.Title, &r.At, &r.Rank); err != nil {
+		var walked sql.NullInt64
+		if err := rows.Scan(&r.Kind, &r.ID, &r.Title, &r.At, &r.Rank, &walked); err != nil {
 			return err
+		}
+		if walked.Valid { // a walking part's count of its matches
+			if walked.Int64 < Window {
+				short = append(short, r.Kind)
+			}
+			return nil
 		}
 		s := byKind[r.Kind]
 		hits = append(hits, Hit{Kind: s.Kind, ID: r.ID, Title: r.Title, URL: s.Prefix + strconv.FormatInt(r.ID, 10), Rank: r.Rank, At: r.At})
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("search %s: %w", what(parts), err)
+		return nil, nil, fmt.Errorf("search %s: %w", what(parts), err)
 	}
 	slices.SortStableFunc(hits, Compare)
-	return hits, nil
+	return hits, short, nil
 }
 
 // query runs q, written with the parameters p (nil: none, its values
