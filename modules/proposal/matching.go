@@ -59,16 +59,24 @@ func matches(ctx context.Context, p *Proposal, uid int64) bool {
 // involved are those already involved in p, whom the panel never
 // suggests: its proposer, its respondents and their organisations, the
 // members of its work group (or invited to it), p's organisation and
-// the member uid looking.
-func involved(ctx context.Context, tx bun.IDB, p *Proposal, uid int64) (users, orgs []int64, err error) {
+// the member uid looking; and, read along, those invited to p already.
+func involved(ctx context.Context, tx bun.IDB, p *Proposal, uid int64) (users, orgs []int64, invited map[target]bool, err error) {
 	var r struct {
-		Users []int64 `bun:"users,array"`
-		Orgs  []int64 `bun:"orgs,array"`
+		Users   []int64  `bun:"users,array"`
+		Orgs    []int64  `bun:"orgs,array"`
+		Kinds   []string `bun:"kinds,array"`
+		Targets []int64  `bun:"targets,array"`
 	}
 	err = tx.NewRaw(`SELECT ARRAY(SELECT author_id FROM proposal_interests WHERE proposal_id = ?0 AND author_id IS NOT NULL) AS users,
-		ARRAY(SELECT organization_id FROM proposal_interests WHERE proposal_id = ?0 AND organization_id IS NOT NULL) AS orgs`, p.ID).Scan(ctx, &r)
+		ARRAY(SELECT organization_id FROM proposal_interests WHERE proposal_id = ?0 AND organization_id IS NOT NULL) AS orgs,
+		ARRAY(SELECT kind FROM proposal_invitations WHERE proposal_id = ?0 ORDER BY kind, target_id) AS kinds,
+		ARRAY(SELECT target_id FROM proposal_invitations WHERE proposal_id = ?0 ORDER BY kind, target_id) AS targets`, p.ID).Scan(ctx, &r)
 	if err != nil {
-		return nil, nil, fmt.Errorf("involved in proposal: %w", err)
+		return nil, nil, nil, fmt.Errorf("involved in proposal: %w", err)
+	}
+	invited = make(map[target]bool, len(r.Kinds))
+	for i, k := range r.Kinds {
+		invited[target{k, r.Targets[i]}] = true
 	}
 	users, orgs = append(r.Users, p.Author(), uid), r.Orgs
 	if p.OrganizationID != nil {
@@ -77,13 +85,13 @@ func involved(ctx context.Context, tx bun.IDB, p *Proposal, uid int64) (users, o
 	if p.WorkGroupID != nil {
 		ms, err := community.Members(ctx, tx, *p.WorkGroupID, community.Active, community.Invited)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		for _, m := range ms {
 			users = append(users, m.UserID)
 		}
 	}
-	return users, orgs, nil
+	return users, orgs, invited, nil
 }
 
 // recipients are, of each suggestion of ss, who would be told of an
@@ -130,7 +138,7 @@ func recipients(ctx context.Context, tx bun.IDB, pid int64, ss []match.Suggestio
 // the member uid looking: at most panelSize, best first, none already
 // involved, only those p's scope reaches, those invited already marked.
 func suggest(ctx context.Context, tx bun.IDB, p *Proposal, uid int64) ([]match.Suggestion, error) {
-	users, orgs, err := involved(ctx, tx, p, uid)
+	users, orgs, invited, err := involved(ctx, tx, p, uid)
 	if err != nil {
 		return nil, err
 	}
@@ -141,10 +149,6 @@ func suggest(ctx context.Context, tx bun.IDB, p *Proposal, uid int64) ([]match.S
 		return nil, err
 	}
 	reached, err := recipients(ctx, tx, p.ID, ss)
-	if err != nil {
-		return nil, err
-	}
-	invited, err := invitedTo(ctx, tx, p.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -167,22 +171,6 @@ func nonNil(l []int64) []int64 {
 	return l
 }
 
-// invitedTo are those invited to proposal pid already.
-func invitedTo(ctx context.Context, tx bun.IDB, pid int64) (map[target]bool, error) {
-	var rows []struct {
-		Kind string `bun:"kind"`
-		ID   int64  `bun:"target_id"`
-	}
-	if err := tx.NewSelect().Table("proposal_invitations").Column("kind", "target_id").Where("proposal_id = ?", pid).Scan(ctx, &rows); err != nil {
-		return nil, fmt.Errorf("invitations: %w", err)
-	}
-	out := make(map[target]bool, len(rows))
-	for _, r := range rows {
-		out[target{r.Kind, r.ID}] = true
-	}
-	return out, nil
-}
-
 // Invite tells the person or organisation (kind, id) of the open proposal
 // pid, for its proposer or a facilitator (the member of ctx): a
 // notification with the proposal's link, in their language, to the person
@@ -201,7 +189,7 @@ func (m *Module) Invite(ctx context.Context, pid int64, kind string, id int64) e
 		if err != nil {
 			return err
 		}
-		users, orgs, err := involved(ctx, tx, p, vw.UserID)
+		users, orgs, _, err := involved(ctx, tx, p, vw.UserID)
 		if err != nil {
 			return err
 		}

@@ -19,7 +19,6 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform/db"
-	"github.com/piazza-pa/piazza/platform/setting"
 )
 
 // The kinds of suggestion.
@@ -99,14 +98,10 @@ func Suggest(ctx context.Context, tx bun.IDB, q Query, limit int) ([]Suggestion,
 	if len(ts) == 0 && len(q.Themes) == 0 && len(q.Tags) == 0 {
 		return nil, nil
 	}
-	validation, err := setting.Bool(ctx, tx, setting.ProfileValidation)
-	if err != nil {
-		return nil, err
-	}
 	var out []Suggestion
 	l := looking{words: len(ts) > 0, tags: len(q.Tags) > 0, themes: len(q.Themes) > 0, manyThemes: len(q.Themes) >= fewShareAll}
 	args := db.Prepared(tx, tsquery(ts), l.words, nonNil(q.Themes), nonNil(q.Tags), nonNil(q.ExcludeUsers),
-		nonNil(q.ExcludeOrganizations), validation, perSource, limit, nonNil(patterns(ts)))
+		nonNil(q.ExcludeOrganizations), perSource, limit, nonNil(patterns(ts)))
 	err = tx.NewRaw(rankSQLs[l]).Conn(args).Scan(ctx, &out)
 	if err != nil {
 		return nil, fmt.Errorf("match: %w", err)

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/setting"
 )
 
 // perSource is how many candidates each source gives at most: the best
@@ -22,17 +23,20 @@ const perSource = 30
 // is read (candidates), since a plan made once for any item cannot
 // weigh the item's own words and themes.
 const (
-	argQuery      = "$1"  // the words, a tsquery of lexemes of the 'simple' configuration
-	argHasWords   = "$2"  // whether there are words
-	argThemes     = "$3"  // the item's themes, text[]
-	argTags       = "$4"  // the item's tags, bigint[]
-	argUsers      = "$5"  // people left out, bigint[]
-	argOrgs       = "$6"  // organisations left out, bigint[]
-	argValidation = "$7"  // whether the tenant validates profiles
-	argPerSource  = "$8"  // bigint
-	argLimit      = "$9"  // bigint
-	argPatterns   = "$10" // the words as LIKE patterns, text[]
+	argQuery     = "$1" // the words, a tsquery of lexemes of the 'simple' configuration
+	argHasWords  = "$2" // whether there are words
+	argThemes    = "$3" // the item's themes, text[]
+	argTags      = "$4" // the item's tags, bigint[]
+	argUsers     = "$5" // people left out, bigint[]
+	argOrgs      = "$6" // organisations left out, bigint[]
+	argPerSource = "$7" // bigint
+	argLimit     = "$8" // bigint
+	argPatterns  = "$9" // the words as LIKE patterns, text[]
 )
+
+// validation is whether the tenant validates profiles, read by the
+// statement itself (once: it depends on no row).
+var validation = "(" + setting.BoolSQL(setting.ProfileValidation) + ")"
 
 // words is the SQL of the item's words as a query: a parameter of the
 // query's own type, parsed once rather than by every row.
@@ -47,7 +51,7 @@ type source struct {
 
 var (
 	people = source{id: "p.user_id", themes: "p.themes", tags: "p.tags", search: "p.search",
-		from: "profiles AS p WHERE EXISTS (SELECT 1 FROM users AS u WHERE u.id = p.user_id AND u.status = 'active' OFFSET 0) AND (NOT " + argValidation +
+		from: "profiles AS p WHERE EXISTS (SELECT 1 FROM users AS u WHERE u.id = p.user_id AND u.status = 'active' OFFSET 0) AND (NOT " + validation +
 			" OR p.state = 'validated') AND p.user_id <> ALL (" + argUsers + "::bigint[])"}
 	organizations = source{id: "o.id", themes: "o.themes", search: "o.search",
 		from: "organizations AS o WHERE o.state = 'validated' AND o.id <> ALL (" + argOrgs + "::bigint[])"}

@@ -5,6 +5,7 @@ package setting
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/uptrace/bun"
 )
@@ -20,11 +21,18 @@ const (
 // Bool reads a switch (false when never set).
 func Bool(ctx context.Context, tx bun.IDB, key string) (bool, error) {
 	var on bool
-	err := tx.QueryRowContext(ctx, "SELECT coalesce((SELECT value = 'true'::jsonb FROM settings WHERE key = ?), false)", key).Scan(&on)
+	err := tx.QueryRowContext(ctx, "SELECT "+BoolSQL(key)).Scan(&on)
 	if err != nil {
 		return false, fmt.Errorf("setting %s: %w", key, err)
 	}
 	return on, nil
+}
+
+// BoolSQL is the SQL of a switch's value (false when never set), for a
+// statement that reads it along with the rest; key is one of the
+// switches' names above (written as a literal).
+func BoolSQL(key string) string {
+	return "coalesce((SELECT value = 'true'::jsonb FROM settings WHERE key = '" + strings.ReplaceAll(key, "'", "''") + "'), false)"
 }
 
 // SetBool sets a switch.
