@@ -260,3 +260,22 @@ func TestCommonButOld(t *testing.T) {
 	}
 	readsWindow(t, w, w.Browser(t, alpha, "bruno"), "dirigibile", "Dirigibile %")
 }
+
+// TestCommonInAnotherLanguage: a word whose query in one language is
+// common in the other ('innov', the English stem of "innovation", is the
+// Italian stem of "innovazione") is walked for; the walk of its bound
+// finds few items in its own language, and walking further finds them
+// all: the Window most recent English items, not the few among the
+// newest items holding 'innov' that the index of the text would give.
+func TestCommonInAnotherLanguage(t *testing.T) {
+	w := moduletest.New(t)
+	w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO news (title, body, language, state, author_id, scope_kind, published_at, created_at)
+			SELECT CASE WHEN i % 6 = 0 THEN 'Innovation ' ELSE 'Innovazione ' END || i, CASE WHEN i % 6 = 0 THEN 'innovation' ELSE 'innovazione' END,
+				CASE WHEN i % 6 = 0 THEN 'en' ELSE 'it' END, 'published', ?0, 'tenant', now() - i * interval '1 minute', now()
+			FROM generate_series(1, 900) AS i`, w.ID("alpha", "validator"))
+		return err
+	})
+	analyzed(t, w, "innovation")
+	readsWindow(t, w, w.Browser(t, alpha, "bruno"), "innovation", "Innovation %")
+}

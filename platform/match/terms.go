@@ -116,7 +116,7 @@ func distinctive(ctx context.Context, tx bun.IDB, text, lang string) ([]term, er
 	}
 	key, schema := "", ""
 	if s := site.FromContext(ctx); s != nil {
-		schema = s.Scope.Schema
+		schema = s.Scope.Role // the tenant's, unique in the cluster (a schema's name is so in its database only)
 		sum := sha256.Sum256([]byte(text))
 		key = schema + "\x00" + lang + "\x00" + string(sum[:])
 		if ts, ok := kept.Get(key, time.Now()); ok {

@@ -133,13 +133,17 @@ func TestRankedShapes(t *testing.T) {
 			[]string{"n.id IN (SELECT id FROM recent($2::bigint) WHERE search @@ to_tsquery($3::text))) ORDER BY at DESC, id DESC LIMIT 50) AS c WHERE c.doc @@ to_tsquery($3::text)",
 				"count(*) FROM w"},
 			[]string{"DESC, at DESC", "n.search @@"}},
-		{"a common word whose walk came back short: the index", plan.indexing([]string{"news.kind"}), src,
+		{"a common word whose walk came back short: further", plan.again([]string{"news.kind"}), src,
+			[]string{"WITH w AS MATERIALIZED", "count(*) FROM w"}, []string{"rete", "n.search @@"}},
+		{"a common word whose walk came back short twice: the index", plan.again([]string{"news.kind"}).again([]string{"news.kind"}), src,
 			[]string{"n.search @@ to_tsquery($1::text)", "LIMIT 50", "c.doc @@ to_tsquery($1::text)", "NULL::int8 AS walked"}, []string{"rete", "WITH w"}},
 		{"a rare word: the index", func() *Plan { p := *plan; p.queries = [3]string{"'idrogen'", "'idrogeno'", "'idrogeno'"}; return &p }(), src,
 			[]string{"n.search @@ to_tsquery($1::text)", "LIMIT 50", "c.doc @@ to_tsquery($1::text)"}, []string{"rete", "WITH w"}},
 	} {
 		got := text(c.plan, "rete", c.source)
-		if walks := strings.HasSuffix(c.name, "walk"); walks && (len(c.plan.params.Values()) < 2 || c.plan.params.Values()[1] != int64(200)) {
+		bound := map[bool]int64{false: 200, true: 200 * furtherBy}[strings.HasSuffix(c.name, "further")]
+		if walks := strings.HasSuffix(c.name, "walk") || strings.HasSuffix(c.name, "further"); walks &&
+			(len(c.plan.params.Values()) < 2 || c.plan.params.Values()[1] != bound) {
 			t.Errorf("%s: the walk's bound in %v", c.name, c.plan.params.Values())
 		}
 		for _, w := range c.want {

@@ -145,8 +145,9 @@ func Ranked(tx bun.IDB, s Source, candidates *bun.SelectQuery, q Query) *Part {
 // round trip rather than one each. A part that walked its newest rows
 // and found fewer than Window matches there (a word common in its table
 // but not among its newest rows, or not among the rows the viewer may
-// see) is built again to read the index of the text, and run in a second
-// statement whose hits replace its own.
+// see, or not in their languages) is built again and run in a further
+// statement whose hits replace its own: walking further, then, if it is
+// still short, reading the index of the text (Plan.again).
 func Run(ctx context.Context, tx bun.IDB, q Query, build func(Query) ([]*Part, error)) ([]Hit, []*Part, error) {
 	parts, err := build(q)
 	if err != nil {
@@ -154,21 +155,23 @@ func Run(ctx context.Context, tx bun.IDB, q Query, build func(Query) ([]*Part, e
 	}
 	parts = present(parts)
 	hits, short, err := run(ctx, tx, parts)
-	if err != nil || len(short) == 0 {
-		return hits, parts, err
+	for len(short) > 0 && err == nil {
+		q.Plan = q.Plan.again(short)
+		var again []*Part
+		if again, err = build(q); err != nil {
+			break
+		}
+		again = slices.DeleteFunc(present(again), func(p *Part) bool { return !slices.Contains(short, p.src.Kind) })
+		var more []Hit
+		rerun := short
+		if more, short, err = run(ctx, tx, again); err == nil {
+			hits = append(slices.DeleteFunc(hits, func(h Hit) bool { return slices.Contains(rerun, h.Kind) }), more...)
+			slices.SortStableFunc(hits, Compare)
+		}
 	}
-	q.Plan = q.Plan.indexing(short)
-	again, err := build(q)
 	if err != nil {
 		return nil, nil, err
 	}
-	again = slices.DeleteFunc(present(again), func(p *Part) bool { return !slices.Contains(short, p.src.Kind) })
-	more, _, err := run(ctx, tx, again)
-	if err != nil {
-		return nil, nil, err
-	}
-	hits = append(slices.DeleteFunc(hits, func(h Hit) bool { return slices.Contains(short, h.Kind) }), more...)
-	slices.SortStableFunc(hits, Compare)
 	return hits, parts, nil
 }
 
