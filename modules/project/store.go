@@ -113,10 +113,11 @@ func putMember(ctx context.Context, tx bun.IDB, id, uid int64, role string) erro
 // partners reads project id's partners, by name.
 func partners(ctx context.Context, tx bun.IDB, id int64) ([]Partner, error) {
 	var ps []Partner
+	p := &db.Params{}
 	err := tx.NewSelect().Model(&ps).Column("pp.id", "pp.project_id", "pp.organization_id", "pp.referent_id").
 		ColumnExpr("o.name").ColumnExpr("coalesce("+auth.NameSQL("u")+", '') AS referent_name").
 		Join("JOIN organizations AS o ON o.id = pp.organization_id").Join("LEFT JOIN users AS u ON u.id = pp.referent_id").
-		Where("pp.project_id = ?", id).OrderExpr("lower(o.name), pp.id").Scan(ctx)
+		Where("pp.project_id = ?", p.Arg(id)).OrderExpr("lower(o.name), pp.id").Conn(db.Bound(tx, p)).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("project partners: %w", err)
 	}

@@ -24,7 +24,7 @@ const lineColumns = `bl.id, bl.project_id, bl.partner_id, bl.category, bl.note, 
 	o.name AS partner_name, pp.referent_id`
 
 // linesQuery is the query of project pid's lines with their partners.
-func linesQuery(tx bun.IDB, dst any, pid int64) *bun.SelectQuery {
+func linesQuery(tx bun.IDB, dst any, pid any) *bun.SelectQuery {
 	return tx.NewSelect().Model(dst).ColumnExpr(lineColumns).
 		Join("JOIN project_partners AS pp ON pp.id = bl.partner_id").Join("JOIN organizations AS o ON o.id = pp.organization_id").
 		Where("bl.project_id = ?", pid)
@@ -36,7 +36,8 @@ const categoryOrder = "array_position(ARRAY['personnel', 'equipment', 'travel', 
 // linesOf reads project pid's budget lines, by partner and category.
 func linesOf(ctx context.Context, tx bun.IDB, pid int64) ([]Line, error) {
 	var ls []Line
-	if err := linesQuery(tx, &ls, pid).OrderExpr("lower(o.name), pp.id, " + categoryOrder).Scan(ctx); err != nil {
+	p := &db.Params{}
+	if err := linesQuery(tx, &ls, p.Arg(pid)).OrderExpr("lower(o.name), pp.id, " + categoryOrder).Conn(db.Bound(tx, p)).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("budget lines: %w", err)
 	}
 	return ls, nil
@@ -76,8 +77,9 @@ type Month struct {
 // monthsOf sums project pid's expenses by month, in order.
 func monthsOf(ctx context.Context, tx bun.IDB, pid int64) ([]Month, error) {
 	var ms []Month
+	p := &db.Params{}
 	err := tx.NewRaw(`SELECT date_trunc('month', spent_on)::date AS month, sum(amount_cents)::bigint AS cents
-		FROM project_expenses WHERE project_id = ? GROUP BY 1 ORDER BY 1`, pid).Scan(ctx, &ms)
+		FROM project_expenses WHERE project_id = ? GROUP BY 1 ORDER BY 1`, p.Arg(pid)).Conn(db.Bound(tx, p)).Scan(ctx, &ms)
 	if err != nil {
 		return nil, fmt.Errorf("expenses by month: %w", err)
 	}
@@ -86,7 +88,7 @@ func monthsOf(ctx context.Context, tx bun.IDB, pid int64) ([]Month, error) {
 
 // expenseQuery is the query of project pid's expenses with their line's
 // partner and category, their author and their evidence files' count.
-func expenseQuery(tx bun.IDB, dst any, pid int64) *bun.SelectQuery {
+func expenseQuery(tx bun.IDB, dst any, pid any) *bun.SelectQuery {
 	return tx.NewSelect().Model(dst).ColumnExpr("e.id, e.project_id, e.line_id, e.spent_on, e.amount_cents, e.description, e.created_by, e.created_at").
 		ColumnExpr("bl.category, o.name AS partner_name, coalesce("+auth.NameSQL("u")+", '') AS author_name").
 		ColumnExpr("(SELECT count(*) FROM attachments AS a WHERE a.content_type = ? AND a.item_id = e.id AND a.comment_id IS NULL) AS files", ExpenseType).
@@ -104,7 +106,8 @@ func expenseListName(pid int64) string { return fmt.Sprintf("project-expenses-%d
 // expensePage reads a page of project pid's expenses after cur.
 func expensePage(ctx context.Context, tx bun.IDB, pid int64, cur keyset.Cursor) ([]Expense, string, error) {
 	var es []Expense
-	if err := expenseOrder.Page(expenseQuery(tx, &es, pid), cur, keyset.Size).Scan(ctx); err != nil {
+	p := &db.Params{}
+	if err := expenseOrder.Page(expenseQuery(tx, &es, p.Arg(pid)), cur, keyset.Size).Conn(db.Bound(tx, p)).Scan(ctx); err != nil {
 		return nil, "", fmt.Errorf("expenses: %w", err)
 	}
 	es, next := keyset.Cut(es, keyset.Size, expenseListName(pid), func(e *Expense) keyset.Cursor {
@@ -154,10 +157,11 @@ func historyListName(pid int64) string { return fmt.Sprintf("project-budget-hist
 // with who made it and the partner of its line (while the line is there).
 func historyPage(ctx context.Context, tx bun.IDB, pid int64, cur keyset.Cursor, size int) ([]Change, string, error) {
 	var cs []Change
-	q := tx.NewSelect().Model(&cs).ColumnExpr("h.*").ColumnExpr("coalesce("+auth.NameSQL("u")+", '') AS actor_name").
+	p := &db.Params{}
+	q := tx.NewSelect().Model(&cs).Conn(db.Bound(tx, p)).ColumnExpr("h.*").ColumnExpr("coalesce("+auth.NameSQL("u")+", '') AS actor_name").
 		ColumnExpr("coalesce(o.name, '') AS partner_name").Join("LEFT JOIN users AS u ON u.id = h.actor_id").
 		Join("LEFT JOIN project_budget_lines AS bl ON bl.id = h.line_id").Join("LEFT JOIN project_partners AS pp ON pp.id = bl.partner_id").
-		Join("LEFT JOIN organizations AS o ON o.id = pp.organization_id").Where("h.project_id = ?", pid)
+		Join("LEFT JOIN organizations AS o ON o.id = pp.organization_id").Where("h.project_id = ?", p.Arg(pid))
 	if err := historyOrder.Page(q, cur, size).Scan(ctx); err != nil {
 		return nil, "", fmt.Errorf("budget history: %w", err)
 	}
