@@ -61,19 +61,20 @@ func getFolder(ctx context.Context, tx bun.IDB, id int64) (*Folder, error) {
 	return db.One[Folder](ctx, tx.NewSelect().Where("f.id = ?", id), ErrNotFound)
 }
 
-// libraryWhere narrows a query on alias to the library of community cid.
-func libraryWhere(q *bun.SelectQuery, alias string, cid int64) *bun.SelectQuery {
+// libraryWhere narrows a query on alias to the library of community cid
+// (a parameter of p; nil: a literal).
+func libraryWhere(q *bun.SelectQuery, alias string, cid int64, p *db.Params) *bun.SelectQuery {
 	if cid == 0 {
 		return q.Where(alias + ".community_id IS NULL")
 	}
-	return q.Where(alias+".community_id = ?", cid)
+	return q.Where(alias+".community_id = ?", p.Arg(cid))
 }
 
 // subfolders lists folder parent's folders (0: the root's) of library
 // cid, by name.
 func subfolders(ctx context.Context, tx bun.IDB, cid, parent int64) ([]Folder, error) {
 	var fs []Folder
-	q := libraryWhere(tx.NewSelect().Model(&fs), "f", cid)
+	q := libraryWhere(tx.NewSelect().Model(&fs), "f", cid, nil)
 	if parent == 0 {
 		q = q.Where("f.parent_id IS NULL")
 	} else {
@@ -162,7 +163,7 @@ func placeFolder(ctx context.Context, tx bun.IDB, f *Folder, parent int64, errs 
 
 // sameName refuses a name that a sibling of f already has.
 func sameName(ctx context.Context, tx bun.IDB, f *Folder, errs form.Errors) error {
-	q := libraryWhere(tx.NewSelect().Model((*Folder)(nil)), "f", f.Library()).Where("lower(f.name) = lower(?) AND f.id <> ?", f.Name, f.ID)
+	q := libraryWhere(tx.NewSelect().Model((*Folder)(nil)), "f", f.Library(), nil).Where("lower(f.name) = lower(?) AND f.id <> ?", f.Name, f.ID)
 	if f.ParentID == nil {
 		q = q.Where("f.parent_id IS NULL")
 	} else {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/keyset"
 	"github.com/piazza-pa/piazza/platform/scope"
 	"github.com/piazza-pa/piazza/platform/search"
@@ -101,20 +102,29 @@ func listDocuments(ctx context.Context, tx bun.IDB, v scope.Viewer, lib *Library
 		return nil, "", err
 	}
 	var ds []Document
-	sq := libraryWhere(selectFor(tx, v, &ds), "d", lib.CommunityID)
+	// A folder's page goes prepared, its values parameters (planning the
+	// scope conditions cost more than running them); a search of the
+	// library writes its words as SQL, a text of its own.
+	if !q.Searching() {
+		v.P = &db.Params{}
+	}
+	sq := libraryWhere(selectFor(tx, v, &ds), "d", lib.CommunityID, v.P)
 	switch {
 	case q.Searching():
 		sq = sq.Where("d.search @@ "+search.OwnLanguage("d.language"), search.Queries(q.Words)...)
 	case folder == 0:
 		sq = sq.Where("d.folder_id IS NULL")
 	default:
-		sq = sq.Where("d.folder_id = ?", folder)
+		sq = sq.Where("d.folder_id = ?", v.P.Arg(folder))
 	}
 	if q.Theme != "" {
-		sq = sq.Where("d.themes @> ARRAY[?]::text[]", q.Theme)
+		sq = sq.Where("d.themes @> ARRAY[?]::text[]", v.P.Arg(q.Theme))
 	}
 	if q.Kind != "" {
-		sq = sq.Where("d.kind = ?", q.Kind)
+		sq = sq.Where("d.kind = ?", v.P.Arg(q.Kind))
+	}
+	if v.P != nil {
+		sq = sq.Conn(db.Bound(tx, v.P))
 	}
 	o := orders[q.Sort]
 	if o.Text {
