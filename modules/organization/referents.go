@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform/db"
 )
 
 // Referents returns the active referents of the organisations ids (their
@@ -19,9 +21,10 @@ func Referents(ctx context.Context, tx bun.IDB, ids []int64) (map[int64][]int64,
 		Org  int64 `bun:"organization_id"`
 		User int64 `bun:"user_id"`
 	}
+	p := &db.Params{} // for the matching panel's organisations, on each view: prepared
 	err := tx.NewSelect().Table("organization_members").Column("organization_id", "user_id").
-		Where("organization_id IN (?) AND role = ? AND state = ?", bun.List(ids), Referent, Active).
-		OrderExpr("organization_id, user_id").Scan(ctx, &rows)
+		Where("organization_id = ANY (?) AND role = ? AND state = ?", p.Arg(ids), Referent, Active).
+		OrderExpr("organization_id, user_id").Conn(db.Bound(tx, p)).Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("organisation referents: %w", err)
 	}

@@ -31,7 +31,9 @@ func (m *Module) Children(ctx context.Context, tx bun.IDB, kind string, id, uid 
 		return nil, "", nil
 	}
 	var ps []Project
-	if err := ofMember(tx, uid, &ps).Where("p.origin_kind = ? AND p.origin_id = ?", kind, id).Scan(ctx); err != nil {
+	args := &db.Params{} // on every proposal's page: prepared
+	q := ofMember(tx, args.Arg(uid), &ps).Where("p.origin_kind = ? AND p.origin_id = ?", args.Arg(kind), args.Arg(id))
+	if err := q.Conn(db.Bound(tx, args)).Scan(ctx); err != nil {
 		return nil, "", fmt.Errorf("projects born from %s %d: %w", kind, id, err)
 	}
 	out := make([]lineage.Link, 0, len(ps))

@@ -21,8 +21,8 @@ const columns = `p.id, p.title, p.acronym, p.summary, p.themes, p.starts_on, p.e
 	p.funding_call, p.grant_cents, p.community_id, p.origin_kind, p.origin_id, p.created_by, p.created_at, p.updated_at`
 
 // ofMember is the query of the projects uid is a member of, each with
-// uid's role.
-func ofMember(tx bun.IDB, uid int64, dst any) *bun.SelectQuery {
+// uid's role (uid a value, or a parameter of db.Params).
+func ofMember(tx bun.IDB, uid any, dst any) *bun.SelectQuery {
 	return tx.NewSelect().Model(dst).ColumnExpr(columns).ColumnExpr("me.role AS my_role").
 		Join("JOIN project_members AS me ON me.project_id = p.id AND me.user_id = ?", uid)
 }
@@ -32,7 +32,8 @@ func ofMember(tx bun.IDB, uid int64, dst any) *bun.SelectQuery {
 // (every change of its plan does, so that two changes of one plan run one
 // after the other).
 func get(ctx context.Context, tx bun.IDB, uid, id int64, lock bool) (*Project, error) {
-	q := ofMember(tx, uid, new(Project)).Where("p.id = ?", id)
+	args := &db.Params{} // every project page reads its project: prepared
+	q := ofMember(tx, args.Arg(uid), new(Project)).Where("p.id = ?", args.Arg(id)).Conn(db.Bound(tx, args))
 	if lock {
 		q = q.For("UPDATE OF p")
 	}

@@ -177,19 +177,22 @@ func hasExt(name string, exts []string) bool {
 	return false
 }
 
-// List returns an item's attachments (not its comments').
+// List returns an item's attachments (not its comments'). Like OfComments
+// it goes prepared: every item's page reads both.
 func List(ctx context.Context, tx bun.IDB, contentType string, itemID int64) ([]Attachment, error) {
 	var as []Attachment
-	err := tx.NewSelect().Model(&as).Where("content_type = ? AND item_id = ? AND comment_id IS NULL", contentType, itemID).
-		Order("created_at", "id").Scan(ctx)
+	p := &db.Params{}
+	err := tx.NewSelect().Model(&as).Where("content_type = ? AND item_id = ? AND comment_id IS NULL", p.Arg(contentType), p.Arg(itemID)).
+		Order("created_at", "id").Conn(db.Bound(tx, p)).Scan(ctx)
 	return as, err
 }
 
 // OfComments returns the attachments of an item's comments, by comment.
 func OfComments(ctx context.Context, tx bun.IDB, contentType string, itemID int64) (map[int64][]Attachment, error) {
 	var as []Attachment
-	err := tx.NewSelect().Model(&as).Where("content_type = ? AND item_id = ? AND comment_id IS NOT NULL", contentType, itemID).
-		Order("created_at", "id").Scan(ctx)
+	p := &db.Params{}
+	err := tx.NewSelect().Model(&as).Where("content_type = ? AND item_id = ? AND comment_id IS NOT NULL", p.Arg(contentType), p.Arg(itemID)).
+		Order("created_at", "id").Conn(db.Bound(tx, p)).Scan(ctx)
 	out := map[int64][]Attachment{}
 	for _, a := range as {
 		out[*a.CommentID] = append(out[*a.CommentID], a)
