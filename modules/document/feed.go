@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 
-	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/feed"
 	"github.com/piazza-pa/piazza/platform/scope"
 	"github.com/piazza-pa/piazza/tenant"
@@ -25,7 +25,6 @@ func (m *Module) Feed(ctx context.Context, tx bun.IDB, uid int64, cur feed.Curso
 		return nil, nil
 	}
 	v := m.kit.ViewerAs(ctx, uid)
-	v.P = &db.Params{} // prepared: the dashboard reads it on every view (a later page's cursor is written as literals)
 	libs, err := libraries(ctx, tx, v)
 	if err != nil {
 		return nil, err
@@ -33,8 +32,8 @@ func (m *Module) Feed(ctx context.Context, tx bun.IDB, uid int64, cur feed.Curso
 	var ds []Document
 	q := selectFor(tx, v, &ds).ColumnExpr("d.feed_at, coalesce(dc.name, '') AS community_name").
 		Join("LEFT JOIN communities AS dc ON dc.id = d.community_id").
-		Where("coalesce(d.community_id, 0) = ANY (?)", v.P.Arg(libs))
-	if err := cur.Page(q, ContentType, "d.feed_at", "d.id", limit).Conn(db.Bound(tx, v.P)).Scan(ctx); err != nil {
+		Where("coalesce(d.community_id, 0) = ANY (?)", pgdialect.Array(libs))
+	if err := cur.Page(q, ContentType, "d.feed_at", "d.id", limit).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("document feed: %w", err)
 	}
 	out := make([]feed.Entry, 0, len(ds))
