@@ -114,11 +114,10 @@ func distinctive(ctx context.Context, tx bun.IDB, text, lang string) ([]term, er
 	if strings.TrimSpace(text) == "" {
 		return nil, nil
 	}
-	key, schema := "", ""
-	if s := site.FromContext(ctx); s != nil {
-		schema = s.Scope.Role // the tenant's, unique in the cluster (a schema's name is so in its database only)
+	key, tenant := "", site.MemoKey(ctx)
+	if tenant != "" {
 		sum := sha256.Sum256([]byte(text))
-		key = schema + "\x00" + lang + "\x00" + string(sum[:])
+		key = tenant + "\x00" + lang + "\x00" + string(sum[:])
 		if ts, ok := kept.Get(key, time.Now()); ok {
 			return ts, nil
 		}
@@ -130,7 +129,7 @@ func distinctive(ctx context.Context, tx bun.IDB, text, lang string) ([]term, er
 	if err := tx.NewRaw(wordsSQL, text, lang, minStem).Scan(ctx, &found); err != nil {
 		return nil, fmt.Errorf("match words: %w", err)
 	}
-	sh, ok := keptShares.Get(schema, time.Now())
+	sh, ok := keptShares.Get(tenant, time.Now())
 	if !ok { // "" (no site) is never kept
 		var rows []struct {
 			Word  string  `bun:"word"`
@@ -144,8 +143,8 @@ func distinctive(ctx context.Context, tx bun.IDB, text, lang string) ([]term, er
 			byWord[r.Word] = r.Share
 		}
 		sh = newShares(byWord)
-		if schema != "" {
-			keptShares.Put(schema, sh, time.Now())
+		if tenant != "" {
+			keptShares.Put(tenant, sh, time.Now())
 		}
 	}
 	type ranked struct {

@@ -191,18 +191,15 @@ FROM pg_stats AS s JOIN pg_class AS c ON c.relname = s.tablename AND c.relnamesp
 	unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e (elem, f)
 WHERE s.schemaname = current_schema() AND s.attname = 'search' AND e.elem IS NOT NULL AND e.f >= ?`
 
-// keptStats are the stats of the tenants searched lately, by schema: they
+// keptStats are the stats of the tenants searched lately (site.MemoKey): they
 // change when ANALYZE runs (autovacuum, as the tables grow).
 var keptStats = memo.New[*stats](256, 10*time.Minute)
 
 // tenantStats returns the stats of the tenant of tx, kept for a while.
 func tenantStats(ctx context.Context, tx bun.IDB) (*stats, error) {
-	schema := ""
-	if s := site.FromContext(ctx); s != nil {
-		schema = s.Scope.Role // the tenant's, unique in the cluster (a schema's name is so in its database only)
-		if st, ok := keptStats.Get(schema, time.Now()); ok {
-			return st, nil
-		}
+	tenant := site.MemoKey(ctx)
+	if st, ok := keptStats.Get(tenant, time.Now()); ok { // "" (no site) is never kept
+		return st, nil
 	}
 	rows, err := db.Prepared(tx, minShare).QueryContext(ctx, db.Numbered(statsSQL))
 	if err != nil {
@@ -225,8 +222,8 @@ func tenantStats(ctx context.Context, tx bun.IDB) (*stats, error) {
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("search statistics: %w", err)
 	}
-	if schema != "" && len(st.rows) > 0 { // none yet: ANALYZE has not seen the tables
-		keptStats.Put(schema, st, time.Now())
+	if tenant != "" && len(st.rows) > 0 { // none yet: ANALYZE has not seen the tables
+		keptStats.Put(tenant, st, time.Now())
 	}
 	return st, nil
 }

@@ -5,9 +5,9 @@ package setting
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/schema"
 )
 
 // The switches of the collaboration modules: whether profiles, organisations
@@ -30,9 +30,9 @@ func Bool(ctx context.Context, tx bun.IDB, key string) (bool, error) {
 
 // BoolSQL is the SQL of a switch's value (false when never set), for a
 // statement that reads it along with the rest; key is one of the
-// switches' names above (written as a literal).
+// switches' names above (written as a literal, as bun writes one).
 func BoolSQL(key string) string {
-	return "coalesce((SELECT value = 'true'::jsonb FROM settings WHERE key = '" + strings.ReplaceAll(key, "'", "''") + "'), false)"
+	return "coalesce((SELECT value = 'true'::jsonb FROM settings WHERE key = " + string(schema.BaseDialect{}.AppendString(nil, key)) + "), false)"
 }
 
 // SetBool sets a switch.

@@ -90,6 +90,17 @@ func FromContext(ctx context.Context) *Site {
 	return s
 }
 
+// MemoKey is the key of the site of ctx in a replica's memos of tenant
+// data ("" without a site: nothing is kept): its role, unique in the
+// cluster, where its schema's name is unique in its database only (test
+// worlds share them).
+func MemoKey(ctx context.Context) string {
+	if s := FromContext(ctx); s != nil {
+		return s.Scope.Role
+	}
+	return ""
+}
+
 // Tx runs fn in a transaction scoped to the site of ctx (see db.InTenant).
 // It fails when ctx carries no site.
 func Tx(ctx context.Context, idb bun.IDB, fn func(ctx context.Context, tx bun.Tx) error) error {
