@@ -293,6 +293,9 @@ func clearPerson(ctx context.Context, tx bun.Tx, uid int64, email, former string
 		"DELETE FROM project_task_assignees WHERE user_id = ?",
 		"UPDATE project_partners SET referent_id = NULL WHERE referent_id = ?",
 		"DELETE FROM proposal_invitations WHERE kind = 'person' AND target_id = ?",
+		// rankings of who could be interested in a proposal that name them
+		// (ranked again when shown)
+		"DELETE FROM proposal_suggestions WHERE suggestions @> jsonb_build_array(jsonb_build_object('kind', 'person', 'id', ?::bigint))",
 		`UPDATE profiles SET bio = '', competencies = '{}', themes = '{}', tags = '{}', photo = NULL, photo_type = NULL,
 			notify_frequency = 'off', contact_off = true, state = 'draft', updated_at = now() WHERE user_id = ?`)
 	if err != nil {

@@ -31,9 +31,9 @@ func (CloseArgs) Kind() string { return "proposal_close" }
 
 // SweepArgs is the periodic job that queues the closing of the proposals
 // whose date passed without a job (one lost between a commit and its
-// queueing). After is the slug of the last tenant a sweep visited ("" to
-// start): a sweep that runs out of time (tenant.SweepBudget) queues its
-// continuation.
+// queueing) and ranks the matching panels that are due (RankDue). After
+// is the slug of the last tenant a sweep visited ("" to start): a sweep
+// that runs out of time (tenant.SweepBudget) queues its continuation.
 type SweepArgs struct {
 	After string `json:"after,omitempty"`
 }
@@ -134,6 +134,14 @@ func (m *Module) sweep(ctx context.Context, job *river.Job[SweepArgs]) error {
 			if err := m.queueClose(ctx, CloseArgs{Tenant: t.Slug, ProposalID: d.ID, At: d.ClosesAt.UTC()}); err != nil {
 				return err
 			}
+		}
+		// the panels about to need a new ranking get it now (RankDue); a
+		// failure leaves them to be ranked when shown
+		if err := m.inTenantOf(ctx, t, func(ctx context.Context, tx bun.Tx) error {
+			_, err := RankDue(ctx, tx, rerankBatch)
+			return err
+		}); err != nil {
+			slog.ErrorContext(ctx, "rank proposals' suggestions", "tenant", t.Slug, "err", err)
 		}
 		return nil
 	})

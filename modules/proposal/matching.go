@@ -17,7 +17,6 @@ import (
 	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/platform/match"
 	"github.com/piazza-pa/piazza/platform/notify"
-	"github.com/piazza-pa/piazza/platform/richtext"
 	"github.com/piazza-pa/piazza/platform/scope"
 	"github.com/piazza-pa/piazza/platform/screen"
 	"github.com/piazza-pa/piazza/platform/web"
@@ -58,9 +57,10 @@ func matches(ctx context.Context, p *Proposal, uid int64) bool {
 
 // involved are those already involved in p, whom the panel never
 // suggests: its proposer, its respondents and their organisations, the
-// members of its work group (or invited to it), p's organisation and
-// the member uid looking; and, read along, those invited to p already.
-func involved(ctx context.Context, tx bun.IDB, p *Proposal, uid int64) (users, orgs []int64, invited map[target]bool, err error) {
+// members of its work group (or invited to it) and p's organisation
+// (the member looking is never suggested either); and, read along, those
+// invited to p already.
+func involved(ctx context.Context, tx bun.IDB, p *Proposal) (users, orgs []int64, invited map[target]bool, err error) {
 	var r struct {
 		Users   []int64  `bun:"users,array"`
 		Orgs    []int64  `bun:"orgs,array"`
@@ -78,7 +78,7 @@ func involved(ctx context.Context, tx bun.IDB, p *Proposal, uid int64) (users, o
 	for i, k := range r.Kinds {
 		invited[target{k, r.Targets[i]}] = true
 	}
-	users, orgs = append(r.Users, p.Author(), uid), r.Orgs
+	users, orgs = append(r.Users, p.Author()), r.Orgs
 	if p.OrganizationID != nil {
 		orgs = append(orgs, *p.OrganizationID)
 	}
@@ -138,14 +138,16 @@ func recipients(ctx context.Context, tx bun.IDB, pid int64, ss []match.Suggestio
 // the member uid looking: at most panelSize, best first, none already
 // involved, only those p's scope reaches, those invited already marked.
 func suggest(ctx context.Context, tx bun.IDB, p *Proposal, uid int64) ([]match.Suggestion, error) {
-	users, orgs, invited, err := involved(ctx, tx, p, uid)
+	users, orgs, invited, err := involved(ctx, tx, p)
 	if err != nil {
 		return nil, err
 	}
-	text := p.Title + "\n" + p.Summary + "\n" + p.Offer + "\n" + p.Expected + "\n" + richtext.Text(p.Body)
-	ss, err := match.Suggest(ctx, tx, match.Query{Themes: p.Topics, Tags: p.Tags, Text: text, Language: p.Language,
-		ExcludeUsers: users, ExcludeOrganizations: orgs}, asked)
+	ss, err := ranked(ctx, tx, p, users, orgs)
 	if err != nil {
+		return nil, err
+	}
+	ss = slices.DeleteFunc(ss, func(s match.Suggestion) bool { return s.Kind == match.Person && s.ID == uid })
+	if ss, err = match.Shown(ctx, tx, ss); err != nil {
 		return nil, err
 	}
 	reached, err := recipients(ctx, tx, p.ID, ss)
@@ -189,11 +191,11 @@ func (m *Module) Invite(ctx context.Context, pid int64, kind string, id int64) e
 		if err != nil {
 			return err
 		}
-		users, orgs, _, err := involved(ctx, tx, p, vw.UserID)
+		users, orgs, _, err := involved(ctx, tx, p)
 		if err != nil {
 			return err
 		}
-		if s.Kind == match.Person && slices.Contains(users, s.ID) || s.Kind == match.Organization && slices.Contains(orgs, s.ID) {
+		if s.Kind == match.Person && (s.ID == vw.UserID || slices.Contains(users, s.ID)) || s.Kind == match.Organization && slices.Contains(orgs, s.ID) {
 			return ErrInvolved
 		}
 		reached, err := recipients(ctx, tx, p.ID, []match.Suggestion{s})

@@ -13,6 +13,7 @@ import (
 	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"github.com/piazza-pa/piazza/modules/moduletest"
+	"github.com/piazza-pa/piazza/modules/proposal"
 	"github.com/piazza-pa/piazza/platform/web/webtest"
 )
 
@@ -245,5 +246,82 @@ func TestMatchingInert(t *testing.T) {
 	}
 	if bad := webtest.Inert(p); bad != "" {
 		t.Errorf("the panel: %s", bad)
+	}
+}
+
+// TestMatchingKept: a panel's ranking is kept and read again, but what
+// the panel shows is checked as it is shown: someone suspended goes at
+// once and a new name shows; a new respondent, being involved, goes at
+// the next view; a newcomer to the directory comes with the next ranking,
+// which the sweep makes before the kept one grows old. Erasing someone
+// forgets the rankings that name them.
+func TestMatchingKept(t *testing.T) {
+	w := moduletest.New(t)
+	id := matchingWorld(t, w)
+	page := alpha + "/proposals/" + id
+	anna := w.Browser(t, alpha, "anna")
+	if _, p := anna.Get(page); !strings.Contains(panel(p), ">Bruno</a>") || !strings.Contains(panel(p), ">Dario</a>") {
+		t.Fatalf("the panel:\n%s", panel(p))
+	}
+	ranked := func() string {
+		return query[string](t, w, "SELECT ranked_at::text FROM proposal_suggestions WHERE proposal_id = ?", id)
+	}
+	first := ranked()
+
+	newcomer := query[int64](t, w, `INSERT INTO users (email, display_name) VALUES ('zoe@alpha.example', 'Zoe') RETURNING id`)
+	exec(t, w, `INSERT INTO profiles (user_id, themes, competencies) VALUES (?, '{health}', '{telemedicina}')`, newcomer)
+	exec(t, w, "UPDATE users SET status = 'suspended' WHERE id = ?", w.ID("alpha", "dario"))
+	exec(t, w, "UPDATE users SET display_name = 'Bruno Rossi' WHERE id = ?", w.ID("alpha", "bruno"))
+	_, p := anna.Get(page)
+	got := panel(p)
+	if strings.Contains(got, ">Dario</a>") || !strings.Contains(got, ">Bruno Rossi</a>") {
+		t.Errorf("the kept ranking is shown as it was ranked:\n%s", got)
+	}
+	if strings.Contains(got, ">Zoe</a>") || ranked() != first {
+		t.Errorf("the panel was ranked again for no change of the proposal:\n%s", got)
+	}
+
+	express(t, w.Browser(t, alpha, "bruno"), id, "Abbiamo dei medici.", "submit")
+	if _, p := anna.Get(page); strings.Contains(panel(p), "Bruno") || ranked() == first {
+		t.Errorf("a new respondent is still suggested:\n%s", panel(p))
+	}
+
+	exec(t, w, "UPDATE proposal_suggestions SET ranked_at = now() - interval '11 hours 30 minutes'")
+	w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error {
+		n, err := proposal.RankDue(ctx, tx, 10)
+		if err == nil && n != 1 {
+			t.Errorf("the sweep ranked %d panels, want the one growing old", n)
+		}
+		return err
+	})
+	if _, p := anna.Get(page); !strings.Contains(panel(p), ">Zoe</a>") {
+		t.Errorf("the newcomer is not suggested after the sweep's ranking:\n%s", panel(p))
+	}
+	w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error {
+		n, err := proposal.RankDue(ctx, tx, 10)
+		if err == nil && n != 0 {
+			t.Errorf("the sweep ranked %d fresh panels again", n)
+		}
+		return err
+	})
+
+	if code, body := w.Browser(t, alpha, "admin").Send(alpha+"/admin/people/"+itoa(newcomer)+"/erase", alpha+"/admin/people/"+itoa(newcomer)+"/erase",
+		url.Values{"confirm": {"Zoe"}, "contributions": {"keep"}}); code != 303 {
+		t.Fatalf("erase: %d %.300s", code, body)
+	}
+	if n := query[int](t, w, "SELECT count(*) FROM proposal_suggestions"); n != 0 {
+		t.Errorf("%d rankings still name the erased person", n)
+	}
+	if _, p := anna.Get(page); strings.Contains(panel(p), "Zoe") || !strings.Contains(panel(p), ">Validator</a>") {
+		t.Errorf("the panel after the erasure:\n%s", panel(p))
+	}
+
+	exec(t, w, "UPDATE proposals SET state = 'closed' WHERE id = ?", id)
+	w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error {
+		_, err := proposal.RankDue(ctx, tx, 10)
+		return err
+	})
+	if n := query[int](t, w, "SELECT count(*) FROM proposal_suggestions"); n != 0 {
+		t.Errorf("a closed proposal keeps its ranking (%d)", n)
 	}
 }
