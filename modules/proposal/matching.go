@@ -8,12 +8,12 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"github.com/piazza-pa/piazza/modules/community"
 	"github.com/piazza-pa/piazza/modules/organization"
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/authz"
+	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/i18n"
 	"github.com/piazza-pa/piazza/platform/match"
 	"github.com/piazza-pa/piazza/platform/notify"
@@ -94,6 +94,11 @@ func involved(ctx context.Context, tx bun.IDB, p *Proposal) (users, orgs []int64
 	return users, orgs, invited, nil
 }
 
+// reachedSQL keeps, of the users $1, those with an active account whom
+// proposal $2 reaches (prepared: a panel runs it on every view).
+var reachedSQL = `SELECT x.id FROM unnest($1::bigint[]) AS x (id) JOIN users AS u ON u.id = x.id AND u.status = 'active'
+	JOIN proposals AS p ON p.id = $2 WHERE ` + scope.PublishedFor("p", "x.id")
+
 // recipients are, of each suggestion of ss, who would be told of an
 // invitation: the person, or the organisation's active referents; only
 // those with an active account whom p's scope reaches.
@@ -114,8 +119,7 @@ func recipients(ctx context.Context, tx bun.IDB, pid int64, ss []match.Suggestio
 		uids = append(uids, rs...)
 	}
 	var seeing []int64
-	err = tx.NewRaw(`SELECT x.id FROM unnest(?::bigint[]) AS x (id) JOIN users AS u ON u.id = x.id AND u.status = 'active'
-		JOIN proposals AS p ON p.id = ? WHERE `+scope.PublishedFor("p", "x.id"), pgdialect.Array(nonNil(uids)), pid).Scan(ctx, &seeing)
+	err = tx.NewRaw(reachedSQL).Conn(db.Prepared(tx, nonNil(uids), pid)).Scan(ctx, &seeing)
 	if err != nil {
 		return nil, fmt.Errorf("whom the proposal reaches: %w", err)
 	}

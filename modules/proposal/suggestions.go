@@ -57,13 +57,16 @@ func matchQuery(p *Proposal, users, orgs []int64) match.Query {
 		ExcludeUsers: users, ExcludeOrganizations: orgs}
 }
 
-// rankingKey is the digest of what q ranks: a kept ranking with another
-// key was ranked for something else.
-func rankingKey(q match.Query) []byte {
-	users, orgs := slices.Clone(q.ExcludeUsers), slices.Clone(q.ExcludeOrganizations)
+// rankingKey is the digest of what p's panel is ranked for, without users
+// and orgs (matchQuery's fields as the proposal holds them: its body as
+// stored, not as text): a kept ranking with another key was ranked for
+// something else.
+func rankingKey(p *Proposal, users, orgs []int64) []byte {
+	users, orgs = slices.Clone(users), slices.Clone(orgs)
 	slices.Sort(users)
 	slices.Sort(orgs)
-	b, _ := json.Marshal([]any{q.Themes, q.Tags, q.Text, q.Language, slices.Compact(users), slices.Compact(orgs)}) // #nosec: plain values
+	b, _ := json.Marshal([]any{p.Topics, p.Tags, p.Title, p.Summary, p.Offer, p.Expected, p.Body, p.Language,
+		slices.Compact(users), slices.Compact(orgs)}) // #nosec: plain values
 	sum := sha256.Sum256(b)
 	return sum[:]
 }
@@ -76,8 +79,7 @@ const keptSQL = `SELECT key, ranked_at > now() - make_interval(secs => $2), sugg
 // (those involved): its kept ranking when it was made for the same and is
 // not old, else a new one, kept.
 func ranked(ctx context.Context, tx bun.IDB, p *Proposal, users, orgs []int64) ([]match.Suggestion, error) {
-	q := matchQuery(p, users, orgs)
-	key := rankingKey(q)
+	key := rankingKey(p, users, orgs)
 	var (
 		kept  []byte
 		fresh bool
@@ -99,7 +101,7 @@ func ranked(ctx context.Context, tx bun.IDB, p *Proposal, users, orgs []int64) (
 		}
 		return ss, nil
 	}
-	return rank(ctx, tx, p.ID, q, key)
+	return rank(ctx, tx, p.ID, matchQuery(p, users, orgs), key)
 }
 
 // rank ranks who could be interested in proposal pid (q, whose key is
@@ -162,8 +164,7 @@ func RankDue(ctx context.Context, tx bun.IDB, limit int) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		q := matchQuery(p, users, orgs)
-		if _, err := rank(ctx, tx, p.ID, q, rankingKey(q)); err != nil {
+		if _, err := rank(ctx, tx, p.ID, matchQuery(p, users, orgs), rankingKey(p, users, orgs)); err != nil {
 			return 0, err
 		}
 	}
