@@ -8,6 +8,8 @@ import (
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/schema"
+
+	"github.com/piazza-pa/piazza/platform/db"
 )
 
 // The switches of the collaboration modules: whether profiles, organisations
@@ -18,10 +20,15 @@ const (
 	CommunityValidation    = "community.validation"
 )
 
-// Bool reads a switch (false when never set).
+// boolSQL reads switch ? (false when never set).
+const boolSQL = "SELECT coalesce((SELECT value = 'true'::jsonb FROM settings WHERE key = ?), false)"
+
+// Bool reads a switch (false when never set), prepared: the pages that
+// read one (directories, searches, comments) would otherwise plan it
+// anew each time, which costs more than reading it.
 func Bool(ctx context.Context, tx bun.IDB, key string) (bool, error) {
 	var on bool
-	err := tx.QueryRowContext(ctx, "SELECT "+BoolSQL(key)).Scan(&on)
+	err := db.QueryRow(ctx, tx, boolSQL, key).Scan(&on)
 	if err != nil {
 		return false, fmt.Errorf("setting %s: %w", key, err)
 	}
