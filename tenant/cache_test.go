@@ -18,9 +18,11 @@ import (
 // Tables whose changes no cached view depends on (migration 0016); every
 // other tenant table must notify. The open API's tokens (their last use
 // is written on every call) and the exchange's shares and outboxes
-// (read by its jobs and by pages that are not cached) are among them.
+// (read by its jobs and by pages that are not cached) are among them, as
+// are the proposals' kept matching rankings (written when a proposer's
+// page ranks its panel, read by that page only, which is not cached).
 var quiet = []string{"schema_migrations", "auth_failures", "auth_tokens", "oidc_logins",
-	"api_tokens", "exchange_shares", "exchange_outbox", "exchange_reply_outbox"}
+	"api_tokens", "exchange_shares", "exchange_outbox", "exchange_reply_outbox", "proposal_suggestions"}
 
 func TestEveryTenantTableNotifiesChanges(t *testing.T) {
 	r, d := newRegistry(t)
