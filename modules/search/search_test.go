@@ -135,3 +135,40 @@ func TestSnippetOfALongText(t *testing.T) {
 		t.Errorf("the snippet of a word far into a long text: %s", got[:min(len(got), 2000)])
 	}
 }
+
+// A rich text's snippet reads as its text: tags gone, apostrophes and
+// ampersands as written (the stored HTML writes them as character
+// references), a typed tag shown as text, never as a tag; the part cut
+// around the word starts and ends on whole text even when it falls
+// inside a tag or a reference. A summary (plain text) before the body is
+// shown as written.
+func TestSnippetOfRichText(t *testing.T) {
+	w := moduletest.New(t)
+	validator := w.Browser(t, alpha, "validator")
+	filler := strings.Repeat(`Il <a href="/files/1">consiglio</a> discute l'ordine &amp; il bilancio. `, 12)
+	form := url.Values{"title": {"Seduta aperta"}, "summary": {"Sintesi: a < b & \"c\""},
+		"body": {"<p>" + filler + "<strong>Tra le novità</strong>, l'innovazione &amp; la ricerca &lt;script&gt;alert(1)&lt;/script&gt; del girasole in piazza.</p><p>" + filler + "</p>"},
+		"language": {"it"}, "scope_kind": {"tenant"}, "public": {"1"}, "action": {"publish"}}
+	if res, body := validator.Post(alpha+"/news/new", alpha+"/news", form); res.StatusCode != 303 {
+		t.Fatalf("write: %d %s", res.StatusCode, body)
+	}
+	got := hits(t, validator, alpha, "girasole")
+	if end := strings.Index(got, "</ol>"); end > 0 {
+		got = got[:end]
+	}
+	for _, want := range []string{"<mark>girasole</mark>", "&amp; la ricerca &lt;script&gt;alert(1)&lt;/script&gt; del", "discute l&#39;ordine &amp; il bilancio", "… "} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the snippet lacks %q: %s", want, got)
+		}
+	}
+	for _, bad := range []string{"&amp;#39;", "&amp;amp;", "&lt;strong", "&lt;/p", "href=&#34;", "<script", "<strong>", "&lt;a ", "&#39;&gt;"} {
+		if strings.Contains(got, bad) {
+			t.Errorf("the snippet shows %q: %s", bad, got)
+		}
+	}
+	// A plain summary before the body: its characters as typed.
+	got = hits(t, validator, alpha, "sintesi")
+	if !strings.Contains(got, "<mark>Sintesi</mark>: a &lt; b &amp; &#34;c&#34;") {
+		t.Errorf("the summary's snippet: %s", got)
+	}
+}

@@ -68,8 +68,10 @@ type Type[T any, P Entry[T]] struct {
 	// prepared, its text the same for every viewer.
 	Select  func(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery
 	Visible func(q *bun.SelectQuery, v scope.Viewer) *bun.SelectQuery
-	// SearchText is the SQL of the text search snippets are cut from.
-	SearchText string
+	// SearchText is the SQL of the plain text search snippets are cut
+	// from, SearchHTML that of the rich text (sanitised HTML, cut as
+	// stored) which follows it.
+	SearchText, SearchHTML string
 	// SearchNewest (empty: the publication's date, newest first) is the
 	// SQL of the order in which search takes an item's most recent
 	// matches: an index's order, so that a common word reads a window of

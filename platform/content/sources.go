@@ -15,7 +15,7 @@ func (k *Kit[T, P]) searching() search.Source {
 	own := search.OwnLanguage("c.lang")
 	return search.Source{Kind: k.Key + ".kind", Prefix: k.Path + "/", What: k.Table,
 		From: k.Table + " AS " + a, ID: a + ".id", Config: "piazza_ts_config(" + a + ".language)",
-		Query: search.OwnLanguage(a + ".language"), Text: k.SearchText,
+		Query: search.OwnLanguage(a + ".language"), Text: k.SearchText, HTML: k.SearchHTML,
 		Carry: a + ".search AS doc, " + a + ".language AS lang", Find: a + ".search @@ " + search.AnyLanguage,
 		Match: "c.doc @@ " + own, Rank: "ts_rank(c.doc, " + own + ")", Newest: k.SearchNewest, Stats: k.Table, Languages: true}
 }

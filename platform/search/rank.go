@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"html"
 	"html/template"
 	"slices"
 	"strconv"
@@ -26,9 +27,10 @@ type Source struct {
 	// needs ("news AS n"); ID is the SQL of a row's id.
 	From, ID string
 	// Config is the SQL of a row's text search configuration, Query the
-	// words' query in it (see AnyLanguage), Text the SQL of the text its
-	// snippet is cut from.
-	Config, Query, Text string
+	// words' query in it (see AnyLanguage), Text the SQL of the plain text
+	// its snippet is cut from and HTML that of its rich text (sanitised
+	// HTML, see richtext), which follows Text.
+	Config, Query, Text, HTML string
 	// Carry is the SQL of the columns of a candidate that Match and Rank
 	// read, with their names, over From's aliases ("n.search AS doc").
 	Carry string
@@ -261,6 +263,33 @@ const (
 	snippetLead = 100
 )
 
+// Rich text is cut as stored: ts_headline reads HTML's tags as spaces and
+// its character references as words of their own, so only the part's
+// edges need mending (cutHTML drops a tag or reference cut in two), and
+// the tags of the whole text are never stripped (with ts_headline, the
+// costly part of a news item's snippet when they were). Plain text before
+// it is escaped as the sanitiser escapes text (escapeHTML), so that the
+// part is HTML throughout and SnippetOfHTML reads it back.
+const cutHTML = `'^[^<>]*>|<[^>]*$|&[#0-9A-Za-z]*$'`
+
+func escapeHTML(sql string) string {
+	return "replace(replace(replace(replace(replace(" + sql + `, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&#34;'), '''', '&#39;')`
+}
+
+// snippetText is the SQL of the text a snippet of s is cut from, the
+// SQL that cuts its part (of x.t from x.at, ? characters), and the anchor
+// word as that text writes it.
+func snippetText(s Source, anchor string) (text, part, written string) {
+	if s.HTML == "" {
+		return s.Text, "substr(x.t, x.at, ?)", anchor
+	}
+	text = s.HTML
+	if s.Text != "" {
+		text = escapeHTML(s.Text) + " || ' ' || " + s.HTML
+	}
+	return text, "regexp_replace(substr(x.t, x.at, ?), " + cutHTML + ", '', 'g')", html.EscapeString(anchor)
+}
+
 // Snippets fills the snippets of words in hits (those a page shows, hits
 // of Run on parts), in one statement: the matched words marked, the text
 // escaped (Snippet), "… " before a snippet that does not start with its
@@ -278,15 +307,18 @@ func Snippets(ctx context.Context, tx bun.IDB, words string, hits []Hit, parts .
 	if len(parts) > 0 && parts[0].plan != nil {
 		params, qs = parts[0].plan.fresh()
 	}
+	rich := map[string]bool{}
 	for _, p := range parts {
 		if len(ids[p.src.Kind]) == 0 {
 			continue
 		}
 		s := p.src
-		queries = append(queries, "(SELECT ?::text AS kind, "+s.ID+" AS id, ts_headline("+s.Config+", substr(x.t, x.at, ?), ?, ?) AS snippet, x.at > 1 AS cut"+
-			" FROM "+s.From+" CROSS JOIN LATERAL (SELECT y.t, greatest(1, strpos(lower(y.t), ?) - ?) AS at FROM (SELECT "+s.Text+" AS t) AS y) AS x"+
+		text, part, anchor := snippetText(s, Anchor(words))
+		rich[s.Kind] = s.HTML != ""
+		queries = append(queries, "(SELECT ?::text AS kind, "+s.ID+" AS id, ts_headline("+s.Config+", "+part+", ?, ?) AS snippet, x.at > 1 AS cut"+
+			" FROM "+s.From+" CROSS JOIN LATERAL (SELECT y.t, greatest(1, strpos(lower(y.t), ?) - ?) AS at FROM (SELECT "+text+" AS t) AS y) AS x"+
 			" WHERE "+s.ID+" = ANY (?))")
-		args = append(args, s.Kind, snippetSpan, bun.SafeQuery(s.Query, qs...), HeadlineOptions, params.Arg(Anchor(words)), snippetLead, params.Arg(ids[s.Kind]))
+		args = append(args, s.Kind, snippetSpan, bun.SafeQuery(s.Query, qs...), HeadlineOptions, params.Arg(anchor), snippetLead, params.Arg(ids[s.Kind]))
 	}
 	if len(queries) == 0 {
 		return nil
@@ -306,7 +338,11 @@ func Snippets(ctx context.Context, tx bun.IDB, words string, hits []Hit, parts .
 		if cut {
 			snippet = "… " + snippet
 		}
-		got[k] = Snippet(snippet)
+		if rich[k.kind] {
+			got[k] = SnippetOfHTML(snippet)
+		} else {
+			got[k] = Snippet(snippet)
+		}
 		return nil
 	})
 	if err != nil {

@@ -66,13 +66,49 @@ const (
 // HeadlineOptions are ts_headline's options for Snippet.
 const HeadlineOptions = "StartSel=\x02, StopSel=\x03, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \""
 
-// Snippet turns ts_headline's output into safe HTML: the text escaped, the
-// matched words in <mark>. Markers typed by users are dropped first.
-func Snippet(s string) template.HTML {
-	s = html.EscapeString(s)
-	s = strings.ReplaceAll(s, startMark, "<mark>")
-	s = strings.ReplaceAll(s, stopMark, "</mark>")
-	return template.HTML(s) // #nosec: escaped above; only our markers become tags
+// Snippet turns ts_headline's output over plain text into safe HTML: the
+// text escaped, the matched words in <mark>.
+func Snippet(s string) template.HTML { return marked(s, nil) }
+
+// SnippetOfHTML is Snippet for ts_headline's output over rich text (a part
+// of stored HTML, whose tags ts_headline wrote as spaces): its character
+// references read as the characters they stand for ("l&#39;idea" is
+// "l'idea"), then escaped as any text.
+func SnippetOfHTML(s string) template.HTML { return marked(s, html.UnescapeString) }
+
+// marked escapes the text between the markers of s (read by read first,
+// when not nil), the markers made <mark> and </mark>, always in pairs: a
+// marker that a character reference writes is dropped.
+func marked(s string, read func(string) string) template.HTML {
+	var b strings.Builder
+	open := false
+	for s != "" {
+		i := strings.IndexAny(s, startMark+stopMark)
+		text := s
+		if i >= 0 {
+			text = s[:i]
+		}
+		if read != nil {
+			text = Clean(read(text))
+		}
+		b.WriteString(html.EscapeString(text))
+		if i < 0 {
+			break
+		}
+		switch {
+		case s[i] == startMark[0] && !open:
+			b.WriteString("<mark>")
+			open = true
+		case s[i] == stopMark[0] && open:
+			b.WriteString("</mark>")
+			open = false
+		}
+		s = s[i+1:]
+	}
+	if open {
+		b.WriteString("</mark>")
+	}
+	return template.HTML(b.String()) // #nosec: escaped above; only our markers become tags, in pairs
 }
 
 // Clean drops the characters that Snippet reserves from text to be stored

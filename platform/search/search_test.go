@@ -82,3 +82,22 @@ func TestOrder(t *testing.T) {
 		t.Errorf("the first page: %s %v", cond, args)
 	}
 }
+
+// TestSnippetOfHTML: references read as their characters and escaped
+// again, markers in pairs only, a marker written by a reference dropped.
+func TestSnippetOfHTML(t *testing.T) {
+	for in, want := range map[string]string{
+		"l&#39;\x02idea\x03 &amp; &lt;b&gt;": "l&#39;<mark>idea</mark> &amp; &lt;b&gt;",
+		"&amp;lt;script&amp;gt; \x02x\x03":   "&amp;lt;script&amp;gt; <mark>x</mark>",
+		"a &#2;b\x02c\x03 &#3;d":             "a b<mark>c</mark> d",
+		"\x03a \x02b":                        "a <mark>b</mark>",
+		"x\x02y\x02z\x03":                    "x<mark>yz</mark>",
+	} {
+		if got := string(SnippetOfHTML(in)); got != want {
+			t.Errorf("SnippetOfHTML(%q) = %s, want %s", in, got, want)
+		}
+	}
+	if got := string(Snippet("a &#39; \x02b\x03")); got != "a &amp;#39; <mark>b</mark>" {
+		t.Errorf("Snippet of plain text: %s", got)
+	}
+}
