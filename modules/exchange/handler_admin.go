@@ -67,7 +67,7 @@ func (m *Module) adminPost(c *fiber.Ctx) error {
 		return err
 	}
 	m.cache.Forget(t.SchemaName)
-	m.members.Delete(t.ID)
+	share.Forget(t)
 	if changed {
 		if err := m.record(c, t, "exchange."+map[string]string{"in": "join", "out": "leave"}[done], nil); err != nil {
 			return err

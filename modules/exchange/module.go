@@ -20,7 +20,6 @@ import (
 	"embed"
 	"html/template"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -75,9 +74,6 @@ type Module struct {
 	// sources are the modules whose items can be shared, by type, found
 	// on the module list (Collect).
 	sources map[string]share.Source
-	// members keeps, per tenant id, whether it takes part (takingPart),
-	// for the menu.
-	members sync.Map
 }
 
 // New parses the exchange's pages.
@@ -133,37 +129,12 @@ func (m *Module) MenuEntries(c *fiber.Ctx) []web.MenuLink {
 	return out
 }
 
-// optedIn says whether the tenant of ctx takes part (kept for a few
-// seconds per replica: the menu asks on every page).
+// optedIn says whether the tenant of ctx takes part (as this replica
+// read it a few seconds ago at most: the menu asks on every page).
 func (m *Module) optedIn(ctx context.Context) bool {
-	t := tenant.FromContext(ctx)
-	if t == nil {
-		return false
-	}
-	if e, ok := m.members.Load(t.ID); ok && time.Now().Before(e.(takingPart).until) {
-		return e.(takingPart).in
-	}
-	in, err := share.OptedIn(ctx, m.DB, t.ID)
-	if err != nil {
-		return false
-	}
-	m.members.Store(t.ID, takingPart{in: in, until: time.Now().Add(membershipTTL)})
-	return in
+	in, err := share.TakesPart(ctx, m.DB)
+	return err == nil && in
 }
-
-// takingPart is whether a tenant takes part, as read from the control
-// plane, until when it is taken as true without reading it again.
-type takingPart struct {
-	in    bool
-	until time.Time
-}
-
-// membershipTTL is how long a replica takes a tenant's taking part as
-// read for its menu (kept apart from the cache of tenant data, which a
-// replica may run without: the menu asks on every page). The exchange's
-// pages read the control plane on every request; the replica where an
-// admin opts in or out forgets it at once, the others within this time.
-const membershipTTL = 10 * time.Second
 
 // requireMember answers 404 on the exchange's pages while the tenant does
 // not take part (read from the control plane, not the cache).

@@ -82,6 +82,12 @@ func (m *Module) mayShare(ctx context.Context, tx bun.IDB, p *Proposal, uid int6
 // exchange fills d's share form for uid when the tenant takes part in the
 // exchange and uid may share p.
 func (m *Module) exchange(ctx context.Context, tx bun.IDB, p *Proposal, uid int64, d *Detail) error {
+	if uid == 0 {
+		return nil
+	}
+	if in, err := share.TakesPart(ctx, m.DB); err != nil || !in {
+		return err
+	}
 	ok, err := m.mayShare(ctx, tx, p, uid)
 	if err != nil || !ok {
 		return err
@@ -90,8 +96,8 @@ func (m *Module) exchange(ctx context.Context, tx bun.IDB, p *Proposal, uid int6
 	if err != nil {
 		return err
 	}
-	d.Exchange, err = share.FormFor(ctx, m.DB, ContentType, p.ID, shared)
-	return err
+	d.Exchange = share.FormFor(ContentType, p.ID, shared)
+	return nil
 }
 
 // exchanged queues, once committed, the copy of a change to proposal id to

@@ -3,8 +3,8 @@
 // of an item, an expression of interest arriving from another tenant, the
 // interface a module implements for the exchange to find it, and the
 // tenant's record of what it shared with its outbox. It reads no schema but
-// the one of the transaction it is given, except OptedIn, which reads the
-// control plane outside any tenant transaction.
+// the one of the transaction it is given, except OptedIn and TakesPart,
+// which read the control plane outside any tenant transaction.
 package share
 
 import (
@@ -14,11 +14,13 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/uptrace/bun"
 
+	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/jobs"
 	"github.com/piazza-pa/piazza/tenant"
 )
@@ -84,7 +86,7 @@ type Source interface {
 
 // Shared says whether item id of type typ is shared to the exchange.
 func Shared(ctx context.Context, tx bun.IDB, typ string, id int64) (bool, error) {
-	ok, err := tx.NewSelect().Table("exchange_shares").Where("item_type = ? AND item_id = ?", typ, id).Exists(ctx)
+	ok, err := tx.NewSelect().Conn(db.Prepared(tx, typ, id)).Table("exchange_shares").Where("item_type = $1 AND item_id = $2").Exists(ctx)
 	if err != nil {
 		return false, fmt.Errorf("exchange share: %w", err)
 	}
@@ -141,12 +143,51 @@ func Reply(ctx context.Context, tx bun.IDB, typ string, id, ref int64, state, no
 
 // OptedIn says whether tenant id takes part in the exchange. It reads the
 // control plane: never call it with a tenant transaction, only the pool.
-func OptedIn(ctx context.Context, db bun.IDB, id int64) (bool, error) {
-	ok, err := db.NewSelect().Table("piazza.exchange_members").Where("tenant_id = ?", id).Exists(ctx)
+func OptedIn(ctx context.Context, pool bun.IDB, id int64) (bool, error) {
+	ok, err := pool.NewSelect().Table("piazza.exchange_members").Where("tenant_id = ?", id).Exists(ctx)
 	if err != nil {
 		return false, fmt.Errorf("exchange membership: %w", err)
 	}
 	return ok, nil
+}
+
+// TakesPart is OptedIn for the tenant of ctx (false without one), as this
+// replica read it at most TakingPartFor ago: for what pages only show (the
+// menu's link, an item's share form), never for what the exchange lets
+// through, which reads OptedIn.
+func TakesPart(ctx context.Context, pool bun.IDB) (bool, error) {
+	t := tenant.FromContext(ctx)
+	if t == nil {
+		return false, nil
+	}
+	if e, ok := takingPart.Load(t.RoleName); ok && time.Now().Before(e.(readPart).until) {
+		return e.(readPart).in, nil
+	}
+	in, err := OptedIn(ctx, pool, t.ID)
+	if err != nil {
+		return false, err
+	}
+	takingPart.Store(t.RoleName, readPart{in: in, until: time.Now().Add(TakingPartFor)})
+	return in, nil
+}
+
+// Forget drops what this replica read of whether t takes part (it has just
+// opted in or out here).
+func Forget(t *tenant.Tenant) { takingPart.Delete(t.RoleName) }
+
+// TakingPartFor is how long a replica takes a tenant's taking part as read
+// (TakesPart): the menu and an item's page ask on every request. The
+// replica where an admin opts in or out forgets it at once, the others
+// within this time.
+const TakingPartFor = 10 * time.Second
+
+// takingPart keeps what TakesPart read (a readPart) by tenant role, unique
+// in the cluster.
+var takingPart sync.Map
+
+type readPart struct {
+	in    bool
+	until time.Time
 }
 
 // SyncArgs is the job that copies tenant Tenant's outbox to the exchange.
@@ -173,16 +214,8 @@ type Form struct {
 }
 
 // FormFor is the share form of item (typ, id), shared or not, for a
-// member who may share it, when the tenant of ctx takes part (read from
-// the control plane through db, the pool: never a tenant's transaction);
-// nil when it does not.
-func FormFor(ctx context.Context, db bun.IDB, typ string, id int64, shared bool) (*Form, error) {
-	t := tenant.FromContext(ctx)
-	if t == nil {
-		return nil, nil
-	}
-	if in, err := OptedIn(ctx, db, t.ID); err != nil || !in {
-		return nil, err
-	}
-	return &Form{Shared: shared, Action: "/exchange/share/" + typ + "/" + strconv.FormatInt(id, 10)}, nil
+// member who may share it; the caller has seen that the tenant of ctx takes
+// part (TakesPart).
+func FormFor(typ string, id int64, shared bool) *Form {
+	return &Form{Shared: shared, Action: "/exchange/share/" + typ + "/" + strconv.FormatInt(id, 10)}
 }
