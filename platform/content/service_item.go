@@ -7,6 +7,7 @@ import (
 
 	"github.com/piazza-pa/piazza/platform/attachment"
 	"github.com/piazza-pa/piazza/platform/comment"
+	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/keyset"
 	"github.com/piazza-pa/piazza/platform/scope"
 	"github.com/piazza-pa/piazza/platform/workflow"
@@ -50,7 +51,7 @@ type Shown[P any] struct {
 // and comments, and, for a member, what they may do to it and its history
 // when they wrote it or decide on it.
 func (k *Kit[T, P]) Read(ctx context.Context, id int64) (s Shown[P], err error) {
-	err = k.Kit.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	err = k.Kit.Tx(db.Generic(ctx), func(ctx context.Context, tx bun.Tx) error {
 		vw := k.ViewerOf(ctx)
 		p, err := k.Get(ctx, tx, vw, id)
 		if err != nil {

@@ -128,9 +128,11 @@ func InTenant(ctx context.Context, db bun.IDB, s Scope, fn func(ctx context.Cont
 
 // Enter scopes an open transaction to s, until it ends.
 func Enter(ctx context.Context, tx bun.Tx, s Scope) error {
-	_, err := tx.ExecContext(ctx,
-		"SELECT set_config('search_path', ?, true), set_config('role', ?, true)",
-		pgx.Identifier{s.Schema}.Sanitize(), s.Role)
+	q := "SELECT set_config('search_path', ?, true), set_config('role', ?, true)"
+	if generic(ctx) {
+		q += ", set_config('plan_cache_mode', 'force_generic_plan', true)"
+	}
+	_, err := tx.ExecContext(ctx, q, pgx.Identifier{s.Schema}.Sanitize(), s.Role)
 	if err != nil {
 		return fmt.Errorf("enter tenant schema %s: %w", s.Schema, err)
 	}
@@ -183,3 +185,17 @@ func InTenantTx(ctx context.Context, tx bun.Tx, s Scope, fn func() error) error 
 	}
 	return nil
 }
+
+type genericKey struct{}
+
+// Generic marks the tenant transactions of ctx (InTenant) as reading
+// through plans for any values: each prepared statement (Prepared, Bound,
+// QueryRow) is planned once per connection, never again for its values.
+// For transactions whose statements find rows by keys (an item's page:
+// the item, its comments, files, history), where PostgreSQL otherwise
+// plans again on every run any statement whose plan for any values it
+// costs above the plans for its values, although the two are the same
+// index reads.
+func Generic(ctx context.Context) context.Context { return context.WithValue(ctx, genericKey{}, true) }
+
+func generic(ctx context.Context) bool { v, _ := ctx.Value(genericKey{}).(bool); return v }

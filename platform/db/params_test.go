@@ -63,3 +63,31 @@ func TestParams(t *testing.T) {
 		t.Errorf("a parameter of no SQL type was written: %s", text)
 	}
 }
+
+// TestGeneric: in a transaction marked Generic a prepared statement is
+// planned for any values from its first run, and the mark ends with the
+// transaction; unmarked, the same statement is planned for its values.
+func TestGeneric(t *testing.T) {
+	site := tenanttest.New(t, "alpha")[0]
+	const stmt = "SELECT count(*) FROM users WHERE id = $1 AND email <> $2"
+	plans := func(ctx context.Context) (mode string, generic, custom int64) {
+		err := site.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+			var n int64
+			if err := db.Prepared(tx, int64(1), "x").QueryRowContext(ctx, stmt).Scan(&n); err != nil {
+				return err
+			}
+			return tx.QueryRowContext(ctx, `SELECT current_setting('plan_cache_mode'), coalesce(sum(generic_plans), 0), coalesce(sum(custom_plans), 0)
+				FROM pg_prepared_statements WHERE statement = ?`, stmt).Scan(&mode, &generic, &custom)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return mode, generic, custom
+	}
+	if mode, generic, custom := plans(db.Generic(context.Background())); mode != "force_generic_plan" || generic != 1 || custom != 0 {
+		t.Errorf("marked: plan_cache_mode %s, %d plans for any values, %d for its values; want force_generic_plan, 1, 0", mode, generic, custom)
+	}
+	if mode, _, custom := plans(context.Background()); mode != "auto" || custom == 0 {
+		t.Errorf("unmarked: plan_cache_mode %s, %d plans for its values; want auto, at least 1", mode, custom)
+	}
+}
