@@ -47,10 +47,15 @@ func (m *Module) NextChange(ctx context.Context, tx bun.IDB) (time.Time, error) 
 	var next sql.NullTime
 	// Prepared, with the time as its parameter (a statement without one
 	// would go unprepared, and its planning cost forty times its run).
+	// The time is read by a subquery, so that no plan is made for its
+	// value: PostgreSQL otherwise planned the statement again on every
+	// run (0.3 ms, against 0.01 ms to run it), since it costs the plan for
+	// any time above the one for a given time, though both are the same
+	// two reads of an index.
 	now := time.Now()
 	err := db.QueryRow(ctx, tx, `SELECT least(
-		(SELECT min(publish_from) FROM news WHERE state = 'published' AND publish_from > ?),
-		(SELECT min(publish_until) FROM news WHERE state = 'published' AND publish_until > ?))`, now, now).Scan(&next)
+		(SELECT min(publish_from) FROM news WHERE state = 'published' AND publish_from > (SELECT ?::timestamptz)),
+		(SELECT min(publish_until) FROM news WHERE state = 'published' AND publish_until > (SELECT ?::timestamptz)))`, now, now).Scan(&next)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("next publication change: %w", err)
 	}
