@@ -147,7 +147,7 @@ func TestSnippetOfRichText(t *testing.T) {
 	validator := w.Browser(t, alpha, "validator")
 	filler := strings.Repeat(`Il <a href="/files/1">consiglio</a> discute l'ordine &amp; il bilancio. `, 12)
 	form := url.Values{"title": {"Seduta aperta"}, "summary": {"Sintesi: a < b & \"c\""},
-		"body": {"<p>" + filler + "<strong>Tra le novità</strong>, l'innovazione &amp; la ricerca &lt;script&gt;alert(1)&lt;/script&gt; del girasole in piazza.</p><p>" + filler + "</p>"},
+		"body":     {"<p>" + filler + "<strong>Tra le novità</strong>, l'innovazione &amp; la ricerca &lt;script&gt;alert(1)&lt;/script&gt; del girasole in piazza.</p><p>" + filler + "</p>"},
 		"language": {"it"}, "scope_kind": {"tenant"}, "public": {"1"}, "action": {"publish"}}
 	if res, body := validator.Post(alpha+"/news/new", alpha+"/news", form); res.StatusCode != 303 {
 		t.Fatalf("write: %d %s", res.StatusCode, body)
