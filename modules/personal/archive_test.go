@@ -32,7 +32,7 @@ func theirsOnly(p *someone) []string {
 	out := []string{p.email, p.fiscal, p.family}
 	for _, s := range []string{" bio", "competency", " interest offer", " partnership interest", " comment", " news body",
 		" discussion body", " proposal body", " document", " expense", " report", " org", " token", "-subject", " history note",
-		" budget change", " folder", "-period", " task", " project", " wp", " reply note"} {
+		" budget change", " folder", "-period", " task", " project", " wp", " reply note", " suggested"} {
 		out = append(out, p.mark+s)
 	}
 	return out
@@ -83,6 +83,20 @@ func TestExportHoldsTheirDataOnly(t *testing.T) {
 		_, err := tx.ExecContext(ctx, "UPDATE users SET locale = 'en' WHERE id = ?", anna.id)
 		return err
 	})
+	// one kept matching panel suggesting both: each archive holds its own
+	// suggestion only
+	w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error {
+		suggestion := func(p *someone) map[string]any {
+			return map[string]any{"kind": "person", "id": p.id, "score": 1, "themes": []string{}, "tags": []string{},
+				"competencies": []string{p.mark + " suggested"}, "words": []string{}}
+		}
+		list, err := json.Marshal([]any{suggestion(anna), suggestion(bruno)})
+		if err == nil {
+			_, err = tx.ExecContext(ctx, `INSERT INTO proposal_suggestions (proposal_id, key, suggestions)
+				SELECT id, '\x00', ?::jsonb FROM proposals ORDER BY id LIMIT 1`, string(list))
+		}
+		return err
+	})
 
 	// a letter of each through the exchange, anna's answered
 	for _, p := range []*someone{anna, bruno} {
@@ -126,6 +140,7 @@ func TestExportHoldsTheirDataOnly(t *testing.T) {
 		"comments.json":               {anna.mark + " comment"},
 		"proposals.json":              {anna.mark + " proposal body"},
 		"proposal_interests.json":     {anna.mark + " interest offer"},
+		"proposal_suggestions.json":   {anna.mark + " suggested", `"proposal_title"`},
 		"partnership_profiles.json":   {anna.mark + " partnership"},
 		"partnership_interests.json":  {anna.mark + " partnership interest"},
 		"documents.json":              {anna.mark + " document body"},

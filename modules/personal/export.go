@@ -64,6 +64,11 @@ var kinds = []kind{
 	{"proposal_invitations.json", `SELECT proposal_id, kind, target_id, 'sent' AS direction, created_at FROM proposal_invitations
 		WHERE invited_by = ? UNION ALL SELECT proposal_id, kind, target_id, 'received', created_at FROM proposal_invitations
 		WHERE kind = 'person' AND target_id = ? ORDER BY 5`},
+	{"proposal_suggestions.json", `SELECT s.proposal_id, p.title AS proposal_title, s.ranked_at, e.value -> 'themes' AS themes,
+		e.value -> 'tags' AS tags, e.value -> 'competencies' AS competencies, e.value -> 'words' AS words
+		FROM proposal_suggestions s JOIN proposals p ON p.id = s.proposal_id CROSS JOIN LATERAL jsonb_array_elements(s.suggestions) AS e
+		WHERE s.suggestions @> jsonb_build_array(jsonb_build_object('kind', 'person', 'id', ?::bigint))
+		AND e.value @> jsonb_build_object('kind', 'person', 'id', ?::bigint) ORDER BY s.proposal_id`},
 	{"partnership_profiles.json", `SELECT id, reference, kind, title, summary, state, created_at, updated_at FROM partnerships
 		WHERE author_id = ? ORDER BY id`},
 	{"partnership_interests.json", `SELECT i.id, i.profile_id, p.reference, p.title AS profile_title, i.organization_id,
