@@ -82,9 +82,6 @@ func (m *Module) mayShare(ctx context.Context, tx bun.IDB, p *Proposal, uid int6
 // exchange fills d's share form for uid when the tenant takes part in the
 // exchange and uid may share p.
 func (m *Module) exchange(ctx context.Context, tx bun.IDB, p *Proposal, uid int64, d *Detail) error {
-	if uid == 0 {
-		return nil
-	}
 	if in, err := share.TakesPart(ctx, m.DB); err != nil || !in {
 		return err
 	}

@@ -109,7 +109,7 @@ func InTenant(ctx context.Context, db bun.IDB, s Scope, fn func(ctx context.Cont
 			// PIAZZA_SECRET_KEY): the main login role takes the tenant's
 			// role for this transaction only, as the control plane does.
 			return p.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
-				return InTenantTx(ctx, tx, s, func() error { return fn(ctx, tx) })
+				return InTenantTx(ctx, tx, s, func() error { return fn(inside(ctx), tx) })
 			})
 		}
 		g, err := ps.group(ctx, s.Login)
@@ -122,7 +122,7 @@ func InTenant(ctx context.Context, db bun.IDB, s Scope, fn func(ctx context.Cont
 		if err := Enter(ctx, tx, s); err != nil {
 			return err
 		}
-		return fn(ctx, tx)
+		return fn(inside(ctx), tx)
 	})
 }
 
@@ -188,9 +188,11 @@ func InTenantTx(ctx context.Context, tx bun.Tx, s Scope, fn func() error) error 
 
 type genericKey struct{}
 
-// Generic marks the tenant transactions of ctx (InTenant) as reading
-// through plans for any values: each prepared statement (Prepared, Bound,
-// QueryRow) is planned once per connection, never again for its values.
+// Generic marks the tenant transaction that InTenant opens with ctx as
+// reading through plans for any values: each prepared statement (Prepared,
+// Bound, QueryRow) is planned once per connection, never again for its
+// values. The mark is not passed on to the transaction's function, so a
+// transaction opened from there plans as any other.
 // For transactions whose statements find rows by keys (an item's page:
 // the item, its comments, files, history), where PostgreSQL otherwise
 // plans again on every run any statement whose plan for any values it
@@ -199,3 +201,12 @@ type genericKey struct{}
 func Generic(ctx context.Context) context.Context { return context.WithValue(ctx, genericKey{}, true) }
 
 func generic(ctx context.Context) bool { v, _ := ctx.Value(genericKey{}).(bool); return v }
+
+// inside is ctx for the function of a transaction: without the mark of
+// Generic.
+func inside(ctx context.Context) context.Context {
+	if generic(ctx) {
+		return context.WithValue(ctx, genericKey{}, false)
+	}
+	return ctx
+}

@@ -87,6 +87,22 @@ func TestGeneric(t *testing.T) {
 	if mode, generic, custom := plans(db.Generic(context.Background())); mode != "force_generic_plan" || generic != 1 || custom != 0 {
 		t.Errorf("marked: plan_cache_mode %s, %d plans for any values, %d for its values; want force_generic_plan, 1, 0", mode, generic, custom)
 	}
+	// a transaction opened from a marked one's function is not marked
+	err := site.Tx(db.Generic(context.Background()), func(ctx context.Context, _ bun.Tx) error {
+		return site.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+			var mode string
+			if err := tx.QueryRowContext(ctx, "SELECT current_setting('plan_cache_mode')").Scan(&mode); err != nil {
+				return err
+			}
+			if mode != "auto" {
+				t.Errorf("a transaction opened inside a marked one: plan_cache_mode %s, want auto", mode)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if mode, _, custom := plans(context.Background()); mode != "auto" || custom == 0 {
 		t.Errorf("unmarked: plan_cache_mode %s, %d plans for its values; want auto, at least 1", mode, custom)
 	}
