@@ -22,7 +22,7 @@ func BenchmarkLayoutRender(b *testing.B) {
 		b.Fatal(err)
 	}
 	p := Page{Static: shell.static, L: shell.I18n.For("it"), Site: "Comune di Prova", User: "Maria Rossi", CSRF: "token", Path: "/dashboard",
-		SignOut: "/logout", Account: "/account", Languages: []string{"it", "en"}, Unread: 3, assets: shell.Assets}
+		SignOut: "/logout", Account: "/account", Languages: []string{"it", "en"}, Unread: 3, assets: shell.Assets, shell: shell}
 	for i, s := range []string{"dashboard", "news", "discussions", "communities", "proposals", "projects", "documents", "people", "organizations", "search"} {
 		p.Nav = append(p.Nav, Link{Label: s, URL: "/" + s, Active: s == "dashboard"})
 		if i < 5 {

@@ -25,10 +25,11 @@ type Shell struct {
 	// theme stylesheet and logo).
 	Decorate func(c *fiber.Ctx, p *Page)
 	// Menu are the modules that add entries to a member's user menu.
-	Menu     []MenuEntry
-	layout   *template.Template
-	partials []partial
-	static   *Static
+	Menu      []MenuEntry
+	layout    *template.Template
+	partials  []partial
+	static    *Static
+	fragments *fragments
 }
 
 // Static is the layout's links to the static files every page has,
@@ -88,7 +89,11 @@ func NewShell(bundle *i18n.Bundle) (*Shell, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Shell{Assets: assets, I18n: bundle, Languages: i18n.Supported, layout: layout, static: static}, nil
+	frags, err := newFragments(layout)
+	if err != nil {
+		return nil, err
+	}
+	return &Shell{Assets: assets, I18n: bundle, Languages: i18n.Supported, layout: layout, static: static, fragments: frags}, nil
 }
 
 // Pages parses each page file of a module (matching glob in fsys; each
@@ -151,6 +156,7 @@ type Page struct {
 	// Static is the links to the static files (the shell's).
 	Static *Static
 	assets *Assets
+	shell  *Shell // whose kept parts the layout shows (NavHTML)
 }
 
 // Link is a labelled link of the header or footer; Active marks the
@@ -192,7 +198,7 @@ func (p Page) Asset(name string) string { return p.assets.URL(name) }
 // NewPage fills the layout's data for the request.
 func (s *Shell) NewPage(c *fiber.Ctx, site, user, csrfToken string) Page {
 	p := Page{L: s.I18n.FromContext(c.UserContext()), Site: site, User: user, CSRF: csrfToken,
-		Path: c.Path(), Languages: s.Languages, Static: s.static, assets: s.Assets, Unread: -1}
+		Path: c.Path(), Languages: s.Languages, Static: s.static, assets: s.Assets, shell: s, Unread: -1}
 	if n, ok := c.Locals(LocalUnread).(int); ok {
 		p.Unread = n
 	}
