@@ -57,7 +57,13 @@ func (m *Module) firstPage(ctx context.Context, uid int64) (feedPage, error) {
 // readFeed reads the page of uid's feed after cur.
 func (m *Module) readFeed(ctx context.Context, uid int64, cur feed.Cursor) (feedPage, error) {
 	p := feedPage{Until: time.Now().Add(time.Hour)}
-	err := m.tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	// The sources' statements go prepared and their plans are kept
+	// (db.Generic): each plan is a walk of the newest items by an index,
+	// whatever the member's memberships, and planning the feed of news,
+	// topics and proposals cost twice running it. The documents' feed is
+	// planned for the member's libraries (sent with its values), so that
+	// the database chooses between the date and the libraries per member.
+	err := m.tx(db.Generic(ctx), func(ctx context.Context, tx bun.Tx) error {
 		ctx, err := scope.Preload(ctx, tx, uid) // one lookup of memberships for every source
 		if err != nil {
 			return err

@@ -6,6 +6,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/feed"
 )
 
@@ -16,12 +17,14 @@ func (m *Module) Feed(ctx context.Context, tx bun.IDB, uid int64, cur feed.Curso
 	if cur.Set && cur.InEvidence {
 		cur = feed.Cursor{} // every topic comes after the items in evidence
 	}
+	v.P = &db.Params{} // prepared: the same text for every member (see db.Params)
 	var ts []Topic
 	q := selectFor(tx, v, &ts).Where("d.state = 'published'")
 	if cur.Set {
-		q = q.Where("(d.published_at < ?0 OR (d.published_at = ?0 AND (?1 OR (?2 AND d.id < ?3))))", cur.At, ContentType > cur.Kind, ContentType == cur.Kind, cur.ID)
+		q = q.Where("(d.published_at < ?0 OR (d.published_at = ?0 AND (?1 OR (?2 AND d.id < ?3))))",
+			v.P.Arg(cur.At), v.P.Arg(ContentType > cur.Kind), v.P.Arg(ContentType == cur.Kind), v.P.Arg(cur.ID))
 	}
-	if err := q.OrderExpr("d.published_at DESC, d.id DESC").Limit(int64(limit)).Scan(ctx); err != nil {
+	if err := q.OrderExpr("d.published_at DESC, d.id DESC").Limit(int64(limit)).Conn(db.Bound(tx, v.P)).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("discussion feed: %w", err)
 	}
 	out := make([]feed.Entry, 0, len(ts))

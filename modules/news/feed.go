@@ -19,17 +19,18 @@ const feedAt = "coalesce(n.publish_from, n.published_at)"
 // scope gives them, in evidence first, newest first, after cur.
 func (m *Module) Feed(ctx context.Context, tx bun.IDB, uid int64, cur feed.Cursor, limit int) ([]feed.Entry, error) {
 	v := m.ViewerAs(ctx, uid)
+	v.P = &db.Params{} // prepared: the same text for every member (see db.Params)
 	var ns []News
 	q := selectFor(tx, v, &ns).Where("n.state = 'published'")
 	if cur.Set {
-		ev := 0
+		ev := int64(0)
 		if cur.InEvidence {
 			ev = 1
 		}
 		q = q.Where("(n.in_evidence::int < ?0 OR (n.in_evidence::int = ?0 AND ("+feedAt+" < ?1 OR ("+feedAt+" = ?1 AND (?2 OR (?3 AND n.id < ?4))))))",
-			ev, cur.At, ContentType > cur.Kind, ContentType == cur.Kind, cur.ID)
+			v.P.Arg(ev), v.P.Arg(cur.At), v.P.Arg(ContentType > cur.Kind), v.P.Arg(ContentType == cur.Kind), v.P.Arg(cur.ID))
 	}
-	err := q.OrderExpr("n.in_evidence DESC, " + feedAt + " DESC, n.id DESC").Limit(int64(limit)).Scan(ctx)
+	err := q.OrderExpr("n.in_evidence DESC, " + feedAt + " DESC, n.id DESC").Limit(int64(limit)).Conn(db.Bound(tx, v.P)).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("news feed: %w", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/modules/community"
+	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/feed"
 	"github.com/piazza-pa/piazza/platform/search"
 	"github.com/piazza-pa/piazza/tenant"
@@ -32,12 +33,15 @@ func (m *Module) Feed(ctx context.Context, tx bun.IDB, uid int64, cur feed.Curso
 	if cur.Set && cur.InEvidence {
 		cur = feed.Cursor{} // every proposal comes after the items in evidence
 	}
+	v := m.ViewerAs(ctx, uid)
+	v.P = &db.Params{} // prepared: the same text for every member (see db.Params)
 	var ps []Proposal
-	q := selectFor(tx, m.ViewerAs(ctx, uid), &ps).Where("p.state = 'published'")
+	q := selectFor(tx, v, &ps).Where("p.state = 'published'")
 	if cur.Set {
-		q = q.Where("(p.published_at < ?0 OR (p.published_at = ?0 AND (?1 OR (?2 AND p.id < ?3))))", cur.At, ContentType > cur.Kind, ContentType == cur.Kind, cur.ID)
+		q = q.Where("(p.published_at < ?0 OR (p.published_at = ?0 AND (?1 OR (?2 AND p.id < ?3))))",
+			v.P.Arg(cur.At), v.P.Arg(ContentType > cur.Kind), v.P.Arg(ContentType == cur.Kind), v.P.Arg(cur.ID))
 	}
-	if err := q.OrderExpr("p.published_at DESC, p.id DESC").Limit(int64(limit)).Scan(ctx); err != nil {
+	if err := q.OrderExpr("p.published_at DESC, p.id DESC").Limit(int64(limit)).Conn(db.Bound(tx, v.P)).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("proposal feed: %w", err)
 	}
 	out := make([]feed.Entry, 0, len(ps))
