@@ -18,7 +18,9 @@ type feedRecorder struct {
 	all []string
 }
 
-func (r *feedRecorder) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
+func (r *feedRecorder) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context {
+	return ctx
+}
 
 func (r *feedRecorder) AfterQuery(_ context.Context, e *bun.QueryEvent) {
 	r.mu.Lock()
