@@ -107,7 +107,7 @@ func expenseListName(pid int64) string { return fmt.Sprintf("project-expenses-%d
 func expensePage(ctx context.Context, tx bun.IDB, pid int64, cur keyset.Cursor) ([]Expense, string, error) {
 	var es []Expense
 	p := &db.Params{}
-	if err := expenseOrder.Page(expenseQuery(tx, &es, p.Arg(pid)), cur, keyset.Size).Conn(db.Bound(tx, p)).Scan(ctx); err != nil {
+	if err := expenseOrder.PageWith(expenseQuery(tx, &es, p.Arg(pid)), p, cur, keyset.Size).Conn(db.Bound(tx, p)).Scan(ctx); err != nil {
 		return nil, "", fmt.Errorf("expenses: %w", err)
 	}
 	es, next := keyset.Cut(es, keyset.Size, expenseListName(pid), func(e *Expense) keyset.Cursor {
@@ -150,6 +150,10 @@ func logChange(ctx context.Context, tx bun.IDB, c *Change) error {
 // historyOrder is the history's order: the latest first.
 var historyOrder = keyset.Order{Key: "h.at", ID: "h.id", Desc: true}
 
+// historyColumns are a change's columns, named: the statement goes
+// prepared, and "h.*" would change its result when a migration adds one.
+const historyColumns = "h.id, h.project_id, h.line_id, h.expense_id, h.action, h.what, h.before_cents, h.after_cents, h.actor_id, h.at"
+
 // historyListName binds the history's cursors to its project.
 func historyListName(pid int64) string { return fmt.Sprintf("project-budget-history-%d", pid) }
 
@@ -158,11 +162,11 @@ func historyListName(pid int64) string { return fmt.Sprintf("project-budget-hist
 func historyPage(ctx context.Context, tx bun.IDB, pid int64, cur keyset.Cursor, size int) ([]Change, string, error) {
 	var cs []Change
 	p := &db.Params{}
-	q := tx.NewSelect().Model(&cs).Conn(db.Bound(tx, p)).ColumnExpr("h.*").ColumnExpr("coalesce("+auth.NameSQL("u")+", '') AS actor_name").
+	q := tx.NewSelect().Model(&cs).Conn(db.Bound(tx, p)).ColumnExpr(historyColumns).ColumnExpr("coalesce("+auth.NameSQL("u")+", '') AS actor_name").
 		ColumnExpr("coalesce(o.name, '') AS partner_name").Join("LEFT JOIN users AS u ON u.id = h.actor_id").
 		Join("LEFT JOIN project_budget_lines AS bl ON bl.id = h.line_id").Join("LEFT JOIN project_partners AS pp ON pp.id = bl.partner_id").
 		Join("LEFT JOIN organizations AS o ON o.id = pp.organization_id").Where("h.project_id = ?", p.Arg(pid))
-	if err := historyOrder.Page(q, cur, size).Scan(ctx); err != nil {
+	if err := historyOrder.PageWith(q, p, cur, size).Scan(ctx); err != nil {
 		return nil, "", fmt.Errorf("budget history: %w", err)
 	}
 	cs, next := keyset.Cut(cs, size, historyListName(pid), func(c *Change) keyset.Cursor { return keyset.Cursor{At: c.At, ID: c.ID} })

@@ -1,6 +1,10 @@
 package keyset
 
-import "github.com/uptrace/bun"
+import (
+	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform/db"
+)
 
 // Size is the rows a list shows on a page, unless it says otherwise.
 const Size = 20
@@ -19,6 +23,16 @@ type Order struct {
 // Page adds to q the list's order, its start after c and a limit of size
 // rows and one more, which tells Cut whether a page follows.
 func (o Order) Page(q *bun.SelectQuery, c Cursor, size int) *bun.SelectQuery {
+	return o.PageWith(q, nil, c, size)
+}
+
+// PageWith is Page for a query that goes prepared (db.Bound) with the
+// parameters p: the cursor's values are parameters of p, so that every
+// page after the first is one statement, prepared once per connection,
+// rather than a new one per cursor (each prepared, and pushing the
+// connection's other statements out of its cache). A nil p writes them
+// as literals (Page).
+func (o Order) PageWith(q *bun.SelectQuery, p *db.Params, c Cursor, size int) *bun.SelectQuery {
 	dir, op := " ASC", ">"
 	if o.Desc {
 		dir, op = " DESC", "<"
@@ -28,7 +42,7 @@ func (o Order) Page(q *bun.SelectQuery, c Cursor, size int) *bun.SelectQuery {
 		if o.Text {
 			key = c.Text
 		}
-		q = q.Where("("+o.Key+", "+o.ID+") "+op+" (?, ?)", key, c.ID)
+		q = q.Where("("+o.Key+", "+o.ID+") "+op+" (?, ?)", p.Arg(key), p.Arg(c.ID))
 	}
 	return q.OrderExpr(o.Key + dir + ", " + o.ID + dir).Limit(int64(size) + 1)
 }
