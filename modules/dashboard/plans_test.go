@@ -2,6 +2,8 @@ package dashboard_test
 
 import (
 	"context"
+	"html"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +13,9 @@ import (
 	"github.com/piazza-pa/piazza/modules/moduletest"
 	"github.com/piazza-pa/piazza/platform/db"
 )
+
+// moreRE finds the feed's link to its next page.
+var moreRE = regexp.MustCompile(`href="(/dashboard\?after=[^"]+)" id="more"`)
 
 // feedRecorder keeps the text of every statement the server runs.
 type feedRecorder struct {
@@ -42,14 +47,23 @@ func TestFeedStatementsShared(t *testing.T) {
 			m AS (INSERT INTO community_members (community_id, user_id, role, state) SELECT c.id, ?0, 'participant', 'active' FROM c)
 			INSERT INTO news (title, language, state, author_id, scope_kind, scope_communities, published_at)
 			SELECT 'Raccolto di ottobre', 'it', 'published', ?0, 'communities', ARRAY[c.id], now() FROM c
-			UNION ALL SELECT 'Bando regionale', 'it', 'published', ?0, 'tenant', '{}', now()`, w.ID("alpha", "anna"))
+			UNION ALL SELECT 'Bando regionale', 'it', 'published', ?0, 'tenant', '{}', now()
+			UNION ALL SELECT 'Notizia ' || g, 'it', 'published', ?0, 'tenant', '{}', now() - g * interval '1 hour' FROM generate_series(1, 30) AS g`, w.ID("alpha", "anna"))
 		return err
 	})
 	rec := &feedRecorder{}
 	db.AddQueryHook(w.DB.DB, rec)
 	pages := map[string]string{}
 	for _, who := range []string{"anna", "bruno", "carla"} {
-		_, pages[who] = w.Browser(t, alpha, who).Get(alpha + "/dashboard")
+		b := w.Browser(t, alpha, who)
+		_, pages[who] = b.Get(alpha + "/dashboard")
+		more := moreRE.FindStringSubmatch(pages[who])
+		if more == nil {
+			t.Fatalf("%s's feed has no second page", who)
+		}
+		if code, _ := b.Get(alpha + html.UnescapeString(more[1])); code != 200 {
+			t.Fatalf("%s's second page: %d", who, code)
+		}
 	}
 	if !strings.Contains(pages["anna"], "Raccolto di ottobre") || strings.Contains(pages["bruno"], "Raccolto di ottobre") {
 		t.Fatal("the community's news is not for its member alone")
@@ -61,20 +75,24 @@ func TestFeedStatementsShared(t *testing.T) {
 	}
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
+	// The first pages, then the second (after the cursor).
 	for _, source := range []string{"SELECT n.id, n.title", "SELECT d.id, d.title, d.body, d.language, d.state, d.closed", "SELECT p.id, p.title"} {
-		texts := map[string]bool{}
-		n := 0
-		for _, q := range rec.all {
-			if strings.HasPrefix(q, source) && strings.Contains(q, "ORDER BY") && strings.Contains(q, "state = 'published'") {
-				texts[q] = true
-				n++
+		for _, later := range []bool{false, true} {
+			texts := map[string]bool{}
+			n := 0
+			for _, q := range rec.all {
+				if strings.HasPrefix(q, source) && strings.Contains(q, "ORDER BY") && strings.Contains(q, "state = 'published'") &&
+					strings.Contains(q, "::timestamptz") == later { // the cursor's time
+					texts[q] = true
+					n++
+				}
 			}
-		}
-		if n < 3 {
-			t.Fatalf("%q: %d feed statements for three members", source, n)
-		}
-		if len(texts) != 1 {
-			t.Errorf("%q: %d texts for three members, want one:\n%s", source, len(texts), strings.Join(keys(texts), "\n"))
+			if n < 3 {
+				t.Fatalf("%q (later page %v): %d feed statements for three members", source, later, n)
+			}
+			if len(texts) != 1 {
+				t.Errorf("%q (later page %v): %d texts for three members, want one:\n%s", source, later, len(texts), strings.Join(keys(texts), "\n"))
+			}
 		}
 	}
 }

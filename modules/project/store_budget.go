@@ -98,7 +98,7 @@ func expenseQuery(tx bun.IDB, dst any, pid any) *bun.SelectQuery {
 }
 
 // expenseOrder is the expense list's order: the latest spent first.
-var expenseOrder = keyset.Order{Key: "e.spent_on", ID: "e.id", Desc: true}
+var expenseOrder = keyset.Order{Key: "e.spent_on", ID: "e.id", Desc: true, Date: true}
 
 // expenseListName binds the expense list's cursors to its project.
 func expenseListName(pid int64) string { return fmt.Sprintf("project-expenses-%d", pid) }

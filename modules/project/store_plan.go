@@ -200,7 +200,7 @@ func moveTask(ctx context.Context, tx bun.IDB, e Effect) error {
 }
 
 // taskOrder is the task table's order: by start, then id.
-var taskOrder = keyset.Order{Key: "t.starts_on", ID: "t.id"}
+var taskOrder = keyset.Order{Key: "t.starts_on", ID: "t.id", Date: true}
 
 // taskListName binds the task table's cursors to its project.
 func taskListName(pid int64) string { return fmt.Sprintf("project-tasks-%d", pid) }

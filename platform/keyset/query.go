@@ -1,6 +1,8 @@
 package keyset
 
 import (
+	"time"
+
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform/db"
@@ -12,12 +14,15 @@ const Size = 20
 // Order is how a list is ordered: by Key, then by ID (a unique column, so
 // that no two rows share a position), both descending when Desc. Key and
 // ID are SQL over the query's table, written by the code (never input);
-// Text says the key is text (Cursor.Text), else a date (Cursor.At). An
-// index on (Key, ID) serves both the order and the start of every page.
+// Text says the key is text (Cursor.Text), else a time (Cursor.At); Date
+// that it is a date column (Cursor.At its midnight UTC, as pgx reads a
+// date), compared as a date whatever the session's time zone. An index
+// on (Key, ID) serves both the order and the start of every page.
 type Order struct {
 	Key, ID string
 	Desc    bool
 	Text    bool
+	Date    bool
 }
 
 // Page adds to q the list's order, its start after c and a limit of size
@@ -39,10 +44,17 @@ func (o Order) PageWith(q *bun.SelectQuery, p *db.Params, c Cursor, size int) *b
 	}
 	if c.Set {
 		var key any = c.At
-		if o.Text {
+		cast := ""
+		switch {
+		case o.Text:
 			key = c.Text
+		case o.Date:
+			// A date, not a time: compared with a time, a date is its
+			// midnight in the session's time zone, and the cursor's day
+			// would move by the zone's offset.
+			key, cast = c.At.UTC().Format(time.DateOnly), "::date"
 		}
-		q = q.Where("("+o.Key+", "+o.ID+") "+op+" (?, ?)", p.Arg(key), p.Arg(c.ID))
+		q = q.Where("("+o.Key+", "+o.ID+") "+op+" (?"+cast+", ?)", p.Arg(key), p.Arg(c.ID))
 	}
 	return q.OrderExpr(o.Key + dir + ", " + o.ID + dir).Limit(int64(size) + 1)
 }

@@ -80,12 +80,14 @@ func (p Page) NavHTML() (template.HTML, error) {
 		k.WriteByte(0)
 	}
 	for _, l := range p.Nav {
+		if l.Active { // a flag of fixed width first: no two lists write one key
+			k.WriteByte('*')
+		} else {
+			k.WriteByte('-')
+		}
 		k.WriteString(l.Label)
 		k.WriteByte(0)
 		k.WriteString(l.URL)
-		if l.Active {
-			k.WriteString("\x00*")
-		}
 		k.WriteByte(0)
 	}
 	return p.shell.fragments.render("shell-nav", k.String(), p)
