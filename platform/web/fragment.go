@@ -69,8 +69,8 @@ func (p Page) NavHTML() (template.HTML, error) {
 	if p.shell == nil || p.shell.fragments == nil || p.L == nil || p.Static == nil {
 		return "", nil
 	}
-	// Each part ends with a zero byte, which no text of a page holds
-	// (the request check refuses it).
+	// Each part ends with a zero byte, which no translation, section
+	// label or path holds.
 	var k strings.Builder
 	k.Grow(256)
 	for _, s := range []string{p.L.Lang, p.Static.Icons,
