@@ -63,8 +63,8 @@ func (f *fragments) render(name, key string, p Page) (template.HTML, error) {
 
 // NavHTML is the page's navigation (the "shell-nav" template) rendered,
 // from the shell's kept parts: its entries, the one marked and the
-// language's words say all it shows. "" for a page not made by a shell
-// (the layout then renders the template itself).
+// language's words say all it shows. "" for a page whose shell keeps
+// none (the layout then renders the template itself).
 func (p Page) NavHTML() (template.HTML, error) {
 	if p.shell == nil || p.shell.fragments == nil || p.L == nil || p.Static == nil {
 		return "", nil

@@ -4,24 +4,18 @@ import (
 	"bytes"
 	"strings"
 	"testing"
-	"testing/fstest"
 )
 
 // TestKeptNavigation: a page shows the navigation its shell keeps exactly
 // as the layout renders it, each language and each marked section its
 // own, and an entry's label written by a tenant stays escaped.
 func TestKeptNavigation(t *testing.T) {
-	shell, err := NewShellFrom()
-	if err != nil {
-		t.Fatal(err)
-	}
-	pages, err := shell.Pages(fstest.MapFS{"p.html": {Data: []byte(`{{define "content"}}<p>x</p>{{end}}`)}}, "*.html")
-	if err != nil {
-		t.Fatal(err)
-	}
+	shell, layout := testPage(t, `{{define "content"}}<p>x</p>{{end}}`)
+	bare := *shell // a shell that keeps nothing: the layout renders the navigation itself
+	bare.fragments = nil
 	page := func(lang, path string, kept bool) string {
 		t.Helper()
-		p := Page{Static: shell.static, L: shell.I18n.For(lang), Site: "Comune", Path: path, Languages: []string{"it", "en"}, Unread: -1, assets: shell.Assets}
+		p := Page{Static: shell.static, L: shell.I18n.For(lang), Site: "Comune", Path: path, Languages: []string{"it", "en"}, Unread: -1, shell: &bare}
 		if kept {
 			p.shell = shell
 		}
@@ -29,7 +23,7 @@ func TestKeptNavigation(t *testing.T) {
 			p.Nav = append(p.Nav, Link{Label: s, URL: "/" + s, Active: p.Current("/" + s)})
 		}
 		var b bytes.Buffer
-		if err := pages["p.html"].ExecuteTemplate(&b, "layout", p); err != nil {
+		if err := layout.ExecuteTemplate(&b, "layout", p); err != nil {
 			t.Fatal(err)
 		}
 		return b.String()
@@ -65,7 +59,7 @@ func TestKeptPartsBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := Page{Static: shell.static, L: shell.I18n.For("it"), assets: shell.Assets, shell: shell}
+	p := Page{Static: shell.static, L: shell.I18n.For("it"), shell: shell}
 	for i := range fragmentLimit + 10 {
 		p.Nav = []Link{{Label: "n" + strings.Repeat("x", i%7), URL: "/s" + string(rune('a'+i%26)) + strings.Repeat("y", i/26)}}
 		h, err := p.NavHTML()

@@ -2,9 +2,25 @@ package web
 
 import (
 	"bytes"
+	"html/template"
 	"testing"
 	"testing/fstest"
 )
+
+// testPage is a shell and a page of it whose content is the template
+// content.
+func testPage(tb testing.TB, content string) (*Shell, *template.Template) {
+	tb.Helper()
+	shell, err := NewShellFrom()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	pages, err := shell.Pages(fstest.MapFS{"p.html": {Data: []byte(content)}}, "*.html")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return shell, pages["p.html"]
+}
 
 // BenchmarkLayoutRender measures the layout around a page of almost no
 // content, as a signed-in member sees it (a navigation of ten sections, a
@@ -13,16 +29,9 @@ import (
 //
 //	go test ./platform/web -run '^$' -bench LayoutRender -benchmem
 func BenchmarkLayoutRender(b *testing.B) {
-	shell, err := NewShellFrom()
-	if err != nil {
-		b.Fatal(err)
-	}
-	pages, err := shell.Pages(fstest.MapFS{"p.html": {Data: []byte(`{{define "content"}}<p>{{.Layout.Site}}</p>{{end}}`)}}, "*.html")
-	if err != nil {
-		b.Fatal(err)
-	}
+	shell, page := testPage(b, `{{define "content"}}<p>{{.Layout.Site}}</p>{{end}}`)
 	p := Page{Static: shell.static, L: shell.I18n.For("it"), Site: "Comune di Prova", User: "Maria Rossi", CSRF: "token", Path: "/dashboard",
-		SignOut: "/logout", Account: "/account", Languages: []string{"it", "en"}, Unread: 3, assets: shell.Assets, shell: shell}
+		SignOut: "/logout", Account: "/account", Languages: []string{"it", "en"}, Unread: 3, shell: shell}
 	for i, s := range []string{"dashboard", "news", "discussions", "communities", "proposals", "projects", "documents", "people", "organizations", "search"} {
 		p.Nav = append(p.Nav, Link{Label: s, URL: "/" + s, Active: s == "dashboard"})
 		if i < 5 {
@@ -36,7 +45,7 @@ func BenchmarkLayoutRender(b *testing.B) {
 	var buf bytes.Buffer
 	for b.Loop() {
 		buf.Reset()
-		if err := pages["p.html"].ExecuteTemplate(&buf, "layout", view); err != nil {
+		if err := page.ExecuteTemplate(&buf, "layout", view); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -155,8 +155,7 @@ type Page struct {
 	Notice *Link
 	// Static is the links to the static files (the shell's).
 	Static *Static
-	assets *Assets
-	shell  *Shell // whose kept parts the layout shows (NavHTML)
+	shell  *Shell // whose assets and kept parts the layout shows (Asset, NavHTML)
 }
 
 // Link is a labelled link of the header or footer; Active marks the
@@ -193,12 +192,12 @@ func SectionGuard(sections []Section, off func(c *fiber.Ctx) []string) fiber.Han
 func (p Page) Layout() Page { return p }
 
 // Asset is a static file's URL.
-func (p Page) Asset(name string) string { return p.assets.URL(name) }
+func (p Page) Asset(name string) string { return p.shell.Assets.URL(name) }
 
 // NewPage fills the layout's data for the request.
 func (s *Shell) NewPage(c *fiber.Ctx, site, user, csrfToken string) Page {
 	p := Page{L: s.I18n.FromContext(c.UserContext()), Site: site, User: user, CSRF: csrfToken,
-		Path: c.Path(), Languages: s.Languages, Static: s.static, assets: s.Assets, shell: s, Unread: -1}
+		Path: c.Path(), Languages: s.Languages, Static: s.static, shell: s, Unread: -1}
 	if n, ok := c.Locals(LocalUnread).(int); ok {
 		p.Unread = n
 	}
