@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -31,9 +32,10 @@ const Default = "it"
 // Bundle holds every message of every module.
 type Bundle struct {
 	b *goi18n.Bundle
-	// plain caches the messages that take no arguments, by language and
-	// key: a page asks for dozens of them.
-	plain sync.Map // lang + "\x00" + key → string
+	// shared holds one localizer per supported language, made once: every
+	// page asks for one, and making it parses the language and builds a
+	// printer.
+	shared sync.Map // lang → *Localizer
 }
 
 // New loads locale/<lang>.toml from each file system (the platform's and
@@ -82,28 +84,41 @@ func Keys(src fs.FS) (map[string][]string, error) {
 	return out, nil
 }
 
-// Localizer translates for one language.
+// Localizer translates for one language. It is shared between requests:
+// never modify one.
 type Localizer struct {
-	Lang  string
-	l     *goi18n.Localizer
-	p     *message.Printer
-	plain *sync.Map
+	Lang string
+	l    *goi18n.Localizer
+	p    *message.Printer
+	// plain caches the messages that take no arguments, by key: a page
+	// asks for dozens of them.
+	plain *sync.Map // key → string
 }
 
-// For returns the localizer of lang.
+// For returns the localizer of lang: the bundle's own for a supported
+// language, a new one for another (kept by nobody, so that a request
+// cannot grow the bundle).
 func (b *Bundle) For(lang string) *Localizer {
-	return &Localizer{Lang: lang, l: goi18n.NewLocalizer(b.b, lang), p: message.NewPrinter(language.Make(lang)), plain: &b.plain}
+	if l, ok := b.shared.Load(lang); ok {
+		return l.(*Localizer)
+	}
+	l := &Localizer{Lang: lang, l: goi18n.NewLocalizer(b.b, lang), p: message.NewPrinter(language.Make(lang)), plain: &sync.Map{}}
+	if slices.Contains(Supported, lang) {
+		kept, _ := b.shared.LoadOrStore(lang, l)
+		return kept.(*Localizer)
+	}
+	return l
 }
 
 // T translates key; args are name/value pairs for the message's template
 // ({{.Name}}). A missing key shows as the key itself, so that it is noticed.
 func (l *Localizer) T(key string, args ...any) string {
 	if len(args) == 0 && l.plain != nil {
-		if s, ok := l.plain.Load(l.Lang + "\x00" + key); ok {
+		if s, ok := l.plain.Load(key); ok {
 			return s.(string)
 		}
 		s := l.t(key)
-		l.plain.Store(l.Lang+"\x00"+key, s)
+		l.plain.Store(key, s)
 		return s
 	}
 	return l.t(key, args...)

@@ -2,6 +2,7 @@ package i18n_test
 
 import (
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -53,6 +54,42 @@ func TestFormatting(t *testing.T) {
 	d := time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC)
 	if it.Date(d) != "9 marzo 2026" || en.Date(d) != "9 March 2026" {
 		t.Errorf("dates: %q %q", it.Date(d), en.Date(d))
+	}
+}
+
+// TestSharedLocalizers: a supported language's localizer is made once and
+// shared, and requests translating at once in both languages each get
+// their own language (the memo of messages is the language's); another
+// language gets a localizer of its own, kept by nobody.
+func TestSharedLocalizers(t *testing.T) {
+	b, err := i18n.New(i18n.Messages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.For("it") != b.For("it") || b.For("en") != b.For("en") || b.For("it") == b.For("en") {
+		t.Fatal("one localizer per supported language")
+	}
+	if b.For("de") == b.For("de") {
+		t.Fatal("a language not supported is not kept")
+	}
+	if got := b.For("de").T("error.not_found.title"); got != "Pagina non trovata" { // the bundle's default
+		t.Errorf("unsupported language: %q", got)
+	}
+	want := map[string]string{"it": "Pagina non trovata", "en": "Page not found"}
+	var wg sync.WaitGroup
+	errs := make(chan string, 400)
+	for i := range 400 {
+		lang := []string{"it", "en"}[i%2]
+		wg.Go(func() {
+			if got := b.For(lang).T("error.not_found.title"); got != want[lang] {
+				errs <- lang + ": " + got
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }
 
