@@ -1,6 +1,7 @@
 package site
 
 import (
+	"container/list"
 	"context"
 	"math/rand/v2"
 	"strconv"
@@ -33,13 +34,18 @@ const dataTTL = 30 * time.Minute
 // key of the caller's. A tenant's entries are dropped whenever its data
 // changes (DataChannel), when a request that may write (any method but GET
 // and HEAD) ends on this replica, and after dataTTL or the time the caller
-// gives; while the listener is down nothing is cached or trusted. Values are
+// gives; while the listener is down nothing is cached or trusted. When
+// full (entries or estimated bytes), the least recently used entries
+// leave first, whichever tenant they belong to. Values are
 // shared between requests: never modify one.
 type Cache struct {
 	mu        sync.Mutex
 	listening func() bool
 	gens      map[string]uint64 // bumped at every change of the schema
-	entries   map[string]map[string]cacheEntry
+	entries   map[string]map[string]*cacheEntry
+	// used orders every entry held, the most recently used first: the
+	// last leave first when the cache is full.
+	used      list.List
 	schemas   map[int64]string // tenant id → schema, of the tenants with entries
 	n, max    int
 	// bytes is the estimated size of the entries held, maxBytes its bound
@@ -69,16 +75,19 @@ type cacheEntry struct {
 	until  time.Time
 	tenant int64 // a purged tenant's schema name may come back with another
 	size   int
+	schema string
+	key    string
+	at     *list.Element // in Cache.used
 }
 
 // Sized is a cached value that tells its size in bytes (roughly: what it
-// holds besides its fixed fields); a rendered page is its length.
+// holds besides its fixed fields); a value that does not is measured by
+// estimate when it is kept.
 type Sized interface{ Size() int }
 
 // entryOverhead is what an entry costs besides its value (the maps' slots,
-// the key's header, the entry itself), and unsized what a value that does
-// not tell its size is taken to cost.
-const entryOverhead, unsized = 160, 1024
+// the key's header, the entry itself).
+const entryOverhead = 160
 
 // sizeOf estimates the bytes an entry of key holding v keeps alive.
 func sizeOf(key string, v any) int {
@@ -91,7 +100,7 @@ func sizeOf(key string, v any) int {
 	case Sized:
 		return n + v.Size()
 	}
-	return n + unsized
+	return n + estimate(v)
 }
 
 // LimitBytes bounds the estimated bytes of the entries held (0: no bound
@@ -113,9 +122,22 @@ func (c *Cache) Bytes() int {
 func (c *Cache) drop(schema string) {
 	for _, e := range c.entries[schema] {
 		c.bytes -= e.size
+		c.used.Remove(e.at)
 	}
 	c.n -= len(c.entries[schema])
 	delete(c.entries, schema)
+}
+
+// remove removes one entry (c.mu held).
+func (c *Cache) remove(e *cacheEntry) {
+	c.bytes -= e.size
+	c.n--
+	c.used.Remove(e.at)
+	es := c.entries[e.schema]
+	delete(es, e.key)
+	if len(es) == 0 {
+		delete(c.entries, e.schema)
+	}
 }
 
 // full tells whether an entry of size more exceeds a bound (c.mu held).
@@ -127,7 +149,7 @@ func (c *Cache) full(size int) bool {
 // nothing until Subscribe.
 func NewCache(max int) *Cache {
 	return &Cache{listening: func() bool { return false }, gens: map[string]uint64{},
-		entries: map[string]map[string]cacheEntry{}, schemas: map[int64]string{}, max: max, now: time.Now}
+		entries: map[string]map[string]*cacheEntry{}, schemas: map[int64]string{}, max: max, now: time.Now}
 }
 
 // Subscribe has the cache keep entries while l listens.
@@ -182,8 +204,9 @@ func (c *Cache) forgetAll() {
 	for s := range c.entries {
 		c.gens[s]++
 	}
-	c.entries = map[string]map[string]cacheEntry{}
+	c.entries = map[string]map[string]*cacheEntry{}
 	c.schemas = map[int64]string{}
+	c.used.Init()
 	c.n, c.bytes = 0, 0
 }
 
@@ -219,6 +242,7 @@ func (c *Cache) get(s *Site, key string) (v any, ok bool, gen uint64, store bool
 	}
 	schema := s.Scope.Schema
 	if e, found := c.entries[schema][key]; found && e.tenant == s.ID && c.now().Before(e.until) {
+		c.used.MoveToFront(e.at)
 		c.hits.Add(1)
 		return e.v, true, 0, false
 	}
@@ -245,25 +269,22 @@ func (c *Cache) put(s *Site, key string, v any, until time.Time, gen uint64) {
 		return
 	}
 	if old, found := c.entries[schema][key]; found {
-		c.bytes -= old.size
-		c.n--
-		delete(c.entries[schema], key)
+		c.remove(old)
 	}
-	for c.full(size) && len(c.entries) > 0 {
-		for other := range c.entries { // drop some tenant's entries
-			c.evictions.Add(uint64(len(c.entries[other])))
-			c.drop(other)
-			break
-		}
+	for c.full(size) && c.used.Len() > 0 { // the least recently used leave
+		c.remove(c.used.Back().Value.(*cacheEntry))
+		c.evictions.Add(1)
 	}
 	es := c.entries[schema]
 	if es == nil {
-		es = map[string]cacheEntry{}
+		es = map[string]*cacheEntry{}
 		c.entries[schema] = es
 	}
 	c.n++
 	c.bytes += size
-	es[key] = cacheEntry{v: v, until: until, tenant: s.ID, size: size}
+	e := &cacheEntry{v: v, until: until, tenant: s.ID, size: size, schema: schema, key: key}
+	e.at = c.used.PushFront(e)
+	es[key] = e
 	c.schemas[s.ID] = schema
 }
 
