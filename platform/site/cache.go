@@ -45,9 +45,9 @@ type Cache struct {
 	entries   map[string]map[string]*cacheEntry
 	// used orders every entry held, the most recently used first: the
 	// last leave first when the cache is full.
-	used      list.List
-	schemas   map[int64]string // tenant id → schema, of the tenants with entries
-	n, max    int
+	used    list.List
+	schemas map[int64]string // tenant id → schema, of the tenants with entries
+	n, max  int
 	// bytes is the estimated size of the entries held, maxBytes its bound
 	// (0: entries only).
 	bytes, maxBytes int
