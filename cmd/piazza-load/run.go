@@ -140,8 +140,11 @@ func spread(sites []Site, most int) []ref {
 // with the server it takes less of the processors than net/http's,
 // time the server would otherwise not have.
 func (l load) drive(ctx context.Context) (*Result, map[string]*Result) {
-	client := &fasthttp.HostClient{Addr: l.addr, MaxConns: l.conns, ReadTimeout: 10 * time.Second,
-		WriteTimeout: 10 * time.Second, MaxIdleConnDuration: time.Minute, NoDefaultUserAgentHeader: true}
+	// One connection per worker, whatever the tenant's host (the Host
+	// header is the request's); a request is sent once, never again after
+	// a timeout, which would add load to a server already behind.
+	client := &fasthttp.HostClient{Addr: l.addr, MaxConns: l.conns, MaxIdemponentCallAttempts: 1,
+		MaxIdleConnDuration: time.Minute, NoDefaultUserAgentHeader: true}
 	defer client.CloseIdleConnections()
 	deadline := time.Now().Add(l.dur)
 	var turn atomic.Int64
@@ -214,7 +217,7 @@ func get(ctx context.Context, client *fasthttp.HostClient, host, path, cookie st
 	req.SetRequestURI("http://" + host + path)
 	req.Header.SetCookie(session.CookieName, cookie)
 	began := time.Now()
-	err := client.Do(req, res)
+	err := client.DoTimeout(req, res, requestTimeout)
 	took := time.Since(began)
 	if err != nil {
 		return 0, took
@@ -224,6 +227,9 @@ func get(ctx context.Context, client *fasthttp.HostClient, host, path, cookie st
 	}
 	return res.StatusCode(), took
 }
+
+// requestTimeout bounds a request, from its sending to its answer's end.
+const requestTimeout = 10 * time.Second
 
 // signOutButton is on every page the layout renders for a signed-in
 // member, and on none for a guest.

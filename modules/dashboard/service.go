@@ -3,6 +3,7 @@ package dashboard
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -86,7 +87,9 @@ func (m *Module) readFeed(ctx context.Context, uid int64, cur feed.Cursor) (feed
 			last := all[PageSize-1]
 			p.Next = feed.Cursor{Set: true, InEvidence: last.InEvidence, At: last.At, Kind: last.Kind, ID: last.ID}.Encode()
 		}
-		p.Entries = all
+		// A copy of the entries shown: the page is kept by the cache,
+		// and the array read holds every source's entries.
+		p.Entries = slices.Clone(all)
 		return nil
 	})
 	return p, err

@@ -241,10 +241,13 @@ func (c *Cache) get(s *Site, key string) (v any, ok bool, gen uint64, store bool
 		return nil, false, 0, false
 	}
 	schema := s.Scope.Schema
-	if e, found := c.entries[schema][key]; found && e.tenant == s.ID && c.now().Before(e.until) {
-		c.used.MoveToFront(e.at)
-		c.hits.Add(1)
-		return e.v, true, 0, false
+	if e, found := c.entries[schema][key]; found {
+		if e.tenant == s.ID && c.now().Before(e.until) {
+			c.used.MoveToFront(e.at)
+			c.hits.Add(1)
+			return e.v, true, 0, false
+		}
+		c.remove(e) // stale: it makes room now, whether or not a new value comes
 	}
 	c.misses.Add(1)
 	gen, known := c.gens[schema]
@@ -254,7 +257,7 @@ func (c *Cache) get(s *Site, key string) (v any, ok bool, gen uint64, store bool
 	return nil, false, gen, true
 }
 
-func (c *Cache) put(s *Site, key string, v any, until time.Time, gen uint64) {
+func (c *Cache) put(s *Site, key string, v any, size int, until time.Time, gen uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	schema := s.Scope.Schema
@@ -264,7 +267,6 @@ func (c *Cache) put(s *Site, key string, v any, until time.Time, gen uint64) {
 	if limit := c.now().Add(dataTTL/2 + rand.N(dataTTL/2)); until.After(limit) {
 		until = limit
 	}
-	size := sizeOf(key, v)
 	if c.maxBytes > 0 && size > c.maxBytes/8 { // one value may not push out much of the rest
 		return
 	}
@@ -290,7 +292,10 @@ func (c *Cache) put(s *Site, key string, v any, until time.Time, gen uint64) {
 
 // Cached returns the value of key for the site of ctx: the cached one, or
 // what fill computes (a value and until when it stays true). Without a
-// cache or a site it just calls fill.
+// cache or a site it just calls fill. A value kept is measured by
+// following all it refers to (estimate): it must be plain data of its own
+// (rows, pages, lists), never holding a localizer, a template or anything
+// else shared and changing.
 func Cached[T any](ctx context.Context, c *Cache, key string, fill func() (T, time.Time, error)) (T, error) {
 	s := FromContext(ctx)
 	if c == nil || s == nil {
@@ -303,7 +308,7 @@ func Cached[T any](ctx context.Context, c *Cache, key string, fill func() (T, ti
 	}
 	val, until, err := fill()
 	if err == nil && store {
-		c.put(s, key, val, until, gen)
+		c.put(s, key, val, sizeOf(key, val), until, gen) // measured before the lock is taken
 	}
 	return val, err
 }

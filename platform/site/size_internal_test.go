@@ -51,6 +51,32 @@ func TestSizeOf(t *testing.T) {
 		50+10, 50+10+entryOverhead+300)
 	within("a time alone", sizeOf("k", local), 0, entryOverhead+64)
 
+	// The rows past a slice's length are kept alive with it: a page cut
+	// from a longer list counts the whole list.
+	cut := make([]entry, 80)
+	for i := range cut {
+		cut[i] = entry{Title: strings.Repeat("t", 100), Summary: strings.Repeat("s", 600)}
+	}
+	within("a page cut from 80 rows", sizeOf("k", page{Entries: cut[:20]}), 80*700, 80*700+80*80+entryOverhead+200)
+	// Bytes of any slice type count by capacity, without a walk of each.
+	type raw []byte
+	within("bytes of a named type", sizeOf("k", raw(make([]byte, 1<<20))), 1<<20, 1<<20+entryOverhead+64)
+	within("numbers", sizeOf("k", make([]int64, 1000, 1500)), 1500*8, 1500*8+entryOverhead+64)
+	// A named time is a time: its zone is not counted.
+	type day time.Time
+	rome, err := time.LoadLocation("Europe/Rome")
+	if err != nil {
+		t.Fatal(err)
+	}
+	within("a named time", sizeOf("k", []day{day(time.Now().In(rome))}), 24, entryOverhead+64)
+	// Unexported fields are read too.
+	type hidden struct {
+		rows []string
+		name *string
+	}
+	name := strings.Repeat("n", 300)
+	within("unexported fields", sizeOf("k", hidden{rows: []string{strings.Repeat("r", 500)}, name: &name}), 800, 800+entryOverhead+100)
+
 	// A value that refers to itself is counted down to a depth, and the
 	// count ends.
 	type node struct {
@@ -113,6 +139,16 @@ func TestLeastRecentlyUsedLeave(t *testing.T) {
 			t.Errorf("page:%02d, among the ten last used, was dropped", i)
 		}
 	}
+	// An entry found stale leaves at once, making room.
+	now := time.Now()
+	c.now = func() time.Time { return now.Add(2 * time.Hour) }
+	if held(b, "page:29") {
+		t.Error("a stale page was served")
+	}
+	if s := c.Stats(); s.Entries != 9 {
+		t.Errorf("the stale page, not kept again (expired at once), still counts: %+v", s)
+	}
+	c.now = time.Now
 	c.Forget("t_b")
 	if s := c.Stats(); s.Entries != 0 || s.Bytes != 0 || c.used.Len() != 0 {
 		t.Errorf("after the tenant's data changed: %+v, %d in the order of use", s, c.used.Len())
