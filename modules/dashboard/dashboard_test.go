@@ -155,3 +155,44 @@ func TestInbox(t *testing.T) {
 		t.Error("beta's inbox shows alpha's tasks")
 	}
 }
+
+// TestFeedEntries: each source's entry shows what the member needs of it
+// (the feed reads only those columns): a news item's summary, category,
+// picture and mark of evidence, a topic's title and date, a proposal's
+// summary and organisation; and nothing of their bodies.
+func TestFeedEntries(t *testing.T) {
+	w := moduletest.New(t)
+	w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO news (title, summary, body, category, language, state, scope_kind, in_evidence, published_at)
+				VALUES ('Bando per le imprese', 'Sintesi del bando', '<p>Corpo riservato della notizia</p>', 'Bandi', 'it', 'published', 'tenant', true, '2026-11-20 10:00+01');
+			INSERT INTO attachments (content_type, item_id, name, mime, size, sha256, storage_key)
+				SELECT 'news', id, 'copertina bando.png', 'image/png', 10, 'x', 'feed-entries-test' FROM news WHERE title = 'Bando per le imprese';
+			UPDATE news SET image_id = a.id FROM attachments AS a WHERE a.storage_key = 'feed-entries-test' AND news.id = a.item_id;
+			INSERT INTO discussions (title, body, language, state, scope_kind, published_at)
+				VALUES ('Tavolo sulla mobilità', 'Corpo riservato del tema', 'it', 'published', 'tenant', '2026-11-21 10:00+01');
+			WITH o AS (INSERT INTO organizations (name) VALUES ('Laboratori Alfa Srl') RETURNING id)
+			INSERT INTO proposals (title, summary, body, kind, trl, state, organization_id, published_at)
+				SELECT 'Sensori per frutteti', 'Sintesi della proposta', 'Corpo riservato della proposta', 'technology', 5, 'published', id, '2026-11-22 10:00+01' FROM o`)
+		return err
+	})
+	code, page := w.Browser(t, alpha, "bruno").Get(alpha + "/dashboard")
+	if code != 200 {
+		t.Fatalf("dashboard: %d", code)
+	}
+	for _, want := range []string{
+		"Bando per le imprese", "Sintesi del bando", "· Bandi", "/copertina%20bando.png", "dashboard.in_evidence",
+		"Tavolo sulla mobilità", "21 novembre 2026",
+		"Sensori per frutteti", "Sintesi della proposta", "· Laboratori Alfa Srl",
+	} {
+		if want == "dashboard.in_evidence" {
+			want = `<span class="badge bg-primary">`
+		}
+		if !strings.Contains(page, want) {
+			t.Errorf("the feed lacks %q:\n%s", want, page)
+		}
+	}
+	if strings.Contains(page, "Corpo riservato") {
+		t.Error("the feed shows an item's body")
+	}
+}

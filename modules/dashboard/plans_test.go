@@ -76,7 +76,7 @@ func TestFeedStatementsShared(t *testing.T) {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	// The first pages, then the second (after the cursor).
-	for _, source := range []string{"SELECT n.id, n.title", "SELECT d.id, d.title, d.body, d.language, d.state, d.closed", "SELECT p.id, p.title"} {
+	for _, source := range []string{"SELECT n.id, n.title", "SELECT d.id, d.title, d.published_at, d.created_at FROM \"discussions\"", "SELECT p.id, p.title"} {
 		for _, later := range []bool{false, true} {
 			texts := map[string]bool{}
 			n := 0

@@ -19,7 +19,10 @@ func (m *Module) Feed(ctx context.Context, tx bun.IDB, uid int64, cur feed.Curso
 	}
 	v.P = &db.Params{} // prepared: the same text for every member (see db.Params)
 	var ts []Topic
-	q := selectFor(tx, v, &ts).Where("d.state = 'published'")
+	// Only what an entry shows: no body, author or count of replies (see
+	// news.Module.Feed).
+	q := visible(tx.NewSelect().Model(&ts).ColumnExpr("d.id, d.title, d.published_at, d.created_at"), v).
+		Where("d.state = 'published'")
 	if cur.Set {
 		q = q.Where("(d.published_at < ?0 OR (d.published_at = ?0 AND (?1 OR (?2 AND d.id < ?3))))",
 			v.P.Arg(cur.At), v.P.Arg(ContentType > cur.Kind), v.P.Arg(ContentType == cur.Kind), v.P.Arg(cur.ID))

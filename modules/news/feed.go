@@ -21,7 +21,14 @@ func (m *Module) Feed(ctx context.Context, tx bun.IDB, uid int64, cur feed.Curso
 	v := m.ViewerAs(ctx, uid)
 	v.P = &db.Params{} // prepared: the same text for every member (see db.Params)
 	var ns []News
-	q := selectFor(tx, v, &ns).Where("n.state = 'published'")
+	// Only what an entry shows: no body, no author (a feed statement is
+	// planned again whenever its connection served another tenant, and
+	// each column and join adds to that).
+	q := visible(tx.NewSelect().Model(&ns).
+		ColumnExpr("n.id, n.title, n.summary, n.category, n.in_evidence, n.publish_from, n.published_at, n.created_at, n.image_id").
+		ColumnExpr("img.name AS image_name").
+		Join("LEFT JOIN attachments AS img ON img.id = n.image_id"), v).
+		Where("n.state = 'published'")
 	if cur.Set {
 		ev := int64(0)
 		if cur.InEvidence {

@@ -36,7 +36,12 @@ func (m *Module) Feed(ctx context.Context, tx bun.IDB, uid int64, cur feed.Curso
 	v := m.ViewerAs(ctx, uid)
 	v.P = &db.Params{} // prepared: the same text for every member (see db.Params)
 	var ps []Proposal
-	q := selectFor(tx, v, &ps).Where("p.state = 'published'")
+	// Only what an entry shows: no body or author (see news.Module.Feed).
+	q := visible(tx.NewSelect().Model(&ps).
+		ColumnExpr("p.id, p.title, p.summary, p.published_at, p.created_at").
+		ColumnExpr("coalesce(o.name, '') AS organization_name").
+		Join("LEFT JOIN organizations AS o ON o.id = p.organization_id"), v).
+		Where("p.state = 'published'")
 	if cur.Set {
 		q = q.Where("(p.published_at < ?0 OR (p.published_at = ?0 AND (?1 OR (?2 AND p.id < ?3))))",
 			v.P.Arg(cur.At), v.P.Arg(ContentType > cur.Kind), v.P.Arg(ContentType == cur.Kind), v.P.Arg(cur.ID))
