@@ -159,7 +159,8 @@ func TestInbox(t *testing.T) {
 // TestFeedEntries: each source's entry shows what the member needs of it
 // (the feed reads only those columns): a news item's summary, category,
 // picture and mark of evidence, a topic's title and date, a proposal's
-// summary and organisation; and nothing of their bodies.
+// summary and organisation, a document's description, cut when long; and
+// nothing of the others' bodies.
 func TestFeedEntries(t *testing.T) {
 	w := moduletest.New(t)
 	w.In(t, w.A, func(ctx context.Context, tx bun.Tx) error {
@@ -173,7 +174,10 @@ func TestFeedEntries(t *testing.T) {
 				VALUES ('Tavolo sulla mobilità', 'Corpo riservato del tema', 'it', 'published', 'tenant', '2026-11-21 10:00+01');
 			WITH o AS (INSERT INTO organizations (name) VALUES ('Laboratori Alfa Srl') RETURNING id)
 			INSERT INTO proposals (title, summary, body, kind, trl, state, organization_id, published_at)
-				SELECT 'Sensori per frutteti', 'Sintesi della proposta', 'Corpo riservato della proposta', 'technology', 5, 'published', id, '2026-11-22 10:00+01' FROM o`)
+				SELECT 'Sensori per frutteti', 'Sintesi della proposta', 'Corpo riservato della proposta', 'technology', 5, 'published', id, '2026-11-22 10:00+01' FROM o;
+			INSERT INTO documents (kind, title, body, link, scope_kind, feed_at) VALUES
+				('link', 'Guida lunga', 'Inizio della guida ' || repeat('parola ', 40) || 'coda riservata della guida', 'https://example.org/a', 'tenant', '2026-11-23 10:00+01'),
+				('link', 'Guida breve', 'Descrizione intera della guida breve.', 'https://example.org/b', 'tenant', '2026-11-23 11:00+01')`)
 		return err
 	})
 	code, page := w.Browser(t, alpha, "bruno").Get(alpha + "/dashboard")
@@ -184,6 +188,7 @@ func TestFeedEntries(t *testing.T) {
 		"Bando per le imprese", "Sintesi del bando", "· Bandi", "/copertina%20bando.png", "dashboard.in_evidence",
 		"Tavolo sulla mobilità", "21 novembre 2026",
 		"Sensori per frutteti", "Sintesi della proposta", "· Laboratori Alfa Srl",
+		"Guida lunga", "Inizio della guida parola", "parola…", "Guida breve", "Descrizione intera della guida breve.",
 	} {
 		if want == "dashboard.in_evidence" {
 			want = `<span class="badge bg-primary">`
@@ -194,5 +199,13 @@ func TestFeedEntries(t *testing.T) {
 	}
 	if strings.Contains(page, "Corpo riservato") {
 		t.Error("the feed shows an item's body")
+	}
+	if strings.Contains(page, "coda riservata") {
+		t.Error("the feed shows a long description whole")
+	}
+	// Its first 240 characters, cut at a space.
+	long := []rune("Inizio della guida " + strings.Repeat("parola ", 40))[:240]
+	if cut := string(long); !strings.Contains(page, strings.TrimRight(cut[:strings.LastIndex(cut, " ")], " ")+"…") {
+		t.Errorf("the long description is not cut at 240 characters:\n%s", page)
 	}
 }

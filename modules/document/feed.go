@@ -3,6 +3,7 @@ package document
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/uptrace/bun"
@@ -30,8 +31,13 @@ func (m *Module) Feed(ctx context.Context, tx bun.IDB, uid int64, cur feed.Curso
 		return nil, err
 	}
 	var ds []Document
-	q := selectFor(tx, v, &ds).ColumnExpr("d.feed_at, coalesce(dc.name, '') AS community_name").
-		Join("LEFT JOIN communities AS dc ON dc.id = d.community_id").
+	// Only what an entry shows: the start of the description (one
+	// character past what brief keeps, so that it knows to cut), no
+	// author or folder.
+	q := visible(tx.NewSelect().Model(&ds).
+		ColumnExpr(briefColumns).
+		ColumnExpr("coalesce(dc.name, '') AS community_name").
+		Join("LEFT JOIN communities AS dc ON dc.id = d.community_id"), v).
 		Where("coalesce(d.community_id, 0) = ANY (?)", pgdialect.Array(libs))
 	if err := cur.Page(q, ContentType, "d.feed_at", "d.id", limit).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("document feed: %w", err)
@@ -67,6 +73,9 @@ func libraries(ctx context.Context, tx bun.IDB, v scope.Viewer) ([]int64, error)
 
 // briefLength is how much of a description the feed shows, in characters.
 const briefLength = 240
+
+// briefColumns are the columns of a document's entry in the feed.
+var briefColumns = "d.id, d.title, left(d.body, " + strconv.Itoa(briefLength+1) + ") AS body, d.versions, d.feed_at"
 
 // brief is the start of a description for the feed: up to briefLength
 // characters, cut at a space and marked as cut.
