@@ -48,7 +48,7 @@ type Module struct {
 func New(d Deps) (*Module, error) {
 	kit, err := content.New(content.Type[Topic, *Topic]{
 		Name: ContentType, Key: "discussion", Table: "discussions", Alias: "d", Path: "/discussions", NotFound: ErrNotFound,
-		Select: selectFor, Visible: visible, SearchHTML: "d.body",
+		Select: selectFor, ListSelect: selectList, Visible: visible, SearchHTML: "d.body",
 		Open:    func(t *Topic) bool { return t.State == workflow.Published && !t.Closed },
 		MayEdit: func(t *Topic, uid int64, may workflow.Guard) bool { return t.Author() == uid || may("publish") },
 		Kinds:   []string{scope.Tenant, scope.Interests, scope.Communities},

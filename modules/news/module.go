@@ -61,7 +61,7 @@ func New(d Deps) (*Module, error) {
 func (m *Module) definition() content.Type[News, *News] {
 	return content.Type[News, *News]{
 		Name: ContentType, Key: "news", Table: "news", Alias: "n", Path: "/news", NotFound: ErrNotFound,
-		Select: selectFor, Visible: visible,
+		Select: selectFor, ListSelect: selectList, Visible: visible,
 		// the summary is searched too
 		SearchText: "n.summary", SearchHTML: "n.body",
 		Open:    func(n *News) bool { return n.State == workflow.Published },

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -71,7 +72,19 @@ const columns = `n.id, n.title, n.summary, n.body, n.language, n.state, n.author
 // selectFor is the query of the news v may see; the scope rules and the
 // publication window are part of the query.
 func selectFor(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery {
-	q := tx.NewSelect().Model(dst).ColumnExpr(columns).
+	return selectWith(tx, v, dst, columns)
+}
+
+// listColumns are the columns a row of the list shows: all but the body.
+var listColumns = strings.Replace(columns, " n.body,", "", 1)
+
+// selectList is selectFor without the body, for the list's pages.
+func selectList(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery {
+	return selectWith(tx, v, dst, listColumns)
+}
+
+func selectWith(tx bun.IDB, v scope.Viewer, dst any, cols string) *bun.SelectQuery {
+	q := tx.NewSelect().Model(dst).ColumnExpr(cols).
 		ColumnExpr(auth.NameSQL("u") + " AS author_name").
 		Join("LEFT JOIN users AS u ON u.id = n.author_id").
 		ColumnExpr("img.name AS image_name").

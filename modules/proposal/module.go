@@ -75,7 +75,7 @@ func New(d Deps) (*Module, error) {
 func (m *Module) definition() content.Type[Proposal, *Proposal] {
 	return content.Type[Proposal, *Proposal]{
 		Name: ContentType, Key: "proposal", Table: "proposals", Alias: "p", Path: "/proposals", NotFound: ErrNotFound,
-		Select: selectFor, Visible: visible,
+		Select: selectFor, ListSelect: selectList, Visible: visible,
 		SearchText: "p.summary || ' ' || p.offer || ' ' || p.expected", SearchHTML: "p.body",
 		Open:    func(p *Proposal) bool { return p.State == workflow.Published },
 		MayEdit: mayEdit,

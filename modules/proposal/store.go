@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -78,7 +79,19 @@ const columns = `p.id, p.title, p.summary, p.body, p.offer, p.expected, p.kind, 
 // selectFor is the query of the proposals v may see, with their author's
 // and organisation's names; the scope rules are part of the query.
 func selectFor(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery {
-	q := tx.NewSelect().Model(dst).ColumnExpr(columns).
+	return selectWith(tx, v, dst, columns)
+}
+
+// listColumns are the columns a row of the list shows: all but the body.
+var listColumns = strings.Replace(columns, " p.body,", "", 1)
+
+// selectList is selectFor without the body, for the list's pages.
+func selectList(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery {
+	return selectWith(tx, v, dst, listColumns)
+}
+
+func selectWith(tx bun.IDB, v scope.Viewer, dst any, cols string) *bun.SelectQuery {
+	q := tx.NewSelect().Model(dst).ColumnExpr(cols).
 		ColumnExpr(auth.NameSQL("u") + " AS author_name").
 		Join("LEFT JOIN users AS u ON u.id = p.author_id").
 		ColumnExpr("coalesce(o.name, '') AS organization_name").

@@ -56,7 +56,7 @@ func (k *Kit[T, P]) list(c *fiber.Ctx) error {
 	if k.Filter != nil {
 		keep, where = k.Filter(c)
 	}
-	items, next, err := k.ItemsWhere(c.UserContext(), cur, keyset.Size, where)
+	items, next, err := k.rows(c.UserContext(), cur, keyset.Size, where)
 	if err != nil {
 		return err
 	}

@@ -68,6 +68,10 @@ type Type[T any, P Entry[T]] struct {
 	// prepared, its text the same for every viewer.
 	Select  func(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery
 	Visible func(q *bun.SelectQuery, v scope.Viewer) *bun.SelectQuery
+	// ListSelect (nil: Select) is Select with only the columns a row of
+	// the list's pages shows, without the body (those of the API and of
+	// the item's page read them all).
+	ListSelect func(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery
 	// SearchText is the SQL of the plain text search snippets are cut
 	// from, SearchHTML that of the rich text (sanitised HTML, cut as
 	// stored) which follows it.

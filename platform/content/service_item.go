@@ -23,12 +23,27 @@ func (k *Kit[T, P]) Items(ctx context.Context, cur keyset.Cursor, size int) (ts 
 
 // ItemsWhere is Items of the list narrowed by where (the list's filters).
 func (k *Kit[T, P]) ItemsWhere(ctx context.Context, cur keyset.Cursor, size int, where Where) (ts []T, next string, err error) {
+	return k.itemsWhere(ctx, cur, size, where, k.Select)
+}
+
+// rows are ItemsWhere with only the columns a list page shows
+// (Type.ListSelect).
+func (k *Kit[T, P]) rows(ctx context.Context, cur keyset.Cursor, size int, where Where) ([]T, string, error) {
+	sel := k.ListSelect
+	if sel == nil {
+		sel = k.Select
+	}
+	return k.itemsWhere(ctx, cur, size, where, sel)
+}
+
+func (k *Kit[T, P]) itemsWhere(ctx context.Context, cur keyset.Cursor, size int, where Where,
+	sel func(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery) (ts []T, next string, err error) {
 	err = k.Kit.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		ctx, err := scope.Preload(ctx, tx, k.ViewerOf(ctx).UserID)
 		if err != nil {
 			return err
 		}
-		ts, next, err = k.listAfter(ctx, tx, k.ViewerOf(ctx), cur, size, where)
+		ts, next, err = k.listAfter(ctx, tx, k.ViewerOf(ctx), cur, size, where, sel)
 		return err
 	})
 	return ts, next, err

@@ -28,13 +28,14 @@ func (k *Kit[T, P]) List(ctx context.Context, tx bun.IDB, v scope.Viewer, limit 
 // The scope rules stay in the query, so that a page never holds what v may
 // not see and a cursor only says where it starts.
 func (k *Kit[T, P]) ListAfter(ctx context.Context, tx bun.IDB, v scope.Viewer, cur keyset.Cursor, size int) ([]T, string, error) {
-	return k.listAfter(ctx, tx, v, cur, size, nil)
+	return k.listAfter(ctx, tx, v, cur, size, nil, k.Select)
 }
 
-// listAfter is ListAfter narrowed by where.
-func (k *Kit[T, P]) listAfter(ctx context.Context, tx bun.IDB, v scope.Viewer, cur keyset.Cursor, size int, where Where) ([]T, string, error) {
+// listAfter is ListAfter narrowed by where, its rows read by sel.
+func (k *Kit[T, P]) listAfter(ctx context.Context, tx bun.IDB, v scope.Viewer, cur keyset.Cursor, size int, where Where,
+	sel func(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery) ([]T, string, error) {
 	var ts []T
-	q := k.Select(tx, v, &ts)
+	q := sel(tx, v, &ts)
 	if where != nil {
 		q = where(q)
 	}
