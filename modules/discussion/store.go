@@ -2,7 +2,6 @@ package discussion
 
 import (
 	"github.com/uptrace/bun"
-	"strings"
 
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/auth"
@@ -31,24 +30,20 @@ const columns = `d.id, d.title, d.body, d.language, d.state, d.closed, d.author_
 
 // selectFor is the query of the topics v may see, with their count of
 // replies; the scope rules are part of the query.
-func selectFor(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery {
-	return selectWith(tx, v, dst, columns)
-}
-
-// listColumns are the columns a row of the list shows: all but the body.
-var listColumns = strings.Replace(columns, " d.body,", "", 1)
+var selectFor = selectWith(columns)
 
 // selectList is selectFor without the body, for the list's pages.
-func selectList(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery {
-	return selectWith(tx, v, dst, listColumns)
-}
+var selectList = selectWith(content.WithoutBody(columns, "d"))
 
-func selectWith(tx bun.IDB, v scope.Viewer, dst any, cols string) *bun.SelectQuery {
-	q := tx.NewSelect().Model(dst).ColumnExpr(cols).
-		ColumnExpr(auth.NameSQL("u") + " AS author_name").
-		ColumnExpr("(SELECT count(*) FROM comments AS r WHERE r.content_type = 'discussion' AND r.item_id = d.id AND r.state = 'published') AS replies").
-		Join("LEFT JOIN users AS u ON u.id = d.author_id")
-	return visible(q, v)
+// selectWith is selectFor reading the columns cols.
+func selectWith(cols string) func(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery {
+	return func(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery {
+		q := tx.NewSelect().Model(dst).ColumnExpr(cols).
+			ColumnExpr(auth.NameSQL("u") + " AS author_name").
+			ColumnExpr("(SELECT count(*) FROM comments AS r WHERE r.content_type = 'discussion' AND r.item_id = d.id AND r.state = 'published') AS replies").
+			Join("LEFT JOIN users AS u ON u.id = d.author_id")
+		return visible(q, v)
+	}
 }
 
 // visible keeps, of the query q on discussions AS d, what v may see.

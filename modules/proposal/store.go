@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -78,25 +77,21 @@ const columns = `p.id, p.title, p.summary, p.body, p.offer, p.expected, p.kind, 
 
 // selectFor is the query of the proposals v may see, with their author's
 // and organisation's names; the scope rules are part of the query.
-func selectFor(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery {
-	return selectWith(tx, v, dst, columns)
-}
-
-// listColumns are the columns a row of the list shows: all but the body.
-var listColumns = strings.Replace(columns, " p.body,", "", 1)
+var selectFor = selectWith(columns)
 
 // selectList is selectFor without the body, for the list's pages.
-func selectList(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery {
-	return selectWith(tx, v, dst, listColumns)
-}
+var selectList = selectWith(content.WithoutBody(columns, "p"))
 
-func selectWith(tx bun.IDB, v scope.Viewer, dst any, cols string) *bun.SelectQuery {
-	q := tx.NewSelect().Model(dst).ColumnExpr(cols).
-		ColumnExpr(auth.NameSQL("u") + " AS author_name").
-		Join("LEFT JOIN users AS u ON u.id = p.author_id").
-		ColumnExpr("coalesce(o.name, '') AS organization_name").
-		Join("LEFT JOIN organizations AS o ON o.id = p.organization_id")
-	return visible(q, v)
+// selectWith is selectFor reading the columns cols.
+func selectWith(cols string) func(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery {
+	return func(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery {
+		q := tx.NewSelect().Model(dst).ColumnExpr(cols).
+			ColumnExpr(auth.NameSQL("u") + " AS author_name").
+			Join("LEFT JOIN users AS u ON u.id = p.author_id").
+			ColumnExpr("coalesce(o.name, '') AS organization_name").
+			Join("LEFT JOIN organizations AS o ON o.id = p.organization_id")
+		return visible(q, v)
+	}
 }
 
 // visible keeps, of the query q on proposals AS p, what v may see: as the
