@@ -30,21 +30,14 @@ const columns = `d.id, d.title, d.body, d.language, d.state, d.closed, d.author_
 
 // selectFor is the query of the topics v may see, with their count of
 // replies; the scope rules are part of the query.
-var selectFor = selectWith(columns)
-
-// selectList is selectFor without the body, for the list's pages.
-var selectList = selectWith(content.WithoutBody(columns, "d"))
-
-// selectWith is selectFor reading the columns cols.
-func selectWith(cols string) func(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery {
-	return func(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery {
-		q := tx.NewSelect().Model(dst).ColumnExpr(cols).
-			ColumnExpr(auth.NameSQL("u") + " AS author_name").
-			ColumnExpr("(SELECT count(*) FROM comments AS r WHERE r.content_type = 'discussion' AND r.item_id = d.id AND r.state = 'published') AS replies").
-			Join("LEFT JOIN users AS u ON u.id = d.author_id")
-		return visible(q, v)
-	}
-}
+// selectList is the same without the body, for the list's pages.
+var selectFor, selectList = content.Selects(columns, "d", func(tx bun.IDB, v scope.Viewer, dst any, cols string) *bun.SelectQuery {
+	q := tx.NewSelect().Model(dst).ColumnExpr(cols).
+		ColumnExpr(auth.NameSQL("u") + " AS author_name").
+		ColumnExpr("(SELECT count(*) FROM comments AS r WHERE r.content_type = 'discussion' AND r.item_id = d.id AND r.state = 'published') AS replies").
+		Join("LEFT JOIN users AS u ON u.id = d.author_id")
+	return visible(q, v)
+})
 
 // visible keeps, of the query q on discussions AS d, what v may see.
 func visible(q *bun.SelectQuery, v scope.Viewer) *bun.SelectQuery { return scope.Filter(q, "d", v) }

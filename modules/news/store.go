@@ -70,22 +70,15 @@ const columns = `n.id, n.title, n.summary, n.body, n.language, n.state, n.author
 
 // selectFor is the query of the news v may see; the scope rules and the
 // publication window are part of the query.
-var selectFor = selectWith(columns)
-
-// selectList is selectFor without the body, for the list's pages.
-var selectList = selectWith(content.WithoutBody(columns, "n"))
-
-// selectWith is selectFor reading the columns cols.
-func selectWith(cols string) func(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery {
-	return func(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery {
-		q := tx.NewSelect().Model(dst).ColumnExpr(cols).
-			ColumnExpr(auth.NameSQL("u") + " AS author_name").
-			Join("LEFT JOIN users AS u ON u.id = n.author_id").
-			ColumnExpr("img.name AS image_name").
-			Join("LEFT JOIN attachments AS img ON img.id = n.image_id")
-		return visible(q, v)
-	}
-}
+// selectList is the same without the body, for the list's pages.
+var selectFor, selectList = content.Selects(columns, "n", func(tx bun.IDB, v scope.Viewer, dst any, cols string) *bun.SelectQuery {
+	q := tx.NewSelect().Model(dst).ColumnExpr(cols).
+		ColumnExpr(auth.NameSQL("u") + " AS author_name").
+		Join("LEFT JOIN users AS u ON u.id = n.author_id").
+		ColumnExpr("img.name AS image_name").
+		Join("LEFT JOIN attachments AS img ON img.id = n.image_id")
+	return visible(q, v)
+})
 
 // visible keeps, of the query q on news AS n, what v may see.
 func visible(q *bun.SelectQuery, v scope.Viewer) *bun.SelectQuery {

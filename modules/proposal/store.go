@@ -77,22 +77,15 @@ const columns = `p.id, p.title, p.summary, p.body, p.offer, p.expected, p.kind, 
 
 // selectFor is the query of the proposals v may see, with their author's
 // and organisation's names; the scope rules are part of the query.
-var selectFor = selectWith(columns)
-
-// selectList is selectFor without the body, for the list's pages.
-var selectList = selectWith(content.WithoutBody(columns, "p"))
-
-// selectWith is selectFor reading the columns cols.
-func selectWith(cols string) func(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery {
-	return func(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery {
-		q := tx.NewSelect().Model(dst).ColumnExpr(cols).
-			ColumnExpr(auth.NameSQL("u") + " AS author_name").
-			Join("LEFT JOIN users AS u ON u.id = p.author_id").
-			ColumnExpr("coalesce(o.name, '') AS organization_name").
-			Join("LEFT JOIN organizations AS o ON o.id = p.organization_id")
-		return visible(q, v)
-	}
-}
+// selectList is the same without the body, for the list's pages.
+var selectFor, selectList = content.Selects(columns, "p", func(tx bun.IDB, v scope.Viewer, dst any, cols string) *bun.SelectQuery {
+	q := tx.NewSelect().Model(dst).ColumnExpr(cols).
+		ColumnExpr(auth.NameSQL("u") + " AS author_name").
+		Join("LEFT JOIN users AS u ON u.id = p.author_id").
+		ColumnExpr("coalesce(o.name, '') AS organization_name").
+		Join("LEFT JOIN organizations AS o ON o.id = p.organization_id")
+	return visible(q, v)
+})
 
 // visible keeps, of the query q on proposals AS p, what v may see: as the
 // scope rules say, a closed proposal read as a published one.

@@ -66,12 +66,12 @@ type Type[T any, P Entry[T]] struct {
 	// (the scope rules, and any of the type's own). Both write the
 	// viewer's values through v.P (v.P.Arg): reading an item goes
 	// prepared, its text the same for every viewer.
-	Select  func(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery
+	Select  SelectFunc
 	Visible func(q *bun.SelectQuery, v scope.Viewer) *bun.SelectQuery
 	// ListSelect (nil: Select) is Select with only the columns a row of
 	// the list's pages shows, without the body (those of the API and of
 	// the item's page read them all).
-	ListSelect func(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery
+	ListSelect SelectFunc
 	// SearchText is the SQL of the plain text search snippets are cut
 	// from, SearchHTML that of the rich text (sanitised HTML, cut as
 	// stored) which follows it.

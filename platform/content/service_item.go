@@ -37,7 +37,7 @@ func (k *Kit[T, P]) rows(ctx context.Context, cur keyset.Cursor, size int, where
 }
 
 func (k *Kit[T, P]) itemsWhere(ctx context.Context, cur keyset.Cursor, size int, where Where,
-	sel func(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery) (ts []T, next string, err error) {
+	sel SelectFunc) (ts []T, next string, err error) {
 	err = k.Kit.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		ctx, err := scope.Preload(ctx, tx, k.ViewerOf(ctx).UserID)
 		if err != nil {

@@ -33,7 +33,7 @@ func (k *Kit[T, P]) ListAfter(ctx context.Context, tx bun.IDB, v scope.Viewer, c
 
 // listAfter is ListAfter narrowed by where, its rows read by sel.
 func (k *Kit[T, P]) listAfter(ctx context.Context, tx bun.IDB, v scope.Viewer, cur keyset.Cursor, size int, where Where,
-	sel func(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery) ([]T, string, error) {
+	sel SelectFunc) ([]T, string, error) {
 	var ts []T
 	q := sel(tx, v, &ts)
 	if where != nil {
