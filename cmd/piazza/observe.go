@@ -55,6 +55,7 @@ func (e *env) observe(ctx context.Context) error {
 		e.instrument("main", e.db)
 		main := e.db
 		e.obs.metrics.Groups(func() (int, sql.DBStats) { return db.GroupStats(main) })
+		e.obs.metrics.Kept(func() (int64, int64, int64, int) { return db.AffineStats(main) })
 		e.registry.Observe(e.obs.metrics.ObserveTenant)
 		reg := e.registry
 		e.obs.metrics.Counts("tenants", "Tenants in the registry, by status (provisioning, active, suspended, deleting).", "status",

@@ -195,13 +195,15 @@ func TestMetricsAfterScriptedRequests(t *testing.T) {
 		{"go_sql_max_open_connections", map[string]string{"db_name": "policy"}, 4},
 		{"piazza_pgxpool_max_conns", map[string]string{"pool": "jobs"}, 8},
 		{"piazza_login_group_pools", nil, 1}, // alfa's group: its pages were served
+		{"piazza_tenant_kept_connections", nil, 1}, // alfa's last transaction's, waiting for alfa
 	} {
 		if got := f.Value(c.name, c.labels); got != c.want {
 			t.Errorf("%s%v = %v, want %v", c.name, c.labels, got, c.want)
 		}
 	}
 	for _, name := range []string{"go_sql_in_use_connections", "piazza_cache_hits_total", "piazza_cache_misses_total",
-		"piazza_cache_evictions_total", "piazza_cache_bytes", "piazza_jobs", "piazza_http_requests_in_flight", "piazza_login_group_open_connections", "piazza_login_group_wait_count_total"} {
+		"piazza_cache_evictions_total", "piazza_cache_bytes", "piazza_jobs", "piazza_http_requests_in_flight", "piazza_login_group_open_connections", "piazza_login_group_wait_count_total",
+		"piazza_tenant_transactions_total"} {
 		if f.Series(name) == 0 {
 			t.Errorf("%s is not served", name)
 		}

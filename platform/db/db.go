@@ -58,6 +58,7 @@ func Open(ctx context.Context, url string, maxConns int, groupKey []byte) (*bun.
 		bdb.Close()
 		return nil, err
 	}
+	ps.main = keepByTenant(bdb)
 	return bdb, nil
 }
 
@@ -118,12 +119,18 @@ func InTenant(ctx context.Context, db bun.IDB, s Scope, fn func(ctx context.Cont
 		}
 		db = g
 	}
-	return db.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
+	run := func(ctx context.Context, tx bun.Tx) error {
 		if err := Enter(ctx, tx, s); err != nil {
 			return err
 		}
 		return fn(inside(ctx), tx)
-	})
+	}
+	if p, ok := db.(*bun.DB); ok {
+		if a := affineOf(p); a != nil {
+			return a.run(ctx, s.Schema, run) // a connection of the tenant's, if one is idle
+		}
+	}
+	return db.RunInTx(ctx, &sql.TxOptions{}, run)
 }
 
 // Enter scopes an open transaction to s, until it ends.

@@ -60,6 +60,8 @@ type pools struct {
 	key      []byte
 	maxConns int
 
+	main *affine // the main pool's connections kept by tenant
+
 	mu    sync.Mutex
 	open  map[string]*bun.DB
 	hooks []bun.QueryHook // the main pool's, given through AddQueryHook
@@ -123,6 +125,7 @@ func (ps *pools) group(ctx context.Context, login string) (*bun.DB, error) {
 		}
 		return nil, fmt.Errorf("login group %s: %w", login, err)
 	}
+	keepByTenant(p)
 	ps.open[login] = p
 	return p, nil
 }
@@ -133,6 +136,9 @@ func (ps *pools) shut() error {
 	ps.close = true
 	var errs []error
 	for _, p := range ps.open {
+		if a := affineOf(p); a != nil {
+			a.shut()
+		}
 		errs = append(errs, p.Close())
 	}
 	ps.open = nil
@@ -149,6 +155,9 @@ type connector struct {
 
 func (c *connector) Close() error {
 	registry.Delete(c.main)
+	if c.pools.main != nil {
+		c.pools.main.shut()
+	}
 	return c.pools.shut()
 }
 

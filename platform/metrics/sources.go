@@ -47,6 +47,26 @@ func (m *Metrics) Groups(stats func() (int, sql.DBStats)) {
 	)
 }
 
+// Kept adds what stats says of the connections kept by tenant (see
+// db.AffineStats): how many wait idle for their tenant, and where each
+// tenant transaction's connection came from.
+func (m *Metrics) Kept(stats func() (same, other, fresh int64, idle int)) {
+	from := func(kind string, f func(same, other, fresh int64) int64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Namespace: Namespace, Name: "tenant_transactions_total",
+			Help:        "Tenant transactions, by where their connection came from: an idle one of the same tenant (same), another tenant's idle one (other), the pool (new).",
+			ConstLabels: prometheus.Labels{"connection": kind}},
+			func() float64 { s, o, n, _ := stats(); return float64(f(s, o, n)) })
+	}
+	m.reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: Namespace, Name: "tenant_kept_connections",
+			Help: "Idle connections kept for the tenant of their last transaction (the pools count them as in use)."},
+			func() float64 { _, _, _, idle := stats(); return float64(idle) }),
+		from("same", func(s, _, _ int64) int64 { return s }),
+		from("other", func(_, o, _ int64) int64 { return o }),
+		from("new", func(_, _, n int64) int64 { return n }),
+	)
+}
+
 // Pool adds the statistics of a pgx pool (River's), labelled pool=name.
 func (m *Metrics) Pool(name string, p *pgxpool.Pool) {
 	labels := prometheus.Labels{"pool": name}
