@@ -80,20 +80,42 @@ func TestTenantAffineConnections(t *testing.T) {
 		}
 	})
 
-	// A pool of three connections keeps one idle: tenants take turns on
-	// it, and each transaction still sees only its own tenant.
+	// A pool of three connections keeps one for a tenant; while the
+	// other two are taken, the kept one is lent to the other tenant and
+	// back, and each transaction still sees only its own tenant.
 	small, err := db.Open(ctx, d.URL, 3, bytes.Repeat([]byte{0xab}, 32))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer small.Close()
+	group, err := db.PoolFor(ctx, small, a.Scope())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// busy takes the group pool's two other connections while fn runs.
+	busy := func(fn func()) {
+		t.Helper()
+		var conns []bun.Conn
+		for range 2 {
+			c, err := group.Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			conns = append(conns, c)
+		}
+		fn()
+		for _, c := range conns {
+			c.Close()
+		}
+	}
 
 	t.Run("a lent connection keeps the walls", func(t *testing.T) {
 		a1 := inTenant(t, small, a, b)
-		b1 := inTenant(t, small, b, a)
-		a2 := inTenant(t, small, a, b)
+		var b1, a2 backend
+		busy(func() { b1 = inTenant(t, small, b, a) })
+		busy(func() { a2 = inTenant(t, small, a, b) })
 		if a1.pid != b1.pid || b1.pid != a2.pid {
-			t.Fatalf("backends %d, %d, %d: with one connection kept, the tenants should have shared it", a1.pid, b1.pid, a2.pid)
+			t.Fatalf("backends %d, %d, %d: with the pool's other connections taken, the kept one should have been lent", a1.pid, b1.pid, a2.pid)
 		}
 		for _, c := range []struct {
 			name string
@@ -112,16 +134,12 @@ func TestTenantAffineConnections(t *testing.T) {
 		for _, tn := range []*tenant.Tenant{a, b, c} {
 			inTenant(t, small, tn, nil)
 		}
-		pool, err := db.PoolFor(ctx, small, a.Scope())
-		if err != nil {
-			t.Fatal(err)
-		}
 		// a deadlock, not a slow machine, would take this long
 		ctx, cancel := context.WithTimeout(ctx, time.Minute)
 		defer cancel()
 		var conns []bun.Conn
 		for range 2 {
-			c, err := pool.Conn(ctx)
+			c, err := group.Conn(ctx)
 			if err != nil {
 				t.Fatalf("a connection of a pool of 3 after tenant transactions: %v", err)
 			}
@@ -146,6 +164,30 @@ func TestTenantAffineConnections(t *testing.T) {
 		a2 := inTenant(t, d.DB, a, nil)
 		if a2.pid == a1.pid {
 			t.Fatalf("backend %d still serves after it ended", a1.pid)
+		}
+	})
+
+	t.Run("a tenant keeps one connection, not every place", func(t *testing.T) {
+		own, err := db.Open(ctx, d.URL, 4, bytes.Repeat([]byte{0xab}, 32)) // two kept at most
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer own.Close()
+		// two transactions of alpha at once, on two connections
+		err = db.InTenant(ctx, own, a.Scope(), func(ctx context.Context, _ bun.Tx) error {
+			return db.InTenant(ctx, own, a.Scope(), func(context.Context, bun.Tx) error { return nil })
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, _, idle := db.AffineStats(own); idle != 1 {
+			t.Fatalf("alpha has %d connections kept, want 1", idle)
+		}
+		inTenant(t, own, b, nil)
+		same, _, _, _ := db.AffineStats(own)
+		inTenant(t, own, b, nil)
+		if again, _, _, _ := db.AffineStats(own); again != same+1 {
+			t.Fatal("beta's second transaction found no connection kept for it")
 		}
 	})
 
