@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform/db"
@@ -123,11 +124,43 @@ func TestTenantAffineConnections(t *testing.T) {
 			tn   *tenant.Tenant
 			n    int
 		}{{"alpha", a1, a, 0}, {"beta after alpha", b1, b, 2}, {"alpha after beta", a2, a, 0}} {
-			if c.got.role != c.tn.RoleName || !strings.Contains(c.got.path, c.tn.SchemaName) || c.got.users != c.n || !c.got.otherDenied {
+			if c.got.role != c.tn.RoleName || c.got.path != (pgx.Identifier{c.tn.SchemaName}).Sanitize() || c.got.users != c.n || !c.got.otherDenied {
 				t.Errorf("%s: role %q, search_path %q, %d users, other tenant denied %v; want %q, %q, %d, true",
 					c.name, c.got.role, c.got.path, c.got.users, c.got.otherDenied, c.tn.RoleName, c.tn.SchemaName, c.n)
 			}
 		}
+	})
+
+	t.Run("a transaction waiting for a full pool is served", func(t *testing.T) {
+		inTenant(t, small, a, nil) // alpha's connection is kept
+		busy(func() {
+			// alpha's transaction on its kept connection: the pool's three
+			// are taken, and beta's transaction waits
+			inside, release := make(chan struct{}), make(chan struct{})
+			alpha := make(chan error, 1)
+			go func() {
+				alpha <- db.InTenant(ctx, small, a.Scope(), func(context.Context, bun.Tx) error {
+					close(inside)
+					<-release
+					return nil
+				})
+			}()
+			<-inside
+			beta := make(chan backend, 1)
+			go func() { beta <- inTenant(t, small, b, nil) }()
+			close(release)
+			if err := <-alpha; err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case got := <-beta:
+				if got.role != b.RoleName {
+					t.Errorf("beta's transaction ran as %q", got.role)
+				}
+			case <-time.After(time.Minute): // a deadlock, not a slow machine, would take this long
+				t.Fatal("beta's transaction still waits for the pool after alpha's ended")
+			}
+		})
 	})
 
 	t.Run("kept connections leave room in the pool", func(t *testing.T) {

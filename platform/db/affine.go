@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -26,19 +27,20 @@ import (
 // every transaction still sets its schema and role, local to itself; only
 // the choice of connection changes.
 //
-// A pool keeps connections for tenants, one per tenant and at most hold
-// in all: three quarters of the pool (less two, at least). First come,
-// first kept: a connection ending its transaction is kept for its tenant
-// when the tenant has none kept and fewer than hold are; otherwise it goes
-// back to the pool. A tenant with none kept idle takes one from the pool,
+// A pool keeps connections for tenants, one per tenant, within a budget
+// shared by the main pool and its login groups' pools: three quarters of
+// the main pool's size (less two, at least). First come, first kept: a
+// connection ending its transaction is kept for its tenant when the tenant
+// has none kept and the budget allows; otherwise it goes back to the pool. A tenant with none kept idle takes one from the pool,
 // whose other quarter serves, as a plain pool does, the tenants that have
 // none kept, a second transaction of a tenant at once, and the pool's
 // other users (the control plane, on the main pool). Only when the pool
 // has none to give at once is the least recently used kept connection lent
-// to another tenant. A kept connection leaves after affineIdle without its
-// tenant, and every connection goes back to the pool to be closed after
-// affineAge, so that a backend does not gather the catalogs of every
-// tenant it was lent to over the hours.
+// to another tenant, and while a transaction waits for the pool, those
+// ending give their connections back to it. A kept connection leaves
+// after affineIdle without its tenant, and every connection goes back to
+// the pool after affineAge, which then closes it, so that a backend does
+// not gather the catalogs of every tenant it was lent to over the hours.
 //
 // Tried first and measured at 100 tenants on 20 connections: keeping every
 // returning connection and lending the least recently used one in turn
@@ -51,36 +53,72 @@ import (
 // perTenant is how many connections a tenant may have kept.
 const perTenant = 1
 
-// affineIdle is how long a connection kept for a tenant waits for it.
-// affineAge is how long a connection serves before it is closed.
+// affineIdle is how long a connection kept for a tenant waits for it
+// (the sweep runs every half of it). affineAge is how long a connection
+// serves before it goes back to the pool, which closes it (its
+// ConnMaxLifetime). lendAfter is how long a transaction waits for the
+// pool, when it is full, before it borrows a kept connection.
 const (
 	affineIdle = time.Minute
 	affineAge  = 30 * time.Minute
+	lendAfter  = 100 * time.Millisecond
 )
 
-// affine is a pool's idle connections kept by tenant.
+// budget is how many connections may be kept for tenants over a main pool
+// and its login groups' pools: a few dozen groups must not each keep
+// theirs, up to max_connections.
+type budget struct {
+	hold  int64
+	owned atomic.Int64
+}
+
+// budgetFor is the budget of a pool of limit connections: that less
+// max(2, a quarter), or nil when nothing would be kept.
+func budgetFor(limit int) *budget {
+	hold := limit - max(2, limit/4)
+	if hold < 1 {
+		return nil
+	}
+	return &budget{hold: int64(hold)}
+}
+
+func (b *budget) take() bool {
+	for {
+		n := b.owned.Load()
+		if n >= b.hold {
+			return false
+		}
+		if b.owned.CompareAndSwap(n, n+1) {
+			return true
+		}
+	}
+}
+
+// affine is a pool's connections kept by tenant.
 type affine struct {
-	db   *bun.DB
-	hold int
+	db     *bun.DB
+	budget *budget
 
 	mu     sync.Mutex
 	by     map[string]*list.List // schema → its idle connections, most recent first
 	all    *list.List            // every idle connection, most recent first
-	owned  int                   // connections kept: idle, or in a transaction of their tenant
 	count  map[string]int        // schema → its connections kept
 	closed bool
 	stop   chan struct{}
 
+	waiting            atomic.Int64 // transactions waiting for the pool
 	same, other, fresh atomic.Int64 // where each tenant transaction's connection came from
 }
 
-// kept is a connection of the pool, idle or serving a transaction.
+// kept is a connection of the pool in a tenant transaction, or idle and
+// kept for its tenant.
 type kept struct {
 	conn   bun.Conn
 	schema string    // the tenant of its last transaction
 	born   time.Time // when it was taken from the pool
 	idle   time.Time // when its last transaction ended
-	owned  bool      // kept (counted in owned), or only taken from the pool
+	owned  bool      // kept (counted in the budget), or only taken from the pool
+	reused bool      // it was idle here when its transaction took it
 	inAll  *list.Element
 	inBy   *list.Element
 }
@@ -88,15 +126,13 @@ type kept struct {
 // affines maps a pool (its *sql.DB) to its kept connections.
 var affines sync.Map // *sql.DB → *affine
 
-// keepByTenant makes p's tenant transactions affine. p's size must be
-// set; hold is that less max(2, a quarter).
-func keepByTenant(p *bun.DB) *affine {
-	limit := p.DB.Stats().MaxOpenConnections
-	hold := limit - max(2, limit/4)
-	if hold < 1 {
+// keepByTenant makes p's tenant transactions affine, within b.
+func keepByTenant(p *bun.DB, b *budget) *affine {
+	if b == nil {
 		return nil
 	}
-	a := &affine{db: p, hold: hold, by: map[string]*list.List{}, count: map[string]int{}, all: list.New(), stop: make(chan struct{})}
+	p.DB.SetConnMaxLifetime(affineAge)
+	a := &affine{db: p, budget: b, by: map[string]*list.List{}, count: map[string]int{}, all: list.New(), stop: make(chan struct{})}
 	affines.Store(p.DB, a)
 	go a.sweep()
 	return a
@@ -117,17 +153,21 @@ func (a *affine) run(ctx context.Context, schema string, fn func(ctx context.Con
 		return err
 	}
 	tx, err := k.conn.BeginTx(ctx, &sql.TxOptions{})
-	if err != nil && !k.born.IsZero() && ctx.Err() == nil {
+	if err != nil && ctx.Err() == nil && k.reused {
 		// A kept connection the server has closed meanwhile (a restart,
 		// an administrator's pg_terminate_backend): a new one, once.
 		a.discard(k)
-		if k, err = a.fresh1(ctx); err != nil {
+		if k, err = a.fromPool(ctx); err != nil {
 			return err
 		}
 		tx, err = k.conn.BeginTx(ctx, &sql.TxOptions{})
 	}
 	if err != nil {
-		a.discard(k)
+		if ctx.Err() != nil {
+			a.giveBack(k) // the pool checks it
+		} else {
+			a.discard(k)
+		}
 		return err
 	}
 	done := false
@@ -144,34 +184,76 @@ func (a *affine) run(ctx context.Context, schema string, fn func(ctx context.Con
 	return tx.Commit()
 }
 
-// take returns an idle connection of schema's, or one from the pool while
-// it has one to give at once, or the least recently used kept one.
+// take returns an idle connection kept for schema, or one from the pool,
+// or, when the pool has none to give at once, the kept one idle the
+// longest.
 func (a *affine) take(ctx context.Context, schema string) (*kept, error) {
 	a.mu.Lock()
 	if l := a.by[schema]; l != nil && l.Len() > 0 {
 		k := a.unlink(l.Front().Value.(*kept))
 		a.mu.Unlock()
 		a.same.Add(1)
-		return k, nil
-	}
-	if a.all.Len() > 0 && a.poolFull() {
-		k := a.release(a.unlink(a.all.Back().Value.(*kept)))
-		a.mu.Unlock()
-		a.other.Add(1)
+		k.reused = true
 		return k, nil
 	}
 	a.mu.Unlock()
-	return a.fresh1(ctx)
+	if a.poolFull() {
+		if k := a.lend(); k != nil {
+			return k, nil
+		}
+	}
+	k, err := a.fromPool(ctx)
+	if err == nil && !k.reused {
+		a.fresh.Add(1)
+	}
+	return k, err
 }
 
-// fresh1 takes a connection from the pool.
-func (a *affine) fresh1(ctx context.Context) (*kept, error) {
-	c, err := a.db.Conn(ctx)
-	if err != nil {
-		return nil, err
+// lend returns the kept connection idle the longest, no longer kept, or
+// nil when none is idle.
+func (a *affine) lend() *kept {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.all.Len() == 0 {
+		return nil
 	}
-	a.fresh.Add(1)
-	return &kept{conn: c}, nil
+	k := a.release(a.unlink(a.all.Back().Value.(*kept)))
+	k.reused = true
+	a.other.Add(1)
+	return k
+}
+
+// fromPool takes a connection from the pool. While the pool is full it
+// waits lendAfter at a time, and between waits borrows a kept connection
+// if one has become idle; transactions ending meanwhile give theirs back
+// to the pool rather than keep them (put), so a waiting transaction is
+// served as in a plain pool.
+func (a *affine) fromPool(ctx context.Context) (*kept, error) {
+	for {
+		if !a.poolFull() {
+			// room to open one, or one idle: the pool's own wait, if
+			// another took it meanwhile, ends as a transaction ends
+			c, err := a.db.Conn(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return &kept{conn: c, born: time.Now()}, nil
+		}
+		a.waiting.Add(1)
+		wctx, cancel := context.WithTimeout(ctx, lendAfter)
+		c, err := a.db.Conn(wctx)
+		cancel()
+		a.waiting.Add(-1)
+		if err == nil {
+			return &kept{conn: c, born: time.Now()}, nil
+		}
+		if ctx.Err() != nil || !errors.Is(err, context.DeadlineExceeded) {
+			return nil, err
+		}
+		if k := a.lend(); k != nil {
+			return k, nil
+		}
+	}
 }
 
 // poolFull says whether the pool has no connection to give at once.
@@ -180,39 +262,38 @@ func (a *affine) poolFull() bool {
 	return s.MaxOpenConnections > 0 && s.OpenConnections >= s.MaxOpenConnections && s.Idle == 0
 }
 
-// put keeps k for schema after its transaction while fewer than hold are
-// kept, unless it is unfit (closed, still in a transaction) or old; a
-// connection not kept goes back to the pool.
+// put keeps k for schema after its transaction if k was kept, or if the
+// tenant has none kept and the budget allows; otherwise k goes back to the
+// pool. A connection unfit to serve again (closed, still in a transaction)
+// is closed; one that has served affineAge, or wanted by a transaction
+// waiting for the pool, goes back to the pool.
 func (a *affine) put(k *kept, schema string) {
+	keep, bad := fit(k.conn)
+	if bad {
+		a.discard(k)
+		return
+	}
 	now := time.Now()
-	if k.born.IsZero() {
-		k.born = now
-	}
-	if !usable(k.conn) {
-		a.discard(k)
+	if !keep || a.waiting.Load() > 0 || now.Sub(k.born) > affineAge {
+		a.giveBack(k)
 		return
 	}
-	if now.Sub(k.born) > affineAge {
-		a.discard(k)
-		return
-	}
-	k.schema, k.idle = schema, now
 	a.mu.Lock()
 	if a.closed {
 		a.mu.Unlock()
-		a.discard(k)
+		a.giveBack(k)
 		return
 	}
 	if !k.owned {
-		if a.owned >= a.hold || a.count[schema] >= perTenant {
+		if a.count[schema] >= perTenant || !a.budget.take() {
 			a.mu.Unlock()
 			_ = k.conn.Close() // back to the pool, for the tenants that have none kept
 			return
 		}
 		k.owned = true
-		a.owned++
 		a.count[schema]++
 	}
+	k.schema, k.idle = schema, now
 	l := a.by[schema]
 	if l == nil {
 		l = list.New()
@@ -226,7 +307,7 @@ func (a *affine) put(k *kept, schema string) {
 func (a *affine) release(k *kept) *kept {
 	if k.owned {
 		k.owned = false
-		a.owned--
+		a.budget.owned.Add(-1)
 		if a.count[k.schema]--; a.count[k.schema] == 0 {
 			delete(a.count, k.schema)
 		}
@@ -246,23 +327,41 @@ func (a *affine) unlink(k *kept) *kept {
 	return k
 }
 
-// usable says whether c may serve another transaction: open, and not in
-// one.
-func usable(c bun.Conn) bool {
+// fit says whether c may be kept for another transaction: an open pgx
+// connection in no transaction. bad: it must be closed. A connection of
+// another driver is not kept (the pool checks it).
+func fit(c bun.Conn) (keep, bad bool) {
 	err := c.Raw(func(dc any) error {
-		if sc, ok := dc.(*stdlib.Conn); ok {
-			pc := sc.Conn()
-			if pc.IsClosed() || pc.PgConn().TxStatus() != 'I' {
-				return driver.ErrBadConn
-			}
+		sc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return errNotPgx
+		}
+		pc := sc.Conn()
+		if pc.IsClosed() || pc.PgConn().TxStatus() != 'I' {
+			return driver.ErrBadConn // the pool closes it
 		}
 		return nil
 	})
-	return err == nil
+	switch {
+	case err == nil:
+		return true, false
+	case errors.Is(err, driver.ErrBadConn):
+		return false, true
+	}
+	return false, false
 }
 
-// discard closes k's connection for good: it is unfit, old, or its pool
-// is closing.
+var errNotPgx = errors.New("not a pgx connection")
+
+// giveBack returns k to the pool.
+func (a *affine) giveBack(k *kept) {
+	a.mu.Lock()
+	a.release(k)
+	a.mu.Unlock()
+	_ = k.conn.Close()
+}
+
+// discard closes k's connection for good: it is unfit.
 func (a *affine) discard(k *kept) {
 	a.mu.Lock()
 	a.release(k)
@@ -271,8 +370,8 @@ func (a *affine) discard(k *kept) {
 	_ = k.conn.Close()
 }
 
-// sweep closes connections idle for longer than affineIdle, until the pool
-// closes.
+// sweep returns to the pool the connections idle for longer than
+// affineIdle, until the pool closes.
 func (a *affine) sweep() {
 	t := time.NewTicker(affineIdle / 2)
 	defer t.Stop()
@@ -303,8 +402,9 @@ func (a *affine) expire(before time.Time) {
 	}
 }
 
-// shut closes every idle connection and stops the sweep; connections in a
-// transaction close when it ends.
+// shut returns every idle connection to the pool (closing, it closes
+// them) and stops the sweep; connections in a transaction go back when
+// it ends.
 func (a *affine) shut() {
 	var out []*kept
 	a.mu.Lock()
@@ -312,13 +412,13 @@ func (a *affine) shut() {
 		a.closed = true
 		close(a.stop)
 		for e := a.all.Back(); e != nil; e = a.all.Back() {
-			out = append(out, a.unlink(e.Value.(*kept)))
+			out = append(out, a.release(a.unlink(e.Value.(*kept))))
 		}
 	}
 	a.mu.Unlock()
 	affines.Delete(a.db.DB)
 	for _, k := range out {
-		a.discard(k)
+		_ = k.conn.Close()
 	}
 }
 

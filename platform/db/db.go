@@ -58,7 +58,8 @@ func Open(ctx context.Context, url string, maxConns int, groupKey []byte) (*bun.
 		bdb.Close()
 		return nil, err
 	}
-	ps.main = keepByTenant(bdb)
+	ps.budget = budgetFor(maxConns)
+	ps.main = keepByTenant(bdb, ps.budget)
 	return bdb, nil
 }
 

@@ -60,7 +60,8 @@ type pools struct {
 	key      []byte
 	maxConns int
 
-	main *affine // the main pool's connections kept by tenant
+	main   *affine // the main pool's connections kept by tenant
+	budget *budget // how many may be kept, over the main pool and the groups'
 
 	mu    sync.Mutex
 	open  map[string]*bun.DB
@@ -125,7 +126,7 @@ func (ps *pools) group(ctx context.Context, login string) (*bun.DB, error) {
 		}
 		return nil, fmt.Errorf("login group %s: %w", login, err)
 	}
-	keepByTenant(p)
+	keepByTenant(p, ps.budget)
 	ps.open[login] = p
 	return p, nil
 }
