@@ -194,7 +194,7 @@ func TestMetricsAfterScriptedRequests(t *testing.T) {
 		{"piazza_tenants_behind", nil, 0},
 		{"go_sql_max_open_connections", map[string]string{"db_name": "policy"}, 4},
 		{"piazza_pgxpool_max_conns", map[string]string{"pool": "jobs"}, 8},
-		{"piazza_login_group_pools", nil, 1}, // alfa's group: its pages were served
+		{"piazza_login_group_pools", nil, 1},       // alfa's group: its pages were served
 		{"piazza_tenant_kept_connections", nil, 1}, // alfa's last transaction's, waiting for alfa
 	} {
 		if got := f.Value(c.name, c.labels); got != c.want {
