@@ -243,3 +243,36 @@ func TestTenantAffineConnections(t *testing.T) {
 		})
 	})
 }
+
+// The connections kept for tenants stay within one budget over the main
+// pool and every login group's pool: three tenants in three groups, on a
+// pool of four whose budget is two, keep two.
+func TestKeptConnectionsShareOneBudget(t *testing.T) {
+	ctx := context.Background()
+	d := dbtest.New(t)
+	r, err := tenant.NewRegistry(ctx, d.DB, tenant.Options{BaseDomain: "piazza.test", OperatorHost: "admin.piazza.test", GroupSize: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tns []*tenant.Tenant
+	logins := map[string]bool{}
+	for _, slug := range []string{"alpha", "beta", "gamma"} {
+		tn := mustCreate(t, r, slug, slug)
+		tns = append(tns, tn)
+		logins[tn.Scope().Login] = true
+	}
+	if len(logins) != 3 {
+		t.Fatalf("the tenants are in %d login groups, want 3", len(logins))
+	}
+	own, err := db.Open(ctx, d.URL, 4, bytes.Repeat([]byte{0xab}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer own.Close()
+	for _, tn := range tns {
+		inTenant(t, own, tn, nil)
+	}
+	if _, _, _, idle := db.AffineStats(own); idle != 2 {
+		t.Fatalf("%d connections kept over three groups' pools, want the budget's 2", idle)
+	}
+}
