@@ -50,9 +50,6 @@ import (
 // first, in a burst, take every place: with 140 connections, 46 tenants of
 // 100 held the 105 places.
 
-// perTenant is how many connections a tenant may have kept.
-const perTenant = 1
-
 // affineIdle is how long a connection kept for a tenant waits for it
 // (the sweep runs every half of it). affineAge is how long a connection
 // serves before it goes back to the pool, which closes it (its
@@ -100,9 +97,8 @@ type affine struct {
 	budget *budget
 
 	mu     sync.Mutex
-	by     map[string]*list.List // schema → its idle connections, most recent first
-	all    *list.List            // every idle connection, most recent first
-	count  map[string]int        // schema → its connections kept
+	owner  map[string]*kept // schema → its kept connection, idle or in a transaction
+	all    *list.List       // the idle kept connections, most recent first
 	closed bool
 	stop   chan struct{}
 
@@ -114,13 +110,12 @@ type affine struct {
 // kept for its tenant.
 type kept struct {
 	conn   bun.Conn
-	schema string    // the tenant of its last transaction
-	born   time.Time // when it was taken from the pool
-	idle   time.Time // when its last transaction ended
-	owned  bool      // kept (counted in the budget), or only taken from the pool
-	reused bool      // it was idle here when its transaction took it
-	inAll  *list.Element
-	inBy   *list.Element
+	schema string        // the tenant of its last transaction
+	born   time.Time     // when it was taken from the pool
+	idle   time.Time     // when its last transaction ended
+	owned  bool          // kept (counted in the budget), or only taken from the pool
+	reused bool          // it was idle here when its transaction took it
+	inAll  *list.Element // its place in all while it is idle
 }
 
 // affines maps a pool (its *sql.DB) to its kept connections.
@@ -132,7 +127,7 @@ func keepByTenant(p *bun.DB, b *budget) *affine {
 		return nil
 	}
 	p.DB.SetConnMaxLifetime(affineAge)
-	a := &affine{db: p, budget: b, by: map[string]*list.List{}, count: map[string]int{}, all: list.New(), stop: make(chan struct{})}
+	a := &affine{db: p, budget: b, owner: map[string]*kept{}, all: list.New(), stop: make(chan struct{})}
 	affines.Store(p.DB, a)
 	go a.sweep()
 	return a
@@ -189,8 +184,8 @@ func (a *affine) run(ctx context.Context, schema string, fn func(ctx context.Con
 // longest.
 func (a *affine) take(ctx context.Context, schema string) (*kept, error) {
 	a.mu.Lock()
-	if l := a.by[schema]; l != nil && l.Len() > 0 {
-		k := a.unlink(l.Front().Value.(*kept))
+	if k := a.owner[schema]; k != nil && k.inAll != nil {
+		a.unlink(k)
 		a.mu.Unlock()
 		a.same.Add(1)
 		k.reused = true
@@ -285,21 +280,16 @@ func (a *affine) put(k *kept, schema string) {
 		return
 	}
 	if !k.owned {
-		if a.count[schema] >= perTenant || !a.budget.take() {
+		if a.owner[schema] != nil || !a.budget.take() {
 			a.mu.Unlock()
 			_ = k.conn.Close() // back to the pool, for the tenants that have none kept
 			return
 		}
 		k.owned = true
-		a.count[schema]++
+		a.owner[schema] = k
 	}
 	k.schema, k.idle = schema, now
-	l := a.by[schema]
-	if l == nil {
-		l = list.New()
-		a.by[schema] = l
-	}
-	k.inBy, k.inAll = l.PushFront(k), a.all.PushFront(k)
+	k.inAll = a.all.PushFront(k)
 	a.mu.Unlock()
 }
 
@@ -308,22 +298,15 @@ func (a *affine) release(k *kept) *kept {
 	if k.owned {
 		k.owned = false
 		a.budget.owned.Add(-1)
-		if a.count[k.schema]--; a.count[k.schema] == 0 {
-			delete(a.count, k.schema)
-		}
+		delete(a.owner, k.schema)
 	}
 	return k
 }
 
-// unlink takes k out of the idle lists; a.mu is held.
+// unlink takes k out of the idle list; a.mu is held.
 func (a *affine) unlink(k *kept) *kept {
 	a.all.Remove(k.inAll)
-	l := a.by[k.schema]
-	l.Remove(k.inBy)
-	if l.Len() == 0 {
-		delete(a.by, k.schema)
-	}
-	k.inAll, k.inBy = nil, nil
+	k.inAll = nil
 	return k
 }
 
