@@ -8,6 +8,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform/auth"
+	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/feed"
 )
 
@@ -25,11 +26,13 @@ type waiting struct {
 // waiting (news_waiting_idx …).
 func (k *Kit[T, P]) Inbox(ctx context.Context, tx bun.IDB, uid int64, limit int) ([]feed.Task, error) {
 	a := k.Alias
+	v := k.ViewerAs(ctx, uid)
+	v.P = &db.Params{} // on every validator's dashboard: prepared, the same text for each (see db.Params)
 	var rows []waiting
 	sq := tx.NewSelect().TableExpr(k.Table+" AS "+a).ColumnExpr(a+".id, "+a+".title, "+a+".updated_at").
 		ColumnExpr(auth.NameSQL("au")+" AS author_name").Join("LEFT JOIN users AS au ON au.id = "+a+".author_id").
-		Where(a+".state = 'to_validate' AND "+a+".author_id IS DISTINCT FROM ?", uid)
-	err := k.Visible(sq, k.ViewerAs(ctx, uid)).OrderExpr(a+".updated_at, "+a+".id").Limit(int64(limit)).Scan(ctx, &rows)
+		Where(a+".state = 'to_validate' AND "+a+".author_id IS DISTINCT FROM ?", v.P.Arg(uid))
+	err := k.Visible(sq, v).OrderExpr(a+".updated_at, "+a+".id").Limit(int64(limit)).Conn(db.Bound(tx, v.P)).Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("%s to validate: %w", k.Table, err)
 	}
