@@ -31,7 +31,7 @@ func (m *Module) Feed(ctx context.Context, tx bun.IDB, uid int64, cur feed.Curso
 	if err != nil {
 		return nil, err
 	}
-	var ds []Document
+	ds := make([]Document, 0, limit) // see news.Module.Feed
 	// Only what an entry shows: the start of the description (one
 	// character past what brief keeps, so that it knows to cut), no
 	// author or folder.

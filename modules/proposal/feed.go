@@ -35,7 +35,7 @@ func (m *Module) Feed(ctx context.Context, tx bun.IDB, uid int64, cur feed.Curso
 	}
 	v := m.ViewerAs(ctx, uid)
 	v.P = &db.Params{} // prepared: the same text for every member (see db.Params)
-	var ps []Proposal
+	ps := make([]Proposal, 0, limit) // see news.Module.Feed
 	// Only what an entry shows: no body or author (see news.Module.Feed).
 	q := visible(tx.NewSelect().Model(&ps).
 		ColumnExpr("p.id, p.title, p.summary, p.published_at, p.created_at").
