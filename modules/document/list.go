@@ -108,7 +108,7 @@ func listDocuments(ctx context.Context, tx bun.IDB, v scope.Viewer, lib *Library
 	if !q.Searching() {
 		v.P = &db.Params{}
 	}
-	sq := libraryWhere(selectFor(tx, v, &ds), "d", lib.CommunityID, v.P)
+	sq := libraryWhere(selectList(tx, v, &ds), "d", lib.CommunityID, v.P)
 	switch {
 	case q.Searching():
 		sq = sq.Where("d.search @@ "+search.OwnLanguage("d.language"), search.Queries(q.Words)...)
@@ -134,6 +134,9 @@ func listDocuments(ctx context.Context, tx bun.IDB, v scope.Viewer, lib *Library
 		return nil, "", fmt.Errorf("list documents: %w", err)
 	}
 	ds, next := keyset.Cut(ds, keyset.Size, q.list(), cursorOf(q.Sort))
+	for i := range ds {
+		ds[i].Body = brief(ds[i].Body)
+	}
 	return ds, next, nil
 }
 

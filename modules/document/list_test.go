@@ -42,6 +42,9 @@ func TestListSearchSort(t *testing.T) {
 			extra.Set("tags", fmt.Sprint(tag))
 			extra.Set("body", "Le biciclette della città.")
 		}
+		if i == 12 {
+			extra.Set("body", strings.Repeat("Rilievo del territorio comunale. ", 20)+"Codacoda.")
+		}
 		addFile(t, anna, cid, "", name, extra, file{fmt.Sprintf("f%02d.txt", i), "text/plain", bytes.Repeat([]byte("a"), 10+(i*7)%25)})
 	}
 	addLink(t, anna, cid, "Mappa online", "https://example.org/mappa")
@@ -74,8 +77,18 @@ func TestListSearchSort(t *testing.T) {
 			t.Errorf("search %q: %v", q, got)
 		}
 	}
-	// A cursor names a page of its own order only.
+	// A row shows the start of a long description; the document's page
+	// shows it all.
 	_, page := anna.Get(alpha + lib)
+	if !strings.Contains(page, "Rilievo del territorio comunale. Rilievo") || !strings.Contains(page, "Rilievo…</div>") || strings.Contains(page, "Codacoda") {
+		t.Error("the library's row does not show just the start of a long description")
+	}
+	if m := regexp.MustCompile(`href="(/documents/\d+)">Documento 12<`).FindStringSubmatch(page); m == nil {
+		t.Error("Documento 12 is not on the library's first page")
+	} else if _, doc := anna.Get(alpha + m[1]); !strings.Contains(doc, "Codacoda") {
+		t.Error("the document's page does not show its whole description")
+	}
+	// A cursor names a page of its own order only.
 	next := regexp.MustCompile(`href="[^"]*after=([^"&]+)"`).FindStringSubmatch(page)
 	if next == nil {
 		t.Fatal("no next page")

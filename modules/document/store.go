@@ -98,10 +98,22 @@ const columns = `d.id, d.title, d.body, d.language, d.state, d.author_id, d.publ
 	d.community_id, d.folder_id, d.kind, d.link, d.themes, d.tags, d.tag_names, d.versions, d.size, d.mime, d.file_name,
 	d.scope_kind, d.scope_themes, d.scope_tags, d.scope_communities, d.scope_organizations, d.public`
 
+// listColumns are columns with only the start of the description, as
+// much as a row of the library shows (see brief).
+var listColumns = strings.Replace(columns, "d.body,", "left(d.body, "+strconv.Itoa(briefLength+1)+") AS body,", 1)
+
 // selectFor is the query of the documents v may see, with their author's
-// and folder's names.
+// and folder's names; selectList the same with listColumns.
 func selectFor(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery {
-	q := tx.NewSelect().Model(dst).ColumnExpr(columns).
+	return selectColumns(tx, v, dst, columns)
+}
+
+func selectList(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery {
+	return selectColumns(tx, v, dst, listColumns)
+}
+
+func selectColumns(tx bun.IDB, v scope.Viewer, dst any, cols string) *bun.SelectQuery {
+	q := tx.NewSelect().Model(dst).ColumnExpr(cols).
 		ColumnExpr(auth.NameSQL("u") + " AS author_name").Join("LEFT JOIN users AS u ON u.id = d.author_id").
 		ColumnExpr("coalesce(df.name, '') AS folder_name").Join("LEFT JOIN document_folders AS df ON df.id = d.folder_id")
 	return visible(q, v)

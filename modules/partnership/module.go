@@ -80,7 +80,7 @@ func New(d Deps) (*Module, error) {
 func (m *Module) definition() content.Type[Profile, *Profile] {
 	return content.Type[Profile, *Profile]{
 		Name: ContentType, Key: "partnership", Table: "partnerships", Alias: "pa", Path: "/partnerships", NotFound: ErrNotFound,
-		Select: selectFor, Visible: visible,
+		Select: selectFor, ListSelect: selectList, Visible: visible,
 		SearchText: "pa.reference || ' ' || pa.summary || ' ' || pa.keyword_text || ' ' || pa.body || ' ' || pa.innovation",
 		Open:       func(*Profile) bool { return false },
 		MayEdit:    func(*Profile, int64, workflow.Guard) bool { return false },

@@ -89,10 +89,21 @@ const columns = `pa.id, pa.reference, pa.kind, pa.title, pa.summary, pa.body, pa
 	pa.expired_at, pa.language, pa.state, pa.author_id, pa.published_at, pa.created_at, pa.updated_at,
 	pa.scope_kind, pa.scope_themes, pa.scope_tags, pa.scope_communities, pa.scope_organizations, pa.public`
 
+// listColumns are those a row of the list shows or its links need: no
+// description, innovation, keywords or partner sought (a profile's texts
+// run to pages; a list reads twenty).
+const listColumns = `pa.id, pa.reference, pa.kind, pa.title, pa.summary, pa.countries, pa.deadline,
+	pa.expired_at, pa.language, pa.state, pa.author_id, pa.published_at, pa.created_at, pa.updated_at,
+	pa.scope_kind, pa.scope_themes, pa.scope_tags, pa.scope_communities, pa.scope_organizations, pa.public`
+
 // selectFor is the query of the profiles v may see; the scope rules are
-// part of the query.
+// part of the query. selectList is the same with the list's columns.
 func selectFor(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery {
 	return visible(tx.NewSelect().Model(dst).ColumnExpr(columns), v)
+}
+
+func selectList(tx bun.IDB, v scope.Viewer, dst any) *bun.SelectQuery {
+	return visible(tx.NewSelect().Model(dst).ColumnExpr(listColumns), v)
 }
 
 // visible keeps, of the query q on partnerships AS pa, what v may see: as
