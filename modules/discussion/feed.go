@@ -17,7 +17,7 @@ func (m *Module) Feed(ctx context.Context, tx bun.IDB, uid int64, cur feed.Curso
 	if cur.Set && cur.InEvidence {
 		cur = feed.Cursor{} // every topic comes after the items in evidence
 	}
-	v.P = &db.Params{} // prepared: the same text for every member (see db.Params)
+	v.P = &db.Params{}            // prepared: the same text for every member (see db.Params)
 	ts := make([]Topic, 0, limit) // see news.Module.Feed
 	// Only what an entry shows: no body, author or count of replies (see
 	// news.Module.Feed).

@@ -19,7 +19,7 @@ const feedAt = "coalesce(n.publish_from, n.published_at)"
 // scope gives them, in evidence first, newest first, after cur.
 func (m *Module) Feed(ctx context.Context, tx bun.IDB, uid int64, cur feed.Cursor, limit int) ([]feed.Entry, error) {
 	v := m.ViewerAs(ctx, uid)
-	v.P = &db.Params{} // prepared: the same text for every member (see db.Params)
+	v.P = &db.Params{}           // prepared: the same text for every member (see db.Params)
 	ns := make([]News, 0, limit) // bun scans into the capacity given: no slice of models grown row by row
 	// Only what an entry shows: no body, no author (a feed statement is
 	// planned again whenever its connection served another tenant, and

@@ -34,7 +34,7 @@ func (m *Module) Feed(ctx context.Context, tx bun.IDB, uid int64, cur feed.Curso
 		cur = feed.Cursor{} // every proposal comes after the items in evidence
 	}
 	v := m.ViewerAs(ctx, uid)
-	v.P = &db.Params{} // prepared: the same text for every member (see db.Params)
+	v.P = &db.Params{}               // prepared: the same text for every member (see db.Params)
 	ps := make([]Proposal, 0, limit) // see news.Module.Feed
 	// Only what an entry shows: no body or author (see news.Module.Feed).
 	q := visible(tx.NewSelect().Model(&ps).
