@@ -224,6 +224,24 @@ func TestTenantAffineConnections(t *testing.T) {
 		}
 	})
 
+	t.Run("a cap on kept connections holds, and none is a plain pool", func(t *testing.T) {
+		for _, k := range []struct{ cap, kept int }{{1, 1}, {0, 0}, {10, 2}} { // 10: never above the default
+			own, err := db.Open(ctx, d.URL, 4, bytes.Repeat([]byte{0xab}, 32), db.KeptConns(k.cap))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for range 2 {
+				for _, tn := range []*tenant.Tenant{a, b, c} {
+					inTenant(t, own, tn, nil)
+				}
+			}
+			if _, _, _, idle := db.AffineStats(own); idle != k.kept {
+				t.Errorf("cap %d: %d connections kept, want %d", k.cap, idle, k.kept)
+			}
+			own.Close()
+		}
+	})
+
 	t.Run("closing the pool closes its kept connections", func(t *testing.T) {
 		own, err := db.Open(ctx, d.URL, 4, bytes.Repeat([]byte{0xab}, 32))
 		if err != nil {

@@ -1,6 +1,9 @@
 package main
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestCacheByteLimit(t *testing.T) {
 	for v, want := range map[string]int{"": cacheBytes, "1048576": 1 << 20, "32MiB": 32 << 20, "512 KiB": 512 << 10, "1GiB": 1 << 30} {
@@ -25,5 +28,22 @@ func TestDefaultMemoryLimit(t *testing.T) {
 	}
 	if got := defaultMemoryLimit(256 << 20); got != 584<<20 {
 		t.Errorf("memory limit with a 256 MiB cache: %d MiB, want 584", got>>20)
+	}
+}
+
+// TestKeptConnsSetting: PIAZZA_DB_KEPT is a number of connections, 0
+// included; anything else stops the start with its name.
+func TestKeptConnsSetting(t *testing.T) {
+	for v, opts := range map[string]int{"": 0, "0": 1, " 12 ": 1} {
+		t.Setenv("PIAZZA_DB_KEPT", v)
+		if got, err := dbKept(); err != nil || len(got) != opts {
+			t.Errorf("PIAZZA_DB_KEPT=%q: %d options, %v", v, len(got), err)
+		}
+	}
+	for _, v := range []string{"-1", "many", "1001"} {
+		t.Setenv("PIAZZA_DB_KEPT", v)
+		if _, err := dbKept(); err == nil || !strings.Contains(err.Error(), "PIAZZA_DB_KEPT") {
+			t.Errorf("PIAZZA_DB_KEPT=%q: %v", v, err)
+		}
 	}
 }

@@ -118,7 +118,12 @@ func openEnv(ctx context.Context, stderr io.Writer, o envOptions) (*env, error) 
 		e.close(ctx)
 		return nil, err
 	}
-	if e.db, err = db.Open(ctx, e.dbURL, conns, e.cfg.SecretKey); err != nil {
+	kept, err := dbKept()
+	if err != nil {
+		e.close(ctx)
+		return nil, err
+	}
+	if e.db, err = db.Open(ctx, e.dbURL, conns, e.cfg.SecretKey, kept...); err != nil {
 		e.close(ctx)
 		return nil, err
 	}
@@ -264,6 +269,20 @@ func (e *env) box() (*secret.Box, error) {
 		return nil, errors.New("PIAZZA_SECRET_KEY is required with PIAZZA_DATABASE_URL: it seals secrets at rest and must be the one the servers use")
 	}
 	return secret.New(e.cfg.SecretKey)
+}
+
+// dbKept is PIAZZA_DB_KEPT, the cap on the connections kept one per
+// tenant (none given: the default, three quarters of the pool).
+func dbKept() ([]db.Option, error) {
+	v := strings.TrimSpace(os.Getenv("PIAZZA_DB_KEPT"))
+	if v == "" {
+		return nil, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 || n > 1000 {
+		return nil, fmt.Errorf("PIAZZA_DB_KEPT: %q is not a number of connections (0 to 1000)", v)
+	}
+	return []db.Option{db.KeptConns(n)}, nil
 }
 
 // dbConns is PIAZZA_DB_CONNS, the size of the database pool, or def.

@@ -58,6 +58,10 @@ func checkSettings(t *testing.T, objs []object, v chartValues) {
 	} else {
 		want["PIAZZA_DB_CONNS"] = ""
 	}
+	want["PIAZZA_DB_KEPT"] = ""
+	if v.DatabaseKept != nil {
+		want["PIAZZA_DB_KEPT"] = strconv.Itoa(*v.DatabaseKept)
+	}
 	for name, value := range want {
 		e, set := env(c.Env, name)
 		if set != (value != "") || e.Value != value {

@@ -16,6 +16,7 @@ import (
 type chartValues struct {
 	TrustedProxies string `json:"trustedProxies"`
 	DatabaseConns  int    `json:"databaseConns"`
+	DatabaseKept   *int   `json:"databaseKeptConns"`
 	Metrics        struct {
 		Enabled        bool `json:"enabled"`
 		Port           int  `json:"port"`

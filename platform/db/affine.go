@@ -70,9 +70,13 @@ type budget struct {
 }
 
 // budgetFor is the budget of a pool of limit connections: that less
-// max(2, a quarter), or nil when nothing would be kept.
-func budgetFor(limit int) *budget {
+// max(2, a quarter), at most kept when kept is not negative (KeptConns),
+// or nil when nothing would be kept.
+func budgetFor(limit, kept int) *budget {
 	hold := limit - max(2, limit/4)
+	if kept >= 0 {
+		hold = min(hold, kept)
+	}
 	if hold < 1 {
 		return nil
 	}

@@ -25,7 +25,7 @@ var ErrLoginRole = errors.New("database login role unfit for tenant isolation")
 // role's default says. groupKey is what the login groups' passwords derive
 // from (PIAZZA_SECRET_KEY); without it, a tenant in a group is entered on
 // this pool as the control plane enters it (see InTenant).
-func Open(ctx context.Context, url string, maxConns int, groupKey []byte) (*bun.DB, error) {
+func Open(ctx context.Context, url string, maxConns int, groupKey []byte, opts ...Option) (*bun.DB, error) {
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("parse database URL: %w", redact(err))
@@ -58,10 +58,23 @@ func Open(ctx context.Context, url string, maxConns int, groupKey []byte) (*bun.
 		bdb.Close()
 		return nil, err
 	}
-	ps.budget = budgetFor(maxConns)
+	kept := -1
+	for _, o := range opts {
+		o(&kept)
+	}
+	ps.budget = budgetFor(maxConns, kept)
 	ps.main = keepByTenant(bdb, ps.budget)
 	return bdb, nil
 }
+
+// Option is a setting of Open.
+type Option func(kept *int)
+
+// KeptConns caps at n the connections kept one per tenant (see affine):
+// fewer kept backends, each holding its tenant's catalogs and plans, for
+// more planning on the others; 0 keeps none, and the pool is a plain one.
+// The cap never raises the default, three quarters of the pool.
+func KeptConns(n int) Option { return func(kept *int) { *kept = max(n, 0) } }
 
 // redact keeps the connection string (it may hold a password) out of errors.
 func redact(error) error {
