@@ -13,8 +13,10 @@ import (
 	"testing"
 
 	"github.com/uptrace/bun"
+	"github.com/valyala/fasthttp"
 
 	"github.com/piazza-pa/piazza/modules/moduletest"
+	"github.com/piazza-pa/piazza/platform/csrf"
 	"github.com/piazza-pa/piazza/platform/dbtest"
 	"github.com/piazza-pa/piazza/platform/session"
 	"github.com/piazza-pa/piazza/platform/web/webtest"
@@ -204,6 +206,15 @@ func run(t *testing.T, w *moduletest.World, sites []Site) {
 		if r.Errors > 0 {
 			t.Errorf("%s: %d errors %v", name, r.Errors, r.Statuses)
 		}
+	}
+	// A member's requests keep the CSRF cookie they send, as a browser's:
+	// the server sets none.
+	req, res := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+	request(req, sites[0].Host, "/dashboard", sites[0].Members[0].Cookie)
+	if err := (&fasthttp.HostClient{Addr: w.Addr}).Do(req, res); err != nil || res.StatusCode() != 200 {
+		t.Errorf("dashboard: %d %v", res.StatusCode(), err)
+	} else if c := res.Header.PeekCookie(csrf.CookieName); len(c) > 0 {
+		t.Errorf("the server set a new CSRF cookie: %s", c)
 	}
 	// A member whose session has ended is answered as a guest: every
 	// request of theirs fails, as signed out.

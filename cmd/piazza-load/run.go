@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"flag"
 	"fmt"
 	"io"
@@ -17,6 +19,7 @@ import (
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/piazza-pa/piazza/platform/csrf"
 	"github.com/piazza-pa/piazza/platform/session"
 )
 
@@ -214,8 +217,7 @@ func get(ctx context.Context, client *fasthttp.HostClient, host, path, cookie st
 	req, res := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
 	defer fasthttp.ReleaseRequest(req)
 	defer fasthttp.ReleaseResponse(res)
-	req.SetRequestURI("http://" + host + path)
-	req.Header.SetCookie(session.CookieName, cookie)
+	request(req, host, path, cookie)
 	began := time.Now()
 	err := client.DoTimeout(req, res, requestTimeout)
 	took := time.Since(began)
@@ -226,6 +228,24 @@ func get(ctx context.Context, client *fasthttp.HostClient, host, path, cookie st
 		return signedOut, took
 	}
 	return res.StatusCode(), took
+}
+
+// request makes req ask for path at host as the member of cookie, with
+// the cookies a member's browser sends. A browser keeps the CSRF cookie it
+// was given (a new one on every request would cost the server a random
+// seed, a signature and a Set-Cookie that no member's browser asks for):
+// each member sends one of their own, derived from their session.
+func request(req *fasthttp.Request, host, path, cookie string) {
+	req.SetRequestURI("http://" + host + path)
+	req.Header.SetCookie(session.CookieName, cookie)
+	req.Header.SetCookie(csrf.CookieName, csrfSeed(cookie))
+}
+
+// csrfSeed is the CSRF cookie of the member of the session cookie: 43
+// characters, as the server's own.
+func csrfSeed(cookie string) string {
+	sum := sha256.Sum256([]byte("csrf " + cookie))
+	return base64.RawURLEncoding.EncodeToString(sum[:])
 }
 
 // requestTimeout bounds a request, from its sending to its answer's end.
