@@ -2,6 +2,8 @@ package web
 
 import (
 	"bytes"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -47,8 +49,83 @@ func TestKeptNavigation(t *testing.T) {
 	if it, en := page("it", "/news", true), page("en", "/news", true); it == en {
 		t.Fatal("one navigation kept for two languages")
 	}
-	if n := len(shell.fragments.kept); n != 3 {
+	if n := keptOf(shell, "nav"); n != 3 {
 		t.Fatalf("kept %d navigations, want 3 (two sections in Italian, one in English)", n)
+	}
+}
+
+// keptOf counts the parts shell keeps of a kind (nav, languages, user).
+func keptOf(shell *Shell, kind string) int {
+	n := 0
+	for k := range shell.fragments.kept {
+		if strings.HasPrefix(k, kind+"\x00") {
+			n++
+		}
+	}
+	return n
+}
+
+// TestKeptLanguagesAndMenu: a page shows the language switch and the
+// member's menu its shell keeps exactly as the layout renders them; each
+// page's switch returns to that page, each member's menu has their own
+// name, counts and CSRF token (a member never sees another's), and a
+// name written by a member stays escaped.
+func TestKeptLanguagesAndMenu(t *testing.T) {
+	shell, layout := testPage(t, `{{define "content"}}<p>x</p>{{end}}`)
+	bare := *shell
+	bare.fragments = nil
+	type member struct {
+		name, csrf string
+		unread     int
+		menu       []MenuLink
+	}
+	page := func(lang, path string, m member, kept bool) string {
+		t.Helper()
+		p := Page{Static: shell.static, L: shell.I18n.For(lang), Site: "Comune", Path: path, Languages: []string{"it", "en"},
+			User: m.name, CSRF: m.csrf, Unread: m.unread, Menu: m.menu, SignOut: "/logout", Account: "/account", shell: &bare}
+		if kept {
+			p.shell = shell
+		}
+		var b bytes.Buffer
+		if err := layout.ExecuteTemplate(&b, "layout", p); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	anna := member{"Anna Bianchi", "token-anna", 0, []MenuLink{{Label: "Le mie proposte", URL: "/proposals/mine", Count: 2}}}
+	bruno := member{`<script>alert("bruno")</script>`, "token-bruno", 3, []MenuLink{{Label: "Le mie proposte", URL: "/proposals/mine", Count: 120, More: true}}}
+	annaLater, annaPhone := anna, anna
+	annaLater.unread, annaLater.menu = 1, []MenuLink{{Label: "Le mie proposte", URL: "/proposals/mine", Count: 3}}
+	annaPhone.csrf = "token-anna-phone" // her other browser
+	for _, c := range []struct {
+		lang, path string
+		m          member
+	}{{"it", "/dashboard", anna}, {"it", "/dashboard", bruno}, {"it", "/news/7", anna}, {"en", "/dashboard", anna}, {"it", "/dashboard", annaLater},
+		{"it", "/dashboard", annaPhone}} {
+		want := page(c.lang, c.path, c.m, false)
+		for range 2 { // rendered, then kept
+			if got := page(c.lang, c.path, c.m, true); got != want {
+				t.Fatalf("%s %s as %s: the kept parts differ:\n%s\nwant\n%s", c.lang, c.path, c.m.name, got, want)
+			}
+		}
+		got := page(c.lang, c.path, c.m, true)
+		if tokens := regexp.MustCompile(`token-[a-z-]+`).FindAllString(got, -1); len(tokens) == 0 || slices.ContainsFunc(tokens, func(s string) bool { return s != c.m.csrf }) {
+			t.Fatalf("%s %s as %s (%s): the page holds the tokens %v", c.lang, c.path, c.m.name, c.m.csrf, tokens)
+		}
+		if !strings.Contains(want, "return_to="+strings.ReplaceAll(c.path, "/", "%2f")) {
+			t.Fatalf("%s %s: the language switch does not return to the page", c.lang, c.path)
+		}
+	}
+	if got := page("it", "/dashboard", bruno, true); strings.Contains(got, "<script>alert") || !strings.Contains(got, ">120+<") {
+		t.Fatal("bruno's menu: the name is not escaped or the count is not shown")
+	}
+	if got := page("it", "/dashboard", annaLater, true); !strings.Contains(got, `<span class="badge bg-danger">1</span>`) {
+		t.Fatal("anna's menu does not show her new unread count")
+	}
+	// anna in two languages, bruno, anna later and on her phone; the
+	// switch of two pages in Italian and one in English
+	if u, l := keptOf(shell, "user"), keptOf(shell, "languages"); u != 5 || l != 3 {
+		t.Fatalf("kept %d menus and %d language switches, want 5 and 3", u, l)
 	}
 }
 
