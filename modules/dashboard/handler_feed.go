@@ -28,8 +28,33 @@ type feedView struct {
 // entriesView is what the "entries" template shows.
 type entriesView struct {
 	L       *i18n.Localizer
-	Entries []feed.Entry
+	Entries []entryView
 	Next    string
+}
+
+// entryView is an entry as the template shows it: its words translated
+// and its date written here rather than by the template's calls (each an
+// action through reflection, for twenty entries a page).
+type entryView struct {
+	feed.Entry
+	KindName string // the entry's kind, translated
+	Evidence string // the "in evidence" badge's words ("" when it is not)
+	Date     string
+}
+
+func entryViews(l *i18n.Localizer, es []feed.Entry) []entryView {
+	out := make([]entryView, len(es))
+	evidence := ""
+	for i, e := range es {
+		out[i] = entryView{Entry: e, KindName: l.T(e.Label), Date: l.Date(e.At)}
+		if e.InEvidence {
+			if evidence == "" {
+				evidence = l.T("dashboard.in_evidence")
+			}
+			out[i].Evidence = evidence
+		}
+	}
+	return out
 }
 
 func (m *Module) showFeed(c *fiber.Ctx) error {
@@ -42,7 +67,7 @@ func (m *Module) showFeed(c *fiber.Ctx) error {
 	v := feedView{Page: m.PageFor(c, tenant.FromContext(ctx).Name)}
 	render := func(p feedPage) (template.HTML, time.Time, error) {
 		var buf bytes.Buffer
-		err := m.pages["feed.html"].ExecuteTemplate(&buf, "entries", entriesView{L: v.L, Entries: p.Entries, Next: p.Next})
+		err := m.pages["feed.html"].ExecuteTemplate(&buf, "entries", entriesView{L: v.L, Entries: entryViews(v.L, p.Entries), Next: p.Next})
 		return template.HTML(buf.String()), p.Until, err // escaped by html/template
 	}
 	if cur.Set {
