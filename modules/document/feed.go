@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 
-	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/feed"
 	"github.com/piazza-pa/piazza/platform/scope"
 	"github.com/piazza-pa/piazza/tenant"
@@ -26,7 +26,11 @@ func (m *Module) Feed(ctx context.Context, tx bun.IDB, uid int64, cur feed.Curso
 		return nil, nil
 	}
 	v := m.kit.ViewerAs(ctx, uid)
-	v.P = &db.Params{} // prepared: the same text for every member (see db.Params)
+	// Sent with its values, not prepared: planned for the member's
+	// libraries (see dashboard.Module.readFeed). A plan for any values
+	// read every document of the member's libraries and sorted them: on a
+	// region's tenant 1.4 ms for a walk by date of 0.1 ms, for 0.3–0.4 ms
+	// of planning saved.
 	libs, err := libraries(ctx, tx, v)
 	if err != nil {
 		return nil, err
@@ -39,8 +43,8 @@ func (m *Module) Feed(ctx context.Context, tx bun.IDB, uid int64, cur feed.Curso
 		ColumnExpr(briefColumns).
 		ColumnExpr("coalesce(dc.name, '') AS community_name").
 		Join("LEFT JOIN communities AS dc ON dc.id = d.community_id"), v).
-		Where("coalesce(d.community_id, 0) = ANY (?)", v.P.Arg(libs))
-	if err := cur.Page(q, ContentType, "d.feed_at", "d.id", limit, v.P).Conn(db.Bound(tx, v.P)).Scan(ctx); err != nil {
+		Where("coalesce(d.community_id, 0) = ANY (?)", pgdialect.Array(libs))
+	if err := cur.Page(q, ContentType, "d.feed_at", "d.id", limit).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("document feed: %w", err)
 	}
 	out := make([]feed.Entry, 0, len(ds))
