@@ -66,6 +66,34 @@ func (f *fragments) render(name, key string, p Page) (template.HTML, error) {
 	return h, nil
 }
 
+// key is the key of a kept part: its parts one after the other, each
+// ended by a zero byte, which no translation, label, path or token holds.
+type key struct{ strings.Builder }
+
+func newKey(size int, parts ...string) *key {
+	k := &key{}
+	k.Grow(size)
+	k.add(parts...)
+	return k
+}
+
+func (k *key) add(parts ...string) {
+	for _, s := range parts {
+		k.WriteString(s)
+		k.WriteByte(0)
+	}
+}
+
+// flag writes a flag of fixed width, first in an entry's parts, so that no
+// two lists write one key.
+func (k *key) flag(on bool, yes byte) {
+	if on {
+		k.WriteByte(yes)
+	} else {
+		k.WriteByte('-')
+	}
+}
+
 // NavHTML is the page's navigation (the "shell-nav" template) rendered,
 // from the shell's kept parts: its entries, the one marked and the
 // language's words say all it shows. "" for a page whose shell keeps
@@ -74,27 +102,12 @@ func (p Page) NavHTML() (template.HTML, error) {
 	if p.shell == nil || p.shell.fragments == nil || p.L == nil || p.Static == nil {
 		return "", nil
 	}
-	// Each part ends with a zero byte, which no translation, section
-	// label or path holds.
-	var k strings.Builder
-	k.Grow(256)
-	k.WriteString("nav\x00")
-	for _, s := range []string{p.L.Lang, p.Static.Icons,
+	k := newKey(256, "nav", p.L.Lang, p.Static.Icons,
 		// The bundle's words, whichever bundle made p.L.
-		p.L.T("shell.navigation"), p.L.T("shell.menu.toggle"), p.L.T("shell.menu.close")} {
-		k.WriteString(s)
-		k.WriteByte(0)
-	}
+		p.L.T("shell.navigation"), p.L.T("shell.menu.toggle"), p.L.T("shell.menu.close"))
 	for _, l := range p.Nav {
-		if l.Active { // a flag of fixed width first: no two lists write one key
-			k.WriteByte('*')
-		} else {
-			k.WriteByte('-')
-		}
-		k.WriteString(l.Label)
-		k.WriteByte(0)
-		k.WriteString(l.URL)
-		k.WriteByte(0)
+		k.flag(l.Active, '*')
+		k.add(l.Label, l.URL)
 	}
 	return p.shell.fragments.render("shell-nav", k.String(), p)
 }
@@ -107,18 +120,9 @@ func (p Page) LanguagesHTML() (template.HTML, error) {
 	if p.shell == nil || p.shell.fragments == nil || p.L == nil {
 		return "", nil
 	}
-	var k strings.Builder
-	k.Grow(128)
-	k.WriteString("languages\x00")
-	for _, s := range []string{p.L.Lang, p.Path, p.L.T("common.language")} {
-		k.WriteString(s)
-		k.WriteByte(0)
-	}
+	k := newKey(128, "languages", p.L.Lang, p.Path, p.L.T("common.language"))
 	for _, l := range p.Languages {
-		k.WriteString(l)
-		k.WriteByte(0)
-		k.WriteString(p.L.T("language." + l))
-		k.WriteByte(0)
+		k.add(l, p.L.T("language."+l))
 	}
 	return p.shell.fragments.render("shell-languages", k.String(), p)
 }
@@ -132,30 +136,15 @@ func (p Page) UserHTML() (template.HTML, error) {
 	if p.shell == nil || p.shell.fragments == nil || p.L == nil || p.Static == nil {
 		return "", nil
 	}
-	var k strings.Builder
-	k.Grow(512)
-	k.WriteString("user\x00")
 	bell := ""
 	if p.Unread >= 0 {
 		bell = p.L.T("shell.bell", "Count", p.Unread)
 	}
-	for _, s := range []string{p.L.Lang, p.Static.Icons, p.Asset("icons.svg"), p.User, strconv.Itoa(p.Unread), bell,
-		p.Account, p.SignOut, p.CSRF, p.L.T("shell.menu.password"), p.L.T("shell.sign_out")} {
-		k.WriteString(s)
-		k.WriteByte(0)
-	}
+	k := newKey(512, "user", p.L.Lang, p.Static.Icons, p.Asset("icons.svg"), p.User, strconv.Itoa(p.Unread), bell,
+		p.Account, p.SignOut, p.CSRF, p.L.T("shell.menu.password"), p.L.T("shell.sign_out"))
 	for _, l := range p.Menu {
-		if l.More { // a flag of fixed width first, as NavHTML's
-			k.WriteByte('+')
-		} else {
-			k.WriteByte('-')
-		}
-		k.WriteString(strconv.Itoa(l.Count))
-		k.WriteByte(0)
-		k.WriteString(l.Label)
-		k.WriteByte(0)
-		k.WriteString(l.URL)
-		k.WriteByte(0)
+		k.flag(l.More, '+')
+		k.add(strconv.Itoa(l.Count), l.Label, l.URL)
 	}
 	return p.shell.fragments.render("shell-user", k.String(), p)
 }
