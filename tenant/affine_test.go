@@ -268,10 +268,7 @@ func TestTenantAffineConnections(t *testing.T) {
 func TestKeptConnectionsShareOneBudget(t *testing.T) {
 	ctx := context.Background()
 	d := dbtest.New(t)
-	r, err := tenant.NewRegistry(ctx, d.DB, tenant.Options{BaseDomain: "piazza.test", OperatorHost: "admin.piazza.test", GroupSize: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := registryOn(t, d, tenant.Options{GroupSize: 1})
 	var tns []*tenant.Tenant
 	logins := map[string]bool{}
 	for _, slug := range []string{"alpha", "beta", "gamma"} {

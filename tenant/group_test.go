@@ -23,10 +23,7 @@ import (
 func TestLoginGroups(t *testing.T) {
 	ctx := context.Background()
 	d := dbtest.New(t)
-	r, err := tenant.NewRegistry(ctx, d.DB, tenant.Options{BaseDomain: "piazza.test", OperatorHost: "admin.piazza.test", GroupSize: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := registryOn(t, d, tenant.Options{GroupSize: 2})
 	a := mustCreate(t, r, "alpha", "Comune di Alpha")
 	b := mustCreate(t, r, "beta", "Comune di Beta")
 	c := mustCreate(t, r, "gamma", "Comune di Gamma")
@@ -256,10 +253,7 @@ func count(t *testing.T, d *dbtest.DB, q string) int {
 func TestLoginGroupsFillUnderConcurrency(t *testing.T) {
 	ctx := context.Background()
 	d := dbtest.New(t)
-	r, err := tenant.NewRegistry(ctx, d.DB, tenant.Options{BaseDomain: "piazza.test", OperatorHost: "admin.piazza.test", GroupSize: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := registryOn(t, d, tenant.Options{GroupSize: 3})
 	errs := make(chan error, 12)
 	for w := range 6 {
 		go func() {

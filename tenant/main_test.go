@@ -15,13 +15,19 @@ func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
 func newRegistry(t testing.TB) (*tenant.Registry, *dbtest.DB) {
 	t.Helper()
 	d := dbtest.New(t)
-	r, err := tenant.NewRegistry(context.Background(), d.DB, tenant.Options{
-		BaseDomain: "piazza.test", OperatorHost: "admin.piazza.test",
-	})
+	return registryOn(t, d, tenant.Options{}), d
+}
+
+// registryOn opens a registry on d with o, the test's domain and
+// operator host filled in.
+func registryOn(t testing.TB, d *dbtest.DB, o tenant.Options) *tenant.Registry {
+	t.Helper()
+	o.BaseDomain, o.OperatorHost = "piazza.test", "admin.piazza.test"
+	r, err := tenant.NewRegistry(context.Background(), d.DB, o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return r, d
+	return r
 }
 
 func mustCreate(t testing.TB, r *tenant.Registry, slug, name string, hosts ...string) *tenant.Tenant {
