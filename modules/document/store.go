@@ -100,7 +100,7 @@ const columns = `d.id, d.title, d.body, d.language, d.state, d.author_id, d.publ
 
 // listColumns are columns with only the start of the description, as
 // much as a row of the library shows (see brief).
-var listColumns = strings.Replace(columns, "d.body,", "left(d.body, "+strconv.Itoa(briefLength+1)+") AS body,", 1)
+var listColumns = content.WithoutBody(columns, "d") + ", left(d.body, " + strconv.Itoa(briefLength+1) + ") AS body"
 
 // selectFor is the query of the documents v may see, with their author's
 // and folder's names; selectList the same with listColumns.

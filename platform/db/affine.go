@@ -6,10 +6,12 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
 )
@@ -286,7 +288,7 @@ func (a *affine) put(k *kept, schema string) {
 	if !k.owned {
 		if a.owner[schema] != nil || !a.budget.take() {
 			a.mu.Unlock()
-			_ = k.conn.Close() // back to the pool, for the tenants that have none kept
+			a.giveBack(k) // for the tenants that have none kept
 			return
 		}
 		k.owned = true
@@ -318,12 +320,7 @@ func (a *affine) unlink(k *kept) *kept {
 // connection in no transaction. bad: it must be closed. A connection of
 // another driver is not kept (the pool checks it).
 func fit(c bun.Conn) (keep, bad bool) {
-	err := c.Raw(func(dc any) error {
-		sc, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return errNotPgx
-		}
-		pc := sc.Conn()
+	err := WithPgx(c, func(pc *pgx.Conn) error {
 		if pc.IsClosed() || pc.PgConn().TxStatus() != 'I' {
 			return driver.ErrBadConn // the pool closes it
 		}
@@ -338,7 +335,20 @@ func fit(c bun.Conn) (keep, bad bool) {
 	return false, false
 }
 
-var errNotPgx = errors.New("not a pgx connection")
+// WithPgx runs fn with the pgx connection under conn (the driver Open
+// uses); ErrNotPgx for a connection of another driver.
+func WithPgx(conn bun.Conn, fn func(*pgx.Conn) error) error {
+	return conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("%w: %T", ErrNotPgx, dc)
+		}
+		return fn(c.Conn())
+	})
+}
+
+// ErrNotPgx: the connection is not one of pgx.
+var ErrNotPgx = errors.New("the database driver is not pgx")
 
 // giveBack returns k to the pool.
 func (a *affine) giveBack(k *kept) {

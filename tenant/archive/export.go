@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
 
 	"github.com/piazza-pa/piazza/platform/db"
@@ -142,7 +141,7 @@ func (x *Exporter) tables(ctx context.Context, conn bun.Conn, tx bun.Tx, names [
 		t := Table{Name: n, Member: dataDir + n + ".copy", Columns: cols}
 		q := fmt.Sprintf("COPY (SELECT %s FROM %s) TO STDOUT", columnList(cols), pgx.Identifier{n}.Sanitize())
 		err = s.add(t.Member, func(w io.Writer) error {
-			return withPgx(conn, func(c *pgx.Conn) error {
+			return db.WithPgx(conn, func(c *pgx.Conn) error {
 				tag, err := c.PgConn().CopyTo(ctx, w, q)
 				t.Rows = tag.RowsAffected()
 				return err
@@ -161,17 +160,6 @@ func (x *Exporter) progress(done, total int) {
 	if x.Progress != nil {
 		x.Progress(done, total)
 	}
-}
-
-// withPgx runs fn with the pgx connection under conn (the driver db.Open uses).
-func withPgx(conn bun.Conn, fn func(*pgx.Conn) error) error {
-	return conn.Raw(func(dc any) error {
-		c, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("archive: the database driver is %T, not pgx", dc)
-		}
-		return fn(c.Conn())
-	})
 }
 
 // spool keeps the members in files of dir until the archive is written.

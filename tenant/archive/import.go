@@ -319,7 +319,7 @@ func (l *loader) decode(name string, in io.Reader, v any) error {
 // table copies one table's rows in, checking their number.
 func (l *loader) table(ctx context.Context, conn bun.Conn, tb Table, in io.Reader) error {
 	q := fmt.Sprintf("COPY %s (%s) FROM STDIN", pgx.Identifier{tb.Name}.Sanitize(), columnList(tb.Columns))
-	return withPgx(conn, func(c *pgx.Conn) error {
+	return db.WithPgx(conn, func(c *pgx.Conn) error {
 		tag, err := c.PgConn().CopyFrom(ctx, in, q)
 		if err != nil {
 			return fmt.Errorf("load table %s: %w", tb.Name, err)
