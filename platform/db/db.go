@@ -58,23 +58,27 @@ func Open(ctx context.Context, url string, maxConns int, groupKey []byte, opts .
 		bdb.Close()
 		return nil, err
 	}
-	kept := -1
-	for _, o := range opts {
-		o(&kept)
+	o := options{kept: -1}
+	for _, set := range opts {
+		set(&o)
 	}
-	ps.budget = budgetFor(maxConns, kept)
+	ps.budget = budgetFor(maxConns, o.kept)
 	ps.main = keepByTenant(bdb, ps.budget)
 	return bdb, nil
 }
 
 // Option is a setting of Open.
-type Option func(kept *int)
+type Option func(*options)
+
+// options are Open's settings: kept caps the connections kept one per
+// tenant (-1: the default).
+type options struct{ kept int }
 
 // KeptConns caps at n the connections kept one per tenant (see affine):
 // fewer kept backends, each holding its tenant's catalogs and plans, for
 // more planning on the others; 0 keeps none, and the pool is a plain one.
 // The cap never raises the default, three quarters of the pool.
-func KeptConns(n int) Option { return func(kept *int) { *kept = max(n, 0) } }
+func KeptConns(n int) Option { return func(o *options) { o.kept = max(n, 0) } }
 
 // redact keeps the connection string (it may hold a password) out of errors.
 func redact(error) error {
