@@ -15,6 +15,7 @@ import (
 	"github.com/piazza-pa/piazza/platform"
 	"github.com/piazza-pa/piazza/platform/authz"
 	"github.com/piazza-pa/piazza/platform/csrf"
+	"github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/redirect"
 	"github.com/piazza-pa/piazza/platform/scope"
 	"github.com/piazza-pa/piazza/platform/session"
@@ -197,7 +198,12 @@ func (m *Module) signedIn(c *fiber.Ctx, ctx context.Context, token string) (memb
 	load := func() (member, time.Time, error) {
 		who := member{Unread: -1}
 		var until time.Time
-		err := site.Tx(ctx, m.DB, func(ctx context.Context, tx bun.Tx) error {
+		// Plans for any values (db.Generic): every read here finds rows
+		// by keys (the session, the member, their notifications and
+		// memberships, the inbox's probes), and PostgreSQL otherwise
+		// planned some of them again on every request (the validators'
+		// probe: 0.55 ms of planning for 0.02 ms of work).
+		err := site.Tx(db.Generic(ctx), m.DB, func(ctx context.Context, tx bun.Tx) error {
 			// No session, or no active member: a guest. Any other failure
 			// is the database's, and must not sign anyone out. All this
 			// transaction may write is the session's idle timer.
