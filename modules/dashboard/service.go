@@ -60,10 +60,8 @@ func (m *Module) readFeed(ctx context.Context, uid int64, cur feed.Cursor) (feed
 	p := feedPage{Until: time.Now().Add(time.Hour)}
 	// The sources' statements go prepared and their plans are kept
 	// (db.Generic): each plan is a walk of the newest items by an index,
-	// whatever the member's memberships, and planning the feed of news,
-	// topics and proposals cost twice running it. The documents' feed is
-	// planned for the member's libraries (sent with its values), so that
-	// the database chooses between the date and the libraries per member.
+	// whatever the member's memberships (the documents' one walk per
+	// library), and planning the feed cost twice running it.
 	err := m.tx(db.Generic(ctx), func(ctx context.Context, tx bun.Tx) error {
 		ctx, err := scope.Preload(ctx, tx, uid) // one lookup of memberships for every source
 		if err != nil {

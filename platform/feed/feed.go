@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"github.com/piazza-pa/piazza/platform/db"
 )
 
 // Entry is one item of the feed.
@@ -62,16 +64,18 @@ func (c Cursor) After(inEvidence bool, at time.Time, kind string, id int64) bool
 // (names the code chose, never input), to the entries after c, in feed
 // order, at most limit. The conditions compare (at, id) as a row or at
 // alone, so that an index on (at DESC, id DESC) starts each page where
-// the cursor is rather than reading the pages before it.
-func (c Cursor) Page(q *bun.SelectQuery, kind, at, id string, limit int) *bun.SelectQuery {
+// the cursor is rather than reading the pages before it. The cursor's
+// values are p's parameters (see db.Params; literals for a nil p), so
+// that a prepared text serves every cursor of the same case.
+func (c Cursor) Page(q *bun.SelectQuery, p *db.Params, kind, at, id string, limit int) *bun.SelectQuery {
 	if c.Set && !c.InEvidence { // after an entry in evidence every entry of kind comes
 		switch {
 		case kind == c.Kind:
-			q = q.Where("("+at+", "+id+") < (?, ?)", c.At, c.ID)
+			q = q.Where("("+at+", "+id+") < (?, ?)", p.Arg(c.At), p.Arg(c.ID))
 		case kind > c.Kind:
-			q = q.Where(at+" <= ?", c.At)
+			q = q.Where(at+" <= ?", p.Arg(c.At))
 		default:
-			q = q.Where(at+" < ?", c.At)
+			q = q.Where(at+" < ?", p.Arg(c.At))
 		}
 	}
 	return q.OrderExpr(at + " DESC, " + id + " DESC").Limit(int64(limit))

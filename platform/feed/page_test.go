@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	pdb "github.com/piazza-pa/piazza/platform/db"
 	"github.com/piazza-pa/piazza/platform/dbtest"
 	"github.com/piazza-pa/piazza/platform/feed"
 )
@@ -17,7 +18,8 @@ func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
 // TestPage: a source's page after any cursor — of its own kind, of a kind
 // before or after it, in evidence or none — holds, in the database, the
 // entries Cursor.After says come after it, newest first, and no more than
-// asked.
+// asked; with the cursor's values written as literals and as the
+// parameters of a prepared statement.
 func TestPage(t *testing.T) {
 	db := dbtest.New(t)
 	ctx := context.Background()
@@ -34,12 +36,17 @@ func TestPage(t *testing.T) {
 		rows, values, args = append(rows, r), append(values, "(?::timestamptz, ?::bigint)"), append(args, r.at, r.id)
 	}
 	const kind = "document"
-	read := func(c feed.Cursor, limit int) []int64 {
+	read := func(c feed.Cursor, limit int, prepared bool) []int64 {
 		t.Helper()
 		var ids []int64
 		q := db.NewSelect().TableExpr("(VALUES "+strings.Join(values, ", ")+") AS e(at, id)", args...).ColumnExpr("e.id")
-		if err := c.Page(q, kind, "e.at", "e.id", limit).Scan(ctx, &ids); err != nil {
-			t.Fatal(err)
+		var p *pdb.Params
+		if prepared {
+			p = &pdb.Params{}
+			q = q.Conn(pdb.Bound(db.DB, p))
+		}
+		if err := c.Page(q, p, kind, "e.at", "e.id", limit).Scan(ctx, &ids); err != nil {
+			t.Fatalf("after %+v, %d (prepared %v): %v", c, limit, prepared, err)
 		}
 		return ids
 	}
@@ -67,8 +74,10 @@ func TestPage(t *testing.T) {
 	}
 	for _, c := range cursors {
 		for _, limit := range []int{4, 20} {
-			if got, w := read(c, limit), want(c, limit); !slices.Equal(got, w) && !(len(got) == 0 && len(w) == 0) {
-				t.Errorf("after %+v, %d: %v, want %v", c, limit, got, w)
+			for _, prepared := range []bool{false, true} {
+				if got, w := read(c, limit, prepared), want(c, limit); !slices.Equal(got, w) && !(len(got) == 0 && len(w) == 0) {
+					t.Errorf("after %+v, %d (prepared %v): %v, want %v", c, limit, prepared, got, w)
+				}
 			}
 		}
 	}
