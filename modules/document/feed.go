@@ -43,7 +43,7 @@ func (m *Module) Feed(ctx context.Context, tx bun.IDB, uid int64, cur feed.Curso
 	// description (one character past what brief keeps, so that it knows
 	// to cut), no author or folder.
 	library := func(lib string) *bun.SelectQuery {
-		q := tx.NewSelect().TableExpr("documents AS d").ColumnExpr(briefColumns+", d.community_id").
+		q := tx.NewSelect().TableExpr("documents AS d").ColumnExpr(briefColumns + ", d.community_id").
 			Where("coalesce(d.community_id, 0) = " + lib)
 		return cur.Page(visible(q, v), v.P, ContentType, "d.feed_at", "d.id", limit)
 	}
