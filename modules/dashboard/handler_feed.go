@@ -34,19 +34,23 @@ type entriesView struct {
 
 // entryView is an entry as the template shows it: its words translated
 // and its date written here rather than by the template's calls (each an
-// action through reflection, for twenty entries a page).
+// action through reflection, for twenty entries a page), and its fields
+// its own rather than an embedded feed.Entry's (the template finds a
+// promoted field by a search of the embedded structs on every use:
+// a hundred searches a page).
 type entryView struct {
-	feed.Entry
-	KindName string // the entry's kind, translated
-	Evidence string // the "in evidence" badge's words ("" when it is not)
-	Date     string
+	Title, Summary, URL, Where, Image string
+	KindName                          string // the entry's kind, translated
+	Evidence                          string // the "in evidence" badge's words ("" when it is not)
+	Date                              string
 }
 
 func entryViews(l *i18n.Localizer, es []feed.Entry) []entryView {
 	out := make([]entryView, len(es))
 	evidence := ""
 	for i, e := range es {
-		out[i] = entryView{Entry: e, KindName: l.T(e.Label), Date: l.Date(e.At)}
+		out[i] = entryView{Title: e.Title, Summary: e.Summary, URL: e.URL, Where: e.Where, Image: e.Image,
+			KindName: l.T(e.Label), Date: l.Date(e.At)}
 		if e.InEvidence {
 			if evidence == "" {
 				evidence = l.T("dashboard.in_evidence")
