@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
 )
 
@@ -154,7 +153,7 @@ func (a *affine) run(ctx context.Context, schema string, fn func(ctx context.Con
 		return err
 	}
 	tx, err := k.conn.BeginTx(ctx, &sql.TxOptions{})
-	if err != nil && ctx.Err() == nil && k.reused {
+	if err != nil && ctx.Err() == nil && k.reused && !errors.As(err, new(wallsError)) {
 		// A kept connection the server has closed meanwhile (a restart,
 		// an administrator's pg_terminate_backend): a new one, once.
 		a.discard(k)
@@ -164,7 +163,7 @@ func (a *affine) run(ctx context.Context, schema string, fn func(ctx context.Con
 		tx, err = k.conn.BeginTx(ctx, &sql.TxOptions{})
 	}
 	if err != nil {
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || errors.As(err, new(wallsError)) {
 			a.giveBack(k) // the pool checks it
 		} else {
 			a.discard(k)
@@ -339,7 +338,7 @@ func fit(c bun.Conn) (keep, bad bool) {
 // uses); ErrNotPgx for a connection of another driver.
 func WithPgx(conn bun.Conn, fn func(*pgx.Conn) error) error {
 	return conn.Raw(func(dc any) error {
-		c, ok := dc.(*stdlib.Conn)
+		c, ok := dc.(interface{ Conn() *pgx.Conn }) // *stdlib.Conn, or Open's conn
 		if !ok {
 			return fmt.Errorf("%w: %T", ErrNotPgx, dc)
 		}

@@ -46,7 +46,7 @@ func Open(ctx context.Context, url string, maxConns int, groupKey []byte, opts .
 		maxConns = 20
 	}
 	ps := &pools{cfg: cfg.Copy(), key: groupKey, maxConns: maxConns, open: map[string]*bun.DB{}}
-	c := &connector{Connector: stdlib.GetConnector(*cfg), pools: ps}
+	c := &connector{Connector: walledConnector{stdlib.GetConnector(*cfg)}, pools: ps}
 	sqldb := sql.OpenDB(c)
 	c.main = sqldb
 	registry.Store(sqldb, ps)
@@ -137,18 +137,26 @@ func InTenant(ctx context.Context, db bun.IDB, s Scope, fn func(ctx context.Cont
 		}
 		db = g
 	}
+	// The walls go with BEGIN on Open's connections (see walls), else
+	// as the transaction's first statement.
+	w := wallsFor(s, generic(ctx))
 	run := func(ctx context.Context, tx bun.Tx) error {
-		if err := Enter(ctx, tx, s); err != nil {
-			return err
+		if w == nil || !w.sent.Load() {
+			if err := Enter(ctx, tx, s); err != nil {
+				return err
+			}
 		}
 		return fn(inside(ctx), tx)
 	}
+	if w != nil {
+		ctx = context.WithValue(ctx, beginKey{}, w)
+	}
 	if p, ok := db.(*bun.DB); ok {
 		if a := affineOf(p); a != nil {
-			return a.run(ctx, s.Schema, run) // a connection of the tenant's, if one is idle
+			return errWalls(s, a.run(ctx, s.Schema, run)) // a connection of the tenant's, if one is idle
 		}
 	}
-	return db.RunInTx(ctx, &sql.TxOptions{}, run)
+	return errWalls(s, db.RunInTx(ctx, &sql.TxOptions{}, run))
 }
 
 // Enter scopes an open transaction to s, until it ends.
@@ -228,10 +236,14 @@ func Generic(ctx context.Context) context.Context { return context.WithValue(ctx
 func generic(ctx context.Context) bool { v, _ := ctx.Value(genericKey{}).(bool); return v }
 
 // inside is ctx for the function of a transaction: without the mark of
-// Generic.
+// Generic, nor the walls of its BEGIN (a transaction the function opens
+// on another connection is not this one).
 func inside(ctx context.Context) context.Context {
 	if generic(ctx) {
-		return context.WithValue(ctx, genericKey{}, false)
+		ctx = context.WithValue(ctx, genericKey{}, false)
+	}
+	if ctx.Value(beginKey{}) != nil {
+		ctx = context.WithValue(ctx, beginKey{}, (*walls)(nil))
 	}
 	return ctx
 }

@@ -111,7 +111,7 @@ func (ps *pools) group(ctx context.Context, login string) (*bun.DB, error) {
 	}
 	cfg := ps.cfg.Copy()
 	cfg.User, cfg.Password = login, GroupPassword(ps.key, login)
-	sqldb := stdlib.OpenDB(*cfg)
+	sqldb := sql.OpenDB(walledConnector{stdlib.GetConnector(*cfg)})
 	sqldb.SetMaxOpenConns(ps.maxConns)
 	sqldb.SetMaxIdleConns(groupMaxIdle)
 	sqldb.SetConnMaxIdleTime(groupIdle)
