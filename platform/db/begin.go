@@ -28,7 +28,11 @@ import (
 type beginKey struct{}
 
 // walls is what a tenant transaction's BEGIN sets: query is the whole
-// statement, sent says that a BeginTx sent it and the transaction began.
+// statement; sent says that a BeginTx took it and the transaction began
+// with it. One BEGIN takes it (another, such as a transaction opened from
+// inside this one with a context that still carries it, begins as any
+// other); a BEGIN that fails gives it back, for database/sql's retry on
+// another connection.
 type walls struct {
 	query string
 	sent  atomic.Bool
@@ -50,9 +54,9 @@ func wallsFor(s Scope, generic bool) *walls {
 	return &walls{query: q}
 }
 
-// literal is s as a string literal of SQL (standard_conforming_strings is
-// on, as pgx requires): quotes doubled; false for a backslash or a NUL,
-// which no schema or role name of Piazza's holds.
+// literal is s as a string literal of SQL: quotes doubled; false for a
+// backslash or a NUL (which no schema or role name of Piazza's holds), so
+// that it reads the same whatever standard_conforming_strings says.
 func literal(s string) (string, bool) {
 	if strings.ContainsAny(s, "\\\x00") {
 		return "", false
@@ -78,24 +82,35 @@ type conn struct{ *pgxConn }
 
 func (c conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
 	w, _ := ctx.Value(beginKey{}).(*walls)
-	if w == nil || sql.IsolationLevel(opts.Isolation) != sql.LevelDefault || opts.ReadOnly {
+	if w == nil || sql.IsolationLevel(opts.Isolation) != sql.LevelDefault || opts.ReadOnly || !w.sent.CompareAndSwap(false, true) {
 		return c.pgxConn.BeginTx(ctx, opts)
 	}
 	pc := c.Conn()
 	if pc.IsClosed() {
+		w.sent.Store(false)
 		return nil, driver.ErrBadConn
 	}
 	t, err := pc.BeginTx(ctx, pgx.TxOptions{BeginQuery: w.query})
-	if pe := (*pgconn.PgError)(nil); errors.As(err, &pe) {
-		// The walls failed after BEGIN: the driver's ResetSession drops
-		// the connection, left in a transaction, before its next use.
+	if err != nil {
+		w.sent.Store(false)
+		if !refused(pc, err) {
+			return nil, err // the connection's own failure (a backend ended by the server says why first)
+		}
+		// BEGIN went and the database refused the walls: the transaction
+		// is open and aborted. Ended here, the connection serves on; else
+		// the driver's ResetSession drops it before its next use.
+		_, _ = pc.Exec(ctx, "rollback")
 		return nil, wallsError{err}
 	}
-	if err != nil {
-		return nil, err
-	}
-	w.sent.Store(true)
 	return tx{ctx: ctx, tx: t}, nil
+}
+
+// refused says whether err, from BEGIN with the walls, is the database
+// refusing a statement on a sound connection (its transaction aborted),
+// not the connection failing.
+func refused(pc *pgx.Conn, err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && !pc.IsClosed() && pc.PgConn().TxStatus() == 'E'
 }
 
 // tx is a transaction conn began.

@@ -163,6 +163,7 @@ func TestWallsWithBegin(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer one.Close()
+	before := backend(ctx, t, one, a)
 	bad := db.Scope{Schema: a.Schema, Role: "t_begin_nobody"}
 	err = db.InTenant(ctx, one, bad, func(context.Context, bun.Tx) error {
 		t.Error("a transaction ran with walls the database refused")
@@ -179,5 +180,52 @@ func TestWallsWithBegin(t *testing.T) {
 	})
 	if err != nil {
 		t.Errorf("after refused walls, the connection fails: %v", err)
+	}
+	if after := backend(ctx, t, one, a); after != before {
+		t.Errorf("after refused walls the pool's connection was replaced (backend %d, then %d)", before, after)
+	}
+}
+
+// backend is the server process of the connection a transaction of s
+// takes in p.
+func backend(ctx context.Context, t *testing.T, p *bun.DB, s db.Scope) int {
+	t.Helper()
+	var pid int
+	err := db.InTenant(ctx, p, s, func(ctx context.Context, tx bun.Tx) error {
+		return tx.QueryRowContext(ctx, "SELECT pg_backend_pid()").Scan(&pid)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pid
+}
+
+// TestWallsEndedBackend: over TCP, where a backend the server ends tells
+// why (an error) before its connection closes, a tenant's kept connection
+// whose backend was ended is replaced, once, as any broken connection:
+// the error is the connection's, not walls the database refused.
+func TestWallsEndedBackend(t *testing.T) {
+	ctx := context.Background()
+	d := dbtest.NewTCP(t)
+	a, _ := twoScopes(t, d)
+	admin := d.Admin(t)
+	first := backend(ctx, t, d.DB, a)
+	if _, err := admin.Exec(ctx, "SELECT pg_terminate_backend($1)", first); err != nil {
+		t.Fatal(err)
+	}
+	for gone := false; !gone; {
+		if err := admin.QueryRow(ctx, "SELECT NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = $1)", first).Scan(&gone); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var second int
+	err := db.InTenant(ctx, d.DB, a, func(ctx context.Context, tx bun.Tx) error {
+		return tx.QueryRowContext(ctx, "SELECT pg_backend_pid()").Scan(&second)
+	})
+	if err != nil {
+		t.Fatalf("the transaction after its kept backend was ended: %v", err)
+	}
+	if second == first {
+		t.Fatalf("the ended backend %d served again", first)
 	}
 }

@@ -148,9 +148,7 @@ func InTenant(ctx context.Context, db bun.IDB, s Scope, fn func(ctx context.Cont
 		}
 		return fn(inside(ctx), tx)
 	}
-	if w != nil {
-		ctx = context.WithValue(ctx, beginKey{}, w)
-	}
+	ctx = context.WithValue(ctx, beginKey{}, w) // nil too: none of an outer transaction's
 	if p, ok := db.(*bun.DB); ok {
 		if a := affineOf(p); a != nil {
 			return errWalls(s, a.run(ctx, s.Schema, run)) // a connection of the tenant's, if one is idle

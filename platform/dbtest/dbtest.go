@@ -30,6 +30,7 @@ var (
 	adminURL string               // superuser connection to the test server
 	clusters []*pgcluster.Cluster // started by this binary, stopped by Main
 	durable  string               // superuser URL of the fsync-on cluster, once started
+	tcp      string               // superuser URL, over TCP, of the cluster that listens on it, once started
 	tempDirs []string
 )
 
@@ -40,7 +41,7 @@ func Main(m *testing.M) int {
 		adminURL = u
 		return m.Run()
 	}
-	url, err := startCluster(true)
+	url, err := startCluster(true, false)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "dbtest:", err)
 		return 1
@@ -50,18 +51,29 @@ func Main(m *testing.M) int {
 	return m.Run()
 }
 
-func startCluster(noFsync bool) (string, error) {
+func startCluster(noFsync, overTCP bool) (string, error) {
 	dir, err := os.MkdirTemp("", "piazza-pg-")
 	if err != nil {
 		return "", err
 	}
 	tempDirs = append(tempDirs, dir)
-	c, err := pgcluster.Start(context.Background(), pgcluster.Options{Dir: dir, NoFsync: noFsync})
+	opts := pgcluster.Options{Dir: dir, NoFsync: noFsync}
+	if overTCP {
+		opts.Port = 15500 // another is chosen when it is taken
+	}
+	c, err := pgcluster.Start(context.Background(), opts)
 	if err != nil {
 		return "", err
 	}
 	clusters = append(clusters, c)
-	return c.SuperuserURL("postgres"), nil
+	if !overTCP {
+		return c.SuperuserURL("postgres"), nil
+	}
+	cfg, err := pgx.ParseConfig(c.SuperuserURL("postgres"))
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("host=127.0.0.1 port=%d user=%s password=%s dbname=postgres sslmode=disable", c.Port(), cfg.User, cfg.Password), nil
 }
 
 func cleanup() {
@@ -105,7 +117,7 @@ func NewDurable(t testing.TB) *DB {
 	t.Helper()
 	mu.Lock()
 	if durable == "" && os.Getenv("PIAZZA_TEST_DATABASE_URL") == "" {
-		url, err := startCluster(false)
+		url, err := startCluster(false, false)
 		if err != nil {
 			mu.Unlock()
 			t.Fatalf("start durable cluster: %v", err)
@@ -113,6 +125,28 @@ func NewDurable(t testing.TB) *DB {
 		durable = url
 	}
 	admin := durable
+	if admin == "" {
+		admin = adminURL
+	}
+	mu.Unlock()
+	return newOn(t, admin)
+}
+
+// NewTCP is New on a cluster whose connections go over TCP (127.0.0.1),
+// as a server's usually do, for tests of what a connection sees there: a
+// backend the server ends tells why before the connection closes.
+func NewTCP(t testing.TB) *DB {
+	t.Helper()
+	mu.Lock()
+	if tcp == "" && os.Getenv("PIAZZA_TEST_DATABASE_URL") == "" {
+		url, err := startCluster(true, true)
+		if err != nil {
+			mu.Unlock()
+			t.Fatalf("start cluster over TCP: %v", err)
+		}
+		tcp = url
+	}
+	admin := tcp
 	if admin == "" {
 		admin = adminURL
 	}
