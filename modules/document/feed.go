@@ -22,20 +22,24 @@ import (
 //
 // Each library is read on its own, by date (documents_library_feed_idx),
 // up to limit documents: the tenant library's and those of the member's
-// communities, each already in order, so the plan is the same whoever
-// asks and is kept (see dashboard.Module.readFeed). A walk of the
+// communities, each already in order, so one plan holds for any member's
+// libraries and is kept (see dashboard.Module.readFeed). A walk of the
 // tenant's documents by date with a filter on the member's libraries
 // needed a plan for each member's values (0.3–0.45 ms of planning on
 // every dashboard, even of a tenant without documents), and a plan for
 // any values of that walk read all of the member's libraries and sorted
-// them.
+// them. A community whose library is far larger than the tenant's average
+// may still be read whole and sorted, since the plan weighs each library
+// by that average: on the region's tenant, a community of 1,500 documents
+// made the feed 2.1 ms to run instead of 0.17 (0.35 when bitmap scans are
+// off, which the feed's other statements and the GIN indexes need).
 func (m *Module) Feed(ctx context.Context, tx bun.IDB, uid int64, cur feed.Cursor, limit int) ([]feed.Entry, error) {
 	if !tenant.FromContext(ctx).Offers(m.kit.Key) {
 		return nil, nil
 	}
 	v := m.kit.ViewerAs(ctx, uid)
 	v.P = &db.Params{} // prepared: the same text for every member (see db.Params)
-	communities, err := libraries(ctx, tx, v)
+	communities, err := communityLibraries(ctx, tx, v)
 	if err != nil {
 		return nil, err
 	}
@@ -71,9 +75,9 @@ func (m *Module) Feed(ctx context.Context, tx bun.IDB, uid int64, cur feed.Curso
 	return out, nil
 }
 
-// libraries are the communities whose libraries v reads: their active
-// communities, those memberSQL keeps.
-func libraries(ctx context.Context, tx bun.IDB, v scope.Viewer) ([]int64, error) {
+// communityLibraries are the communities whose libraries v reads: their
+// active communities, those memberSQL keeps.
+func communityLibraries(ctx context.Context, tx bun.IDB, v scope.Viewer) ([]int64, error) {
 	if v.M != nil && v.M.UserID == v.UserID {
 		return v.M.Communities, nil
 	}
