@@ -115,21 +115,7 @@ func New(t testing.TB) *DB {
 // figures must match a production server's durability.
 func NewDurable(t testing.TB) *DB {
 	t.Helper()
-	mu.Lock()
-	if durable == "" && os.Getenv("PIAZZA_TEST_DATABASE_URL") == "" {
-		url, err := startCluster(false, false)
-		if err != nil {
-			mu.Unlock()
-			t.Fatalf("start durable cluster: %v", err)
-		}
-		durable = url
-	}
-	admin := durable
-	if admin == "" {
-		admin = adminURL
-	}
-	mu.Unlock()
-	return newOn(t, admin)
+	return newOn(t, other(t, &durable, "durable cluster", false, false))
 }
 
 // NewTCP is New on a cluster whose connections go over TCP (127.0.0.1),
@@ -137,21 +123,27 @@ func NewDurable(t testing.TB) *DB {
 // backend the server ends tells why before the connection closes.
 func NewTCP(t testing.TB) *DB {
 	t.Helper()
+	return newOn(t, other(t, &tcp, "cluster over TCP", true, true))
+}
+
+// other is the superuser URL of a cluster besides the test cluster, kept
+// in *url and started the first time (the test server itself when
+// PIAZZA_TEST_DATABASE_URL names one).
+func other(t testing.TB, url *string, what string, noFsync, overTCP bool) string {
+	t.Helper()
 	mu.Lock()
-	if tcp == "" && os.Getenv("PIAZZA_TEST_DATABASE_URL") == "" {
-		url, err := startCluster(true, true)
+	defer mu.Unlock()
+	if *url == "" && os.Getenv("PIAZZA_TEST_DATABASE_URL") == "" {
+		u, err := startCluster(noFsync, overTCP)
 		if err != nil {
-			mu.Unlock()
-			t.Fatalf("start cluster over TCP: %v", err)
+			t.Fatalf("start %s: %v", what, err)
 		}
-		tcp = url
+		*url = u
 	}
-	admin := tcp
-	if admin == "" {
-		admin = adminURL
+	if *url == "" {
+		return adminURL
 	}
-	mu.Unlock()
-	return newOn(t, admin)
+	return *url
 }
 
 func newOn(t testing.TB, admin string) *DB {
