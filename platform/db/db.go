@@ -234,14 +234,11 @@ func Generic(ctx context.Context) context.Context { return context.WithValue(ctx
 func generic(ctx context.Context) bool { v, _ := ctx.Value(genericKey{}).(bool); return v }
 
 // inside is ctx for the function of a transaction: without the mark of
-// Generic, nor the walls of its BEGIN (a transaction the function opens
-// on another connection is not this one).
+// Generic. (The walls of its BEGIN, which ctx still carries, went with
+// that BEGIN only: see walls.)
 func inside(ctx context.Context) context.Context {
 	if generic(ctx) {
-		ctx = context.WithValue(ctx, genericKey{}, false)
-	}
-	if ctx.Value(beginKey{}) != nil {
-		ctx = context.WithValue(ctx, beginKey{}, (*walls)(nil))
+		return context.WithValue(ctx, genericKey{}, false)
 	}
 	return ctx
 }
